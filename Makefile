@@ -1,0 +1,155 @@
+# xentop-numa - build, test and install.
+# `make run` and `make check` do all set-up on a fresh Debian 12 machine.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+VERSION = 0.1.0
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+BUILD ?= build
+SAN ?= 0
+WERROR ?= 0
+
+WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+       -Wpointer-arith -Wundef -Wvla -Wwrite-strings -Wnull-dereference -Wcast-align \
+       -Wimplicit-fallthrough -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -DXN_VERSION=\"$(VERSION)\" \
+	      -fstack-protector-strong -D_FORTIFY_SOURCE=2
+ifeq ($(SAN),1)
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g -Iinclude -DXN_VERSION=\"$(VERSION)\" \
+	      -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDSAN = -fsanitize=address,undefined
+endif
+
+# Required libraries; Xen's are optional (the xen source needs them).
+REQ_PKGS = ncursesw numa jansson
+HAVE_PKGS := $(shell $(PKG_CONFIG) --exists $(REQ_PKGS) && echo yes)
+XEN_PKGS = xencontrol xenstat xentoollog
+HAVE_XEN := $(shell $(PKG_CONFIG) --exists $(XEN_PKGS) 2>/dev/null && echo yes)
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(REQ_PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(REQ_PKGS) 2>/dev/null) -lm
+ifeq ($(HAVE_XEN),yes)
+PKG_CFLAGS += -DHAVE_XEN $(shell $(PKG_CONFIG) --cflags $(XEN_PKGS))
+PKG_LIBS += $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
+endif
+
+CFLAGS ?=
+LDFLAGS ?=
+ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
+ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
+
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+ifneq ($(HAVE_XEN),yes)
+SRCS := $(filter-out src/xen_%.c,$(SRCS))
+endif
+OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB := $(BUILD)/libxn.a
+BIN := $(if $(filter build,$(BUILD)),xentop-numa,$(BUILD)/xentop-numa)
+
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+
+.PHONY: all deps run check check-fast test asan analyze format format-check bench install \
+	uninstall clean vm-check lint-man
+
+all: $(BIN)
+
+ifneq ($(HAVE_PKGS),yes)
+$(info xentop-numa: missing development files for one of: $(REQ_PKGS). Run `sh scripts/deps.sh` (as root it installs them).)
+endif
+ifneq ($(HAVE_XEN),yes)
+ifeq ($(MAKELEVEL),0)
+$(info xentop-numa: Xen development files (libxen-dev) not found: building without the xen source.)
+endif
+endif
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
+	mkdir -p $@
+
+$(LIB): $(OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN)
+
+# Every test: unit, shell (real linux source, batch, tmux), the same under
+# ASan+UBSan, then the QEMU lab (real Xen, multi-node Linux guest).
+check: deps
+	@$(MAKE) --no-print-directory all tests-bin
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
+	@sh tests/run.sh
+
+# Without the QEMU lab (quick iteration).
+check-fast: deps
+	@$(MAKE) --no-print-directory all tests-bin
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
+	@XN_NO_VM=1 sh tests/run.sh
+
+test: check
+
+.PHONY: tests-bin
+tests-bin: $(TEST_BINS) $(HELPER_BINS) $(BIN)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 build-asan/xentop-numa
+
+vm-check: all
+	@sh tests/vm/run.sh
+
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES = $(wildcard src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c)
+
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+format-check:
+	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES)
+
+analyze:
+	@sh scripts/analyze.sh "$(ALL_CFLAGS)" $(SRCS) src/main.c
+
+lint-man:
+	mandoc -Tlint -W warning xentop-numa.1 man/xentop-numa-json.5
+
+bench: all $(HELPER_BINS)
+	@sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/xentop-numa
+	install -m 644 xentop-numa.1 $(DESTDIR)$(MANDIR)/man1/xentop-numa.1
+	install -m 644 man/xentop-numa-json.5 $(DESTDIR)$(MANDIR)/man5/xentop-numa-json.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/xentop-numa $(DESTDIR)$(MANDIR)/man1/xentop-numa.1 \
+	      $(DESTDIR)$(MANDIR)/man5/xentop-numa-json.5
+
+clean:
+	rm -rf build build-asan xentop-numa

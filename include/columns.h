@@ -1,0 +1,70 @@
+/* columns.h - the one column table that the TUI, text batch and CSV share.
+ * Formatters read the domain's fields (raw and derived); they never
+ * recompute. Unknown values format as "-". */
+#ifndef XN_COLUMNS_H
+#define XN_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "snapshot.h"
+
+enum xn_units {
+	XN_UNITS_MIB = 0, /* per-node figures in MiB */
+	XN_UNITS_PAGES,   /* in pages of host.page_size */
+	XN_UNITS_PCT,     /* as % of the domain's pages */
+	XN_UNITS__COUNT
+};
+
+enum xn_col_id {
+	XN_COL_ID = 0,
+	XN_COL_NAME,
+	XN_COL_STATE,
+	XN_COL_CPU_SEC,
+	XN_COL_CPU_PCT,
+	XN_COL_MEM,        /* MEM(k) */
+	XN_COL_MEM_PCT,    /* MEM(%) of host memory */
+	XN_COL_MAXMEM,     /* MAXMEM(k) */
+	XN_COL_MAXMEM_PCT,
+	XN_COL_VCPUS,
+	XN_COL_NODE,     /* per-node family: one column per host node ("N0") */
+	XN_COL_LOCAL,    /* LOCAL% */
+	XN_COL_AFFINITY, /* node list, "all" or "auto" */
+	XN_COL_OUTSIDE,  /* pages outside affinity (in the chosen units) */
+	XN_COL_METHOD,   /* how node pages were obtained, and their age */
+	XN_COL__COUNT
+};
+
+struct xn_fmt_ctx {
+	const struct xn_snapshot *snap;
+	enum xn_units units;
+};
+
+struct xn_column {
+	const char *key;   /* stable name for options and CSV: "name", "cpu_pct", "node" */
+	const char *title; /* header as xentop prints it: "CPU(%)"; per-node: "N%d" */
+	int width;         /* default width in text output */
+	bool left;         /* left-aligned (names) */
+	bool per_node;     /* one column per host node; node_idx selects it */
+	/* Write the value (no padding) into buf; "-" when unknown. */
+	void (*format)(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+		       char *buf, size_t len);
+	/* qsort-style order for sorting by this column (node_idx for per-node);
+	 * unknown sorts before known. */
+	int (*compare)(const struct xn_domain *a, const struct xn_domain *b, int node_idx);
+};
+
+extern const struct xn_column xn_columns[XN_COL__COUNT];
+
+/* Column id for a key, or -1. */
+int xn_column_find(const char *key);
+
+/* Title of a column for a node (per-node columns: "N0", "N1"...). */
+void xn_column_title(enum xn_col_id id, const struct xn_snapshot *s, int node_idx, char *buf,
+		     size_t len);
+
+/* Sort domains (an array of pointers) by a column, stable on id. */
+void xn_columns_sort(const struct xn_domain **doms, size_t n, enum xn_col_id col, int node_idx,
+		     bool reverse);
+
+#endif

@@ -1,0 +1,24 @@
+/* output.h - output without a terminal: xentop-compatible text, CSV and
+ * JSON (one object per sample; the same JSON is the --record format that the
+ * replay source reads back). */
+#ifndef XN_OUTPUT_H
+#define XN_OUTPUT_H
+
+#include <stdio.h>
+
+#include "columns.h"
+#include "snapshot.h"
+
+enum xn_format { XN_FMT_TEXT = 0, XN_FMT_JSON, XN_FMT_CSV };
+
+/* Write one sample. iteration counts from 0 (CSV prints its header only at
+ * 0; text prints xentop's header line every time, as xentop -b does).
+ * Flushes f (pipes!). Returns 0 or -errno (write error). */
+int xn_output_sample(FILE *f, enum xn_format fmt, const struct xn_snapshot *s, enum xn_units units,
+		     long iteration);
+
+/* Write s as one JSON object on one line, newline-terminated (schema 1,
+ * man/xentop-numa-json.5). Returns 0 or -errno. */
+int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s);
+
+#endif

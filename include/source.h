@@ -1,0 +1,85 @@
+/* source.h - the interface every data source (xen, linux, replay) implements,
+ * and the explicit registry that chooses one.
+ *
+ * A backend's private state embeds struct xn_source as its first member, so
+ * open() returns &priv->base and the backend casts back.
+ */
+#ifndef XN_SOURCE_H
+#define XN_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nodemask.h"
+#include "snapshot.h"
+
+/* Everything a source may be configured with (parsed by main's options). */
+struct xn_source_config {
+	/* linux */
+	bool cgroups;     /* --cgroups: domains are cgroups, not processes */
+	int top_n;        /* --top N: besides QEMU guests, the N largest processes */
+	const char *pids; /* --pid LIST: always include these PIDs ("123,456"), or NULL */
+	double exact_interval; /* --exact-interval SECS: max age of an exact numa_maps figure */
+	/* xen */
+	double debugkey_interval; /* --debugkey-interval SECS: min time between 'u' dumps */
+	bool no_pageop;           /* --no-pageop: ignore the hypervisor's page op */
+	/* replay */
+	const char *replay_file; /* --replay FILE */
+};
+
+/* Flags for set_node_affinity. */
+enum {
+	XN_AFF_CPUS = 1u << 0, /* also steer CPUs: Linux pins threads (always on), Xen sets
+				  vCPU soft affinity to the nodes' CPUs */
+	XN_AFF_DRY_RUN = 1u << 1, /* validate and describe only; change nothing */
+};
+
+struct xn_source;
+
+struct xn_source_ops {
+	const char *name; /* "xen", "linux", "replay" */
+	/* 0 when this source can work here (for --source auto), else -errno and
+	 * why in err. Cheap: no allocation that outlives the call. */
+	int (*probe)(const struct xn_source_config *cfg, char *err, size_t errlen);
+	/* Open the source. On success *out is owned by the caller until close(). */
+	int (*open)(const struct xn_source_config *cfg, struct xn_source **out, char *err,
+		    size_t errlen);
+	/* Fill a cleared snapshot (host + domains, sorted by id; derived fields
+	 * are left to the sampler). 0 or -errno with the reason in src->err. For
+	 * replay, -ENODATA means the recording has ended. */
+	int (*sample)(struct xn_source *src, struct xn_snapshot *out);
+	/* Change a domain's node affinity; NULL for read-only sources. On success
+	 * msg says what changed ("moved 1234 pages to node 1; pinned 3 threads to
+	 * CPUs 2-3"); on failure -errno and the reason in src->err, with nothing
+	 * half-applied silently (msg says what did get applied if anything). */
+	int (*set_node_affinity)(struct xn_source *src, int64_t domid, const xn_nodemask *nodes,
+				 unsigned flags, char *msg, size_t msglen);
+	/* Optional: replay stepping. delta samples forward (+) or back (-). */
+	int (*seek)(struct xn_source *src, long delta);
+	void (*close)(struct xn_source *src);
+};
+
+struct xn_source {
+	const struct xn_source_ops *ops;
+	char err[512]; /* the last error, in words */
+};
+
+/* The registry, in auto-detection order (xen first when built in). */
+extern const struct xn_source_ops *const xn_sources[];
+extern const size_t xn_nr_sources;
+
+/* Find a source by name, or NULL. */
+const struct xn_source_ops *xn_source_find(const char *name);
+
+/* Open the source named name ("auto" probes xen, then linux).
+ * On failure the reason is in err. */
+int xn_source_open(const char *name, const struct xn_source_config *cfg,
+		   struct xn_source **out, char *err, size_t errlen);
+
+/* Set the source's error text (printf-style); returns -err_no for chaining:
+ * return xn_source_fail(src, -ENOENT, "domain %d is gone", id); */
+int xn_source_fail(struct xn_source *src, int neg_errno, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,193 @@
+/* commands.c - the modes that need no terminal: batch, snapshot,
+ * set-affinity (see commands.h). */
+#include "commands.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nodemask.h"
+#include "output.h"
+#include "util.h"
+
+int xn_exit_for_errno(int neg_errno)
+{
+	switch (-neg_errno) {
+	case EPERM:
+	case EACCES:
+		return XN_EXIT_PERM;
+	case ESRCH:
+	case ENOENT:
+		return XN_EXIT_NO_DOMAIN;
+	case EINVAL:
+		return XN_EXIT_USAGE;
+	default:
+		return XN_EXIT_REFUSED;
+	}
+}
+
+static void sleep_secs(double secs)
+{
+	struct timespec ts = {.tv_sec = (time_t)secs,
+			      .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9)};
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int sample_or_report(struct xn_sampler *s)
+{
+	int r = xn_sampler_step(s);
+	if (r && r != -ENODATA)
+		fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name, s->src->err);
+	return r;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* Find the domain named by the operator: an id, else an exact name. Returns
+ * 0 with *id set, or an exit status after printing why. */
+static int resolve_domain(const struct xn_snapshot *snap, const char *what, int64_t *id)
+{
+	if (all_digits(what)) {
+		uint64_t v;
+		if (xn_parse_u64(what, &v) || v > INT64_MAX) {
+			fprintf(stderr, "xentop-numa: domain id \"%s\" is out of range\n", what);
+			return XN_EXIT_USAGE;
+		}
+		/* Not in the snapshot (e.g. a small process outside --top) is
+		 * fine: the source checks that it exists. */
+		*id = (int64_t)v;
+		return 0;
+	}
+	const struct xn_domain *hit = NULL;
+	int n = 0;
+	for (size_t i = 0; i < snap->nr_domains; i++)
+		if (snap->domains[i].name && !strcmp(snap->domains[i].name, what)) {
+			hit = &snap->domains[i];
+			n++;
+		}
+	if (n == 0) {
+		fprintf(stderr, "xentop-numa: no domain named \"%s\"\n", what);
+		return XN_EXIT_NO_DOMAIN;
+	}
+	if (n > 1) {
+		fprintf(stderr, "xentop-numa: %d domains are named \"%s\"; give an id:", n, what);
+		for (size_t i = 0; i < snap->nr_domains; i++)
+			if (snap->domains[i].name && !strcmp(snap->domains[i].name, what))
+				fprintf(stderr, " %lld", (long long)snap->domains[i].id);
+		fputc('\n', stderr);
+		return XN_EXIT_NO_DOMAIN;
+	}
+	*id = hit->id;
+	return 0;
+}
+
+int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
+{
+	const struct xn_source_ops *ops = s->src->ops;
+	if (!ops->set_node_affinity) {
+		fprintf(stderr, "xentop-numa: the %s source is read-only\n", ops->name);
+		return XN_EXIT_USAGE;
+	}
+	char *spec = strdup(o->set_affinity);
+	if (!spec)
+		return XN_EXIT_RUNTIME;
+	char *eq = strrchr(spec, '=');
+	*eq = '\0';
+	const char *dom = spec, *nodes = eq + 1;
+	int rc;
+	if (sample_or_report(s)) {
+		rc = XN_EXIT_RUNTIME;
+		goto out;
+	}
+	char err[512];
+	xn_nodemask mask;
+	if (xn_nodelist_parse(nodes, &s->cur.host, &mask, err, sizeof(err))) {
+		fprintf(stderr, "xentop-numa: %s\n", err);
+		rc = XN_EXIT_USAGE;
+		goto out;
+	}
+	int64_t id;
+	rc = resolve_domain(&s->cur, dom, &id);
+	if (rc)
+		goto out;
+	char msg[1024] = "";
+	int r = ops->set_node_affinity(s->src, id, &mask, o->aff_cpus ? XN_AFF_CPUS : 0, msg,
+				       sizeof(msg));
+	if (r) {
+		fprintf(stderr, "xentop-numa: cannot set node affinity of %s: %s\n", dom,
+			s->src->err);
+		if (msg[0])
+			fprintf(stderr, "xentop-numa: applied before the failure: %s\n", msg);
+		rc = xn_exit_for_errno(r);
+		goto out;
+	}
+	printf("%s: %s\n", dom, msg[0] ? msg : "node affinity set");
+	rc = XN_EXIT_OK;
+out:
+	free(spec);
+	return rc;
+}
+
+static int write_status(FILE *f)
+{
+	if (fflush(f) || ferror(f)) {
+		if (errno == EPIPE)
+			return XN_EXIT_OK; /* the reader went away: not our error */
+		fprintf(stderr, "xentop-numa: write error: %s\n", strerror(errno));
+		return XN_EXIT_RUNTIME;
+	}
+	return XN_EXIT_OK;
+}
+
+int xn_cmd_snapshot(struct xn_sampler *s, const struct xn_options *o)
+{
+	if (sample_or_report(s))
+		return XN_EXIT_RUNTIME;
+	/* Rates (CPU %) need two samples: take the second a moment later. */
+	if (strcmp(s->src->ops->name, "replay")) {
+		sleep_secs(o->delay < 0.5 ? o->delay : 0.5);
+		if (sample_or_report(s))
+			return XN_EXIT_RUNTIME;
+	}
+	int r = xn_json_write_snapshot(stdout, &s->cur);
+	int st = write_status(stdout);
+	if (r && !st && r != -EPIPE) {
+		fprintf(stderr, "xentop-numa: cannot write the snapshot: %s\n", strerror(-r));
+		return XN_EXIT_RUNTIME;
+	}
+	return st;
+}
+
+int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
+{
+	bool replay = !strcmp(s->src->ops->name, "replay");
+	for (long it = 0; !o->iterations || it < o->iterations; it++) {
+		/* A recording plays as fast as it is read; live sources wait. */
+		if (it > 0 && !replay)
+			sleep_secs(o->delay);
+		int r = sample_or_report(s);
+		if (r == -ENODATA)
+			return XN_EXIT_OK;
+		if (r)
+			return XN_EXIT_RUNTIME;
+		if (xn_output_sample(stdout, o->format, &s->cur, o->units, it))
+			return write_status(stdout);
+		if (record && xn_json_write_snapshot(record, &s->cur)) {
+			fprintf(stderr, "xentop-numa: cannot write the recording: %s\n",
+				strerror(errno));
+			return XN_EXIT_RUNTIME;
+		}
+	}
+	return XN_EXIT_OK;
+}

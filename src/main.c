@@ -1,0 +1,85 @@
+/* main.c - parse options, open the source, dispatch to a mode. The only
+ * place besides the TUI that exits. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "options.h"
+#include "sampler.h"
+#include "source.h"
+#include "tui.h"
+
+static int open_source(const struct xn_options *o, struct xn_source **src)
+{
+	char err[512] = "";
+	int r = xn_source_open(o->source, &o->cfg, src, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "xentop-numa: %s\n", err[0] ? err : strerror(-r));
+		return r == -EPERM || r == -EACCES ? XN_EXIT_PERM : XN_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int run_screen(struct xn_sampler *s, const struct xn_options *o, FILE *record)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "xentop-numa: not a terminal: use -b for batch mode or "
+				"--snapshot for one JSON sample\n");
+		return XN_EXIT_USAGE;
+	}
+	char err[512] = "";
+	int r = xn_tui_run(s, o, record, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "xentop-numa: %s\n", err[0] ? err : strerror(-r));
+		return XN_EXIT_RUNTIME;
+	}
+	return XN_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct xn_options o;
+	int r = xn_options_parse(argc, argv, &o);
+	if (r)
+		return r > 0 ? XN_EXIT_OK : XN_EXIT_USAGE;
+	/* A closed pipe is a normal end for batch output, not a crash. */
+	signal(SIGPIPE, SIG_IGN);
+
+	FILE *record = NULL;
+	if (o.record) {
+		record = fopen(o.record, "ae");
+		if (!record) {
+			fprintf(stderr, "xentop-numa: cannot open recording %s: %s\n", o.record,
+				strerror(errno));
+			return XN_EXIT_RUNTIME;
+		}
+	}
+	struct xn_source *src = NULL;
+	int rc = open_source(&o, &src);
+	if (rc) {
+		if (record)
+			fclose(record);
+		return rc;
+	}
+	struct xn_sampler s = {.src = src};
+	if (o.set_affinity)
+		rc = xn_cmd_set_affinity(&s, &o);
+	else if (o.snapshot)
+		rc = xn_cmd_snapshot(&s, &o);
+	else if (o.batch)
+		rc = xn_cmd_batch(&s, &o, record);
+	else
+		rc = run_screen(&s, &o, record);
+	xn_sampler_clear(&s);
+	src->ops->close(src);
+	if (record && fclose(record) && rc == XN_EXIT_OK) {
+		fprintf(stderr, "xentop-numa: cannot write recording %s: %s\n", o.record,
+			strerror(errno));
+		rc = XN_EXIT_RUNTIME;
+	}
+	return rc;
+}

@@ -1,0 +1,182 @@
+/* nodemask.c - bitmaps and node lists (see nodemask.h). */
+#include "nodemask.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "snapshot.h"
+#include "util.h"
+
+void xn_bits_set(uint64_t *w, int bit)
+{
+	w[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+void xn_bits_clear(uint64_t *w, int bit)
+{
+	w[bit / 64] &= ~(UINT64_C(1) << (bit % 64));
+}
+
+bool xn_bits_test(const uint64_t *w, int bit)
+{
+	return (w[bit / 64] >> (bit % 64)) & 1;
+}
+
+int xn_bits_count(const uint64_t *w, int nbits)
+{
+	int n = 0;
+	for (int i = 0; i < nbits / 64; i++)
+		n += __builtin_popcountll(w[i]);
+	return n;
+}
+
+bool xn_bits_empty(const uint64_t *w, int nbits)
+{
+	for (int i = 0; i < nbits / 64; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+int xn_bits_next(const uint64_t *w, int nbits, int from)
+{
+	for (int b = from; b < nbits; b++) {
+		uint64_t word = w[b / 64] >> (b % 64);
+		if (!word) {
+			b = (b / 64) * 64 + 63; /* skip the rest of an empty word */
+			continue;
+		}
+		return b + __builtin_ctzll(word);
+	}
+	return -1;
+}
+
+static int parse_num(const char **p, long *out)
+{
+	const char *s = *p;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	long v = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (*s - '0');
+		if (v > 1000000)
+			return -ERANGE;
+	}
+	*p = s;
+	*out = v;
+	return 0;
+}
+
+int xn_bits_parse_list(const char *s, uint64_t *w, int nbits, char *err, size_t errlen)
+{
+	memset(w, 0, (size_t)nbits / 8);
+	const char *p = s;
+	while (*p == ' ')
+		p++;
+	if (!*p || *p == '\n')
+		return 0;
+	for (;;) {
+		long a, b;
+		const char *start = p;
+		int r = parse_num(&p, &a);
+		if (r)
+			return xn_errf(err, errlen, r == -ERANGE ? -ERANGE : -EINVAL,
+				       "expected a number at \"%.20s\"", start);
+		b = a;
+		if (*p == '-') {
+			p++;
+			r = parse_num(&p, &b);
+			if (r)
+				return xn_errf(err, errlen, r == -ERANGE ? -ERANGE : -EINVAL,
+					       "expected a number after '-' in \"%.20s\"", start);
+			if (b < a)
+				return xn_errf(err, errlen, -EINVAL,
+					       "range %ld-%ld goes backwards", a, b);
+		}
+		if (b >= nbits)
+			return xn_errf(err, errlen, -ERANGE, "%ld is too large (limit %d)", b,
+				       nbits - 1);
+		for (long i = a; i <= b; i++)
+			xn_bits_set(w, (int)i);
+		while (*p == ' ')
+			p++;
+		if (*p == ',') {
+			p++;
+			while (*p == ' ')
+				p++;
+			continue;
+		}
+		if (*p == '\n')
+			p++;
+		if (*p)
+			return xn_errf(err, errlen, -EINVAL, "unexpected '%c' in \"%.20s\"", *p, s);
+		return 0;
+	}
+}
+
+int xn_bits_format_list(const uint64_t *w, int nbits, char *buf, size_t len)
+{
+	int total = 0;
+	if (len)
+		buf[0] = '\0';
+	int b = xn_bits_next(w, nbits, 0);
+	while (b >= 0) {
+		int e = b;
+		while (e + 1 < nbits && xn_bits_test(w, e + 1))
+			e++;
+		char part[32];
+		int n = e > b ? snprintf(part, sizeof(part), "%s%d-%d", total ? "," : "", b, e)
+			      : snprintf(part, sizeof(part), "%s%d", total ? "," : "", b);
+		if ((size_t)(total + n) < len)
+			memcpy(buf + total, part, (size_t)n + 1);
+		else if (len)
+			buf[len - 1] = '\0';
+		total += n;
+		b = e + 1 < nbits ? xn_bits_next(w, nbits, e + 1) : -1;
+	}
+	return total;
+}
+
+static void host_nodes_list(const struct xn_host *h, char *buf, size_t len)
+{
+	xn_nodemask all;
+	memset(&all, 0, sizeof(all));
+	for (int i = 0; i < h->nr_nodes; i++)
+		XN_NM_SET(&all, h->nodes[i].id);
+	xn_bits_format_list(all.w, XN_MAX_NODES, buf, len);
+}
+
+int xn_nodelist_parse(const char *s, const struct xn_host *h, xn_nodemask *out, char *err,
+		      size_t errlen)
+{
+	char valid[256];
+	host_nodes_list(h, valid, sizeof(valid));
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(s, "all")) {
+		for (int i = 0; i < h->nr_nodes; i++)
+			XN_NM_SET(out, h->nodes[i].id);
+		return 0;
+	}
+	char perr[128];
+	int r = xn_bits_parse_list(s, out->w, XN_MAX_NODES, perr, sizeof(perr));
+	if (r)
+		return xn_errf(err, errlen, -EINVAL, "bad node list \"%s\": %s (valid nodes: %s)", s,
+			       perr, valid);
+	if (xn_bits_empty(out->w, XN_MAX_NODES))
+		return xn_errf(err, errlen, -EINVAL, "empty node list (valid nodes: %s)", valid);
+	for (int b = xn_bits_next(out->w, XN_MAX_NODES, 0); b >= 0;
+	     b = xn_bits_next(out->w, XN_MAX_NODES, b + 1))
+		if (xn_host_node_index(h, b) < 0)
+			return xn_errf(err, errlen, -EINVAL,
+				       "node %d does not exist (valid nodes: %s)", b, valid);
+	return 0;
+}
+
+bool xn_nodemask_is_all(const xn_nodemask *m, const struct xn_host *h)
+{
+	for (int i = 0; i < h->nr_nodes; i++)
+		if (!XN_NM_TEST(m, h->nodes[i].id))
+			return false;
+	return h->nr_nodes > 0;
+}

@@ -1,0 +1,273 @@
+/* options.c - the command line (see options.h and xentop-numa.1). */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum {
+	OPT_FORMAT = 256,
+	OPT_SNAPSHOT,
+	OPT_SET_AFFINITY,
+	OPT_AFF_CPUS,
+	OPT_RECORD,
+	OPT_READ_ONLY,
+	OPT_UNITS,
+	OPT_SORT,
+	OPT_CGROUPS,
+	OPT_TOP,
+	OPT_EXACT_INTERVAL,
+	OPT_DEBUGKEY_INTERVAL,
+	OPT_NO_PAGEOP,
+};
+
+static const struct option long_opts[] = {
+	{"batch", no_argument, NULL, 'b'},
+	{"delay", required_argument, NULL, 'd'},
+	{"iterations", required_argument, NULL, 'i'},
+	{"refreshes", required_argument, NULL, 'n'},
+	{"source", required_argument, NULL, 's'},
+	{"replay", required_argument, NULL, 'r'},
+	{"pid", required_argument, NULL, 'p'},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
+	{"set-affinity", required_argument, NULL, OPT_SET_AFFINITY},
+	{"affinity-cpus", no_argument, NULL, OPT_AFF_CPUS},
+	{"record", required_argument, NULL, OPT_RECORD},
+	{"read-only", no_argument, NULL, OPT_READ_ONLY},
+	{"units", required_argument, NULL, OPT_UNITS},
+	{"sort", required_argument, NULL, OPT_SORT},
+	{"cgroups", no_argument, NULL, OPT_CGROUPS},
+	{"top", required_argument, NULL, OPT_TOP},
+	{"exact-interval", required_argument, NULL, OPT_EXACT_INTERVAL},
+	{"debugkey-interval", required_argument, NULL, OPT_DEBUGKEY_INTERVAL},
+	{"no-pageop", no_argument, NULL, OPT_NO_PAGEOP},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: xentop-numa [OPTION]...\n"
+	      "Show NUMA memory placement of virtualization domains, live.\n"
+	      "\n"
+	      "Source:\n"
+	      "  -s, --source NAME        auto (default), xen, linux or replay\n"
+	      "  -r, --replay FILE        play a recording (implies --source replay)\n"
+	      "  -p, --pid LIST           linux: always show these PIDs (\"123,456\")\n"
+	      "      --top N              linux: also show the N largest processes (default 10)\n"
+	      "      --cgroups            linux: domains are cgroups, not processes\n"
+	      "      --exact-interval S   linux: max age of an exact numa_maps scan (default 10)\n"
+	      "      --debugkey-interval S  xen: min seconds between debug key 'u' dumps (default 10)\n"
+	      "      --no-pageop          xen: do not use the hypervisor's page-count op\n"
+	      "\n"
+	      "Display and output:\n"
+	      "  -b, --batch              batch mode: print samples, no terminal needed\n"
+	      "  -d, --delay SECS         seconds between refreshes (default 3, fractions allowed)\n"
+	      "  -i, --iterations N       batch: number of samples, then exit\n"
+	      "  -n, --refreshes N        quit after N refreshes (screen or batch)\n"
+	      "      --format FMT         batch output: text (default), json or csv\n"
+	      "      --units U            per-node figures in mib (default), pages or pct\n"
+	      "      --sort KEY           sort by column KEY (id, name, cpu_pct, mem, local, ...)\n"
+	      "      --snapshot           print one JSON sample and exit\n"
+	      "      --record FILE        append every sample to FILE as a JSON line\n"
+	      "\n"
+	      "Changes:\n"
+	      "      --set-affinity DOMAIN=NODES  set a domain's node affinity and exit;\n"
+	      "                           DOMAIN is an id or a name, NODES is 0, 0-1, 0,2 or all\n"
+	      "      --affinity-cpus      xen: also set vCPU soft affinity to the nodes' CPUs\n"
+	      "      --read-only          never change anything (the screen's 'a' is off)\n"
+	      "\n"
+	      "  -h, --help               show this help and exit\n"
+	      "  -V, --version            show the version and exit\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 runtime error, 2 usage error or invalid node list,\n"
+	      "3 domain not found, 4 permission denied, 5 the change was refused.\n"
+	      "See xentop-numa(1) and xentop-numa-json(5).\n",
+	      f);
+}
+
+static int bad(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "xentop-numa: invalid value \"%s\" for %s: %s\n", val, opt, why);
+	fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
+	return -EINVAL;
+}
+
+static int parse_count(const char *opt, const char *val, long min, long *out)
+{
+	uint64_t v;
+	if (xn_parse_u64(val, &v) || v > 1000000000 || (long)v < min)
+		return bad(opt, val, min > 0 ? "expected a whole number >= 1" : "expected a whole number");
+	*out = (long)v;
+	return 0;
+}
+
+static int parse_secs(const char *opt, const char *val, double *out)
+{
+	if (xn_parse_seconds(val, out) || *out <= 0 || *out > 86400)
+		return bad(opt, val, "expected seconds > 0, e.g. 3 or 0.5");
+	return 0;
+}
+
+static void set_defaults(struct xn_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->source = "auto";
+	o->delay = 3.0;
+	o->format = XN_FMT_TEXT;
+	o->units = XN_UNITS_MIB;
+	o->cfg.top_n = 10;
+	o->cfg.exact_interval = 10.0;
+	o->cfg.debugkey_interval = 10.0;
+}
+
+static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_given)
+{
+	long n;
+	switch (c) {
+	case 'b':
+		o->batch = true;
+		return 0;
+	case 'd':
+		return parse_secs("-d/--delay", arg, &o->delay);
+	case 'i':
+	case 'n':
+		if (parse_count(c == 'i' ? "-i/--iterations" : "-n/--refreshes", arg, 1, &n))
+			return -EINVAL;
+		o->iterations = n;
+		return 0;
+	case 's':
+		if (strcmp(arg, "auto") && strcmp(arg, "xen") && strcmp(arg, "linux") &&
+		    strcmp(arg, "replay"))
+			return bad("-s/--source", arg, "expected auto, xen, linux or replay");
+		o->source = arg;
+		*source_given = true;
+		return 0;
+	case 'r':
+		o->cfg.replay_file = arg;
+		return 0;
+	case 'p':
+		/* syntax only: the source says which PIDs exist */
+		for (const char *p = arg; *p; p++)
+			if (!((*p >= '0' && *p <= '9') || *p == ','))
+				return bad("-p/--pid", arg, "expected PIDs separated by commas");
+		o->cfg.pids = arg;
+		return 0;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "text"))
+			o->format = XN_FMT_TEXT;
+		else if (!strcmp(arg, "json"))
+			o->format = XN_FMT_JSON;
+		else if (!strcmp(arg, "csv"))
+			o->format = XN_FMT_CSV;
+		else
+			return bad("--format", arg, "expected text, json or csv");
+		return 0;
+	case OPT_SNAPSHOT:
+		o->snapshot = true;
+		return 0;
+	case OPT_SET_AFFINITY:
+		if (!strchr(arg, '=') || arg[0] == '=' || arg[strlen(arg) - 1] == '=')
+			return bad("--set-affinity", arg, "expected DOMAIN=NODES, e.g. vm1=0-1");
+		o->set_affinity = arg;
+		return 0;
+	case OPT_AFF_CPUS:
+		o->aff_cpus = true;
+		return 0;
+	case OPT_RECORD:
+		o->record = arg;
+		return 0;
+	case OPT_READ_ONLY:
+		o->read_only = true;
+		return 0;
+	case OPT_UNITS:
+		if (!strcmp(arg, "mib"))
+			o->units = XN_UNITS_MIB;
+		else if (!strcmp(arg, "pages"))
+			o->units = XN_UNITS_PAGES;
+		else if (!strcmp(arg, "pct"))
+			o->units = XN_UNITS_PCT;
+		else
+			return bad("--units", arg, "expected mib, pages or pct");
+		return 0;
+	case OPT_SORT:
+		if (xn_column_find(arg) < 0)
+			return bad("--sort", arg, "not a column key (see xentop-numa(1))");
+		o->sort = arg;
+		return 0;
+	case OPT_CGROUPS:
+		o->cfg.cgroups = true;
+		return 0;
+	case OPT_TOP:
+		if (parse_count("--top", arg, 0, &n))
+			return -EINVAL;
+		o->cfg.top_n = (int)n;
+		return 0;
+	case OPT_EXACT_INTERVAL:
+		return parse_secs("--exact-interval", arg, &o->cfg.exact_interval);
+	case OPT_DEBUGKEY_INTERVAL:
+		return parse_secs("--debugkey-interval", arg, &o->cfg.debugkey_interval);
+	case OPT_NO_PAGEOP:
+		o->cfg.no_pageop = true;
+		return 0;
+	default:
+		fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
+		return -EINVAL;
+	}
+}
+
+int xn_options_parse(int argc, char **argv, struct xn_options *o)
+{
+	bool source_given = false;
+	set_defaults(o);
+	optind = 1;
+	for (;;) {
+		int c = getopt_long(argc, argv, "bd:i:n:s:r:p:hV", long_opts, NULL);
+		if (c == -1)
+			break;
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (c == 'V') {
+			printf("xentop-numa %s (sources:", XN_VERSION);
+			for (size_t i = 0; i < xn_nr_sources; i++)
+				printf(" %s", xn_sources[i]->name);
+			printf(")\n");
+			return 1;
+		}
+		if (parse_one(c, optarg, o, &source_given))
+			return -EINVAL;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "xentop-numa: unexpected argument \"%s\"\n", argv[optind]);
+		fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
+		return -EINVAL;
+	}
+	if (o->cfg.replay_file && !source_given)
+		o->source = "replay";
+	if (!strcmp(o->source, "replay") && !o->cfg.replay_file) {
+		fprintf(stderr, "xentop-numa: --source replay needs a recording: -r FILE\n");
+		return -EINVAL;
+	}
+	if (o->cfg.replay_file && strcmp(o->source, "replay")) {
+		fprintf(stderr, "xentop-numa: -r/--replay plays a recording; it cannot be "
+				"combined with --source %s\n", o->source);
+		return -EINVAL;
+	}
+	if (o->set_affinity && o->read_only) {
+		fprintf(stderr, "xentop-numa: --set-affinity is not allowed with --read-only\n");
+		return -EINVAL;
+	}
+	if (o->set_affinity && o->snapshot) {
+		fprintf(stderr, "xentop-numa: use --set-affinity and --snapshot separately\n");
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -1,0 +1,212 @@
+/* snapshot.c - ownership helpers of the data model (see snapshot.h). */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void domain_free(struct xn_domain *d)
+{
+	free(d->name);
+	free(d->node_pages);
+	free(d->node_delta);
+	free(d->vcpu_node);
+}
+
+void xn_snapshot_clear(struct xn_snapshot *s)
+{
+	for (size_t i = 0; i < s->nr_domains; i++)
+		domain_free(&s->domains[i]);
+	free(s->domains);
+	free(s->host.nodes);
+	free(s->host.zones);
+	free(s->host.distance);
+	memset(s, 0, sizeof(*s));
+}
+
+struct xn_domain *xn_snapshot_add_domain(struct xn_snapshot *s)
+{
+	struct xn_domain *nd = realloc(s->domains, (s->nr_domains + 1) * sizeof(*nd));
+	if (!nd)
+		return NULL;
+	s->domains = nd;
+	struct xn_domain *d = &nd[s->nr_domains];
+	memset(d, 0, sizeof(*d));
+	size_t nn = s->host.nr_nodes > 0 ? (size_t)s->host.nr_nodes : 1;
+	d->node_pages = calloc(nn, sizeof(*d->node_pages));
+	d->node_delta = calloc(nn, sizeof(*d->node_delta));
+	if (!d->node_pages || !d->node_delta) {
+		free(d->node_pages);
+		free(d->node_delta);
+		return NULL;
+	}
+	memset(d->state, '-', 6);
+	d->mem_max = UINT64_MAX;
+	s->nr_domains++;
+	return d;
+}
+
+int xn_domain_set_name(struct xn_domain *d, const char *name)
+{
+	char *n = strdup(name);
+	if (!n)
+		return -ENOMEM;
+	free(d->name);
+	d->name = n;
+	return 0;
+}
+
+int xn_domain_alloc_vcpu_node(struct xn_domain *d)
+{
+	free(d->vcpu_node);
+	d->vcpu_node = malloc((d->vcpus ? d->vcpus : 1) * sizeof(int));
+	if (!d->vcpu_node)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < d->vcpus; i++)
+		d->vcpu_node[i] = -1;
+	return 0;
+}
+
+int xn_host_alloc_nodes(struct xn_host *h, int n)
+{
+	free(h->nodes);
+	free(h->distance);
+	size_t nn = n > 0 ? (size_t)n : 1;
+	h->nodes = calloc(nn, sizeof(*h->nodes));
+	h->distance = calloc(nn * nn, sizeof(*h->distance));
+	if (!h->nodes || !h->distance) {
+		free(h->nodes);
+		free(h->distance);
+		h->nodes = NULL;
+		h->distance = NULL;
+		h->nr_nodes = 0;
+		return -ENOMEM;
+	}
+	h->nr_nodes = n;
+	return 0;
+}
+
+struct xn_zone *xn_host_add_zone(struct xn_host *h)
+{
+	struct xn_zone *nz = realloc(h->zones, ((size_t)h->nr_zones + 1) * sizeof(*nz));
+	if (!nz)
+		return NULL;
+	h->zones = nz;
+	memset(&nz[h->nr_zones], 0, sizeof(*nz));
+	return &nz[h->nr_zones++];
+}
+
+int xn_host_node_index(const struct xn_host *h, int node_id)
+{
+	for (int i = 0; i < h->nr_nodes; i++)
+		if (h->nodes[i].id == node_id)
+			return i;
+	return -1;
+}
+
+static int cmp_dom_id(const void *a, const void *b)
+{
+	const struct xn_domain *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+void xn_snapshot_sort(struct xn_snapshot *s)
+{
+	if (s->nr_domains > 1)
+		qsort(s->domains, s->nr_domains, sizeof(*s->domains), cmp_dom_id);
+}
+
+struct xn_domain *xn_snapshot_find(const struct xn_snapshot *s, int64_t id)
+{
+	size_t lo = 0, hi = s->nr_domains;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->domains[mid].id == id)
+			return &s->domains[mid];
+		if (s->domains[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void *dup_mem(const void *p, size_t n)
+{
+	if (!p)
+		return NULL;
+	void *q = malloc(n ? n : 1);
+	if (q)
+		memcpy(q, p, n);
+	return q;
+}
+
+int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src)
+{
+	xn_snapshot_clear(dst);
+	*dst = *src;
+	dst->domains = NULL;
+	dst->nr_domains = 0;
+	size_t nn = src->host.nr_nodes > 0 ? (size_t)src->host.nr_nodes : 1;
+	dst->host.nodes = dup_mem(src->host.nodes, nn * sizeof(*src->host.nodes));
+	dst->host.distance = dup_mem(src->host.distance, nn * nn * sizeof(uint32_t));
+	dst->host.zones = dup_mem(src->host.zones, (size_t)src->host.nr_zones * sizeof(struct xn_zone));
+	if ((src->host.nodes && !dst->host.nodes) || (src->host.distance && !dst->host.distance) ||
+	    (src->host.zones && !dst->host.zones))
+		goto fail;
+	if (src->nr_domains) {
+		dst->domains = calloc(src->nr_domains, sizeof(*dst->domains));
+		if (!dst->domains)
+			goto fail;
+	}
+	for (size_t i = 0; i < src->nr_domains; i++) {
+		const struct xn_domain *a = &src->domains[i];
+		struct xn_domain *b = &dst->domains[i];
+		*b = *a;
+		b->name = a->name ? strdup(a->name) : NULL;
+		b->node_pages = dup_mem(a->node_pages, nn * sizeof(uint64_t));
+		b->node_delta = dup_mem(a->node_delta, nn * sizeof(int64_t));
+		b->vcpu_node = dup_mem(a->vcpu_node, (a->vcpus ? a->vcpus : 1) * sizeof(int));
+		dst->nr_domains = i + 1;
+		if ((a->name && !b->name) || (a->node_pages && !b->node_pages) ||
+		    (a->node_delta && !b->node_delta) || (a->vcpu_node && !b->vcpu_node))
+			goto fail;
+	}
+	return 0;
+fail:
+	xn_snapshot_clear(dst);
+	return -ENOMEM;
+}
+
+uint64_t xn_domain_pages_total(const struct xn_domain *d, int nr_nodes)
+{
+	uint64_t t = 0;
+	if (!(d->valid & XN_DOM_PAGES))
+		return 0;
+	for (int i = 0; i < nr_nodes; i++)
+		t += d->node_pages[i];
+	return t;
+}
+
+static const char *const method_names[XN_PAGES__COUNT] = {
+	[XN_PAGES_NONE] = "none",
+	[XN_PAGES_NUMA_MAPS] = "numa_maps",
+	[XN_PAGES_SAMPLED] = "sampled",
+	[XN_PAGES_CGROUP] = "cgroup",
+	[XN_PAGES_XEN_OP] = "xen_op",
+	[XN_PAGES_XEN_DEBUGKEY] = "debugkey_u",
+	[XN_PAGES_RECORDED] = "recorded",
+};
+
+const char *xn_pages_method_name(enum xn_pages_method m)
+{
+	return (unsigned)m < XN_PAGES__COUNT ? method_names[m] : "none";
+}
+
+enum xn_pages_method xn_pages_method_parse(const char *name)
+{
+	for (int i = 0; i < XN_PAGES__COUNT; i++)
+		if (!strcmp(method_names[i], name))
+			return (enum xn_pages_method)i;
+	return XN_PAGES_NONE;
+}

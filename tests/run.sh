@@ -1,0 +1,58 @@
+#!/bin/sh
+# Run every test of xentop-numa from the top of the tree; print one line per
+# test and the tally "N passed, N failed, N skipped". A test is:
+#   - each unit binary (built twice: build/ and build-asan/ with ASan+UBSan);
+#   - each tests/sh/test_*.sh, run against ./xentop-numa and again against
+#     build-asan/xentop-numa (XN_BIN says which); exit 77 = skipped;
+#   - tests/vm/run.sh (the QEMU lab: real Xen, multi-node Linux) unless XN_NO_VM=1.
+# XN_ONLY=pattern runs only tests whose name contains pattern.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+pass=0 fail=0 skip=0 failed=""
+logdir=build/test-logs
+mkdir -p "$logdir"
+
+run_one() { # name, command...
+	name=$1
+	shift
+	case "$name" in *"${XN_ONLY:-}"*) ;; *) return ;; esac
+	log="$logdir/$(echo "$name" | tr '/ ' '__').log"
+	"$@" >"$log" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		pass=$((pass + 1))
+		echo "PASS $name"
+	elif [ $rc = 77 ]; then
+		skip=$((skip + 1))
+		echo "SKIP $name: $(tail -n 1 "$log")"
+	else
+		fail=$((fail + 1))
+		failed="$failed $name"
+		echo "FAIL $name (exit $rc; log $log):"
+		tail -n 25 "$log" | sed 's/^/    /'
+	fi
+}
+
+export XN_ROOT="$PWD"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=66"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=67"
+
+for b in build build-asan; do
+	for t in "$b"/tests/test_*; do
+		[ -x "$t" ] || continue
+		run_one "$b/$(basename "$t")" "$t"
+	done
+done
+for t in tests/sh/test_*.sh; do
+	[ -f "$t" ] || continue
+	XN_BIN=./xentop-numa XN_HELPERS=build/helpers run_one "$(basename "$t" .sh)" sh "$t"
+	XN_BIN=build-asan/xentop-numa XN_HELPERS=build/helpers \
+		run_one "asan/$(basename "$t" .sh)" sh "$t"
+done
+if [ "${XN_NO_VM:-0}" != 1 ] && [ -f tests/vm/run.sh ]; then
+	run_one "vm" sh tests/vm/run.sh
+	[ -f "$logdir/vm.log" ] && grep -E '^(PASS|FAIL|SKIP) ' "$logdir/vm.log" | sed 's/^/    vm: /'
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ] || { echo "failed:$failed"; exit 1; }
