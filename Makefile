@@ -31,7 +31,7 @@ endif
 # Required libraries; Xen's are optional (the xen source needs them).
 REQ_PKGS = ncursesw numa jansson
 HAVE_PKGS := $(shell $(PKG_CONFIG) --exists $(REQ_PKGS) && echo yes)
-XEN_PKGS = xencontrol xenstat xentoollog
+XEN_PKGS = xencontrol xenstat xentoollog xencall
 HAVE_XEN := $(shell $(PKG_CONFIG) --exists $(XEN_PKGS) 2>/dev/null && echo yes)
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(REQ_PKGS) 2>/dev/null)

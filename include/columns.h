@@ -63,6 +63,9 @@ int xn_column_find(const char *key);
 void xn_column_title(enum xn_col_id id, const struct xn_snapshot *s, int node_idx, char *buf,
 		     size_t len);
 
+/* The natural direction of a column: true when it sorts biggest first. */
+bool xn_column_default_reverse(enum xn_col_id id);
+
 /* Sort domains (an array of pointers) by a column, stable on id. */
 void xn_columns_sort(const struct xn_domain **doms, size_t n, enum xn_col_id col, int node_idx,
 		     bool reverse);

@@ -4,6 +4,7 @@
 #ifndef XN_OUTPUT_H
 #define XN_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "columns.h"
@@ -15,7 +16,14 @@ enum xn_format { XN_FMT_TEXT = 0, XN_FMT_JSON, XN_FMT_CSV };
  * 0; text prints xentop's header line every time, as xentop -b does).
  * Flushes f (pipes!). Returns 0 or -errno (write error). */
 int xn_output_sample(FILE *f, enum xn_format fmt, const struct xn_snapshot *s, enum xn_units units,
-		     long iteration);
+                     long iteration);
+
+/* The same with the text and CSV rows sorted by a column (as
+ * xn_columns_sort: node_idx for per-node columns, reverse for biggest
+ * first); JSON stays in id order. For batch --sort. Returns 0 or -errno. */
+int xn_output_sample_sorted(FILE *f, enum xn_format fmt, const struct xn_snapshot *s,
+                            enum xn_units units, long iteration, enum xn_col_id col, int node_idx,
+                            bool reverse);
 
 /* Write s as one JSON object on one line, newline-terminated (schema 1,
  * man/xentop-numa-json.5). Returns 0 or -errno. */

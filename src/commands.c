@@ -172,6 +172,7 @@ int xn_cmd_snapshot(struct xn_sampler *s, const struct xn_options *o)
 int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
 	bool replay = !strcmp(s->src->ops->name, "replay");
+	enum xn_col_id sort = o->sort ? (enum xn_col_id)xn_column_find(o->sort) : XN_COL_ID;
 	for (long it = 0; !o->iterations || it < o->iterations; it++) {
 		/* A recording plays as fast as it is read; live sources wait. */
 		if (it > 0 && !replay)
@@ -181,7 +182,8 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 			return XN_EXIT_OK;
 		if (r)
 			return XN_EXIT_RUNTIME;
-		if (xn_output_sample(stdout, o->format, &s->cur, o->units, it))
+		if (xn_output_sample_sorted(stdout, o->format, &s->cur, o->units, it, sort, 0,
+					    xn_column_default_reverse(sort)))
 			return write_status(stdout);
 		if (record && xn_json_write_snapshot(record, &s->cur)) {
 			fprintf(stderr, "xentop-numa: cannot write the recording: %s\n",

@@ -1,0 +1,60 @@
+/* keys.h - the controller: ONE table of {keys, command, help text}; the help
+ * screen is generated from it. Commands change the view state and return
+ * effect flags that the TUI loop acts on. No curses here: tui.c translates
+ * curses key codes to XN_KEY_*. */
+#ifndef XN_KEYS_H
+#define XN_KEYS_H
+
+#include <stddef.h>
+
+#include "options.h"
+#include "sampler.h"
+#include "view.h"
+
+/* Special keys, above every Unicode code point. */
+enum {
+	XN_KEY_UP = 0x110000,
+	XN_KEY_DOWN,
+	XN_KEY_LEFT,
+	XN_KEY_RIGHT,
+	XN_KEY_PGUP,
+	XN_KEY_PGDN,
+	XN_KEY_HOME,
+	XN_KEY_END,
+	XN_KEY_ENTER,
+	XN_KEY_ESC,
+	XN_KEY_BACKSPACE,
+};
+
+/* Effect flags returned by commands. */
+enum {
+	XN_FX_NONE = 0,
+	XN_FX_REDRAW = 1u << 0,   /* the view changed */
+	XN_FX_RESAMPLE = 1u << 1, /* take a sample now (seek, affinity applied) */
+	XN_FX_QUIT = 1u << 2,
+	XN_FX_RESCHEDULE = 1u << 3, /* the delay or pause changed */
+	XN_FX_RESORT = 1u << 4,     /* sort/filter changed: rebuild rows */
+};
+
+/* What a command may touch. */
+struct xn_ctl {
+	struct xn_view *v;
+	struct xn_sampler *s;         /* s->cur is the sample shown */
+	const struct xn_options *o;
+};
+
+struct xn_key_binding {
+	int keys[3];       /* 0-terminated when fewer */
+	const char *label; /* as the help screen shows the keys: "q Esc" */
+	unsigned (*cmd)(struct xn_ctl *c, int key);
+	const char *help;
+};
+
+extern const struct xn_key_binding xn_key_table[];
+extern const size_t xn_key_table_len;
+
+/* Handle one key: an open prompt gets it first, the help screen closes on
+ * any key, else the table decides. Returns XN_FX_* flags. */
+unsigned xn_keys_handle(struct xn_ctl *c, int key);
+
+#endif

@@ -1,0 +1,164 @@
+/* linux_priv.h - what the files of the linux source share with each other
+ * (not part of any other module's contract). */
+#ifndef XN_LINUX_PRIV_H
+#define XN_LINUX_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nodemask.h"
+#include "snapshot.h"
+#include "source.h"
+
+/* Defaults of the scan budget (see linux_pages.c). */
+#define XN_LX_EXACT_INTERVAL 10.0 /* s: max age of an exact numa_maps figure */
+
+/* Where the cgroup hierarchies are mounted. */
+struct xn_lx_cg {
+	int version;            /* 1 or 2 (of the memory controller), 0 = no memory cgroups */
+	char mem_root[256];     /* hierarchy holding memory.numa_stat */
+	char cpuset_root[256];  /* v1: the cpuset hierarchy, "" if none; v2: = mem_root */
+	char cpuacct_root[256]; /* v1: the cpuacct hierarchy, "" if none */
+};
+
+struct xn_lx_pcache;
+
+/* Whether a process is QEMU, remembered by PID and start time so that its
+ * executable is looked at once, not at every refresh. */
+struct xn_lx_qemu_seen {
+	pid_t pid;
+	uint64_t starttime;
+	bool qemu;
+};
+
+/* The ops table (linux_source.c); registered in source.c. */
+extern const struct xn_source_ops xn_source_linux;
+
+/* Private state: the public part first (source.h). */
+struct xn_lx_source {
+	struct xn_source base;
+	bool cgroups;
+	int top_n;   /* resolved: 0 = no "largest processes" */
+	pid_t *pids; /* --pid */
+	size_t nr_pids;
+	double exact_interval; /* resolved, seconds */
+	long clk_tck;
+	uint64_t page_size;
+	struct xn_lx_pcache *pcache;
+	struct xn_lx_qemu_seen *qseen; /* sorted by pid (last refresh's processes) */
+	size_t nr_qseen;
+	struct xn_lx_cg cg;
+	int16_t cpu_node[XN_MAX_CPUS]; /* CPU -> node id (-1), refreshed each sample */
+};
+
+/* ---- linux_host.c ---- */
+
+/* Read a small file into buf (NUL-terminated). Length or -errno. */
+ssize_t xn_lx_read_small(const char *path, char *buf, size_t size);
+
+/* Fill h: online nodes, their memory and CPUs, distances, zones, page size.
+ * 0 or -errno with the reason in err. */
+int xn_lx_host_read(struct xn_host *h, char *err, size_t errlen);
+
+/* cpu_node[XN_MAX_CPUS] from the host's node CPU masks (-1 = no node). */
+void xn_lx_cpu_node_map(const struct xn_host *h, int16_t *cpu_node);
+
+/* The host's CPUs of the given nodes. */
+void xn_lx_nodes_cpus(const struct xn_host *h, const xn_nodemask *nodes, xn_cpumask *cpus);
+
+/* Refuse node sets the host cannot honour: a node that is not online, or
+ * without memory or CPUs. 0 or -EINVAL with the reason in err. */
+int xn_lx_nodes_check(const struct xn_host *h, const xn_nodemask *nodes, char *err, size_t errlen);
+
+/* ---- linux_pages.c: per-process pages with a scan budget ---- */
+
+struct xn_lx_pcache *xn_lx_pcache_new(void);
+void xn_lx_pcache_free(struct xn_lx_pcache *c);
+/* Mark and sweep: call begin before a sample and end after it; entries of
+ * processes not looked up in between are dropped. */
+void xn_lx_pcache_begin(struct xn_lx_pcache *c);
+void xn_lx_pcache_end(struct xn_lx_pcache *c);
+/* Forget a PID (its pages were just moved: next look-up is exact). */
+void xn_lx_pcache_forget(struct xn_lx_pcache *c, pid_t pid);
+
+/* Fill d->node_pages (host order), pages_method, pages_age_ms and the
+ * XN_DOM_PAGES bit for process pid (identity pid + starttime; rss in pages
+ * now). *explicit_policy: numa_maps showed a non-default memory policy.
+ * 0 or -errno (-ENOENT/-ESRCH when the process is gone). */
+int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid, uint64_t starttime,
+                    uint64_t rss, struct xn_domain *d, bool *explicit_policy);
+
+/* A VMA: its extent and resident pages (base pages) at the last walk. */
+struct xn_lx_vma {
+	uint64_t start, end, pages;
+};
+
+/* Pure: spread up to target sample addresses over the VMAs in proportion to
+ * their pages (total = sum of pages), evenly inside each VMA. Fills addr[],
+ * w[] (the VMA's pages, to be divided by its resident samples) and
+ * vma_of[] (index of the VMA); returns the number of samples. */
+size_t xn_lx_pick_samples(const struct xn_lx_vma *v, size_t nv, uint64_t total, uint64_t page_size,
+                          size_t target, void **addr, double *w, uint32_t *vma_of);
+
+/* What the estimator needs: the walk (exact[nr] by node id, its total, the
+ * RSS then and now) and the samples' nodes then (st0) and now (st1), < 0 for
+ * not resident, each worth w[k] pages. */
+struct xn_lx_est_in {
+	const uint64_t *exact;
+	int nr;
+	uint64_t total0, rss0, rss;
+	const int *st0, *st1;
+	const double *w;
+	size_t ns;
+};
+
+/* Pure: node_pages (host order) = the walk's figures, plus the weight of each
+ * sampled page that moved (from its old node to its new one), scaled to
+ * total0 * rss / rss0. 0 or -ENOMEM. */
+int xn_lx_estimate_pages(const struct xn_lx_est_in *in, const struct xn_host *h,
+                         uint64_t *node_pages);
+
+/* Exact walk of /proc/PID/numa_maps into node_pages[XN_MAX_NODES] (base pages).
+ * 0 or -errno. */
+int xn_lx_numa_maps_read(pid_t pid, uint64_t page_size, uint64_t *node_pages, uint64_t *total,
+                         bool *explicit_policy);
+
+/* ---- linux_procs.c ---- */
+
+/* Parse a --pid list "123,456". 0 or -EINVAL with the reason in err. */
+int xn_lx_pids_parse(const char *s, pid_t **out, size_t *n, char *err, size_t errlen);
+
+/* Processes as domains: QEMU guests, the top_n largest others, --pid. */
+int xn_lx_procs_sample(struct xn_lx_source *lx, struct xn_snapshot *s);
+
+/* Remove the last domain of s (it vanished while being read). */
+void xn_lx_drop_last(struct xn_snapshot *s);
+
+/* ---- linux_cgroup.c ---- */
+
+/* Find the hierarchies in /proc/self/mountinfo. 0 or -ENOENT with why. */
+int xn_lx_cgroup_detect(struct xn_lx_cg *cg, char *err, size_t errlen);
+
+/* Cgroups as domains (memory hierarchy, recursively). */
+int xn_lx_cgroup_sample(struct xn_lx_source *lx, struct xn_snapshot *s);
+
+/* The memory limit of the cgroup of a process in bytes, or UINT64_MAX. */
+uint64_t xn_lx_cgroup_pid_limit(const struct xn_lx_cg *cg, pid_t pid);
+
+/* Set cpuset.mems (+ cpuset.cpus) of the cgroup whose directory inode is id. */
+int xn_lx_cgroup_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, int64_t id,
+                              const xn_nodemask *nodes, unsigned flags, char *msg, size_t msglen);
+
+/* ---- linux_affinity.c ---- */
+
+/* The kernel's refusal as a return value: its errno, except that EINVAL
+ * (which callers read as "bad request", exit 2) becomes -ECANCELED. */
+int xn_lx_refused(int err_no);
+
+/* Migrate a process's pages to nodes and pin all its threads to their CPUs. */
+int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,
+                            const xn_nodemask *nodes, unsigned flags, char *msg, size_t msglen);
+
+#endif

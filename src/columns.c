@@ -1,0 +1,505 @@
+/* columns.c - the column table shared by the TUI, text batch and CSV output
+ * (see columns.h). Formatters and comparators only read fields: the sampler
+ * derived everything once. */
+#include "columns.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+#define MIB 1048576.0
+
+/* Escape a raw name so that no control character or escape sequence can reach
+ * a terminal: C0 controls, DEL, C1 controls (U+0080..U+009F, which some
+ * terminals take as CSI) and bytes that are not valid UTF-8 become \xNN;
+ * a backslash becomes \\ so the escaping is unambiguous. */
+static void name_escape(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	if (len == 0)
+		return;
+	while (*p) {
+		char tmp[8];
+		size_t n = 0;
+		int seq = 0;
+		unsigned cp = 0;
+		if (*p >= 0xc2 && *p <= 0xf4) {
+			seq = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+			cp = *p & (0x3f >> (seq - 1));
+			for (int i = 1; i < seq; i++) {
+				if ((p[i] & 0xc0) != 0x80) {
+					seq = 0;
+					break;
+				}
+				cp = (cp << 6) | (p[i] & 0x3f);
+			}
+			/* overlong, surrogate or beyond U+10FFFF: invalid */
+			if (seq == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+				seq = 0;
+			if (seq == 4 && (cp < 0x10000 || cp > 0x10ffff))
+				seq = 0;
+			if (seq == 2 && cp < 0xa0)
+				seq = 0; /* C1 control: escape its bytes */
+		}
+		if (seq > 1) {
+			for (n = 0; n < (size_t)seq; n++)
+				tmp[n] = (char)*p++;
+		} else if (*p == '\\') {
+			tmp[0] = tmp[1] = '\\';
+			n = 2;
+			p++;
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			snprintf(tmp, sizeof(tmp), "\\x%02x", *p);
+			n = 4;
+			p++;
+		} else {
+			tmp[0] = (char)*p++;
+			n = 1;
+		}
+		if (o + n >= len)
+			break; /* truncate at a whole character or escape */
+		memcpy(buf + o, tmp, n);
+		o += n;
+	}
+	buf[o] = '\0';
+}
+
+static void put_unknown(char *buf, size_t len)
+{
+	snprintf(buf, len, "-");
+}
+
+static void fmt_id(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx, char *buf,
+                   size_t len)
+{
+	snprintf(buf, len, "%" PRId64, d->id);
+}
+
+static void fmt_name(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx, char *buf,
+                     size_t len)
+{
+	if (!d->name)
+		put_unknown(buf, len);
+	else
+		name_escape(d->name, buf, len);
+}
+
+static void fmt_state(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                      char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_STATE))
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%.6s", d->state);
+}
+
+static void fmt_cpu_sec(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                        char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_CPU_NS))
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%" PRIu64, d->cpu_ns / 1000000000u);
+}
+
+static void fmt_cpu_pct(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                        char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_CPU_PCT))
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%.1f", d->cpu_pct);
+}
+
+static void fmt_mem(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx, char *buf,
+                    size_t len)
+{
+	if (!(d->valid & XN_DOM_MEM_CUR))
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%" PRIu64, d->mem_cur / 1024);
+}
+
+/* Host memory as xentop's MEM(%) divides by it: the sum of the nodes'
+ * totals; 0 when any node's total is unknown. */
+static uint64_t host_total(const struct xn_snapshot *s)
+{
+	uint64_t t = 0;
+	if (!s || s->host.nr_nodes <= 0)
+		return 0;
+	for (int i = 0; i < s->host.nr_nodes; i++) {
+		if (!(s->host.nodes[i].valid & XN_NODE_TOTAL))
+			return 0;
+		t += s->host.nodes[i].mem_total;
+	}
+	return t;
+}
+
+static void fmt_mem_pct(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                        char *buf, size_t len)
+{
+	uint64_t t = host_total(c->snap);
+	if (!(d->valid & XN_DOM_MEM_CUR) || t == 0)
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%.1f", (double)d->mem_cur / (double)t * 100.0);
+}
+
+static void fmt_maxmem(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                       char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_MEM_MAX))
+		put_unknown(buf, len);
+	else if (d->mem_max == UINT64_MAX)
+		snprintf(buf, len, "no limit");
+	else
+		snprintf(buf, len, "%" PRIu64, d->mem_max / 1024);
+}
+
+static void fmt_maxmem_pct(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                           char *buf, size_t len)
+{
+	uint64_t t = host_total(c->snap);
+	if (!(d->valid & XN_DOM_MEM_MAX) || (d->mem_max != UINT64_MAX && t == 0))
+		put_unknown(buf, len);
+	else if (d->mem_max == UINT64_MAX)
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%.1f", (double)d->mem_max / (double)t * 100.0);
+}
+
+static void fmt_vcpus(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                      char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_VCPUS))
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%" PRIu32, d->vcpus);
+}
+
+/* A page count in the chosen units; "-" when it cannot be expressed. */
+static void fmt_pages(const struct xn_fmt_ctx *c, const struct xn_domain *d, uint64_t pages,
+                      char *buf, size_t len)
+{
+	int nn = c->snap ? c->snap->host.nr_nodes : 0;
+	switch (c->units) {
+	case XN_UNITS_PAGES:
+		snprintf(buf, len, "%" PRIu64, pages);
+		return;
+	case XN_UNITS_PCT: {
+		uint64_t total = xn_domain_pages_total(d, nn);
+		if (total == 0)
+			put_unknown(buf, len);
+		else
+			snprintf(buf, len, "%.1f", (double)pages / (double)total * 100.0);
+		return;
+	}
+	case XN_UNITS_MIB:
+	default:
+		if (!c->snap || c->snap->host.page_size == 0)
+			put_unknown(buf, len);
+		else
+			snprintf(buf, len, "%.1f",
+			         (double)pages * (double)c->snap->host.page_size / MIB);
+		return;
+	}
+}
+
+static void fmt_node(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx, char *buf,
+                     size_t len)
+{
+	if (!(d->valid & XN_DOM_PAGES) || !c->snap || node_idx < 0 ||
+	    node_idx >= c->snap->host.nr_nodes)
+		put_unknown(buf, len);
+	else
+		fmt_pages(c, d, d->node_pages[node_idx], buf, len);
+}
+
+static void fmt_local(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                      char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_LOCALITY))
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%.1f", d->locality);
+}
+
+static void fmt_affinity(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                         char *buf, size_t len)
+{
+	/* an empty mask says nothing: unknown too */
+	bool empty = xn_bits_empty(d->node_affinity.w, XN_MAX_NODES);
+	if (!(d->valid & XN_DOM_AFFINITY) || (empty && !d->affinity_auto))
+		put_unknown(buf, len);
+	else if (d->affinity_auto)
+		snprintf(buf, len, "auto");
+	else if (c->snap && c->snap->host.nr_nodes > 0 &&
+	         xn_nodemask_is_all(&d->node_affinity, &c->snap->host))
+		snprintf(buf, len, "all");
+	else
+		xn_bits_format_list(d->node_affinity.w, XN_MAX_NODES, buf, len);
+}
+
+static void fmt_outside(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                        char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_OUTSIDE))
+		put_unknown(buf, len);
+	else
+		fmt_pages(c, d, d->pages_outside, buf, len);
+}
+
+static void fmt_method(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                       char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_PAGES) || d->pages_method == XN_PAGES_NONE)
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%s %" PRId64 "s", xn_pages_method_name(d->pages_method),
+		         (d->pages_age_ms < 0 ? 0 : d->pages_age_ms + 500) / 1000);
+}
+
+/* Comparators: natural ascending order, unknown (valid bit clear) first. */
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+static int cmp_known(const struct xn_domain *a, const struct xn_domain *b, unsigned bit, int *r)
+{
+	bool ka = (a->valid & bit) != 0, kb = (b->valid & bit) != 0;
+	if (ka && kb)
+		return 0;
+	*r = CMP(ka, kb);
+	return 1;
+}
+
+static int cmp_id(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
+{
+	return CMP(a->id, b->id);
+}
+
+static int cmp_name(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
+{
+	if (!a->name || !b->name)
+		return CMP(a->name != NULL, b->name != NULL);
+	int r = strcasecmp(a->name, b->name);
+	return r ? r : strcmp(a->name, b->name);
+}
+
+/* As xentop: a domain with an earlier "dsbcpr" flag set sorts first. */
+static int cmp_state(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
+{
+	int r;
+	if (cmp_known(a, b, XN_DOM_STATE, &r))
+		return r;
+	for (int i = 0; i < 6; i++) {
+		bool fa = a->state[i] != '-' && a->state[i] != '\0';
+		bool fb = b->state[i] != '-' && b->state[i] != '\0';
+		if (fa != fb)
+			return fa ? -1 : 1;
+	}
+	return 0;
+}
+
+#define CMP_FIELD(fn, bit, field)                                                                  \
+	static int fn(const struct xn_domain *a, const struct xn_domain *b, int node_idx)          \
+	{                                                                                          \
+		int r;                                                                             \
+		if (cmp_known(a, b, bit, &r))                                                      \
+			return r;                                                                  \
+		return CMP(a->field, b->field);                                                    \
+	}
+
+CMP_FIELD(cmp_cpu_sec, XN_DOM_CPU_NS, cpu_ns)
+CMP_FIELD(cmp_cpu_pct, XN_DOM_CPU_PCT, cpu_pct)
+CMP_FIELD(cmp_mem, XN_DOM_MEM_CUR, mem_cur)
+CMP_FIELD(cmp_maxmem, XN_DOM_MEM_MAX, mem_max)
+CMP_FIELD(cmp_vcpus, XN_DOM_VCPUS, vcpus)
+CMP_FIELD(cmp_local, XN_DOM_LOCALITY, locality)
+CMP_FIELD(cmp_outside, XN_DOM_OUTSIDE, pages_outside)
+
+/* Per-node columns order by pages on that node, whatever the display units. */
+static int cmp_node(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
+{
+	int r;
+	if (cmp_known(a, b, XN_DOM_PAGES, &r))
+		return r;
+	if (node_idx < 0)
+		return 0;
+	return CMP(a->node_pages[node_idx], b->node_pages[node_idx]);
+}
+
+/* "auto" first, then fewer nodes first, then the set holding the lowest
+ * differing node id: {0} < {1} < {0,1}. */
+static int cmp_affinity(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
+{
+	int r;
+	if (cmp_known(a, b, XN_DOM_AFFINITY, &r))
+		return r;
+	if (a->affinity_auto != b->affinity_auto)
+		return a->affinity_auto ? -1 : 1;
+	r = CMP(xn_bits_count(a->node_affinity.w, XN_MAX_NODES),
+	        xn_bits_count(b->node_affinity.w, XN_MAX_NODES));
+	if (r)
+		return r;
+	for (size_t i = 0; i < XN_ARRAY_SIZE(a->node_affinity.w); i++) {
+		uint64_t x = a->node_affinity.w[i], y = b->node_affinity.w[i];
+		if (x != y)
+			return (x & (x ^ y) & ~((x ^ y) - 1)) ? -1 : 1;
+	}
+	return 0;
+}
+
+static int cmp_method(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
+{
+	int r;
+	if (cmp_known(a, b, XN_DOM_PAGES, &r))
+		return r;
+	r = CMP((int)a->pages_method, (int)b->pages_method);
+	return r ? r : CMP(a->pages_age_ms, b->pages_age_ms);
+}
+
+const struct xn_column xn_columns[XN_COL__COUNT] = {
+        [XN_COL_ID] = {.key = "id", .title = "ID", .width = 5, .format = fmt_id, .compare = cmp_id},
+        [XN_COL_NAME] = {.key = "name",
+                         .title = "NAME",
+                         .width = 10,
+                         .left = true,
+                         .format = fmt_name,
+                         .compare = cmp_name},
+        [XN_COL_STATE] = {.key = "state",
+                          .title = "STATE",
+                          .width = 6,
+                          .format = fmt_state,
+                          .compare = cmp_state},
+        [XN_COL_CPU_SEC] = {.key = "cpu_sec",
+                            .title = "CPU(sec)",
+                            .width = 10,
+                            .format = fmt_cpu_sec,
+                            .compare = cmp_cpu_sec},
+        [XN_COL_CPU_PCT] = {.key = "cpu_pct",
+                            .title = "CPU(%)",
+                            .width = 6,
+                            .format = fmt_cpu_pct,
+                            .compare = cmp_cpu_pct},
+        [XN_COL_MEM] = {.key = "mem",
+                        .title = "MEM(k)",
+                        .width = 10,
+                        .format = fmt_mem,
+                        .compare = cmp_mem},
+        [XN_COL_MEM_PCT] = {.key = "mem_pct",
+                            .title = "MEM(%)",
+                            .width = 6,
+                            .format = fmt_mem_pct,
+                            .compare = cmp_mem},
+        [XN_COL_MAXMEM] = {.key = "maxmem",
+                           .title = "MAXMEM(k)",
+                           .width = 10,
+                           .format = fmt_maxmem,
+                           .compare = cmp_maxmem},
+        [XN_COL_MAXMEM_PCT] = {.key = "maxmem_pct",
+                               .title = "MAXMEM(%)",
+                               .width = 9,
+                               .format = fmt_maxmem_pct,
+                               .compare = cmp_maxmem},
+        [XN_COL_VCPUS] = {.key = "vcpus",
+                          .title = "VCPUS",
+                          .width = 5,
+                          .format = fmt_vcpus,
+                          .compare = cmp_vcpus},
+        [XN_COL_NODE] = {.key = "node",
+                         .title = "N%d",
+                         .width = 7,
+                         .per_node = true,
+                         .format = fmt_node,
+                         .compare = cmp_node},
+        [XN_COL_LOCAL] = {.key = "local",
+                          .title = "LOCAL%",
+                          .width = 6,
+                          .format = fmt_local,
+                          .compare = cmp_local},
+        [XN_COL_AFFINITY] = {.key = "affinity",
+                             .title = "AFFINITY",
+                             .width = 8,
+                             .left = true,
+                             .format = fmt_affinity,
+                             .compare = cmp_affinity},
+        [XN_COL_OUTSIDE] = {.key = "outside",
+                            .title = "OUTSIDE",
+                            .width = 7,
+                            .format = fmt_outside,
+                            .compare = cmp_outside},
+        [XN_COL_METHOD] = {.key = "method",
+                           .title = "METHOD",
+                           .width = 12,
+                           .left = true,
+                           .format = fmt_method,
+                           .compare = cmp_method},
+};
+
+_Static_assert(XN_ARRAY_SIZE(xn_columns) == XN_COL__COUNT, "one entry per column id");
+
+int xn_column_find(const char *key)
+{
+	if (!key)
+		return -1;
+	for (int i = 0; i < XN_COL__COUNT; i++)
+		if (!strcasecmp(xn_columns[i].key, key) ||
+		    (!xn_columns[i].per_node && !strcasecmp(xn_columns[i].title, key)))
+			return i;
+	return -1;
+}
+
+void xn_column_title(enum xn_col_id id, const struct xn_snapshot *s, int node_idx, char *buf,
+                     size_t len)
+{
+	if ((unsigned)id >= XN_COL__COUNT) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	if (!xn_columns[id].per_node) {
+		snprintf(buf, len, "%s", xn_columns[id].title);
+		return;
+	}
+	int node_id = node_idx;
+	if (s && node_idx >= 0 && node_idx < s->host.nr_nodes)
+		node_id = s->host.nodes[node_idx].id;
+	snprintf(buf, len, "N%d", node_id);
+}
+
+struct sort_arg {
+	enum xn_col_id col;
+	int node_idx;
+	bool reverse;
+};
+
+static int sort_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct xn_domain *a = *(const struct xn_domain *const *)pa;
+	const struct xn_domain *b = *(const struct xn_domain *const *)pb;
+	const struct sort_arg *sa = arg;
+	int r = xn_columns[sa->col].compare(a, b, sa->node_idx);
+	if (sa->reverse)
+		r = -r;
+	/* Ties keep id order, in both directions, so the list does not jump. */
+	return r ? r : CMP(a->id, b->id);
+}
+
+void xn_columns_sort(const struct xn_domain **doms, size_t n, enum xn_col_id col, int node_idx,
+                     bool reverse)
+{
+	if (n < 2 || (unsigned)col >= XN_COL__COUNT)
+		return;
+	struct sort_arg sa = {.col = col, .node_idx = node_idx, .reverse = reverse};
+	qsort_r(doms, n, sizeof(const struct xn_domain *), sort_cmp, &sa);
+}
+
+bool xn_column_default_reverse(enum xn_col_id id)
+{
+	/* Figures read best biggest first; words and ids in their natural order. */
+	return !(id == XN_COL_ID || id == XN_COL_NAME || id == XN_COL_STATE ||
+		 id == XN_COL_AFFINITY || id == XN_COL_METHOD);
+}

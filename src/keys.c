@@ -1,0 +1,315 @@
+/* keys.c - the key table and its commands (see keys.h). */
+#include "keys.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* The sort columns in screen order; per-node columns expand to one per node. */
+static const enum xn_col_id sort_cols[] = {
+	XN_COL_ID,     XN_COL_NAME,   XN_COL_STATE,    XN_COL_CPU_SEC, XN_COL_CPU_PCT,
+	XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM,  XN_COL_VCPUS,   XN_COL_NODE,
+	XN_COL_LOCAL,  XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_METHOD,
+};
+
+static int nr_nodes(const struct xn_ctl *c)
+{
+	return c->s && c->s->have_cur ? c->s->cur.host.nr_nodes : 0;
+}
+
+/* Position of the current sort column in the expanded sequence. */
+static int sort_pos(const struct xn_view *v, int nn)
+{
+	int pos = 0;
+	for (size_t i = 0; i < XN_ARRAY_SIZE(sort_cols); i++) {
+		if (sort_cols[i] == XN_COL_NODE) {
+			if (v->sort_col == XN_COL_NODE)
+				return pos + v->sort_node;
+			pos += nn;
+			continue;
+		}
+		if (sort_cols[i] == v->sort_col)
+			return pos;
+		pos++;
+	}
+	return 0;
+}
+
+static void sort_set_pos(struct xn_view *v, int pos, int nn)
+{
+	for (size_t i = 0; i < XN_ARRAY_SIZE(sort_cols); i++) {
+		int span = sort_cols[i] == XN_COL_NODE ? nn : 1;
+		if (pos < span) {
+			xn_view_set_sort(v, sort_cols[i], pos);
+			return;
+		}
+		pos -= span;
+	}
+}
+
+static unsigned sort_move(struct xn_ctl *c, int delta, bool wrap)
+{
+	int nn = nr_nodes(c);
+	int count = (int)XN_ARRAY_SIZE(sort_cols) - 1 + nn;
+	int pos = sort_pos(c->v, nn) + delta;
+	if (wrap)
+		pos = (pos % count + count) % count;
+	else if (pos < 0 || pos >= count)
+		return XN_FX_NONE;
+	sort_set_pos(c->v, pos, nn);
+	char t[32];
+	xn_column_title(c->v->sort_col, c->s && c->s->have_cur ? &c->s->cur : NULL,
+			c->v->sort_node, t, sizeof(t));
+	xn_view_status(c->v, XN_ROLE_STATUS, "sorted by %s, %s", t,
+		       c->v->sort_reverse ? "descending" : "ascending");
+	return XN_FX_RESORT | XN_FX_REDRAW;
+}
+
+static unsigned cmd_sort_cycle(struct xn_ctl *c, int key)
+{
+	return sort_move(c, 1, true);
+}
+
+static unsigned cmd_sort_move(struct xn_ctl *c, int key)
+{
+	return sort_move(c, key == '<' ? -1 : 1, false);
+}
+
+static unsigned cmd_reverse(struct xn_ctl *c, int key)
+{
+	c->v->sort_reverse = !c->v->sort_reverse;
+	xn_view_status(c->v, XN_ROLE_STATUS, "order %s",
+		       c->v->sort_reverse ? "descending" : "ascending");
+	return XN_FX_RESORT | XN_FX_REDRAW;
+}
+
+static unsigned cmd_select(struct xn_ctl *c, int key)
+{
+	struct xn_view *v = c->v;
+	long page = v->page_rows > 1 ? v->page_rows - 1 : 1;
+	switch (key) {
+	case XN_KEY_UP:
+		xn_view_select_by(v, -1);
+		break;
+	case XN_KEY_DOWN:
+		xn_view_select_by(v, 1);
+		break;
+	case XN_KEY_PGUP:
+		xn_view_select_by(v, -page);
+		break;
+	case XN_KEY_PGDN:
+		xn_view_select_by(v, page);
+		break;
+	case XN_KEY_HOME:
+		xn_view_select_at(v, 0);
+		break;
+	case XN_KEY_END:
+		if (v->nr_rows)
+			xn_view_select_at(v, v->nr_rows - 1);
+		break;
+	default:
+		return XN_FX_NONE;
+	}
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_filter(struct xn_ctl *c, int key)
+{
+	xn_prompt_open_filter(&c->v->prompt, c->v->filter);
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_affinity(struct xn_ctl *c, int key)
+{
+	struct xn_view *v = c->v;
+	const struct xn_domain *d = xn_view_selected(v);
+	const struct xn_source_ops *ops = c->s->src->ops;
+	if (!d)
+		xn_view_status(v, XN_ROLE_ERROR, "no domain selected");
+	else if (c->o->read_only)
+		xn_view_status(v, XN_ROLE_ERROR,
+			       "read-only mode (--read-only): affinity cannot be changed");
+	else if (!ops->set_node_affinity)
+		xn_view_status(v, XN_ROLE_ERROR,
+			       "the %s source is read-only: affinity cannot be changed here",
+			       ops->name);
+	else
+		xn_prompt_open_affinity(&v->prompt, d, &c->s->cur.host,
+					!strcmp(ops->name, "xen"));
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_delay(struct xn_ctl *c, int key)
+{
+	xn_prompt_open_delay(&c->v->prompt, c->v->delay);
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_pause(struct xn_ctl *c, int key)
+{
+	c->v->paused = !c->v->paused;
+	xn_view_status(c->v, XN_ROLE_STATUS, c->v->paused ? "paused (p resumes)" : "resumed");
+	return XN_FX_REDRAW | XN_FX_RESCHEDULE;
+}
+
+static unsigned cmd_units(struct xn_ctl *c, int key)
+{
+	static const char *const names[XN_UNITS__COUNT] = {
+		[XN_UNITS_MIB] = "MiB", [XN_UNITS_PAGES] = "pages", [XN_UNITS_PCT] = "% of the domain"};
+	c->v->units = (enum xn_units)((c->v->units + 1) % XN_UNITS__COUNT);
+	xn_view_status(c->v, XN_ROLE_STATUS, "per-node figures in %s", names[c->v->units]);
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_zones(struct xn_ctl *c, int key)
+{
+	c->v->show_zones = !c->v->show_zones;
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_topology(struct xn_ctl *c, int key)
+{
+	c->v->show_topology = !c->v->show_topology;
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_heatmap(struct xn_ctl *c, int key)
+{
+	c->v->mode = c->v->mode == XN_MODE_HEATMAP ? XN_MODE_MAIN : XN_MODE_HEATMAP;
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_help(struct xn_ctl *c, int key)
+{
+	c->v->mode = XN_MODE_HELP;
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_quit(struct xn_ctl *c, int key)
+{
+	return XN_FX_QUIT;
+}
+
+static unsigned cmd_step(struct xn_ctl *c, int key)
+{
+	struct xn_source *src = c->s->src;
+	if (!src->ops->seek) {
+		xn_view_status(c->v, XN_ROLE_ERROR,
+			       "only a recording (--replay FILE) can step in time");
+		return XN_FX_REDRAW;
+	}
+	int r = src->ops->seek(src, key == '[' ? -1 : 1);
+	c->v->paused = true;
+	c->v->ended = false;
+	if (r == -ERANGE)
+		xn_view_status(c->v, XN_ROLE_WARN, "%s", src->err);
+	else if (r)
+		xn_view_status(c->v, XN_ROLE_ERROR, "cannot step: %s", src->err);
+	else
+		xn_view_status(c->v, XN_ROLE_STATUS, "stepped %s; paused (p resumes)",
+			       key == '[' ? "back" : "forward");
+	return XN_FX_REDRAW | XN_FX_RESCHEDULE | (r && r != -ERANGE ? 0 : XN_FX_RESAMPLE);
+}
+
+const struct xn_key_binding xn_key_table[] = {
+	{{XN_KEY_UP, XN_KEY_DOWN}, "Up Down", cmd_select, "select the previous / next domain"},
+	{{XN_KEY_PGUP, XN_KEY_PGDN}, "PgUp PgDn", cmd_select, "select a page up / down"},
+	{{XN_KEY_HOME, XN_KEY_END}, "Home End", cmd_select, "select the first / last domain"},
+	{{'s'}, "s", cmd_sort_cycle, "sort by the next column (cycles, as in xentop)"},
+	{{'<', '>'}, "< >", cmd_sort_move, "sort by the column to the left / right"},
+	{{'R'}, "R", cmd_reverse, "reverse the sort order"},
+	{{'/'}, "/", cmd_filter, "filter domains by name (substring, any case)"},
+	{{'a'}, "a", cmd_affinity, "change the selected domain's node affinity (asks first)"},
+	{{'d'}, "d", cmd_delay, "change the delay between refreshes"},
+	{{'p'}, "p", cmd_pause, "pause / resume refreshing"},
+	{{'[', ']'}, "[ ]", cmd_step, "recording: step one sample back / forward (pauses)"},
+	{{'u'}, "u", cmd_units, "per-node figures in MiB / pages / % of the domain"},
+	{{'z'}, "z", cmd_zones, "show / hide free memory per zone"},
+	{{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
+	{{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns)"},
+	{{'h', '?'}, "h ?", cmd_help, "this help"},
+	{{'q', XN_KEY_ESC}, "q Esc", cmd_quit, "quit"},
+};
+const size_t xn_key_table_len = XN_ARRAY_SIZE(xn_key_table);
+
+static unsigned apply_affinity(struct xn_ctl *c)
+{
+	struct xn_view *v = c->v;
+	struct xn_prompt *p = &v->prompt;
+	struct xn_source *src = c->s->src;
+	char msg[512] = "";
+	unsigned flags = c->o->aff_cpus ? XN_AFF_CPUS : 0;
+	src->err[0] = '\0';
+	int r = src->ops->set_node_affinity(src, p->domid, &p->mask, flags, msg, sizeof(msg));
+	if (r == 0) {
+		xn_view_status(v, XN_ROLE_OK, "%s: %s%s", p->name, msg[0] ? msg : "affinity changed",
+			       p->future_only ? " (future allocations only; existing pages stay)"
+					      : "");
+	} else {
+		char why[600];
+		snprintf(why, sizeof(why), "%s", src->err[0] ? src->err : strerror(-r));
+		xn_view_status(v, XN_ROLE_ERROR, "affinity of %s not changed: %s%s%s", p->name, why,
+			       msg[0] ? "; applied: " : "", msg);
+	}
+	xn_prompt_close(p);
+	return XN_FX_REDRAW | XN_FX_RESAMPLE;
+}
+
+static unsigned handle_prompt(struct xn_ctl *c, int key)
+{
+	struct xn_view *v = c->v;
+	struct xn_prompt *p = &v->prompt;
+	const struct xn_host *h = c->s->have_cur ? &c->s->cur.host : NULL;
+	const struct xn_domain *d = NULL;
+	if (p->kind == XN_PROMPT_AFFINITY && c->s->have_cur)
+		d = xn_snapshot_find(&c->s->cur, p->domid);
+	enum xn_prompt_result r = xn_prompt_key(p, key, h, d);
+	switch (p->kind) {
+	case XN_PROMPT_FILTER:
+		/* live: the table follows every keystroke */
+		if (r == XN_PROMPT_CANCELLED)
+			v->filter[0] = '\0';
+		else
+			xn_strlcpy(v->filter, p->buf, sizeof(v->filter));
+		if (r != XN_PROMPT_EDITING)
+			xn_prompt_close(p);
+		return XN_FX_REDRAW | XN_FX_RESORT;
+	case XN_PROMPT_DELAY:
+		if (r == XN_PROMPT_ACCEPTED) {
+			v->delay = p->delay;
+			xn_view_status(v, XN_ROLE_STATUS, "delay %g s", v->delay);
+		}
+		if (r != XN_PROMPT_EDITING)
+			xn_prompt_close(p);
+		return XN_FX_REDRAW | (r == XN_PROMPT_ACCEPTED ? XN_FX_RESCHEDULE : 0);
+	case XN_PROMPT_AFFINITY:
+		if (r == XN_PROMPT_ACCEPTED)
+			return apply_affinity(c);
+		if (r == XN_PROMPT_CANCELLED) {
+			xn_prompt_close(p);
+			xn_view_status(v, XN_ROLE_STATUS, "affinity unchanged");
+		}
+		return XN_FX_REDRAW;
+	case XN_PROMPT_NONE:
+	default:
+		return XN_FX_REDRAW;
+	}
+}
+
+unsigned xn_keys_handle(struct xn_ctl *c, int key)
+{
+	if (c->v->prompt.kind != XN_PROMPT_NONE)
+		return handle_prompt(c, key);
+	if (c->v->mode == XN_MODE_HELP) {
+		c->v->mode = XN_MODE_MAIN;
+		return XN_FX_REDRAW;
+	}
+	c->v->status[0] = '\0';
+	for (size_t i = 0; i < xn_key_table_len; i++)
+		for (size_t k = 0; k < XN_ARRAY_SIZE(xn_key_table[i].keys); k++)
+			if (xn_key_table[i].keys[k] == key && key != 0)
+				return xn_key_table[i].cmd(c, key);
+	return XN_FX_REDRAW;
+}

@@ -1,0 +1,229 @@
+/* linux_affinity.c - moving a process to nodes: migrate its pages there
+ * (migrate_pages(2)) and pin every thread to the nodes' CPUs
+ * (sched_setaffinity(2) per thread), so that what it allocates next is local
+ * too. Everything is checked first so that a refusal changes nothing. */
+#include <dirent.h>
+#include <errno.h>
+#include <numaif.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linux_parse.h"
+#include "linux_priv.h"
+#include "util.h"
+
+#define PF_KTHREAD 0x00200000u
+
+int xn_lx_refused(int err_no)
+{
+	return err_no == EINVAL ? -ECANCELED : -err_no;
+}
+
+static uint64_t outside(const uint64_t *np, const xn_nodemask *nodes)
+{
+	uint64_t o = 0;
+	for (int i = 0; i < XN_MAX_NODES; i++)
+		if (!XN_NM_TEST(nodes, i))
+			o += np[i];
+	return o;
+}
+
+/* Is the process there (and a user process)? 0, -ESRCH or -EINVAL. */
+static int check_process(struct xn_source *src, pid_t pid, struct xn_lx_status *st)
+{
+	char path[64], buf[4096], *text;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	struct xn_lx_stat ps;
+	if (pid <= 0 || xn_lx_read_small(path, buf, sizeof(buf)) < 0 ||
+	    xn_lx_parse_stat(buf, &ps) || ps.state == 'Z' || ps.state == 'X')
+		return xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
+	if (ps.flags & PF_KTHREAD)
+		return xn_source_fail(src, -EINVAL, "process %d is a kernel thread", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (xn_read_file(path, &text, NULL))
+		return xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
+	xn_lx_parse_status(text, st);
+	free(text);
+	return 0;
+}
+
+/* Pin every thread (threads may be created meanwhile: repeat until a pass
+ * finds no thread that was not pinned yet). Returns 0 or -errno; *pinned
+ * counts the threads done. */
+static int pin_threads(pid_t pid, const xn_cpumask *cpus, int *pinned, char *err, size_t errlen)
+{
+	size_t setsize = CPU_ALLOC_SIZE(XN_MAX_CPUS);
+	cpu_set_t *set = CPU_ALLOC(XN_MAX_CPUS);
+	pid_t *done = NULL;
+	size_t nd = 0;
+	int r = 0;
+	if (!set)
+		return xn_errf(err, errlen, -ENOMEM, "out of memory");
+	CPU_ZERO_S(setsize, set);
+	for (int c = xn_bits_next(cpus->w, XN_MAX_CPUS, 0); c >= 0;
+	     c = xn_bits_next(cpus->w, XN_MAX_CPUS, c + 1))
+		CPU_SET_S((size_t)c, setsize, set);
+	*pinned = 0;
+	for (int pass = 0; pass < 8 && !r; pass++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+		DIR *dir = opendir(path);
+		if (!dir) {
+			r = xn_errf(err, errlen, -ESRCH, "process %d has exited", (int)pid);
+			break;
+		}
+		bool fresh = false;
+		struct dirent *de;
+		while (!r && (de = readdir(dir))) {
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			pid_t tid = (pid_t)atoi(de->d_name);
+			bool seen = false;
+			for (size_t i = 0; i < nd && !seen; i++)
+				seen = done[i] == tid;
+			if (seen)
+				continue;
+			fresh = true;
+			if (sched_setaffinity(tid, setsize, set)) {
+				if (errno == ESRCH)
+					continue; /* that thread exited */
+				int e = errno;
+				r = xn_errf(err, errlen, xn_lx_refused(e),
+				            "pinning thread %d: %s%s", (int)tid, strerror(e),
+				            e == EPERM ? " (needs root or CAP_SYS_NICE)" : "");
+				break;
+			}
+			pid_t *nd2 = realloc(done, (nd + 1) * sizeof(*done));
+			if (!nd2) {
+				r = xn_errf(err, errlen, -ENOMEM, "out of memory");
+				break;
+			}
+			done = nd2;
+			done[nd++] = tid;
+		}
+		closedir(dir);
+		if (!fresh)
+			break;
+	}
+	*pinned = (int)nd;
+	free(done);
+	CPU_FREE(set);
+	return r;
+}
+
+int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,
+                            const xn_nodemask *nodes, unsigned flags, char *msg, size_t msglen)
+{
+	struct xn_source *src = &lx->base;
+	char err[400];
+	int r = xn_lx_nodes_check(h, nodes, err, sizeof(err));
+	if (r)
+		return xn_source_fail(src, r, "%s", err);
+	struct xn_lx_status *st = calloc(1, sizeof(*st));
+	uint64_t *before = malloc(XN_MAX_NODES * sizeof(*before));
+	uint64_t *after = malloc(XN_MAX_NODES * sizeof(*after));
+	if (!st || !before || !after) {
+		r = xn_source_fail(src, -ENOMEM, "out of memory");
+		goto out;
+	}
+	r = check_process(src, pid, st);
+	if (r)
+		goto out;
+	char nl[256], cl[1024], allowed[256];
+	xn_bits_format_list(nodes->w, XN_MAX_NODES, nl, sizeof(nl));
+	if (st->valid & XN_LX_ST_MEMS) {
+		xn_bits_format_list(st->mems_allowed.w, XN_MAX_NODES, allowed, sizeof(allowed));
+		for (int b = xn_bits_next(nodes->w, XN_MAX_NODES, 0); b >= 0;
+		     b = xn_bits_next(nodes->w, XN_MAX_NODES, b + 1))
+			if (!XN_NM_TEST(&st->mems_allowed, b)) {
+				r = xn_source_fail(src, -EINVAL,
+				                   "node %d is outside process %d's cpuset "
+				                   "(Mems_allowed_list %s)",
+				                   b, (int)pid, allowed);
+				goto out;
+			}
+	}
+	xn_cpumask cpus;
+	xn_lx_nodes_cpus(h, nodes, &cpus);
+	xn_bits_format_list(cpus.w, XN_MAX_CPUS, cl, sizeof(cl));
+	uint64_t total;
+	bool pol;
+	r = xn_lx_numa_maps_read(pid, h->page_size, before, &total, &pol);
+	if (r == -ENOENT || r == -ESRCH) {
+		r = xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
+		goto out;
+	} else if (r == -EACCES || r == -EPERM) {
+		r = xn_source_fail(src, -EPERM,
+		                   "process %d: permission denied (needs root or CAP_SYS_NICE)",
+		                   (int)pid);
+		goto out;
+	} else if (r) {
+		r = xn_source_fail(src, r, "process %d: reading numa_maps: %s", (int)pid,
+		                   strerror(-r));
+		goto out;
+	}
+	const char *s = strpbrk(nl, ",-") ? "s" : "";
+	if (flags & XN_AFF_DRY_RUN) {
+		snprintf(msg, msglen, "would move %llu pages to node%s %s; pin threads to CPUs %s",
+		         (unsigned long long)outside(before, nodes), s, nl, cl);
+		goto out;
+	}
+	/* from = every node of the host, to = the target: the kernel leaves
+	 * pages already on a target node where they are. */
+	unsigned long from[XN_MAX_NODES / (8 * sizeof(unsigned long))] = {0};
+	unsigned long to[XN_MAX_NODES / (8 * sizeof(unsigned long))] = {0};
+	const int bpl = 8 * (int)sizeof(unsigned long);
+	for (int i = 0; i < h->nr_nodes; i++)
+		from[h->nodes[i].id / bpl] |= 1ul << (h->nodes[i].id % bpl);
+	for (int b = xn_bits_next(nodes->w, XN_MAX_NODES, 0); b >= 0;
+	     b = xn_bits_next(nodes->w, XN_MAX_NODES, b + 1))
+		to[b / bpl] |= 1ul << (b % bpl);
+	/* maxnode counts one more than the bits the kernel reads */
+	long left = migrate_pages((int)pid, XN_MAX_NODES + 1, from, to);
+	if (left < 0) {
+		int e = errno;
+		if (e == ESRCH)
+			r = xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
+		else if (e == EPERM)
+			r = xn_source_fail(src, -EPERM,
+			                   "migrating process %d's pages: needs root or "
+			                   "CAP_SYS_NICE; nothing was changed",
+			                   (int)pid);
+		else
+			r = xn_source_fail(src, xn_lx_refused(e),
+			                   "the kernel refused to migrate process %d's pages: %s; "
+			                   "nothing was changed",
+			                   (int)pid, strerror(e));
+		goto out;
+	}
+	xn_lx_pcache_forget(lx->pcache, pid);
+	uint64_t ob = outside(before, nodes), moved = 0;
+	if (!xn_lx_numa_maps_read(pid, h->page_size, after, &total, &pol)) {
+		uint64_t oa = outside(after, nodes);
+		moved = ob > oa ? ob - oa : 0;
+	}
+	char part[160] = "";
+	if (left > 0)
+		snprintf(part, sizeof(part), " (%ld could not be moved)", left);
+	int pinned = 0;
+	r = pin_threads(pid, &cpus, &pinned, err, sizeof(err));
+	if (r) {
+		r = xn_source_fail(src, r,
+		                   "moved %llu pages to node%s %s%s, but then %s; pinned %d "
+		                   "threads before that",
+		                   (unsigned long long)moved, s, nl, part, err, pinned);
+		snprintf(msg, msglen, "moved %llu pages to node%s %s%s; pinned %d threads",
+		         (unsigned long long)moved, s, nl, part, pinned);
+		goto out;
+	}
+	snprintf(msg, msglen, "moved %llu pages to node%s %s%s; pinned %d threads to CPUs %s",
+	         (unsigned long long)moved, s, nl, part, pinned, cl);
+out:
+	free(st);
+	free(before);
+	free(after);
+	return r;
+}

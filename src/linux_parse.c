@@ -1,0 +1,582 @@
+/* linux_parse.c - pure parsers of /proc and /sys text (see linux_parse.h). */
+#include "linux_parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+#include "util.h"
+
+/* Digits at *p as uint64; advances *p. -EINVAL no digit, -ERANGE overflow. */
+static int take_u64(const char **p, uint64_t *out)
+{
+	const char *s = *p;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	uint64_t v = 0;
+	int r = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			r = -ERANGE; /* keep scanning so the caller skips the token */
+		else
+			v = v * 10 + d;
+	}
+	*p = s;
+	*out = v;
+	return r;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+static bool is_end(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\0';
+}
+
+/* A "N<node>=<count>" token at p (ending at a blank). 1 when it is one, 0
+ * when it is another token, -1 when it is one but malformed or too big. */
+static int node_token(const char *p, int *node, uint64_t *count)
+{
+	if (p[0] != 'N' || p[1] < '0' || p[1] > '9')
+		return 0;
+	const char *s = p + 1;
+	uint64_t n;
+	if (take_u64(&s, &n) || *s != '=')
+		return -1;
+	s++;
+	if (n >= XN_MAX_NODES || take_u64(&s, count) || !is_end(*s))
+		return -1;
+	*node = (int)n;
+	return 1;
+}
+
+/* One numa_maps line [p, e): validate, find the page multiplier, then add. */
+static void nm_line(const char *p, const char *e, uint64_t page_size, uint64_t *node_pages,
+                    xn_lx_vma_fn fn, void *arg, struct xn_lx_nm_stats *st)
+{
+	char line[8192];
+	size_t len = (size_t)(e - p);
+	st->lines++;
+	if (len >= sizeof(line)) {
+		/* Longer than any real line (1024 nodes * "N1023=big" fits); refuse. */
+		st->bad_lines++;
+		return;
+	}
+	memcpy(line, p, len);
+	line[len] = '\0';
+	char *s = line;
+	uint64_t start = 0;
+	int digits = 0;
+	for (; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++, digits++)
+		start = (start << 4) | (uint64_t)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
+	if (digits == 0 || digits > 16 || *s != ' ') {
+		st->bad_lines++;
+		return;
+	}
+	s++;
+	if (strncmp(s, "default", 7) != 0 || !is_end(s[7]))
+		st->explicit_policy = true;
+	/* pass 1: validate and find kernelpagesize_kB (it comes after the N tokens) */
+	uint64_t mult = 1;
+	for (char *t = s; *t;) {
+		while (*t == ' ')
+			t++;
+		if (!*t)
+			break;
+		int node;
+		uint64_t cnt;
+		if (node_token(t, &node, &cnt) < 0) {
+			st->bad_lines++;
+			return;
+		}
+		if (!strncmp(t, "kernelpagesize_kB=", 18)) {
+			const char *k = t + 18;
+			uint64_t kb;
+			if (take_u64(&k, &kb) || !is_end(*k) || kb == 0 || kb * 1024 < page_size ||
+			    (kb * 1024) % page_size) {
+				st->bad_lines++;
+				return;
+			}
+			mult = kb * 1024 / page_size;
+		}
+		while (*t && *t != ' ')
+			t++;
+	}
+	/* pass 2: add */
+	uint64_t vma = 0;
+	for (char *t = s; *t;) {
+		while (*t == ' ')
+			t++;
+		int node;
+		uint64_t cnt;
+		if (node_token(t, &node, &cnt) == 1) {
+			uint64_t pages = sat_mul(cnt, mult);
+			node_pages[node] = sat_add(node_pages[node], pages);
+			vma = sat_add(vma, pages);
+			if (pages && node > st->max_node)
+				st->max_node = node;
+		}
+		while (*t && *t != ' ')
+			t++;
+	}
+	st->total = sat_add(st->total, vma);
+	if (fn)
+		fn(arg, start, vma);
+}
+
+int xn_lx_parse_numa_maps(const char *text, uint64_t page_size, uint64_t *node_pages,
+                          xn_lx_vma_fn fn, void *arg, struct xn_lx_nm_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->max_node = -1;
+	memset(node_pages, 0, XN_MAX_NODES * sizeof(*node_pages));
+	if (page_size == 0)
+		return -EINVAL;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		if (e > p)
+			nm_line(p, e, page_size, node_pages, fn, arg, st);
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/* Skip blanks; true when the rest of the line starts with word + blank. */
+static bool word_at(const char **p, const char *word)
+{
+	const char *s = *p;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(word);
+	if (strncmp(s, word, n) != 0 || (s[n] != ' ' && s[n] != '\t'))
+		return false;
+	*p = s + n;
+	return true;
+}
+
+/* The number after blanks at p, which must end the line. */
+static int line_u64(const char *p, uint64_t *out)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (take_u64(&p, out))
+		return -EINVAL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return (*p == '\n' || !*p) ? 0 : -EINVAL;
+}
+
+int xn_lx_parse_zoneinfo(const char *text, struct xn_lx_zone **out, size_t *n)
+{
+	struct xn_lx_zone *z = NULL, *cur = NULL;
+	size_t nz = 0;
+	*out = NULL;
+	*n = 0;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		int node;
+		char name[24];
+		int used = 0;
+		/* sscanf measures its whole input: only call it on the rare header lines */
+		if (!strncmp(p, "Node ", 5) &&
+		    sscanf(p, "Node %d, zone %23s%n", &node, name, &used) == 2 && used > 0 &&
+		    p + used <= e && node >= 0) {
+			struct xn_lx_zone *nzp = realloc(z, (nz + 1) * sizeof(*z));
+			if (!nzp) {
+				free(z);
+				return -ENOMEM;
+			}
+			z = nzp;
+			cur = &z[nz++];
+			memset(cur, 0, sizeof(*cur));
+			cur->node = node;
+			xn_strlcpy(cur->name, name, sizeof(cur->name));
+		} else if (cur) {
+			const char *q = p;
+			uint64_t v;
+			/* "pages free N" opens the zone's own figures; "managed N" follows. */
+			if (word_at(&q, "pages") && word_at(&q, "free")) {
+				if (!line_u64(q, &v)) {
+					cur->free_pages = v;
+					cur->valid |= XN_ZONE_FREE;
+				}
+			} else if (q = p, word_at(&q, "managed")) {
+				if (!line_u64(q, &v)) {
+					cur->managed_pages = v;
+					cur->valid |= XN_ZONE_MANAGED;
+				}
+			}
+		}
+		p = *e ? e + 1 : e;
+	}
+	if (!nz)
+		return -ENODATA;
+	*out = z;
+	*n = nz;
+	return 0;
+}
+
+/* Add the "N<i>=<v>" tokens of one numa_stat line, each times mult / div. */
+static int stat_nodes(const char *p, const char *e, uint64_t mult, uint64_t div,
+                      uint64_t *node_pages, int *max_node)
+{
+	char line[8192];
+	size_t len = (size_t)(e - p);
+	if (len >= sizeof(line))
+		return -EINVAL;
+	memcpy(line, p, len);
+	line[len] = '\0';
+	/* validate first so a bad line adds nothing */
+	for (int pass = 0; pass < 2; pass++) {
+		for (char *t = line; *t;) {
+			while (*t == ' ')
+				t++;
+			int node;
+			uint64_t cnt;
+			int r = node_token(t, &node, &cnt);
+			if (r < 0)
+				return -EINVAL;
+			if (r == 1 && pass == 1) {
+				uint64_t v = sat_mul(cnt, mult) / div;
+				node_pages[node] = sat_add(node_pages[node], v);
+				if (v && node > *max_node)
+					*max_node = node;
+			}
+			while (*t && *t != ' ')
+				t++;
+		}
+	}
+	return 0;
+}
+
+int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_pages, int *max_node,
+                          int *version)
+{
+	memset(node_pages, 0, XN_MAX_NODES * sizeof(*node_pages));
+	*max_node = -1;
+	*version = 0;
+	if (!page_size)
+		return -EINVAL;
+	/* v1 if any line looks like "word=..." at its start. */
+	bool v1 = false, has_hier = false;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		const char *w = p;
+		while (w < e && *w != ' ' && *w != '=')
+			w++;
+		if (w < e && *w == '=') {
+			v1 = true;
+			if (!strncmp(p, "hierarchical_total=", 19))
+				has_hier = true;
+		}
+		p = *e ? e + 1 : e;
+	}
+	int used = 0;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		const char *rest = NULL;
+		if (v1) {
+			const char *key = has_hier ? "hierarchical_total=" : "total=";
+			size_t kl = strlen(key);
+			if (!strncmp(p, key, kl)) {
+				rest = p + kl;
+				while (rest < e && *rest != ' ')
+					rest++; /* skip the total itself */
+			}
+		} else if (!strncmp(p, "anon ", 5) || !strncmp(p, "file ", 5)) {
+			rest = p + 5;
+		}
+		if (rest) {
+			if (!stat_nodes(rest, e, 1, v1 ? 1 : page_size, node_pages, max_node))
+				used++;
+		}
+		p = *e ? e + 1 : e;
+	}
+	if (!used)
+		return -ENODATA;
+	*version = v1 ? 1 : 2;
+	return 0;
+}
+
+/* The value of "Key:\t..." in status text, or NULL; *e gets the line end. */
+static const char *status_field(const char *text, const char *key, const char **e)
+{
+	size_t kl = strlen(key);
+	for (const char *p = text; *p;) {
+		const char *end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		if (!strncmp(p, key, kl) && p[kl] == ':') {
+			const char *v = p + kl + 1;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			*e = end;
+			return v;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return NULL;
+}
+
+static int status_list(const char *text, const char *key, uint64_t *w, int nbits)
+{
+	const char *e, *v = status_field(text, key, &e);
+	if (!v || e - v >= 65536)
+		return -ENOENT;
+	char *copy = strndup(v, (size_t)(e - v));
+	if (!copy)
+		return -ENOMEM;
+	int r = xn_bits_parse_list(copy, w, nbits, NULL, 0);
+	free(copy);
+	return r;
+}
+
+int xn_lx_parse_status(const char *text, struct xn_lx_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	const char *e, *v;
+	uint64_t n;
+	if ((v = status_field(text, "Threads", &e)) && !take_u64(&v, &n) && v == e &&
+	    n <= UINT32_MAX) {
+		st->threads = (uint32_t)n;
+		st->valid |= XN_LX_ST_THREADS;
+	}
+	if ((v = status_field(text, "VmRSS", &e)) && !take_u64(&v, &n) && !strncmp(v, " kB", 3)) {
+		st->vm_rss_kb = n;
+		st->valid |= XN_LX_ST_RSS;
+	}
+	if (!status_list(text, "Cpus_allowed_list", st->cpus_allowed.w, XN_MAX_CPUS))
+		st->valid |= XN_LX_ST_CPUS;
+	if (!status_list(text, "Mems_allowed_list", st->mems_allowed.w, XN_MAX_NODES))
+		st->valid |= XN_LX_ST_MEMS;
+	return 0;
+}
+
+/* Signed decimal token into uint64 (negative -> 0). */
+static int take_field(const char **p, uint64_t *out)
+{
+	const char *s = *p;
+	bool neg = *s == '-';
+	if (neg)
+		s++;
+	int r = take_u64(&s, out);
+	if (r || !is_end(*s))
+		return -EINVAL;
+	if (neg)
+		*out = 0;
+	*p = s;
+	return 0;
+}
+
+int xn_lx_parse_stat(const char *text, struct xn_lx_stat *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->processor = -1;
+	const char *open = strchr(text, '(');
+	const char *close = strrchr(text, ')');
+	if (!open || !close || close < open || close[1] != ' ')
+		return -EINVAL;
+	size_t cl = (size_t)(close - open - 1);
+	if (cl >= sizeof(out->comm))
+		cl = sizeof(out->comm) - 1;
+	memcpy(out->comm, open + 1, cl);
+	out->comm[cl] = '\0';
+	const char *p = close + 2;
+	if (!*p || is_end(*p) || !is_end(p[1]))
+		return -EINVAL;
+	out->state = *p++;
+	/* fields 4.. : index f is the field number of the token */
+	for (int f = 4; f <= 39; f++) {
+		while (*p == ' ')
+			p++;
+		if (!*p || *p == '\n')
+			return f > 24 ? 0 : -EINVAL;
+		uint64_t v = 0;
+		if (take_field(&p, &v))
+			return f > 24 ? 0 : -EINVAL;
+		switch (f) {
+		case 9:
+			out->flags = v;
+			break;
+		case 14:
+			out->utime = v;
+			break;
+		case 15:
+			out->stime = v;
+			break;
+		case 20:
+			out->num_threads = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+			break;
+		case 22:
+			out->starttime = v;
+			break;
+		case 24:
+			out->rss_pages = v;
+			break;
+		case 39:
+			out->processor = v < XN_MAX_CPUS ? (int)v : -1;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Copy one QEMU option item [s, e) into buf, turning ",," into ",". */
+static void unescape_item(const char *s, const char *e, char *buf, size_t buflen)
+{
+	size_t o = 0;
+	for (; s < e && o + 1 < buflen; s++) {
+		buf[o++] = *s;
+		if (*s == ',' && s + 1 < e && s[1] == ',')
+			s++;
+	}
+	buf[o] = '\0';
+}
+
+/* End of the option item starting at s: the next single ','. */
+static const char *item_end(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ',') {
+			if (s[1] == ',') {
+				s++;
+				continue;
+			}
+			return s;
+		}
+	}
+	return s;
+}
+
+int xn_lx_qemu_guest_name(const char *cmdline, size_t len, char *buf, size_t buflen)
+{
+	const char *end = cmdline + len;
+	for (const char *a = cmdline; a < end; a += strnlen(a, (size_t)(end - a)) + 1) {
+		if (strcmp(a, "-name") && strcmp(a, "--name"))
+			continue;
+		const char *v = a + strlen(a) + 1;
+		if (v >= end || strnlen(v, (size_t)(end - v)) == (size_t)(end - v))
+			return -ENOENT; /* no (terminated) argument after -name */
+		for (const char *it = v; *it;) {
+			const char *ie = item_end(it);
+			if (!strncmp(it, "guest=", 6)) {
+				unescape_item(it + 6, ie, buf, buflen);
+				return 0;
+			}
+			/* The first item without a key is the guest name. */
+			if (it == v) {
+				const char *eq = memchr(it, '=', (size_t)(ie - it));
+				if (!eq) {
+					unescape_item(it, ie, buf, buflen);
+					return 0;
+				}
+			}
+			it = *ie ? ie + 1 : ie;
+		}
+		return -ENOENT;
+	}
+	return -ENOENT;
+}
+
+bool xn_lx_is_qemu_name(const char *name)
+{
+	return !strncmp(name, "qemu-system-", 12) || !strcmp(name, "qemu-kvm");
+}
+
+int xn_lx_vcpu_index(const char *comm)
+{
+	if (strncmp(comm, "CPU ", 4) != 0)
+		return -1;
+	const char *p = comm + 4;
+	uint64_t n;
+	if (take_u64(&p, &n) || *p != '/' || n > 65535)
+		return -1;
+	return (int)n;
+}
+
+int xn_lx_parse_node_meminfo(const char *text, uint64_t *total, uint64_t *free_bytes,
+                             unsigned *valid)
+{
+	*valid = 0;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		int node, used = 0;
+		char key[32];
+		if (sscanf(p, "Node %d %31[^:]:%n", &node, key, &used) == 2 && used > 0 &&
+		    p + used <= e) {
+			const char *v = p + used;
+			while (*v == ' ')
+				v++;
+			uint64_t kb;
+			if (!take_u64(&v, &kb) && !strncmp(v, " kB", 3) &&
+			    kb <= UINT64_MAX / 1024) {
+				if (!strcmp(key, "MemTotal")) {
+					*total = kb * 1024;
+					*valid |= XN_NODE_TOTAL;
+				} else if (!strcmp(key, "MemFree")) {
+					*free_bytes = kb * 1024;
+					*valid |= XN_NODE_FREE;
+				}
+			}
+		}
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+int xn_lx_parse_u32_list(const char *text, uint32_t *out, int max)
+{
+	int n = 0;
+	const char *p = text;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			return n;
+		uint64_t v;
+		if (take_u64(&p, &v) || v > UINT32_MAX || !is_end(*p))
+			return -EINVAL;
+		if (n < max)
+			out[n] = (uint32_t)v;
+		n++;
+	}
+}
+
+int xn_lx_parse_maps_line(const char *line, uint64_t *start, uint64_t *end)
+{
+	char *e;
+	errno = 0;
+	unsigned long long a = strtoull(line, &e, 16);
+	if (errno || e == line || *e != '-')
+		return -EINVAL;
+	const char *b = e + 1;
+	unsigned long long z = strtoull(b, &e, 16);
+	if (errno || e == b || *e != ' ' || z < a)
+		return -EINVAL;
+	*start = a;
+	*end = z;
+	return 0;
+}

@@ -1,0 +1,348 @@
+/* linux_procs.c - processes as domains: which ones (QEMU guests, the largest
+ * others, --pid) and their figures from /proc.
+ *
+ * State (xentop's "dsbcpr") from the threads' states: r = a thread is
+ * running (R); p = stopped or traced (T/t); d = the process is a zombie
+ * (Z/X); b = otherwise (sleeping S, disk wait D, idle I). s and c never apply.
+ * vCPUs: for QEMU the threads named "CPU n/KVM" (QEMU's debug-threads=on,
+ * which libvirt sets), else every thread. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linux_parse.h"
+#include "linux_priv.h"
+#include "util.h"
+
+#define PF_KTHREAD 0x00200000u
+
+int xn_lx_pids_parse(const char *s, pid_t **out, size_t *n, char *err, size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return 0;
+	pid_t *v = NULL;
+	size_t nv = 0;
+	const char *p = s;
+	for (;;) {
+		char *e;
+		errno = 0;
+		long x = strtol(p, &e, 10);
+		if (e == p || errno || x <= 0 || x > 0x3fffffff || (*e && *e != ',')) {
+			free(v);
+			return xn_errf(err, errlen, -EINVAL,
+			               "bad PID list \"%s\" (expected e.g. 123,456)", s);
+		}
+		pid_t *nvp = realloc(v, (nv + 1) * sizeof(*v));
+		if (!nvp) {
+			free(v);
+			return xn_errf(err, errlen, -ENOMEM, "out of memory");
+		}
+		v = nvp;
+		v[nv++] = (pid_t)x;
+		if (!*e)
+			break;
+		p = e + 1;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+void xn_lx_drop_last(struct xn_snapshot *s)
+{
+	struct xn_domain *d = &s->domains[--s->nr_domains];
+	free(d->name);
+	free(d->node_pages);
+	free(d->node_delta);
+	free(d->vcpu_node);
+	memset(d, 0, sizeof(*d));
+}
+
+static int read_stat(pid_t pid, struct xn_lx_stat *st)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	ssize_t r = xn_lx_read_small(path, buf, sizeof(buf));
+	if (r < 0)
+		return (int)r;
+	return xn_lx_parse_stat(buf, st);
+}
+
+static bool is_qemu(pid_t pid, const struct xn_lx_stat *st)
+{
+	if (xn_lx_is_qemu_name(st->comm))
+		return true;
+	/* QEMU's "-name ...,process=X" renames comm: look at the executable too */
+	char path[64], exe[512];
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	const char *base = strrchr(exe, '/');
+	return xn_lx_is_qemu_name(base ? base + 1 : exe);
+}
+
+struct cand {
+	pid_t pid;
+	uint64_t rss;
+	bool pick; /* QEMU or --pid: shown whatever its size */
+	bool qemu;
+};
+
+static int cmp_rss_desc(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	if (x->rss != y->rss)
+		return x->rss < y->rss ? 1 : -1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static bool listed(const struct xn_lx_source *lx, pid_t pid)
+{
+	for (size_t i = 0; i < lx->nr_pids; i++)
+		if (lx->pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* Threads: state letters, vCPU count and where each ran last. */
+static int read_threads(const struct xn_lx_source *lx, pid_t pid, bool qemu, char main_state,
+                        struct xn_domain *d)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return -errno;
+	int *cpu_of = NULL, *vidx = NULL;
+	size_t n = 0, cap = 0;
+	bool running = false, stopped = false;
+	int max_vcpu = -1;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		char tp[96], buf[4096];
+		snprintf(tp, sizeof(tp), "/proc/%d/task/%.20s/stat", (int)pid, de->d_name);
+		struct xn_lx_stat ts;
+		if (xn_lx_read_small(tp, buf, sizeof(buf)) < 0 || xn_lx_parse_stat(buf, &ts))
+			continue; /* the thread exited meanwhile */
+		running |= ts.state == 'R';
+		stopped |= ts.state == 'T' || ts.state == 't';
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			int *a = realloc(cpu_of, nc * sizeof(*a));
+			if (a)
+				cpu_of = a;
+			int *b = a ? realloc(vidx, nc * sizeof(*b)) : NULL;
+			if (b)
+				vidx = b;
+			if (!a || !b) {
+				closedir(dir);
+				free(cpu_of);
+				free(vidx);
+				return -ENOMEM;
+			}
+			cap = nc;
+		}
+		cpu_of[n] = ts.processor;
+		vidx[n] = qemu ? xn_lx_vcpu_index(ts.comm) : -1;
+		if (vidx[n] > max_vcpu)
+			max_vcpu = vidx[n];
+		n++;
+	}
+	closedir(dir);
+	int slot = main_state == 'Z' || main_state == 'X' ? 0 : stopped ? 4 : running ? 5 : 2;
+	d->state[slot] = "dsbcpr"[slot];
+	d->valid |= XN_DOM_STATE;
+	d->vcpus = max_vcpu >= 0 ? (uint32_t)max_vcpu + 1 : (uint32_t)n;
+	int r = xn_domain_alloc_vcpu_node(d);
+	if (!r) {
+		for (size_t i = 0; i < n; i++) {
+			int slot_i = max_vcpu >= 0 ? vidx[i] : (int)i;
+			if (slot_i < 0 || cpu_of[i] < 0)
+				continue;
+			d->vcpu_node[slot_i] = lx->cpu_node[cpu_of[i]];
+		}
+		d->valid |= XN_DOM_VCPUS | XN_DOM_VCPU_NODE;
+	}
+	free(cpu_of);
+	free(vidx);
+	return r;
+}
+
+static void read_affinity(const struct xn_snapshot *s, pid_t pid, struct xn_domain *d,
+                          bool explicit_policy)
+{
+	char path[64], *text;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (xn_read_file(path, &text, NULL))
+		return;
+	struct xn_lx_status *st = malloc(sizeof(*st));
+	if (st) {
+		xn_lx_parse_status(text, st);
+		if (st->valid & XN_LX_ST_MEMS) {
+			d->node_affinity = st->mems_allowed;
+			bool all_cpus = true;
+			for (int i = 0; i < s->host.nr_nodes; i++)
+				for (int w = 0; w < XN_MAX_CPUS / 64; w++)
+					if (s->host.nodes[i].cpus.w[w] & ~st->cpus_allowed.w[w])
+						all_cpus = false;
+			d->affinity_auto = xn_nodemask_is_all(&d->node_affinity, &s->host) &&
+			                   (st->valid & XN_LX_ST_CPUS) && all_cpus &&
+			                   !explicit_policy;
+			d->valid |= XN_DOM_AFFINITY;
+		}
+		free(st);
+	}
+	free(text);
+}
+
+static void set_name(struct xn_domain *d, pid_t pid, bool qemu, const char *comm)
+{
+	if (qemu) {
+		char path[64], *cmd, name[256];
+		size_t len;
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+		if (!xn_read_file(path, &cmd, &len)) {
+			int r = xn_lx_qemu_guest_name(cmd, len, name, sizeof(name));
+			free(cmd);
+			if (!r && name[0] && !xn_domain_set_name(d, name))
+				return;
+		}
+	}
+	xn_domain_set_name(d, comm);
+}
+
+/* One process as a domain (qemu: found to be QEMU by the scan); a process
+ * that vanished is silently left out. */
+static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid, bool qemu)
+{
+	struct xn_lx_stat st;
+	if (read_stat(pid, &st))
+		return 0;
+	struct xn_domain *d = xn_snapshot_add_domain(s);
+	if (!d)
+		return -ENOMEM;
+	d->id = pid;
+	set_name(d, pid, qemu, st.comm);
+	if (!d->name) {
+		xn_lx_drop_last(s);
+		return -ENOMEM;
+	}
+	d->cpu_ns = (st.utime + st.stime) * (1000000000ull / (uint64_t)lx->clk_tck);
+	d->mem_cur = st.rss_pages * s->host.page_size;
+	d->mem_max = lx->cg.version ? xn_lx_cgroup_pid_limit(&lx->cg, pid) : UINT64_MAX;
+	d->valid |= XN_DOM_CPU_NS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX;
+	int r = read_threads(lx, pid, qemu, st.state, d);
+	if (r == -ENOMEM) {
+		xn_lx_drop_last(s);
+		return r;
+	}
+	bool explicit_policy = false;
+	r = xn_lx_pages_get(lx, &s->host, pid, st.starttime, st.rss_pages, d, &explicit_policy);
+	if (r == -ENOMEM) {
+		xn_lx_drop_last(s);
+		return r;
+	}
+	if (r == -ENOENT || r == -ESRCH) {
+		xn_lx_drop_last(s); /* exited meanwhile */
+		return 0;
+	}
+	read_affinity(s, pid, d, explicit_policy);
+	return 0;
+}
+
+static int cmp_qseen(const void *a, const void *b)
+{
+	const struct xn_lx_qemu_seen *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* is_qemu(), answered from the last refresh when the process is the same. */
+static bool is_qemu_cached(const struct xn_lx_source *lx, pid_t pid, const struct xn_lx_stat *st)
+{
+	struct xn_lx_qemu_seen key = {.pid = pid};
+	const struct xn_lx_qemu_seen *q =
+	        lx->nr_qseen ? bsearch(&key, lx->qseen, lx->nr_qseen, sizeof(key), cmp_qseen)
+	                     : NULL;
+	if (q && q->starttime == st->starttime)
+		return q->qemu;
+	return is_qemu(pid, st);
+}
+
+int xn_lx_procs_sample(struct xn_lx_source *lx, struct xn_snapshot *s)
+{
+	DIR *dir = opendir("/proc");
+	if (!dir)
+		return xn_source_fail(&lx->base, -errno, "cannot list /proc: %s", strerror(errno));
+	struct cand *c = NULL;
+	struct xn_lx_qemu_seen *seen = NULL;
+	size_t n = 0, cap = 0, ns = 0, scap = 0;
+	int r = 0;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid_t pid = (pid_t)atoi(de->d_name);
+		struct xn_lx_stat st;
+		if (read_stat(pid, &st) || (st.flags & PF_KTHREAD))
+			continue;
+		bool qemu = is_qemu_cached(lx, pid, &st);
+		if (ns == scap) {
+			scap = scap ? scap * 2 : 256;
+			struct xn_lx_qemu_seen *nsp = realloc(seen, scap * sizeof(*nsp));
+			if (!nsp) {
+				r = -ENOMEM;
+				break;
+			}
+			seen = nsp;
+		}
+		seen[ns++] = (struct xn_lx_qemu_seen){pid, st.starttime, qemu};
+		bool pick = qemu || listed(lx, pid);
+		if (!pick && !lx->top_n)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct cand *nc = realloc(c, cap * sizeof(*nc));
+			if (!nc) {
+				r = -ENOMEM;
+				break;
+			}
+			c = nc;
+		}
+		c[n++] = (struct cand){.pid = pid, .rss = st.rss_pages, .pick = pick, .qemu = qemu};
+	}
+	closedir(dir);
+	if (r) {
+		free(c);
+		free(seen);
+		return xn_source_fail(&lx->base, r, "out of memory");
+	}
+	if (ns)
+		qsort(seen, ns, sizeof(*seen), cmp_qseen);
+	free(lx->qseen);
+	lx->qseen = seen;
+	lx->nr_qseen = ns;
+	if (n)
+		qsort(c, n, sizeof(*c), cmp_rss_desc);
+	int others = 0;
+	for (size_t i = 0; i < n && !r; i++) {
+		if (!c[i].pick) {
+			if (others >= lx->top_n)
+				continue;
+			others++;
+		}
+		r = add_process(lx, s, c[i].pid, c[i].qemu);
+	}
+	free(c);
+	if (r)
+		return xn_source_fail(&lx->base, r, "out of memory");
+	return 0;
+}

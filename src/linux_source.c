@@ -1,0 +1,125 @@
+/* linux_source.c - the linux source: processes (QEMU/KVM guests by name, the
+ * largest others, --pid) or cgroups (--cgroups) as domains, on the host's
+ * NUMA nodes. The pieces: linux_host.c, linux_procs.c, linux_pages.c,
+ * linux_cgroup.c, linux_affinity.c, linux_parse.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linux_priv.h"
+#include "source.h"
+#include "util.h"
+
+static int lx_probe(const struct xn_source_config *cfg, char *err, size_t errlen)
+{
+	if (access("/sys/devices/system/node", F_OK))
+		return xn_errf(err, errlen, -ENODEV,
+		               "/sys/devices/system/node is missing (not Linux, /sys not "
+		               "mounted, or a kernel without NUMA support)");
+	return 0;
+}
+
+static void lx_close(struct xn_source *src)
+{
+	struct xn_lx_source *lx = (struct xn_lx_source *)src;
+	if (!lx)
+		return;
+	xn_lx_pcache_free(lx->pcache);
+	free(lx->qseen);
+	free(lx->pids);
+	free(lx);
+}
+
+static int lx_open(const struct xn_source_config *cfg, struct xn_source **out, char *err,
+                   size_t errlen)
+{
+	int r = lx_probe(cfg, err, errlen);
+	if (r)
+		return r;
+	struct xn_lx_source *lx = calloc(1, sizeof(*lx));
+	if (!lx)
+		return xn_errf(err, errlen, -ENOMEM, "out of memory");
+	lx->base.ops = &xn_source_linux;
+	lx->cgroups = cfg->cgroups;
+	lx->exact_interval = cfg->exact_interval > 0 ? cfg->exact_interval : XN_LX_EXACT_INTERVAL;
+	r = xn_lx_pids_parse(cfg->pids, &lx->pids, &lx->nr_pids, err, errlen);
+	if (r)
+		goto fail;
+	/* --top N as given (options default it to 10); 0 = only QEMU guests and
+	 * --pid. QEMU guests are always shown. */
+	lx->top_n = cfg->top_n > 0 ? cfg->top_n : 0;
+	long t = sysconf(_SC_CLK_TCK);
+	lx->clk_tck = t > 0 ? t : 100;
+	long ps = sysconf(_SC_PAGESIZE);
+	lx->page_size = ps > 0 ? (uint64_t)ps : 4096;
+	lx->pcache = xn_lx_pcache_new();
+	if (!lx->pcache) {
+		r = xn_errf(err, errlen, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	char why[256] = "";
+	r = xn_lx_cgroup_detect(&lx->cg, why, sizeof(why));
+	if (r && lx->cgroups) {
+		r = xn_errf(err, errlen, r, "--cgroups: %s", why);
+		goto fail;
+	}
+	*out = &lx->base;
+	return 0;
+fail:
+	lx_close(&lx->base);
+	return r;
+}
+
+static int lx_sample(struct xn_source *src, struct xn_snapshot *out)
+{
+	struct xn_lx_source *lx = (struct xn_lx_source *)src;
+	clock_gettime(CLOCK_REALTIME, &out->time);
+	out->mono_ns = xn_now_mono_ns();
+	xn_strlcpy(out->source, "linux", sizeof(out->source));
+	int r = xn_lx_host_read(&out->host, src->err, sizeof(src->err));
+	if (r)
+		return r;
+	xn_lx_cpu_node_map(&out->host, lx->cpu_node);
+	if (lx->cgroups)
+		return xn_lx_cgroup_sample(lx, out);
+	xn_lx_pcache_begin(lx->pcache);
+	r = xn_lx_procs_sample(lx, out);
+	xn_lx_pcache_end(lx->pcache);
+	return r;
+}
+
+static int lx_set_node_affinity(struct xn_source *src, int64_t domid, const xn_nodemask *nodes,
+                                unsigned flags, char *msg, size_t msglen)
+{
+	struct xn_lx_source *lx = (struct xn_lx_source *)src;
+	struct xn_host h;
+	memset(&h, 0, sizeof(h));
+	if (msglen)
+		msg[0] = '\0';
+	int r = xn_lx_host_read(&h, src->err, sizeof(src->err));
+	if (!r) {
+		if (lx->cgroups)
+			r = xn_lx_cgroup_set_affinity(lx, &h, domid, nodes, flags, msg, msglen);
+		else if (domid <= 0 || domid > 0x3fffffff)
+			r = xn_source_fail(src, -ESRCH, "no process %lld", (long long)domid);
+		else
+			r = xn_lx_proc_set_affinity(lx, &h, (pid_t)domid, nodes, flags, msg,
+			                            msglen);
+	}
+	free(h.nodes);
+	free(h.zones);
+	free(h.distance);
+	return r;
+}
+
+const struct xn_source_ops xn_source_linux = {
+        .name = "linux",
+        .probe = lx_probe,
+        .open = lx_open,
+        .sample = lx_sample,
+        .set_node_affinity = lx_set_node_affinity,
+        .seek = NULL,
+        .close = lx_close,
+};

@@ -1,0 +1,513 @@
+/* replay_parse.c - one recorded JSON line (schema 1) back into a snapshot,
+ * with jansson. Every field's type and range is checked: a recording may be
+ * truncated, hand-edited or hostile, and must never crash us. Optional
+ * fields that are missing or null are unknown (valid bit clear). */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "replay.h"
+#include "util.h"
+
+/* Parse errors carry the field's path: "domains[3].node_pages". */
+struct pctx {
+	char *err;
+	size_t errlen;
+};
+
+/* Set the reason and return -EINVAL. */
+#define bad(c, ...) xn_errf((c)->err, (c)->errlen, -EINVAL, __VA_ARGS__)
+
+/* Optional unsigned integer: *known false when missing or null. */
+static int get_u64(struct pctx *c, const json_t *o, const char *where, const char *key,
+                   uint64_t max, uint64_t *out, bool *known)
+{
+	const json_t *v = json_object_get(o, key);
+	*known = false;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v))
+		return bad(c, "%s%s: expected an integer or null", where, key);
+	json_int_t i = json_integer_value(v);
+	if (i < 0 || (uint64_t)i > max)
+		return bad(c, "%s%s: %lld is out of range", where, key, (long long)i);
+	*out = (uint64_t)i;
+	*known = true;
+	return 0;
+}
+
+static int get_double(struct pctx *c, const json_t *o, const char *where, const char *key,
+                      double *out, bool *known)
+{
+	const json_t *v = json_object_get(o, key);
+	*known = false;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_number(v))
+		return bad(c, "%s%s: expected a number or null", where, key);
+	*out = json_number_value(v);
+	*known = true;
+	return 0;
+}
+
+static int get_bool(struct pctx *c, const json_t *o, const char *where, const char *key, bool *out,
+                    bool *known)
+{
+	const json_t *v = json_object_get(o, key);
+	*known = false;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return bad(c, "%s%s: expected true, false or null", where, key);
+	*out = json_is_true(v);
+	*known = true;
+	return 0;
+}
+
+/* Optional string: NULL when missing or null. */
+static int get_string(struct pctx *c, const json_t *o, const char *where, const char *key,
+                      const char **out)
+{
+	const json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return bad(c, "%s%s: expected a string or null", where, key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* Optional array: NULL when missing or null. */
+static int get_array(struct pctx *c, const json_t *o, const char *where, const char *key,
+                     const json_t **out)
+{
+	const json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return bad(c, "%s%s: expected an array or null", where, key);
+	*out = v;
+	return 0;
+}
+
+/* An array of ids in [0, nbits) into a bitmap. */
+static int get_bits(struct pctx *c, const json_t *a, const char *where, const char *key,
+                    uint64_t *w, int nbits)
+{
+	size_t i;
+	const json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) >= nbits)
+			return bad(c, "%s%s[%zu]: expected an id in 0..%d", where, key, i,
+			           nbits - 1);
+		xn_bits_set(w, (int)json_integer_value(v));
+	}
+	return 0;
+}
+
+/* "2026-11-23T13:44:09.123456789Z" (any number of fraction digits, or
+ * none; "Z" or "+00:00"). */
+static int parse_time(const char *s, struct timespec *t)
+{
+	struct tm tm;
+	int n = 0;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	    n != 19)
+		return -EINVAL;
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return -EINVAL;
+	s += n;
+	long ns = 0;
+	if (*s == '.') {
+		int digits = 0;
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+			if (digits < 9)
+				ns = ns * 10 + (*s - '0');
+		if (digits == 0)
+			return -EINVAL;
+		for (; digits < 9; digits++)
+			ns *= 10;
+	}
+	if (strcmp(s, "Z") != 0 && strcmp(s, "+00:00") != 0)
+		return -EINVAL;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	t->tv_sec = timegm(&tm);
+	t->tv_nsec = ns;
+	return 0;
+}
+
+static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct xn_host *h,
+                      int node_idx)
+{
+	const char *name;
+	uint64_t v;
+	bool known;
+	int r;
+	if (!json_is_object(z))
+		return bad(c, "%s: expected an object", where); /* where ends with "." */
+	if ((r = get_string(c, z, where, "name", &name)))
+		return r;
+	if (!name)
+		return bad(c, "%sname: missing", where);
+	struct xn_zone *zn = xn_host_add_zone(h);
+	if (!zn)
+		return -ENOMEM;
+	zn->node_idx = node_idx;
+	xn_strlcpy(zn->name, name, sizeof(zn->name));
+	if ((r = get_u64(c, z, where, "free_pages", UINT64_MAX, &v, &known)))
+		return r;
+	if (known) {
+		zn->free_pages = v;
+		zn->valid |= XN_ZONE_FREE;
+	}
+	if ((r = get_u64(c, z, where, "managed_pages", UINT64_MAX, &v, &known)))
+		return r;
+	if (known) {
+		zn->managed_pages = v;
+		zn->valid |= XN_ZONE_MANAGED;
+	}
+	return 0;
+}
+
+static int parse_node(struct pctx *c, const json_t *o, int i, struct xn_host *h)
+{
+	char where[64];
+	uint64_t v;
+	bool known;
+	int r;
+	const json_t *a;
+	struct xn_node *n = &h->nodes[i];
+	snprintf(where, sizeof(where), "host.nodes[%d].", i);
+	if (!json_is_object(o))
+		return bad(c, "host.nodes[%d]: expected an object", i);
+	if ((r = get_u64(c, o, where, "id", XN_MAX_NODES - 1, &v, &known)))
+		return r;
+	if (!known)
+		return bad(c, "%sid: missing", where);
+	n->id = (int)v;
+	if (i > 0 && n->id <= h->nodes[i - 1].id)
+		return bad(c, "%sid: node ids must increase", where);
+	if ((r = get_u64(c, o, where, "mem_total", UINT64_MAX, &n->mem_total, &known)))
+		return r;
+	n->valid |= known ? XN_NODE_TOTAL : 0;
+	if ((r = get_u64(c, o, where, "mem_free", UINT64_MAX, &n->mem_free, &known)))
+		return r;
+	n->valid |= known ? XN_NODE_FREE : 0;
+	if ((r = get_array(c, o, where, "cpus", &a)))
+		return r;
+	if (a) {
+		if ((r = get_bits(c, a, where, "cpus", n->cpus.w, XN_MAX_CPUS)))
+			return r;
+		n->valid |= XN_NODE_CPUS;
+	}
+	if ((r = get_array(c, o, where, "zones", &a)))
+		return r;
+	size_t zi;
+	const json_t *z;
+	json_array_foreach(a, zi, z)
+	{
+		char zw[96];
+		snprintf(zw, sizeof(zw), "%szones[%zu].", where, zi);
+		if ((r = parse_zone(c, z, zw, h, i)))
+			return r;
+	}
+	return 0;
+}
+
+static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
+{
+	const char *s;
+	uint64_t v;
+	bool known;
+	int r;
+	const json_t *nodes, *dist;
+	if (!json_is_object(o))
+		return bad(c, "host: missing or not an object");
+	if ((r = get_string(c, o, "host.", "hostname", &s)))
+		return r;
+	xn_strlcpy(h->hostname, s ? s : "", sizeof(h->hostname));
+	if ((r = get_u64(c, o, "host.", "page_size", UINT32_MAX, &v, &known)))
+		return r;
+	h->page_size = known ? v : 0;
+	if ((r = get_u64(c, o, "host.", "nr_cpus", XN_MAX_CPUS, &v, &known)))
+		return r;
+	if (known) {
+		h->nr_cpus = (int)v;
+		h->valid |= XN_HOST_CPUS;
+	}
+	if ((r = get_array(c, o, "host.", "nodes", &nodes)))
+		return r;
+	if (!nodes)
+		return bad(c, "host.nodes: missing");
+	if (json_array_size(nodes) > XN_MAX_NODES)
+		return bad(c, "host.nodes: more than %d nodes", XN_MAX_NODES);
+	int nn = (int)json_array_size(nodes);
+	if ((r = xn_host_alloc_nodes(h, nn)))
+		return r;
+	for (int i = 0; i < nn; i++)
+		if ((r = parse_node(c, json_array_get(nodes, (size_t)i), i, h)))
+			return r;
+	if ((r = get_array(c, o, "host.", "distance", &dist)))
+		return r;
+	if (dist) {
+		if (json_array_size(dist) != (size_t)nn)
+			return bad(c, "host.distance: %zu rows for %d nodes", json_array_size(dist),
+			           nn);
+		for (int i = 0; i < nn; i++) {
+			const json_t *row = json_array_get(dist, (size_t)i);
+			if (!json_is_array(row) || json_array_size(row) != (size_t)nn)
+				return bad(c, "host.distance[%d]: expected %d numbers", i, nn);
+			for (int j = 0; j < nn; j++) {
+				const json_t *x = json_array_get(row, (size_t)j);
+				if (!json_is_integer(x) || json_integer_value(x) < 0 ||
+				    json_integer_value(x) > UINT32_MAX)
+					return bad(c, "host.distance[%d][%d]: expected an integer",
+					           i, j);
+				h->distance[i * nn + j] = (uint32_t)json_integer_value(x);
+			}
+		}
+		h->valid |= XN_HOST_DISTANCE;
+	}
+	return 0;
+}
+
+/* A per-node array: exactly nr_nodes integers (signed when delta). */
+static int get_per_node(struct pctx *c, const json_t *o, const char *where, const char *key, int nn,
+                        bool is_signed, void *out, bool *known)
+{
+	const json_t *a;
+	int r;
+	*known = false;
+	if ((r = get_array(c, o, where, key, &a)) || !a)
+		return r;
+	if (json_array_size(a) != (size_t)nn)
+		return bad(c, "%s%s: %zu entries for %d host nodes", where, key, json_array_size(a),
+		           nn);
+	for (int i = 0; i < nn; i++) {
+		const json_t *x = json_array_get(a, (size_t)i);
+		if (!json_is_integer(x) || (!is_signed && json_integer_value(x) < 0))
+			return bad(c, "%s%s[%d]: expected %s integer", where, key, i,
+			           is_signed ? "an" : "a non-negative");
+		if (is_signed)
+			((int64_t *)out)[i] = json_integer_value(x);
+		else
+			((uint64_t *)out)[i] = (uint64_t)json_integer_value(x);
+	}
+	*known = true;
+	return 0;
+}
+
+static int parse_domain_cpu(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d)
+{
+	uint64_t v;
+	bool known;
+	const json_t *a;
+	const char *s;
+	int r;
+	if ((r = get_string(c, o, w, "state", &s)))
+		return r;
+	if (s) {
+		memset(d->state, '-', 6);
+		memcpy(d->state, s, strnlen(s, 6));
+		d->state[6] = '\0';
+		d->valid |= XN_DOM_STATE;
+	}
+	if ((r = get_u64(c, o, w, "cpu_ns", UINT64_MAX, &d->cpu_ns, &known)))
+		return r;
+	d->valid |= known ? XN_DOM_CPU_NS : 0;
+	if ((r = get_double(c, o, w, "cpu_pct", &d->cpu_pct, &known)))
+		return r;
+	d->valid |= known ? XN_DOM_CPU_PCT : 0;
+	if ((r = get_u64(c, o, w, "vcpus", UINT32_MAX, &v, &known)))
+		return r;
+	if (known) {
+		d->vcpus = (uint32_t)v;
+		d->valid |= XN_DOM_VCPUS;
+	}
+	if ((r = get_array(c, o, w, "vcpu_node", &a)) || !a)
+		return r;
+	/* The array's own size bounds the allocation, not a recorded count. */
+	if (!known || json_array_size(a) != d->vcpus)
+		return bad(c, "%svcpu_node: %zu entries for vcpus %s", w, json_array_size(a),
+		           known ? "given" : "unknown");
+	if ((r = xn_domain_alloc_vcpu_node(d)))
+		return r;
+	for (uint32_t i = 0; i < d->vcpus; i++) {
+		const json_t *x = json_array_get(a, i);
+		if (json_is_null(x))
+			continue;
+		if (!json_is_integer(x) || json_integer_value(x) < 0 ||
+		    json_integer_value(x) >= XN_MAX_NODES)
+			return bad(c, "%svcpu_node[%u]: expected a node id or null", w, i);
+		d->vcpu_node[i] = (int)json_integer_value(x);
+	}
+	d->valid |= XN_DOM_VCPU_NODE;
+	return 0;
+}
+
+static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d,
+                            int nn)
+{
+	bool known, b = false;
+	const json_t *a;
+	const char *s;
+	int r;
+	if ((r = get_u64(c, o, w, "mem_cur", UINT64_MAX, &d->mem_cur, &known)))
+		return r;
+	d->valid |= known ? XN_DOM_MEM_CUR : 0;
+	if ((r = get_u64(c, o, w, "mem_max", UINT64_MAX, &d->mem_max, &known)))
+		return r;
+	if (known) {
+		d->valid |= XN_DOM_MEM_MAX;
+	} else {
+		d->mem_max = UINT64_MAX;
+		if ((r = get_bool(c, o, w, "mem_max_unlimited", &b, &known)))
+			return r;
+		if (known && b)
+			d->valid |= XN_DOM_MEM_MAX;
+	}
+	if ((r = get_per_node(c, o, w, "node_pages", nn, false, d->node_pages, &known)))
+		return r;
+	if (known) {
+		d->valid |= XN_DOM_PAGES;
+		if ((r = get_string(c, o, w, "pages_method", &s)))
+			return r;
+		d->pages_method = XN_PAGES_NONE;
+		if (s) {
+			d->pages_method = xn_pages_method_parse(s);
+			if (d->pages_method == XN_PAGES_NONE && strcmp(s, "none") != 0)
+				d->pages_method = XN_PAGES_RECORDED;
+		}
+		const json_t *age = json_object_get(o, "pages_age_ms");
+		if (age && !json_is_null(age) && !json_is_integer(age))
+			return bad(c, "%spages_age_ms: expected an integer or null", w);
+		d->pages_age_ms = json_is_integer(age) ? json_integer_value(age) : 0;
+	}
+	if ((r = get_per_node(c, o, w, "node_delta", nn, true, d->node_delta, &known)))
+		return r;
+	d->valid |= known ? XN_DOM_DELTA : 0;
+	if ((r = get_array(c, o, w, "node_affinity", &a)))
+		return r;
+	if (a) {
+		if ((r = get_bits(c, a, w, "node_affinity", d->node_affinity.w, XN_MAX_NODES)))
+			return r;
+		if ((r = get_bool(c, o, w, "affinity_auto", &b, &known)))
+			return r;
+		d->affinity_auto = known && b;
+		d->valid |= XN_DOM_AFFINITY;
+	}
+	if ((r = get_double(c, o, w, "locality", &d->locality, &known)))
+		return r;
+	d->valid |= known ? XN_DOM_LOCALITY : 0;
+	if ((r = get_u64(c, o, w, "pages_outside", UINT64_MAX, &d->pages_outside, &known)))
+		return r;
+	d->valid |= known ? XN_DOM_OUTSIDE : 0;
+	return 0;
+}
+
+static int parse_domain(struct pctx *c, const json_t *o, size_t i, struct xn_snapshot *s)
+{
+	char w[48];
+	const char *name;
+	int r;
+	snprintf(w, sizeof(w), "domains[%zu].", i);
+	if (!json_is_object(o))
+		return bad(c, "domains[%zu]: expected an object", i);
+	const json_t *id = json_object_get(o, "id");
+	if (!json_is_integer(id))
+		return bad(c, "%sid: missing or not an integer", w);
+	const json_t *jn = json_object_get(o, "name");
+	if (!jn || !(json_is_string(jn) || json_is_null(jn)))
+		return bad(c, "%sname: missing or not a string", w);
+	struct xn_domain *d = xn_snapshot_add_domain(s);
+	if (!d)
+		return -ENOMEM;
+	d->id = json_integer_value(id);
+	name = json_is_string(jn) ? json_string_value(jn) : NULL;
+	if (name && (r = xn_domain_set_name(d, name)))
+		return r;
+	if ((r = parse_domain_cpu(c, o, w, d)))
+		return r;
+	return parse_domain_mem(c, o, w, d, s->host.nr_nodes);
+}
+
+static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
+{
+	const char *t;
+	double interval;
+	bool known;
+	const json_t *doms;
+	int r;
+	if (!json_is_object(root))
+		return bad(c, "not a JSON object");
+	const json_t *schema = json_object_get(root, "schema");
+	if (!json_is_integer(schema))
+		return bad(c, "schema: missing or not an integer");
+	if (json_integer_value(schema) != 1)
+		return bad(c, "schema %lld is not supported (this program reads schema 1)",
+		           (long long)json_integer_value(schema));
+	if ((r = get_string(c, root, "", "time", &t)))
+		return r;
+	if (!t)
+		return bad(c, "time: missing");
+	if (parse_time(t, &s->time))
+		return bad(c, "time: \"%.40s\" is not an RFC 3339 UTC time", t);
+	if (s->time.tv_sec < 0)
+		return bad(c, "time: before 1970");
+	s->mono_ns = (uint64_t)s->time.tv_sec * 1000000000u + (uint64_t)s->time.tv_nsec;
+	xn_strlcpy(s->source, "replay", sizeof(s->source));
+	if ((r = get_double(c, root, "", "interval", &interval, &known)))
+		return r;
+	s->interval = known && interval > 0 ? interval : 0;
+	if ((r = parse_host(c, json_object_get(root, "host"), &s->host)))
+		return r;
+	if ((r = get_array(c, root, "", "domains", &doms)))
+		return r;
+	if (!doms)
+		return bad(c, "domains: missing");
+	size_t i;
+	const json_t *o;
+	json_array_foreach(doms, i, o)
+	{
+		if ((r = parse_domain(c, o, i, s)))
+			return r;
+	}
+	xn_snapshot_sort(s);
+	for (i = 1; i < s->nr_domains; i++)
+		if (s->domains[i].id == s->domains[i - 1].id)
+			return bad(c, "domains: id %lld appears twice",
+			           (long long)s->domains[i].id);
+	return 0;
+}
+
+int xn_replay_parse_line(const char *line, size_t len, struct xn_snapshot *out, char *err,
+                         size_t errlen)
+{
+	struct pctx c = {err, errlen};
+	json_error_t je;
+	/* Not JSON_REJECT_DUPLICATES: it costs a quarter of the parse time and
+	 * a duplicate key just means the last value counts. */
+	json_t *root = json_loadb(line, len, 0, &je);
+	if (!root) {
+		xn_errf(err, errlen, -EINVAL, "bad JSON at column %d: %s", je.column, je.text);
+		return -EINVAL;
+	}
+	int r = parse_root(&c, root, out);
+	json_decref(root);
+	if (r == -ENOMEM)
+		xn_errf(err, errlen, r, "out of memory");
+	if (r)
+		xn_snapshot_clear(out);
+	return r;
+}

@@ -1,0 +1,224 @@
+/* view.c - the UI state (rows, selection, status) and the screen's frame:
+ * which part goes where, the too-small message and the status line. */
+#include "view.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void xn_view_init(struct xn_view *v, enum xn_units units, double delay)
+{
+	memset(v, 0, sizeof(*v));
+	v->sort_col = XN_COL_NAME;
+	v->units = units;
+	v->delay = delay;
+	v->show_zones = true;
+	v->status_role = XN_ROLE_STATUS;
+}
+
+void xn_view_free(struct xn_view *v)
+{
+	free(v->rows);
+	v->rows = NULL;
+	v->nr_rows = v->cap_rows = 0;
+}
+
+void xn_view_set_sort(struct xn_view *v, enum xn_col_id col, int node_idx)
+{
+	v->sort_col = col;
+	v->sort_node = col == XN_COL_NODE ? node_idx : 0;
+	v->sort_reverse = !(col == XN_COL_ID || col == XN_COL_NAME || col == XN_COL_STATE ||
+			    col == XN_COL_AFFINITY || col == XN_COL_METHOD);
+}
+
+static bool name_matches(const struct xn_domain *d, const char *filter)
+{
+	if (!filter[0])
+		return true;
+	return d->name && strcasestr(d->name, filter) != NULL;
+}
+
+int xn_view_update(struct xn_view *v, const struct xn_snapshot *s)
+{
+	v->nr_rows = 0;
+	if (!s)
+		return 0;
+	if (s->nr_domains > v->cap_rows) {
+		const struct xn_domain **nr = realloc(v->rows, s->nr_domains * sizeof(*nr));
+		if (!nr)
+			return -ENOMEM;
+		v->rows = nr;
+		v->cap_rows = s->nr_domains;
+	}
+	for (size_t i = 0; i < s->nr_domains; i++)
+		if (name_matches(&s->domains[i], v->filter))
+			v->rows[v->nr_rows++] = &s->domains[i];
+	if (v->sort_col == XN_COL_NODE && v->sort_node >= s->host.nr_nodes)
+		v->sort_col = XN_COL_NAME;
+	xn_columns_sort(v->rows, v->nr_rows, v->sort_col, v->sort_node, v->sort_reverse);
+
+	if (v->nr_rows == 0) {
+		v->sel = 0;
+		return 0;
+	}
+	if (v->have_sel)
+		for (size_t i = 0; i < v->nr_rows; i++)
+			if (v->rows[i]->id == v->sel_id) {
+				v->sel = i;
+				return 0;
+			}
+	/* The selected domain is gone (or hidden): stay at the same place. */
+	if (v->sel >= v->nr_rows)
+		v->sel = v->nr_rows - 1;
+	v->sel_id = v->rows[v->sel]->id;
+	v->have_sel = true;
+	return 0;
+}
+
+void xn_view_select_at(struct xn_view *v, size_t idx)
+{
+	if (v->nr_rows == 0)
+		return;
+	if (idx >= v->nr_rows)
+		idx = v->nr_rows - 1;
+	v->sel = idx;
+	v->sel_id = v->rows[idx]->id;
+	v->have_sel = true;
+}
+
+void xn_view_select_by(struct xn_view *v, long delta)
+{
+	if (v->nr_rows == 0)
+		return;
+	long idx = (long)v->sel + delta;
+	if (idx < 0)
+		idx = 0;
+	xn_view_select_at(v, (size_t)idx);
+}
+
+const struct xn_domain *xn_view_selected(const struct xn_view *v)
+{
+	return v->nr_rows && v->sel < v->nr_rows ? v->rows[v->sel] : NULL;
+}
+
+void xn_view_status(struct xn_view *v, enum xn_role role, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->status, sizeof(v->status), fmt, ap);
+	va_end(ap);
+	v->status_role = role;
+}
+
+int xn_heat_level(uint64_t pages, uint64_t total)
+{
+	if (pages == 0 || total == 0)
+		return 0;
+	if (pages >= total)
+		return XN_HEAT_LEVELS - 1;
+	/* ceil(9 * pages / total), in integers while 9 * pages fits */
+	int lvl;
+	if (pages <= UINT64_MAX / (XN_HEAT_LEVELS - 1))
+		lvl = (int)((pages * (XN_HEAT_LEVELS - 1) + total - 1) / total);
+	else
+		lvl = (int)((double)pages / (double)total * (XN_HEAT_LEVELS - 1) + 0.999999);
+	if (lvl < 1)
+		lvl = 1;
+	return lvl > XN_HEAT_LEVELS - 1 ? XN_HEAT_LEVELS - 1 : lvl;
+}
+
+char xn_heat_glyph(int level)
+{
+	static const char ramp[XN_HEAT_LEVELS + 1] = " .:-=+*#%@";
+	if (level < 0)
+		level = 0;
+	return ramp[level >= XN_HEAT_LEVELS ? XN_HEAT_LEVELS - 1 : level];
+}
+
+static void draw_too_small(struct xn_canvas *c)
+{
+	char msg[96];
+	snprintf(msg, sizeof(msg), "terminal too small: %dx%d, need %dx%d", c->w, c->h,
+		 XN_VIEW_MIN_W, XN_VIEW_MIN_H);
+	int len = (int)strlen(msg);
+	int y = c->h / 2 - 1 > 0 ? c->h / 2 - 1 : 0;
+	int x = (c->w - len) / 2 > 0 ? (c->w - len) / 2 : 0;
+	xn_canvas_text(c, x, y, -1, XN_ROLE_WARN, msg);
+	const char *q = "q quits";
+	x = (c->w - 7) / 2 > 0 ? (c->w - 7) / 2 : 0;
+	xn_canvas_text(c, x, y + 1, -1, XN_ROLE_DIM, q);
+}
+
+static void draw_status(struct xn_canvas *c, const struct xn_view *v, const struct xn_snapshot *s)
+{
+	int y = c->h - 1;
+	char right[160] = "";
+	char buf[400];
+	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_STATUS);
+	if (v->prompt.kind != XN_PROMPT_NONE) {
+		xn_prompt_line(&v->prompt, buf, sizeof(buf));
+		xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_PROMPT);
+		xn_canvas_text(c, 0, y, -1, XN_ROLE_PROMPT, buf);
+		if (v->prompt.hint[0] && y > 0) {
+			enum xn_role r = v->prompt.valid ? XN_ROLE_OK : XN_ROLE_ERROR;
+			if (v->prompt.len == 0)
+				r = XN_ROLE_STATUS;
+			else if (v->prompt.valid && v->prompt.future_only)
+				r = XN_ROLE_WARN;
+			xn_canvas_fill(c, 0, y - 1, c->w, ' ', r);
+			xn_canvas_text(c, 0, y - 1, -1, r, v->prompt.hint);
+		}
+		return;
+	}
+	int n = 0;
+	if (v->ended)
+		n += snprintf(right + n, sizeof(right) - (size_t)n, "[end of recording] ");
+	else if (v->paused)
+		n += snprintf(right + n, sizeof(right) - (size_t)n, "[paused] ");
+	if (v->filter[0]) {
+		char esc[80];
+		xn_text_escape(v->filter, esc, sizeof(esc));
+		n += snprintf(right + n, sizeof(right) - (size_t)n, "filter \"%s\" ", esc);
+	}
+	if (s && v->nr_rows)
+		snprintf(right + n, sizeof(right) - (size_t)n, "%zu/%zu", v->sel + 1, v->nr_rows);
+	int rl = (int)strlen(right);
+	const char *left = v->status[0] ? v->status
+					: (v->hint ? v->hint
+						   : "h help  q quit  s sort  / filter  a affinity  "
+						     "H heatmap  u units");
+	enum xn_role lr = v->status[0] ? v->status_role : XN_ROLE_STATUS;
+	int room = c->w - rl - 1;
+	int used = xn_canvas_text(c, 0, y, room > 0 ? room : 0, lr, left);
+	if (used < c->w - rl)
+		xn_canvas_text(c, c->w - rl, y, -1, XN_ROLE_STATUS, right);
+}
+
+void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
+		    const struct xn_view_caps *caps)
+{
+	xn_canvas_clear(c);
+	if (c->w < XN_VIEW_MIN_W || c->h < XN_VIEW_MIN_H) {
+		draw_too_small(c);
+		return;
+	}
+	if (v->mode == XN_MODE_HELP) {
+		xn_view_draw_help(c, v);
+	} else if (!s) {
+		xn_canvas_text(c, 0, 0, -1, XN_ROLE_DIM, "waiting for the first sample...");
+	} else if (v->mode == XN_MODE_HEATMAP) {
+		xn_view_draw_heatmap(c, v, s, caps);
+	} else {
+		int y = xn_view_draw_summary(c, 0, v, s);
+		int avail = c->h - 1 - y;
+		/* the node panel may use what leaves the table a header and 4 rows */
+		int nodes_max = avail - 6 > 2 ? avail - 6 : 2;
+		y += xn_view_draw_nodes(c, y, nodes_max, v, s, caps);
+		xn_view_draw_table(c, y, c->h - 1 - y, v, s, caps);
+	}
+	draw_status(c, v, s);
+}

@@ -1,0 +1,39 @@
+/* view_help.c - the help screen, generated from the key table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "keys.h"
+#include "view.h"
+
+static const char *const notes[] = {
+	"Heat cells: colour = share of the domain's pages on that node (10 levels);",
+	"  without colour the glyphs \" .:-=+*#%@\" (and '_' for none) carry the level.",
+	"'-' = unknown (the source could not read it), never a made-up 0.",
+	"OUTSIDE = pages on nodes outside the domain's affinity. On Xen, affinity",
+	"  steers future allocations only: existing pages stay where they are.",
+	"Any key closes this help.",
+};
+
+void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v)
+{
+	xn_canvas_text(c, 0, 0, -1, XN_ROLE_TITLE, "xentop-numa - keys");
+	int y = 2, last = c->h - 2;
+	size_t nk = xn_key_table_len;
+	size_t nnotes = sizeof(notes) / sizeof(notes[0]);
+	/* Two columns of keys when one does not fit and the screen is wide. */
+	int cols = (int)(nk + nnotes + 1) > last - y && c->w >= 120 ? 2 : 1;
+	int per = (int)((nk + (size_t)cols - 1) / (size_t)cols);
+	int colw = c->w / cols;
+	for (size_t i = 0; i < nk; i++) {
+		int col = (int)i / per, row = (int)i % per;
+		int yy = y + row, x = col * colw;
+		if (yy >= last)
+			continue;
+		const struct xn_key_binding *b = &xn_key_table[i];
+		xn_canvas_printf(c, x + 1, yy, 14, XN_ROLE_HEADER, "%-14s", b->label);
+		xn_canvas_text(c, x + 16, yy, colw - 17, XN_ROLE_NORMAL, b->help);
+	}
+	y += per + 1;
+	for (size_t i = 0; i < nnotes && y < last; i++, y++)
+		xn_canvas_text(c, 0, y, -1, XN_ROLE_DIM, notes[i]);
+}

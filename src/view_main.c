@@ -1,0 +1,294 @@
+/* view_main.c - the main screen's parts: summary lines, node panel (with
+ * zones and the distance matrix), and the domain table with heat cells. */
+#include "view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define MIB 1048576.0
+
+/* "12345" MiB, or "-" when unknown. */
+static void fmt_mib(char *buf, size_t len, bool known, uint64_t bytes)
+{
+	if (known)
+		snprintf(buf, len, "%.0f", (double)bytes / MIB);
+	else
+		snprintf(buf, len, "-");
+}
+
+int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
+			 const struct xn_snapshot *s)
+{
+	char when[64] = "-", host[140], total[32], free_[32], cpus[16] = "-", pct[16] = "";
+	struct tm tm;
+	time_t t = s->time.tv_sec;
+	if (t && localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", &tm);
+	xn_text_escape(s->host.hostname[0] ? s->host.hostname : "-", host, sizeof(host));
+	char src[40];
+	xn_text_escape(s->source[0] ? s->source : "-", src, sizeof(src));
+	int x = xn_canvas_text(c, 0, y, -1, XN_ROLE_TITLE, "xentop-numa");
+	x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, "  %s  source %s  host %s", when, src,
+			      host);
+	char right[48];
+	if (v->ended)
+		snprintf(right, sizeof(right), "END");
+	else if (v->paused)
+		snprintf(right, sizeof(right), "PAUSED");
+	else
+		snprintf(right, sizeof(right), "delay %gs", v->delay);
+	int rl = (int)strlen(right);
+	if (x + 2 + rl <= c->w)
+		xn_canvas_text(c, c->w - rl, y, -1, v->paused || v->ended ? XN_ROLE_WARN : XN_ROLE_DIM,
+			       right);
+
+	bool tk = s->host.nr_nodes > 0, fk = s->host.nr_nodes > 0;
+	uint64_t tb = 0, fb = 0;
+	for (int i = 0; i < s->host.nr_nodes; i++) {
+		tk = tk && (s->host.nodes[i].valid & XN_NODE_TOTAL);
+		fk = fk && (s->host.nodes[i].valid & XN_NODE_FREE);
+		tb += s->host.nodes[i].mem_total;
+		fb += s->host.nodes[i].mem_free;
+	}
+	fmt_mib(total, sizeof(total), tk, tb);
+	fmt_mib(free_, sizeof(free_), fk, fb);
+	if (tk && fk && tb)
+		snprintf(pct, sizeof(pct), " (%.0f%%)", (double)fb / (double)tb * 100.0);
+	if (s->host.valid & XN_HOST_CPUS)
+		snprintf(cpus, sizeof(cpus), "%d", s->host.nr_cpus);
+	char shown[40] = "";
+	if (v->nr_rows != s->nr_domains)
+		snprintf(shown, sizeof(shown), " (%zu shown)", v->nr_rows);
+	xn_canvas_printf(c, 0, y + 1, -1, XN_ROLE_NORMAL,
+			 "Nodes %d  CPUs %s  Mem %s MiB, free %s%s  Domains %zu%s",
+			 s->host.nr_nodes, cpus, total, free_, pct, s->nr_domains, shown);
+	return 2;
+}
+
+/* A bar of width w whose filled part is the free share. */
+static void draw_bar(struct xn_canvas *c, int x, int y, int w, double share, bool known,
+		     const struct xn_view_caps *caps)
+{
+	if (!known) {
+		xn_canvas_fill(c, x, y, w, caps->utf8 ? 0xb7 : '.', XN_ROLE_DIM);
+		return;
+	}
+	int full = (int)(share * w + 0.5);
+	if (full > w)
+		full = w;
+	if (full < 0)
+		full = 0;
+	xn_canvas_fill(c, x, y, full, caps->utf8 ? 0x2588 : '#', XN_ROLE_BAR_FREE);
+	xn_canvas_fill(c, x + full, y, w - full, caps->utf8 ? 0x2591 : '.', XN_ROLE_BAR_USED);
+}
+
+static void draw_zones(struct xn_canvas *c, int x, int y, const struct xn_snapshot *s, int ni)
+{
+	for (int z = 0; z < s->host.nr_zones && x < c->w; z++) {
+		const struct xn_zone *zn = &s->host.zones[z];
+		if (zn->node_idx != ni)
+			continue;
+		char name[40], val[32];
+		xn_text_escape(zn->name, name, sizeof(name));
+		fmt_mib(val, sizeof(val), (zn->valid & XN_ZONE_FREE) && s->host.page_size,
+			zn->free_pages * s->host.page_size);
+		char item[80];
+		int n = snprintf(item, sizeof(item), "%s %s", name, val);
+		if (x + n > c->w)
+			break;
+		x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, name);
+		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, " %s  ", val);
+	}
+}
+
+static int draw_distances(struct xn_canvas *c, int y, int max_rows, const struct xn_snapshot *s)
+{
+	int nn = s->host.nr_nodes;
+	if (max_rows < 1)
+		return 0;
+	if (!(s->host.valid & XN_HOST_DISTANCE)) {
+		xn_canvas_text(c, 0, y, -1, XN_ROLE_DIM, "node distances unknown");
+		return 1;
+	}
+	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_HEADER);
+	int x = xn_canvas_text(c, 0, y, -1, XN_ROLE_HEADER, "DISTANCE");
+	for (int j = 0; j < nn; j++)
+		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_HEADER, " %4s%d", "N", s->host.nodes[j].id);
+	int rows = 1;
+	for (int i = 0; i < nn && rows < max_rows; i++, rows++) {
+		x = xn_canvas_printf(c, 0, y + rows, -1, XN_ROLE_TITLE, "N%-7d", s->host.nodes[i].id);
+		for (int j = 0; j < nn; j++) {
+			uint32_t d = s->host.distance[i * nn + j];
+			x += xn_canvas_printf(c, x, y + rows, -1, i == j ? XN_ROLE_DIM : XN_ROLE_NORMAL,
+					      " %5" PRIu32, d);
+		}
+	}
+	return rows;
+}
+
+int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn_view *v,
+		       const struct xn_snapshot *s, const struct xn_view_caps *caps)
+{
+	int nn = s->host.nr_nodes;
+	int barw = c->w >= 110 ? 20 : 12;
+	if (max_rows < 2)
+		return 0;
+	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_HEADER);
+	xn_canvas_printf(c, 0, y, -1, XN_ROLE_HEADER, "%-5s %10s %10s %-*s %4s %-9s %s", "NODE",
+			 "TOTAL(MiB)", "FREE(MiB)", barw, "FREE", "", "CPUS",
+			 v->show_zones ? "FREE PER ZONE (MiB)" : "");
+	int rows = 1;
+	int want_topo = v->show_topology ? nn + 1 : 0;
+	int node_rows = max_rows - 1 - (want_topo < max_rows / 2 ? want_topo : max_rows / 2);
+	if (node_rows < 1)
+		node_rows = 1;
+	for (int i = 0; i < nn; i++) {
+		if (rows >= node_rows + 1 || (i < nn - 1 && rows == node_rows)) {
+			xn_canvas_printf(c, 0, y + rows, -1, XN_ROLE_DIM,
+					 "... %d more nodes (enlarge the terminal)", nn - i);
+			rows++;
+			break;
+		}
+		const struct xn_node *nd = &s->host.nodes[i];
+		int yy = y + rows;
+		char tot[32], fr[32], cpus[64] = "-", pct[8] = "-";
+		bool tk = nd->valid & XN_NODE_TOTAL, fk = nd->valid & XN_NODE_FREE;
+		fmt_mib(tot, sizeof(tot), tk, nd->mem_total);
+		fmt_mib(fr, sizeof(fr), fk, nd->mem_free);
+		double share = tk && fk && nd->mem_total ? (double)nd->mem_free / nd->mem_total : 0;
+		if (tk && fk && nd->mem_total)
+			snprintf(pct, sizeof(pct), "%.0f%%", share * 100.0);
+		if (nd->valid & XN_NODE_CPUS)
+			if (xn_bits_format_list(nd->cpus.w, XN_MAX_CPUS, cpus, sizeof(cpus)) == 0)
+				snprintf(cpus, sizeof(cpus), "none");
+		int x = xn_canvas_printf(c, 0, yy, -1, XN_ROLE_TITLE, "N%-4d", nd->id);
+		x += xn_canvas_printf(c, x, yy, -1, XN_ROLE_NORMAL, " %10s %10s ", tot, fr);
+		draw_bar(c, x, yy, barw, share, tk && fk && nd->mem_total, caps);
+		x += barw;
+		x += xn_canvas_printf(c, x, yy, -1, XN_ROLE_NORMAL, " %4s ", pct);
+		x += xn_canvas_printf(c, x, yy, 9, XN_ROLE_NORMAL, "%-9s", cpus);
+		if (v->show_zones)
+			draw_zones(c, x + 1, yy, s, i);
+		rows++;
+	}
+	if (v->show_topology)
+		rows += draw_distances(c, y + rows, max_rows - rows, s);
+	return rows;
+}
+
+void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,
+		       int node_idx, const struct xn_snapshot *s, enum xn_units units,
+		       const struct xn_view_caps *caps)
+{
+	char num[32];
+	struct xn_fmt_ctx ctx = {.snap = s, .units = units};
+	if (w <= 0)
+		return;
+	if (!(d->valid & XN_DOM_PAGES) || node_idx >= s->host.nr_nodes) {
+		xn_canvas_fill(c, x, y, w, ' ', XN_ROLE_HEAT_UNKNOWN);
+		xn_canvas_text(c, x + w - 1, y, 1, XN_ROLE_HEAT_UNKNOWN, "-");
+		return;
+	}
+	uint64_t total = xn_domain_pages_total(d, s->host.nr_nodes);
+	int lvl = xn_heat_level(d->node_pages[node_idx], total);
+	enum xn_role r = (enum xn_role)(XN_ROLE_HEAT0 + lvl);
+	xn_columns[XN_COL_NODE].format(&ctx, d, node_idx, num, sizeof(num));
+	int n = (int)strlen(num);
+	if (caps->color) {
+		xn_canvas_fill(c, x, y, w, ' ', r);
+		if (n <= w)
+			xn_canvas_text(c, x + w - n, y, n, r, num);
+		return;
+	}
+	/* No colour: the glyph ramp carries the level, the number follows when
+	 * both fit. */
+	char g = xn_heat_glyph(lvl);
+	if (n + 2 <= w) {
+		xn_canvas_fill(c, x, y, w, ' ', r);
+		xn_canvas_fill(c, x, y, 1, (uint32_t)(lvl ? g : '_'), r);
+		xn_canvas_text(c, x + w - n, y, n, r, num);
+	} else {
+		xn_canvas_fill(c, x, y, w, (uint32_t)(lvl ? g : '_'), r);
+	}
+}
+
+static void draw_header(struct xn_canvas *c, int y, const struct xn_layout *lay,
+			const struct xn_view *v, const struct xn_snapshot *s)
+{
+	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_HEADER);
+	for (int i = 0; i < lay->n; i++) {
+		const struct xn_layout_col *lc = &lay->cols[i];
+		char t[32];
+		xn_column_title(lc->id, s, lc->node_idx, t, sizeof(t));
+		bool sorted = lc->id == v->sort_col && (lc->id != XN_COL_NODE || lc->node_idx ==
+										      v->sort_node);
+		enum xn_role r = sorted ? XN_ROLE_SORTED : XN_ROLE_HEADER;
+		int n = (int)strlen(t);
+		int x = lc->left || n >= lc->width ? lc->x : lc->x + lc->width - n;
+		xn_canvas_text(c, x, y, lc->width, r, t);
+	}
+	if (lay->hidden_nodes > 0) {
+		char more[24];
+		int n = snprintf(more, sizeof(more), "+%dN", lay->hidden_nodes);
+		xn_canvas_text(c, c->w - n, y, n, XN_ROLE_WARN, more);
+	}
+}
+
+int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
+		       const struct xn_snapshot *s, const struct xn_view_caps *caps)
+{
+	struct xn_layout lay;
+	if (rows < 1)
+		return 0;
+	xn_layout_table(c->w, s->host.nr_nodes, &lay);
+	draw_header(c, y, &lay, v, s);
+	int body = rows - 1;
+	v->page_rows = body > 1 ? body : 1;
+	if (v->nr_rows == 0) {
+		if (body > 0)
+			xn_canvas_text(c, 0, y + 1, -1, XN_ROLE_DIM,
+				       v->filter[0] ? "no domain matches the filter"
+						    : "no domains");
+		return rows;
+	}
+	if (v->sel < v->top)
+		v->top = v->sel;
+	if (body > 0 && v->sel >= v->top + (size_t)body)
+		v->top = v->sel - (size_t)body + 1;
+	if (v->top + (size_t)body > v->nr_rows)
+		v->top = v->nr_rows > (size_t)body ? v->nr_rows - (size_t)body : 0;
+	struct xn_fmt_ctx ctx = {.snap = s, .units = v->units};
+	for (int r = 0; r < body && v->top + (size_t)r < v->nr_rows; r++) {
+		size_t idx = v->top + (size_t)r;
+		const struct xn_domain *d = v->rows[idx];
+		bool sel = idx == v->sel;
+		int yy = y + 1 + r;
+		if (sel)
+			xn_canvas_fill(c, 0, yy, c->w, ' ', XN_ROLE_SELECTED);
+		for (int i = 0; i < lay.n; i++) {
+			const struct xn_layout_col *lc = &lay.cols[i];
+			if (lc->id == XN_COL_NODE) {
+				xn_view_heat_cell(c, lc->x, yy, lc->width, d, lc->node_idx, s,
+						  v->units, caps);
+				continue;
+			}
+			char buf[256];
+			xn_columns[lc->id].format(&ctx, d, lc->node_idx, buf, sizeof(buf));
+			int n = (int)strlen(buf);
+			enum xn_role role = sel ? XN_ROLE_SELECTED
+						: (!strcmp(buf, "-") ? XN_ROLE_DIM : XN_ROLE_NORMAL);
+			if (lc->id == XN_COL_OUTSIDE && !sel && (d->valid & XN_DOM_OUTSIDE) &&
+			    d->pages_outside > 0)
+				role = XN_ROLE_WARN;
+			int x = lc->left || n >= lc->width ? lc->x : lc->x + lc->width - n;
+			int used = xn_canvas_text(c, x, yy, lc->width, role, buf);
+			/* a cut value says so rather than showing a wrong number */
+			if (n > lc->width && used == lc->width && lc->width > 0)
+				xn_canvas_fill(c, lc->x + lc->width - 1, yy, 1,
+					       caps->utf8 ? 0x2026 : '>', role);
+		}
+	}
+	return rows;
+}

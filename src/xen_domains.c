@@ -1,0 +1,121 @@
+/* xen_domains.c - the domain list (libxenstat: xentop's columns), where each
+ * vCPU last ran (xc_vcpu_getinfo -> pCPU -> node) and node affinity
+ * (xc_domain_node_getaffinity). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "xen_priv.h"
+
+/* xentop's state field: dying, shutdown, blocked, crashed, paused, running. */
+static void fill_state(xenstat_domain *xd, char state[7])
+{
+	state[0] = xenstat_domain_dying(xd) ? 'd' : '-';
+	state[1] = xenstat_domain_shutdown(xd) ? 's' : '-';
+	state[2] = xenstat_domain_blocked(xd) ? 'b' : '-';
+	state[3] = xenstat_domain_crashed(xd) ? 'c' : '-';
+	state[4] = xenstat_domain_paused(xd) ? 'p' : '-';
+	state[5] = xenstat_domain_running(xd) ? 'r' : '-';
+	state[6] = '\0';
+}
+
+/* Returns -ESRCH when the domain has gone meanwhile. */
+static int read_vcpus(struct xen_priv *p, const struct xn_host *h, struct xn_domain *d)
+{
+	if (xn_domain_alloc_vcpu_node(d))
+		return -ENOMEM;
+	for (uint32_t v = 0; v < d->vcpus; v++) {
+		xc_vcpuinfo_t vi;
+		if (xc_vcpu_getinfo(p->xch, (uint32_t)d->id, v, &vi)) {
+			if (errno == ESRCH)
+				return -ESRCH;
+			continue; /* vCPU not allocated yet: unknown */
+		}
+		if (vi.online && vi.cpu < (uint32_t)p->nr_cpu_ids)
+			d->vcpu_node[v] = p->cpu_node[vi.cpu];
+	}
+	d->valid |= XN_DOM_VCPU_NODE;
+	return 0;
+}
+
+static int read_affinity(struct xen_priv *p, const struct xn_host *h, struct xn_domain *d)
+{
+	int sz = xc_get_nodemap_size(p->xch);
+	if (sz <= 0)
+		return 0;
+	memset(p->nodemap, 0, (size_t)sz);
+	if (xc_domain_node_getaffinity(p->xch, (uint32_t)d->id, p->nodemap))
+		return errno == ESRCH ? -ESRCH : 0;
+	memset(&d->node_affinity, 0, sizeof(d->node_affinity));
+	for (int i = 0; i < h->nr_nodes; i++) {
+		int id = h->nodes[i].id;
+		if (id < sz * 8 && (p->nodemap[id / 8] >> (id % 8)) & 1)
+			XN_NM_SET(&d->node_affinity, id);
+	}
+	/* Xen does not say whether the affinity was derived; like `xl list -n`,
+	 * every online node set reads as automatic ("all"). */
+	d->affinity_auto = xn_nodemask_is_all(&d->node_affinity, h);
+	d->valid |= XN_DOM_AFFINITY;
+	return 0;
+}
+
+/* Free what a half-filled domain owns and remove it from the snapshot. */
+static void drop_last(struct xn_snapshot *s)
+{
+	struct xn_domain *d = &s->domains[s->nr_domains - 1];
+	free(d->name);
+	free(d->node_pages);
+	free(d->node_delta);
+	free(d->vcpu_node);
+	memset(d, 0, sizeof(*d));
+	s->nr_domains--;
+}
+
+int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
+{
+	xenstat_node *node = xenstat_get_node(p->xst, 0);
+	if (!node) {
+		int e = errno ? errno : EIO;
+		return xn_source_fail(&p->base, -e, "xen: libxenstat cannot list domains: %s",
+				      xen_strerror(e));
+	}
+	int r = 0;
+	unsigned n = xenstat_node_num_domains(node);
+	for (unsigned i = 0; i < n; i++) {
+		xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
+		if (!xd)
+			continue;
+		struct xn_domain *d = xn_snapshot_add_domain(s);
+		if (!d) {
+			r = xn_source_fail(&p->base, -ENOMEM, "xen: out of memory");
+			break;
+		}
+		d->id = xenstat_domain_id(xd);
+		const char *name = xenstat_domain_name(xd);
+		if (name && xn_domain_set_name(d, name)) {
+			r = xn_source_fail(&p->base, -ENOMEM, "xen: out of memory");
+			break;
+		}
+		fill_state(xd, d->state);
+		d->cpu_ns = xenstat_domain_cpu_ns(xd);
+		d->vcpus = xenstat_domain_num_vcpus(xd);
+		d->mem_cur = xenstat_domain_cur_mem(xd);
+		d->mem_max = xenstat_domain_max_mem(xd); /* (ull)-1 = no limit, as ours */
+		d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
+			    XN_DOM_MEM_MAX;
+		int e = read_vcpus(p, &s->host, d);
+		if (!e)
+			e = read_affinity(p, &s->host, d);
+		if (e == -ESRCH) {
+			drop_last(s); /* destroyed since xenstat listed it: not an error */
+			continue;
+		}
+		if (e) {
+			r = xn_source_fail(&p->base, e, "xen: out of memory");
+			break;
+		}
+	}
+	xenstat_free_node(node);
+	return r;
+}

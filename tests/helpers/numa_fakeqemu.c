@@ -1,0 +1,75 @@
+/* numa_fakeqemu - a process that looks to /proc like a QEMU/KVM guest, so
+ * that the linux source's guest detection is tested without a hypervisor:
+ * its comm is "qemu-system-x86" (as QEMU's is: 15 bytes of
+ * qemu-system-x86_64), its command line carries QEMU's -name option, and it
+ * has one thread per vCPU named "CPU n/KVM" (QEMU's debug-threads=on), plus
+ * an I/O thread that is not a vCPU.
+ *
+ * Usage: numa_fakeqemu -name guest=NAME,debug-threads=on -smp N -m MIB
+ * Writes MIB MiB, prints READY, sleeps until killed. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static void *vcpu(void *arg)
+{
+	char name[16];
+	snprintf(name, sizeof(name), "CPU %d/KVM", (int)(long)arg);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void *iothread(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "IO mon_iothread", 0, 0, 0);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	long smp = 1, mib = 16;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "-smp"))
+			smp = atol(argv[i + 1]);
+		else if (!strcmp(argv[i], "-m"))
+			mib = atol(argv[i + 1]);
+		else if (strcmp(argv[i], "-name") != 0) {
+			fprintf(stderr, "numa_fakeqemu: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (smp < 1 || smp > 64 || mib < 1) {
+		fprintf(stderr, "numa_fakeqemu: bad -smp or -m\n");
+		return 2;
+	}
+	prctl(PR_SET_NAME, "qemu-system-x86", 0, 0, 0);
+	size_t size = (size_t)mib << 20;
+	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("numa_fakeqemu: mmap");
+		return 1;
+	}
+	long ps = sysconf(_SC_PAGESIZE);
+	for (size_t off = 0; off < size; off += (size_t)ps)
+		p[off] = 1;
+	pthread_t t;
+	for (long i = 0; i < smp; i++)
+		if (pthread_create(&t, NULL, vcpu, (void *)i))
+			return 1;
+	if (pthread_create(&t, NULL, iothread, NULL))
+		return 1;
+	usleep(100000); /* let the threads name themselves */
+	printf("READY\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}

@@ -1,0 +1,435 @@
+/* pageop_probe - issue raw XEN_DOMCTL_get_node_pages requests (our hypervisor
+ * extension, hypervisor/README.md) from dom0, for the QEMU lab's checks.
+ *
+ *   pageop_probe probe              exit 0 when the hypervisor has the op
+ *   pageop_probe query DOMID...     one line per domain: "DOMID TOTAL P0 P1 ..."
+ *                                   (one P per online node id), exit 1 on error
+ *   pageop_probe bad                bad requests must fail with the right errno
+ *                                   and leave the counts intact: "PASS/FAIL what"
+ *   pageop_probe time DOMID COUNT   ns per query over COUNT queries
+ *   pageop_probe timekey KEY COUNT  ns per debug key press (e.g. 'u', the walk)
+ *   pageop_probe populate DOMID NODE PAGES FILE   give a paused PV guest PAGES
+ *                                   pages on exactly NODE (the domain builder's
+ *                                   and the balloon driver's hypercall); their
+ *                                   MFNs are appended to FILE
+ *   pageop_probe exchange DOMID FILE  XENMEM_exchange those pages for new ones
+ *                                   (placed by the domain's node affinity)
+ *   pageop_probe depopulate DOMID FILE  give them back (decrease_reservation)
+ *   pageop_probe nodeaff DOMID NODE...  set the domain's node affinity (steers
+ *                                   where its next allocations go; xl has no
+ *                                   command for it)
+ *
+ * Built without Xen it exits 77.
+ */
+#include <stdio.h>
+
+#ifndef HAVE_XEN
+int main(void)
+{
+	printf("built without Xen development files\n");
+	return 77;
+}
+#else
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+/* Xen's public headers need GNU C (see src/xen_pageop.c). */
+#undef __STRICT_ANSI__
+#include <xencall.h>
+#include <xenctrl.h>
+
+#include "xen_pageop.h"
+
+struct req {
+	uint32_t domid;
+	uint32_t magic;
+	uint32_t nr_nodes;
+	uint32_t version;
+	uint64_t handle; /* 0 = use the buffer below */
+};
+
+static xencall_handle *xcall;
+
+/* Issue one request; returns 0 or -errno. rep gets the copy-back, pages the
+ * counts (when the handle is our buffer, nr <= 64). */
+static int issue(struct req r, struct xn_domctl_node_pages *rep, uint64_t *pages)
+{
+	struct xen_domctl *op = xencall_alloc_buffer(xcall, sizeof(*op));
+	uint64_t *buf = xencall_alloc_buffer(xcall, XN_PAGEOP_MAX_NODES * sizeof(*buf));
+	struct xn_domctl_node_pages np = {
+	        .magic = r.magic,
+	        .nr_nodes = r.nr_nodes,
+	        .node_pages = r.handle ? r.handle : (uint64_t)(uintptr_t)buf,
+	};
+	int rc = 0;
+
+	if (!op || !buf) {
+		fprintf(stderr, "pageop_probe: cannot allocate hypercall buffers\n");
+		exit(2);
+	}
+	memset(op, 0, sizeof(*op));
+	memset(buf, 0, XN_PAGEOP_MAX_NODES * sizeof(*buf));
+	op->cmd = XN_DOMCTL_GET_NODE_PAGES;
+	op->interface_version = r.version;
+	op->domain = (domid_t)r.domid;
+	memcpy(&op->u, &np, sizeof(np));
+	if (xencall1(xcall, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)op) < 0)
+		rc = -errno;
+	if (rep)
+		memcpy(rep, &op->u, sizeof(*rep));
+	if (pages)
+		memcpy(pages, buf, XN_PAGEOP_MAX_NODES * sizeof(*buf));
+	xencall_free_buffer(xcall, buf);
+	xencall_free_buffer(xcall, op);
+	return rc;
+}
+
+static struct req good(uint32_t domid, uint32_t nr)
+{
+	return (struct req){domid, XN_DOMCTL_NODE_PAGES_MAGIC, nr, XEN_DOMCTL_INTERFACE_VERSION, 0};
+}
+
+/* A valid query: counts for node ids 0..*needed-1; checks they sum to total. */
+static int query(uint32_t domid, uint64_t *total, uint32_t *needed, uint64_t *pages)
+{
+	struct xn_domctl_node_pages rep;
+	uint64_t sum = 0;
+	int rc = issue(good(domid, XN_PAGEOP_MAX_NODES), &rep, pages);
+
+	if (rc)
+		return rc;
+	if (rep.nr_nodes == 0 || rep.nr_nodes > XN_PAGEOP_MAX_NODES)
+		return -EPROTO;
+	for (unsigned i = 0; i < XN_PAGEOP_MAX_NODES; i++)
+		sum += pages[i];
+	if (sum != rep.tot_pages)
+		return -EPROTO;
+	*total = rep.tot_pages;
+	*needed = rep.nr_nodes;
+	return 0;
+}
+
+static int cmd_query(int argc, char **argv)
+{
+	int bad = 0;
+
+	for (int i = 0; i < argc; i++) {
+		uint64_t pages[XN_PAGEOP_MAX_NODES], total;
+		uint32_t needed;
+		int rc = query((uint32_t)strtoul(argv[i], NULL, 0), &total, &needed, pages);
+
+		if (rc) {
+			printf("%s error %s\n", argv[i], strerror(-rc));
+			bad = 1;
+			continue;
+		}
+		printf("%s %llu", argv[i], (unsigned long long)total);
+		for (uint32_t n = 0; n < needed; n++)
+			printf(" %llu", (unsigned long long)pages[n]);
+		printf("\n");
+	}
+	return bad;
+}
+
+static int failures;
+
+static void expect(const char *what, int got, int want)
+{
+	int ok = got == want;
+
+	printf("%s %s: got %s, want %s\n", ok ? "PASS" : "FAIL", what,
+	       got ? strerror(-got) : "success", want ? strerror(-want) : "success");
+	failures += !ok;
+}
+
+static int cmd_bad(void)
+{
+	uint64_t before[XN_PAGEOP_MAX_NODES], after[XN_PAGEOP_MAX_NODES], t0, t1;
+	uint32_t needed, n1;
+	struct xn_domctl_node_pages rep;
+	struct req r;
+	int rc;
+
+	rc = query(0, &t0, &needed, before);
+	if (rc) {
+		printf("FAIL valid query of domain 0: %s\n", strerror(-rc));
+		return 1;
+	}
+	printf("dom0: %llu pages, %u node ids\n", (unsigned long long)t0, needed);
+
+	expect("nonexistent domain 31999", issue(good(31999, needed), NULL, NULL), -ESRCH);
+	expect("DOMID_SELF", issue(good(DOMID_SELF, needed), NULL, NULL), -ESRCH);
+	expect("DOMID_XEN", issue(good(DOMID_XEN, needed), NULL, NULL), -ESRCH);
+	expect("nr_nodes 0", issue(good(0, 0), NULL, NULL), -EINVAL);
+	expect("nr_nodes 65", issue(good(0, XN_PAGEOP_MAX_NODES + 1), NULL, NULL), -EINVAL);
+	expect("nr_nodes 0xffffffff", issue(good(0, 0xffffffffu), NULL, NULL), -EINVAL);
+	if (needed > 1) {
+		rc = issue(good(0, needed - 1), &rep, NULL);
+		expect("nr_nodes below the online nodes", rc, -ENOBUFS);
+		expect("ENOBUFS reports the nodes needed", rep.nr_nodes == needed ? 0 : -EPROTO, 0);
+	}
+	r = good(0, needed);
+	r.magic ^= 1;
+	expect("wrong magic", issue(r, NULL, NULL), -EINVAL);
+	r = good(0, needed);
+	r.version ^= 0x100;
+	expect("wrong interface version", issue(r, NULL, NULL), -EACCES);
+	r = good(0, needed);
+	r.handle = 8; /* NULL page: not mapped */
+	expect("handle in page 0", issue(r, NULL, NULL), -EFAULT);
+	r.handle = 0xffff830000000000ull; /* Xen's own direct map */
+	expect("handle in Xen's address space", issue(r, NULL, NULL), -EFAULT);
+	r.handle = 0x0000800000000000ull; /* non-canonical */
+	expect("non-canonical handle", issue(r, NULL, NULL), -EFAULT);
+	{
+		volatile uint64_t *ro =
+		        mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (ro == MAP_FAILED) {
+			printf("FAIL mmap: %s\n", strerror(errno));
+			failures++;
+		} else {
+			(void)ro[0]; /* mapped, read-only */
+			r.handle = (uint64_t)(uintptr_t)ro;
+			expect("read-only handle", issue(r, NULL, NULL), -EFAULT);
+			munmap((void *)ro, 4096);
+		}
+	}
+
+	rc = query(0, &t1, &n1, after);
+	expect("valid query after the bad ones", rc, 0);
+	if (!rc) {
+		int same = n1 == needed && t1 == t0 && !memcmp(before, after, sizeof(before));
+
+		/* dom0 is quiet in the lab, so its counts must not have moved. */
+		printf("%s counts unchanged by the bad requests\n", same ? "PASS" : "FAIL");
+		failures += !same;
+	}
+	return failures ? 1 : 0;
+}
+
+static int cmd_time(uint32_t domid, long count)
+{
+	uint64_t pages[XN_PAGEOP_MAX_NODES], total;
+	uint32_t needed;
+	struct timespec a, b;
+	int rc = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < count && !rc; i++)
+		rc = query(domid, &total, &needed, pages);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (rc) {
+		printf("error %s\n", strerror(-rc));
+		return 1;
+	}
+	printf("%u %llu pages: %.0f ns per query (%ld queries)\n", domid, (unsigned long long)total,
+	       ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / (double)count, count);
+	return 0;
+}
+
+static double now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+/* Debug keys run synchronously in the sysctl, so this is the dump's cost. */
+static int cmd_timekey(const char *key, long count)
+{
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	double t0;
+	long i;
+
+	if (!xch || count <= 0) {
+		printf("cannot open libxenctrl: %s\n", strerror(errno));
+		return 1;
+	}
+	t0 = now_ns();
+	for (i = 0; i < count; i++)
+		if (xc_send_debug_keys(xch, key)) {
+			printf("xc_send_debug_keys: %s\n", strerror(errno));
+			break;
+		}
+	if (i == count)
+		printf("key %s: %.0f ns per press (%ld presses)\n", key, (now_ns() - t0) / count,
+		       count);
+	xc_interface_close(xch);
+	return i == count ? 0 : 1;
+}
+
+/* MFNs listed in file (one per line, as populate writes them). */
+static xen_pfn_t *read_mfns(const char *file, unsigned long *nr)
+{
+	FILE *f = fopen(file, "r");
+	xen_pfn_t *v = NULL;
+	unsigned long n = 0, cap = 0, x;
+
+	if (!f) {
+		printf("%s: %s\n", file, strerror(errno));
+		return NULL;
+	}
+	while (fscanf(f, "%lx", &x) == 1) {
+		if (n == cap) {
+			xen_pfn_t *nv = realloc(v, (cap = cap ? 2 * cap : 1024) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				fclose(f);
+				return NULL;
+			}
+			v = nv;
+		}
+		v[n++] = x;
+	}
+	fclose(f);
+	*nr = n;
+	return v;
+}
+
+static int write_mfns(const char *file, const char *mode, const xen_pfn_t *v, unsigned long n)
+{
+	FILE *f = fopen(file, mode);
+
+	if (!f)
+		return 1;
+	for (unsigned long i = 0; i < n; i++)
+		fprintf(f, "%lx\n", (unsigned long)v[i]);
+	return fclose(f) ? 1 : 0;
+}
+
+/* populate / exchange / depopulate: the memory ops that move pages in and
+ * out of a domain, issued from dom0 against a paused PV guest. */
+static int cmd_memop(const char *what, uint32_t domid, int argc, char **argv)
+{
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	xen_pfn_t *v = NULL, *out = NULL;
+	unsigned long n = 0;
+	int rc = 1;
+
+	if (!xch) {
+		printf("cannot open libxenctrl: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!strcmp(what, "populate") && argc == 3) {
+		unsigned node = (unsigned)strtoul(argv[0], NULL, 0);
+
+		n = strtoul(argv[1], NULL, 0);
+		v = calloc(n ? n : 1, sizeof(*v));
+		if (!v)
+			goto out;
+		/* For a PV guest the frame numbers only label the M2P entries. */
+		for (unsigned long i = 0; i < n; i++)
+			v[i] = 0x400000 + i;
+		if (xc_domain_populate_physmap_exact(xch, domid, n, 0, XENMEMF_exact_node(node), v))
+			printf("populate_physmap: %s\n", strerror(errno));
+		else
+			rc = write_mfns(argv[2], "a", v, n);
+	} else if (!strcmp(what, "exchange") && argc == 1) {
+		v = read_mfns(argv[0], &n);
+		out = v ? calloc(n ? n : 1, sizeof(*out)) : NULL;
+		if (!out)
+			goto out;
+		for (unsigned long i = 0; i < n; i++)
+			out[i] = 0x400000 + i;
+		if (xc_domain_memory_exchange_pages(xch, domid, n, 0, v, n, 0, out))
+			printf("memory_exchange: %s\n", strerror(errno));
+		else
+			rc = write_mfns(argv[0], "w", out, n);
+	} else if (!strcmp(what, "depopulate") && argc == 1) {
+		v = read_mfns(argv[0], &n);
+		if (!v)
+			goto out;
+		if (xc_domain_decrease_reservation_exact(xch, domid, n, 0, v))
+			printf("decrease_reservation: %s\n", strerror(errno));
+		else
+			rc = write_mfns(argv[0], "w", v, 0);
+	} else {
+		printf("usage: %s DOMID ...\n", what);
+	}
+out:
+	if (!rc)
+		printf("%s d%u: %lu pages\n", what, domid, n);
+	free(v);
+	free(out);
+	xc_interface_close(xch);
+	return rc;
+}
+
+static int cmd_nodeaff(uint32_t domid, int argc, char **argv)
+{
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	xc_nodemap_t map;
+	int rc;
+
+	if (!xch) {
+		printf("cannot open libxenctrl: %s\n", strerror(errno));
+		return 1;
+	}
+	map = xc_nodemap_alloc(xch);
+	if (!map) {
+		xc_interface_close(xch);
+		return 1;
+	}
+	for (int i = 0; i < argc; i++) {
+		unsigned long n = strtoul(argv[i], NULL, 0);
+
+		if (n >= 8u * (unsigned long)xc_get_nodemap_size(xch)) {
+			printf("node %lu is beyond the node map\n", n);
+			free(map);
+			xc_interface_close(xch);
+			return 1;
+		}
+		map[n / 8] |= (uint8_t)(1u << (n % 8));
+	}
+	rc = xc_domain_node_setaffinity(xch, domid, map);
+	if (rc)
+		printf("xc_domain_node_setaffinity: %s\n", strerror(errno));
+	free(map);
+	xc_interface_close(xch);
+	return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: pageop_probe probe|query DOMID...|bad|time DOMID COUNT\n");
+		return 2;
+	}
+	xcall = xencall_open(NULL, 0);
+	if (!xcall) {
+		printf("cannot open privcmd: %s\n", strerror(errno));
+		return 77;
+	}
+	if (!strcmp(argv[1], "probe")) {
+		uint64_t pages[XN_PAGEOP_MAX_NODES], total;
+		uint32_t needed;
+		int rc = query(0, &total, &needed, pages);
+
+		printf("pageop: %s\n", rc ? strerror(-rc) : "present");
+		return rc ? 1 : 0;
+	}
+	if (!strcmp(argv[1], "query"))
+		return cmd_query(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "bad"))
+		return cmd_bad();
+	if (!strcmp(argv[1], "time") && argc == 4)
+		return cmd_time((uint32_t)strtoul(argv[2], NULL, 0), strtol(argv[3], NULL, 0));
+	if ((!strcmp(argv[1], "populate") || !strcmp(argv[1], "exchange") ||
+	     !strcmp(argv[1], "depopulate")) &&
+	    argc >= 4)
+		return cmd_memop(argv[1], (uint32_t)strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
+	if (!strcmp(argv[1], "timekey") && argc == 4)
+		return cmd_timekey(argv[2], strtol(argv[3], NULL, 0));
+	if (!strcmp(argv[1], "nodeaff") && argc >= 4)
+		return cmd_nodeaff((uint32_t)strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
+	fprintf(stderr, "pageop_probe: unknown command %s\n", argv[1]);
+	return 2;
+}
+#endif

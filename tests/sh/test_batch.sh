@@ -1,0 +1,149 @@
+#!/bin/sh
+# Batch output of the real binary with the real linux source on this host:
+# xentop-compatible text (one header per iteration, xentop's columns first),
+# JSON lines that parse with jq, CSV rows as wide as the header, and a
+# process whose name holds an escape sequence, a comma and a quote: escaped
+# in text, quoted in CSV, exact in JSON, never raw on the terminal.
+set -u
+BIN=${XN_BIN:-./xentop-numa}
+fails=0
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+[ -x "$BIN" ] || { echo "no binary $BIN"; exit 1; }
+command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
+[ -r /proc/self/numa_maps ] || { echo "no /proc/PID/numa_maps here"; exit 77; }
+
+tmp=$(mktemp -d /tmp/xn-batch.XXXXXX)
+child=
+cleanup() {
+	if [ -n "$child" ]; then
+		kids=$(cat /proc/$child/task/*/children 2>/dev/null)
+		# shellcheck disable=SC2086 # a list of PIDs
+		kill "$child" $kids 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+# A process with a hostile name: a subshell renames itself (comm holds at
+# most 15 bytes and only a process's own comm can be written) and stays.
+evil=$(printf 'a\033[31m,"b')
+(
+	printf '%s' "$evil" >/proc/self/comm
+	while :; do sleep 1; done
+) &
+child=$!
+i=0
+while [ "$(cat /proc/$child/comm 2>/dev/null)" != "$evil" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$(cat /proc/$child/comm)" = "$evil" ] || fail "the test process did not take the name"
+
+# --- text: two iterations, two header lines, xentop's columns first
+"$BIN" -s linux -b -i 2 -d 0.2 -p "$child" >"$tmp/text" 2>"$tmp/text.err"
+rc=$?
+[ $rc = 0 ] || fail "text batch exited $rc: $(cat "$tmp/text.err")"
+headers=$(grep -c '^ *NAME  *STATE ' "$tmp/text")
+[ "$headers" = 2 ] || fail "expected 2 header lines, got $headers"
+first=$(grep -m1 '^ *NAME ' "$tmp/text" | tr -s ' ' | sed 's/^ //')
+case "$first" in
+"NAME STATE CPU(sec) CPU(%) MEM(k) MEM(%) MAXMEM(k) MAXMEM(%) VCPUS ID N"*"LOCAL% AFFINITY OUTSIDE(MiB) METHOD") ;;
+*) fail "header is not xentop's columns + ours: $first" ;;
+esac
+# every row is under a header, the child's row is in both iterations
+rows=$(grep -c '\\x1b\[31m,"b' "$tmp/text")
+[ "$rows" = 2 ] || fail "expected the renamed process in 2 iterations, got $rows rows"
+# no raw escape byte reached the output
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/text"; then
+	fail "a raw ESC byte is in the text output"
+fi
+# the child's PID is in its row (as the ID column, after VCPUS)
+grep '\\x1b\[31m,"b' "$tmp/text" | awk -v pid="$child" '
+	{ for (i = 1; i <= NF; i++) if ($i == pid) found++ }
+	END { exit found != 2 }' || fail "the renamed process's rows do not show ID $child"
+# the name is right-aligned like xentop: the header's NAME ends where names end
+hdr_end=$(grep -m1 '^ *NAME ' "$tmp/text" | awk '{ print index($0, "NAME") + 3 }')
+row_end=$(grep -m1 '\\x1b' "$tmp/text" | awk '{ i = index($0, ",\"b"); print i + 2 }')
+[ "$hdr_end" = "$row_end" ] || fail "names are not right-aligned with NAME ($hdr_end vs $row_end)"
+
+# --- units in the titles
+"$BIN" -s linux -b -i 1 --units pages -p "$child" >"$tmp/pages" 2>&1 || fail "--units pages failed"
+grep -q 'N[0-9]*(pg)' "$tmp/pages" || fail "--units pages: no N0(pg) title"
+"$BIN" -s linux -b -i 1 --units pct -p "$child" >"$tmp/pct" 2>&1 || fail "--units pct failed"
+grep -q 'N[0-9]*(%)' "$tmp/pct" || fail "--units pct: no N0(%) title"
+
+# --- JSON: one object per line, each parses, the schema holds
+"$BIN" -s linux -b -i 2 -d 0.2 --format json -p "$child" >"$tmp/json" 2>"$tmp/json.err"
+rc=$?
+[ $rc = 0 ] || fail "json batch exited $rc: $(cat "$tmp/json.err")"
+lines=$(wc -l <"$tmp/json")
+[ "$lines" = 2 ] || fail "expected 2 JSON lines, got $lines"
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	printf '%s\n' "$line" | jq -e '
+		.schema == 1 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
+		and .source == "linux" and (.host.nodes | length) >= 1
+		and (.host.page_size | type) == "number"
+		and (.domains | type) == "array" and (.domains | length) >= 1
+	' >/dev/null || fail "JSON line $n does not hold the schema"
+	nn=$(printf '%s\n' "$line" | jq '.host.nodes | length')
+	bad=$(printf '%s\n' "$line" | jq --argjson nn "$nn" \
+		'[.domains[] | select(.node_pages != null and (.node_pages | length) != $nn)] | length')
+	[ "$bad" = 0 ] || fail "JSON line $n: $bad domains with node_pages not of $nn entries"
+done <"$tmp/json"
+# interval: null on the first sample, a number after
+[ "$(sed -n 1p "$tmp/json" | jq '.interval')" = null ] || fail "first interval is not null"
+sed -n 2p "$tmp/json" | jq -e '.interval > 0' >/dev/null || fail "second interval is not > 0"
+# the hostile name comes back exactly, and the raw ESC is not in the file
+name=$(sed -n 2p "$tmp/json" | jq -r --argjson p "$child" '.domains[] | select(.id == $p) | .name')
+[ "$name" = "$evil" ] || fail "JSON name of $child is '$name'"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/json"; then
+	fail "a raw ESC byte is in the JSON output"
+fi
+
+# --- CSV: header once, every row as wide as the header (RFC 4180 quoting)
+"$BIN" -s linux -b -i 2 -d 0.2 --format csv -p "$child" >"$tmp/csv" 2>"$tmp/csv.err"
+rc=$?
+[ $rc = 0 ] || fail "csv batch exited $rc: $(cat "$tmp/csv.err")"
+[ "$(grep -c '^time,id,name,' "$tmp/csv")" = 1 ] || fail "CSV header not exactly once"
+# count fields of each record, honouring quotes (a quoted field may hold
+# commas, doubled quotes and newlines)
+awk '
+function count(s,   i, c, q, n) {
+	n = 1
+	for (i = 1; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		if (c == "\"") q = !q
+		else if (c == "," && !q) n++
+	}
+	open = q
+	return n
+}
+{
+	rec = pending ? pending "\n" $0 : $0
+	n = count(rec)
+	if (open) { pending = rec; next }
+	pending = ""
+	if (NR == 1 || want == 0) { want = n; next }
+	if (n != want) { printf "row %d has %d fields, header %d\n", NR, n, want; bad = 1 }
+	rows++
+}
+END { if (rows < 2) { print "fewer than 2 CSV rows"; bad = 1 } exit bad }
+' "$tmp/csv" || fail "CSV rows do not match the header"
+grep -q '"a\\x1b\[31m,""b"' "$tmp/csv" || fail "the hostile name is not quoted/escaped in CSV: $(grep -a "$child" "$tmp/csv" | head -1)"
+
+# --- a write error is an error (exit 1), not silence
+if [ -w /dev/full ]; then
+	"$BIN" -s linux -b -i 1 >/dev/full 2>"$tmp/full.err"
+	rc=$?
+	[ $rc = 1 ] || fail "writing to /dev/full exited $rc, expected 1"
+	grep -q '^xentop-numa: ' "$tmp/full.err" || fail "no error message for /dev/full"
+fi
+
+[ $fails = 0 ] || exit 1
+echo "batch: all checks passed"

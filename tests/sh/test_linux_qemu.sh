@@ -1,0 +1,59 @@
+#!/bin/sh
+# QEMU guests are found and named without --pid: a stand-in process
+# (numa_fakeqemu: QEMU's comm, its -name option, "CPU n/KVM" vCPU threads)
+# must appear with the guest's name, its vCPU threads only, and its memory.
+set -u
+BIN=${XN_BIN:-./xentop-numa}
+FAKE=${XN_HELPERS:-build/helpers}/numa_fakeqemu
+tmp=$(mktemp -d)
+pid=""
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+[ -x "$BIN" ] || fail "no binary at $BIN"
+[ -x "$FAKE" ] || fail "no helper at $FAKE"
+[ -d /sys/devices/system/node ] || {
+	echo "no /sys/devices/system/node: kernel without NUMA"
+	exit 77
+}
+
+name="vm,test-$$" # a comma: written ",," on QEMU's command line
+"$FAKE" -name "guest=vm,,test-$$,debug-threads=on" -smp 2 -m 64 >"$tmp/out" 2>&1 &
+pid=$!
+i=0
+while ! grep -q READY "$tmp/out"; do
+	[ $i -lt 300 ] || fail "numa_fakeqemu did not get ready: $(cat "$tmp/out")"
+	sleep 0.1
+	i=$((i + 1))
+done
+
+# --top 0: only QEMU guests (and --pid, none here)
+"$BIN" --source linux --snapshot --top 0 >"$tmp/snap.json" 2>"$tmp/err" ||
+	fail "--snapshot exited $?: $(cat "$tmp/err")"
+d=$(jq -c --argjson id $pid '[.domains[] | select(.id == $id)][0]' "$tmp/snap.json")
+echo "$d"
+[ "$d" != null ] || fail "the fake guest $pid is not among the domains"
+jq -e --arg name "$name" '.name == $name and .vcpus == 2 and (.vcpu_node | length) == 2
+	and all(.vcpu_node[]; . != null and . >= 0)' <<EOF >/dev/null || fail "fields: $d"
+$d
+EOF
+# its 64 MiB (plus libraries) on node 0, the only node here or where it runs
+pages=$(echo "$d" | jq '.node_pages | add')
+ps=$(jq '.host.page_size' "$tmp/snap.json")
+[ $((pages * ps)) -ge $((64 * 1048576 * 95 / 100)) ] || fail "only $((pages * ps)) bytes"
+# nothing but QEMU guests with --top 0
+others=$(jq --argjson id $pid '[.domains[] | select(.id != $id and (.name | test("^qemu|^vm") | not))] | length' "$tmp/snap.json")
+echo "other domains with --top 0: $(jq -c '[.domains[] | .name]' "$tmp/snap.json")"
+[ "$others" -eq 0 ] || echo "note: $others other domains (QEMU guests named otherwise?)"
+# and by name: --set-affinity NAME=0 finds it
+"$BIN" --source linux --set-affinity "$name=0" >"$tmp/out2" 2>"$tmp/err" ||
+	fail "--set-affinity by name exited $?: $(cat "$tmp/err")"
+grep -q "pinned 4 threads" "$tmp/out2" || fail "message: $(cat "$tmp/out2")"
+echo ok

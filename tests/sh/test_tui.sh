@@ -1,0 +1,209 @@
+#!/bin/sh
+# The interactive screen end to end, under tmux (private server socket),
+# against the built binary: a recording at 120x40; sorting changes the order;
+# the filter hides rows; `a` on a read-only source says why; resize to 80x24
+# and to 40x10 ("terminal too small"); a corrupt recording shows the bad line
+# on the status line and keeps running; the linux source on a real child
+# process: an invalid node list shows the error and changes nothing, a valid
+# one moves the process (Cpus_allowed_list); q, SIGINT, SIGTERM and -n all
+# leave a sane terminal (the shell runs after, stty is cooked again).
+set -u
+BIN=${XN_BIN:-./xentop-numa}
+FIX=tests/fixtures/replay
+fails=0
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+[ -x "$BIN" ] || { echo "no binary $BIN"; exit 1; }
+command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
+
+tmp=$(mktemp -d /tmp/xn-tui.XXXXXX)
+S=xn$$
+SOCKS=""
+child=""
+tm() { tmux -L "$S" "$@"; }
+cleanup() {
+	for s in $SOCKS; do tmux -L "$s" kill-server 2>/dev/null; done
+	[ -n "$child" ] && kill "$child" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# The pane runs the program, then records how it ended and the tty state.
+cat >"$tmp/pane.sh" <<'EOF2'
+trap : INT # as an interactive shell: Ctrl-C is for the program, not for us
+tag=$1
+shift
+sh -c 'echo $$ >"$0"; exec "$@"' "$TMPD/$tag.pid" "$@"
+echo "EXIT=$?" >"$TMPD/$tag.exit"
+stty -a >"$TMPD/$tag.stty"
+echo "XN-SHELL-BACK-$tag"
+exec sleep 600
+EOF2
+
+start() { # tag width height args...
+	tag=$1 w=$2 h=$3
+	shift 3
+	tm kill-server 2>/dev/null
+	S=xn$$-$tag # a fresh server each time: no race with the last one's exit
+	SOCKS="$SOCKS $S"
+	rm -f "$tmp/$tag".*
+	tm -f /dev/null new-session -d -s xn -x "$w" -y "$h" \
+		"TMPD=$tmp sh $tmp/pane.sh $tag $BIN $*" || fail "tmux new-session"
+}
+screen() { tm capture-pane -p -t xn 2>/dev/null; }
+# Columns, not bytes: each UTF-8 character counts one.
+widest() { screen | LC_ALL=C.UTF-8 sed 's/[^ -~]/#/g' | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }'; }
+# Wait (up to ~15 s) until the screen matches an extended regexp.
+wait_for() {
+	i=0
+	while [ $i -lt 150 ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "screen never showed /$1/; it shows:"
+	screen | sed 's/^/    | /'
+	return 1
+}
+keys() { tm send-keys -t xn "$@"; }
+# The program ended with status 0 and the terminal is cooked again.
+check_exit() { # tag
+	wait_for "XN-SHELL-BACK-$1" || return
+	grep -q '^EXIT=0$' "$tmp/$1.exit" || fail "$1: $(cat "$tmp/$1.exit")"
+	st=$(cat "$tmp/$1.stty")
+	for flag in icanon echo isig icrnl opost; do
+		echo " $st " | tr ';\n' '  ' | grep -q " $flag " || fail "$1: stty lacks $flag after exit"
+	done
+}
+# Wait until the pane is w columns wide and the program has redrawn for it.
+wait_width() { # w
+	i=0
+	while [ $i -lt 150 ]; do
+		if [ "$(tm display -p -t xn '#{pane_width}')" = "$1" ] &&
+			screen | grep -q 'h help' &&
+			[ "$(widest)" -le "$1" ] && [ "$(widest)" -gt $(($1 - 10)) ]; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "the screen was not redrawn for width $1:"
+	screen | sed 's/^/    | /'
+	return 1
+}
+order() { screen | grep -o 'vm-000[0-9]' | tr '\n' ' '; }
+
+# --- a recording at 120x40: sort, filter, read-only affinity, resize, q
+start rec 120 40 "--replay $FIX/good-2node.jsonl -d 60"
+wait_for 'vm-0003' && {
+	screen | grep -q 'NAME' || fail "no table header"
+	screen | grep -q 'LOCAL%' || fail "no LOCAL% column"
+	screen | grep -Eq '^N1 ' || fail "no node panel row for N1"
+	[ "$(order)" = "vm-0001 vm-0002 vm-0003 " ] || fail "initial order by name: $(order)"
+	keys R
+	wait_for 'order descending'
+	[ "$(order)" = "vm-0003 vm-0002 vm-0001 " ] || fail "R did not reverse: $(order)"
+	keys R s
+	wait_for 'sorted by STATE'
+	keys '>'
+	wait_for 'sorted by CPU\(sec\), descending'
+	# recorded cpu_ns: vm-0001 846 s, vm-0003 793 s, vm-0002 659 s
+	[ "$(order)" = "vm-0001 vm-0003 vm-0002 " ] || fail "sort by CPU(sec): $(order)"
+	keys / 0 0 0 2 Enter
+	wait_for 'filter "0002"'
+	[ "$(order)" = "vm-0002 " ] || fail "filter did not hide rows: $(order)"
+	keys / Escape
+	wait_for 'vm-0003'
+	keys a
+	wait_for 'replay source is read-only'
+	keys H
+	wait_for 'legend'
+	keys H h
+	wait_for 'keys'
+	screen | grep -q 'change the selected domain' || fail "help lacks the affinity key"
+	keys Space
+	tm resize-window -t xn -x 80 -y 24
+	wait_width 80
+	screen | grep -q 'NAME' || fail "80x24: no table header"
+	screen | grep -q 'vm-0001' || fail "80x24: no rows"
+	tm resize-window -t xn -x 40 -y 10
+	wait_for 'terminal too small: 40x10, need 60x12'
+	tm resize-window -t xn -x 120 -y 40
+	wait_for 'vm-0001'
+	keys q
+	check_exit rec
+}
+
+# --- a corrupt recording: the replay source skips the bad lines and names
+# them on stderr when it opens (visible again when the screen ends); the
+# screen steps through the valid samples and ends normally
+start bad 120 40 "--replay $FIX/corrupt-mixed.jsonl -d 60"
+wait_for 'vm-0001' && {
+	keys ']'
+	wait_for 'stepped forward'
+	keys ']' ']' ']' '['
+	wait_for 'stepped back'
+	kill -0 "$(cat "$tmp/bad.pid")" 2>/dev/null || fail "the TUI died on a corrupt recording"
+	keys q
+	check_exit bad
+	screen | grep -q 'corrupt-mixed.jsonl:2: ' || fail "the bad line 2 was not named"
+}
+# ...and a recording cut in the middle of a line plays to its end
+start trunc 120 40 "--replay $FIX/truncated.jsonl -d 0.1"
+wait_for 'end of the recording|truncated.jsonl:4' && { keys q; check_exit trunc; }
+
+# --- SIGINT (Ctrl-C), SIGTERM and -n restore the terminal too
+start int 100 30 "--replay $FIX/good-2node.jsonl -d 60"
+wait_for 'vm-0001' && { keys C-c; check_exit int; }
+start term 100 30 "--replay $FIX/good-2node.jsonl -d 60"
+wait_for 'vm-0001' && { kill -TERM "$(cat "$tmp/term.pid")"; check_exit term; }
+start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 -n 2"
+check_exit iter
+
+# --- the linux source on a real child process
+node0=/sys/devices/system/node/node0/cpulist
+if [ -r "$node0" ] && command -v taskset >/dev/null; then
+	taskset -c 0 sleep 300 &
+	child=$!
+	allowed() { awk '/^Cpus_allowed_list/ {print $2}' "/proc/$child/status"; }
+	i=0
+	while [ "$(allowed)" != 0 ] && [ $i -lt 50 ]; do # taskset has not run yet
+		sleep 0.1
+		i=$((i + 1))
+	done
+	before=$(allowed)
+	start lin 120 40 "--source linux --top 0 --pid $child -d 1"
+	if wait_for "sleep"; then
+		keys / s l e e p Enter a 9
+		wait_for 'node 9 does not exist \(valid nodes: '
+		keys Enter
+		sleep 0.3
+		[ "$(allowed)" = "$before" ] || fail "an invalid node list changed the affinity"
+		keys Escape
+		wait_for 'affinity unchanged'
+		keys a 0 Enter
+		wait_for 'apply node affinity 0 to sleep'
+		[ "$(allowed)" = "$before" ] || fail "affinity changed before confirmation"
+		keys y
+		wait_for '^sleep: '
+		[ "$(allowed)" = "$(cat $node0)" ] ||
+			fail "Cpus_allowed_list is $(allowed), want node 0's $(cat $node0)"
+		keys q
+		check_exit lin
+	fi
+	start ro 120 40 "--source linux --top 0 --pid $child --read-only -d 1"
+	wait_for 'sleep' && {
+		keys / s l e e p Enter a
+		wait_for 'read-only mode \(--read-only\)'
+		keys q
+		check_exit ro
+	}
+else
+	echo "note: no /sys node 0 or no taskset: linux affinity part skipped"
+fi
+
+[ $fails = 0 ] || { echo "$fails failures"; exit 1; }
+echo "tui: all checks passed"

@@ -1,0 +1,429 @@
+/* test_columns.c - the column table: formatting of known and unknown values,
+ * units, affinity strings, name escaping, sorting (reverse, unknowns,
+ * stability on id). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "columns.h"
+#include "output.h"
+#include "snapshot.h"
+
+/* A 2-node host (ids 0 and 2, 4 KiB pages, 4 GiB each) with three domains. */
+static void make_snap(struct xn_snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	xn_host_alloc_nodes(&s->host, 2);
+	s->host.page_size = 4096;
+	s->host.nodes[0].id = 0;
+	s->host.nodes[1].id = 2;
+	for (int i = 0; i < 2; i++) {
+		s->host.nodes[i].mem_total = 4ull << 30;
+		s->host.nodes[i].valid = XN_NODE_TOTAL;
+	}
+	for (int i = 0; i < 3; i++) {
+		struct xn_domain *d = xn_snapshot_add_domain(s);
+		d->id = 10 + i;
+	}
+	struct xn_domain *a = &s->domains[0], *b = &s->domains[1];
+	xn_domain_set_name(a, "alpha");
+	memcpy(a->state, "-b----", 6);
+	a->cpu_ns = 12500000000ull; /* 12.5 s */
+	a->cpu_pct = 42.25;
+	a->vcpus = 2;
+	a->mem_cur = 1ull << 30;
+	a->mem_max = UINT64_MAX;
+	a->node_pages[0] = 196608; /* 768 MiB */
+	a->node_pages[1] = 65536;  /* 256 MiB */
+	a->pages_method = XN_PAGES_SAMPLED;
+	a->pages_age_ms = 4200;
+	XN_NM_SET(&a->node_affinity, 2);
+	a->locality = 75.0;
+	a->pages_outside = 196608;
+	a->valid = XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_CPU_PCT | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
+	           XN_DOM_MEM_MAX | XN_DOM_PAGES | XN_DOM_AFFINITY | XN_DOM_LOCALITY |
+	           XN_DOM_OUTSIDE;
+	xn_domain_set_name(b, "beta");
+	b->mem_cur = 2ull << 30;
+	b->mem_max = 4ull << 30;
+	b->cpu_pct = 3.0;
+	XN_NM_SET(&b->node_affinity, 0);
+	XN_NM_SET(&b->node_affinity, 2);
+	b->valid = XN_DOM_MEM_CUR | XN_DOM_MEM_MAX | XN_DOM_CPU_PCT | XN_DOM_AFFINITY;
+	/* domains[2]: nothing known at all, not even a name */
+}
+
+static const char *fmt(const struct xn_snapshot *s, enum xn_units u, enum xn_col_id c, size_t dom,
+                       int node)
+{
+	static char buf[256];
+	struct xn_fmt_ctx ctx = {.snap = s, .units = u};
+	memset(buf, 'X', sizeof(buf));
+	xn_columns[c].format(&ctx, &s->domains[dom], node, buf, sizeof(buf));
+	return buf;
+}
+
+static void test_format(void)
+{
+	struct xn_snapshot s;
+	make_snap(&s);
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_ID, 0, -1), "10");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NAME, 0, -1), "alpha");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_STATE, 0, -1), "-b----");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_SEC, 0, -1), "12");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_PCT, 0, -1), "42.2");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MEM, 0, -1), "1048576");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MEM_PCT, 0, -1), "12.5");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM, 0, -1), "no limit");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM_PCT, 0, -1), "n/a");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM, 1, -1), "4194304");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM_PCT, 1, -1), "50.0");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_VCPUS, 0, -1), "2");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_LOCAL, 0, -1), "75.0");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_METHOD, 0, -1), "sampled 4s");
+	/* units: MiB, pages, % of the domain's pages */
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NODE, 0, 0), "768.0");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NODE, 0, 1), "256.0");
+	CHECK_STR(fmt(&s, XN_UNITS_PAGES, XN_COL_NODE, 0, 0), "196608");
+	CHECK_STR(fmt(&s, XN_UNITS_PCT, XN_COL_NODE, 0, 0), "75.0");
+	CHECK_STR(fmt(&s, XN_UNITS_PCT, XN_COL_NODE, 0, 1), "25.0");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_OUTSIDE, 0, -1), "768.0");
+	CHECK_STR(fmt(&s, XN_UNITS_PAGES, XN_COL_OUTSIDE, 0, -1), "196608");
+	CHECK_STR(fmt(&s, XN_UNITS_PCT, XN_COL_OUTSIDE, 0, -1), "75.0");
+	/* page size unknown: MiB cannot be computed, pages can */
+	s.host.page_size = 0;
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NODE, 0, 0), "-");
+	CHECK_STR(fmt(&s, XN_UNITS_PAGES, XN_COL_NODE, 0, 0), "196608");
+	s.host.page_size = 4096;
+	/* a node total unknown: MEM(%) unknown, not a wrong ratio */
+	s.host.nodes[1].valid = 0;
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MEM_PCT, 0, -1), "-");
+	s.host.nodes[1].valid = XN_NODE_TOTAL;
+
+	/* every column of the all-unknown domain is "-" (except its id) */
+	for (int c = 0; c < XN_COL__COUNT; c++) {
+		if (c == XN_COL_ID)
+			continue;
+		for (int u = 0; u < XN_UNITS__COUNT; u++)
+			CHECK_STR(fmt(&s, (enum xn_units)u, (enum xn_col_id)c, 2,
+			              xn_columns[c].per_node ? 1 : -1),
+			          "-");
+	}
+	/* partly known: beta has no pages, no cpu time, no state */
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NODE, 1, 0), "-");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_SEC, 1, -1), "-");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_PCT, 1, -1), "3.0");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_METHOD, 1, -1), "-");
+
+	/* truncation: never overflow, always terminated */
+	char small[4];
+	struct xn_fmt_ctx ctx = {.snap = &s, .units = XN_UNITS_MIB};
+	xn_columns[XN_COL_MEM].format(&ctx, &s.domains[0], -1, small, sizeof(small));
+	CHECK_STR(small, "104");
+	xn_snapshot_clear(&s);
+}
+
+static void test_affinity(void)
+{
+	struct xn_snapshot s;
+	make_snap(&s);
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 0, -1), "2");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 1, -1), "all");
+	s.domains[1].affinity_auto = true;
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 1, -1), "auto");
+	/* a list when not every node: on a 3-node host {0,2} is "0,2" */
+	xn_snapshot_clear(&s);
+	make_snap(&s);
+	free(s.host.nodes);
+	free(s.host.distance);
+	s.host.nodes = NULL;
+	s.host.distance = NULL;
+	xn_host_alloc_nodes(&s.host, 3);
+	for (int i = 0; i < 3; i++)
+		s.host.nodes[i].id = i;
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 1, -1), "0,2");
+	XN_NM_SET(&s.domains[1].node_affinity, 1);
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 1, -1), "all");
+	memset(&s.domains[1].node_affinity, 0, sizeof(xn_nodemask));
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 1, -1), "-");
+	xn_snapshot_clear(&s);
+}
+
+static void test_escape(void)
+{
+	struct xn_snapshot s;
+	make_snap(&s);
+	struct {
+		const char *raw, *shown;
+	} cases[] = {
+	        {"a\x1b[31mred", "a\\x1b[31mred"},
+	        {"tab\there", "tab\\x09here"},
+	        {"nl\n", "nl\\x0a"},
+	        {"back\\slash", "back\\\\slash"},
+	        {"del\x7f", "del\\x7f"},
+	        {"bad\xff\xfe", "bad\\xff\\xfe"},
+	        {"csi\xc2\x9b"
+	         "1m",
+	         "csi\\xc2\\x9b1m"},                       /* C1 CSI, valid UTF-8 */
+	        {"caf\xc3\xa9", "caf\xc3\xa9"},            /* é passes through */
+	        {"cut\xe2\x82", "cut\\xe2\\x82"},          /* truncated sequence */
+	        {"over\xc0\xaf", "over\\xc0\\xaf"},        /* overlong '/' */
+	        {"sur\xed\xa0\x80", "sur\\xed\\xa0\\x80"}, /* surrogate */
+	        {"plain name, \"quoted\"", "plain name, \"quoted\""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		xn_domain_set_name(&s.domains[0], cases[i].raw);
+		CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NAME, 0, -1), cases[i].shown);
+	}
+	/* a long escaped name truncates at a whole escape, never mid-way */
+	char small[8];
+	struct xn_fmt_ctx ctx = {.snap = &s, .units = XN_UNITS_MIB};
+	xn_domain_set_name(&s.domains[0], "ab\x1b\x1b");
+	xn_columns[XN_COL_NAME].format(&ctx, &s.domains[0], -1, small, sizeof(small));
+	CHECK_STR(small, "ab\\x1b");
+	xn_snapshot_clear(&s);
+}
+
+static void test_titles_find(void)
+{
+	struct xn_snapshot s;
+	char buf[32];
+	make_snap(&s);
+	xn_column_title(XN_COL_NODE, &s, 1, buf, sizeof(buf));
+	CHECK_STR(buf, "N2"); /* node ids, not indexes */
+	xn_column_title(XN_COL_CPU_PCT, &s, -1, buf, sizeof(buf));
+	CHECK_STR(buf, "CPU(%)");
+	CHECK(xn_column_find("cpu_pct") == XN_COL_CPU_PCT);
+	CHECK(xn_column_find("CPU(%)") == XN_COL_CPU_PCT);
+	CHECK(xn_column_find("node") == XN_COL_NODE);
+	CHECK(xn_column_find("local") == XN_COL_LOCAL);
+	CHECK(xn_column_find("nonsense") == -1);
+	CHECK(xn_column_find(NULL) == -1);
+	for (int i = 0; i < XN_COL__COUNT; i++) {
+		CHECK(xn_columns[i].key && xn_columns[i].title && xn_columns[i].format &&
+		      xn_columns[i].compare);
+		CHECK(xn_column_find(xn_columns[i].key) == i);
+	}
+	xn_snapshot_clear(&s);
+}
+
+/* Ids in the order xn_columns_sort leaves them. */
+static void sorted_ids(struct xn_snapshot *s, enum xn_col_id c, int node, bool rev, char *out,
+                       size_t len)
+{
+	const struct xn_domain *p[16];
+	size_t n = s->nr_domains;
+	/* start from a scrambled order so stability on id is really tested */
+	for (size_t i = 0; i < n; i++)
+		p[i] = &s->domains[n - 1 - i];
+	xn_columns_sort(p, n, c, node, rev);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), len - strlen(out), "%s%lld", i ? "," : "",
+		         (long long)p[i]->id);
+}
+
+static void test_sort(void)
+{
+	struct xn_snapshot s;
+	char ids[128];
+	make_snap(&s);
+	/* add 13: cpu_pct 3.0 like beta (a tie), 14: cpu_pct 90 */
+	struct xn_domain *d = xn_snapshot_add_domain(&s);
+	d->id = 13;
+	d->cpu_pct = 3.0;
+	d->valid = XN_DOM_CPU_PCT;
+	d = xn_snapshot_add_domain(&s);
+	d->id = 14;
+	d->cpu_pct = 90.0;
+	d->valid = XN_DOM_CPU_PCT;
+
+	sorted_ids(&s, XN_COL_CPU_PCT, -1, false, ids, sizeof(ids));
+	CHECK_STR(ids, "12,11,13,10,14"); /* unknown first, ties by id */
+	sorted_ids(&s, XN_COL_CPU_PCT, -1, true, ids, sizeof(ids));
+	CHECK_STR(ids, "14,10,11,13,12"); /* reversed: unknown last, ties still by id */
+
+	sorted_ids(&s, XN_COL_MEM, -1, false, ids, sizeof(ids));
+	CHECK_STR(ids, "12,13,14,10,11");
+	sorted_ids(&s, XN_COL_MEM, -1, true, ids, sizeof(ids));
+	CHECK_STR(ids, "11,10,12,13,14");
+
+	sorted_ids(&s, XN_COL_NAME, -1, false, ids, sizeof(ids));
+	CHECK_STR(ids, "12,13,14,10,11");
+	sorted_ids(&s, XN_COL_ID, -1, true, ids, sizeof(ids));
+	CHECK_STR(ids, "14,13,12,11,10");
+
+	/* per-node: by pages on that node */
+	s.domains[1].node_pages[0] = 1000;
+	s.domains[1].node_pages[1] = 900000;
+	s.domains[1].valid |= XN_DOM_PAGES;
+	sorted_ids(&s, XN_COL_NODE, 0, true, ids, sizeof(ids));
+	CHECK_STR(ids, "10,11,12,13,14");
+	sorted_ids(&s, XN_COL_NODE, 1, true, ids, sizeof(ids));
+	CHECK_STR(ids, "11,10,12,13,14");
+
+	/* affinity: auto < fewer nodes < lower node */
+	s.domains[2].valid |= XN_DOM_AFFINITY;
+	s.domains[2].affinity_auto = true;
+	s.domains[3].valid |= XN_DOM_AFFINITY;
+	XN_NM_SET(&s.domains[3].node_affinity, 0);
+	sorted_ids(&s, XN_COL_AFFINITY, -1, false, ids, sizeof(ids));
+	CHECK_STR(ids, "14,12,13,10,11");
+
+	/* state: xentop's order, an earlier flag first */
+	memcpy(s.domains[1].state, "----p-", 6);
+	s.domains[1].valid |= XN_DOM_STATE;
+	memcpy(s.domains[3].state, "-----r", 6);
+	s.domains[3].valid |= XN_DOM_STATE;
+	sorted_ids(&s, XN_COL_STATE, -1, false, ids, sizeof(ids));
+	CHECK_STR(ids, "12,14,10,11,13");
+
+	/* empty and single arrays are fine */
+	xn_columns_sort(NULL, 0, XN_COL_NAME, -1, false);
+	xn_snapshot_clear(&s);
+}
+
+static char *output(const struct xn_snapshot *s, enum xn_format fmt, enum xn_units u, long it)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK(xn_output_sample(f, fmt, s, u, it) == 0);
+	fclose(f);
+	return buf;
+}
+
+/* Fields of one CSV record (RFC 4180 quotes), or -1 when a quote is open. */
+static int csv_fields(const char *line, size_t len)
+{
+	int n = 1;
+	bool q = false;
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '"')
+			q = !q;
+		else if (line[i] == ',' && !q)
+			n++;
+	}
+	return q ? -1 : n;
+}
+
+static void test_output(void)
+{
+	struct xn_snapshot s;
+	make_snap(&s);
+	xn_domain_set_name(&s.domains[1], "b,\"q\"\x1b");
+	/* text: xentop's header, then one line per domain, names right-aligned */
+	char *t = output(&s, XN_FMT_TEXT, XN_UNITS_MIB, 3);
+	const char *want =
+	        "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) "
+	        "MAXMEM(%) VCPUS    ID N0(MiB) N2(MiB) LOCAL% AFFINITY OUTSIDE(MiB) METHOD\n";
+	CHECK(strncmp(t, want, strlen(want)) == 0);
+	if (strncmp(t, want, strlen(want)))
+		fprintf(stderr, "got:\n%s", t);
+	const char *row0 = strchr(t, '\n') + 1;
+	CHECK(strncmp(row0,
+	              "     alpha -b----         12   42.2    1048576   12.5   no limit       n/a "
+	              "    2    10   768.0   256.0   75.0 2        ",
+	              strlen("     alpha -b----         12   42.2    1048576   12.5   no limit     "
+	                     "  "
+	                     "n/a     2    10   768.0   256.0   75.0 2        ")) == 0);
+	CHECK(strstr(t, "b,\"q\"\\x1b ") != NULL); /* escaped, not raw */
+	CHECK(strchr(t, 0x1b) == NULL);
+	int lines = 0;
+	for (const char *p = t; *p; p++)
+		lines += *p == '\n';
+	CHECK(lines == 4);
+	/* the all-unknown row (the last): only dashes and its id, no trailing space */
+	const char *last = t + strlen(t) - 1;
+	while (last > t && last[-1] != '\n')
+		last--;
+	int dashes = 0;
+	bool other = false;
+	for (const char *p = last; *p != '\n'; p++) {
+		dashes += *p == '-';
+		other |= *p != '-' && *p != ' ' && !(*p >= '0' && *p <= '9');
+	}
+	CHECK(!other && dashes == 15); /* 16 columns, all "-" but ID */
+	CHECK(strstr(last, " 12 ") != NULL);
+	CHECK(strcmp(last + strlen(last) - 3, " -\n") == 0);
+	free(t);
+
+	/* CSV: header at iteration 0 only, every row as wide as it */
+	char *c0 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 0);
+	char *c1 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 1);
+	CHECK(strncmp(c0,
+	              "time,id,name,state,cpu_sec,cpu_pct,mem,mem_pct,maxmem,maxmem_pct,vcpus,"
+	              "node0_pages,node2_pages,local,affinity,outside_pages,method\n",
+	              strlen("time,id,name,state,cpu_sec,cpu_pct,mem,mem_pct,maxmem,maxmem_pct,"
+	                     "vcpus,"
+	                     "node0_pages,node2_pages,local,affinity,outside_pages,method\n")) ==
+	      0);
+	CHECK(strncmp(c1, "time,", 5) != 0);
+	const char *nl = strchr(c0, '\n');
+	int width = csv_fields(c0, (size_t)(nl - c0));
+	CHECK(width == 17); /* time + 16 columns (2 nodes) */
+	int rows = 0;
+	for (const char *p = nl + 1; *p; p = strchr(p, '\n') + 1) {
+		CHECK(csv_fields(p, (size_t)(strchr(p, '\n') - p)) == width);
+		rows++;
+	}
+	CHECK(rows == 3);
+	CHECK(strstr(c0, ",\"b,\"\"q\"\"\\x1b\",") != NULL);
+	CHECK(strstr(c1, "1970-01-01T00:00:00.000Z,12,,,,,,,,,,,,,,,\n") != NULL);
+	CHECK(strstr(c0, ",10,alpha,-b----,12,42.2,1048576,12.5,no limit,n/a,2,196608,65536,75.0,2,"
+	                 "196608,sampled 4s\n") != NULL);
+	free(c0);
+	free(c1);
+	/* a process really named "-" keeps its name in CSV */
+	xn_domain_set_name(&s.domains[2], "-");
+	c1 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 1);
+	CHECK(strstr(c1, ",12,-,") != NULL);
+	free(c1);
+	/* sorted rows (batch --sort): biggest CPU first, unknown last; JSON
+	 * keeps id order */
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK(xn_output_sample_sorted(f, XN_FMT_CSV, &s, XN_UNITS_MIB, 1, XN_COL_CPU_PCT, -1,
+	                              true) == 0);
+	fclose(f);
+	const char *a = strstr(buf, "Z,10,"), *b = strstr(buf, "Z,11,"), *u = strstr(buf, "Z,12,");
+	CHECK(a && b && u && a < b && b < u);
+	free(buf);
+	f = open_memstream(&buf, &len);
+	CHECK(xn_output_sample_sorted(f, XN_FMT_TEXT, &s, XN_UNITS_MIB, 1, XN_COL_NAME, -1,
+	                              false) == 0);
+	fclose(f);
+	a = strstr(buf, "alpha");
+	b = strstr(buf, "\\x1b");
+	u = strstr(buf, "\n         - ");
+	CHECK(a && b && u && u < a && a < b); /* "-" < "alpha" < "b,..." */
+	free(buf);
+	f = open_memstream(&buf, &len);
+	CHECK(xn_output_sample_sorted(f, XN_FMT_JSON, &s, XN_UNITS_MIB, 1, XN_COL_CPU_PCT, -1,
+	                              true) == 0);
+	fclose(f);
+	a = strstr(buf, "\"id\":10");
+	u = strstr(buf, "\"id\":12");
+	CHECK(a && u && a < u);
+	free(buf);
+	/* a write error is reported */
+	FILE *full = fopen("/dev/full", "w");
+	if (full) {
+		CHECK(xn_output_sample(full, XN_FMT_TEXT, &s, XN_UNITS_MIB, 0) < 0);
+		fclose(full);
+	}
+	xn_snapshot_clear(&s);
+}
+
+int main(void)
+{
+	test_format();
+	test_affinity();
+	test_escape();
+	test_titles_find();
+	test_sort();
+	test_output();
+	return check_report("test_columns");
+}

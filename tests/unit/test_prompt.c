@@ -1,0 +1,131 @@
+/* test_prompt.c - the prompt state machines: the affinity prompt validates
+ * the node list at every keystroke (the error names the bad node), says what
+ * will change (moved pages, or Xen's future-only rule), and accepts only
+ * after Enter then y; the delay and filter prompts. */
+#include <string.h>
+
+#include "check.h"
+#include "keys.h"
+#include "prompt.h"
+#include "view_fixture.h"
+
+static enum xn_prompt_result type(struct xn_prompt *p, const char *s, const struct xn_host *h,
+				  const struct xn_domain *d)
+{
+	enum xn_prompt_result r = XN_PROMPT_EDITING;
+	for (; *s; s++)
+		r = xn_prompt_key(p, (unsigned char)*s, h, d);
+	return r;
+}
+
+static void test_affinity(void)
+{
+	struct xn_snapshot s;
+	fx_snapshot(&s, 2);
+	const struct xn_domain *d = xn_snapshot_find(&s, 7); /* db-primary: 50/50, affinity 0 */
+	struct xn_prompt p;
+	xn_prompt_open_affinity(&p, d, &s.host, false);
+	CHECK(p.kind == XN_PROMPT_AFFINITY && !p.valid);
+	CHECK_STR(p.current, "0");
+	CHECK(strstr(p.hint, "valid nodes: 0-1") != NULL);
+	/* Enter on an empty or invalid list does nothing */
+	CHECK(xn_prompt_key(&p, XN_KEY_ENTER, &s.host, d) == XN_PROMPT_EDITING);
+	CHECK(!p.confirming);
+	CHECK(type(&p, "5", &s.host, d) == XN_PROMPT_EDITING);
+	CHECK(!p.valid);
+	CHECK_STR(p.hint, "node 5 does not exist (valid nodes: 0-1)");
+	CHECK(xn_prompt_key(&p, XN_KEY_ENTER, &s.host, d) == XN_PROMPT_EDITING);
+	CHECK(!p.confirming);
+	/* syntax errors too */
+	xn_prompt_key(&p, XN_KEY_BACKSPACE, &s.host, d);
+	type(&p, "0-", &s.host, d);
+	CHECK(!p.valid && p.hint[0]);
+	xn_prompt_key(&p, XN_KEY_BACKSPACE, &s.host, d);
+	xn_prompt_key(&p, XN_KEY_BACKSPACE, &s.host, d);
+	CHECK_EQ_U64(p.len, 0);
+	/* a valid list: what will change */
+	type(&p, "1", &s.host, d);
+	CHECK(p.valid);
+	CHECK(XN_NM_TEST(&p.mask, 1) && !XN_NM_TEST(&p.mask, 0));
+	CHECK_STR(p.hint, "affinity 0 -> 1: 1048576 of 2097152 pages will be moved");
+	/* Enter asks, n goes back to editing, Enter + y accepts */
+	CHECK(xn_prompt_key(&p, XN_KEY_ENTER, &s.host, d) == XN_PROMPT_EDITING);
+	CHECK(p.confirming);
+	char line[256];
+	xn_prompt_line(&p, line, sizeof(line));
+	CHECK_STR(line, "apply node affinity 1 to db-primary (id 7)? [y/n] ");
+	CHECK(xn_prompt_key(&p, 'x', &s.host, d) == XN_PROMPT_EDITING);
+	CHECK(xn_prompt_key(&p, 'n', &s.host, d) == XN_PROMPT_EDITING);
+	CHECK(!p.confirming);
+	xn_prompt_key(&p, XN_KEY_ENTER, &s.host, d);
+	CHECK(xn_prompt_key(&p, 'y', &s.host, d) == XN_PROMPT_ACCEPTED);
+	/* the domain vanished between Enter and y: not accepted */
+	xn_prompt_open_affinity(&p, d, &s.host, false);
+	type(&p, "all", &s.host, d);
+	CHECK(p.valid);
+	CHECK(strstr(p.hint, "-> all: all 2097152 pages already there") != NULL);
+	xn_prompt_key(&p, XN_KEY_ENTER, &s.host, d);
+	CHECK(xn_prompt_key(&p, 'y', &s.host, NULL) == XN_PROMPT_EDITING);
+	CHECK_STR(p.hint, "the domain is gone");
+	/* Esc cancels at any point */
+	CHECK(xn_prompt_key(&p, XN_KEY_ESC, &s.host, d) == XN_PROMPT_CANCELLED);
+	/* Xen: future allocations only */
+	xn_prompt_open_affinity(&p, d, &s.host, true);
+	type(&p, "1", &s.host, d);
+	CHECK(strstr(p.hint, "stay there (Xen: affinity steers future allocations only)") != NULL);
+	/* pages unknown */
+	const struct xn_domain *u = xn_snapshot_find(&s, 9);
+	xn_prompt_open_affinity(&p, u, &s.host, false);
+	type(&p, "0", &s.host, u);
+	CHECK(p.valid && strstr(p.hint, "pages per node unknown") != NULL);
+	/* the escaped name in the question: no control character */
+	const struct xn_domain *e = xn_snapshot_find(&s, 12);
+	xn_prompt_open_affinity(&p, e, &s.host, false);
+	xn_prompt_line(&p, line, sizeof(line));
+	for (const char *c = line; *c; c++)
+		CHECK((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f);
+	/* non-printable keys are not typed */
+	xn_prompt_key(&p, 0x1b, &s.host, e);
+	xn_prompt_key(&p, XN_KEY_UP, &s.host, e);
+	CHECK_EQ_U64(p.len, 0);
+	xn_snapshot_clear(&s);
+}
+
+static void test_delay_filter(void)
+{
+	struct xn_prompt p;
+	xn_prompt_open_delay(&p, 3);
+	CHECK(xn_prompt_key(&p, XN_KEY_ENTER, NULL, NULL) == XN_PROMPT_EDITING);
+	type(&p, "0", NULL, NULL);
+	CHECK(!p.valid);
+	CHECK(xn_prompt_key(&p, XN_KEY_ENTER, NULL, NULL) == XN_PROMPT_EDITING);
+	type(&p, ".5", NULL, NULL);
+	CHECK(p.valid);
+	CHECK(xn_prompt_key(&p, XN_KEY_ENTER, NULL, NULL) == XN_PROMPT_ACCEPTED);
+	CHECK(p.delay == 0.5);
+	xn_prompt_open_delay(&p, 3);
+	type(&p, "abc", NULL, NULL);
+	CHECK(!p.valid);
+	char line[128];
+	xn_prompt_line(&p, line, sizeof(line));
+	CHECK_STR(line, "delay in seconds (now 3): abc_");
+
+	xn_prompt_open_filter(&p, "we");
+	CHECK_EQ_U64(p.len, 2);
+	type(&p, "b", NULL, NULL);
+	CHECK_STR(p.buf, "web");
+	CHECK(xn_prompt_key(&p, XN_KEY_ENTER, NULL, NULL) == XN_PROMPT_ACCEPTED);
+	/* the buffer never overflows */
+	xn_prompt_open_filter(&p, "");
+	for (int i = 0; i < 200; i++)
+		xn_prompt_key(&p, 'x', NULL, NULL);
+	CHECK_EQ_U64(p.len, sizeof(p.buf) - 1);
+	CHECK_EQ_U64(strlen(p.buf), sizeof(p.buf) - 1);
+}
+
+int main(void)
+{
+	test_affinity();
+	test_delay_filter();
+	return check_report("test_prompt");
+}

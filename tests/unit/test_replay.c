@@ -1,0 +1,414 @@
+/* test_replay.c - the replay source: a good recording plays in order and
+ * steps back and forth; corrupt recordings (truncated last line, wrong types,
+ * numbers beyond 64 bits, per-node arrays of the wrong length, missing
+ * fields, garbage, an empty file) report each bad line once with its number
+ * and keep the valid samples around it; writer -> parser round trip. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "output.h"
+#include "replay.h"
+#include "sampler.h"
+#include "source.h"
+#include "util.h"
+
+static char fixture_dir[512];
+
+static const char *fixture(const char *name)
+{
+	static char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", fixture_dir, name);
+	return path;
+}
+
+/* Open a recording with stderr captured into *msgs (malloc'd). */
+static int open_capture(const char *path, struct xn_source **src, char **msgs, char *err,
+                        size_t errlen)
+{
+	char tmpl[] = "/tmp/xn-test-replay-XXXXXX";
+	int fd = mkstemp(tmpl);
+	int saved = dup(2);
+	fflush(stderr);
+	dup2(fd, 2);
+	struct xn_source_config cfg = {.replay_file = path};
+	int r = xn_source_replay.open(&cfg, src, err, errlen);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	*msgs = NULL;
+	xn_read_file(tmpl, msgs, NULL);
+	unlink(tmpl);
+	if (!*msgs)
+		*msgs = strdup("");
+	return r;
+}
+
+static int count_substr(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The message line for line number ln, or NULL. */
+static const char *msg_for_line(const char *msgs, const char *file, int ln)
+{
+	char key[600];
+	snprintf(key, sizeof(key), "xentop-numa: %s:%d: ", file, ln);
+	return strstr(msgs, key);
+}
+
+static void test_good(void)
+{
+	struct xn_source *src = NULL;
+	char *msgs, err[512] = "";
+	const char *path = fixture("good-2node.jsonl");
+	int r = open_capture(path, &src, &msgs, err, sizeof(err));
+	CHECK(r == 0);
+	CHECK_STR(msgs, ""); /* nothing to complain about */
+	free(msgs);
+	if (r)
+		return;
+	long idx, count;
+	CHECK(xn_replay_position(src, &idx, &count) == 0);
+	CHECK(idx == -1);
+	CHECK(count == 4);
+	CHECK(src->ops->set_node_affinity == NULL);
+
+	struct xn_snapshot s[4];
+	memset(s, 0, sizeof(s));
+	for (int i = 0; i < 4; i++) {
+		CHECK(src->ops->sample(src, &s[i]) == 0);
+		CHECK_STR(s[i].source, "replay");
+		CHECK_EQ_U64(s[i].nr_domains, 3);
+		CHECK_EQ_U64(s[i].host.nr_nodes, 2);
+		CHECK_EQ_U64(s[i].host.page_size, 4096);
+		CHECK_EQ_U64(s[i].time.tv_sec, 1795441449 + i);
+		CHECK_EQ_U64(s[i].mono_ns, (1795441449ull + (unsigned)i) * 1000000000ull);
+		CHECK(s[i].domains[0].valid & XN_DOM_PAGES);
+		CHECK(s[i].domains[0].pages_method == XN_PAGES_XEN_OP);
+		CHECK_STR(s[i].domains[2].name, "vm-0003");
+	}
+	/* recorded derived values keep their valid bits; null stays unknown */
+	CHECK(!(s[0].domains[0].valid & XN_DOM_CPU_PCT));
+	CHECK(!(s[0].domains[0].valid & XN_DOM_DELTA));
+	CHECK(s[1].domains[0].valid & XN_DOM_CPU_PCT);
+	CHECK(s[3].domains[0].valid & XN_DOM_DELTA);
+	CHECK(s[3].domains[0].valid & XN_DOM_LOCALITY);
+	CHECK(s[3].domains[0].valid & XN_DOM_OUTSIDE);
+	/* node_delta as recorded agrees with the pages it was recorded with */
+	for (int n = 0; n < 2; n++)
+		CHECK((int64_t)s[3].domains[0].node_pages[n] -
+		              (int64_t)s[2].domains[0].node_pages[n] ==
+		      s[3].domains[0].node_delta[n]);
+	CHECK(s[0].host.nodes[1].valid & XN_NODE_CPUS);
+	CHECK(xn_bits_test(s[0].host.nodes[1].cpus.w, 4));
+	CHECK(s[0].host.valid & XN_HOST_DISTANCE);
+	CHECK_EQ_U64(s[0].host.distance[1], 22);
+
+	struct xn_snapshot x;
+	memset(&x, 0, sizeof(x));
+	CHECK(src->ops->sample(src, &x) == -ENODATA);
+	CHECK(xn_replay_position(src, &idx, &count) == 0);
+	CHECK(idx == 3);
+
+	/* step back one: the third sample again */
+	CHECK(src->ops->seek(src, -1) == 0);
+	CHECK(src->ops->sample(src, &x) == 0);
+	CHECK_EQ_U64(x.time.tv_sec, s[2].time.tv_sec);
+	CHECK_EQ_U64(x.domains[0].node_pages[0], s[2].domains[0].node_pages[0]);
+	xn_snapshot_clear(&x);
+	/* seek(0): the same again; seek(+1): the next */
+	CHECK(src->ops->seek(src, 0) == 0);
+	CHECK(src->ops->sample(src, &x) == 0);
+	CHECK_EQ_U64(x.time.tv_sec, s[2].time.tv_sec);
+	xn_snapshot_clear(&x);
+	CHECK(src->ops->seek(src, 1) == 0);
+	CHECK(src->ops->sample(src, &x) == 0);
+	CHECK_EQ_U64(x.time.tv_sec, s[3].time.tv_sec);
+	xn_snapshot_clear(&x);
+	/* beyond the start: clamped to the first, with -ERANGE */
+	CHECK(src->ops->seek(src, -100) == -ERANGE);
+	CHECK(src->ops->sample(src, &x) == 0);
+	CHECK_EQ_U64(x.time.tv_sec, s[0].time.tv_sec);
+	xn_snapshot_clear(&x);
+	CHECK(src->ops->seek(src, 100) == -ERANGE);
+	CHECK(src->ops->sample(src, &x) == 0);
+	CHECK_EQ_U64(x.time.tv_sec, s[3].time.tv_sec);
+	xn_snapshot_clear(&x);
+
+	for (int i = 0; i < 4; i++)
+		xn_snapshot_clear(&s[i]);
+	src->ops->close(src);
+}
+
+static void test_sampler(void)
+{
+	/* through the sampler: rates from the recorded times, stepping back
+	 * keeps recorded derived values instead of computing negative ones */
+	struct xn_source *src = NULL;
+	char *msgs, err[512];
+	CHECK(open_capture(fixture("good-2node.jsonl"), &src, &msgs, err, sizeof(err)) == 0);
+	free(msgs);
+	if (!src)
+		return;
+	struct xn_sampler sm = {.src = src};
+	CHECK(xn_sampler_step(&sm) == 0);
+	CHECK(!(sm.cur.domains[0].valid & XN_DOM_CPU_PCT));
+	CHECK(xn_sampler_step(&sm) == 0);
+	CHECK(sm.cur.interval > 0.99 && sm.cur.interval < 1.01);
+	CHECK(sm.cur.domains[0].valid & XN_DOM_CPU_PCT);
+	double pct = sm.cur.domains[0].cpu_pct;
+	CHECK(xn_sampler_step(&sm) == 0);
+	CHECK(src->ops->seek(src, -1) == 0);
+	CHECK(xn_sampler_step(&sm) == 0);
+	CHECK(sm.cur.domains[0].cpu_pct == pct);
+	xn_sampler_clear(&sm);
+	src->ops->close(src);
+}
+
+static void test_corrupt(void)
+{
+	struct xn_source *src = NULL;
+	char *msgs, err[512] = "";
+	const char *path = fixture("corrupt-mixed.jsonl");
+	int r = open_capture(path, &src, &msgs, err, sizeof(err));
+	CHECK(r == 0);
+	/* each bad line once, with its number; good and blank lines silent */
+	const int bad[] = {2, 4, 5, 7, 8, 9, 10, 12, 13, 14};
+	const char *why[] = {"cpu_ns",   "integer", "node_pages", "time", "node_pages",
+	                     "schema 2", "object",  "twice",      "JSON", "vcpu_node"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *m = msg_for_line(msgs, path, bad[i]);
+		CHECK(m != NULL);
+		if (!m) {
+			fprintf(stderr, "no message for line %d in:\n%s", bad[i], msgs);
+			continue;
+		}
+		const char *eol = strchr(m, '\n');
+		char line[512];
+		snprintf(line, sizeof(line), "%.*s", eol ? (int)(eol - m) : (int)strlen(m), m);
+		CHECK(strstr(line, why[i]) != NULL);
+		if (!strstr(line, why[i]))
+			fprintf(stderr, "line %d: expected \"%s\" in: %s\n", bad[i], why[i], line);
+	}
+	const int good[] = {1, 3, 6, 11};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK(msg_for_line(msgs, path, good[i]) == NULL);
+	CHECK_EQ_U64(count_substr(msgs, "\n"), 10);
+	CHECK_EQ_U64(count_substr(msgs, "xentop-numa: "), 10);
+	free(msgs);
+	if (r)
+		return;
+	long idx, count;
+	xn_replay_position(src, &idx, &count);
+	CHECK(count == 3);
+	/* the valid samples are the ones of lines 1, 3 and 11, in order */
+	struct xn_snapshot s;
+	memset(&s, 0, sizeof(s));
+	const long secs[] = {1795441449, 1795441450, 1795441452};
+	for (int i = 0; i < 3; i++) {
+		CHECK(src->ops->sample(src, &s) == 0);
+		CHECK_EQ_U64(s.time.tv_sec, secs[i]);
+		xn_snapshot_clear(&s);
+	}
+	CHECK(src->ops->sample(src, &s) == -ENODATA);
+	src->ops->close(src);
+}
+
+static void test_truncated(void)
+{
+	struct xn_source *src = NULL;
+	char *msgs, err[512] = "";
+	const char *path = fixture("truncated.jsonl");
+	CHECK(open_capture(path, &src, &msgs, err, sizeof(err)) == 0);
+	const char *m = msg_for_line(msgs, path, 4);
+	CHECK(m != NULL && strstr(m, "truncated") != NULL);
+	CHECK_EQ_U64(count_substr(msgs, "\n"), 1);
+	free(msgs);
+	long idx, count = 0;
+	if (src) {
+		xn_replay_position(src, &idx, &count);
+		src->ops->close(src);
+	}
+	CHECK(count == 3);
+}
+
+static void test_no_samples(void)
+{
+	struct xn_source *src = NULL;
+	char *msgs, err[512] = "";
+	/* empty file: an error from open, saying so */
+	CHECK(open_capture(fixture("empty.jsonl"), &src, &msgs, err, sizeof(err)) == -ENODATA);
+	CHECK(strstr(err, "no valid sample") != NULL && strstr(err, "empty") != NULL);
+	CHECK(src == NULL);
+	free(msgs);
+	/* binary garbage: an error, at most WARN_MAX line messages + a count */
+	err[0] = '\0';
+	CHECK(open_capture(fixture("garbage.bin"), &src, &msgs, err, sizeof(err)) == -ENODATA);
+	CHECK(strstr(err, "no valid sample") != NULL);
+	CHECK(count_substr(msgs, "xentop-numa: ") >= 1);
+	CHECK(count_substr(msgs, "\n") <= 11);
+	free(msgs);
+	/* missing file */
+	CHECK(open_capture("/nonexistent/rec.jsonl", &src, &msgs, err, sizeof(err)) == -ENOENT);
+	CHECK(strstr(err, "/nonexistent/rec.jsonl") != NULL);
+	free(msgs);
+	/* probe wants a file name */
+	struct xn_source_config cfg = {0};
+	CHECK(xn_source_replay.probe(&cfg, err, sizeof(err)) < 0);
+}
+
+static void test_many_bad(void)
+{
+	/* 1 good line and 15 bad ones: 10 messages, then one count */
+	char tmpl[] = "/tmp/xn-test-many-XXXXXX";
+	int fd = mkstemp(tmpl);
+	FILE *f = fdopen(fd, "w");
+	char *good = NULL;
+	xn_read_file(fixture("good-2node.jsonl"), &good, NULL);
+	CHECK(good != NULL);
+	if (!good || !f)
+		return;
+	fwrite(good, 1, (size_t)(strchr(good, '\n') - good + 1), f);
+	for (int i = 0; i < 15; i++)
+		fprintf(f, "{\"schema\":1}\n");
+	fclose(f);
+	struct xn_source *src = NULL;
+	char *msgs, err[512];
+	CHECK(open_capture(tmpl, &src, &msgs, err, sizeof(err)) == 0);
+	CHECK_EQ_U64(count_substr(msgs, "\n"), 11);
+	CHECK(strstr(msgs, "5 more invalid lines skipped") != NULL);
+	CHECK(msg_for_line(msgs, tmpl, 11) != NULL);
+	CHECK(msg_for_line(msgs, tmpl, 12) == NULL);
+	free(msgs);
+	free(good);
+	if (src)
+		src->ops->close(src);
+	unlink(tmpl);
+}
+
+/* Writer -> parser: everything the writer says comes back. */
+static void test_roundtrip(void)
+{
+	struct xn_snapshot a, b;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.time.tv_sec = 1795441449;
+	a.time.tv_nsec = 5;
+	strcpy(a.source, "xen");
+	strcpy(a.host.hostname, "h");
+	a.host.page_size = 4096;
+	xn_host_alloc_nodes(&a.host, 2);
+	a.host.nodes[0].id = 0;
+	a.host.nodes[1].id = 1;
+	a.host.nodes[1].mem_total = 1ull << 40;
+	a.host.nodes[1].valid = XN_NODE_TOTAL;
+	struct xn_zone *z = xn_host_add_zone(&a.host);
+	z->node_idx = 1;
+	strcpy(z->name, "z19");
+	z->free_pages = 5;
+	z->valid = XN_ZONE_FREE;
+	const char *names[] = {"q\"b\\s\x01\x1b[31m", "\xff\xfe", "ok"};
+	for (int i = 0; i < 3; i++) {
+		struct xn_domain *d = xn_snapshot_add_domain(&a);
+		d->id = i;
+		xn_domain_set_name(d, names[i]);
+	}
+	struct xn_domain *d = &a.domains[0];
+	d->cpu_ns = 5000000000ull;
+	d->cpu_pct = 33.25; /* not what the times would give: must be kept */
+	d->vcpus = 2;
+	xn_domain_alloc_vcpu_node(d);
+	d->vcpu_node[1] = 1;
+	d->node_pages[0] = 3;
+	d->node_pages[1] = 4;
+	d->pages_method = XN_PAGES_NUMA_MAPS;
+	d->pages_age_ms = 1500;
+	XN_NM_SET(&d->node_affinity, 1);
+	d->mem_max = UINT64_MAX;
+	d->valid = XN_DOM_CPU_NS | XN_DOM_CPU_PCT | XN_DOM_VCPUS | XN_DOM_VCPU_NODE | XN_DOM_PAGES |
+	           XN_DOM_AFFINITY | XN_DOM_MEM_MAX;
+	a.domains[1].mem_max = 7;
+	a.domains[1].valid = XN_DOM_MEM_MAX;
+
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK(xn_json_write_snapshot(f, &a) == 0);
+	fclose(f);
+	char err[256] = "";
+	int r = xn_replay_parse_line(buf, len, &b, err, sizeof(err));
+	CHECK(r == 0);
+	if (r) {
+		fprintf(stderr, "%s\n%s", err, buf);
+		free(buf);
+		xn_snapshot_clear(&a);
+		return;
+	}
+	CHECK_EQ_U64(b.time.tv_sec, a.time.tv_sec);
+	CHECK_EQ_U64(b.time.tv_nsec, 5);
+	CHECK_EQ_U64(b.host.nr_zones, 1);
+	CHECK_EQ_U64(b.host.zones[0].node_idx, 1);
+	CHECK_STR(b.host.zones[0].name, "z19");
+	CHECK(b.host.zones[0].valid == XN_ZONE_FREE);
+	CHECK(b.host.nodes[1].valid == XN_NODE_TOTAL);
+	CHECK_EQ_U64(b.host.nodes[1].mem_total, 1ull << 40);
+	CHECK_STR(b.domains[0].name, names[0]);
+	CHECK_STR(b.domains[1].name, "\xc3\xbf\xc3\xbe"); /* documented: U+00XX */
+	const struct xn_domain *e = &b.domains[0];
+	CHECK(e->valid == d->valid);
+	CHECK(e->cpu_pct == 33.25);
+	CHECK(e->vcpu_node[0] == -1 && e->vcpu_node[1] == 1);
+	CHECK(e->pages_method == XN_PAGES_NUMA_MAPS);
+	CHECK(e->pages_age_ms == 1500);
+	CHECK(e->mem_max == UINT64_MAX);
+	CHECK(xn_bits_test(e->node_affinity.w, 1) && !xn_bits_test(e->node_affinity.w, 0));
+	CHECK(b.domains[1].valid == XN_DOM_MEM_MAX);
+	CHECK_EQ_U64(b.domains[1].mem_max, 7);
+	CHECK(b.domains[2].valid == 0);
+	/* the sampler keeps the recorded cpu_pct */
+	struct xn_snapshot prev;
+	memset(&prev, 0, sizeof(prev));
+	xn_snapshot_copy(&prev, &b);
+	prev.mono_ns -= 1000000000ull;
+	prev.domains[0].cpu_ns = 0;
+	xn_derive(&prev, &b);
+	CHECK(b.domains[0].cpu_pct == 33.25);
+	xn_snapshot_clear(&prev);
+	free(buf);
+	xn_snapshot_clear(&a);
+	xn_snapshot_clear(&b);
+
+	/* a line that is not NUL-terminated, and a bad time */
+	const char *t =
+	        "{\"schema\":1,\"time\":\"yesterday\",\"host\":{\"nodes\":[]},\"domains\":[]}";
+	CHECK(xn_replay_parse_line(t, strlen(t), &b, err, sizeof(err)) == -EINVAL);
+	CHECK(strstr(err, "time") != NULL);
+	const char *ok = "{\"schema\":1,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[]},"
+	                 "\"domains\":[]}GARBAGE";
+	CHECK(xn_replay_parse_line(ok, strlen(ok) - 7, &b, err, sizeof(err)) == 0);
+	CHECK_EQ_U64(b.time.tv_nsec, 0);
+	xn_snapshot_clear(&b);
+}
+
+int main(void)
+{
+	const char *root = getenv("XN_ROOT");
+	snprintf(fixture_dir, sizeof(fixture_dir), "%s/tests/fixtures/replay", root ? root : ".");
+	test_good();
+	test_sampler();
+	test_corrupt();
+	test_truncated();
+	test_no_samples();
+	test_many_bad();
+	test_roundtrip();
+	return check_report("test_replay");
+}

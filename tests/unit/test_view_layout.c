@@ -1,0 +1,122 @@
+/* test_view_layout.c - the table layout (columns inside the width, no
+ * overlap, canonical order, the name and LOCAL% always there, every node or
+ * a count of hidden ones), heat levels and the glyph ramp, and that no
+ * screen size from 1x1 to 300x100 makes the view write outside the canvas or
+ * leave a control character in it. */
+#include <string.h>
+
+#include "check.h"
+#include "view_fixture.h"
+
+static void test_layout(void)
+{
+	for (int nn = 0; nn <= 80; nn += (nn < 8 ? 1 : 24)) {
+		for (int w = XN_VIEW_MIN_W; w <= 300; w += 7) {
+			struct xn_layout l;
+			xn_layout_table(w, nn, &l);
+			CHECK(l.n >= 1 && l.n <= XN_LAYOUT_MAX_COLS);
+			CHECK(l.cols[0].x == 0);
+			bool name = false, local = false;
+			int nodes = 0;
+			for (int i = 0; i < l.n; i++) {
+				const struct xn_layout_col *c = &l.cols[i];
+				CHECK(c->width > 0);
+				CHECK(c->x + c->width <= w);
+				if (i > 0) {
+					CHECK(c->x >= l.cols[i - 1].x + l.cols[i - 1].width + 1);
+					CHECK(c->id >= l.cols[i - 1].id || c->id == XN_COL_NODE ||
+					      l.cols[i - 1].id == XN_COL_NODE);
+				}
+				name |= c->id == XN_COL_NAME;
+				local |= c->id == XN_COL_LOCAL;
+				if (c->id == XN_COL_NODE)
+					CHECK(c->node_idx == nodes++);
+			}
+			CHECK(name && local);
+			CHECK_EQ_U64(nodes + l.hidden_nodes, nn);
+			if (nn <= 4 && w >= 80)
+				CHECK(l.hidden_nodes == 0);
+		}
+	}
+	/* wider never shows fewer columns */
+	struct xn_layout a, b;
+	xn_layout_table(80, 2, &a);
+	xn_layout_table(120, 2, &b);
+	CHECK(b.n >= a.n);
+	CHECK(a.n >= 6);
+}
+
+static void test_heat(void)
+{
+	CHECK_EQ_U64(xn_heat_level(0, 100), 0);
+	CHECK_EQ_U64(xn_heat_level(0, 0), 0);
+	CHECK_EQ_U64(xn_heat_level(1, 1000000), 1);
+	CHECK_EQ_U64(xn_heat_level(100, 900), 1); /* 1/9 exactly */
+	CHECK_EQ_U64(xn_heat_level(101, 900), 2);
+	CHECK_EQ_U64(xn_heat_level(450, 900), 5);
+	CHECK_EQ_U64(xn_heat_level(899, 900), 9);
+	CHECK_EQ_U64(xn_heat_level(900, 900), 9);
+	CHECK_EQ_U64(xn_heat_level(UINT64_MAX / 2, UINT64_MAX), 5);
+	CHECK_EQ_U64(xn_heat_level(UINT64_MAX, UINT64_MAX), 9);
+	/* monotonic */
+	int last = 0;
+	for (uint64_t p = 0; p <= 1000; p++) {
+		int l = xn_heat_level(p, 1000);
+		CHECK(l >= last);
+		last = l;
+	}
+	const char ramp[] = " .:-=+*#%@";
+	for (int l = 0; l < XN_HEAT_LEVELS; l++)
+		CHECK(xn_heat_glyph(l) == ramp[l]);
+}
+
+static void test_all_sizes(void)
+{
+	struct xn_snapshot s;
+	fx_snapshot(&s, 4);
+	struct xn_view v;
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	CHECK(xn_view_update(&v, &s) == 0);
+	struct xn_canvas c = {0};
+	int bad = 0;
+	for (int mode = 0; mode < 3; mode++) {
+		v.mode = (enum xn_view_mode)mode;
+		for (int h = 1; h <= 100; h += 3) {
+			for (int w = 1; w <= 300; w += 11) {
+				struct xn_view_caps caps = {.utf8 = (w & 1) != 0, .color = (h & 1) != 0};
+				if (xn_canvas_resize(&c, w, h))
+					continue;
+				xn_view_render(&c, &v, &s, &caps);
+				for (int i = 0; i < w * h; i++) {
+					uint32_t ch = c.cells[i].ch;
+					if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0) ||
+					    c.cells[i].role >= XN_ROLE__COUNT ||
+					    (!caps.utf8 && ch >= 0x80))
+						bad++;
+				}
+			}
+		}
+	}
+	CHECK_EQ_U64(bad, 0);
+	/* the selection stays visible whatever the height */
+	v.mode = XN_MODE_MAIN;
+	xn_view_select_at(&v, v.nr_rows - 1);
+	struct xn_view_caps caps = {.utf8 = true, .color = true};
+	xn_canvas_resize(&c, 80, XN_VIEW_MIN_H);
+	xn_view_render(&c, &v, &s, &caps);
+	bool seen = false;
+	for (int y = 0; y < c.h; y++)
+		seen |= c.cells[(size_t)y * (size_t)c.w].role == XN_ROLE_SELECTED;
+	CHECK(seen);
+	xn_canvas_free(&c);
+	xn_view_free(&v);
+	xn_snapshot_clear(&s);
+}
+
+int main(void)
+{
+	test_layout();
+	test_heat();
+	test_all_sizes();
+	return check_report("test_view_layout");
+}

@@ -1,0 +1,121 @@
+#!/bin/sh
+# Boot one lab machine under QEMU, run check scripts inside it and print one
+# line per check: "PASS name", "FAIL name ...", "SKIP name: reason".
+#
+#   sh tests/vm/boot.sh xen NAME CHECK...    Xen + dom0 (+ PV guests made by checks)
+#   sh tests/vm/boot.sh linux NAME CHECK...  plain multi-node Linux
+#
+# Environment:
+#   XN_NODES       emulated NUMA nodes (default 2; memory 4 GiB split evenly)
+#   XN_XEN_IMAGE   the hypervisor to boot: a xen ELF or xen.gz (default:
+#                  Debian's xen-hypervisor-4.17-amd64, from fetch.sh)
+#   XN_VM_BIN      the xentop-numa binary to test (default ./xentop-numa)
+#   XN_VM_TIMEOUT  seconds before the machine is killed (default 600)
+#   XN_VM_DIR      where logs, images and copied-out files go (default build/vm)
+# The full console is in $XN_VM_DIR/NAME.log; files a check leaves in /out
+# inside the VM land in $XN_VM_DIR/NAME-out/. Exit 0 when nothing failed,
+# 1 otherwise, 77 (reason on the last line) when the lab cannot run here.
+set -u
+kind=$1 name=$2
+shift 2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tests/vm
+vmdir=${XN_VM_DIR:-$top/build/vm}
+nodes=${XN_NODES:-2}
+mkdir -p "$vmdir"
+skip() {
+	echo "SKIP $name: $*"
+	echo "$*"
+	exit 77
+}
+
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
+command -v cpio >/dev/null || skip "cpio not installed"
+root=$(sh "$here/fetch.sh") || skip "$(sh "$here/fetch.sh" 2>/dev/null | tail -n 1)"
+root=$root/root
+kver=$(ls "$root/lib/modules" | head -n 1)
+
+bin=${XN_VM_BIN:-$top/xentop-numa}
+[ -x "$bin" ] || bin=""
+export XN_VM_BIN=$bin XN_VM_CHECKS="$*"
+export XN_VM_HELPERS=$top/build/helpers
+img=$vmdir/$name.initrd.gz
+if [ "$kind" = xen ]; then
+	[ -f "$vmdir/domu.initrd.gz" ] || sh "$here/mkinitrd.sh" domu "$vmdir/domu.initrd.gz" "$root" ||
+		skip "cannot build the domU initramfs"
+	export XN_VM_DOMU=$vmdir/domu.initrd.gz
+fi
+sh "$here/mkinitrd.sh" "$kind" "$img" "$root" || {
+	echo "FAIL $name: cannot build the initramfs"
+	exit 1
+}
+
+# One memory backend and node per emulated node; distances 10 + 10*|i-j|.
+smp=4
+[ "$kind" = linux ] && smp=2
+[ "$nodes" -gt "$smp" ] && smp=$nodes
+mem=$((4096 / nodes))
+[ "$kind" = linux ] && mem=$((2048 / nodes))
+numa="" dist="" i=0 per=$((smp / nodes))
+while [ $i -lt "$nodes" ]; do
+	c0=$((i * per)) c1=$((i * per + per - 1))
+	numa="$numa -object memory-backend-ram,id=m$i,size=${mem}M -numa node,nodeid=$i,cpus=$c0-$c1,memdev=m$i"
+	j=0
+	while [ $j -lt "$nodes" ]; do
+		if [ $j -ne $i ]; then
+			d=$((i > j ? i - j : j - i))
+			dist="$dist -numa dist,src=$i,dst=$j,val=$((10 + 10 * d))"
+		fi
+		j=$((j + 1))
+	done
+	i=$((i + 1))
+done
+numa="$numa$dist"
+
+log=$vmdir/$name.log
+qemu="qemu-system-x86_64 -machine q35,accel=tcg -cpu qemu64 -smp $smp -m $((mem * nodes)) $numa
+ -nodefaults -display none -monitor none -serial stdio -no-reboot"
+if [ "$kind" = xen ]; then
+	xen=${XN_XEN_IMAGE:-$root/boot/xen-4.17-amd64.gz}
+	[ -f "$xen" ] || skip "hypervisor image $xen not found"
+	# QEMU's multiboot loader takes the ELF, not the .gz (XEN-FACTS).
+	case $xen in
+	*.gz) zcat "$xen" >"$vmdir/xen.elf" && xen=$vmdir/xen.elf ;;
+	esac
+	xencmd="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot conring_size=1M bootscrub=false"
+	# shellcheck disable=SC2086
+	timeout "${XN_VM_TIMEOUT:-600}" $qemu -kernel "$xen" -append "$xencmd" \
+		-initrd "$root/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen loglevel=4,$img" \
+		</dev/null >"$log" 2>&1
+else
+	# shellcheck disable=SC2086
+	timeout "${XN_VM_TIMEOUT:-600}" $qemu -kernel "$root/boot/vmlinuz-$kver" \
+		-append "console=ttyS0 loglevel=4" -initrd "$img" </dev/null >"$log" 2>&1
+fi
+qrc=$?
+
+# Results: markers may share a line with other console output; strip CRs.
+tr -d '\r' <"$log" >"$log.clean"
+fails=0
+grep -o '@@@XN-RESULT .*' "$log.clean" | sed 's/^@@@XN-RESULT //' >"$vmdir/$name.results"
+while read -r verdict rest; do
+	echo "$verdict $name/$rest"
+	[ "$verdict" = FAIL ] && fails=$((fails + 1))
+done <"$vmdir/$name.results"
+
+# Files copied out of the VM.
+rm -rf "$vmdir/$name-out" && mkdir -p "$vmdir/$name-out"
+awk -v dir="$vmdir/$name-out" '
+	/@@@XN-FILE-END/ { if (f != "") close(cmd); f = ""; next }
+	/@@@XN-FILE / { sub(/.*@@@XN-FILE /, ""); f = $0; cmd = "base64 -d > \"" dir "/" f "\""; next }
+	f != "" { print | cmd }' "$log.clean"
+
+if ! grep -q '@@@XN-DONE' "$log.clean"; then
+	why="the machine did not finish (qemu exit $qrc"
+	[ $qrc = 124 ] && why="$why: timed out after ${XN_VM_TIMEOUT:-600} s"
+	echo "FAIL $name/boot: $why; see $log)"
+	tail -n 15 "$log.clean" | sed 's/^/    /'
+	exit 1
+fi
+echo "PASS $name/boot"
+[ $fails = 0 ]

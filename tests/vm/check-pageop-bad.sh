@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs inside dom0 of the patched hypervisor: bad requests (no such domain,
+# nr_nodes 0 or too large or too small, wrong magic or interface version,
+# handles Xen must not write through) get the documented error, never a crash
+# or a changed count; a destroyed domain's query fails with ESRCH.
+PAGEOP_LIB_ONLY=1
+# shellcheck source=tests/vm/check-pageop.sh
+. "$(ls /checks/*check-pageop.sh | head -n 1)"
+pageop_need
+
+$PAGEOP bad || fail "a bad request was not refused as documented"
+pageop_guest_cfg pb 128 256 >/tmp/pb.cfg
+xl create -q -p /tmp/pb.cfg || fail "xl create"
+id=$(xl domid pb)
+$PAGEOP query "$id" | grep -v error || fail "query of the new guest d$id"
+xl destroy pb
+pageop_settle 15
+out=$($PAGEOP query "$id")
+echo "after destroy: $out"
+case $out in
+*"No such process"*) ;;
+*) fail "query of destroyed d$id did not fail with ESRCH" ;;
+esac
+pageop_compare "after the bad requests"

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Runs inside dom0 of the patched hypervisor: how the cost of reading a
+# guest's pages per node grows with its memory, for the page op (one query)
+# and for debug key 'u' (one walk of every domain's pages). Prints figures
+# (speed under TCG is not a pass/fail test); fails only when a figure cannot
+# be taken.
+PAGEOP_LIB_ONLY=1
+# shellcheck source=tests/vm/check-pageop.sh
+. "$(ls /checks/*check-pageop.sh | head -n 1)"
+pageop_need
+
+# A paused guest grown from dom0 with populate_physmap, half on each node.
+pageop_guest_cfg pm 128 2200 >/tmp/pm.cfg
+xl create -q -p /tmp/pm.cfg || fail "xl create"
+id=$(xl domid pm)
+echo "guest_MiB guest_pages all_domains_pages op_ns_per_query u_ns_per_press"
+have=128
+for m in 128 256 512 1024 2048; do
+	if [ "$m" -gt "$have" ]; then
+		half=$(((m - have) * 128))
+		$PAGEOP populate "$id" 0 "$half" /tmp/pm.mfn >/dev/null &&
+			$PAGEOP populate "$id" 1 "$half" /tmp/pm.mfn >/dev/null ||
+			{
+				echo "cannot grow the guest to $m MiB: stop"
+				break
+			}
+		have=$m
+	fi
+	pages=$($PAGEOP query "$id" | awk '{ print $2 }')
+	all=$($PAGEOP query $(pageop_ids) | awk '{ s += $2 } END { print s }')
+	op=$($PAGEOP time "$id" 2000 | sed -n 's/.*: \([0-9]*\) ns per query.*/\1/p')
+	u=$($PAGEOP timekey u 5 | sed -n 's/.*: \([0-9]*\) ns per press.*/\1/p')
+	xl dmesg -c >/dev/null
+	[ -n "$op" ] && [ -n "$u" ] || fail "no figure at $m MiB"
+	echo "$m $pages $all $op $u"
+done
+pageop_compare "grown guest"
+xl destroy pm

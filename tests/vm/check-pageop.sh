@@ -1,0 +1,177 @@
+#!/bin/sh
+# Runs inside dom0 of the patched hypervisor (XN_XEN_IMAGE=$(sh tests/vm/build-xen.sh)):
+# for every domain, the per-node counts of XEN_DOMCTL_get_node_pages equal a
+# full walk of its pages (debug key 'u', as shipped) at quiescent moments:
+# after boot; after creating guests; after giving one guest pages on node 0,
+# one on node 1 and one on both (populate_physmap with an exact node, as the
+# domain builder and balloon driver do), where the counts must also move by
+# exactly the pages given, on exactly that node; after XENMEM_exchange; after
+# taking pages back (decrease_reservation); after destroying the guests.
+# Ballooning a running guest is check-pageop-balloon.sh.
+#
+# The other check-pageop-*.sh scripts source this file with PAGEOP_LIB_ONLY=1
+# for the functions below (the lab copies only check scripts into the VM).
+. /checks/lib.sh
+PAGEOP=${PAGEOP:-/usr/libexec/xn/pageop_probe}
+
+pageop_need() {
+	[ -x "$PAGEOP" ] || skip "helper pageop_probe is not in the image (make tests-bin with libxen-dev)"
+	$PAGEOP probe ||
+		skip "this hypervisor has no page op: boot XN_XEN_IMAGE=\$(sh tests/vm/build-xen.sh)"
+}
+
+pageop_guest_cfg() { # name memory-MiB maxmem-MiB
+	cat <<EOF
+name = "$1"
+type = "pv"
+kernel = "/guest/vmlinuz"
+ramdisk = "/guest/initrd"
+extra = "console=hvc0"
+memory = $2
+maxmem = $3
+vcpus = 1
+on_crash = "destroy"
+EOF
+}
+
+pageop_ids() { xl list | awk 'NR > 1 { print $2 }' | sort -n | tr '\n' ' '; }
+
+# "D domid total" and "N domid node pages" lines from the op, sorted.
+pageop_op_lines() { # domid...
+	# shellcheck disable=SC2068
+	$PAGEOP query $@ | awk '
+		$2 == "error" { print "E", $0; next }
+		{ print "D", $1, $2; for (i = 3; i <= NF; i++) print "N", $1, i - 3, $i }' | sort
+}
+
+# The same lines from one 'u' dump.
+pageop_u_lines() {
+	xen_debugkey u | awk '
+		/^Domain [0-9]+ \(total: [0-9]+\)/ { d = $2; t = $4; sub(/\):?/, "", t); print "D", d, t; next }
+		/^d[0-9]+ \(total: [0-9]+\)/ { d = substr($1, 2); t = $3; sub(/\):?/, "", t); print "D", d, t; next }
+		/^ *Node [0-9]+:/ { n = $2; sub(":", "", n); print "N", d, n, $3 }' | sort
+}
+
+# Wait (up to N s) until two op readings 3 s apart agree: balloon drivers and
+# dying domains have finished.
+pageop_settle() { # seconds
+	t=0
+	a=$(pageop_op_lines $(pageop_ids))
+	while [ "$t" -lt "$1" ]; do
+		sleep 3
+		t=$((t + 3))
+		b=$(pageop_op_lines $(pageop_ids))
+		[ "$a" = "$b" ] && return 0
+		a=$b
+	done
+	echo "not quiet after $1 s"
+	return 0
+}
+
+# Compare the op with a 'u' walk for every domain; a reading is taken only
+# when the op gives the same answer just before and just after the walk.
+pageop_compare() { # label
+	try=0
+	while [ $try -lt 5 ]; do
+		try=$((try + 1))
+		ids=$(pageop_ids)
+		a=$(pageop_op_lines $ids)
+		u=$(pageop_u_lines)
+		b=$(pageop_op_lines $ids)
+		[ "$a" = "$b" ] || {
+			sleep 2
+			continue
+		}
+		if [ "$a" = "$u" ]; then
+			echo "EQUAL $1: $(echo "$a" | grep -c '^D') domains, $(echo "$a" | grep -c '^N') node figures"
+			echo "$a" | awk '$1 == "D" { if (l != "") print l; l = "  d" $2 " total " $3 ":" } $1 == "N" { l = l " n" $3 "=" $4 } END { print l }'
+			return 0
+		fi
+		# A domain may come or go between xl list and the walk: retry.
+		ua=$(echo "$u" | awk '$1 == "D" { print $2 }' | tr '\n' ' ')
+		aa=$(echo "$a" | awk '$1 == "D" { print $2 }' | tr '\n' ' ')
+		if [ "$ua" != "$aa" ]; then
+			sleep 2
+			continue
+		fi
+		echo "DIFF $1 (op then walk):"
+		echo "$a" >/tmp/op.txt
+		echo "$u" >/tmp/u.txt
+		awk 'NR == FNR { op[$0] = 1; next } !($0 in op) { print "  walk only: " $0 }' /tmp/op.txt /tmp/u.txt
+		awk 'NR == FNR { w[$0] = 1; next } !($0 in w) { print "  op only:   " $0 }' /tmp/u.txt /tmp/op.txt
+		fail "$1: the op and the walk differ"
+	done
+	fail "$1: no quiet moment to compare in 5 tries"
+}
+
+[ -n "${PAGEOP_LIB_ONLY:-}" ] && return 0
+
+pageop_need
+pageop_compare "after boot"
+
+for g in pg0 pg1 pg2; do
+	pageop_guest_cfg $g 128 512 >/tmp/$g.cfg
+	# Paused guests never touch their memory: only dom0's requests below do.
+	xl create -q -p /tmp/$g.cfg || fail "xl create $g"
+done
+pageop_settle 15
+pageop_compare "after creating 3 paused guests"
+id0=$(xl domid pg0) id1=$(xl domid pg1) id2=$(xl domid pg2)
+
+# Delta of each guest's counts between two readings must be exactly "want".
+delta_is() { # label before after want-lines("domid total n0 n1")
+	echo "$4" >/tmp/want
+	echo "$2" >/tmp/before
+	echo "$3" | awk -v label="$1" '
+		FILENAME == "/tmp/want" { w[$1] = $0; next }
+		FILENAME == "/tmp/before" { for (i = 2; i <= NF; i++) b[$1, i] = $i; next }
+		($1 in w) {
+			split(w[$1], x, " ")
+			l = ""
+			for (i = 2; i <= NF; i++) {
+				d = $i - b[$1, i]
+				l = l " " d
+				if (d != x[i]) bad = 1
+			}
+			printf "  d%s change (total n0 n1 ...):%s, want %s\n", $1, l, substr(w[$1], length($1) + 2)
+		}
+		END { exit bad }' /tmp/want /tmp/before - || fail "$1: the counts did not move by the pages given"
+}
+
+before=$($PAGEOP query "$id0" "$id1" "$id2")
+$PAGEOP populate "$id0" 0 65536 /tmp/pg0.mfn || fail "populate pg0 on node 0"
+$PAGEOP populate "$id1" 1 65536 /tmp/pg1.mfn || fail "populate pg1 on node 1"
+$PAGEOP populate "$id2" 0 32768 /tmp/pg2.mfn || fail "populate pg2 on node 0"
+$PAGEOP populate "$id2" 1 32768 /tmp/pg2.mfn || fail "populate pg2 on node 1"
+after=$($PAGEOP query "$id0" "$id1" "$id2")
+delta_is "populate" "$before" "$after" "$id0 65536 65536 0
+$id1 65536 0 65536
+$id2 65536 32768 32768"
+pageop_compare "after giving pg0 256 MiB on node 0, pg1 on node 1, pg2 half on each"
+
+# XENMEM_exchange: pages leave (steal_page) and new ones join (assign_pages)
+# with tot_pages untouched; steer the new ones to node 1.
+$PAGEOP nodeaff "$id2" 1 || fail "node affinity of pg2"
+before=$($PAGEOP query "$id2")
+$PAGEOP exchange "$id2" /tmp/pg2.mfn || fail "exchange pg2's pages"
+after=$($PAGEOP query "$id2")
+echo "pg2 before the exchange: $before"
+echo "pg2 after the exchange:  $after"
+[ "$(echo "$before" | cut -d' ' -f2)" = "$(echo "$after" | cut -d' ' -f2)" ] ||
+	fail "exchange changed pg2's total"
+pageop_compare "after exchanging pg2's 65536 pages"
+
+before=$($PAGEOP query "$id0" "$id1")
+$PAGEOP depopulate "$id0" /tmp/pg0.mfn || fail "decrease_reservation of pg0"
+$PAGEOP depopulate "$id1" /tmp/pg1.mfn || fail "decrease_reservation of pg1"
+after=$($PAGEOP query "$id0" "$id1")
+delta_is "decrease_reservation" "$before" "$after" "$id0 -65536 -65536 0
+$id1 -65536 0 -65536"
+pageop_compare "after taking the pages back"
+
+for g in pg0 pg1 pg2; do
+	xl destroy $g || fail "xl destroy $g"
+done
+pageop_settle 30
+pageop_compare "after destroying the guests"
+echo "every comparison equal"

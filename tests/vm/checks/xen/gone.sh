@@ -1,0 +1,19 @@
+# A guest destroyed between samples leaves no error: batch keeps going,
+# exit 0, nothing on stderr, the guest is listed before and not after.
+. /checks/lib.sh
+need_xn
+xl domid xnC >/dev/null 2>&1 || make_guest xnC 96 96 - || fail "xl create xnC failed"
+"$XN" -b --source xen -d 1 -i 5 --debugkey-interval 0.1 >/tmp/gone.out 2>/tmp/gone.err &
+pid=$!
+sleep 2
+xl destroy xnC
+wait $pid
+rc=$?
+cat /tmp/gone.out /tmp/gone.err
+same "exit status" 0 "$rc"
+same "stderr" "" "$(cat /tmp/gone.err)"
+grep -q xnC /tmp/gone.out || { echo "DIFF xnC never listed"; bad=$((bad + 1)); }
+# The last sample: the lines after the last header.
+awk '$1 == "NAME" { blk = "" ; next } { blk = blk $0 "\n" } END { printf "%s", blk }' /tmp/gone.out |
+	grep -q xnC && { echo "DIFF xnC still listed at the end"; bad=$((bad + 1)); }
+[ $bad = 0 ] || fail "$bad differences"

@@ -1,0 +1,117 @@
+#!/bin/sh
+# Build an initramfs for the QEMU lab.
+#   mkinitrd.sh xen   OUT ROOT   dom0: busybox, Xen's tools + libraries, the Xen
+#                                modules, a PV guest kernel + initrd, xentop-numa
+#   mkinitrd.sh linux OUT ROOT   plain multi-node Linux: busybox, numactl,
+#                                numastat, xentop-numa, the test helpers
+#   mkinitrd.sh domu  OUT ROOT   the tiny PV guest's initrd (busybox only)
+# ROOT is the unpacked package tree from fetch.sh. Environment:
+#   XN_VM_BIN     the xentop-numa binary to put in /usr/bin (optional)
+#   XN_VM_CHECKS  check scripts, run in this order inside the VM
+#   XN_VM_HELPERS directory of helper programs to put in /usr/libexec/xn (optional)
+#   XN_VM_DOMU    (xen) the domU initrd to include
+set -eu
+kind=$1 out=$2 root=$3
+here=$(cd "$(dirname "$0")" && pwd)
+kver=$(ls "$root/lib/modules" | head -n 1)
+stage=$(mktemp -d "${TMPDIR:-/tmp}/xn-initrd.XXXXXX")
+trap 'rm -rf "$stage"' EXIT INT TERM
+libpath="$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu:$root/usr/lib/xen-4.17/lib"
+
+# Copy a dynamic executable and every library ldd finds for it (the unpacked
+# packages first, then the host's: xentop-numa's own libraries are the host's).
+add_bin() { # src dest
+	mkdir -p "$stage$(dirname "$2")"
+	cp -L "$1" "$stage$2"
+	LD_LIBRARY_PATH=$libpath ldd "$1" 2>/dev/null | while read -r a b c rest; do
+		case "$a $b $c" in
+		*"not found"*)
+			echo "mkinitrd: $1 needs $a, found nowhere" >&2
+			exit 1
+			;;
+		/*) lib=$a ;;
+		*" => /"*) lib=$c ;;
+		*) continue ;;
+		esac
+		dest=${lib#"$root"}
+		[ -e "$stage$dest" ] && continue
+		mkdir -p "$stage$(dirname "$dest")"
+		cp -L "$lib" "$stage$dest"
+	done
+}
+
+add_libgcc() {
+	# glibc dlopen()s it for pthread_cancel; ldd cannot see that (XEN-FACTS).
+	g=$(ls /lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 2>/dev/null | head -n 1)
+	[ -n "$g" ] || { echo "mkinitrd: libgcc_s.so.1 not found on the host" >&2; exit 1; }
+	mkdir -p "$stage/lib/x86_64-linux-gnu"
+	cp -L "$g" "$stage/lib/x86_64-linux-gnu/"
+}
+
+add_common() { # init script
+	mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" "$stage/proc" \
+		"$stage/sys" "$stage/dev" "$stage/run" "$stage/tmp" "$stage/etc" "$stage/checks" \
+		"$stage/out"
+	cp "$root/bin/busybox" "$stage/bin/busybox"
+	ln -s busybox "$stage/bin/sh"
+	cp "$1" "$stage/init"
+	chmod 755 "$stage/init"
+	if [ -n "${XN_VM_BIN:-}" ]; then
+		add_bin "$XN_VM_BIN" /usr/bin/xentop-numa
+	fi
+	i=10
+	for c in ${XN_VM_CHECKS:-}; do
+		cp "$c" "$stage/checks/$i-$(basename "$c")"
+		i=$((i + 1))
+	done
+	cp "$here/checks/lib.sh" "$here/runner.sh" "$stage/checks/"
+	if [ -n "${XN_VM_HELPERS:-}" ] && [ -d "$XN_VM_HELPERS" ]; then
+		for h in "$XN_VM_HELPERS"/*; do
+			[ -x "$h" ] && add_bin "$h" "/usr/libexec/xn/$(basename "$h")"
+		done
+	fi
+	# The checks read xentop-numa's JSON with jq (a host package, like qemu).
+	if command -v jq >/dev/null; then
+		add_bin "$(command -v jq)" /usr/bin/jq
+	fi
+	add_libgcc
+}
+
+case $kind in
+domu)
+	mkdir -p "$stage/bin" "$stage/proc" "$stage/sys" "$stage/dev"
+	cp "$root/bin/busybox" "$stage/bin/busybox"
+	ln -s busybox "$stage/bin/sh"
+	cp "$here/init-domu.sh" "$stage/init"
+	chmod 755 "$stage/init"
+	;;
+xen)
+	add_common "$here/init-xen.sh"
+	for b in xl xenstored xenconsoled xen-init-dom0 xentop; do
+		add_bin "$root/usr/lib/xen-4.17/bin/$b" "/usr/lib/xen-4.17/bin/$b"
+	done
+	for b in "$root"/usr/bin/xenstore*; do
+		add_bin "$b" "/usr/bin/$(basename "$b")"
+	done
+	mkdir -p "$stage/lib/modules" "$stage/etc/xen" "$stage/guest"
+	for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs/xenfs; do
+		cp "$root/lib/modules/$kver/kernel/drivers/xen/$m.ko" "$stage/lib/modules/"
+	done
+	cp -r "$root/etc/xen/." "$stage/etc/xen/"
+	cp "$root/boot/vmlinuz-$kver" "$stage/guest/vmlinuz"
+	[ -n "${XN_VM_DOMU:-}" ] && cp "$XN_VM_DOMU" "$stage/guest/initrd"
+	;;
+linux)
+	add_common "$here/init-linux.sh"
+	for b in numactl numastat migratepages; do
+		add_bin "$root/usr/bin/$b" "/usr/bin/$b"
+	done
+	;;
+*)
+	echo "mkinitrd: unknown kind $kind" >&2
+	exit 2
+	;;
+esac
+
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"
