@@ -4,8 +4,9 @@
 #  1. render into the canvas (rows re-sorted + whole screen), in-process CPU
 #     time per frame (bench/bench_tui_render.c, linked with build/libxn.a);
 #  2. a frame to the terminal: the real binary under tmux at 120x40, 400
-#     redraws forced by keys ('R' re-sorts and redraws), CPU of the process
-#     minus a run without the keys, divided by 400;
+#     redraws forced by keys, CPU of the process minus a run without the
+#     keys, divided by 400: 'R' (re-sort: every row changes, the worst case)
+#     and Down/Up (the selection moves: two rows change);
 #  3. the tool's total CPU per refresh: the binary replaying at -d 0.05 for
 #     -n 40 refreshes (parsing each 500-domain sample, deriving, drawing).
 set -u
@@ -48,7 +49,7 @@ run() { # tag keys-before-q args...
 		[ $i -lt 300 ] || { echo "no screen"; return 1; }
 	done
 	if [ "$k" -gt 0 ]; then
-		keys=$(yes R | head -n "$k" | tr '\n' ' ')
+		keys=$(yes "${KEYS:-R}" | head -n "$k" | tr '\n' ' ')
 		# shellcheck disable=SC2086
 		tmux -L $S send-keys -t b $keys
 	fi
@@ -67,6 +68,11 @@ keyed=$(run keyed 400 -r "$tmp/rec.jsonl" -d 1000) || exit 1
 awk -v a="$base" -v b="$keyed" 'BEGIN {
 	printf "frame to the terminal (re-sort + render + curses), 120x40: %.0f us/frame " \
 	       "(400 frames: %.3f s CPU vs %.3f s without)\n", (b - a) / 400 * 1e6, b, a }'
+# A typical interactive frame: the selection moves, two rows change.
+moved=$(KEYS="Down Up" run moved 200 -r "$tmp/rec.jsonl" -d 1000) || exit 1
+awk -v a="$base" -v b="$moved" 'BEGIN {
+	printf "frame to the terminal, selection moved (2 rows change): %.0f us/frame\n",
+	       (b - a) / 400 * 1e6 }'
 total=$(run total 0 -r "$tmp/rec.jsonl" -d 0.05 -n 40) || exit 1
 awk -v t="$total" 'BEGIN {
 	printf "whole tool per refresh (parse 500-domain sample + derive + draw): %.1f ms CPU " \

@@ -24,7 +24,7 @@
 	X(BAR_FREE, 'f') /* free part of a memory bar */                                           \
 	X(BAR_USED, 'u') /* used part of a memory bar */                                           \
 	X(PROMPT, 'P')                                                                             \
-	X(HEAT0, '0')    /* heatmap levels: 0 = no pages ... 9 = (nearly) all */                   \
+	X(HEAT0, '0') /* heatmap levels: 0 = no pages ... 9 = (nearly) all */                      \
 	X(HEAT1, '1')                                                                              \
 	X(HEAT2, '2')                                                                              \
 	X(HEAT3, '3')                                                                              \
@@ -40,7 +40,7 @@ enum xn_role {
 #define XN_ROLE_ENUM(name, letter) XN_ROLE_##name,
 	XN_ROLES(XN_ROLE_ENUM)
 #undef XN_ROLE_ENUM
-		XN_ROLE__COUNT
+	        XN_ROLE__COUNT
 };
 
 enum { XN_HEAT_LEVELS = 10 };
@@ -75,7 +75,7 @@ int xn_canvas_text(struct xn_canvas *c, int x, int y, int maxw, enum xn_role rol
 
 /* printf-style xn_canvas_text. */
 int xn_canvas_printf(struct xn_canvas *c, int x, int y, int maxw, enum xn_role role,
-		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* n cells of glyph ch from (x, y), clipped. */
 void xn_canvas_fill(struct xn_canvas *c, int x, int y, int n, uint32_t ch, enum xn_role role);

@@ -39,7 +39,7 @@ enum {
 /* What a command may touch. */
 struct xn_ctl {
 	struct xn_view *v;
-	struct xn_sampler *s;         /* s->cur is the sample shown */
+	struct xn_sampler *s; /* s->cur is the sample shown */
 	const struct xn_options *o;
 };
 

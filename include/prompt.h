@@ -28,15 +28,15 @@ struct xn_prompt {
 	enum xn_prompt_kind kind;
 	char buf[64]; /* what the user typed (printable ASCII only) */
 	size_t len;
-	bool valid;       /* buf parses */
-	bool confirming;  /* affinity: waiting for y/n */
-	char hint[320];   /* the parse error, or what will change */
+	bool valid;      /* buf parses */
+	bool confirming; /* affinity: waiting for y/n */
+	char hint[320];  /* the parse error, or what will change */
 	/* affinity */
 	int64_t domid;
-	char name[96];     /* escaped domain name, for the question */
-	char current[64];  /* the affinity before the change: "auto", "0-1", "-" */
-	bool future_only;  /* xen: affinity steers future allocations only */
-	xn_nodemask mask;  /* the parsed node list when valid */
+	char name[96];    /* escaped domain name, for the question */
+	char current[64]; /* the affinity before the change: "auto", "0-1", "-" */
+	bool future_only; /* xen: affinity steers future allocations only */
+	xn_nodemask mask; /* the parsed node list when valid */
 	/* delay */
 	double delay;
 };
@@ -44,7 +44,7 @@ struct xn_prompt {
 /* Open the affinity prompt for domain d of host h. future_only: the source
  * does not move existing pages (xen). */
 void xn_prompt_open_affinity(struct xn_prompt *p, const struct xn_domain *d,
-			     const struct xn_host *h, bool future_only);
+                             const struct xn_host *h, bool future_only);
 
 /* Open the delay prompt (current value shown in the hint) or the filter
  * prompt (starting from the current filter text). */
@@ -55,7 +55,7 @@ void xn_prompt_open_filter(struct xn_prompt *p, const char *current);
  * current host and the domain the prompt is about (d NULL when it is gone).
  * Revalidates after every edit. */
 enum xn_prompt_result xn_prompt_key(struct xn_prompt *p, int key, const struct xn_host *h,
-				    const struct xn_domain *d);
+                                    const struct xn_domain *d);
 
 /* Recompute valid/hint for the current text (after a new sample too). */
 void xn_prompt_validate(struct xn_prompt *p, const struct xn_host *h, const struct xn_domain *d);

@@ -42,8 +42,8 @@ struct xn_view {
 	/* selection by id, so it survives re-sorting and new samples */
 	int64_t sel_id;
 	bool have_sel;
-	size_t sel; /* index of the selection in rows */
-	size_t top; /* first row shown */
+	size_t sel;    /* index of the selection in rows */
+	size_t top;    /* first row shown */
 	int page_rows; /* domain rows the last render had room for */
 	/* the filtered, sorted rows: pointers into the snapshot given to
 	 * xn_view_update(); valid until that snapshot changes */
@@ -52,7 +52,8 @@ struct xn_view {
 	char status[320];
 	enum xn_role status_role;
 	struct xn_prompt prompt;
-	const char *hint; /* key hint for the status line (e.g. replay keys) */
+	const char *hint;  /* key hint for the status line (e.g. replay keys) */
+	char position[40]; /* replay: "sample 2/4", shown in the summary */
 };
 
 /* Defaults: sort by name, units, delay; zones shown. */
@@ -76,12 +77,12 @@ const struct xn_domain *xn_view_selected(const struct xn_view *v);
 
 /* Set the status line message. */
 void xn_view_status(struct xn_view *v, enum xn_role role, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Render everything into c (already sized to the terminal). s may be NULL
  * (no sample yet). Adjusts v->top / v->page_rows for scrolling. */
 void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
-		    const struct xn_view_caps *caps);
+                    const struct xn_view_caps *caps);
 
 /* Heat level 0..9 of pages out of total (0 only when pages == 0). */
 int xn_heat_level(uint64_t pages, uint64_t total);
@@ -114,17 +115,17 @@ void xn_layout_table(int width, int nr_nodes, struct xn_layout *out);
 /* --- parts of the screen (view_*.c), each returns the rows it used --- */
 
 int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
-			 const struct xn_snapshot *s);
+                         const struct xn_snapshot *s);
 int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn_view *v,
-		       const struct xn_snapshot *s, const struct xn_view_caps *caps);
+                       const struct xn_snapshot *s, const struct xn_view_caps *caps);
 int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
-		       const struct xn_snapshot *s, const struct xn_view_caps *caps);
+                       const struct xn_snapshot *s, const struct xn_view_caps *caps);
 void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
-			  const struct xn_view_caps *caps);
+                          const struct xn_view_caps *caps);
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v);
 /* One heat cell of width w at (x, y). */
 void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,
-		       int node_idx, const struct xn_snapshot *s, enum xn_units units,
-		       const struct xn_view_caps *caps);
+                       int node_idx, const struct xn_snapshot *s, enum xn_units units,
+                       const struct xn_view_caps *caps);
 
 #endif

@@ -32,16 +32,16 @@ struct xen_priv {
 
 	/* topology of the last sample */
 	int nr_cpu_ids;
-	int *cpu_node; /* nr_cpu_ids entries: node id, -1 offline */
+	int *cpu_node;                         /* nr_cpu_ids entries: node id, -1 offline */
 	uint64_t zones_seen[XEN_MAX_NODE_IDS]; /* bit z: zone z ever had free pages */
 
 	/* per-node pages */
-	bool have_pageop;     /* the hypervisor's per-node page op answered the probe */
-	uint32_t con_idx;     /* console ring position read so far (incremental mode) */
-	bool con_synced;      /* con_idx is valid */
-	char *ring;           /* read buffer for the console ring */
+	bool have_pageop; /* the hypervisor's per-node page op answered the probe */
+	uint32_t con_idx; /* console ring position read so far (incremental mode) */
+	bool con_synced;  /* con_idx is valid */
+	char *ring;       /* read buffer for the console ring */
 	size_t ring_cap;
-	struct xn_udump udump;  /* the last complete 'u' dump */
+	struct xn_udump udump; /* the last complete 'u' dump */
 	bool have_udump;
 	uint64_t udump_mono_ns; /* when that dump was taken */
 	uint64_t try_mono_ns;   /* when a dump was last attempted (rate limit) */
@@ -71,8 +71,8 @@ void xen_pages_query(struct xen_priv *p, struct xn_snapshot *s);
 int xen_debugkey_dump(struct xen_priv *p, struct xn_udump *out, char *err, size_t errlen);
 
 /* The set_node_affinity op of the source. */
-int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *nodes,
-		     unsigned flags, char *msg, size_t msglen);
+int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *nodes, unsigned flags,
+                     char *msg, size_t msglen);
 
 /* Map an errno from libxenctrl to words for the operator. */
 const char *xen_strerror(int err);

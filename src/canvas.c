@@ -8,7 +8,7 @@
 
 static const char role_letters[XN_ROLE__COUNT] = {
 #define XN_ROLE_LETTER(name, letter) [XN_ROLE_##name] = letter,
-	XN_ROLES(XN_ROLE_LETTER)
+        XN_ROLES(XN_ROLE_LETTER)
 #undef XN_ROLE_LETTER
 };
 
@@ -65,13 +65,13 @@ struct xn_cell *xn_canvas_at(struct xn_canvas *c, int x, int y)
 static bool cp_not_single(uint32_t v)
 {
 	static const uint32_t ranges[][2] = {
-		{0x0300, 0x036f},   {0x0483, 0x0489},   {0x0591, 0x05bd},   {0x0610, 0x061a},
-		{0x064b, 0x065f},   {0x0e31, 0x0e3a},   {0x1100, 0x115f},   {0x200b, 0x200f},
-		{0x2028, 0x202e},   {0x2060, 0x206f},   {0x20d0, 0x20ff},   {0x2e80, 0x303e},
-		{0x3041, 0x33ff},   {0x3400, 0x4dbf},   {0x4e00, 0x9fff},   {0xa000, 0xa4cf},
-		{0xac00, 0xd7a3},   {0xf900, 0xfaff},   {0xfe00, 0xfe0f},   {0xfe20, 0xfe2f},
-		{0xfe30, 0xfe4f},   {0xfeff, 0xfeff},   {0xff00, 0xff60},   {0xffe0, 0xffe6},
-		{0x1f000, 0x1faff}, {0x20000, 0x3fffd}, {0xe0000, 0xe0fff},
+	        {0x0300, 0x036f},   {0x0483, 0x0489},   {0x0591, 0x05bd},   {0x0610, 0x061a},
+	        {0x064b, 0x065f},   {0x0e31, 0x0e3a},   {0x1100, 0x115f},   {0x200b, 0x200f},
+	        {0x2028, 0x202e},   {0x2060, 0x206f},   {0x20d0, 0x20ff},   {0x2e80, 0x303e},
+	        {0x3041, 0x33ff},   {0x3400, 0x4dbf},   {0x4e00, 0x9fff},   {0xa000, 0xa4cf},
+	        {0xac00, 0xd7a3},   {0xf900, 0xfaff},   {0xfe00, 0xfe0f},   {0xfe20, 0xfe2f},
+	        {0xfe30, 0xfe4f},   {0xfeff, 0xfeff},   {0xff00, 0xff60},   {0xffe0, 0xffe6},
+	        {0x1f000, 0x1faff}, {0x20000, 0x3fffd}, {0xe0000, 0xe0fff},
 	};
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		if (v >= ranges[i][0] && v <= ranges[i][1])
@@ -111,7 +111,8 @@ static size_t utf8_next(const unsigned char *s, uint32_t *cp)
 		v = (v << 6) | (s[i] & 0x3f);
 	}
 	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-	if (v < min[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (v >= 0x80 && v < 0xa0) || cp_not_single(v))
+	if (v < min[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (v >= 0x80 && v < 0xa0) ||
+	    cp_not_single(v))
 		v = '?';
 	*cp = v;
 	return n;
@@ -140,7 +141,7 @@ int xn_canvas_text(struct xn_canvas *c, int x, int y, int maxw, enum xn_role rol
 }
 
 int xn_canvas_printf(struct xn_canvas *c, int x, int y, int maxw, enum xn_role role,
-		     const char *fmt, ...)
+                     const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -232,9 +233,8 @@ int xn_canvas_dump(const struct xn_canvas *c, FILE *f)
 	for (int y = 0; y < c->h; y++) {
 		int n = c->w;
 		for (int x = 0; x < c->w; x++)
-			line[x] = xn_role_letter((enum xn_role)c->cells[(size_t)y * (size_t)c->w +
-								      (size_t)x]
-							  .role);
+			line[x] = xn_role_letter(
+			        (enum xn_role)c->cells[(size_t)y * (size_t)c->w + (size_t)x].role);
 		while (n > 0 && line[n - 1] == '.')
 			n--;
 		line[n] = '\0';

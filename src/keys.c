@@ -9,9 +9,9 @@
 
 /* The sort columns in screen order; per-node columns expand to one per node. */
 static const enum xn_col_id sort_cols[] = {
-	XN_COL_ID,     XN_COL_NAME,   XN_COL_STATE,    XN_COL_CPU_SEC, XN_COL_CPU_PCT,
-	XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM,  XN_COL_VCPUS,   XN_COL_NODE,
-	XN_COL_LOCAL,  XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_METHOD,
+        XN_COL_ID,    XN_COL_NAME,     XN_COL_STATE,   XN_COL_CPU_SEC, XN_COL_CPU_PCT,
+        XN_COL_MEM,   XN_COL_MEM_PCT,  XN_COL_MAXMEM,  XN_COL_VCPUS,   XN_COL_NODE,
+        XN_COL_LOCAL, XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_METHOD,
 };
 
 static int nr_nodes(const struct xn_ctl *c)
@@ -60,10 +60,10 @@ static unsigned sort_move(struct xn_ctl *c, int delta, bool wrap)
 		return XN_FX_NONE;
 	sort_set_pos(c->v, pos, nn);
 	char t[32];
-	xn_column_title(c->v->sort_col, c->s && c->s->have_cur ? &c->s->cur : NULL,
-			c->v->sort_node, t, sizeof(t));
+	xn_column_title(c->v->sort_col, c->s && c->s->have_cur ? &c->s->cur : NULL, c->v->sort_node,
+	                t, sizeof(t));
 	xn_view_status(c->v, XN_ROLE_STATUS, "sorted by %s, %s", t,
-		       c->v->sort_reverse ? "descending" : "ascending");
+	               c->v->sort_reverse ? "descending" : "ascending");
 	return XN_FX_RESORT | XN_FX_REDRAW;
 }
 
@@ -81,7 +81,7 @@ static unsigned cmd_reverse(struct xn_ctl *c, int key)
 {
 	c->v->sort_reverse = !c->v->sort_reverse;
 	xn_view_status(c->v, XN_ROLE_STATUS, "order %s",
-		       c->v->sort_reverse ? "descending" : "ascending");
+	               c->v->sort_reverse ? "descending" : "ascending");
 	return XN_FX_RESORT | XN_FX_REDRAW;
 }
 
@@ -130,14 +130,13 @@ static unsigned cmd_affinity(struct xn_ctl *c, int key)
 		xn_view_status(v, XN_ROLE_ERROR, "no domain selected");
 	else if (c->o->read_only)
 		xn_view_status(v, XN_ROLE_ERROR,
-			       "read-only mode (--read-only): affinity cannot be changed");
+		               "read-only mode (--read-only): affinity cannot be changed");
 	else if (!ops->set_node_affinity)
 		xn_view_status(v, XN_ROLE_ERROR,
-			       "the %s source is read-only: affinity cannot be changed here",
-			       ops->name);
+		               "the %s source is read-only: affinity cannot be changed here",
+		               ops->name);
 	else
-		xn_prompt_open_affinity(&v->prompt, d, &c->s->cur.host,
-					!strcmp(ops->name, "xen"));
+		xn_prompt_open_affinity(&v->prompt, d, &c->s->cur.host, !strcmp(ops->name, "xen"));
 	return XN_FX_REDRAW;
 }
 
@@ -156,8 +155,9 @@ static unsigned cmd_pause(struct xn_ctl *c, int key)
 
 static unsigned cmd_units(struct xn_ctl *c, int key)
 {
-	static const char *const names[XN_UNITS__COUNT] = {
-		[XN_UNITS_MIB] = "MiB", [XN_UNITS_PAGES] = "pages", [XN_UNITS_PCT] = "% of the domain"};
+	static const char *const names[XN_UNITS__COUNT] = {[XN_UNITS_MIB] = "MiB",
+	                                                   [XN_UNITS_PAGES] = "pages",
+	                                                   [XN_UNITS_PCT] = "% of the domain"};
 	c->v->units = (enum xn_units)((c->v->units + 1) % XN_UNITS__COUNT);
 	xn_view_status(c->v, XN_ROLE_STATUS, "per-node figures in %s", names[c->v->units]);
 	return XN_FX_REDRAW;
@@ -197,7 +197,7 @@ static unsigned cmd_step(struct xn_ctl *c, int key)
 	struct xn_source *src = c->s->src;
 	if (!src->ops->seek) {
 		xn_view_status(c->v, XN_ROLE_ERROR,
-			       "only a recording (--replay FILE) can step in time");
+		               "only a recording (--replay FILE) can step in time");
 		return XN_FX_REDRAW;
 	}
 	int r = src->ops->seek(src, key == '[' ? -1 : 1);
@@ -209,28 +209,28 @@ static unsigned cmd_step(struct xn_ctl *c, int key)
 		xn_view_status(c->v, XN_ROLE_ERROR, "cannot step: %s", src->err);
 	else
 		xn_view_status(c->v, XN_ROLE_STATUS, "stepped %s; paused (p resumes)",
-			       key == '[' ? "back" : "forward");
+		               key == '[' ? "back" : "forward");
 	return XN_FX_REDRAW | XN_FX_RESCHEDULE | (r && r != -ERANGE ? 0 : XN_FX_RESAMPLE);
 }
 
 const struct xn_key_binding xn_key_table[] = {
-	{{XN_KEY_UP, XN_KEY_DOWN}, "Up Down", cmd_select, "select the previous / next domain"},
-	{{XN_KEY_PGUP, XN_KEY_PGDN}, "PgUp PgDn", cmd_select, "select a page up / down"},
-	{{XN_KEY_HOME, XN_KEY_END}, "Home End", cmd_select, "select the first / last domain"},
-	{{'s'}, "s", cmd_sort_cycle, "sort by the next column (cycles, as in xentop)"},
-	{{'<', '>'}, "< >", cmd_sort_move, "sort by the column to the left / right"},
-	{{'R'}, "R", cmd_reverse, "reverse the sort order"},
-	{{'/'}, "/", cmd_filter, "filter domains by name (substring, any case)"},
-	{{'a'}, "a", cmd_affinity, "change the selected domain's node affinity (asks first)"},
-	{{'d'}, "d", cmd_delay, "change the delay between refreshes"},
-	{{'p'}, "p", cmd_pause, "pause / resume refreshing"},
-	{{'[', ']'}, "[ ]", cmd_step, "recording: step one sample back / forward (pauses)"},
-	{{'u'}, "u", cmd_units, "per-node figures in MiB / pages / % of the domain"},
-	{{'z'}, "z", cmd_zones, "show / hide free memory per zone"},
-	{{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
-	{{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns)"},
-	{{'h', '?'}, "h ?", cmd_help, "this help"},
-	{{'q', XN_KEY_ESC}, "q Esc", cmd_quit, "quit"},
+        {{XN_KEY_UP, XN_KEY_DOWN}, "Up Down", cmd_select, "select the previous / next domain"},
+        {{XN_KEY_PGUP, XN_KEY_PGDN}, "PgUp PgDn", cmd_select, "select a page up / down"},
+        {{XN_KEY_HOME, XN_KEY_END}, "Home End", cmd_select, "select the first / last domain"},
+        {{'s'}, "s", cmd_sort_cycle, "sort by the next column (cycles, as in xentop)"},
+        {{'<', '>'}, "< >", cmd_sort_move, "sort by the column to the left / right"},
+        {{'R'}, "R", cmd_reverse, "reverse the sort order"},
+        {{'/'}, "/", cmd_filter, "filter domains by name (substring, any case)"},
+        {{'a'}, "a", cmd_affinity, "change the selected domain's node affinity (asks first)"},
+        {{'d'}, "d", cmd_delay, "change the delay between refreshes"},
+        {{'p'}, "p", cmd_pause, "pause / resume refreshing"},
+        {{'[', ']'}, "[ ]", cmd_step, "recording: step one sample back / forward (pauses)"},
+        {{'u'}, "u", cmd_units, "per-node figures in MiB / pages / % of the domain"},
+        {{'z'}, "z", cmd_zones, "show / hide free memory per zone"},
+        {{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
+        {{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns)"},
+        {{'h', '?'}, "h ?", cmd_help, "this help"},
+        {{'q', XN_KEY_ESC}, "q Esc", cmd_quit, "quit"},
 };
 const size_t xn_key_table_len = XN_ARRAY_SIZE(xn_key_table);
 
@@ -244,14 +244,14 @@ static unsigned apply_affinity(struct xn_ctl *c)
 	src->err[0] = '\0';
 	int r = src->ops->set_node_affinity(src, p->domid, &p->mask, flags, msg, sizeof(msg));
 	if (r == 0) {
-		xn_view_status(v, XN_ROLE_OK, "%s: %s%s", p->name, msg[0] ? msg : "affinity changed",
-			       p->future_only ? " (future allocations only; existing pages stay)"
-					      : "");
+		xn_view_status(
+		        v, XN_ROLE_OK, "%s: %s%s", p->name, msg[0] ? msg : "affinity changed",
+		        p->future_only ? " (future allocations only; existing pages stay)" : "");
 	} else {
 		char why[600];
 		snprintf(why, sizeof(why), "%s", src->err[0] ? src->err : strerror(-r));
 		xn_view_status(v, XN_ROLE_ERROR, "affinity of %s not changed: %s%s%s", p->name, why,
-			       msg[0] ? "; applied: " : "", msg);
+		               msg[0] ? "; applied: " : "", msg);
 	}
 	xn_prompt_close(p);
 	return XN_FX_REDRAW | XN_FX_RESAMPLE;

@@ -9,17 +9,17 @@ enum { HEAT_MIN_W = 3, NAME_MAX_EXTRA = 14 };
 
 /* Canonical left-to-right order (xentop's, then the NUMA columns). */
 static const enum xn_col_id canon[] = {
-	XN_COL_ID,     XN_COL_NAME,    XN_COL_STATE,  XN_COL_CPU_SEC,  XN_COL_CPU_PCT,
-	XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM, XN_COL_VCPUS,    XN_COL_NODE,
-	XN_COL_LOCAL,  XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_METHOD,
+        XN_COL_ID,    XN_COL_NAME,     XN_COL_STATE,   XN_COL_CPU_SEC, XN_COL_CPU_PCT,
+        XN_COL_MEM,   XN_COL_MEM_PCT,  XN_COL_MAXMEM,  XN_COL_VCPUS,   XN_COL_NODE,
+        XN_COL_LOCAL, XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_METHOD,
 };
 
 /* Optional columns, most important first; heat widening happens after the
  * first group (WIDEN_AFTER of them). */
 static const enum xn_col_id prio[] = {
-	XN_COL_CPU_PCT, XN_COL_MEM,     XN_COL_AFFINITY, XN_COL_OUTSIDE,
-	XN_COL_STATE,   XN_COL_VCPUS,   XN_COL_ID,       XN_COL_CPU_SEC,
-	XN_COL_MEM_PCT, XN_COL_MAXMEM,  XN_COL_METHOD,
+        XN_COL_CPU_PCT, XN_COL_MEM,    XN_COL_AFFINITY, XN_COL_OUTSIDE,
+        XN_COL_STATE,   XN_COL_VCPUS,  XN_COL_ID,       XN_COL_CPU_SEC,
+        XN_COL_MEM_PCT, XN_COL_MAXMEM, XN_COL_METHOD,
 };
 enum { WIDEN_AFTER = 4 };
 

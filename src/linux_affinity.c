@@ -213,14 +213,15 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 	if (r) {
 		r = xn_source_fail(src, r,
 		                   "moved %llu pages to node%s %s%s, but then %s; pinned %d "
-		                   "threads before that",
-		                   (unsigned long long)moved, s, nl, part, err, pinned);
-		snprintf(msg, msglen, "moved %llu pages to node%s %s%s; pinned %d threads",
-		         (unsigned long long)moved, s, nl, part, pinned);
+		                   "thread%s before that",
+		                   (unsigned long long)moved, s, nl, part, err, pinned,
+		                   pinned == 1 ? "" : "s");
+		snprintf(msg, msglen, "moved %llu pages to node%s %s%s; pinned %d thread%s",
+		         (unsigned long long)moved, s, nl, part, pinned, pinned == 1 ? "" : "s");
 		goto out;
 	}
-	snprintf(msg, msglen, "moved %llu pages to node%s %s%s; pinned %d threads to CPUs %s",
-	         (unsigned long long)moved, s, nl, part, pinned, cl);
+	snprintf(msg, msglen, "moved %llu pages to node%s %s%s; pinned %d thread%s to CPUs %s",
+	         (unsigned long long)moved, s, nl, part, pinned, pinned == 1 ? "" : "s", cl);
 out:
 	free(st);
 	free(before);

@@ -16,8 +16,7 @@ static void open_common(struct xn_prompt *p, enum xn_prompt_kind kind)
 	p->kind = kind;
 }
 
-static void affinity_text(const struct xn_domain *d, const struct xn_host *h, char *buf,
-			  size_t len)
+static void affinity_text(const struct xn_domain *d, const struct xn_host *h, char *buf, size_t len)
 {
 	if (!d || !(d->valid & XN_DOM_AFFINITY))
 		snprintf(buf, len, "-");
@@ -30,7 +29,7 @@ static void affinity_text(const struct xn_domain *d, const struct xn_host *h, ch
 }
 
 void xn_prompt_open_affinity(struct xn_prompt *p, const struct xn_domain *d,
-			     const struct xn_host *h, bool future_only)
+                             const struct xn_host *h, bool future_only)
 {
 	open_common(p, XN_PROMPT_AFFINITY);
 	p->domid = d->id;
@@ -62,7 +61,7 @@ void xn_prompt_close(struct xn_prompt *p)
 }
 
 static void describe_affinity(struct xn_prompt *p, const struct xn_host *h,
-			      const struct xn_domain *d)
+                              const struct xn_domain *d)
 {
 	char target[128];
 	if (xn_nodemask_is_all(&p->mask, h))
@@ -74,7 +73,7 @@ static void describe_affinity(struct xn_prompt *p, const struct xn_host *h,
 		return;
 	if (!(d->valid & XN_DOM_PAGES)) {
 		snprintf(p->hint + n, sizeof(p->hint) - (size_t)n, " (pages per node unknown)%s",
-			 p->future_only ? "; Xen: steers future allocations only" : "");
+		         p->future_only ? "; Xen: steers future allocations only" : "");
 		return;
 	}
 	uint64_t total = 0, outside = 0;
@@ -85,15 +84,15 @@ static void describe_affinity(struct xn_prompt *p, const struct xn_host *h,
 	}
 	if (outside == 0)
 		snprintf(p->hint + n, sizeof(p->hint) - (size_t)n,
-			 ": all %" PRIu64 " pages already there", total);
+		         ": all %" PRIu64 " pages already there", total);
 	else if (p->future_only)
 		snprintf(p->hint + n, sizeof(p->hint) - (size_t)n,
-			 ": %" PRIu64 " of %" PRIu64 " pages outside stay there (Xen: affinity "
-			 "steers future allocations only)",
-			 outside, total);
+		         ": %" PRIu64 " of %" PRIu64 " pages outside stay there (Xen: affinity "
+		         "steers future allocations only)",
+		         outside, total);
 	else
 		snprintf(p->hint + n, sizeof(p->hint) - (size_t)n,
-			 ": %" PRIu64 " of %" PRIu64 " pages will be moved", outside, total);
+		         ": %" PRIu64 " of %" PRIu64 " pages will be moved", outside, total);
 }
 
 void xn_prompt_validate(struct xn_prompt *p, const struct xn_host *h, const struct xn_domain *d)
@@ -112,9 +111,9 @@ void xn_prompt_validate(struct xn_prompt *p, const struct xn_host *h, const stru
 			xn_nodelist_parse("all", h, &m, NULL, 0);
 			xn_bits_format_list(m.w, XN_MAX_NODES, all, sizeof(all));
 			snprintf(p->hint, sizeof(p->hint),
-				 "type nodes: 0, 0-1, 0,2 or all (valid nodes: %s); Enter, then y "
-				 "applies; Esc cancels",
-				 all);
+			         "type nodes: 0, 0-1, 0,2 or all (valid nodes: %s); Enter, then y "
+			         "applies; Esc cancels",
+			         all);
 			return;
 		}
 		char err[256];
@@ -129,12 +128,13 @@ void xn_prompt_validate(struct xn_prompt *p, const struct xn_host *h, const stru
 	case XN_PROMPT_DELAY: {
 		double v;
 		if (p->len == 0) {
-			snprintf(p->hint, sizeof(p->hint), "seconds between refreshes, e.g. 1 or 0.5");
+			snprintf(p->hint, sizeof(p->hint),
+			         "seconds between refreshes, e.g. 1 or 0.5");
 			return;
 		}
 		if (xn_parse_seconds(p->buf, &v) || v <= 0 || v > 86400) {
 			snprintf(p->hint, sizeof(p->hint),
-				 "not a delay: give seconds > 0 (fractions allowed)");
+			         "not a delay: give seconds > 0 (fractions allowed)");
 			return;
 		}
 		p->valid = true;
@@ -152,7 +152,7 @@ void xn_prompt_validate(struct xn_prompt *p, const struct xn_host *h, const stru
 }
 
 enum xn_prompt_result xn_prompt_key(struct xn_prompt *p, int key, const struct xn_host *h,
-				    const struct xn_domain *d)
+                                    const struct xn_domain *d)
 {
 	if (p->kind == XN_PROMPT_NONE)
 		return XN_PROMPT_CANCELLED;
@@ -202,10 +202,10 @@ void xn_prompt_line(const struct xn_prompt *p, char *buf, size_t len)
 	case XN_PROMPT_AFFINITY:
 		if (p->confirming)
 			snprintf(buf, len, "apply node affinity %s to %s (id %" PRId64 ")? [y/n] ",
-				 typed, p->name, p->domid);
+			         typed, p->name, p->domid);
 		else
 			snprintf(buf, len, "node affinity of %s (now %s): %s_", p->name, p->current,
-				 typed);
+			         typed);
 		return;
 	case XN_PROMPT_DELAY:
 		snprintf(buf, len, "delay in seconds (now %s): %s_", p->current, typed);

@@ -15,6 +15,7 @@
 #include "canvas.h"
 #include "keys.h"
 #include "output.h"
+#include "replay.h"
 #include "util.h"
 #include "view.h"
 
@@ -94,16 +95,17 @@ static void colors_init(struct tui *t)
 	PAIR(XN_ROLE_PROMPT, COLOR_YELLOW, -1, A_BOLD);
 	if (c256) {
 		/* dark grey, then blue through green and yellow to red */
-		static const short bg[XN_HEAT_LEVELS] = {236, 17, 18, 24, 30, 36, 70, 142, 172, 160};
+		static const short bg[XN_HEAT_LEVELS] = {236, 17, 18,  24,  30,
+		                                         36,  70, 142, 172, 160};
 		for (int l = 0; l < XN_HEAT_LEVELS; l++)
 			PAIR(XN_ROLE_HEAT0 + l, l == 7 || l == 8 ? 16 : 255, bg[l], 0);
 	} else {
 		static const short bg[XN_HEAT_LEVELS] = {
-			-1,          COLOR_BLUE,  COLOR_BLUE,   COLOR_CYAN, COLOR_CYAN,
-			COLOR_GREEN, COLOR_GREEN, COLOR_YELLOW, COLOR_RED,  COLOR_RED};
+		        -1,          COLOR_BLUE,  COLOR_BLUE,   COLOR_CYAN, COLOR_CYAN,
+		        COLOR_GREEN, COLOR_GREEN, COLOR_YELLOW, COLOR_RED,  COLOR_RED};
 		static const short fg[XN_HEAT_LEVELS] = {
-			-1,          COLOR_WHITE, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
-			COLOR_BLACK, COLOR_BLACK, COLOR_BLACK, COLOR_WHITE, COLOR_WHITE};
+		        -1,          COLOR_WHITE, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
+		        COLOR_BLACK, COLOR_BLACK, COLOR_BLACK, COLOR_WHITE, COLOR_WHITE};
 		for (int l = 0; l < XN_HEAT_LEVELS; l++)
 			PAIR(XN_ROLE_HEAT0 + l, fg[l], bg[l], l >= 8 ? A_BOLD : 0);
 	}
@@ -201,10 +203,17 @@ static int map_key(int ch)
 	}
 }
 
+/* Where a recording is ("sample 2/4"); nothing for live sources. */
+static void note_position(struct tui *t, const struct xn_sampler *s)
+{
+	long idx, count;
+	if (xn_replay_position(s->src, &idx, &count) == 0 && idx >= 0)
+		snprintf(t->v.position, sizeof(t->v.position), "sample %ld/%ld", idx + 1, count);
+}
+
 /* One sample; a failing source is shown on the status line and the last
  * good sample stays. Only a lost recording or memory is fatal. */
-static int take_sample(struct tui *t, struct xn_sampler *s, FILE *record, char *err,
-		       size_t errlen)
+static int take_sample(struct tui *t, struct xn_sampler *s, FILE *record, char *err, size_t errlen)
 {
 	int r = xn_sampler_step(s);
 	if (r == -ENODATA) {
@@ -218,19 +227,19 @@ static int take_sample(struct tui *t, struct xn_sampler *s, FILE *record, char *
 		xn_view_status(&t->v, XN_ROLE_ERROR, "sample failed: %s", why);
 		return 0;
 	}
-	if (record && xn_json_write_snapshot(record, &s->cur))
-		return xn_errf(err, errlen, -EIO, "cannot write the recording: %s",
-			       strerror(errno ? errno : EIO));
+	if (record && (r = xn_json_write_snapshot(record, &s->cur)))
+		return xn_errf(err, errlen, r, "cannot write the recording: %s", strerror(-r));
+	note_position(t, s);
 	if (xn_view_update(&t->v, &s->cur))
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 	if (t->v.prompt.kind == XN_PROMPT_AFFINITY)
 		xn_prompt_validate(&t->v.prompt, &s->cur.host,
-				   xn_snapshot_find(&s->cur, t->v.prompt.domid));
+		                   xn_snapshot_find(&s->cur, t->v.prompt.domid));
 	return 0;
 }
 
 static int loop(struct tui *t, struct xn_sampler *s, const struct xn_options *o, FILE *record,
-		char *err, size_t errlen)
+                char *err, size_t errlen)
 {
 	struct xn_ctl ctl = {.v = &t->v, .s = s, .o = o};
 	long refreshes = 1;
@@ -259,7 +268,8 @@ static int loop(struct tui *t, struct xn_sampler *s, const struct xn_options *o,
 			unsigned fx = xn_keys_handle(&ctl, map_key(ch));
 			if (fx & XN_FX_QUIT)
 				return 0;
-			if ((fx & XN_FX_RESORT) && xn_view_update(&t->v, s->have_cur ? &s->cur : NULL))
+			if ((fx & XN_FX_RESORT) &&
+			    xn_view_update(&t->v, s->have_cur ? &s->cur : NULL))
 				return xn_errf(err, errlen, -ENOMEM, "out of memory");
 			if (fx & XN_FX_RESCHEDULE)
 				next = xn_now_mono_ns() + (uint64_t)(t->v.delay * 1e9);
@@ -269,7 +279,7 @@ static int loop(struct tui *t, struct xn_sampler *s, const struct xn_options *o,
 				refreshes++;
 			}
 			dirty = true;
-			continue;
+			/* no continue: a stream of keys must not hold back the samples */
 		}
 		now = xn_now_mono_ns();
 		if (!t->v.paused && !t->v.ended && now >= next) {
@@ -286,7 +296,7 @@ static int loop(struct tui *t, struct xn_sampler *s, const struct xn_options *o,
 }
 
 int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, char *err,
-	       size_t errlen)
+               size_t errlen)
 {
 	struct tui t;
 	memset(&t, 0, sizeof(t));
@@ -307,10 +317,13 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 		if (r == -ENODATA)
 			return xn_errf(err, errlen, r, "the recording has no sample");
 		if (r)
-			return xn_errf(err, errlen, r, "%s", s->src->err[0] ? s->src->err : strerror(-r));
-		if (record && xn_json_write_snapshot(record, &s->cur))
-			return xn_errf(err, errlen, -EIO, "cannot write the recording");
+			return xn_errf(err, errlen, r, "%s",
+			               s->src->err[0] ? s->src->err : strerror(-r));
+		if (record && (r = xn_json_write_snapshot(record, &s->cur)))
+			return xn_errf(err, errlen, r, "cannot write the recording: %s",
+			               strerror(-r));
 	}
+	note_position(&t, s);
 	if (xn_view_update(&t.v, &s->cur))
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 
@@ -322,7 +335,7 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 		xn_view_free(&t.v);
 		const char *term = getenv("TERM");
 		return xn_errf(err, errlen, -ENOTTY, "cannot use the terminal (TERM=%s)",
-			       term ? term : "unset");
+		               term ? term : "unset");
 	}
 	set_term(scr);
 	cbreak();

@@ -31,8 +31,7 @@ void xn_view_set_sort(struct xn_view *v, enum xn_col_id col, int node_idx)
 {
 	v->sort_col = col;
 	v->sort_node = col == XN_COL_NODE ? node_idx : 0;
-	v->sort_reverse = !(col == XN_COL_ID || col == XN_COL_NAME || col == XN_COL_STATE ||
-			    col == XN_COL_AFFINITY || col == XN_COL_METHOD);
+	v->sort_reverse = xn_column_default_reverse(col);
 }
 
 static bool name_matches(const struct xn_domain *d, const char *filter)
@@ -143,7 +142,7 @@ static void draw_too_small(struct xn_canvas *c)
 {
 	char msg[96];
 	snprintf(msg, sizeof(msg), "terminal too small: %dx%d, need %dx%d", c->w, c->h,
-		 XN_VIEW_MIN_W, XN_VIEW_MIN_H);
+	         XN_VIEW_MIN_W, XN_VIEW_MIN_H);
 	int len = (int)strlen(msg);
 	int y = c->h / 2 - 1 > 0 ? c->h / 2 - 1 : 0;
 	int x = (c->w - len) / 2 > 0 ? (c->w - len) / 2 : 0;
@@ -187,10 +186,11 @@ static void draw_status(struct xn_canvas *c, const struct xn_view *v, const stru
 	if (s && v->nr_rows)
 		snprintf(right + n, sizeof(right) - (size_t)n, "%zu/%zu", v->sel + 1, v->nr_rows);
 	int rl = (int)strlen(right);
-	const char *left = v->status[0] ? v->status
-					: (v->hint ? v->hint
-						   : "h help  q quit  s sort  / filter  a affinity  "
-						     "H heatmap  u units");
+	const char *left = v->status[0]
+	                           ? v->status
+	                           : (v->hint ? v->hint
+	                                      : "h help  q quit  s sort  / filter  a affinity  "
+	                                        "H heatmap  u units");
 	enum xn_role lr = v->status[0] ? v->status_role : XN_ROLE_STATUS;
 	int room = c->w - rl - 1;
 	int used = xn_canvas_text(c, 0, y, room > 0 ? room : 0, lr, left);
@@ -199,7 +199,7 @@ static void draw_status(struct xn_canvas *c, const struct xn_view *v, const stru
 }
 
 void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
-		    const struct xn_view_caps *caps)
+                    const struct xn_view_caps *caps)
 {
 	xn_canvas_clear(c);
 	if (c->w < XN_VIEW_MIN_W || c->h < XN_VIEW_MIN_H) {

@@ -32,7 +32,7 @@ static void draw_legend(struct xn_canvas *c, int y, const struct xn_view_caps *c
 }
 
 void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
-			  const struct xn_view_caps *caps)
+                          const struct xn_view_caps *caps)
 {
 	int nn = s->host.nr_nodes;
 	xn_canvas_text(c, 0, 0, -1, XN_ROLE_TITLE, "Heatmap: where each domain's pages are");
@@ -80,11 +80,11 @@ void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct x
 		char name[128];
 		struct xn_fmt_ctx ctx = {.snap = s, .units = v->units};
 		xn_columns[XN_COL_NAME].format(&ctx, d, 0, name, sizeof(name));
-		xn_canvas_text(c, 0, yy, HM_NAME_W, idx == v->sel ? XN_ROLE_SELECTED : XN_ROLE_NORMAL,
-			       name);
+		xn_canvas_text(c, 0, yy, HM_NAME_W,
+		               idx == v->sel ? XN_ROLE_SELECTED : XN_ROLE_NORMAL, name);
 		if (idx == v->sel && (int)strlen(name) < HM_NAME_W)
 			xn_canvas_fill(c, (int)strlen(name), yy, HM_NAME_W - (int)strlen(name), ' ',
-				       XN_ROLE_SELECTED);
+			               XN_ROLE_SELECTED);
 		x = HM_NAME_W + 1;
 		for (int i = 0; i < shown; i++, x += cw + 1)
 			xn_view_heat_cell(c, x, yy, cw, d, i, s, XN_UNITS_PCT, caps);
@@ -95,10 +95,10 @@ void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct x
 				snprintf(tot, sizeof(tot), "%" PRIu64, pages);
 			else
 				snprintf(tot, sizeof(tot), "%.1f",
-					 (double)pages * (double)s->host.page_size / 1048576.0);
+				         (double)pages * (double)s->host.page_size / 1048576.0);
 		}
 		xn_canvas_text(c, x + HM_TOTAL_W - (int)strlen(tot), yy, HM_TOTAL_W,
-			       (d->valid & XN_DOM_PAGES) ? XN_ROLE_NORMAL : XN_ROLE_DIM, tot);
+		               (d->valid & XN_DOM_PAGES) ? XN_ROLE_NORMAL : XN_ROLE_DIM, tot);
 	}
 	if (v->nr_rows == 0 && body > 0)
 		xn_canvas_text(c, 0, y + 1, -1, XN_ROLE_DIM, "no domains");

@@ -6,12 +6,9 @@
 #include "view.h"
 
 static const char *const notes[] = {
-	"Heat cells: colour = share of the domain's pages on that node (10 levels);",
-	"  without colour the glyphs \" .:-=+*#%@\" (and '_' for none) carry the level.",
-	"'-' = unknown (the source could not read it), never a made-up 0.",
-	"OUTSIDE = pages on nodes outside the domain's affinity. On Xen, affinity",
-	"  steers future allocations only: existing pages stay where they are.",
-	"Any key closes this help.",
+        "Heat cell: share of the domain's pages on that node; no colour: glyphs .:-=+*#%@",
+        "'-' is unknown, never a made-up 0. OUTSIDE: pages on nodes outside the affinity;",
+        "on Xen affinity steers future allocations only. Any key closes this help.",
 };
 
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v)
@@ -33,7 +30,7 @@ void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v)
 		xn_canvas_printf(c, x + 1, yy, 14, XN_ROLE_HEADER, "%-14s", b->label);
 		xn_canvas_text(c, x + 16, yy, colw - 17, XN_ROLE_NORMAL, b->help);
 	}
-	y += per + 1;
+	y += per + (y + per + (int)nnotes < last ? 1 : 0);
 	for (size_t i = 0; i < nnotes && y < last; i++, y++)
 		xn_canvas_text(c, 0, y, -1, XN_ROLE_DIM, notes[i]);
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util.h"
+
 #define MIB 1048576.0
 
 /* "12345" MiB, or "-" when unknown. */
@@ -19,7 +21,7 @@ static void fmt_mib(char *buf, size_t len, bool known, uint64_t bytes)
 }
 
 int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
-			 const struct xn_snapshot *s)
+                         const struct xn_snapshot *s)
 {
 	char when[64] = "-", host[140], total[32], free_[32], cpus[16] = "-", pct[16] = "";
 	struct tm tm;
@@ -31,18 +33,23 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 	xn_text_escape(s->source[0] ? s->source : "-", src, sizeof(src));
 	int x = xn_canvas_text(c, 0, y, -1, XN_ROLE_TITLE, "xentop-numa");
 	x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, "  %s  source %s  host %s", when, src,
-			      host);
-	char right[48];
+	                      host);
+	char right[96];
 	if (v->ended)
 		snprintf(right, sizeof(right), "END");
 	else if (v->paused)
 		snprintf(right, sizeof(right), "PAUSED");
 	else
 		snprintf(right, sizeof(right), "delay %gs", v->delay);
+	if (v->position[0]) {
+		char tmp[48];
+		xn_strlcpy(tmp, right, sizeof(tmp));
+		snprintf(right, sizeof(right), "%.40s  %.40s", v->position, tmp);
+	}
 	int rl = (int)strlen(right);
 	if (x + 2 + rl <= c->w)
-		xn_canvas_text(c, c->w - rl, y, -1, v->paused || v->ended ? XN_ROLE_WARN : XN_ROLE_DIM,
-			       right);
+		xn_canvas_text(c, c->w - rl, y, -1,
+		               v->paused || v->ended ? XN_ROLE_WARN : XN_ROLE_DIM, right);
 
 	bool tk = s->host.nr_nodes > 0, fk = s->host.nr_nodes > 0;
 	uint64_t tb = 0, fb = 0;
@@ -61,15 +68,41 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 	char shown[40] = "";
 	if (v->nr_rows != s->nr_domains)
 		snprintf(shown, sizeof(shown), " (%zu shown)", v->nr_rows);
-	xn_canvas_printf(c, 0, y + 1, -1, XN_ROLE_NORMAL,
-			 "Nodes %d  CPUs %s  Mem %s MiB, free %s%s  Domains %zu%s",
-			 s->host.nr_nodes, cpus, total, free_, pct, s->nr_domains, shown);
+	x = xn_canvas_printf(c, 0, y + 1, -1, XN_ROLE_NORMAL,
+	                     "Nodes %d  CPUs %s  Mem %s MiB, free %s%s  Domains %zu%s",
+	                     s->host.nr_nodes, cpus, total, free_, pct, s->nr_domains, shown);
+	/* How the per-node pages were obtained, and the oldest figure: a
+	 * sampled or rate-limited method must be visible even when the METHOD
+	 * column does not fit. */
+	enum xn_pages_method m = XN_PAGES_NONE;
+	bool mixed = false;
+	int64_t age = 0;
+	for (size_t i = 0; i < s->nr_domains; i++) {
+		const struct xn_domain *d = &s->domains[i];
+		if (!(d->valid & XN_DOM_PAGES) || d->pages_method == XN_PAGES_NONE)
+			continue;
+		if (m != XN_PAGES_NONE && d->pages_method != m)
+			mixed = true;
+		m = d->pages_method;
+		if (d->pages_age_ms > age)
+			age = d->pages_age_ms;
+	}
+	char pages[80];
+	const char *mn = mixed ? "mixed" : xn_pages_method_name(m);
+	if (m == XN_PAGES_NONE)
+		snprintf(pages, sizeof(pages), "  Pages unknown");
+	else if (age >= 1000)
+		snprintf(pages, sizeof(pages), "  Pages %s, up to %llds old", mn,
+		         (long long)(age + 500) / 1000);
+	else
+		snprintf(pages, sizeof(pages), "  Pages %s", mn);
+	xn_canvas_text(c, x, y + 1, -1, m == XN_PAGES_NONE ? XN_ROLE_DIM : XN_ROLE_NORMAL, pages);
 	return 2;
 }
 
 /* A bar of width w whose filled part is the free share. */
 static void draw_bar(struct xn_canvas *c, int x, int y, int w, double share, bool known,
-		     const struct xn_view_caps *caps)
+                     const struct xn_view_caps *caps)
 {
 	if (!known) {
 		xn_canvas_fill(c, x, y, w, caps->utf8 ? 0xb7 : '.', XN_ROLE_DIM);
@@ -93,7 +126,7 @@ static void draw_zones(struct xn_canvas *c, int x, int y, const struct xn_snapsh
 		char name[40], val[32];
 		xn_text_escape(zn->name, name, sizeof(name));
 		fmt_mib(val, sizeof(val), (zn->valid & XN_ZONE_FREE) && s->host.page_size,
-			zn->free_pages * s->host.page_size);
+		        zn->free_pages * s->host.page_size);
 		char item[80];
 		int n = snprintf(item, sizeof(item), "%s %s", name, val);
 		if (x + n > c->w)
@@ -115,21 +148,24 @@ static int draw_distances(struct xn_canvas *c, int y, int max_rows, const struct
 	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_HEADER);
 	int x = xn_canvas_text(c, 0, y, -1, XN_ROLE_HEADER, "DISTANCE");
 	for (int j = 0; j < nn; j++)
-		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_HEADER, " %4s%d", "N", s->host.nodes[j].id);
+		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_HEADER, " %4s%d", "N",
+		                      s->host.nodes[j].id);
 	int rows = 1;
 	for (int i = 0; i < nn && rows < max_rows; i++, rows++) {
-		x = xn_canvas_printf(c, 0, y + rows, -1, XN_ROLE_TITLE, "N%-7d", s->host.nodes[i].id);
+		x = xn_canvas_printf(c, 0, y + rows, -1, XN_ROLE_TITLE, "N%-7d",
+		                     s->host.nodes[i].id);
 		for (int j = 0; j < nn; j++) {
 			uint32_t d = s->host.distance[i * nn + j];
-			x += xn_canvas_printf(c, x, y + rows, -1, i == j ? XN_ROLE_DIM : XN_ROLE_NORMAL,
-					      " %5" PRIu32, d);
+			x += xn_canvas_printf(c, x, y + rows, -1,
+			                      i == j ? XN_ROLE_DIM : XN_ROLE_NORMAL, " %5" PRIu32,
+			                      d);
 		}
 	}
 	return rows;
 }
 
 int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn_view *v,
-		       const struct xn_snapshot *s, const struct xn_view_caps *caps)
+                       const struct xn_snapshot *s, const struct xn_view_caps *caps)
 {
 	int nn = s->host.nr_nodes;
 	int barw = c->w >= 110 ? 20 : 12;
@@ -137,8 +173,8 @@ int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn
 		return 0;
 	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_HEADER);
 	xn_canvas_printf(c, 0, y, -1, XN_ROLE_HEADER, "%-5s %10s %10s %-*s %4s %-9s %s", "NODE",
-			 "TOTAL(MiB)", "FREE(MiB)", barw, "FREE", "", "CPUS",
-			 v->show_zones ? "FREE PER ZONE (MiB)" : "");
+	                 "TOTAL(MiB)", "FREE(MiB)", barw, "FREE", "", "CPUS",
+	                 v->show_zones ? "FREE PER ZONE (MiB)" : "");
 	int rows = 1;
 	int want_topo = v->show_topology ? nn + 1 : 0;
 	int node_rows = max_rows - 1 - (want_topo < max_rows / 2 ? want_topo : max_rows / 2);
@@ -147,7 +183,7 @@ int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn
 	for (int i = 0; i < nn; i++) {
 		if (rows >= node_rows + 1 || (i < nn - 1 && rows == node_rows)) {
 			xn_canvas_printf(c, 0, y + rows, -1, XN_ROLE_DIM,
-					 "... %d more nodes (enlarge the terminal)", nn - i);
+			                 "... %d more nodes (enlarge the terminal)", nn - i);
 			rows++;
 			break;
 		}
@@ -179,8 +215,8 @@ int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn
 }
 
 void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,
-		       int node_idx, const struct xn_snapshot *s, enum xn_units units,
-		       const struct xn_view_caps *caps)
+                       int node_idx, const struct xn_snapshot *s, enum xn_units units,
+                       const struct xn_view_caps *caps)
 {
 	char num[32];
 	struct xn_fmt_ctx ctx = {.snap = s, .units = units};
@@ -215,15 +251,15 @@ void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn
 }
 
 static void draw_header(struct xn_canvas *c, int y, const struct xn_layout *lay,
-			const struct xn_view *v, const struct xn_snapshot *s)
+                        const struct xn_view *v, const struct xn_snapshot *s)
 {
 	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_HEADER);
 	for (int i = 0; i < lay->n; i++) {
 		const struct xn_layout_col *lc = &lay->cols[i];
 		char t[32];
 		xn_column_title(lc->id, s, lc->node_idx, t, sizeof(t));
-		bool sorted = lc->id == v->sort_col && (lc->id != XN_COL_NODE || lc->node_idx ==
-										      v->sort_node);
+		bool sorted = lc->id == v->sort_col &&
+		              (lc->id != XN_COL_NODE || lc->node_idx == v->sort_node);
 		enum xn_role r = sorted ? XN_ROLE_SORTED : XN_ROLE_HEADER;
 		int n = (int)strlen(t);
 		int x = lc->left || n >= lc->width ? lc->x : lc->x + lc->width - n;
@@ -237,7 +273,7 @@ static void draw_header(struct xn_canvas *c, int y, const struct xn_layout *lay,
 }
 
 int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
-		       const struct xn_snapshot *s, const struct xn_view_caps *caps)
+                       const struct xn_snapshot *s, const struct xn_view_caps *caps)
 {
 	struct xn_layout lay;
 	if (rows < 1)
@@ -249,8 +285,8 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 	if (v->nr_rows == 0) {
 		if (body > 0)
 			xn_canvas_text(c, 0, y + 1, -1, XN_ROLE_DIM,
-				       v->filter[0] ? "no domain matches the filter"
-						    : "no domains");
+			               v->filter[0] ? "no domain matches the filter"
+			                            : "no domains");
 		return rows;
 	}
 	if (v->sel < v->top)
@@ -271,14 +307,15 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 			const struct xn_layout_col *lc = &lay.cols[i];
 			if (lc->id == XN_COL_NODE) {
 				xn_view_heat_cell(c, lc->x, yy, lc->width, d, lc->node_idx, s,
-						  v->units, caps);
+				                  v->units, caps);
 				continue;
 			}
 			char buf[256];
 			xn_columns[lc->id].format(&ctx, d, lc->node_idx, buf, sizeof(buf));
 			int n = (int)strlen(buf);
-			enum xn_role role = sel ? XN_ROLE_SELECTED
-						: (!strcmp(buf, "-") ? XN_ROLE_DIM : XN_ROLE_NORMAL);
+			enum xn_role role =
+			        sel ? XN_ROLE_SELECTED
+			            : (!strcmp(buf, "-") ? XN_ROLE_DIM : XN_ROLE_NORMAL);
 			if (lc->id == XN_COL_OUTSIDE && !sel && (d->valid & XN_DOM_OUTSIDE) &&
 			    d->pages_outside > 0)
 				role = XN_ROLE_WARN;
@@ -287,7 +324,7 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 			/* a cut value says so rather than showing a wrong number */
 			if (n > lc->width && used == lc->width && lc->width > 0)
 				xn_canvas_fill(c, lc->x + lc->width - 1, yy, 1,
-					       caps->utf8 ? 0x2026 : '>', role);
+				               caps->utf8 ? 0x2026 : '>', role);
 		}
 	}
 	return rows;

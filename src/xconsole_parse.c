@@ -72,8 +72,8 @@ static bool parse_dom_line(const char *p, const char *end, uint64_t *id, uint64_
 static bool parse_node_line(const char *p, const char *end, uint64_t *node, uint64_t *pages)
 {
 	p = skip_spaces(p, end);
-	return take_str(&p, end, "Node ") && take_u64(&p, end, node) &&
-	       take_str(&p, end, ": ") && take_u64(&p, end, pages);
+	return take_str(&p, end, "Node ") && take_u64(&p, end, node) && take_str(&p, end, ": ") &&
+	       take_u64(&p, end, pages);
 }
 
 /* "NODEn start->S size->Z free->F" */
@@ -87,8 +87,7 @@ static bool parse_host_node(const char *p, const char *end, uint64_t *node, uint
 }
 
 /* Start of the newest dump newer than after_ns, or NULL. */
-static const char *find_dump(const char *text, const char *end, uint64_t after_ns,
-			     uint64_t *now)
+static const char *find_dump(const char *text, const char *end, uint64_t after_ns, uint64_t *now)
 {
 	const char *best = NULL;
 	for (const char *l = text; l < end;) {
@@ -120,14 +119,15 @@ static struct xn_udump_dom *add_dom(struct xn_udump *u, size_t *cap)
 	return d;
 }
 
-int xn_udump_parse(const char *text, size_t len, uint64_t after_ns, struct xn_udump *out,
-		   char *err, size_t errlen)
+int xn_udump_parse(const char *text, size_t len, uint64_t after_ns, struct xn_udump *out, char *err,
+                   size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	const char *end = text + len;
 	const char *l = find_dump(text, end, after_ns, &out->now_ns);
 	if (!l)
-		return xn_errf(err, errlen, -ENOENT, "no 'u' dump newer than %" PRIu64 " ns", after_ns);
+		return xn_errf(err, errlen, -ENOENT, "no 'u' dump newer than %" PRIu64 " ns",
+		               after_ns);
 
 	bool in_doms = false, ended = false;
 	size_t cap = 0;
@@ -173,8 +173,9 @@ int xn_udump_parse(const char *text, size_t len, uint64_t after_ns, struct xn_ud
 	else {
 		for (size_t i = 0; i < out->nr_doms; i++)
 			if (out->doms[i].nodes_seen != out->nr_nodes) {
-				xn_errf(err, errlen, 0, "'u' dump incomplete: domain %u has %d of %d node lines",
-					out->doms[i].domid, out->doms[i].nodes_seen, out->nr_nodes);
+				xn_errf(err, errlen, 0,
+				        "'u' dump incomplete: domain %u has %d of %d node lines",
+				        out->doms[i].domid, out->doms[i].nodes_seen, out->nr_nodes);
 				return 0;
 			}
 		if (out->nr_doms == 0)

@@ -25,8 +25,8 @@ static int refused(struct xen_priv *p, const char *what, int64_t domid)
 {
 	int e = errno ? errno : EIO;
 	if (e == EPERM || e == EACCES)
-		return xn_source_fail(&p->base, -EACCES, "%s: permission denied (needs root in dom0)",
-				      what);
+		return xn_source_fail(&p->base, -EACCES,
+		                      "%s: permission denied (needs root in dom0)", what);
 	if (e == ESRCH)
 		return xn_source_fail(&p->base, -ESRCH, "domain %" PRId64 " is gone", domid);
 	xn_source_fail(&p->base, 0, "Xen refused %s: %s", what, xen_strerror(e));
@@ -34,7 +34,7 @@ static int refused(struct xen_priv *p, const char *what, int64_t domid)
 }
 
 static int read_affinity_list(struct xen_priv *p, uint32_t domid, const struct xn_host *h,
-			      char *buf, size_t len)
+                              char *buf, size_t len)
 {
 	int sz = xc_get_nodemap_size(p->xch);
 	memset(p->nodemap, 0, (size_t)sz);
@@ -56,7 +56,7 @@ static int read_affinity_list(struct xen_priv *p, uint32_t domid, const struct x
 /* Soft affinity of every vCPU = the CPUs of the chosen nodes. Returns the
  * number of vCPUs set, or -errno (with *done = those set before). */
 static int set_soft_affinity(struct xen_priv *p, uint32_t domid, uint32_t nr_vcpus,
-			     const xn_nodemask *nodes, bool all, int *done)
+                             const xn_nodemask *nodes, bool all, int *done)
 {
 	xc_cpumap_t soft = xc_cpumap_alloc(p->xch), hard = xc_cpumap_alloc(p->xch);
 	int sz = xc_get_cpumap_size(p->xch), r = 0;
@@ -79,7 +79,7 @@ static int set_soft_affinity(struct xen_priv *p, uint32_t domid, uint32_t nr_vcp
 		}
 		memcpy(copy, soft, (size_t)sz);
 		int rc = xc_vcpu_setaffinity(p->xch, domid, (int)v, hard, copy,
-					     XEN_VCPUAFFINITY_SOFT);
+		                             XEN_VCPUAFFINITY_SOFT);
 		free(copy);
 		if (rc) {
 			r = refused(p, "xc_vcpu_setaffinity", domid);
@@ -93,8 +93,8 @@ out:
 	return r;
 }
 
-int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *nodes,
-		     unsigned flags, char *msg, size_t msglen)
+int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *nodes, unsigned flags,
+                     char *msg, size_t msglen)
 {
 	struct xen_priv *p = (struct xen_priv *)src;
 	msg[0] = '\0';
@@ -120,8 +120,8 @@ int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *no
 	     b = xn_bits_next(nodes->w, XN_MAX_NODES, b + 1))
 		if (!XN_NM_TEST(&all_online, b)) {
 			host_free(&h);
-			return xn_source_fail(src, -EINVAL, "node %d does not exist (valid nodes: %s)",
-					      b, valid);
+			return xn_source_fail(src, -EINVAL,
+			                      "node %d does not exist (valid nodes: %s)", b, valid);
 		}
 	if (xn_bits_empty(nodes->w, XN_MAX_NODES)) {
 		host_free(&h);
@@ -136,7 +136,7 @@ int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *no
 
 	if (flags & XN_AFF_DRY_RUN) {
 		snprintf(msg, msglen, "would set node affinity to %s (now %s)%s", want, was,
-			 flags & XN_AFF_CPUS ? " and vCPU soft affinity to those nodes' CPUs" : "");
+		         flags & XN_AFF_CPUS ? " and vCPU soft affinity to those nodes' CPUs" : "");
 		host_free(&h);
 		return 0;
 	}
@@ -156,15 +156,16 @@ int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *no
 	}
 	read_affinity_list(p, (uint32_t)domid, &h, now, sizeof(now));
 	int w = snprintf(msg, msglen,
-			 "node affinity %s (was %s; asked %s%s); Xen applies it to future "
-			 "allocations only: pages already allocated stay where they are",
-			 now, was, want, all ? ": automatic placement" : "");
+	                 "node affinity %s (was %s; asked %s%s); Xen applies it to future "
+	                 "allocations only: pages already allocated stay where they are",
+	                 now, was, want, all ? ": automatic placement" : "");
 	if (flags & XN_AFF_CPUS) {
 		int done = 0;
 		r = set_soft_affinity(p, (uint32_t)domid, info.max_vcpu_id + 1, nodes, all, &done);
 		if (w >= 0 && (size_t)w < msglen)
-			snprintf(msg + w, msglen - (size_t)w, "; vCPU soft affinity set on %d of %u vCPUs",
-				 done, info.max_vcpu_id + 1);
+			snprintf(msg + w, msglen - (size_t)w,
+			         "; vCPU soft affinity set on %d of %u vCPUs", done,
+			         info.max_vcpu_id + 1);
 		if (r == -ENOMEM)
 			xn_source_fail(src, r, "out of memory");
 	}

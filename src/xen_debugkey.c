@@ -48,7 +48,8 @@ int xen_debugkey_dump(struct xen_priv *p, struct xn_udump *out, char *err, size_
 	int r;
 	/* Skip what is already there (the whole ring the first time). */
 	if ((r = read_ring(p, &len, false)))
-		return xn_errf(err, errlen, r, "cannot read the console ring: %s", xen_strerror(-r));
+		return xn_errf(err, errlen, r, "cannot read the console ring: %s",
+		               xen_strerror(-r));
 	if (xc_send_debug_keys(p->xch, "u")) {
 		int e = errno ? errno : EIO;
 		return xn_errf(err, errlen, -e, "cannot send debug key 'u': %s", xen_strerror(e));
@@ -57,12 +58,13 @@ int xen_debugkey_dump(struct xen_priv *p, struct xn_udump *out, char *err, size_
 	 * the ring now. */
 	len = 0;
 	if ((r = read_ring(p, &len, true)))
-		return xn_errf(err, errlen, r, "cannot read the console ring: %s", xen_strerror(-r));
+		return xn_errf(err, errlen, r, "cannot read the console ring: %s",
+		               xen_strerror(-r));
 	uint64_t after = p->have_udump ? p->udump.now_ns : 0;
 	r = xn_udump_parse(p->ring, len, after, out, err, errlen);
 	if (r == -ENOENT)
 		return xn_errf(err, errlen, r,
-			       "the 'u' dump is not in the console ring (the ring is smaller "
-			       "than the dump? raise Xen's conring_size=)");
+		               "the 'u' dump is not in the console ring (the ring is smaller "
+		               "than the dump? raise Xen's conring_size=)");
 	return r;
 }

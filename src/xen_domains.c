@@ -78,7 +78,7 @@ int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 	if (!node) {
 		int e = errno ? errno : EIO;
 		return xn_source_fail(&p->base, -e, "xen: libxenstat cannot list domains: %s",
-				      xen_strerror(e));
+		                      xen_strerror(e));
 	}
 	int r = 0;
 	unsigned n = xenstat_node_num_domains(node);
@@ -103,7 +103,7 @@ int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 		d->mem_cur = xenstat_domain_cur_mem(xd);
 		d->mem_max = xenstat_domain_max_mem(xd); /* (ull)-1 = no limit, as ours */
 		d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
-			    XN_DOM_MEM_MAX;
+		            XN_DOM_MEM_MAX;
 		int e = read_vcpus(p, &s->host, d);
 		if (!e)
 			e = read_affinity(p, &s->host, d);

@@ -9,6 +9,7 @@
 #undef __STRICT_ANSI__
 #include <xencall.h>
 #include <xenctrl.h>
+#include <xentoollog.h>
 
 #include "xen_pageop.h"
 
@@ -25,11 +26,29 @@ _Static_assert(offsetof(struct xen_domctl, u) == 16, "domctl header is 16 bytes"
  * every refresh of every domain would cost more than the query itself. */
 static xencall_handle *pageop_xcall;
 
+/* libxencall logs to stderr by default; we report failures through -errno
+ * (and the xen source falls back to debug key 'u'), so stay quiet. */
+static void pageop_log_quiet(struct xentoollog_logger *logger, xentoollog_level level, int errnoval,
+                             const char *context, const char *format, va_list al)
+{
+	(void)logger, (void)level, (void)errnoval, (void)context, (void)format, (void)al;
+}
+
+static void pageop_log_destroy(struct xentoollog_logger *logger)
+{
+	(void)logger;
+}
+
+static struct xentoollog_logger pageop_logger = {
+        .vmessage = pageop_log_quiet,
+        .destroy = pageop_log_destroy,
+};
+
 static int pageop_open(void)
 {
 	if (pageop_xcall)
 		return 0;
-	pageop_xcall = xencall_open(NULL, 0);
+	pageop_xcall = xencall_open(&pageop_logger, 0);
 	return pageop_xcall ? 0 : -(errno ? errno : ENODEV);
 }
 

@@ -15,21 +15,20 @@
 /* libxenctrl logs every failed hypercall to stderr by default; we report
  * errors in words ourselves (and stderr may be the TUI's terminal). */
 static void quiet_vmessage(struct xentoollog_logger *l, xentoollog_level level, int errnoval,
-			   const char *context, const char *format, va_list al)
+                           const char *context, const char *format, va_list al)
 {
 }
-static void quiet_progress(struct xentoollog_logger *l, const char *context,
-			   const char *doing_what, int percent, unsigned long done,
-			   unsigned long total)
+static void quiet_progress(struct xentoollog_logger *l, const char *context, const char *doing_what,
+                           int percent, unsigned long done, unsigned long total)
 {
 }
 static void quiet_destroy(struct xentoollog_logger *l)
 {
 }
 static xentoollog_logger quiet_logger = {
-	.vmessage = quiet_vmessage,
-	.progress = quiet_progress,
-	.destroy = quiet_destroy,
+        .vmessage = quiet_vmessage,
+        .progress = quiet_progress,
+        .destroy = quiet_destroy,
 };
 
 const char *xen_strerror(int err)
@@ -58,13 +57,13 @@ static int open_xc(xc_interface **out, char *err, size_t errlen)
 {
 	if (!privcmd_present())
 		return xn_errf(err, errlen, -ENODEV,
-			       "xen: no /dev/xen/privcmd: not running in a Xen dom0 (or the "
-			       "xen-privcmd module and xenfs are not loaded)");
+		               "xen: no /dev/xen/privcmd: not running in a Xen dom0 (or the "
+		               "xen-privcmd module and xenfs are not loaded)");
 	xc_interface *xch = xc_interface_open(&quiet_logger, &quiet_logger, 0);
 	if (!xch) {
 		int e = errno ? errno : EIO;
 		return xn_errf(err, errlen, -e, "xen: cannot open the hypervisor interface: %s",
-			       xen_strerror(e));
+		               xen_strerror(e));
 	}
 	xc_physinfo_t info = {0};
 	if (xc_physinfo(xch, &info)) {
@@ -72,8 +71,8 @@ static int open_xc(xc_interface **out, char *err, size_t errlen)
 		xc_interface_close(xch);
 		if (e == EPERM || e == EACCES)
 			return xn_errf(err, errlen, -EACCES,
-				       "xen: the hypervisor refused xc_physinfo: this is not a "
-				       "privileged domain (dom0)");
+			               "xen: the hypervisor refused xc_physinfo: this is not a "
+			               "privileged domain (dom0)");
 		return xn_errf(err, errlen, -e, "xen: xc_physinfo failed: %s", xen_strerror(e));
 	}
 	*out = xch;
@@ -107,7 +106,7 @@ static void xen_close(struct xn_source *src)
 extern const struct xn_source_ops xn_source_xen;
 
 static int xen_open(const struct xn_source_config *cfg, struct xn_source **out, char *err,
-		    size_t errlen)
+                    size_t errlen)
 {
 	struct xen_priv *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -128,8 +127,8 @@ static int xen_open(const struct xn_source_config *cfg, struct xn_source **out, 
 	if (!p->xst) {
 		xen_close(&p->base);
 		return xn_errf(err, errlen, -EIO,
-			       "xen: libxenstat cannot start: is xenstored running? (domain "
-			       "names and the domain list need it)");
+		               "xen: libxenstat cannot start: is xenstored running? (domain "
+		               "names and the domain list need it)");
 	}
 	xen_pages_init(p);
 	*out = &p->base;
@@ -154,10 +153,10 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 }
 
 const struct xn_source_ops xn_source_xen = {
-	.name = "xen",
-	.probe = xen_probe,
-	.open = xen_open,
-	.sample = xen_sample,
-	.set_node_affinity = xen_affinity_set,
-	.close = xen_close,
+        .name = "xen",
+        .probe = xen_probe,
+        .open = xen_open,
+        .sample = xen_sample,
+        .set_node_affinity = xen_affinity_set,
+        .close = xen_close,
 };

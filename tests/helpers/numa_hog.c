@@ -3,13 +3,35 @@
  * Usage: numa_hog MIB NODE [THREADS]
  * Allocates MIB MiB bound to NODE (libnuma, MPOL_BIND), writes every page so
  * that all of it is resident, starts THREADS-1 extra sleeping threads (default
- * 1 thread in all), prints "READY" on stdout and sleeps until killed. */
+ * 1 thread in all), prints "READY" on stdout and sleeps until killed.
+ * On SIGUSR1 it allocates and writes MIB MiB more on NODE and prints "GREW". */
 #include <numa.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t grow;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	grow = 1;
+}
+
+/* MIB MiB bound to node, every page written (a read would map the zero page). */
+static char *alloc_touched(size_t size, int node)
+{
+	char *p = numa_alloc_onnode(size, node);
+	if (!p)
+		return NULL;
+	long ps = sysconf(_SC_PAGESIZE);
+	for (size_t off = 0; off < size; off += (size_t)ps)
+		p[off] = (char)(off / (size_t)ps);
+	return p;
+}
 
 static void *sleeper(void *arg)
 {
@@ -40,14 +62,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	size_t size = (size_t)mib << 20;
-	char *p = numa_alloc_onnode(size, (int)node);
-	if (!p) {
+	if (!alloc_touched(size, (int)node)) {
 		fprintf(stderr, "numa_hog: cannot allocate %ld MiB on node %ld\n", mib, node);
 		return 1;
 	}
-	long ps = sysconf(_SC_PAGESIZE);
-	for (size_t off = 0; off < size; off += (size_t)ps)
-		p[off] = (char)(off / (size_t)ps); /* write: a read would map the zero page */
+	/* only this thread takes SIGUSR1: the sleepers inherit it blocked */
+	sigset_t usr1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	for (long i = 1; i < threads; i++) {
 		pthread_t t;
 		if (pthread_create(&t, NULL, sleeper, NULL)) {
@@ -55,8 +78,21 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	struct sigaction sa = {.sa_handler = on_usr1};
+	sigaction(SIGUSR1, &sa, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 	printf("READY\n");
 	fflush(stdout);
-	for (;;)
+	for (;;) {
 		pause();
+		if (grow) {
+			grow = 0;
+			if (!alloc_touched(size, (int)node)) {
+				fprintf(stderr, "numa_hog: cannot grow\n");
+				return 1;
+			}
+			printf("GREW\n");
+			fflush(stdout);
+		}
+	}
 }

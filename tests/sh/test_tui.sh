@@ -1,12 +1,15 @@
 #!/bin/sh
-# The interactive screen end to end, under tmux (private server socket),
-# against the built binary: a recording at 120x40; sorting changes the order;
-# the filter hides rows; `a` on a read-only source says why; resize to 80x24
-# and to 40x10 ("terminal too small"); a corrupt recording shows the bad line
-# on the status line and keeps running; the linux source on a real child
-# process: an invalid node list shows the error and changes nothing, a valid
-# one moves the process (Cpus_allowed_list); q, SIGINT, SIGTERM and -n all
-# leave a sane terminal (the shell runs after, stty is cooked again).
+# The interactive screen end to end, under tmux (a private server socket per
+# run), against the built binary: a recording at 120x40; sorting changes the
+# order; the filter hides rows; `a` on a read-only source says why; the
+# heatmap and help screens; resize to 80x24 (nothing wider) and to 40x10
+# ("terminal too small"); colours by default, none with NO_COLOR and ASCII
+# only in the C locale; a corrupt recording steps through its valid samples
+# and its bad lines are named; -n 3 --record writes the 3 samples shown; the
+# linux source on a real child process: an invalid node list shows the error
+# and changes nothing, a confirmed one moves it (Cpus_allowed_list), and
+# --read-only refuses with the reason; q, Ctrl-C, SIGTERM and -n all leave a
+# sane terminal (the shell runs after, stty is cooked again, exit 0).
 set -u
 BIN=${XN_BIN:-./xentop-numa}
 FIX=tests/fixtures/replay
@@ -21,6 +24,7 @@ command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
 tmp=$(mktemp -d /tmp/xn-tui.XXXXXX)
 S=xn$$
 SOCKS=""
+PANE_ENV="" # environment for the next start
 child=""
 tm() { tmux -L "$S" "$@"; }
 cleanup() {
@@ -51,7 +55,7 @@ start() { # tag width height args...
 	SOCKS="$SOCKS $S"
 	rm -f "$tmp/$tag".*
 	tm -f /dev/null new-session -d -s xn -x "$w" -y "$h" \
-		"TMPD=$tmp sh $tmp/pane.sh $tag $BIN $*" || fail "tmux new-session"
+		"$PANE_ENV TMPD=$tmp sh $tmp/pane.sh $tag $BIN $*" || fail "tmux new-session"
 }
 screen() { tm capture-pane -p -t xn 2>/dev/null; }
 # Columns, not bytes: each UTF-8 character counts one.
@@ -137,6 +141,27 @@ wait_for 'vm-0003' && {
 	check_exit rec
 }
 
+# --- colour by default; NO_COLOR and a non-UTF-8 locale: monochrome glyph
+# ramp and ASCII only
+colours='\[(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m'
+start col 120 40 "--replay $FIX/good-2node.jsonl -d 60"
+wait_for 'vm-0003' && {
+	tm capture-pane -e -p -t xn | grep -Eq "$colours" || fail "no colours by default"
+	keys q
+	check_exit col
+}
+PANE_ENV="NO_COLOR=1 LC_ALL=C"
+start mono 120 40 "--replay $FIX/good-2node.jsonl -d 60"
+PANE_ENV=""
+wait_for 'vm-0003' && {
+	tm capture-pane -e -p -t xn | grep -Eq "$colours" && fail "colours despite NO_COLOR"
+	screen | LC_ALL=C grep -q '[^ -~]' && fail "non-ASCII output in the C locale"
+	screen | grep -Eq '^N0 .*#+\.*  *[0-9]+%' || fail "no ASCII bar for N0"
+	screen | grep -Eq 'vm-0001 .*[%@#*+=:.-]{3,}' || fail "no glyph ramp in the heat cells"
+	keys q
+	check_exit mono
+}
+
 # --- a corrupt recording: the replay source skips the bad lines and names
 # them on stderr when it opens (visible again when the screen ends); the
 # screen steps through the valid samples and ends normally
@@ -160,8 +185,24 @@ start int 100 30 "--replay $FIX/good-2node.jsonl -d 60"
 wait_for 'vm-0001' && { keys C-c; check_exit int; }
 start term 100 30 "--replay $FIX/good-2node.jsonl -d 60"
 wait_for 'vm-0001' && { kill -TERM "$(cat "$tmp/term.pid")"; check_exit term; }
-start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 -n 2"
+# -n 3: three refreshes, each recorded (--record) as one JSON line
+start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 -n 3 --record $tmp/rec.jsonl"
 check_exit iter
+[ "$(wc -l <"$tmp/rec.jsonl")" = 3 ] || fail "-n 3 --record wrote $(wc -l <"$tmp/rec.jsonl") lines"
+[ "$(cut -c1-60 "$tmp/rec.jsonl")" = "$(head -n 3 $FIX/good-2node.jsonl | cut -c1-60)" ] ||
+	fail "the recording does not start with the samples shown"
+
+# --- a recording that cannot be written: exit 1 with the reason, terminal sane
+if [ -w /dev/full ]; then
+	start full 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 --record /dev/full"
+	wait_for "XN-SHELL-BACK-full" && {
+		grep -q '^EXIT=1$' "$tmp/full.exit" || fail "--record /dev/full: $(cat "$tmp/full.exit")"
+		screen | grep -q 'xentop-numa: cannot write the recording' ||
+			fail "no reason given for the failed recording"
+		echo " $(cat "$tmp/full.stty") " | tr ';\n' '  ' | grep -q ' icanon ' ||
+			fail "stty not restored after a write error"
+	}
+fi
 
 # --- the linux source on a real child process
 node0=/sys/devices/system/node/node0/cpulist

@@ -57,8 +57,10 @@ static void test_controls(void)
 	CHECK(xn_canvas_at(&c, 0, 0)->ch == '?');
 	/* one cell per glyph: a wide CJK character and a combining mark become '?' */
 	xn_canvas_clear(&c);
-	CHECK_EQ_U64(xn_canvas_text(&c, 0, 0, -1, XN_ROLE_NORMAL, "\xe4\xb8\xad" "e\xcc\x81\xc3\xa9"),
-		     4);
+	CHECK_EQ_U64(xn_canvas_text(&c, 0, 0, -1, XN_ROLE_NORMAL,
+	                            "\xe4\xb8\xad"
+	                            "e\xcc\x81\xc3\xa9"),
+	             4);
 	CHECK(xn_canvas_at(&c, 0, 0)->ch == '?');
 	CHECK(xn_canvas_at(&c, 2, 0)->ch == '?');
 	CHECK(xn_canvas_at(&c, 3, 0)->ch == 0xe9); /* é stays */

@@ -60,8 +60,8 @@ static void test_keys(struct xn_sampler *s)
 		n++;
 	}
 	CHECK_EQ_U64(n, XN_COL__COUNT - 2 + s->cur.host.nr_nodes); /* all but MAXMEM_PCT */
-	press(&c, 's'); /* STATE */
-	press(&c, '>'); /* CPU_SEC */
+	press(&c, 's');                                            /* STATE */
+	press(&c, '>');                                            /* CPU_SEC */
 	CHECK(v.sort_col == XN_COL_CPU_SEC && v.sort_reverse);
 	press(&c, '<');
 	press(&c, '<');

@@ -10,7 +10,7 @@
 #include "view_fixture.h"
 
 static enum xn_prompt_result type(struct xn_prompt *p, const char *s, const struct xn_host *h,
-				  const struct xn_domain *d)
+                                  const struct xn_domain *d)
 {
 	enum xn_prompt_result r = XN_PROMPT_EDITING;
 	for (; *s; s++)

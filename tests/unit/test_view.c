@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "keys.h"
+#include "replay.h"
 #include "source.h"
 #include "view_fixture.h"
 
@@ -106,6 +107,9 @@ static void test_recording(void)
 	CHECK(xn_sampler_step(&s) == 0);
 	struct xn_view v;
 	xn_view_init(&v, XN_UNITS_MIB, 1);
+	long idx = -1, count = 0;
+	CHECK(xn_replay_position(src, &idx, &count) == 0);
+	snprintf(v.position, sizeof(v.position), "sample %ld/%ld", idx + 1, count);
 	render_golden("replay-good-2node-120x40", &v, &s.cur, 120, 40, true, true);
 	v.mode = XN_MODE_HEATMAP;
 	render_golden("replay-good-2node-heatmap-80x24", &v, &s.cur, 80, 24, true, true);

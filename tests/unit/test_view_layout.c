@@ -83,7 +83,8 @@ static void test_all_sizes(void)
 		v.mode = (enum xn_view_mode)mode;
 		for (int h = 1; h <= 100; h += 3) {
 			for (int w = 1; w <= 300; w += 11) {
-				struct xn_view_caps caps = {.utf8 = (w & 1) != 0, .color = (h & 1) != 0};
+				struct xn_view_caps caps = {.utf8 = (w & 1) != 0,
+				                            .color = (h & 1) != 0};
 				if (xn_canvas_resize(&c, w, h))
 					continue;
 				xn_view_render(&c, &v, &s, &caps);
@@ -113,8 +114,62 @@ static void test_all_sizes(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Degenerate and large hosts: no nodes and no domains; 64 nodes (most
+ * node columns hidden, "+NN" shown). */
+static void test_odd_hosts(void)
+{
+	struct xn_snapshot e;
+	memset(&e, 0, sizeof(e));
+	struct xn_view v;
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	struct xn_canvas c = {0};
+	struct xn_view_caps caps = {.utf8 = true, .color = false};
+	for (int mode = 0; mode < 3; mode++) {
+		v.mode = (enum xn_view_mode)mode;
+		CHECK(xn_view_update(&v, &e) == 0);
+		xn_canvas_resize(&c, 80, 24);
+		xn_view_render(&c, &v, &e, &caps);
+	}
+	v.mode = XN_MODE_MAIN;
+	xn_view_render(&c, &v, &e, &caps);
+	char row[256];
+	xn_canvas_row_utf8(&c, 0, 1, c.w, row, sizeof(row));
+	CHECK(strstr(row, "Nodes 0") != NULL);
+
+	struct xn_snapshot big;
+	memset(&big, 0, sizeof(big));
+	CHECK(xn_host_alloc_nodes(&big.host, 64) == 0);
+	big.host.page_size = 4096;
+	for (int i = 0; i < 64; i++)
+		big.host.nodes[i].id = i;
+	struct xn_domain *d = xn_snapshot_add_domain(&big);
+	CHECK(d != NULL);
+	if (d) {
+		d->id = 1;
+		xn_domain_set_name(d, "wide");
+		d->node_pages[63] = 100;
+		d->valid = XN_DOM_PAGES;
+	}
+	CHECK(xn_view_update(&v, &big) == 0);
+	xn_canvas_resize(&c, 120, 40);
+	xn_view_render(&c, &v, &big, &caps);
+	bool more = false;
+	for (int y = 0; y < c.h; y++) {
+		xn_canvas_row_utf8(&c, 0, y, c.w, row, sizeof(row));
+		more |= strstr(row, "more nodes") != NULL;
+	}
+	CHECK(more);
+	struct xn_layout l;
+	xn_layout_table(120, 64, &l);
+	CHECK(l.hidden_nodes > 0);
+	xn_canvas_free(&c);
+	xn_view_free(&v);
+	xn_snapshot_clear(&big);
+}
+
 int main(void)
 {
+	test_odd_hosts();
 	test_layout();
 	test_heat();
 	test_all_sizes();

@@ -75,35 +75,34 @@ static void test_real_4_17(void)
 		xn_udump_free(&u);
 		/* Nothing newer than that dump in the cut text. */
 		CHECK_EQ_U64(xn_udump_parse(ring, len, 66707539104ull, &u, err, sizeof(err)),
-			     (uint64_t)-ENOENT);
+		             (uint64_t)-ENOENT);
 	}
 	free(ring);
 }
 
 static void test_4_18_interleaved_vnuma(void)
 {
-	const char *t =
-		"(XEN) [  100.000] 'u' pressed -> dumping numa info (now = 500)\n"
-		"(XEN) [  100.000] NODE0 start->0 size->262144 free->1000\n"
-		"(d3) guest says hello\n"
-		"(XEN) [  100.000] NODE2 start->262144 size->262144 free->2000\n"
-		"(XEN) [  100.000] CPU0 -> NODE0\n"
-		"(XEN) [  100.000] CPU1 -> NODE2\n"
-		"(XEN) [  100.000] Memory location of each domain:\n"
-		"(XEN) [  100.000] d0 (total: 30):\n"
-		"(XEN) [  100.000]     Node 0: 10\n"
-		"(XEN) printk: 3 messages suppressed.\n"
-		"(XEN) [  100.000]     Node 2: 20\n"
-		"(XEN) [  100.000] d5 (total: 7):\n"
-		"(XEN) [  100.000]     Node 0: 0\n"
-		"(XEN) [  100.000]     Node 2: 7\n"
-		"(XEN) [  100.000]      2 vnodes, 2 vcpus, guest physical layout:\n"
-		"(XEN) [  100.000]         0: pnode   0, vcpus 0\n"
-		"(XEN) [  100.000]            0000000000000000 - 0000000008000000\n"
-		"(XEN) [  100.000]         1: pnode   2, vcpus 1\n"
-		"(XEN) [  100.000]            0000000008000000 - 0000000010000000\n"
-		"(XEN) [  101.000] 'H' pressed -> dumping heap info (now = 600)\n"
-		"(XEN) [  101.000]     Node 0: 99\n";
+	const char *t = "(XEN) [  100.000] 'u' pressed -> dumping numa info (now = 500)\n"
+	                "(XEN) [  100.000] NODE0 start->0 size->262144 free->1000\n"
+	                "(d3) guest says hello\n"
+	                "(XEN) [  100.000] NODE2 start->262144 size->262144 free->2000\n"
+	                "(XEN) [  100.000] CPU0 -> NODE0\n"
+	                "(XEN) [  100.000] CPU1 -> NODE2\n"
+	                "(XEN) [  100.000] Memory location of each domain:\n"
+	                "(XEN) [  100.000] d0 (total: 30):\n"
+	                "(XEN) [  100.000]     Node 0: 10\n"
+	                "(XEN) printk: 3 messages suppressed.\n"
+	                "(XEN) [  100.000]     Node 2: 20\n"
+	                "(XEN) [  100.000] d5 (total: 7):\n"
+	                "(XEN) [  100.000]     Node 0: 0\n"
+	                "(XEN) [  100.000]     Node 2: 7\n"
+	                "(XEN) [  100.000]      2 vnodes, 2 vcpus, guest physical layout:\n"
+	                "(XEN) [  100.000]         0: pnode   0, vcpus 0\n"
+	                "(XEN) [  100.000]            0000000000000000 - 0000000008000000\n"
+	                "(XEN) [  100.000]         1: pnode   2, vcpus 1\n"
+	                "(XEN) [  100.000]            0000000008000000 - 0000000010000000\n"
+	                "(XEN) [  101.000] 'H' pressed -> dumping heap info (now = 600)\n"
+	                "(XEN) [  101.000]     Node 0: 99\n";
 	struct xn_udump u;
 	char err[256] = "";
 	CHECK_EQ_U64(xn_udump_parse(t, strlen(t), 0, &u, err, sizeof(err)), 0);
@@ -121,14 +120,14 @@ static void test_4_18_interleaved_vnuma(void)
 static void test_incomplete(void)
 {
 	const char *t = "(XEN) 'u' pressed -> dumping numa info (now = 9)\n"
-			"(XEN) NODE0 start->0 size->1 free->1\n"
-			"(XEN) NODE1 start->1 size->1 free->1\n"
-			"(XEN) Memory location of each domain:\n"
-			"(XEN) Domain 0 (total: 5):\n"
-			"(XEN)     Node 0: 2\n"
-			"(XEN)     Node 1: 3\n"
-			"(XEN) Domain 1 (total: 5):\n"
-			"(XEN)     Node 0: 5\n";
+	                "(XEN) NODE0 start->0 size->1 free->1\n"
+	                "(XEN) NODE1 start->1 size->1 free->1\n"
+	                "(XEN) Memory location of each domain:\n"
+	                "(XEN) Domain 0 (total: 5):\n"
+	                "(XEN)     Node 0: 2\n"
+	                "(XEN)     Node 1: 3\n"
+	                "(XEN) Domain 1 (total: 5):\n"
+	                "(XEN)     Node 0: 5\n";
 	struct xn_udump u;
 	char err[256] = "";
 	CHECK_EQ_U64(xn_udump_parse(t, strlen(t), 0, &u, err, sizeof(err)), 0);
@@ -138,7 +137,7 @@ static void test_incomplete(void)
 	/* A ring that wrapped: the marker is gone, only the tail remains. */
 	const char *tail = strstr(t, "(XEN) Domain 0");
 	CHECK_EQ_U64(xn_udump_parse(tail, strlen(tail), 0, &u, err, sizeof(err)),
-		     (uint64_t)-ENOENT);
+	             (uint64_t)-ENOENT);
 	/* Cut inside the node list. */
 	size_t cut = (size_t)(strstr(t, "(XEN) Memory") - t);
 	CHECK_EQ_U64(xn_udump_parse(t, cut, 0, &u, err, sizeof(err)), 0);

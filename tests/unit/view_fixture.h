@@ -16,7 +16,7 @@
 #define GIB (1ull << 30)
 
 static inline struct xn_domain *fx_dom(struct xn_snapshot *s, int64_t id, const char *name,
-				const char *state, double cpu_pct, uint32_t vcpus, int vnode)
+                                       const char *state, double cpu_pct, uint32_t vcpus, int vnode)
 {
 	struct xn_domain *d = xn_snapshot_add_domain(s);
 	d->id = id;
@@ -32,7 +32,7 @@ static inline struct xn_domain *fx_dom(struct xn_snapshot *s, int64_t id, const 
 	d->mem_max = 2 * d->mem_cur;
 	d->pages_method = XN_PAGES_XEN_OP;
 	d->valid = XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_CPU_PCT | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
-		   XN_DOM_MEM_MAX | XN_DOM_PAGES | XN_DOM_AFFINITY | XN_DOM_VCPU_NODE;
+	           XN_DOM_MEM_MAX | XN_DOM_PAGES | XN_DOM_AFFINITY | XN_DOM_VCPU_NODE;
 	return d;
 }
 
@@ -58,7 +58,8 @@ static inline void fx_snapshot(struct xn_snapshot *s, int nn)
 			XN_NM_SET(&n->cpus, c);
 		n->valid = XN_NODE_TOTAL | XN_NODE_FREE | XN_NODE_CPUS;
 		for (int j = 0; j < nn; j++)
-			s->host.distance[i * nn + j] = i == j ? 10 : (uint32_t)(16 + 4 * abs(i - j));
+			s->host.distance[i * nn + j] =
+			        i == j ? 10 : (uint32_t)(16 + 4 * abs(i - j));
 		if (i == 0) {
 			struct xn_zone *z = xn_host_add_zone(&s->host);
 			z->node_idx = 0;
@@ -97,7 +98,10 @@ static inline void fx_snapshot(struct xn_snapshot *s, int nn)
 	d->pages_method = XN_PAGES_NONE;
 	XN_NM_SET(&d->node_affinity, 0);
 
-	d = fx_dom(s, 12, "evil\x1b[2J\x07name\n\x9b" "1mx", "-b----", 1.0, 1, 0);
+	d = fx_dom(s, 12,
+	           "evil\x1b[2J\x07name\n\x9b"
+	           "1mx",
+	           "-b----", 1.0, 1, 0);
 	d->node_pages[0] = gp / 2;
 	XN_NM_SET(&d->node_affinity, 0);
 
@@ -156,8 +160,9 @@ static inline void golden_check(const char *name, const struct xn_canvas *c)
 	xn_checks_run++;
 	if (!same) {
 		xn_checks_failed++;
-		fprintf(stderr, "golden %s differs (regenerate with XN_GOLDEN_UPDATE=1 after review)\n",
-			path);
+		fprintf(stderr,
+		        "golden %s differs (regenerate with XN_GOLDEN_UPDATE=1 after review)\n",
+		        path);
 		/* first differing line, for the log */
 		size_t i = 0, line = 1, start = 0;
 		while (want && i < want_len && i < got_len && want[i] == got[i]) {
@@ -176,15 +181,15 @@ static inline void golden_check(const char *name, const struct xn_canvas *c)
 			while (e < want_len && want[e] != '\n')
 				e++;
 			fprintf(stderr, "  line %zu, want: %.*s\n", line, (int)(e - start),
-				want + start);
+			        want + start);
 		}
 	}
 	free(want);
 	free(got);
 }
 
-static inline void render_golden(const char *name, struct xn_view *v, const struct xn_snapshot *s, int w,
-			  int h, bool utf8, bool color)
+static inline void render_golden(const char *name, struct xn_view *v, const struct xn_snapshot *s,
+                                 int w, int h, bool utf8, bool color)
 {
 	struct xn_canvas c = {0};
 	struct xn_view_caps caps = {.utf8 = utf8, .color = color};

@@ -1,4 +1,5 @@
 #!/bin/sh
+# xn-timeout: 900
 # Runs inside dom0 of the patched hypervisor: bad requests (no such domain,
 # nr_nodes 0 or too large or too small, wrong magic or interface version,
 # handles Xen must not write through) get the documented error, never a crash

@@ -1,4 +1,5 @@
 #!/bin/sh
+# xn-timeout: 900
 # Runs inside dom0 of the patched hypervisor: a running guest's balloon driver
 # takes memory (xl mem-set up) and gives it back (down); the op equals the
 # 'u' walk after each, and the guest's total follows the target.

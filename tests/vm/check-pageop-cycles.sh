@@ -1,4 +1,5 @@
 #!/bin/sh
+# xn-timeout: 900
 # Runs inside dom0 of the patched hypervisor: 50 create/destroy cycles of a
 # PV guest leave no drift in the counters (every domain still equals the 'u'
 # walk, dom0's counts are unchanged) and no leak (Xen's free memory per node
@@ -9,7 +10,7 @@ PAGEOP_LIB_ONLY=1
 pageop_need
 cycles=${PAGEOP_CYCLES:-50}
 
-free_pages() { xen_debugkey u | awk '/^NODE[0-9]+ start/ { sub(/.*free->/, ""); printf "%s ", $0 }'; }
+free_pages() { pageop_u_dump | awk '/^NODE[0-9]+ start/ { sub(/.*free->/, ""); printf "%s ", $0 }'; }
 
 pageop_compare "before the cycles"
 before0=$($PAGEOP query 0)

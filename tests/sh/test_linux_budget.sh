@@ -1,0 +1,99 @@
+#!/bin/sh
+# The scan budget of the linux source, on a real process (numa_hog):
+#  - the first refresh walks numa_maps, later ones estimate ("sampled"), with
+#    the age of the walk they rest on;
+#  - --exact-interval shorter than the delay makes every refresh a walk;
+#  - a process that grows (SIGUSR1: numa_hog allocates as much again) is
+#    walked again, so the figure follows it (within 2 % of numa_maps).
+set -u
+BIN=${XN_BIN:-./xentop-numa}
+HOG=${XN_HELPERS:-build/helpers}/numa_hog
+MIB=128
+tmp=$(mktemp -d)
+pid=""
+bpid=""
+cleanup() {
+	for p in $bpid $pid; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+[ -x "$BIN" ] || fail "no binary at $BIN"
+[ -x "$HOG" ] || fail "no helper at $HOG"
+[ -d /sys/devices/system/node ] || {
+	echo "no /sys/devices/system/node: kernel without NUMA"
+	exit 77
+}
+wait_for() { # FILE WORD
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		[ $i -lt 600 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+# methods FILE: "method:age" of our process in each JSON line
+methods() {
+	jq -r --argjson id "$pid" '.domains[] | select(.id == $id) | "\(.pages_method):\(.pages_age_ms)"' "$1" |
+		tr '\n' ' '
+}
+
+"$HOG" $MIB 0 >"$tmp/hog" 2>&1 &
+pid=$!
+wait_for "$tmp/hog" READY || fail "numa_hog did not get ready: $(cat "$tmp/hog")"
+
+"$BIN" --source linux -b --format json -d 0.3 -i 3 --top 0 --pid $pid >"$tmp/a.jsonl" ||
+	fail "batch exited $?"
+m=$(methods "$tmp/a.jsonl")
+echo "default budget: $m"
+set -- $m
+[ $# = 3 ] || fail "want 3 refreshes of PID $pid, got: $m"
+[ "$1" = numa_maps:0 ] || fail "first refresh: $1, want numa_maps:0"
+case "$2" in sampled:*) ;; *) fail "second refresh: $2, want sampled" ;; esac
+case "$3" in sampled:*) ;; *) fail "third refresh: $3, want sampled" ;; esac
+[ "${3#sampled:}" -gt "${2#sampled:}" ] || fail "the walk's age does not grow: $2 then $3"
+
+"$BIN" --source linux -b --format json -d 0.3 -i 3 --top 0 --pid $pid --exact-interval 0.01 \
+	>"$tmp/b.jsonl" || fail "batch exited $?"
+m=$(methods "$tmp/b.jsonl")
+echo "--exact-interval 0.01: $m"
+[ "$m" = "numa_maps:0 numa_maps:0 numa_maps:0 " ] || fail "want a walk at every refresh: $m"
+
+# growth: refreshes 1.2 s apart (the drift rule walks at most once a second)
+"$BIN" --source linux -b --format json -d 1.2 -i 5 --top 0 --pid $pid >"$tmp/c.jsonl" &
+bpid=$!
+i=0
+while [ "$(grep -c . "$tmp/c.jsonl" 2>/dev/null)" -lt 2 ]; do
+	[ $i -lt 600 ] || fail "batch output stalled"
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -USR1 $pid
+wait_for "$tmp/hog" GREW || fail "numa_hog did not grow: $(cat "$tmp/hog")"
+wait $bpid || fail "batch exited $?"
+bpid=""
+m=$(methods "$tmp/c.jsonl")
+echo "growing: $m"
+# a walk after the first one (the drift rule), well before --exact-interval
+echo "$m" | cut -d' ' -f3- | grep -q 'numa_maps:0' || fail "no walk after the growth: $m"
+ps=$(jq '.host.page_size' "$tmp/c.jsonl" | tail -n 1)
+ours=$(tail -n 1 "$tmp/c.jsonl" | jq --argjson id $pid '[.domains[] | select(.id == $id)][0].node_pages | add')
+exact=$(awk '{ n = 0; k = 4
+	for (i = 1; i <= NF; i++) {
+		if ($i ~ /^N[0-9]+=/) { split($i, a, "="); n += a[2] }
+		if ($i ~ /^kernelpagesize_kB=/) k = substr($i, 19)
+	}
+	s += n * k * 1024 } END { printf "%d\n", s }' /proc/$pid/numa_maps)
+ours=$((ours * ps))
+echo "after growth: ours $ours bytes, numa_maps $exact bytes"
+[ "$exact" -ge $((2 * MIB * 1048576)) ] || fail "numa_hog did not double: $exact"
+d=$((ours > exact ? ours - exact : exact - ours))
+[ $((d * 100)) -le $((exact * 2)) ] || fail "ours $ours vs numa_maps $exact: more than 2 % apart"
+echo ok
