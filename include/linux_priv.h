@@ -114,9 +114,10 @@ struct xn_lx_est_in {
 	size_t ns;
 };
 
-/* Pure: node_pages (host order) = the walk's figures, plus the weight of each
- * sampled page that moved (from its old node to its new one), scaled to
- * total0 * rss / rss0. 0 or -ENOMEM. */
+/* Pure: node_pages (host order) = the walk's figures, with the weight of each
+ * sampled page that moved taken from its old node to its new one (a page not
+ * found now only leaves its old node), all scaled to total0 * rss / rss0.
+ * 0 or -ENOMEM. */
 int xn_lx_estimate_pages(const struct xn_lx_est_in *in, const struct xn_host *h,
                          uint64_t *node_pages);
 

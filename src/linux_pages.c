@@ -13,7 +13,8 @@
  *  - at an estimate we ask again for the same addresses: a sampled page now
  *    on another node moves its weight from the old node to the new one
  *    (a difference estimator: nothing moved = the exact figure, no sampling
- *    noise); the result is scaled by RSS now / RSS at the walk.
+ *    noise); a sampled page not found any more leaves its old node; the
+ *    result is scaled to (pages at the walk) * RSS now / RSS at the walk.
  *
  * A walk is forced when the RSS has drifted by more than 2 % since the last
  * one (at most once a second for that reason), for small processes (< 32 MiB,
@@ -307,10 +308,13 @@ int xn_lx_estimate_pages(const struct xn_lx_est_in *in, const struct xn_host *h,
 	for (int i = 0; i < nn; i++)
 		est[i] = h->nodes[i].id < in->nr ? (double)in->exact[h->nodes[i].id] : 0;
 	for (size_t k = 0; k < in->ns; k++) {
-		if (in->st0[k] < 0 || in->st1[k] < 0 || in->st0[k] == in->st1[k])
+		if (in->st0[k] < 0 || in->st0[k] == in->st1[k])
 			continue;
+		/* A page that cannot be found now (freed, or caught in the middle of
+		 * a migration or a huge page collapse) leaves its old node; the
+		 * scaling below spreads its weight like the rest. */
 		int from = xn_host_node_index(h, in->st0[k]);
-		int to = xn_host_node_index(h, in->st1[k]);
+		int to = in->st1[k] >= 0 ? xn_host_node_index(h, in->st1[k]) : -1;
 		if (from >= 0)
 			est[from] -= in->w[k];
 		if (to >= 0)

@@ -61,21 +61,13 @@ static int node_token(const char *p, int *node, uint64_t *count)
 	return 1;
 }
 
-/* One numa_maps line [p, e): validate, find the page multiplier, then add. */
+/* One numa_maps line [p, e) (e at its '\n' or the final NUL), read in place:
+ * validate, find the page multiplier, then add. */
 static void nm_line(const char *p, const char *e, uint64_t page_size, uint64_t *node_pages,
                     xn_lx_vma_fn fn, void *arg, struct xn_lx_nm_stats *st)
 {
-	char line[8192];
-	size_t len = (size_t)(e - p);
 	st->lines++;
-	if (len >= sizeof(line)) {
-		/* Longer than any real line (1024 nodes * "N1023=big" fits); refuse. */
-		st->bad_lines++;
-		return;
-	}
-	memcpy(line, p, len);
-	line[len] = '\0';
-	char *s = line;
+	const char *s = p;
 	uint64_t start = 0;
 	int digits = 0;
 	for (; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++, digits++)
@@ -89,10 +81,10 @@ static void nm_line(const char *p, const char *e, uint64_t page_size, uint64_t *
 		st->explicit_policy = true;
 	/* pass 1: validate and find kernelpagesize_kB (it comes after the N tokens) */
 	uint64_t mult = 1;
-	for (char *t = s; *t;) {
-		while (*t == ' ')
+	for (const char *t = s; t < e;) {
+		while (t < e && *t == ' ')
 			t++;
-		if (!*t)
+		if (t >= e)
 			break;
 		int node;
 		uint64_t cnt;
@@ -103,31 +95,31 @@ static void nm_line(const char *p, const char *e, uint64_t page_size, uint64_t *
 		if (!strncmp(t, "kernelpagesize_kB=", 18)) {
 			const char *k = t + 18;
 			uint64_t kb;
-			if (take_u64(&k, &kb) || !is_end(*k) || kb == 0 || kb * 1024 < page_size ||
-			    (kb * 1024) % page_size) {
+			if (take_u64(&k, &kb) || !is_end(*k) || kb == 0 || kb > UINT64_MAX / 1024 ||
+			    kb * 1024 < page_size || (kb * 1024) % page_size) {
 				st->bad_lines++;
 				return;
 			}
 			mult = kb * 1024 / page_size;
 		}
-		while (*t && *t != ' ')
+		while (t < e && *t != ' ')
 			t++;
 	}
 	/* pass 2: add */
 	uint64_t vma = 0;
-	for (char *t = s; *t;) {
-		while (*t == ' ')
+	for (const char *t = s; t < e;) {
+		while (t < e && *t == ' ')
 			t++;
 		int node;
 		uint64_t cnt;
-		if (node_token(t, &node, &cnt) == 1) {
+		if (t < e && node_token(t, &node, &cnt) == 1) {
 			uint64_t pages = sat_mul(cnt, mult);
 			node_pages[node] = sat_add(node_pages[node], pages);
 			vma = sat_add(vma, pages);
 			if (pages && node > st->max_node)
 				st->max_node = node;
 		}
-		while (*t && *t != ' ')
+		while (t < e && *t != ' ')
 			t++;
 	}
 	st->total = sat_add(st->total, vma);
@@ -231,21 +223,17 @@ int xn_lx_parse_zoneinfo(const char *text, struct xn_lx_zone **out, size_t *n)
 	return 0;
 }
 
-/* Add the "N<i>=<v>" tokens of one numa_stat line, each times mult / div. */
+/* Add the "N<i>=<v>" tokens of one numa_stat line [p, e), read in place,
+ * each times mult / div; a bad token makes the whole line add nothing. */
 static int stat_nodes(const char *p, const char *e, uint64_t mult, uint64_t div,
                       uint64_t *node_pages, int *max_node)
 {
-	char line[8192];
-	size_t len = (size_t)(e - p);
-	if (len >= sizeof(line))
-		return -EINVAL;
-	memcpy(line, p, len);
-	line[len] = '\0';
-	/* validate first so a bad line adds nothing */
 	for (int pass = 0; pass < 2; pass++) {
-		for (char *t = line; *t;) {
-			while (*t == ' ')
+		for (const char *t = p; t < e;) {
+			while (t < e && *t == ' ')
 				t++;
+			if (t >= e)
+				break;
 			int node;
 			uint64_t cnt;
 			int r = node_token(t, &node, &cnt);
@@ -257,7 +245,7 @@ static int stat_nodes(const char *p, const char *e, uint64_t mult, uint64_t div,
 				if (v && node > *max_node)
 					*max_node = node;
 			}
-			while (*t && *t != ' ')
+			while (t < e && *t != ' ')
 				t++;
 		}
 	}

@@ -15,6 +15,13 @@
  *   pageop_probe exchange DOMID FILE  XENMEM_exchange those pages for new ones
  *                                   (placed by the domain's node affinity)
  *   pageop_probe depopulate DOMID FILE  give them back (decrease_reservation)
+ *   pageop_probe mkdom PAGES0 PAGES1   a bare PV domain (no kernel, never runs) with
+ *                                   PAGES0 pages on node 0 and PAGES1 on node 1;
+ *                                   prints its id
+ *   pageop_probe rmdom DOMID        destroy it
+ *   pageop_probe cycle COUNT PAGES  COUNT times: mkdom with PAGES on each of
+ *                                   nodes 0 and 1, check the op reads exactly
+ *                                   that, destroy; "PASS"/"FAIL" per cycle
  *   pageop_probe nodeaff DOMID NODE...  set the domain's node affinity (steers
  *                                   where its next allocations go; xl has no
  *                                   command for it)
@@ -362,6 +369,105 @@ out:
 	return rc;
 }
 
+/* Populate n pages of domain domid on exactly node; 0 or -errno. */
+static int give_pages(xc_interface *xch, uint32_t domid, unsigned node, unsigned long n)
+{
+	xen_pfn_t *v = calloc(n ? n : 1, sizeof(*v));
+	int rc = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (unsigned long i = 0; i < n; i++)
+		v[i] = 0x400000 + i;
+	if (n && xc_domain_populate_physmap_exact(xch, domid, n, 0, XENMEMF_exact_node(node), v))
+		rc = -errno;
+	free(v);
+	return rc;
+}
+
+/* A PV domain as bare as Xen allows: enough to own memory, nothing to run. */
+static int make_domain(xc_interface *xch, unsigned long p0, unsigned long p1, uint32_t *domid)
+{
+	struct xen_domctl_createdomain cfg = {
+	        .max_vcpus = 1,
+	        .max_evtchn_port = 1023,
+	        .max_grant_frames = 4,
+	        .max_maptrack_frames = 0,
+	        .grant_opts = XEN_DOMCTL_GRANT_version(1),
+	};
+	int rc;
+
+	*domid = 0;
+	if (xc_domain_create(xch, domid, &cfg))
+		return -errno;
+	/* Room for populate to grow it later (the measurements do). */
+	if (xc_domain_setmaxmem(xch, *domid, (p0 + p1 + (1ul << 20)) * 4))
+		rc = -errno;
+	else if ((rc = give_pages(xch, *domid, 0, p0)) == 0)
+		rc = give_pages(xch, *domid, 1, p1);
+	if (rc) {
+		xc_domain_destroy(xch, *domid);
+		*domid = 0;
+	}
+	return rc;
+}
+
+static int cmd_dom(const char *what, int argc, char **argv)
+{
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	int rc = 1;
+
+	if (!xch) {
+		printf("cannot open libxenctrl: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!strcmp(what, "mkdom") && argc == 2) {
+		uint32_t domid;
+		int r = make_domain(xch, strtoul(argv[0], NULL, 0), strtoul(argv[1], NULL, 0),
+		                    &domid);
+
+		if (r)
+			printf("mkdom: %s\n", strerror(-r));
+		else
+			printf("%u\n", domid);
+		rc = r ? 1 : 0;
+	} else if (!strcmp(what, "rmdom") && argc == 1) {
+		rc = xc_domain_destroy(xch, (uint32_t)strtoul(argv[0], NULL, 0)) ? 1 : 0;
+		if (rc)
+			printf("rmdom: %s\n", strerror(errno));
+	} else if (!strcmp(what, "cycle") && argc == 2) {
+		long count = strtol(argv[0], NULL, 0);
+		unsigned long n = strtoul(argv[1], NULL, 0);
+
+		rc = 0;
+		for (long i = 1; i <= count; i++) {
+			uint64_t pages[XN_PAGEOP_MAX_NODES], total;
+			uint32_t domid, needed;
+			int r = make_domain(xch, n, n, &domid);
+
+			if (!r)
+				r = query(domid, &total, &needed, pages);
+			if (!r && (total != 2 * n || pages[0] != n || pages[1] != n))
+				r = -EPROTO;
+			printf("%s cycle %ld d%u: %s\n", r ? "FAIL" : "PASS", i, domid,
+			       r ? strerror(-r) : "created, counted, destroyed");
+			if (domid && xc_domain_destroy(xch, domid)) {
+				printf("FAIL cycle %ld: destroy d%u: %s\n", i, domid,
+				       strerror(errno));
+				r = -errno;
+			}
+			if (r) {
+				rc = 1;
+				break;
+			}
+		}
+	} else {
+		printf("usage: %s ...\n", what);
+	}
+	xc_interface_close(xch);
+	return rc;
+}
+
 static int cmd_nodeaff(uint32_t domid, int argc, char **argv)
 {
 	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
@@ -425,6 +531,8 @@ int main(int argc, char **argv)
 	     !strcmp(argv[1], "depopulate")) &&
 	    argc >= 4)
 		return cmd_memop(argv[1], (uint32_t)strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
+	if (!strcmp(argv[1], "mkdom") || !strcmp(argv[1], "rmdom") || !strcmp(argv[1], "cycle"))
+		return cmd_dom(argv[1], argc - 2, argv + 2);
 	if (!strcmp(argv[1], "timekey") && argc == 4)
 		return cmd_timekey(argv[2], strtol(argv[3], NULL, 0));
 	if (!strcmp(argv[1], "nodeaff") && argc >= 4)

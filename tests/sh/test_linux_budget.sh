@@ -70,7 +70,7 @@ echo "--exact-interval 0.01: $m"
 "$BIN" --source linux -b --format json -d 1.2 -i 5 --top 0 --pid $pid >"$tmp/c.jsonl" &
 bpid=$!
 i=0
-while [ "$(grep -c . "$tmp/c.jsonl" 2>/dev/null)" -lt 2 ]; do
+while [ "$(cat "$tmp/c.jsonl" 2>/dev/null | grep -c .)" -lt 2 ]; do
 	[ $i -lt 600 ] || fail "batch output stalled"
 	sleep 0.1
 	i=$((i + 1))

@@ -103,22 +103,33 @@ static void test_estimate(void)
 	CHECK_EQ_U64(out[0], 880);
 	CHECK_EQ_U64(out[1], 770);
 	CHECK_EQ_U64(out[2], 550);
-	/* samples not resident then or now, or on a node the host lacks (2), do
-	 * not move anything; node ids beyond exact[] read as 0 */
+	/* a sample not resident at the walk tells nothing; one not found now
+	 * (here -EFAULT) leaves node 0, as does one on a node the host lacks (2);
+	 * node ids beyond exact[] read as 0 */
 	in.rss = 2000;
 	for (int k = 0; k < 20; k++)
 		st1[k] = st0[k];
-	st1[3] = -14; /* -EFAULT: unmapped since */
-	st0[12] = -2; /* -ENOENT at the walk */
+	st1[3] = -14;
+	st0[12] = -2;
 	st1[12] = 3;
 	st1[4] = 2;
 	CHECK(xn_lx_estimate_pages(&in, &h, out) == 0);
-	/* only the move to the absent node 2 subtracts: 900 and 1000, scaled
-	 * back to the RSS-given 2000: 900 * 2000 / 1900 = 947.4, 1052.6 */
-	CHECK_EQ_U64(out[0], 947);
-	CHECK_EQ_U64(out[1], 1053);
+	/* 800 and 1000, scaled back to the RSS-given 2000:
+	 * 800 * 2000 / 1800 = 888.9, 1000 * 2000 / 1800 = 1111.1 */
+	CHECK_EQ_U64(out[0], 889);
+	CHECK_EQ_U64(out[1], 1111);
 	CHECK_EQ_U64(out[2], 0);
 	CHECK_EQ_U64(out[0] + out[1] + out[2], 2000);
+	/* in the middle of a migration: of node 0's 10 samples, 5 are on node 1
+	 * and 5 cannot be found; the lost ones spread like the rest:
+	 * N0 = 0, N1 = 1500, scaled to 2000 -> all 2000 on node 1 */
+	for (int k = 0; k < 20; k++)
+		st0[k] = st1[k] = k < 10 ? 0 : 1;
+	for (int k = 0; k < 10; k++)
+		st1[k] = k < 5 ? 1 : -14;
+	CHECK(xn_lx_estimate_pages(&in, &h, out) == 0);
+	CHECK_EQ_U64(out[0], 0);
+	CHECK_EQ_U64(out[1], 2000);
 	/* more moved out than the walk had: clamped at 0, never negative */
 	uint64_t small[2] = {50, 1950};
 	for (int k = 0; k < 20; k++) {

@@ -136,6 +136,36 @@ static void test_numa_maps_nasty(void)
 	CHECK(st.explicit_policy);
 	free(text);
 
+	/* a line with every node 0..1023 (12 KB: longer than a page), one more
+	 * node id (1024) on the next line is bad */
+	size_t cap = 32768, o = 0;
+	char *wide = malloc(cap);
+	o += (size_t)snprintf(wide + o, cap - o, "7f0000000000 interleave:0-1023 anon=1");
+	for (int n = 0; n < 1024; n++)
+		o += (size_t)snprintf(wide + o, cap - o, " N%d=%d", n, 1000000 + n);
+	o += (size_t)snprintf(wide + o, cap - o,
+	                      " kernelpagesize_kB=4\n7f0000200000 default N1024=1\n");
+	CHECK(o > 12000 && o < cap);
+	CHECK(xn_lx_parse_numa_maps(wide, 4096, nodes, NULL, NULL, &st) == 0);
+	CHECK_EQ_U64(st.lines, 2);
+	CHECK_EQ_U64(st.bad_lines, 1);
+	CHECK_EQ_U64(st.max_node, 1023);
+	CHECK_EQ_U64(nodes[0], 1000000);
+	CHECK_EQ_U64(nodes[1023], 1001023);
+	/* sum of 1000000 + n over n < 1024 = 1024000000 + 1023 * 1024 / 2 */
+	CHECK_EQ_U64(st.total, 1024000000ull + 523776);
+	/* the same width in a v2 numa_stat line */
+	o = (size_t)snprintf(wide, cap, "anon");
+	for (int n = 0; n < 1024; n++)
+		o += (size_t)snprintf(wide + o, cap - o, " N%d=%d", n, 4096 * (n + 1));
+	snprintf(wide + o, cap - o, "\n");
+	int maxn, ver;
+	CHECK(xn_lx_parse_numa_stat(wide, 4096, nodes, &maxn, &ver) == 0);
+	CHECK_EQ_U64(maxn, 1023);
+	CHECK_EQ_U64(nodes[1023], 1024);
+	CHECK_EQ_U64(nodes[0], 1);
+	free(wide);
+
 	/* 64 KiB base pages: a 2 MiB page is 32 of them, a 4 KiB one is a bad line */
 	const char *arm = "1000 default N0=3 kernelpagesize_kB=2048\n2000 default N1=1 "
 	                  "kernelpagesize_kB=64\n3000 default N1=5 kernelpagesize_kB=4\n";

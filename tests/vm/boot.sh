@@ -73,7 +73,7 @@ done
 numa="$numa$dist"
 
 log=$vmdir/$name.log
-qemu="qemu-system-x86_64 -machine q35,accel=tcg -cpu qemu64 -smp $smp -m $((mem * nodes)) $numa
+qemu="qemu-system-x86_64 -machine q35,accel=${XN_VM_ACCEL:-tcg} -cpu qemu64 -smp $smp -m $((mem * nodes)) $numa
  -nodefaults -display none -monitor none -serial stdio -no-reboot"
 if [ "$kind" = xen ]; then
 	xen=${XN_XEN_IMAGE:-$root/boot/xen-4.17-amd64.gz}

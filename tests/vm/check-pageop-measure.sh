@@ -10,10 +10,8 @@ PAGEOP_LIB_ONLY=1
 . "$(ls /checks/*check-pageop.sh | head -n 1)"
 pageop_need
 
-# A paused guest grown from dom0 with populate_physmap, half on each node.
-pageop_guest_cfg pm 128 2200 >/tmp/pm.cfg
-xl create -q -p /tmp/pm.cfg || fail "xl create"
-id=$(xl domid pm)
+# A bare domain grown from dom0 with populate_physmap, half on each node.
+id=$($PAGEOP mkdom 16384 16384) || fail "mkdom: $id"
 echo "guest_MiB guest_pages all_domains_pages op_ns_per_query u_ns_per_press"
 have=128
 for m in 128 256 512 1024 2048; do
@@ -36,4 +34,4 @@ for m in 128 256 512 1024 2048; do
 	echo "$m $pages $all $op $u"
 done
 pageop_compare "grown guest"
-xl destroy pm
+$PAGEOP rmdom "$id"

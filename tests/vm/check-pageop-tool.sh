@@ -10,12 +10,11 @@ PAGEOP_LIB_ONLY=1
 need_xn
 pageop_need
 
-for g in pt0 pt1; do
-	pageop_guest_cfg $g 128 256 >/tmp/$g.cfg
-	# Paused: their memory is fixed from creation on, so one snapshot of the
-	# program and one reading of the op see the same moment.
-	xl create -q -p /tmp/$g.cfg || fail "xl create $g"
-done
+# Two bare domains from the helper: their memory is fixed (they never run),
+# so one snapshot of the program and one reading of the op see the same
+# moment. One on node 0, one split.
+ida=$($PAGEOP mkdom 16384 0) || fail "mkdom: $ida"
+idb=$($PAGEOP mkdom 8192 24576) || fail "mkdom: $idb"
 pageop_settle 15
 pageop_compare "guests created"
 
@@ -51,10 +50,17 @@ check_tool "with --no-pageop" debugkey_u --no-pageop --debugkey-interval 0
 # system time in a PV dom0).
 n=${PAGEOP_REFRESHES:-20}
 cpu() { # options...
-	/bin/busybox time -f "%U %S %e" "$XN" -b -i "$n" -d 0.1 "$@" >/dev/null 2>/tmp/time.txt ||
-		fail "xentop-numa -b $* failed"
-	tail -n 1 /tmp/time.txt | awk -v n="$n" '{ printf "%.2f ms CPU per refresh (user %s s, sys %s s, wall %s s, %d refreshes)\n", ($1 + $2) * 1000 / n, $1, $2, $3, n }'
+	# `times` in a subshell: its second line is the children's user and
+	# system time, i.e. xentop-numa's.
+	(
+		"$XN" -b -i "$n" -d 0.1 "$@" >/dev/null || exit 1
+		times
+	) >/tmp/times.txt 2>&1 || fail "xentop-numa -b $* failed"
+	tail -n 1 /tmp/times.txt | awk -v n="$n" '
+		function sec(t) { split(t, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
+		{ printf "%.1f ms CPU per refresh (user %s, sys %s, %d refreshes)\n", (sec($1) + sec($2)) * 1000 / n, $1, $2, n }'
 }
 echo "with the op:  $(cpu)"
 echo "with 'u':     $(cpu --no-pageop --debugkey-interval 0)"
-for g in pt0 pt1; do xl destroy $g; done
+$PAGEOP rmdom "$ida"
+$PAGEOP rmdom "$idb"
