@@ -13,21 +13,11 @@
 #    numa_maps reading taken right after it, as % of the process's pages.
 # Target: ratio >= 10, difference <= 2 %.
 set -u
-BIN=${XN_BIN:-./xentop-numa}
-HOG=${XN_HELPERS:-build/helpers}/numa_hog
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/../tests/sh/lib.sh"
+HOG=$HELPERS/numa_hog
 NPROC=4
-tmp=$(mktemp -d)
 pids=""
-
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 [ -x "$BIN" ] && [ -x "$HOG" ] || {
 	echo "bench_linux: build first (make all \$(HELPER_BINS))"
@@ -50,8 +40,8 @@ fit=$(((free_kb / 1024 - 1024) / NPROC / 256 * 256))
 
 i=0
 while [ $i -lt $NPROC ]; do
-	"$HOG" "$mib" 0 >"$tmp/hog$i" 2>&1 &
-	pids="$pids $!"
+	xn_start "$tmp/hog$i" "$HOG" "$mib" 0
+	pids="$pids $xn_last"
 	i=$((i + 1))
 done
 for i in $(seq 0 $((NPROC - 1))); do

@@ -22,9 +22,9 @@ enum xn_col_id {
 	XN_COL_STATE,
 	XN_COL_CPU_SEC,
 	XN_COL_CPU_PCT,
-	XN_COL_MEM,        /* MEM(k) */
-	XN_COL_MEM_PCT,    /* MEM(%) of host memory */
-	XN_COL_MAXMEM,     /* MAXMEM(k) */
+	XN_COL_MEM,     /* MEM(k) */
+	XN_COL_MEM_PCT, /* MEM(%) of host memory */
+	XN_COL_MAXMEM,  /* MAXMEM(k) */
 	XN_COL_MAXMEM_PCT,
 	XN_COL_VCPUS,
 	XN_COL_NODE,     /* per-node family: one column per host node ("N0") */
@@ -48,12 +48,13 @@ struct xn_column {
 	bool per_node;     /* one column per host node; node_idx selects it */
 	/* Write the value (no padding) into buf; "-" when unknown. */
 	void (*format)(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
-		       char *buf, size_t len);
+	               char *buf, size_t len);
 	/* qsort-style order for sorting by this column (node_idx for per-node);
 	 * unknown sorts before known. */
 	int (*compare)(const struct xn_domain *a, const struct xn_domain *b, int node_idx);
 };
 
+/* The table, indexed by enum xn_col_id. */
 extern const struct xn_column xn_columns[XN_COL__COUNT];
 
 /* Column id for a key, or -1. */
@@ -61,13 +62,13 @@ int xn_column_find(const char *key);
 
 /* Title of a column for a node (per-node columns: "N0", "N1"...). */
 void xn_column_title(enum xn_col_id id, const struct xn_snapshot *s, int node_idx, char *buf,
-		     size_t len);
+                     size_t len);
 
 /* The natural direction of a column: true when it sorts biggest first. */
 bool xn_column_default_reverse(enum xn_col_id id);
 
 /* Sort domains (an array of pointers) by a column, stable on id. */
 void xn_columns_sort(const struct xn_domain **doms, size_t n, enum xn_col_id col, int node_idx,
-		     bool reverse);
+                     bool reverse);
 
 #endif

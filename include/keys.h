@@ -50,6 +50,7 @@ struct xn_key_binding {
 	const char *help;
 };
 
+/* The key table, in the help screen's order, and its length. */
 extern const struct xn_key_binding xn_key_table[];
 extern const size_t xn_key_table_len;
 

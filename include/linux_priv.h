@@ -74,6 +74,8 @@ int xn_lx_nodes_check(const struct xn_host *h, const xn_nodemask *nodes, char *e
 
 /* ---- linux_pages.c: per-process pages with a scan budget ---- */
 
+/* The cache of what each process's last walk found: new is NULL when out of
+ * memory; free takes NULL. */
 struct xn_lx_pcache *xn_lx_pcache_new(void);
 void xn_lx_pcache_free(struct xn_lx_pcache *c);
 /* Mark and sweep: call begin before a sample and end after it; entries of
@@ -157,6 +159,9 @@ int xn_lx_cgroup_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, 
 /* The kernel's refusal as a return value: its errno, except that EINVAL
  * (which callers read as "bad request", exit 2) becomes -ECANCELED. */
 int xn_lx_refused(int err_no);
+
+/* Pages in np[node id] (XN_MAX_NODES entries) on nodes not in nodes. */
+uint64_t xn_lx_pages_outside(const uint64_t *np, const xn_nodemask *nodes);
 
 /* Migrate a process's pages to nodes and pin all its threads to their CPUs. */
 int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,

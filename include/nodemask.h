@@ -45,7 +45,7 @@ int xn_bits_format_list(const uint64_t *w, int nbits, char *buf, size_t len);
  * names the bad node and lists the valid ones, e.g.
  * "node 5 does not exist (valid nodes: 0-1)". An empty list is -EINVAL. */
 int xn_nodelist_parse(const char *s, const struct xn_host *h, xn_nodemask *out, char *err,
-		      size_t errlen);
+                      size_t errlen);
 
 /* True when m holds every node of the host (Xen's automatic mode, "all"). */
 bool xn_nodemask_is_all(const xn_nodemask *m, const struct xn_host *h);

@@ -12,17 +12,17 @@
 struct xn_options {
 	const char *source; /* "auto", "xen", "linux", "replay" */
 	struct xn_source_config cfg;
-	bool batch;           /* -b */
-	double delay;         /* -d SECS, > 0 */
-	long iterations;      /* -i N / -n N; 0 = forever */
-	enum xn_format format; /* --format */
-	bool snapshot;        /* --snapshot */
+	bool batch;               /* -b */
+	double delay;             /* -d SECS, > 0 */
+	long iterations;          /* -i N / -n N; 0 = forever */
+	enum xn_format format;    /* --format */
+	bool snapshot;            /* --snapshot */
 	const char *set_affinity; /* --set-affinity DOMAIN=NODES */
-	bool aff_cpus;        /* --affinity-cpus: also steer vCPUs/threads */
-	const char *record;   /* --record FILE */
-	bool read_only;       /* --read-only */
-	enum xn_units units;  /* --units */
-	const char *sort;     /* --sort KEY (a column key) */
+	bool aff_cpus;            /* --affinity-cpus: also steer vCPUs/threads */
+	const char *record;       /* --record FILE */
+	bool read_only;           /* --read-only */
+	enum xn_units units;      /* --units */
+	const char *sort;         /* --sort KEY (a column key) */
 };
 
 /* Parse argv into o (defaults first). Returns 0 to run, 1 when it printed

@@ -9,6 +9,7 @@
 #include "snapshot.h"
 #include "source.h"
 
+/* The replay source ("replay"): plays a --record file, read-only. */
 extern const struct xn_source_ops xn_source_replay;
 
 /* Parse one JSON line (len bytes, need not be NUL-terminated) into a

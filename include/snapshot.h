@@ -70,8 +70,8 @@ enum {
 	XN_DOM_VCPUS = 1u << 2,
 	XN_DOM_MEM_CUR = 1u << 3,
 	XN_DOM_MEM_MAX = 1u << 4,
-	XN_DOM_PAGES = 1u << 5,    /* node_pages[] */
-	XN_DOM_AFFINITY = 1u << 6, /* node_affinity / affinity_auto */
+	XN_DOM_PAGES = 1u << 5,     /* node_pages[] */
+	XN_DOM_AFFINITY = 1u << 6,  /* node_affinity / affinity_auto */
 	XN_DOM_VCPU_NODE = 1u << 7, /* vcpu_node[] */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
@@ -82,22 +82,22 @@ enum {
 
 /* How a domain's node_pages[] were obtained (the screen and JSON say it). */
 enum xn_pages_method {
-	XN_PAGES_NONE = 0,    /* unknown */
-	XN_PAGES_NUMA_MAPS,   /* linux: exact walk of /proc/PID/numa_maps */
-	XN_PAGES_SAMPLED,     /* linux: estimate from move_pages(2) samples */
-	XN_PAGES_CGROUP,      /* linux: memory.numa_stat */
-	XN_PAGES_XEN_OP,      /* xen: per-node page counter domctl */
+	XN_PAGES_NONE = 0,     /* unknown */
+	XN_PAGES_NUMA_MAPS,    /* linux: exact walk of /proc/PID/numa_maps */
+	XN_PAGES_SAMPLED,      /* linux: estimate from move_pages(2) samples */
+	XN_PAGES_CGROUP,       /* linux: memory.numa_stat */
+	XN_PAGES_XEN_OP,       /* xen: per-node page counter domctl */
 	XN_PAGES_XEN_DEBUGKEY, /* xen: debug key 'u' parsed from the console */
-	XN_PAGES_RECORDED,    /* replay: as recorded (method_name kept) */
+	XN_PAGES_RECORDED,     /* replay: as recorded (method_name kept) */
 	XN_PAGES__COUNT
 };
 
 struct xn_domain {
-	int64_t id;      /* Xen domid, Linux PID, or cgroup inode */
-	char *name;      /* owned, raw bytes as the OS gave them (NUL-terminated) */
-	char state[7];   /* xentop's "dsbcpr" flags, '-' when not set */
-	uint64_t cpu_ns; /* total CPU time used */
-	uint32_t vcpus;  /* vCPUs (Xen) or threads (Linux) */
+	int64_t id;       /* Xen domid, Linux PID, or cgroup inode */
+	char *name;       /* owned, raw bytes as the OS gave them (NUL-terminated) */
+	char state[7];    /* xentop's "dsbcpr" flags, '-' when not set */
+	uint64_t cpu_ns;  /* total CPU time used */
+	uint32_t vcpus;   /* vCPUs (Xen) or threads (Linux) */
 	uint64_t mem_cur; /* bytes */
 	uint64_t mem_max; /* bytes; UINT64_MAX = no limit */
 
@@ -111,10 +111,10 @@ struct xn_domain {
 	int *vcpu_node; /* vcpus entries: node id where each ran last, -1 unknown */
 
 	/* derived by xn_derive(), read by views and outputs */
-	double cpu_pct;        /* % of one CPU over the last interval */
-	double locality;       /* 0..100: % of pages on nodes where vCPUs run */
+	double cpu_pct;         /* % of one CPU over the last interval */
+	double locality;        /* 0..100: % of pages on nodes where vCPUs run */
 	uint64_t pages_outside; /* pages on nodes outside node_affinity */
-	int64_t *node_delta;   /* host.nr_nodes: page change since prev; owned */
+	int64_t *node_delta;    /* host.nr_nodes: page change since prev; owned */
 
 	unsigned valid; /* XN_DOM_* */
 };

@@ -17,9 +17,9 @@
 /* Everything a source may be configured with (parsed by main's options). */
 struct xn_source_config {
 	/* linux */
-	bool cgroups;     /* --cgroups: domains are cgroups, not processes */
-	int top_n;        /* --top N: besides QEMU guests, the N largest processes */
-	const char *pids; /* --pid LIST: always include these PIDs ("123,456"), or NULL */
+	bool cgroups;          /* --cgroups: domains are cgroups, not processes */
+	int top_n;             /* --top N: besides QEMU guests, the N largest processes */
+	const char *pids;      /* --pid LIST: always include these PIDs ("123,456"), or NULL */
 	double exact_interval; /* --exact-interval SECS: max age of an exact numa_maps figure */
 	/* xen */
 	double debugkey_interval; /* --debugkey-interval SECS: min time between 'u' dumps */
@@ -30,8 +30,8 @@ struct xn_source_config {
 
 /* Flags for set_node_affinity. */
 enum {
-	XN_AFF_CPUS = 1u << 0, /* also steer CPUs: Linux pins threads (always on), Xen sets
-				  vCPU soft affinity to the nodes' CPUs */
+	XN_AFF_CPUS = 1u << 0,    /* also steer CPUs: Linux pins threads (always on), Xen sets
+	                             vCPU soft affinity to the nodes' CPUs */
 	XN_AFF_DRY_RUN = 1u << 1, /* validate and describe only; change nothing */
 };
 
@@ -44,7 +44,7 @@ struct xn_source_ops {
 	int (*probe)(const struct xn_source_config *cfg, char *err, size_t errlen);
 	/* Open the source. On success *out is owned by the caller until close(). */
 	int (*open)(const struct xn_source_config *cfg, struct xn_source **out, char *err,
-		    size_t errlen);
+	            size_t errlen);
 	/* Fill a cleared snapshot (host + domains, sorted by id; derived fields
 	 * are left to the sampler). 0 or -errno with the reason in src->err. For
 	 * replay, -ENODATA means the recording has ended. */
@@ -54,7 +54,7 @@ struct xn_source_ops {
 	 * CPUs 2-3"); on failure -errno and the reason in src->err, with nothing
 	 * half-applied silently (msg says what did get applied if anything). */
 	int (*set_node_affinity)(struct xn_source *src, int64_t domid, const xn_nodemask *nodes,
-				 unsigned flags, char *msg, size_t msglen);
+	                         unsigned flags, char *msg, size_t msglen);
 	/* Optional: replay stepping. delta samples forward (+) or back (-). */
 	int (*seek)(struct xn_source *src, long delta);
 	void (*close)(struct xn_source *src);
@@ -74,12 +74,12 @@ const struct xn_source_ops *xn_source_find(const char *name);
 
 /* Open the source named name ("auto" probes xen, then linux).
  * On failure the reason is in err. */
-int xn_source_open(const char *name, const struct xn_source_config *cfg,
-		   struct xn_source **out, char *err, size_t errlen);
+int xn_source_open(const char *name, const struct xn_source_config *cfg, struct xn_source **out,
+                   char *err, size_t errlen);
 
 /* Set the source's error text (printf-style); returns -err_no for chaining:
  * return xn_source_fail(src, -ENOENT, "domain %d is gone", id); */
 int xn_source_fail(struct xn_source *src, int neg_errno, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -13,6 +13,6 @@
  * every exit path, including SIGINT/SIGTERM. Returns 0, or -errno with the
  * reason in err (main prints it after the terminal is restored). */
 int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, char *err,
-	       size_t errlen);
+               size_t errlen);
 
 #endif

@@ -11,7 +11,7 @@
 
 /* snprintf into err (when err != NULL and errlen > 0); returns neg_errno. */
 int xn_errf(char *err, size_t errlen, int neg_errno, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 /* Read a whole (small, /proc or /sys) file into a malloc'd NUL-terminated
  * buffer. *len gets the length when len != NULL. 0 or -errno. */

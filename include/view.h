@@ -58,6 +58,7 @@ struct xn_view {
 
 /* Defaults: sort by name, units, delay; zones shown. */
 void xn_view_init(struct xn_view *v, enum xn_units units, double delay);
+/* Free the rows; v may be initialised again. */
 void xn_view_free(struct xn_view *v);
 
 /* Sort by a column, in its natural direction: figures largest first; ids,
@@ -120,6 +121,7 @@ int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn
                        const struct xn_snapshot *s, const struct xn_view_caps *caps);
 int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
                        const struct xn_snapshot *s, const struct xn_view_caps *caps);
+/* Whole screens: the heatmap ('H') and the help ('h'). */
 void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
                           const struct xn_view_caps *caps);
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v);

@@ -43,6 +43,7 @@ int xn_udump_node_index(const struct xn_udump *u, int node_id);
 /* The domain's entry, or NULL. */
 const struct xn_udump_dom *xn_udump_find(const struct xn_udump *u, uint32_t domid);
 
+/* Free what xn_udump_parse allocated and zero *u. */
 void xn_udump_free(struct xn_udump *u);
 
 #endif

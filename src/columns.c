@@ -501,5 +501,5 @@ bool xn_column_default_reverse(enum xn_col_id id)
 {
 	/* Figures read best biggest first; words and ids in their natural order. */
 	return !(id == XN_COL_ID || id == XN_COL_NAME || id == XN_COL_STATE ||
-		 id == XN_COL_AFFINITY || id == XN_COL_METHOD);
+	         id == XN_COL_AFFINITY || id == XN_COL_METHOD);
 }

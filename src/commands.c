@@ -31,7 +31,7 @@ int xn_exit_for_errno(int neg_errno)
 static void sleep_secs(double secs)
 {
 	struct timespec ts = {.tv_sec = (time_t)secs,
-			      .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9)};
+	                      .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9)};
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
@@ -123,10 +123,10 @@ int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
 		goto out;
 	char msg[1024] = "";
 	int r = ops->set_node_affinity(s->src, id, &mask, o->aff_cpus ? XN_AFF_CPUS : 0, msg,
-				       sizeof(msg));
+	                               sizeof(msg));
 	if (r) {
 		fprintf(stderr, "xentop-numa: cannot set node affinity of %s: %s\n", dom,
-			s->src->err);
+		        s->src->err);
 		if (msg[0])
 			fprintf(stderr, "xentop-numa: applied before the failure: %s\n", msg);
 		rc = xn_exit_for_errno(r);
@@ -183,11 +183,11 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 		if (r)
 			return XN_EXIT_RUNTIME;
 		if (xn_output_sample_sorted(stdout, o->format, &s->cur, o->units, it, sort, 0,
-					    xn_column_default_reverse(sort)))
+		                            xn_column_default_reverse(sort)))
 			return write_status(stdout);
 		if (record && xn_json_write_snapshot(record, &s->cur)) {
 			fprintf(stderr, "xentop-numa: cannot write the recording: %s\n",
-				strerror(errno));
+			        strerror(errno));
 			return XN_EXIT_RUNTIME;
 		}
 	}

@@ -22,7 +22,7 @@ int xn_lx_refused(int err_no)
 	return err_no == EINVAL ? -ECANCELED : -err_no;
 }
 
-static uint64_t outside(const uint64_t *np, const xn_nodemask *nodes)
+uint64_t xn_lx_pages_outside(const uint64_t *np, const xn_nodemask *nodes)
 {
 	uint64_t o = 0;
 	for (int i = 0; i < XN_MAX_NODES; i++)
@@ -168,7 +168,7 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 	const char *s = strpbrk(nl, ",-") ? "s" : "";
 	if (flags & XN_AFF_DRY_RUN) {
 		snprintf(msg, msglen, "would move %llu pages to node%s %s; pin threads to CPUs %s",
-		         (unsigned long long)outside(before, nodes), s, nl, cl);
+		         (unsigned long long)xn_lx_pages_outside(before, nodes), s, nl, cl);
 		goto out;
 	}
 	/* from = every node of the host, to = the target: the kernel leaves
@@ -200,9 +200,9 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 		goto out;
 	}
 	xn_lx_pcache_forget(lx->pcache, pid);
-	uint64_t ob = outside(before, nodes), moved = 0;
+	uint64_t ob = xn_lx_pages_outside(before, nodes), moved = 0;
 	if (!xn_lx_numa_maps_read(pid, h->page_size, after, &total, &pol)) {
-		uint64_t oa = outside(after, nodes);
+		uint64_t oa = xn_lx_pages_outside(after, nodes);
 		moved = ob > oa ? ob - oa : 0;
 	}
 	char part[160] = "";

@@ -354,15 +354,6 @@ static int cg_pages(const struct xn_lx_source *lx, const char *rel, uint64_t *np
 	return r;
 }
 
-static uint64_t outside(const uint64_t *np, const xn_nodemask *nodes)
-{
-	uint64_t o = 0;
-	for (int i = 0; i < XN_MAX_NODES; i++)
-		if (!XN_NM_TEST(nodes, i))
-			o += np[i];
-	return o;
-}
-
 static int write_file(const char *dir, const char *file, const char *val, char *err, size_t errlen)
 {
 	char path[PATHLEN];
@@ -446,7 +437,8 @@ int xn_lx_cgroup_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, 
 		goto out;
 	}
 	if (have_before && !cg_pages(lx, fa->rel, after)) {
-		uint64_t ob = outside(before, nodes), oa = outside(after, nodes);
+		uint64_t ob = xn_lx_pages_outside(before, nodes),
+		         oa = xn_lx_pages_outside(after, nodes);
 		snprintf(msg, msglen,
 		         "cgroup %s: cpuset.mems %s, cpuset.cpus %s; moved %llu pages to node%s %s",
 		         name, nl, cl, (unsigned long long)(ob > oa ? ob - oa : 0),

@@ -28,7 +28,7 @@ static int run_screen(struct xn_sampler *s, const struct xn_options *o, FILE *re
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "xentop-numa: not a terminal: use -b for batch mode or "
-				"--snapshot for one JSON sample\n");
+		                "--snapshot for one JSON sample\n");
 		return XN_EXIT_USAGE;
 	}
 	char err[512] = "";
@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 		record = fopen(o.record, "ae");
 		if (!record) {
 			fprintf(stderr, "xentop-numa: cannot open recording %s: %s\n", o.record,
-				strerror(errno));
+			        strerror(errno));
 			return XN_EXIT_RUNTIME;
 		}
 	}
@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	src->ops->close(src);
 	if (record && fclose(record) && rc == XN_EXIT_OK) {
 		fprintf(stderr, "xentop-numa: cannot write recording %s: %s\n", o.record,
-			strerror(errno));
+		        strerror(errno));
 		rc = XN_EXIT_RUNTIME;
 	}
 	return rc;

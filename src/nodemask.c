@@ -82,21 +82,21 @@ int xn_bits_parse_list(const char *s, uint64_t *w, int nbits, char *err, size_t 
 		int r = parse_num(&p, &a);
 		if (r)
 			return xn_errf(err, errlen, r == -ERANGE ? -ERANGE : -EINVAL,
-				       "expected a number at \"%.20s\"", start);
+			               "expected a number at \"%.20s\"", start);
 		b = a;
 		if (*p == '-') {
 			p++;
 			r = parse_num(&p, &b);
 			if (r)
 				return xn_errf(err, errlen, r == -ERANGE ? -ERANGE : -EINVAL,
-					       "expected a number after '-' in \"%.20s\"", start);
+				               "expected a number after '-' in \"%.20s\"", start);
 			if (b < a)
-				return xn_errf(err, errlen, -EINVAL,
-					       "range %ld-%ld goes backwards", a, b);
+				return xn_errf(err, errlen, -EINVAL, "range %ld-%ld goes backwards",
+				               a, b);
 		}
 		if (b >= nbits)
 			return xn_errf(err, errlen, -ERANGE, "%ld is too large (limit %d)", b,
-				       nbits - 1);
+			               nbits - 1);
 		for (long i = a; i <= b; i++)
 			xn_bits_set(w, (int)i);
 		while (*p == ' ')
@@ -127,8 +127,8 @@ int xn_bits_format_list(const uint64_t *w, int nbits, char *buf, size_t len)
 			e++;
 		char part[32];
 		int n = e > b ? snprintf(part, sizeof(part), "%s%d-%d", total ? "," : "", b, e)
-			      : snprintf(part, sizeof(part), "%s%d", total ? "," : "", b);
-		if ((size_t)(total + n) < len)
+		              : snprintf(part, sizeof(part), "%s%d", total ? "," : "", b);
+		if ((size_t)total + (size_t)n < len)
 			memcpy(buf + total, part, (size_t)n + 1);
 		else if (len)
 			buf[len - 1] = '\0';
@@ -148,7 +148,7 @@ static void host_nodes_list(const struct xn_host *h, char *buf, size_t len)
 }
 
 int xn_nodelist_parse(const char *s, const struct xn_host *h, xn_nodemask *out, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	char valid[256];
 	host_nodes_list(h, valid, sizeof(valid));
@@ -161,15 +161,15 @@ int xn_nodelist_parse(const char *s, const struct xn_host *h, xn_nodemask *out, 
 	char perr[128];
 	int r = xn_bits_parse_list(s, out->w, XN_MAX_NODES, perr, sizeof(perr));
 	if (r)
-		return xn_errf(err, errlen, -EINVAL, "bad node list \"%s\": %s (valid nodes: %s)", s,
-			       perr, valid);
+		return xn_errf(err, errlen, -EINVAL, "bad node list \"%s\": %s (valid nodes: %s)",
+		               s, perr, valid);
 	if (xn_bits_empty(out->w, XN_MAX_NODES))
 		return xn_errf(err, errlen, -EINVAL, "empty node list (valid nodes: %s)", valid);
 	for (int b = xn_bits_next(out->w, XN_MAX_NODES, 0); b >= 0;
 	     b = xn_bits_next(out->w, XN_MAX_NODES, b + 1))
 		if (xn_host_node_index(h, b) < 0)
 			return xn_errf(err, errlen, -EINVAL,
-				       "node %d does not exist (valid nodes: %s)", b, valid);
+			               "node %d does not exist (valid nodes: %s)", b, valid);
 	return 0;
 }
 

@@ -26,29 +26,29 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{"batch", no_argument, NULL, 'b'},
-	{"delay", required_argument, NULL, 'd'},
-	{"iterations", required_argument, NULL, 'i'},
-	{"refreshes", required_argument, NULL, 'n'},
-	{"source", required_argument, NULL, 's'},
-	{"replay", required_argument, NULL, 'r'},
-	{"pid", required_argument, NULL, 'p'},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
-	{"set-affinity", required_argument, NULL, OPT_SET_AFFINITY},
-	{"affinity-cpus", no_argument, NULL, OPT_AFF_CPUS},
-	{"record", required_argument, NULL, OPT_RECORD},
-	{"read-only", no_argument, NULL, OPT_READ_ONLY},
-	{"units", required_argument, NULL, OPT_UNITS},
-	{"sort", required_argument, NULL, OPT_SORT},
-	{"cgroups", no_argument, NULL, OPT_CGROUPS},
-	{"top", required_argument, NULL, OPT_TOP},
-	{"exact-interval", required_argument, NULL, OPT_EXACT_INTERVAL},
-	{"debugkey-interval", required_argument, NULL, OPT_DEBUGKEY_INTERVAL},
-	{"no-pageop", no_argument, NULL, OPT_NO_PAGEOP},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+        {"batch", no_argument, NULL, 'b'},
+        {"delay", required_argument, NULL, 'd'},
+        {"iterations", required_argument, NULL, 'i'},
+        {"refreshes", required_argument, NULL, 'n'},
+        {"source", required_argument, NULL, 's'},
+        {"replay", required_argument, NULL, 'r'},
+        {"pid", required_argument, NULL, 'p'},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"snapshot", no_argument, NULL, OPT_SNAPSHOT},
+        {"set-affinity", required_argument, NULL, OPT_SET_AFFINITY},
+        {"affinity-cpus", no_argument, NULL, OPT_AFF_CPUS},
+        {"record", required_argument, NULL, OPT_RECORD},
+        {"read-only", no_argument, NULL, OPT_READ_ONLY},
+        {"units", required_argument, NULL, OPT_UNITS},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"cgroups", no_argument, NULL, OPT_CGROUPS},
+        {"top", required_argument, NULL, OPT_TOP},
+        {"exact-interval", required_argument, NULL, OPT_EXACT_INTERVAL},
+        {"debugkey-interval", required_argument, NULL, OPT_DEBUGKEY_INTERVAL},
+        {"no-pageop", no_argument, NULL, OPT_NO_PAGEOP},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
 };
 
 static void usage(FILE *f)
@@ -63,12 +63,14 @@ static void usage(FILE *f)
 	      "      --top N              linux: also show the N largest processes (default 10)\n"
 	      "      --cgroups            linux: domains are cgroups, not processes\n"
 	      "      --exact-interval S   linux: max age of an exact numa_maps scan (default 10)\n"
-	      "      --debugkey-interval S  xen: min seconds between debug key 'u' dumps (default 10)\n"
+	      "      --debugkey-interval S  xen: min seconds between debug key 'u' dumps (default "
+	      "10)\n"
 	      "      --no-pageop          xen: do not use the hypervisor's page-count op\n"
 	      "\n"
 	      "Display and output:\n"
 	      "  -b, --batch              batch mode: print samples, no terminal needed\n"
-	      "  -d, --delay SECS         seconds between refreshes (default 3, fractions allowed)\n"
+	      "  -d, --delay SECS         seconds between refreshes (default 3, fractions "
+	      "allowed)\n"
 	      "  -i, --iterations N       batch: number of samples, then exit\n"
 	      "  -n, --refreshes N        quit after N refreshes (screen or batch)\n"
 	      "      --format FMT         batch output: text (default), json or csv\n"
@@ -103,7 +105,8 @@ static int parse_count(const char *opt, const char *val, long min, long *out)
 {
 	uint64_t v;
 	if (xn_parse_u64(val, &v) || v > 1000000000 || (long)v < min)
-		return bad(opt, val, min > 0 ? "expected a whole number >= 1" : "expected a whole number");
+		return bad(opt, val,
+		           min > 0 ? "expected a whole number >= 1" : "expected a whole number");
 	*out = (long)v;
 	return 0;
 }
@@ -257,8 +260,10 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 		return -EINVAL;
 	}
 	if (o->cfg.replay_file && strcmp(o->source, "replay")) {
-		fprintf(stderr, "xentop-numa: -r/--replay plays a recording; it cannot be "
-				"combined with --source %s\n", o->source);
+		fprintf(stderr,
+		        "xentop-numa: -r/--replay plays a recording; it cannot be "
+		        "combined with --source %s\n",
+		        o->source);
 		return -EINVAL;
 	}
 	if (o->set_affinity && o->read_only) {

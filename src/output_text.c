@@ -107,8 +107,9 @@ static bool text_left(enum xn_col_id c)
 	return c != XN_COL_NAME && xn_columns[c].left;
 }
 
+/* rows[0..nrows-1]: the domains in output order. */
 static int output_text(FILE *f, const struct xn_snapshot *s, enum xn_units u,
-                       const struct xn_domain **rows)
+                       const struct xn_domain **rows, size_t nrows)
 {
 	struct slot *sl;
 	int n = slots_build(text_order, XN_ARRAY_SIZE(text_order), s, &sl);
@@ -127,7 +128,7 @@ static int output_text(FILE *f, const struct xn_snapshot *s, enum xn_units u,
 		w[i] = text_width(cell);
 		if (w[i] < xn_columns[sl[i].col].width)
 			w[i] = xn_columns[sl[i].col].width;
-		for (size_t d = 0; d < s->nr_domains; d++) {
+		for (size_t d = 0; d < nrows; d++) {
 			xn_columns[sl[i].col].format(&ctx, rows[d], sl[i].node_idx, cell,
 			                             sizeof(cell));
 			int cw = text_width(cell);
@@ -142,7 +143,7 @@ static int output_text(FILE *f, const struct xn_snapshot *s, enum xn_units u,
 		put_cell(f, cell, w[i], text_left(sl[i].col), i == n - 1);
 	}
 	fputc('\n', f);
-	for (size_t d = 0; d < s->nr_domains; d++) {
+	for (size_t d = 0; d < nrows; d++) {
 		for (int i = 0; i < n; i++) {
 			if (i)
 				fputc(' ', f);
@@ -188,7 +189,7 @@ static void csv_time(FILE *f, const struct timespec *t)
 }
 
 static int output_csv(FILE *f, const struct xn_snapshot *s, enum xn_units u, long iteration,
-                      const struct xn_domain **rows)
+                      const struct xn_domain **rows, size_t nrows)
 {
 	enum xn_col_id order[XN_COL__COUNT];
 	for (int i = 0; i < XN_COL__COUNT; i++)
@@ -216,7 +217,7 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, enum xn_units u, lon
 		fputc('\n', f);
 	}
 	struct xn_fmt_ctx ctx = {.snap = s, .units = u};
-	for (size_t d = 0; d < s->nr_domains; d++) {
+	for (size_t d = 0; d < nrows; d++) {
 		csv_time(f, &s->time);
 		for (int i = 0; i < n; i++) {
 			xn_columns[sl[i].col].format(&ctx, rows[d], sl[i].node_idx, cell,
@@ -240,15 +241,19 @@ int xn_output_sample_sorted(FILE *f, enum xn_format fmt, const struct xn_snapsho
 {
 	if (fmt == XN_FMT_JSON)
 		return xn_json_write_snapshot(f, s);
-	const struct xn_domain **rows = malloc((s->nr_domains ? s->nr_domains : 1) * sizeof(*rows));
+	/* The count is read once: the writers are handed exactly the rows
+	 * filled in here. */
+	size_t nrows = s->nr_domains;
+	const struct xn_domain **rows =
+	        malloc((nrows ? nrows : 1) * sizeof(const struct xn_domain *));
 	if (!rows)
 		return -ENOMEM;
-	for (size_t i = 0; i < s->nr_domains; i++)
+	for (size_t i = 0; i < nrows; i++)
 		rows[i] = &s->domains[i];
 	if (col != XN_COL_ID || reverse)
-		xn_columns_sort(rows, s->nr_domains, col, node_idx, reverse);
-	int r = fmt == XN_FMT_CSV ? output_csv(f, s, units, iteration, rows)
-	                          : output_text(f, s, units, rows);
+		xn_columns_sort(rows, nrows, col, node_idx, reverse);
+	int r = fmt == XN_FMT_CSV ? output_csv(f, s, units, iteration, rows, nrows)
+	                          : output_text(f, s, units, rows, nrows);
 	free(rows);
 	if (r)
 		return r;

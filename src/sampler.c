@@ -11,7 +11,7 @@ void xn_sampler_clear(struct xn_sampler *s)
 }
 
 static void derive_domain(const struct xn_snapshot *prev, const struct xn_host *h,
-			  struct xn_domain *d, double interval)
+                          struct xn_domain *d, double interval)
 {
 	int nn = h->nr_nodes;
 	const struct xn_domain *p = prev ? xn_snapshot_find(prev, d->id) : NULL;
@@ -23,7 +23,8 @@ static void derive_domain(const struct xn_snapshot *prev, const struct xn_host *
 	/* A source may supply derived values itself (replay keeps the recorded
 	 * ones, as its samples can be stepped backwards): keep those. */
 	unsigned given = d->valid;
-	if (!(given & XN_DOM_CPU_PCT) && p && interval > 0 && (d->valid & p->valid & XN_DOM_CPU_NS) && d->cpu_ns >= p->cpu_ns) {
+	if (!(given & XN_DOM_CPU_PCT) && p && interval > 0 &&
+	    (d->valid & p->valid & XN_DOM_CPU_NS) && d->cpu_ns >= p->cpu_ns) {
 		d->cpu_pct = (double)(d->cpu_ns - p->cpu_ns) / (interval * 1e9) * 100.0;
 		d->valid |= XN_DOM_CPU_PCT;
 	}

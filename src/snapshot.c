@@ -150,7 +150,8 @@ int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src)
 	size_t nn = src->host.nr_nodes > 0 ? (size_t)src->host.nr_nodes : 1;
 	dst->host.nodes = dup_mem(src->host.nodes, nn * sizeof(*src->host.nodes));
 	dst->host.distance = dup_mem(src->host.distance, nn * nn * sizeof(uint32_t));
-	dst->host.zones = dup_mem(src->host.zones, (size_t)src->host.nr_zones * sizeof(struct xn_zone));
+	dst->host.zones =
+	        dup_mem(src->host.zones, (size_t)src->host.nr_zones * sizeof(struct xn_zone));
 	if ((src->host.nodes && !dst->host.nodes) || (src->host.distance && !dst->host.distance) ||
 	    (src->host.zones && !dst->host.zones))
 		goto fail;
@@ -189,13 +190,10 @@ uint64_t xn_domain_pages_total(const struct xn_domain *d, int nr_nodes)
 }
 
 static const char *const method_names[XN_PAGES__COUNT] = {
-	[XN_PAGES_NONE] = "none",
-	[XN_PAGES_NUMA_MAPS] = "numa_maps",
-	[XN_PAGES_SAMPLED] = "sampled",
-	[XN_PAGES_CGROUP] = "cgroup",
-	[XN_PAGES_XEN_OP] = "xen_op",
-	[XN_PAGES_XEN_DEBUGKEY] = "debugkey_u",
-	[XN_PAGES_RECORDED] = "recorded",
+        [XN_PAGES_NONE] = "none",         [XN_PAGES_NUMA_MAPS] = "numa_maps",
+        [XN_PAGES_SAMPLED] = "sampled",   [XN_PAGES_CGROUP] = "cgroup",
+        [XN_PAGES_XEN_OP] = "xen_op",     [XN_PAGES_XEN_DEBUGKEY] = "debugkey_u",
+        [XN_PAGES_RECORDED] = "recorded",
 };
 
 const char *xn_pages_method_name(enum xn_pages_method m)

@@ -16,10 +16,10 @@ extern const struct xn_source_ops xn_source_xen;
 
 const struct xn_source_ops *const xn_sources[] = {
 #ifdef HAVE_XEN
-	&xn_source_xen,
+        &xn_source_xen,
 #endif
-	&xn_source_linux,
-	&xn_source_replay,
+        &xn_source_linux,
+        &xn_source_replay,
 };
 const size_t xn_nr_sources = XN_ARRAY_SIZE(xn_sources);
 
@@ -31,18 +31,18 @@ const struct xn_source_ops *xn_source_find(const char *name)
 	return NULL;
 }
 
-int xn_source_open(const char *name, const struct xn_source_config *cfg,
-		   struct xn_source **out, char *err, size_t errlen)
+int xn_source_open(const char *name, const struct xn_source_config *cfg, struct xn_source **out,
+                   char *err, size_t errlen)
 {
 	if (strcmp(name, "auto") != 0) {
 		const struct xn_source_ops *ops = xn_source_find(name);
 		if (!ops) {
 			if (!strcmp(name, "xen"))
 				return xn_errf(err, errlen, -ENOTSUP,
-					       "this build has no xen source (built without "
-					       "Xen's development files)");
+				               "this build has no xen source (built without "
+				               "Xen's development files)");
 			return xn_errf(err, errlen, -EINVAL,
-				       "unknown source \"%s\" (auto, xen, linux, replay)", name);
+			               "unknown source \"%s\" (auto, xen, linux, replay)", name);
 		}
 		return ops->open(cfg, out, err, errlen);
 	}

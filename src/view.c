@@ -47,7 +47,8 @@ int xn_view_update(struct xn_view *v, const struct xn_snapshot *s)
 	if (!s)
 		return 0;
 	if (s->nr_domains > v->cap_rows) {
-		const struct xn_domain **nr = realloc(v->rows, s->nr_domains * sizeof(*nr));
+		const struct xn_domain **nr =
+		        realloc(v->rows, s->nr_domains * sizeof(const struct xn_domain *));
 		if (!nr)
 			return -ENOMEM;
 		v->rows = nr;

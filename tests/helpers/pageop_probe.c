@@ -22,6 +22,7 @@
  *   pageop_probe cycle COUNT PAGES  COUNT times: mkdom with PAGES on each of
  *                                   nodes 0 and 1, check the op reads exactly
  *                                   that, destroy; "PASS"/"FAIL" per cycle
+ *   pageop_probe ids                the ids of all domains (xl list is slow under TCG)
  *   pageop_probe nodeaff DOMID NODE...  set the domain's node affinity (steers
  *                                   where its next allocations go; xl has no
  *                                   command for it)
@@ -431,6 +432,21 @@ static int cmd_dom(const char *what, int argc, char **argv)
 		else
 			printf("%u\n", domid);
 		rc = r ? 1 : 0;
+	} else if (!strcmp(what, "ids") && argc == 0) {
+		xc_domaininfo_t info[256];
+		uint32_t next = 0;
+		int n;
+
+		rc = 0;
+		while ((n = xc_domain_getinfolist(xch, next, 256, info)) > 0) {
+			for (int i = 0; i < n; i++)
+				printf("%u\n", info[i].domain);
+			next = info[n - 1].domain + 1;
+		}
+		if (n < 0) {
+			printf("xc_domain_getinfolist: %s\n", strerror(errno));
+			rc = 1;
+		}
 	} else if (!strcmp(what, "rmdom") && argc == 1) {
 		rc = xc_domain_destroy(xch, (uint32_t)strtoul(argv[0], NULL, 0)) ? 1 : 0;
 		if (rc)
@@ -531,7 +547,8 @@ int main(int argc, char **argv)
 	     !strcmp(argv[1], "depopulate")) &&
 	    argc >= 4)
 		return cmd_memop(argv[1], (uint32_t)strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
-	if (!strcmp(argv[1], "mkdom") || !strcmp(argv[1], "rmdom") || !strcmp(argv[1], "cycle"))
+	if (!strcmp(argv[1], "mkdom") || !strcmp(argv[1], "rmdom") || !strcmp(argv[1], "cycle") ||
+	    !strcmp(argv[1], "ids"))
 		return cmd_dom(argv[1], argc - 2, argv + 2);
 	if (!strcmp(argv[1], "timekey") && argc == 4)
 		return cmd_timekey(argv[2], strtol(argv[3], NULL, 0));

@@ -5,28 +5,13 @@
 # process whose name holds an escape sequence, a comma and a quote: escaped
 # in text, quoted in CSV, exact in JSON, never raw on the terminal.
 set -u
-BIN=${XN_BIN:-./xentop-numa}
-fails=0
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
+XN_KEEP_GOING=1
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-[ -x "$BIN" ] || { echo "no binary $BIN"; exit 1; }
-command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
-[ -r /proc/self/numa_maps ] || { echo "no /proc/PID/numa_maps here"; exit 77; }
-
-tmp=$(mktemp -d /tmp/xn-batch.XXXXXX)
-child=
-cleanup() {
-	if [ -n "$child" ]; then
-		kids=$(cat /proc/$child/task/*/children 2>/dev/null)
-		# shellcheck disable=SC2086 # a list of PIDs
-		kill "$child" $kids 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+xn_need_bin
+command -v jq >/dev/null || skip "jq is not installed"
+[ -r /proc/self/numa_maps ] || skip "no /proc/PID/numa_maps here"
 
 # A process with a hostile name: a subshell renames itself (comm holds at
 # most 15 bytes and only a process's own comm can be written) and stays.
@@ -36,6 +21,7 @@ evil=$(printf 'a\033[31m,"b')
 	while :; do sleep 1; done
 ) &
 child=$!
+xn_track $child # with its sleep
 i=0
 while [ "$(cat /proc/$child/comm 2>/dev/null)" != "$evil" ] && [ $i -lt 50 ]; do
 	sleep 0.1
@@ -145,5 +131,4 @@ if [ -w /dev/full ]; then
 	grep -q '^xentop-numa: ' "$tmp/full.err" || fail "no error message for /dev/full"
 fi
 
-[ $fails = 0 ] || exit 1
-echo "batch: all checks passed"
+xn_finish batch

@@ -6,48 +6,21 @@
 #  - a process that grows (SIGUSR1: numa_hog allocates as much again) is
 #    walked again, so the figure follows it (within 2 % of numa_maps).
 set -u
-BIN=${XN_BIN:-./xentop-numa}
-HOG=${XN_HELPERS:-build/helpers}/numa_hog
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+HOG=$HELPERS/numa_hog
 MIB=128
-tmp=$(mktemp -d)
-pid=""
-bpid=""
-cleanup() {
-	for p in $bpid $pid; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-[ -x "$BIN" ] || fail "no binary at $BIN"
+xn_need_bin
 [ -x "$HOG" ] || fail "no helper at $HOG"
-[ -d /sys/devices/system/node ] || {
-	echo "no /sys/devices/system/node: kernel without NUMA"
-	exit 77
-}
-wait_for() { # FILE WORD
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		[ $i -lt 600 ] || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+xn_need_numa
 # methods FILE: "method:age" of our process in each JSON line
 methods() {
-	jq -r --argjson id "$pid" '.domains[] | select(.id == $id) | "\(.pages_method):\(.pages_age_ms)"' "$1" |
-		tr '\n' ' '
+	xn_domain "$1" "$pid" | jq -r '"\(.pages_method):\(.pages_age_ms)"' | tr '\n' ' '
 }
 
-"$HOG" $MIB 0 >"$tmp/hog" 2>&1 &
-pid=$!
-wait_for "$tmp/hog" READY || fail "numa_hog did not get ready: $(cat "$tmp/hog")"
+xn_start "$tmp/hog" "$HOG" $MIB 0
+pid=$xn_last
+xn_wait_for "$tmp/hog" READY || fail "numa_hog did not get ready: $(cat "$tmp/hog")"
 
 "$BIN" --source linux -b --format json -d 0.3 -i 3 --top 0 --pid $pid >"$tmp/a.jsonl" ||
 	fail "batch exited $?"
@@ -69,6 +42,7 @@ echo "--exact-interval 0.01: $m"
 # growth: refreshes 1.2 s apart (the drift rule walks at most once a second)
 "$BIN" --source linux -b --format json -d 1.2 -i 5 --top 0 --pid $pid >"$tmp/c.jsonl" &
 bpid=$!
+xn_track $bpid
 i=0
 while [ "$(cat "$tmp/c.jsonl" 2>/dev/null | grep -c .)" -lt 2 ]; do
 	[ $i -lt 600 ] || fail "batch output stalled"
@@ -76,21 +50,16 @@ while [ "$(cat "$tmp/c.jsonl" 2>/dev/null | grep -c .)" -lt 2 ]; do
 	i=$((i + 1))
 done
 kill -USR1 $pid
-wait_for "$tmp/hog" GREW || fail "numa_hog did not grow: $(cat "$tmp/hog")"
+xn_wait_for "$tmp/hog" GREW || fail "numa_hog did not grow: $(cat "$tmp/hog")"
 wait $bpid || fail "batch exited $?"
-bpid=""
+xn_untrack $bpid
 m=$(methods "$tmp/c.jsonl")
 echo "growing: $m"
 # a walk after the first one (the drift rule), well before --exact-interval
 echo "$m" | cut -d' ' -f3- | grep -q 'numa_maps:0' || fail "no walk after the growth: $m"
 ps=$(jq '.host.page_size' "$tmp/c.jsonl" | tail -n 1)
-ours=$(tail -n 1 "$tmp/c.jsonl" | jq --argjson id $pid '[.domains[] | select(.id == $id)][0].node_pages | add')
-exact=$(awk '{ n = 0; k = 4
-	for (i = 1; i <= NF; i++) {
-		if ($i ~ /^N[0-9]+=/) { split($i, a, "="); n += a[2] }
-		if ($i ~ /^kernelpagesize_kB=/) k = substr($i, 19)
-	}
-	s += n * k * 1024 } END { printf "%d\n", s }' /proc/$pid/numa_maps)
+ours=$(tail -n 1 "$tmp/c.jsonl" | xn_domain - $pid | jq '.node_pages | add')
+exact=$(xn_numa_maps_bytes /proc/$pid/numa_maps)
 ours=$((ours * ps))
 echo "after growth: ours $ours bytes, numa_maps $exact bytes"
 [ "$exact" -ge $((2 * MIB * 1048576)) ] || fail "numa_hog did not double: $exact"

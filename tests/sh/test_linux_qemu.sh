@@ -3,43 +3,24 @@
 # (numa_fakeqemu: QEMU's comm, its -name option, "CPU n/KVM" vCPU threads)
 # must appear with the guest's name, its vCPU threads only, and its memory.
 set -u
-BIN=${XN_BIN:-./xentop-numa}
-FAKE=${XN_HELPERS:-build/helpers}/numa_fakeqemu
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-[ -x "$BIN" ] || fail "no binary at $BIN"
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+FAKE=$HELPERS/numa_fakeqemu
+xn_need_bin
 [ -x "$FAKE" ] || fail "no helper at $FAKE"
-[ -d /sys/devices/system/node ] || {
-	echo "no /sys/devices/system/node: kernel without NUMA"
-	exit 77
-}
+xn_need_numa
 
 name="vm,test-$$" # a comma: written ",," on QEMU's command line
-"$FAKE" -name "guest=vm,,test-$$,debug-threads=on" -smp 2 -m 64 >"$tmp/out" 2>&1 &
-pid=$!
-i=0
-while ! grep -q READY "$tmp/out"; do
-	[ $i -lt 300 ] || fail "numa_fakeqemu did not get ready: $(cat "$tmp/out")"
-	sleep 0.1
-	i=$((i + 1))
-done
+xn_start "$tmp/out" "$FAKE" -name "guest=vm,,test-$$,debug-threads=on" -smp 2 -m 64
+pid=$xn_last
+xn_wait_for "$tmp/out" READY 300 || fail "numa_fakeqemu did not get ready: $(cat "$tmp/out")"
 
 # --top 0: only QEMU guests (and --pid, none here)
 "$BIN" --source linux --snapshot --top 0 >"$tmp/snap.json" 2>"$tmp/err" ||
 	fail "--snapshot exited $?: $(cat "$tmp/err")"
-d=$(jq -c --argjson id $pid '[.domains[] | select(.id == $id)][0]' "$tmp/snap.json")
+d=$(xn_domain "$tmp/snap.json" $pid)
 echo "$d"
-[ "$d" != null ] || fail "the fake guest $pid is not among the domains"
+[ -n "$d" ] || fail "the fake guest $pid is not among the domains"
 jq -e --arg name "$name" '.name == $name and .vcpus == 2 and (.vcpu_node | length) == 2
 	and all(.vcpu_node[]; . != null and . >= 0)' <<EOF >/dev/null || fail "fields: $d"
 $d

@@ -4,21 +4,15 @@
 # process (--pid) and as a cgroup (--cgroups), then set its node affinity.
 # Needs: root (cgroups, migrate_pages), jq. Env: XN_BIN, XN_HELPERS.
 set -u
-BIN=${XN_BIN:-./xentop-numa}
-HOG=${XN_HELPERS:-build/helpers}/numa_hog
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+HOG=$HELPERS/numa_hog
 MIB=256
 TAG=xn-test-$$
-tmp=$(mktemp -d)
-hog_pid=""
-cg_pid=""
 cg_dirs=""
 
-cleanup() {
-	for p in $hog_pid $cg_pid; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	# a cgroup can be removed once its last task has gone
+# a cgroup can be removed once its last task has gone
+rm_cgroups() {
 	for d in $cg_dirs; do
 		i=0
 		while [ -d "$d" ] && ! rmdir "$d" 2>/dev/null && [ $i -lt 50 ]; do
@@ -26,34 +20,13 @@ cleanup() {
 			i=$((i + 1))
 		done
 	done
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+xn_at_exit rm_cgroups
 
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-skip() {
-	echo "$*"
-	exit 77
-}
-
-[ -x "$BIN" ] || fail "no binary at $BIN"
+xn_need_bin
 [ -x "$HOG" ] || fail "no helper at $HOG"
 command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
-[ -d /sys/devices/system/node ] || skip "no /sys/devices/system/node: kernel without NUMA"
-
-# wait_ready FILE: until the hog printed READY (it touches every page first)
-wait_ready() {
-	i=0
-	while ! grep -q READY "$1" 2>/dev/null; do
-		[ $i -lt 600 ] || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+xn_need_numa
 
 # on_node0 JSON ID: bytes of domain ID on node 0 (host.nodes order)
 on_node0() {
@@ -64,19 +37,9 @@ on_node0() {
 		| if . == null or .node_pages[$i] == null then "missing" else .node_pages[$i] * $ps end' "$1"
 }
 
-# node0_bytes NUMA_MAPS: bytes on node 0 (each line's N0= in its kernelpagesize_kB)
-node0_bytes() {
-	awk '{ n = 0; k = 4
-		for (i = 1; i <= NF; i++) {
-			if ($i ~ /^N0=/) n = substr($i, 4)
-			if ($i ~ /^kernelpagesize_kB=/) k = substr($i, 19)
-		}
-		s += n * k * 1024 } END { printf "%d\n", s }' "$1"
-}
-
-"$HOG" $MIB 0 3 >"$tmp/hog.out" 2>&1 &
-hog_pid=$!
-wait_ready "$tmp/hog.out" || {
+xn_start "$tmp/hog.out" "$HOG" $MIB 0 3
+hog_pid=$xn_last
+xn_wait_for "$tmp/hog.out" READY || {
 	cat "$tmp/hog.out"
 	grep -q "no NUMA" "$tmp/hog.out" && skip "the kernel has no NUMA support (numa_hog)"
 	fail "numa_hog did not get ready"
@@ -94,7 +57,7 @@ jq -e --argjson id $hog_pid '.domains[] | select(.id == $id)
 	| .vcpus == 3 and (.node_affinity | index(0)) != null and .affinity_auto == false
 	  and (.pages_method == "numa_maps" or .pages_method == "sampled")
 	  and .name == "numa_hog" and .mem_cur >= '"$want" "$tmp/snap.json" >/dev/null ||
-	fail "unexpected fields: $(jq -c --argjson id $hog_pid '.domains[] | select(.id == $id)' "$tmp/snap.json")"
+	fail "unexpected fields: $(xn_domain "$tmp/snap.json" $hog_pid)"
 
 # 1b. between exact walks the figure is an estimate (move_pages samples):
 # it must say so and, for a process whose pages stay put, match numa_maps
@@ -105,8 +68,7 @@ tail -n 1 "$tmp/run.jsonl" >"$tmp/last.json"
 method=$(jq -r --argjson id $hog_pid '.domains[] | select(.id == $id) | .pages_method' "$tmp/last.json")
 [ "$method" = sampled ] || fail "third refresh: pages_method $method, want sampled"
 est=$(on_node0 "$tmp/last.json" $hog_pid)
-ps=$(jq '.host.page_size' "$tmp/last.json")
-exact=$(node0_bytes /proc/$hog_pid/numa_maps)
+exact=$(xn_numa_maps_bytes /proc/$hog_pid/numa_maps 0)
 diff=$((est > exact ? est - exact : exact - est))
 echo "sampled: $est bytes on node 0, numa_maps now: $exact"
 [ $((diff * 100)) -le $((exact * 2)) ] || fail "estimate $est vs numa_maps $exact: more than 2 % apart"
@@ -192,8 +154,8 @@ fi
 # shellcheck disable=SC2016
 sh -c 'for f in $1; do echo $$ >"$f" || exit 9; done; shift; exec "$@"' sh "$procs_files" \
 	"$HOG" $MIB 0 1 >"$tmp/cg.out" 2>&1 &
-cg_pid=$!
-wait_ready "$tmp/cg.out" || fail "numa_hog in the cgroup did not get ready: $(cat "$tmp/cg.out")"
+xn_track $!
+xn_wait_for "$tmp/cg.out" READY || fail "numa_hog in the cgroup did not get ready: $(cat "$tmp/cg.out")"
 ino=$(stat -c %i "$memdir")
 "$BIN" --source linux --cgroups --snapshot >"$tmp/cg.json" 2>"$tmp/err" ||
 	fail "--cgroups --snapshot exited $?: $(cat "$tmp/err")"
@@ -203,7 +165,7 @@ echo "cgroup /$TAG (inode $ino): $got bytes on node 0 (want >= $want)"
 [ "$got" -ge "$want" ] || fail "only $got bytes on node 0"
 jq -e --argjson id "$ino" '.domains[] | select(.id == $id)
 	| .name == "/'"$TAG"'" and .pages_method == "cgroup" and .vcpus == 1' "$tmp/cg.json" \
-	>/dev/null || fail "unexpected fields: $(jq -c --argjson id "$ino" '.domains[] | select(.id == $id)' "$tmp/cg.json")"
+	>/dev/null || fail "unexpected fields: $(xn_domain "$tmp/cg.json" "$ino")"
 if [ -n "$cpusetdir" ]; then
 	"$BIN" --source linux --cgroups --set-affinity "/$TAG=0" >"$tmp/out" 2>"$tmp/err" ||
 		fail "--cgroups --set-affinity /$TAG=0 exited $?: $(cat "$tmp/err")"

@@ -5,19 +5,13 @@
 # error; replaying and re-recording changes nothing; a large synthetic
 # recording (gen_recording) replays; the example recordings replay.
 set -u
-BIN=${XN_BIN:-./xentop-numa}
-HELPERS=${XN_HELPERS:-build/helpers}
+XN_KEEP_GOING=1
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
 FIX=tests/fixtures/replay
-fails=0
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
 
-[ -x "$BIN" ] || { echo "no binary $BIN"; exit 1; }
-command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
-tmp=$(mktemp -d /tmp/xn-replay.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+xn_need_bin
+command -v jq >/dev/null || skip "jq is not installed"
 
 good=$FIX/good-2node.jsonl
 nsamples=$(grep -c . "$good")
@@ -123,5 +117,4 @@ for ex in examples/*.jsonl; do
 	[ "$(grep -c '^ *NAME ' "$tmp/ex")" -ge 1 ] || fail "$ex: no sample"
 done
 
-[ $fails = 0 ] || exit 1
-echo "replay: all checks passed"
+xn_finish replay

@@ -11,29 +11,19 @@
 # --read-only refuses with the reason; q, Ctrl-C, SIGTERM and -n all leave a
 # sane terminal (the shell runs after, stty is cooked again, exit 0).
 set -u
-BIN=${XN_BIN:-./xentop-numa}
+XN_KEEP_GOING=1
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
 FIX=tests/fixtures/replay
-fails=0
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-[ -x "$BIN" ] || { echo "no binary $BIN"; exit 1; }
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
+xn_need_bin
+command -v tmux >/dev/null || skip "tmux is not installed"
 
-tmp=$(mktemp -d /tmp/xn-tui.XXXXXX)
 S=xn$$
 SOCKS=""
 PANE_ENV="" # environment for the next start
-child=""
 tm() { tmux -L "$S" "$@"; }
-cleanup() {
-	for s in $SOCKS; do tmux -L "$s" kill-server 2>/dev/null; done
-	[ -n "$child" ] && kill "$child" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+# shellcheck disable=SC2016 # expanded at exit
+xn_at_exit 'for s in $SOCKS; do tmux -L "$s" kill-server 2>/dev/null; done'
 
 # The pane runs the program, then records how it ended and the tty state.
 cat >"$tmp/pane.sh" <<'EOF2'
@@ -209,6 +199,7 @@ node0=/sys/devices/system/node/node0/cpulist
 if [ -r "$node0" ] && command -v taskset >/dev/null; then
 	taskset -c 0 sleep 300 &
 	child=$!
+	xn_track $child
 	allowed() { awk '/^Cpus_allowed_list/ {print $2}' "/proc/$child/status"; }
 	i=0
 	while [ "$(allowed)" != 0 ] && [ $i -lt 50 ]; do # taskset has not run yet
@@ -246,5 +237,4 @@ else
 	echo "note: no /sys node 0 or no taskset: linux affinity part skipped"
 fi
 
-[ $fails = 0 ] || { echo "$fails failures"; exit 1; }
-echo "tui: all checks passed"
+xn_finish tui

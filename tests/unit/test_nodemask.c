@@ -38,8 +38,7 @@ static void test_bits(void)
 	CHECK(xn_bits_parse_list("1,,2", m.w, XN_MAX_CPUS, err, sizeof(err)) == -EINVAL);
 	CHECK(xn_bits_parse_list("1x", m.w, XN_MAX_CPUS, err, sizeof(err)) == -EINVAL);
 	CHECK(xn_bits_parse_list("99999", m.w, XN_MAX_CPUS, err, sizeof(err)) == -ERANGE);
-	CHECK(xn_bits_parse_list("99999999999999", m.w, XN_MAX_CPUS, err, sizeof(err)) ==
-	      -ERANGE);
+	CHECK(xn_bits_parse_list("99999999999999", m.w, XN_MAX_CPUS, err, sizeof(err)) == -ERANGE);
 	/* truncation keeps the buffer terminated and reports the full length */
 	CHECK(xn_bits_parse_list("0,2,4,6,8", m.w, XN_MAX_CPUS, err, sizeof(err)) == 0);
 	char small[4];

@@ -6,8 +6,8 @@
 #include "sampler.h"
 
 /* Two nodes (ids 0 and 2, to catch index/id mix-ups), one domain. */
-static struct xn_domain *make(struct xn_snapshot *s, uint64_t mono_ns, uint64_t cpu_ns,
-			      uint64_t p0, uint64_t p2)
+static struct xn_domain *make(struct xn_snapshot *s, uint64_t mono_ns, uint64_t cpu_ns, uint64_t p0,
+                              uint64_t p2)
 {
 	memset(s, 0, sizeof(*s));
 	xn_host_alloc_nodes(&s->host, 2);

@@ -10,17 +10,19 @@ PAGEOP_LIB_ONLY=1
 need_xn
 pageop_need
 
-# Two bare domains from the helper: their memory is fixed (they never run),
-# so one snapshot of the program and one reading of the op see the same
-# moment. One on node 0, one split.
-ida=$($PAGEOP mkdom 16384 0) || fail "mkdom: $ida"
-idb=$($PAGEOP mkdom 8192 24576) || fail "mkdom: $idb"
+# A guest from the toolstack, paused so that its memory stays as it is and
+# one snapshot of the program and one reading of the op see the same moment;
+# split across both nodes by giving it 64 MiB more on node 1.
+pageop_guest_cfg pt 128 256 >/tmp/pt.cfg
+xl create -q -p /tmp/pt.cfg || fail "xl create"
+xl mem-max pt 256m || fail "xl mem-max"
+$PAGEOP populate "$(xl domid pt)" 1 16384 /tmp/pt.mfn || fail "populate"
 pageop_settle 15
 pageop_compare "guests created"
 
 # "domid node_pages... method" from one --snapshot JSON document.
 xn_lines() {
-	tr -d '\n' | sed 's/{"id":/\n@/g' | awk '/^@/ {
+	tr -d '\n' | sed 's/.*"domains":\[//; s/{"id":/\n@/g' | awk '/^@/ {
 		id = substr($0, 2); sub(/[^0-9].*/, "", id)
 		np = $0; sub(/.*"node_pages":/, "", np); sub(/].*/, "", np); sub(/^\[/, "", np)
 		gsub(",", " ", np)
@@ -44,7 +46,7 @@ check_tool() { # label method [options]
 	[ "$(cat /tmp/want.txt)" = "$(cat /tmp/xn.txt)" ] || fail "$label: xentop-numa's figures differ"
 }
 check_tool "with the op" xen_op
-check_tool "with --no-pageop" debugkey_u --no-pageop --debugkey-interval 0
+check_tool "with --no-pageop" debugkey_u --no-pageop --debugkey-interval 0.01
 
 # CPU per refresh (user + system of the process; hypercall time counts as
 # system time in a PV dom0).
@@ -61,6 +63,5 @@ cpu() { # options...
 		{ printf "%.1f ms CPU per refresh (user %s, sys %s, %d refreshes)\n", (sec($1) + sec($2)) * 1000 / n, $1, $2, n }'
 }
 echo "with the op:  $(cpu)"
-echo "with 'u':     $(cpu --no-pageop --debugkey-interval 0)"
-$PAGEOP rmdom "$ida"
-$PAGEOP rmdom "$idb"
+echo "with 'u':     $(cpu --no-pageop --debugkey-interval 0.01)"
+xl destroy pt

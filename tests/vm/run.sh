@@ -2,13 +2,14 @@
 # The QEMU lab, as `make check` runs it: real Xen (Debian's 4.17, or
 # XN_XEN_IMAGE) with 2 and with 4 emulated NUMA nodes, the checks of
 # tests/vm/checks/xen/ run inside dom0 against Xen's own tools; then a plain
-# 2-node Linux guest for the linux source (tests/vm/checks/linux/).
+# 2-node Linux guest for the linux source (tests/vm/checks/linux/); then
+# the patched hypervisor (tests/vm/build-xen.sh) with tests/vm/check-pageop*.sh.
 # Prints "PASS name" / "FAIL name ..." / "SKIP name: reason"; exit 0 only if
 # nothing failed, 77 (reason on the last line) if the lab cannot run here.
 #
 # Environment: XN_XEN_IMAGE (hypervisor ELF or .gz), XN_VM_EXTRA_CHECKS
 # (more dom0 check scripts, run after ours in both Xen boots), XN_VM_ONLY
-# (xen2, xen4 or linux2: boot only that machine), XN_VM_TIMEOUT (per boot,
+# (xen2, xen4, linux2 or pageop: boot only that machine), XN_VM_TIMEOUT (per boot,
 # seconds), XN_CACHE (package cache), XN_VM_DIR (logs; default build/vm).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -47,9 +48,34 @@ boot xen xen2 2 $(paths $xen_all) ${XN_VM_EXTRA_CHECKS:-}
 boot xen xen4 4 $(paths $xen_4) ${XN_VM_EXTRA_CHECKS:-}
 boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh
 
+# Our hypervisor extension (hypervisor/, built by build-xen.sh) with the
+# "hypervisor" engineer's dom0 checks; check-pageop.sh first-class: the
+# others source it.
+pageop=""
+for c in bad "" cycles balloon tool measure; do
+	f=$vm/check-pageop${c:+-$c}.sh
+	[ -f "$f" ] && pageop="$pageop $f"
+done
+if [ -n "$pageop" ] && [ -f $vm/build-xen.sh ]; then
+	case ${XN_VM_ONLY:-pageop} in
+	pageop)
+		if img=$(sh $vm/build-xen.sh 2>build/vm-build-xen.err); then
+			# shellcheck disable=SC2086
+			XN_XEN_IMAGE=$img boot xen pageop 2 $pageop
+		elif [ $? = 77 ]; then
+			echo "SKIP pageop: $(echo "$img" | tail -n 1)"
+		else
+			echo "FAIL pageop/build-xen: see build/vm-build-xen.err"
+			tail -n 10 build/vm-build-xen.err | sed 's/^/    /'
+			fails=$((fails + 1))
+		fi
+		;;
+	esac
+fi
+
 # Recordings made in the lab, for examples/ (the lead commits them).
 for f in build/vm/xen*-out/*.jsonl; do
 	[ -f "$f" ] && echo "     recording: $f"
 done
-[ $ran -gt 0 ] || { echo "XN_VM_ONLY=${XN_VM_ONLY:-} matches no machine (xen2, xen4, linux2)"; exit 77; }
+[ $ran -gt 0 ] || { echo "XN_VM_ONLY=${XN_VM_ONLY:-} matches no machine (xen2, xen4, linux2, pageop)"; exit 77; }
 [ $fails = 0 ]

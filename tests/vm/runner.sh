@@ -1,4 +1,5 @@
-# runner.sh - sourced by the VM's /init: run every /checks/NN-*.sh in order,
+# runner.sh - sourced by the VM's /init: run every /checks/NN-*.sh in order
+# (each within 240 s, or what its "# xn-timeout: SECONDS" line asks),
 # report each over the console as "@@@XN-RESULT PASS|FAIL|SKIP name[: reason]"
 # (the host's boot.sh turns these into PASS/FAIL/SKIP lines), then files the
 # checks left in /out as base64 between @@@XN-FILE markers, then @@@XN-DONE.
@@ -9,7 +10,9 @@ xn_run_checks() {
 		name=${name#[0-9][0-9]-}
 		t0=$(cut -d. -f1 /proc/uptime)
 		echo "@@@XN-BEGIN $name (uptime $t0 s)"
-		timeout "${XN_CHECK_TIMEOUT:-240}" sh "$c" >/tmp/check.log 2>&1
+		# A check may ask for more time with a line "# xn-timeout: SECONDS".
+		limit=$(sed -n 's/^# xn-timeout: *\([0-9][0-9]*\).*/\1/p' "$c" | head -n 1)
+		timeout "${limit:-${XN_CHECK_TIMEOUT:-240}}" sh "$c" >/tmp/check.log 2>&1
 		rc=$?
 		sed 's/^/  | /' /tmp/check.log
 		echo "@@@XN-TIME $name $(($(cut -d. -f1 /proc/uptime) - t0)) s"

@@ -38,4 +38,18 @@ same "exit status (no such domain)" 3 "$?"
 "$XN" --source xen --set-affinity "4000=0" >/tmp/out 2>&1
 same "exit status (no such domain id)" 3 "$?"
 cat /tmp/out
+
+# --affinity-cpus also sets every vCPU's soft affinity to the node's CPUs.
+last=$(xl_nodes | tail -n 1)
+cpus=$(xl info -n | awk -v n="$last" '/^cpu_topology/ { t = 1; next } t && /^cpu:/ { next }
+	t && /^ *[0-9]+:/ { sub(":", "", $1); if ($4 == n) { printf "%s%s", s, $1; s = "," } next } t { exit }')
+"$XN" --source xen --set-affinity "xnA=$last" --affinity-cpus >/tmp/out 2>&1
+rc=$?
+cat /tmp/out
+same "exit status (--affinity-cpus)" 0 "$rc"
+xl vcpu-list xnA
+# "Hard / Soft" are the last three fields; xl writes a range as a-b.
+soft=$(xl vcpu-list xnA | awk 'NR > 1 { print $NF }' | sort -u | tr '\n' ' ')
+want=$(echo "$cpus" | awk -F, '{ if (NF > 1 && $NF - $1 == NF - 1) print $1 "-" $NF; else print $0 }')
+same "soft affinity of xnA's vCPUs" "$want " "$soft"
 [ $bad = 0 ] || fail "$bad differences"

@@ -1,17 +1,17 @@
-# dom0's pages per node vs debug key 'u'; the ring is not cleared; the
+# dom0's pages per node vs debug key 'u'; xentop-numa does not clear the ring; the
 # rate limit holds (one 'u' dump for several samples) and ages grow.
 . /checks/lib.sh
 need_xn
-before=$(xl dmesg | wc -l)
+# The ring's oldest line is still there afterwards (the ring is far from full).
+before=$(xl dmesg | head -n 1)
 snap --debugkey-interval 0.1
+after=$(xl dmesg | head -n 1)
+same "oldest console line after a sample" "$before" "$after"
 sj '.domains[] | select(.id == 0) | "\(.pages_method) \(.node_pages)"'
 same "dom0 pages method" debugkey_u "$(sj '.domains[] | select(.id == 0) | .pages_method')"
 ours=$(sj '.domains[] | select(.id == 0) | .node_pages | map(tostring) | join(" ")')
 xen=$(xen_u_pages | awk '$1 == 0 { printf "%s%s", s, $3; s = " " }')
 same "dom0 pages per node" "$xen" "$ours"
-after=$(xl dmesg | wc -l)
-[ "$after" -ge "$before" ] || fail "the console ring shrank from $before to $after lines: cleared?"
-echo "ok   console ring kept ($before -> $after lines)"
 
 # Rate limit: 4 samples 0.5 s apart with a 10 s interval = one dump.
 n0=$(xl dmesg | grep -c "'u' pressed")
