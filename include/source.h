@@ -63,6 +63,10 @@ struct xn_source_ops {
 struct xn_source {
 	const struct xn_source_ops *ops;
 	char err[512]; /* the last error, in words */
+	/* Non-fatal, set by sample(): why some figures are stale or unknown
+	 * (e.g. "debug key 'u' dump incomplete; kept the previous figures"),
+	 * "" when all is well. For the status line. */
+	char note[256];
 };
 
 /* The registry, in auto-detection order (xen first when built in). */

@@ -34,6 +34,7 @@ struct xn_view {
 	bool sort_reverse;
 	enum xn_units units;
 	bool show_zones;
+	bool zones_exact; /* Xen: every address-width zone, not <4G / >4G */
 	bool show_topology;
 	bool paused;
 	bool ended;   /* replay: the recording has ended */

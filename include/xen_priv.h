@@ -45,7 +45,6 @@ struct xen_priv {
 	bool have_udump;
 	uint64_t udump_mono_ns; /* when that dump was taken */
 	uint64_t try_mono_ns;   /* when a dump was last attempted (rate limit) */
-	char pages_note[256];   /* why the last attempt kept old figures */
 };
 
 /* Host: nodes (size, free, CPUs), distances, heap zones. 0 or -errno (src->err). */

@@ -169,6 +169,16 @@ static unsigned cmd_zones(struct xn_ctl *c, int key)
 	return XN_FX_REDRAW;
 }
 
+static unsigned cmd_zones_exact(struct xn_ctl *c, int key)
+{
+	c->v->show_zones = true;
+	c->v->zones_exact = !c->v->zones_exact;
+	xn_view_status(c->v, XN_ROLE_STATUS, "%s",
+	               c->v->zones_exact ? "zones: every Xen address-width zone"
+	                                 : "zones: Xen zones summed below / above 4 GiB");
+	return XN_FX_REDRAW;
+}
+
 static unsigned cmd_topology(struct xn_ctl *c, int key)
 {
 	c->v->show_topology = !c->v->show_topology;
@@ -227,6 +237,7 @@ const struct xn_key_binding xn_key_table[] = {
         {{'[', ']'}, "[ ]", cmd_step, "recording: step one sample back / forward (pauses)"},
         {{'u'}, "u", cmd_units, "per-node figures in MiB / pages / % of the domain"},
         {{'z'}, "z", cmd_zones, "show / hide free memory per zone"},
+        {{'Z'}, "Z", cmd_zones_exact, "Xen: every address-width zone / below-above 4G"},
         {{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
         {{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns)"},
         {{'h', '?'}, "h ?", cmd_help, "this help"},

@@ -6,9 +6,8 @@
 #include "view.h"
 
 static const char *const notes[] = {
-        "Heat cell: share of the domain's pages on that node; no colour: glyphs .:-=+*#%@",
-        "'-' is unknown, never a made-up 0. OUTSIDE: pages on nodes outside the affinity;",
-        "on Xen affinity steers future allocations only. Any key closes this help.",
+        "Heat: share of the domain's pages on a node (glyphs .:-=+*#%@); '-' unknown.",
+        "OUTSIDE: pages outside the affinity (Xen: it steers future allocations only).",
 };
 
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v)

@@ -1,6 +1,7 @@
 /* view_main.c - the main screen's parts: summary lines, node panel (with
  * zones and the distance matrix), and the domain table with heat cells. */
 #include "view.h"
+#include "zones.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -117,12 +118,13 @@ static void draw_bar(struct xn_canvas *c, int x, int y, int w, double share, boo
 	xn_canvas_fill(c, x + full, y, w - full, caps->utf8 ? 0x2591 : '.', XN_ROLE_BAR_USED);
 }
 
-static void draw_zones(struct xn_canvas *c, int x, int y, const struct xn_snapshot *s, int ni)
+static void draw_zones(struct xn_canvas *c, int x, int y, const struct xn_snapshot *s, int ni,
+                       bool exact)
 {
-	for (int z = 0; z < s->host.nr_zones && x < c->w; z++) {
-		const struct xn_zone *zn = &s->host.zones[z];
-		if (zn->node_idx != ni)
-			continue;
+	struct xn_zone zones[48];
+	int nz = xn_zones_for_node(&s->host, ni, exact, zones, (int)XN_ARRAY_SIZE(zones));
+	for (int z = 0; z < nz && x < c->w; z++) {
+		const struct xn_zone *zn = &zones[z];
 		char name[40], val[32];
 		xn_text_escape(zn->name, name, sizeof(name));
 		fmt_mib(val, sizeof(val), (zn->valid & XN_ZONE_FREE) && s->host.page_size,
@@ -206,7 +208,7 @@ int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn
 		x += xn_canvas_printf(c, x, yy, -1, XN_ROLE_NORMAL, " %4s ", pct);
 		x += xn_canvas_printf(c, x, yy, 9, XN_ROLE_NORMAL, "%-9s", cpus);
 		if (v->show_zones)
-			draw_zones(c, x + 1, yy, s, i);
+			draw_zones(c, x + 1, yy, s, i, v->zones_exact);
 		rows++;
 	}
 	if (v->show_topology)

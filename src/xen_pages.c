@@ -62,13 +62,12 @@ static void refresh_udump(struct xen_priv *p, uint64_t now)
 	char why[256] = "";
 	int r = xen_debugkey_dump(p, &u, why, sizeof(why));
 	if (r) {
-		snprintf(p->pages_note, sizeof(p->pages_note), "debug key 'u': %s", why);
+		snprintf(p->base.note, sizeof(p->base.note), "debug key 'u': %.200s", why);
 		return;
 	}
 	if (!u.complete) {
 		/* Keep the old figures: a partial dump would show made-up zeros. */
-		snprintf(p->pages_note, sizeof(p->pages_note), "%s; kept the previous figures",
-		         why);
+		snprintf(p->base.note, sizeof(p->base.note), "%.200s; kept the previous figures", why);
 		xn_udump_free(&u);
 		return;
 	}
@@ -76,7 +75,7 @@ static void refresh_udump(struct xen_priv *p, uint64_t now)
 	p->udump = u;
 	p->have_udump = true;
 	p->udump_mono_ns = now;
-	p->pages_note[0] = '\0';
+	p->base.note[0] = '\0';
 }
 
 static void fill_from_udump(struct xen_priv *p, struct xn_snapshot *s, uint64_t now)

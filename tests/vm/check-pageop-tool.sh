@@ -29,6 +29,7 @@ xn_lines() {
 		m = $0; sub(/.*"pages_method":/, "", m); sub(/,.*/, "", m); gsub("\"", "", m)
 		print id, np, m }'
 }
+# shellcheck disable=SC2046
 op_lines() { $PAGEOP query $(pageop_ids) | awk '{ l = $1; for (i = 3; i <= NF; i++) l = l " " $i; print l }'; }
 
 check_tool() { # label method [options]

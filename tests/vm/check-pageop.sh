@@ -66,10 +66,12 @@ pageop_u_lines() {
 # dying domains have finished.
 pageop_settle() { # seconds
 	t=0
+	# shellcheck disable=SC2046 # one argument per domain id
 	a=$(pageop_op_lines $(pageop_ids))
 	while [ "$t" -lt "$1" ]; do
 		sleep 3
 		t=$((t + 3))
+		# shellcheck disable=SC2046
 		b=$(pageop_op_lines $(pageop_ids))
 		[ "$a" = "$b" ] && return 0
 		a=$b

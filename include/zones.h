@@ -1,0 +1,23 @@
+/* zones.h - how a node's memory zones are shown. Linux zones (DMA, DMA32,
+ * Normal, ...) are shown as they are. Xen's heap zones are address-width
+ * zones named "z<N>" (free frames with MFN in [2^(N-1), 2^N), i.e. memory at
+ * [2^(N+11), 2^(N+12)) bytes); operators think of them as below and above
+ * 4 GiB, so by default they are summed into "<4G" and ">4G". */
+#ifndef XN_ZONES_H
+#define XN_ZONES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "snapshot.h"
+
+/* True when name is a Xen width zone "z<N>"; *n gets N. */
+bool xn_zone_width_number(const char *name, int *n);
+
+/* Fill out[0..max) with the zones to show for node index ni: Linux zones
+ * unchanged; Xen width zones summed into "<4G" and ">4G" or, with exact,
+ * one per zone labelled by its address range ("1G-2G"). A sum is unknown
+ * when any part is. Returns the number filled. */
+int xn_zones_for_node(const struct xn_host *h, int ni, bool exact, struct xn_zone *out, int max);
+
+#endif

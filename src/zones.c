@@ -1,0 +1,94 @@
+/* zones.c - zones as operators think of them (see zones.h). */
+#include "zones.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Zones up to this number end at or below 4 GiB: z20 = [2 GiB, 4 GiB). */
+enum { XN_ZONE_LAST_BELOW_4G = 20 };
+
+bool xn_zone_width_number(const char *name, int *n)
+{
+	if (name[0] != 'z' || name[1] < '0' || name[1] > '9')
+		return false;
+	int v = 0;
+	for (const char *p = name + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 100)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	*n = v;
+	return true;
+}
+
+static void fmt_pow2(char *buf, size_t len, int bits)
+{
+	static const char units[] = "KMGTPE";
+	int u = bits / 10 - 1;
+	if (bits < 10) {
+		snprintf(buf, len, "%u", 1u << bits);
+		return;
+	}
+	if (u > 5)
+		u = 5;
+	snprintf(buf, len, "%u%c", 1u << ((bits - 10 * (u + 1)) % 10), units[u]);
+}
+
+static void range_label(int zone, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+	/* zone 0 holds MFN 0 only; zone N >= 1 starts at 2^(N-1) frames of 4 KiB */
+	if (zone == 0) {
+		xn_strlcpy(buf, "0-4K", len);
+		return;
+	}
+	fmt_pow2(lo, sizeof(lo), zone + 11);
+	fmt_pow2(hi, sizeof(hi), zone + 12);
+	snprintf(buf, len, "%.10s-%.10s", lo, hi);
+}
+
+static void add_to(struct xn_zone *sum, const struct xn_zone *z)
+{
+	sum->free_pages += z->free_pages;
+	sum->managed_pages += z->managed_pages;
+	sum->valid &= z->valid;
+}
+
+int xn_zones_for_node(const struct xn_host *h, int ni, bool exact, struct xn_zone *out, int max)
+{
+	struct xn_zone below = {.node_idx = ni, .valid = XN_ZONE_FREE | XN_ZONE_MANAGED};
+	struct xn_zone above = below;
+	bool have_below = false, have_above = false;
+	int n = 0;
+	xn_strlcpy(below.name, "<4G", sizeof(below.name));
+	xn_strlcpy(above.name, ">4G", sizeof(above.name));
+	for (int i = 0; i < h->nr_zones; i++) {
+		const struct xn_zone *z = &h->zones[i];
+		int w;
+		if (z->node_idx != ni)
+			continue;
+		if (!xn_zone_width_number(z->name, &w) || exact) {
+			if (n < max) {
+				out[n] = *z;
+				if (xn_zone_width_number(z->name, &w))
+					range_label(w, out[n].name, sizeof(out[n].name));
+				n++;
+			}
+			continue;
+		}
+		if (w <= XN_ZONE_LAST_BELOW_4G) {
+			add_to(&below, z);
+			have_below = true;
+		} else {
+			add_to(&above, z);
+			have_above = true;
+		}
+	}
+	if (have_below && n < max)
+		out[n++] = below;
+	if (have_above && n < max)
+		out[n++] = above;
+	return n;
+}
