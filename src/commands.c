@@ -173,6 +173,7 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
 	bool replay = !strcmp(s->src->ops->name, "replay");
 	enum xn_col_id sort = o->sort ? (enum xn_col_id)xn_column_find(o->sort) : XN_COL_ID;
+	char last_note[sizeof(s->src->note)] = "";
 	for (long it = 0; !o->iterations || it < o->iterations; it++) {
 		/* A recording plays as fast as it is read; live sources wait. */
 		if (it > 0 && !replay)
@@ -182,6 +183,13 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 			return XN_EXIT_OK;
 		if (r)
 			return XN_EXIT_RUNTIME;
+		/* Stale or unknown figures are said once per change, on stderr. */
+		if (strcmp(last_note, s->src->note)) {
+			xn_strlcpy(last_note, s->src->note, sizeof(last_note));
+			if (last_note[0])
+				fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name,
+				        last_note);
+		}
 		if (xn_output_sample_sorted(stdout, o->format, &s->cur, o->units, it, sort, 0,
 		                            xn_column_default_reverse(sort)))
 			return write_status(stdout);

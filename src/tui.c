@@ -37,7 +37,23 @@ struct tui {
 	wchar_t *line; /* one run of cells */
 	size_t line_cap;
 	struct sigaction old_int, old_term, old_hup;
+	char last_note[sizeof(((struct xn_source *)0)->note)]; /* shown once per change */
 };
+
+/* A source's non-fatal note (stale figures, skipped lines) goes to the
+ * status line when it changes, so it does not hide the operator's messages
+ * on every refresh. */
+static void show_note(struct tui *t, const struct xn_source *src)
+{
+	if (!strcmp(src->note, t->last_note))
+		return;
+	xn_strlcpy(t->last_note, src->note, sizeof(t->last_note));
+	if (!src->note[0])
+		return;
+	char why[sizeof(src->note)];
+	xn_text_escape(src->note, why, sizeof(why));
+	xn_view_status(&t->v, XN_ROLE_WARN, "%s", why);
+}
 
 static void signals_install(struct tui *t)
 {
@@ -230,6 +246,7 @@ static int take_sample(struct tui *t, struct xn_sampler *s, FILE *record, char *
 	if (record && (r = xn_json_write_snapshot(record, &s->cur)))
 		return xn_errf(err, errlen, r, "cannot write the recording: %s", strerror(-r));
 	note_position(t, s);
+	show_note(t, s->src);
 	if (xn_view_update(&t->v, &s->cur))
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 	if (t->v.prompt.kind == XN_PROMPT_AFFINITY)
@@ -324,6 +341,7 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 			               strerror(-r));
 	}
 	note_position(&t, s);
+	show_note(&t, s->src);
 	if (xn_view_update(&t.v, &s->cur))
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 
