@@ -20,6 +20,14 @@ static void fill_state(xenstat_domain *xd, char state[7])
 	state[6] = '\0';
 }
 
+/* Whether the domain still exists (ESRCH from a per-vCPU call also means
+ * "this vCPU is not set up yet", e.g. while a guest is being built). */
+static bool domain_alive(struct xen_priv *p, uint32_t domid)
+{
+	xc_domaininfo_t info;
+	return xc_domain_getinfolist(p->xch, domid, 1, &info) == 1 && info.domain == domid;
+}
+
 /* Returns -ESRCH when the domain has gone meanwhile. */
 static int read_vcpus(struct xen_priv *p, const struct xn_host *h, struct xn_domain *d)
 {
@@ -28,7 +36,7 @@ static int read_vcpus(struct xen_priv *p, const struct xn_host *h, struct xn_dom
 	for (uint32_t v = 0; v < d->vcpus; v++) {
 		xc_vcpuinfo_t vi;
 		if (xc_vcpu_getinfo(p->xch, (uint32_t)d->id, v, &vi)) {
-			if (errno == ESRCH)
+			if (errno == ESRCH && !domain_alive(p, (uint32_t)d->id))
 				return -ESRCH;
 			continue; /* vCPU not allocated yet: unknown */
 		}

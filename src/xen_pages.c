@@ -67,7 +67,8 @@ static void refresh_udump(struct xen_priv *p, uint64_t now)
 	}
 	if (!u.complete) {
 		/* Keep the old figures: a partial dump would show made-up zeros. */
-		snprintf(p->base.note, sizeof(p->base.note), "%.200s; kept the previous figures", why);
+		snprintf(p->base.note, sizeof(p->base.note), "%.200s; kept the previous figures",
+		         why);
 		xn_udump_free(&u);
 		return;
 	}
