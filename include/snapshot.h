@@ -137,6 +137,9 @@ void xn_snapshot_clear(struct xn_snapshot *s);
  * nodes first. Returns NULL on allocation failure. */
 struct xn_domain *xn_snapshot_add_domain(struct xn_snapshot *s);
 
+/* Remove the domain added last (one that vanished while being read). */
+void xn_snapshot_drop_last(struct xn_snapshot *s);
+
 /* Set (copy) a domain's name. Returns 0 or -ENOMEM. */
 int xn_domain_set_name(struct xn_domain *d, const char *name);
 

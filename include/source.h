@@ -20,9 +20,11 @@ struct xn_source_config {
 	bool cgroups;          /* --cgroups: domains are cgroups, not processes */
 	int top_n;             /* --top N: besides QEMU guests, the N largest processes */
 	const char *pids;      /* --pid LIST: always include these PIDs ("123,456"), or NULL */
-	double exact_interval; /* --exact-interval SECS: max age of an exact numa_maps figure */
+	double exact_interval; /* --exact-interval SECS: max age of an exact numa_maps figure; 0 =
+	                          every refresh */
 	/* xen */
-	double debugkey_interval; /* --debugkey-interval SECS: min time between 'u' dumps */
+	double debugkey_interval; /* --debugkey-interval SECS: min time between 'u' dumps; 0 = every
+	                             refresh */
 	bool no_pageop;           /* --no-pageop: ignore the hypervisor's page op */
 	/* replay */
 	const char *replay_file; /* --replay FILE */

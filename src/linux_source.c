@@ -43,7 +43,7 @@ static int lx_open(const struct xn_source_config *cfg, struct xn_source **out, c
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 	lx->base.ops = &xn_source_linux;
 	lx->cgroups = cfg->cgroups;
-	lx->exact_interval = cfg->exact_interval > 0 ? cfg->exact_interval : XN_LX_EXACT_INTERVAL;
+	lx->exact_interval = cfg->exact_interval >= 0 ? cfg->exact_interval : XN_LX_EXACT_INTERVAL;
 	r = xn_lx_pids_parse(cfg->pids, &lx->pids, &lx->nr_pids, err, errlen);
 	if (r)
 		goto fail;

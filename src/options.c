@@ -62,7 +62,8 @@ static void usage(FILE *f)
 	      "  -p, --pid LIST           linux: always show these PIDs (\"123,456\")\n"
 	      "      --top N              linux: also show the N largest processes (default 10)\n"
 	      "      --cgroups            linux: domains are cgroups, not processes\n"
-	      "      --exact-interval S   linux: max age of an exact numa_maps scan (default 10)\n"
+	      "      --exact-interval S   linux: max age of an exact numa_maps scan (default 10, "
+	      "0: always)\n"
 	      "      --debugkey-interval S  xen: min seconds between debug key 'u' dumps (default "
 	      "10)\n"
 	      "      --no-pageop          xen: do not use the hypervisor's page-count op\n"
@@ -115,6 +116,14 @@ static int parse_secs(const char *opt, const char *val, double *out)
 {
 	if (xn_parse_seconds(val, out) || *out <= 0 || *out > 86400)
 		return bad(opt, val, "expected seconds > 0, e.g. 3 or 0.5");
+	return 0;
+}
+
+/* The scan intervals may be 0: measure at every refresh. */
+static int parse_interval(const char *opt, const char *val, double *out)
+{
+	if (xn_parse_seconds(val, out) || *out > 86400)
+		return bad(opt, val, "expected seconds >= 0, e.g. 10 or 0.5 (0: every refresh)");
 	return 0;
 }
 
@@ -213,9 +222,9 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 		o->cfg.top_n = (int)n;
 		return 0;
 	case OPT_EXACT_INTERVAL:
-		return parse_secs("--exact-interval", arg, &o->cfg.exact_interval);
+		return parse_interval("--exact-interval", arg, &o->cfg.exact_interval);
 	case OPT_DEBUGKEY_INTERVAL:
-		return parse_secs("--debugkey-interval", arg, &o->cfg.debugkey_interval);
+		return parse_interval("--debugkey-interval", arg, &o->cfg.debugkey_interval);
 	case OPT_NO_PAGEOP:
 		o->cfg.no_pageop = true;
 		return 0;

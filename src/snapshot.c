@@ -46,6 +46,15 @@ struct xn_domain *xn_snapshot_add_domain(struct xn_snapshot *s)
 	return d;
 }
 
+void xn_snapshot_drop_last(struct xn_snapshot *s)
+{
+	if (!s->nr_domains)
+		return;
+	struct xn_domain *d = &s->domains[--s->nr_domains];
+	domain_free(d);
+	memset(d, 0, sizeof(*d));
+}
+
 int xn_domain_set_name(struct xn_domain *d, const char *name)
 {
 	char *n = strdup(name);

@@ -69,17 +69,6 @@ static int read_affinity(struct xen_priv *p, const struct xn_host *h, struct xn_
 }
 
 /* Free what a half-filled domain owns and remove it from the snapshot. */
-static void drop_last(struct xn_snapshot *s)
-{
-	struct xn_domain *d = &s->domains[s->nr_domains - 1];
-	free(d->name);
-	free(d->node_pages);
-	free(d->node_delta);
-	free(d->vcpu_node);
-	memset(d, 0, sizeof(*d));
-	s->nr_domains--;
-}
-
 int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 {
 	xenstat_node *node = xenstat_get_node(p->xst, 0);
@@ -116,7 +105,8 @@ int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 		if (!e)
 			e = read_affinity(p, &s->host, d);
 		if (e == -ESRCH) {
-			drop_last(s); /* destroyed since xenstat listed it: not an error */
+			xn_snapshot_drop_last(
+			        s); /* destroyed since xenstat listed it: not an error */
 			continue;
 		}
 		if (e) {

@@ -9,22 +9,14 @@
 #include "util.h"
 #include "xen_priv.h"
 
-#if __has_include("xen_pageop.h")
 #include "xen_pageop.h"
-#define XEN_HAVE_PAGEOP 1
-#else
-#define XEN_HAVE_PAGEOP 0
-#endif
 
 void xen_pages_init(struct xen_priv *p)
 {
-#if XEN_HAVE_PAGEOP
 	if (!p->cfg.no_pageop)
 		p->have_pageop = xn_xen_pageop_probe(p->xch) == 0;
-#endif
 }
 
-#if XEN_HAVE_PAGEOP
 /* 0 when every domain answered; a domain gone meanwhile keeps unknown pages. */
 static int query_pageop(struct xen_priv *p, struct xn_snapshot *s)
 {
@@ -49,7 +41,6 @@ static int query_pageop(struct xen_priv *p, struct xn_snapshot *s)
 	}
 	return 0;
 }
-#endif
 
 /* Take a new 'u' dump unless the last attempt is younger than the interval. */
 static void refresh_udump(struct xen_priv *p, uint64_t now)
@@ -107,21 +98,17 @@ static void fill_from_udump(struct xen_priv *p, struct xn_snapshot *s, uint64_t 
 
 void xen_pages_close(struct xen_priv *p)
 {
-#if XEN_HAVE_PAGEOP
 	xn_xen_pageop_release();
-#endif
 	xn_udump_free(&p->udump);
 }
 
 void xen_pages_query(struct xen_priv *p, struct xn_snapshot *s)
 {
-#if XEN_HAVE_PAGEOP
 	if (p->have_pageop) {
 		if (query_pageop(p, s) == 0)
 			return;
 		p->have_pageop = false; /* stop asking; fall back to the debug key */
 	}
-#endif
 	uint64_t now = xn_now_mono_ns();
 	refresh_udump(p, now);
 	if (p->have_udump)

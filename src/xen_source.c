@@ -81,10 +81,10 @@ static int open_xc(xc_interface **out, char *err, size_t errlen)
 
 static int xen_probe(const struct xn_source_config *cfg, char *err, size_t errlen)
 {
-	xc_interface *xch;
+	xc_interface *xch = NULL;
 	int r = open_xc(&xch, err, errlen);
-	if (r)
-		return r;
+	if (r || !xch)
+		return r ? r : -ENODEV;
 	xc_interface_close(xch);
 	return 0;
 }

@@ -15,7 +15,7 @@ bool xn_zone_width_number(const char *name, int *n)
 		return false;
 	int v = 0;
 	for (const char *p = name + 1; *p; p++) {
-		if (*p < '0' || *p > '9' || v > 100)
+		if (*p < '0' || *p > '9' || v > 5)
 			return false;
 		v = v * 10 + (*p - '0');
 	}
@@ -23,14 +23,15 @@ bool xn_zone_width_number(const char *name, int *n)
 	return true;
 }
 
-static void fmt_pow2(char *buf, size_t len, int bits)
+/* 2^bits bytes as "512", "4K", "2G"; bits is at most 69 (zone 58). */
+static void fmt_pow2(char *buf, size_t len, unsigned bits)
 {
 	static const char units[] = "KMGTPE";
-	int u = bits / 10 - 1;
 	if (bits < 10) {
 		snprintf(buf, len, "%u", 1u << bits);
 		return;
 	}
+	unsigned u = bits / 10 - 1;
 	if (u > 5)
 		u = 5;
 	snprintf(buf, len, "%u%c", 1u << ((bits - 10 * (u + 1)) % 10), units[u]);
@@ -44,8 +45,8 @@ static void range_label(int zone, char *buf, size_t len)
 		xn_strlcpy(buf, "0-4K", len);
 		return;
 	}
-	fmt_pow2(lo, sizeof(lo), zone + 11);
-	fmt_pow2(hi, sizeof(hi), zone + 12);
+	fmt_pow2(lo, sizeof(lo), (unsigned)zone + 11);
+	fmt_pow2(hi, sizeof(hi), (unsigned)zone + 12);
 	snprintf(buf, len, "%.10s-%.10s", lo, hi);
 }
 
