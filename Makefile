@@ -46,7 +46,7 @@ LDFLAGS ?=
 ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
 ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
 
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
 ifneq ($(HAVE_XEN),yes)
 SRCS := $(filter-out src/xen_%.c,$(SRCS))
 endif
@@ -74,6 +74,7 @@ endif
 endif
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
@@ -124,7 +125,7 @@ vm-check: all
 	@sh tests/vm/run.sh
 
 CLANG_FORMAT ?= clang-format
-FORMAT_FILES = $(wildcard src/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c)
+FORMAT_FILES = $(wildcard src/*.c src/*/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c)
 
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_FILES)

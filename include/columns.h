@@ -32,6 +32,8 @@ enum xn_col_id {
 	XN_COL_AFFINITY, /* node list, "all" or "auto" */
 	XN_COL_OUTSIDE,  /* pages outside affinity (in the chosen units) */
 	XN_COL_METHOD,   /* how node pages were obtained, and their age */
+	XN_COL_VNODES,   /* nodes the vCPUs ran on last: "3", "0-1", "-" */
+	XN_COL_ADVICE,   /* placement advice: "ok", "vcpus>0", "mem>3", "both>1", "-" */
 	XN_COL__COUNT
 };
 

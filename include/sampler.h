@@ -26,8 +26,10 @@ void xn_sampler_clear(struct xn_sampler *s);
  * - cpu_pct: d(cpu_ns) / d(time) * 100 when both samples have cpu_ns and
  *   the interval is > 0 (a domain new in cur gets none);
  * - node_delta: per-node page change vs prev when both have pages;
- * - locality: % of pages on nodes where at least one vCPU ran last;
- * - pages_outside: pages on nodes not in node_affinity. */
+ * - locality: mean over vCPUs with a known node of the % of the domain's
+ *   pages on that vCPU's node;
+ * - pages_outside: pages on nodes not in node_affinity;
+ * - advice: xn_advise() (advise.h), last, as it reads the others. */
 void xn_derive(const struct xn_snapshot *prev, struct xn_snapshot *cur);
 
 #endif

@@ -73,11 +73,13 @@ enum {
 	XN_DOM_PAGES = 1u << 5,     /* node_pages[] */
 	XN_DOM_AFFINITY = 1u << 6,  /* node_affinity / affinity_auto */
 	XN_DOM_VCPU_NODE = 1u << 7, /* vcpu_node[] */
+	XN_DOM_VCPU_INFO = 1u << 8, /* vcpu_info[] (each entry has its own valid bits) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
 	XN_DOM_OUTSIDE = 1u << 18,
 	XN_DOM_DELTA = 1u << 19,
+	XN_DOM_ADVICE = 1u << 20, /* advice (set by xn_advise()) */
 };
 
 /* How a domain's node_pages[] were obtained (the screen and JSON say it). */
@@ -90,6 +92,60 @@ enum xn_pages_method {
 	XN_PAGES_XEN_DEBUGKEY, /* xen: debug key 'u' parsed from the console */
 	XN_PAGES_RECORDED,     /* replay: as recorded (method_name kept) */
 	XN_PAGES__COUNT
+};
+
+/* Valid bits of struct xn_vcpu. */
+enum {
+	XN_VCPU_CPU = 1u << 0,   /* cpu */
+	XN_VCPU_STATE = 1u << 1, /* state */
+	XN_VCPU_HARD = 1u << 2,  /* hard */
+	XN_VCPU_SOFT = 1u << 3,  /* soft */
+};
+
+/* One vCPU (Xen) or vCPU thread (Linux: a QEMU guest's "CPU n/KVM" thread,
+ * or any thread of a plain process). Its node is the domain's vcpu_node[i]. */
+struct xn_vcpu {
+	int cpu;        /* CPU it ran on last */
+	char state;     /* 'r' running/runnable, 'b' blocked/sleeping, 'o' offline */
+	char *hard;     /* hard affinity as a CPU list ("0-3,8"), owned; "all" = every CPU */
+	char *soft;     /* soft affinity (Xen only), same form, owned */
+	unsigned valid; /* XN_VCPU_* */
+};
+
+/* What the advisor (advise.h) says of a domain. */
+enum xn_advice_action {
+	XN_ADVICE_NONE = 0, /* no judgement: pages or vCPU nodes unknown, or too small ("-") */
+	XN_ADVICE_OK,       /* well placed, or no change gains enough ("ok") */
+	XN_ADVICE_VCPUS,    /* run the vCPUs on `nodes`, where the memory is ("vcpus>N0") */
+	XN_ADVICE_MEMORY,   /* move the memory to `nodes`, where the vCPUs run ("mem>N3") */
+	XN_ADVICE_BOTH,     /* move vCPUs and memory to `nodes` ("both>N1") */
+	XN_ADVICE__COUNT
+};
+
+/* The advisor's verdict and every term behind it, so that each surface can
+ * say why. Figures are valid when action > XN_ADVICE_NONE; for XN_ADVICE_OK
+ * the terms describe the current placement. */
+struct xn_advice {
+	enum xn_advice_action action;
+	xn_nodemask nodes;      /* target nodes (ids) of the action */
+	double local_now;       /* LOCAL% now (same as domain.locality) */
+	double local_expected;  /* LOCAL% expected right after the action */
+	uint64_t pages_to_move; /* pages not on the target nodes (memory actions) */
+	bool memory_moves;      /* the source moves existing pages (Linux migrate_pages);
+	                           false on Xen: node affinity steers future allocations only,
+	                           and pages_to_move stay where they are */
+	int64_t mem_free_after; /* bytes free on the target nodes after the move, less the
+	                           headroom the advisor keeps; < 0 means it does not fit */
+	uint32_t vcpus_there;   /* vCPUs of other domains that ran last on the target nodes */
+	uint32_t cpus_there;    /* CPUs of the target nodes */
+	double distance;        /* mean node distance a vCPU's access travels afterwards
+	                           (10 = all local on a usual SLIT) */
+	double score;           /* the scorer's value of the chosen candidate (higher is better) */
+	/* hysteresis: a new verdict is shown only after it held pending_count samples */
+	enum xn_advice_action pending_action;
+	xn_nodemask pending_nodes;
+	uint32_t pending_count;
+	char reason[200]; /* one sentence for the operator, plain ASCII */
 };
 
 struct xn_domain {
@@ -108,13 +164,16 @@ struct xn_domain {
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */
 
-	int *vcpu_node; /* vcpus entries: node id where each ran last, -1 unknown */
+	int *vcpu_node;            /* vcpus entries: node id where each ran last, -1 unknown */
+	struct xn_vcpu *vcpu_info; /* vcpus entries or NULL; owned (XN_DOM_VCPU_INFO) */
 
 	/* derived by xn_derive(), read by views and outputs */
-	double cpu_pct;         /* % of one CPU over the last interval */
-	double locality;        /* 0..100: % of pages on nodes where vCPUs run */
-	uint64_t pages_outside; /* pages on nodes outside node_affinity */
-	int64_t *node_delta;    /* host.nr_nodes: page change since prev; owned */
+	double cpu_pct;          /* % of one CPU over the last interval */
+	double locality;         /* 0..100: mean over vCPUs with a known node of the share of
+	                            the domain's pages on that vCPU's node */
+	uint64_t pages_outside;  /* pages on nodes outside node_affinity */
+	int64_t *node_delta;     /* host.nr_nodes: page change since prev; owned */
+	struct xn_advice advice; /* XN_DOM_ADVICE */
 
 	unsigned valid; /* XN_DOM_* */
 };
@@ -123,6 +182,8 @@ struct xn_snapshot {
 	struct timespec time; /* wall-clock time of the sample */
 	uint64_t mono_ns;     /* CLOCK_MONOTONIC of the sample (for rates) */
 	char source[16];      /* "linux", "xen", "replay" */
+	char origin[16];      /* where the figures come from: "linux", "xen"; a replay keeps
+	                         the recorded origin ("" when the recording has none) */
 	struct xn_host host;
 	size_t nr_domains;
 	struct xn_domain *domains; /* sorted by id after xn_snapshot_sort() */
@@ -145,6 +206,10 @@ int xn_domain_set_name(struct xn_domain *d, const char *name);
 
 /* Allocate vcpu_node[] for d->vcpus entries, all -1. Returns 0 or -ENOMEM. */
 int xn_domain_alloc_vcpu_node(struct xn_domain *d);
+
+/* Allocate vcpu_info[] for d->vcpus entries, zeroed (cpu -1, state '-'),
+ * and set XN_DOM_VCPU_INFO. Returns 0 or -ENOMEM. */
+int xn_domain_alloc_vcpu_info(struct xn_domain *d);
 
 /* Allocate host.nodes (zeroed) and host.distance for n nodes. 0 or -ENOMEM. */
 int xn_host_alloc_nodes(struct xn_host *h, int n);

@@ -32,9 +32,13 @@ struct xn_source_config {
 
 /* Flags for set_node_affinity. */
 enum {
-	XN_AFF_CPUS = 1u << 0,    /* also steer CPUs: Linux pins threads (always on), Xen sets
-	                             vCPU soft affinity to the nodes' CPUs */
-	XN_AFF_DRY_RUN = 1u << 1, /* validate and describe only; change nothing */
+	XN_AFF_CPUS = 1u << 0,      /* also steer CPUs: Linux pins threads (always on), Xen sets
+	                               vCPU soft affinity to the nodes' CPUs */
+	XN_AFF_DRY_RUN = 1u << 1,   /* validate and describe only; change nothing */
+	XN_AFF_NO_MEMORY = 1u << 2, /* steer CPUs only (implies XN_AFF_CPUS): leave node
+	                               affinity and memory as they are. Linux: pin the
+	                               threads, no migrate_pages; Xen: vCPU soft affinity,
+	                               no xc_domain_node_setaffinity */
 };
 
 struct xn_source;

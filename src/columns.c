@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "advise.h"
 #include "util.h"
 
 #define MIB 1048576.0
@@ -264,6 +265,40 @@ static void fmt_method(const struct xn_fmt_ctx *c, const struct xn_domain *d, in
 		         (d->pages_age_ms < 0 ? 0 : d->pages_age_ms + 500) / 1000);
 }
 
+/* The nodes the vCPUs ran on last; unknown when no vCPU's node is known. */
+static bool vnodes_of(const struct xn_domain *d, xn_nodemask *m)
+{
+	memset(m, 0, sizeof(*m));
+	bool any = false;
+	if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node)
+		return false;
+	for (uint32_t v = 0; v < d->vcpus; v++)
+		if (d->vcpu_node[v] >= 0 && d->vcpu_node[v] < XN_MAX_NODES) {
+			XN_NM_SET(m, d->vcpu_node[v]);
+			any = true;
+		}
+	return any;
+}
+
+static void fmt_vnodes(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                       char *buf, size_t len)
+{
+	xn_nodemask m;
+	if (!vnodes_of(d, &m))
+		put_unknown(buf, len);
+	else
+		xn_bits_format_list(m.w, XN_MAX_NODES, buf, len);
+}
+
+static void fmt_advice(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
+                       char *buf, size_t len)
+{
+	if (!(d->valid & XN_DOM_ADVICE))
+		put_unknown(buf, len);
+	else
+		xn_advice_format_short(&d->advice, buf, len);
+}
+
 /* Comparators: natural ascending order, unknown (valid bit clear) first. */
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
@@ -353,6 +388,32 @@ static int cmp_affinity(const struct xn_domain *a, const struct xn_domain *b, in
 	return 0;
 }
 
+static int cmp_vnodes(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
+{
+	xn_nodemask ma, mb;
+	bool ka = vnodes_of(a, &ma), kb = vnodes_of(b, &mb);
+	if (ka != kb)
+		return ka ? 1 : -1;
+	int fa = xn_bits_next(ma.w, XN_MAX_NODES, 0), fb = xn_bits_next(mb.w, XN_MAX_NODES, 0);
+	if (fa != fb)
+		return CMP(fa, fb);
+	return CMP(xn_bits_count(ma.w, XN_MAX_NODES), xn_bits_count(mb.w, XN_MAX_NODES));
+}
+
+/* Misplaced first when reversed: by the LOCAL% the advice would gain. */
+static int cmp_advice(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
+{
+	int r;
+	if (cmp_known(a, b, XN_DOM_ADVICE, &r))
+		return r;
+	bool ma = xn_advice_is_misplaced(&a->advice), mb = xn_advice_is_misplaced(&b->advice);
+	if (ma != mb)
+		return ma ? 1 : -1;
+	double ga = a->advice.local_expected - a->advice.local_now;
+	double gb = b->advice.local_expected - b->advice.local_now;
+	return ma ? CMP(ga, gb) : CMP((int)a->advice.action, (int)b->advice.action);
+}
+
 static int cmp_method(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
 {
 	int r;
@@ -438,6 +499,18 @@ const struct xn_column xn_columns[XN_COL__COUNT] = {
                            .left = true,
                            .format = fmt_method,
                            .compare = cmp_method},
+        [XN_COL_VNODES] = {.key = "vnodes",
+                           .title = "VNODES",
+                           .width = 6,
+                           .left = true,
+                           .format = fmt_vnodes,
+                           .compare = cmp_vnodes},
+        [XN_COL_ADVICE] = {.key = "advice",
+                           .title = "ADVICE",
+                           .width = 9,
+                           .left = true,
+                           .format = fmt_advice,
+                           .compare = cmp_advice},
 };
 
 _Static_assert(XN_ARRAY_SIZE(xn_columns) == XN_COL__COUNT, "one entry per column id");
@@ -501,5 +574,5 @@ bool xn_column_default_reverse(enum xn_col_id id)
 {
 	/* Figures read best biggest first; words and ids in their natural order. */
 	return !(id == XN_COL_ID || id == XN_COL_NAME || id == XN_COL_STATE ||
-	         id == XN_COL_AFFINITY || id == XN_COL_METHOD);
+	         id == XN_COL_AFFINITY || id == XN_COL_METHOD || id == XN_COL_VNODES);
 }

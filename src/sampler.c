@@ -1,6 +1,8 @@
 /* sampler.c - previous/current snapshots and the values derived from them. */
 #include "sampler.h"
 
+#include "advise.h"
+
 #include <string.h>
 
 void xn_sampler_clear(struct xn_sampler *s)
@@ -36,21 +38,23 @@ static void derive_domain(const struct xn_snapshot *prev, const struct xn_host *
 		d->valid |= XN_DOM_DELTA;
 	}
 	uint64_t total = xn_domain_pages_total(d, nn);
-	if (!(given & XN_DOM_LOCALITY) && (d->valid & XN_DOM_VCPU_NODE) && d->vcpus > 0) {
-		xn_nodemask run;
-		memset(&run, 0, sizeof(run));
-		bool any = false;
-		for (uint32_t v = 0; v < d->vcpus; v++)
-			if (d->vcpu_node[v] >= 0 && d->vcpu_node[v] < XN_MAX_NODES) {
-				XN_NM_SET(&run, d->vcpu_node[v]);
-				any = true;
-			}
-		if (any && total > 0) {
-			uint64_t local = 0;
-			for (int i = 0; i < nn; i++)
-				if (XN_NM_TEST(&run, h->nodes[i].id))
-					local += d->node_pages[i];
-			d->locality = 100.0 * (double)local / (double)total;
+	/* Locality: the share of a vCPU's accesses that would be local if they
+	 * spread evenly over the domain's pages, averaged over the vCPUs whose
+	 * node is known. A dom0 with vCPUs on every node and pages split
+	 * 32/2/1/65 is not "100% local": each vCPU sees only its node's share. */
+	if (!(given & XN_DOM_LOCALITY) && (d->valid & XN_DOM_VCPU_NODE) && d->vcpus > 0 &&
+	    total > 0) {
+		double sum = 0;
+		uint32_t known = 0;
+		for (uint32_t v = 0; v < d->vcpus; v++) {
+			int ni = d->vcpu_node[v] >= 0 ? xn_host_node_index(h, d->vcpu_node[v]) : -1;
+			if (ni < 0)
+				continue;
+			sum += (double)d->node_pages[ni] / (double)total;
+			known++;
+		}
+		if (known) {
+			d->locality = 100.0 * sum / known;
 			d->valid |= XN_DOM_LOCALITY;
 		}
 	}
@@ -73,6 +77,7 @@ void xn_derive(const struct xn_snapshot *prev, struct xn_snapshot *cur)
 		cur->interval = (double)(cur->mono_ns - prev->mono_ns) / 1e9;
 	for (size_t i = 0; i < cur->nr_domains; i++)
 		derive_domain(prev, &cur->host, &cur->domains[i], cur->interval);
+	xn_advise(prev, cur);
 }
 
 int xn_sampler_step(struct xn_sampler *s)

@@ -5,12 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void vcpu_info_free(struct xn_vcpu *v, uint32_t n)
+{
+	for (uint32_t i = 0; v && i < n; i++) {
+		free(v[i].hard);
+		free(v[i].soft);
+	}
+	free(v);
+}
+
 static void domain_free(struct xn_domain *d)
 {
 	free(d->name);
 	free(d->node_pages);
 	free(d->node_delta);
 	free(d->vcpu_node);
+	vcpu_info_free(d->vcpu_info, d->vcpus);
 }
 
 void xn_snapshot_clear(struct xn_snapshot *s)
@@ -74,6 +84,42 @@ int xn_domain_alloc_vcpu_node(struct xn_domain *d)
 	for (uint32_t i = 0; i < d->vcpus; i++)
 		d->vcpu_node[i] = -1;
 	return 0;
+}
+
+int xn_domain_alloc_vcpu_info(struct xn_domain *d)
+{
+	vcpu_info_free(d->vcpu_info, d->vcpus);
+	d->vcpu_info = calloc(d->vcpus ? d->vcpus : 1, sizeof(*d->vcpu_info));
+	if (!d->vcpu_info) {
+		d->valid &= ~(unsigned)XN_DOM_VCPU_INFO;
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < d->vcpus; i++) {
+		d->vcpu_info[i].cpu = -1;
+		d->vcpu_info[i].state = '-';
+	}
+	d->valid |= XN_DOM_VCPU_INFO;
+	return 0;
+}
+
+/* Deep copy of a vcpu_info array; NULL on failure (or when a is NULL). */
+static struct xn_vcpu *vcpu_info_dup(const struct xn_vcpu *a, uint32_t n)
+{
+	if (!a)
+		return NULL;
+	struct xn_vcpu *b = calloc(n ? n : 1, sizeof(*b));
+	if (!b)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		b[i] = a[i];
+		b[i].hard = a[i].hard ? strdup(a[i].hard) : NULL;
+		b[i].soft = a[i].soft ? strdup(a[i].soft) : NULL;
+		if ((a[i].hard && !b[i].hard) || (a[i].soft && !b[i].soft)) {
+			vcpu_info_free(b, i + 1);
+			return NULL;
+		}
+	}
+	return b;
 }
 
 int xn_host_alloc_nodes(struct xn_host *h, int n)
@@ -177,9 +223,11 @@ int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src)
 		b->node_pages = dup_mem(a->node_pages, nn * sizeof(uint64_t));
 		b->node_delta = dup_mem(a->node_delta, nn * sizeof(int64_t));
 		b->vcpu_node = dup_mem(a->vcpu_node, (a->vcpus ? a->vcpus : 1) * sizeof(int));
+		b->vcpu_info = vcpu_info_dup(a->vcpu_info, a->vcpus);
 		dst->nr_domains = i + 1;
 		if ((a->name && !b->name) || (a->node_pages && !b->node_pages) ||
-		    (a->node_delta && !b->node_delta) || (a->vcpu_node && !b->vcpu_node))
+		    (a->node_delta && !b->node_delta) || (a->vcpu_node && !b->vcpu_node) ||
+		    (a->vcpu_info && !b->vcpu_info))
 			goto fail;
 	}
 	return 0;
