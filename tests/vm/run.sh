@@ -24,7 +24,7 @@ if ! sh $vm/fetch.sh >/dev/null 2>build/vm-fetch.err; then
 	exit 77
 fi
 
-xen_all="lab host zones dom0_pages guests batch affinity balloon gone record"
+xen_all="lab host zones dom0_pages guests batch affinity balloon gone record advice"
 # 4 nodes: the topology-dependent checks (the others do not change with nodes).
 xen_4="lab host zones dom0_pages guests batch affinity record"
 paths() { for c in "$@"; do printf '%s ' "$vm/checks/xen/$c.sh"; done; }
@@ -46,7 +46,7 @@ boot() { # kind name nodes checks...
 boot xen xen2 2 $(paths $xen_all) ${XN_VM_EXTRA_CHECKS:-}
 # shellcheck disable=SC2046
 boot xen xen4 4 $(paths $xen_4) ${XN_VM_EXTRA_CHECKS:-}
-boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh
+boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh $vm/checks/linux/advice.sh
 
 # Our hypervisor extension (hypervisor/, built by build-xen.sh) with the
 # "hypervisor" engineer's dom0 checks; check-pageop.sh first-class: the

@@ -1,0 +1,71 @@
+#!/bin/sh
+# The placement advisor's CPU cost per refresh at 500 domains x 8 nodes
+# (synthetic recordings from tests/helpers/gen_recording, replayed), as a
+# share of the whole refresh (bench/bench_advise.c):
+#  - refresh = replay sample parsed + sorted + derived (advice included) +
+#    one 120x40 frame rendered into the canvas (what a refresh costs in the
+#    process, less the terminal's output);
+#  - two recordings: as generated (every domain's vCPUs on the node holding
+#    70 % of its memory: mostly "ok") and the same with the vCPUs of every
+#    other domain moved to the next node (half of them misplaced: the
+#    advisor's busy case). The recorded "locality" is dropped from both so
+#    that it is derived as every live refresh derives it.
+#  - CPU time (in-process, the advisor alone repeated per sample), and
+#    instruction counts under callgrind when valgrind is installed (exact
+#    and repeatable: the figure to compare across runs and machines).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+GEN=${XN_HELPERS:-build/helpers}/gen_recording
+[ -x "$GEN" ] && [ -f build/libxn.a ] || { echo "build first (make)"; exit 1; }
+command -v jq >/dev/null || { echo "jq is not installed: cannot derive the misplaced recording"; exit 0; }
+tmp=$(mktemp -d /tmp/xn-bench-advise.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+SAMPLES=${XN_BENCH_SAMPLES:-20}
+
+"$GEN" -d 500 -n 8 -s "$SAMPLES" | jq -c '.domains |= map(del(.locality))' >"$tmp/ok.jsonl" || exit 1
+jq -c '(.host.nodes | length) as $n | .domains |= map(if .id % 2 == 0
+	then .vcpu_node |= map((. + 1) % $n) else . end)' "$tmp/ok.jsonl" >"$tmp/mis.jsonl" || exit 1
+libs=$(make -np -f Makefile 2>/dev/null | sed -n 's/^PKG_LIBS := //p' | head -n 1)
+# shellcheck disable=SC2086
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -o "$tmp/bench" bench/bench_advise.c \
+	build/libxn.a $libs || exit 1
+
+for rec in ok mis; do
+	"$tmp/bench" "$tmp/$rec.jsonl" 20 >"$tmp/$rec.out" || exit 1
+	awk -v tag=$rec '{ for (i = 1; i < NF; i += 2) f[$i] = $(i + 1) }
+	END {
+		what = tag == "ok" ? "as generated" : "half moved"
+		whole = f["step_us"] + f["render_us"]
+		printf "%s: %d domains x %d nodes, %d samples, %s misplaced\n", what, f["domains"],
+		       f["nodes"], f["samples"], f["misplaced"]
+		printf "  refresh: step (parse+derive+advise) %.0f us + render %.0f us = %.0f us\n",
+		       f["step_us"], f["render_us"], whole
+		printf "  advisor: %.0f us per refresh = %.1f %% of the refresh (%.1f %% of the step)\n",
+		       f["advise_us"], 100 * f["advise_us"] / whole, 100 * f["advise_us"] / f["step_us"]
+	}' "$tmp/$rec.out"
+done
+
+command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
+	{ echo "valgrind not installed: no instruction counts"; exit 0; }
+# 5 samples are enough: every sample costs the same work.
+for rec in ok mis; do
+	head -n 5 "$tmp/$rec.jsonl" >"$tmp/$rec.5.jsonl"
+	valgrind --tool=callgrind --callgrind-out-file="$tmp/$rec.cg" \
+		"$tmp/bench" "$tmp/$rec.5.jsonl" 0 >/dev/null 2>"$tmp/$rec.vg" ||
+		{ tail -n 3 "$tmp/$rec.vg"; exit 1; }
+	callgrind_annotate --inclusive=yes "$tmp/$rec.cg" 2>/dev/null >"$tmp/$rec.ann"
+	# inclusive Ir of a function: "1,234,567 (12.3%)  file:function [obj]"
+	ir() {
+		awk -v fn="$1" '{ n = $1; gsub(",", "", n) }
+			n ~ /^[0-9]+$/ && ($0 ~ ":" fn " " || $0 ~ ":" fn "$") { print n; exit }' "$tmp/$rec.ann"
+	}
+	a=$(ir xn_advise) st=$(ir xn_sampler_step) vu=$(ir xn_view_update) vr=$(ir xn_view_render)
+	awk -v tag=$rec -v a="${a:-0}" -v st="${st:-0}" -v vu="${vu:-0}" -v vr="${vr:-0}" 'BEGIN {
+		whole = st + vu + vr
+		if (!whole) { print "  callgrind: functions not found"; exit }
+		printf "%s, instructions per refresh (callgrind, 5 samples): refresh %.1f M, " \
+		       "advisor %.2f M = %.1f %% of the refresh (%.1f %% of the step)\n",
+		       tag == "ok" ? "as generated" : "half moved", whole / 5e6, a / 5e6,
+		       100 * a / whole, 100 * a / st
+	}'
+done
