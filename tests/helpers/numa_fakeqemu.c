@@ -6,9 +6,13 @@
  * I/O threads that are not vCPUs ("IO mon_iothread", "worker").
  *
  * Usage: numa_fakeqemu -name guest=NAME,debug-threads=on -smp N -m MIB [-extra K]
+ *                      [-vcpu-pin 1]
  * Writes MIB MiB, starts N vCPU threads and 1 + K other threads (default
- * K = 0), prints READY once every thread has its name, sleeps until killed. */
+ * K = 0), prints READY once every thread has its name, sleeps until killed.
+ * -vcpu-pin 1: vCPU n pins itself to CPU number n (cyclically) of the CPUs it
+ * was allowed, so that each vCPU thread is told apart by its affinity. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,23 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t named_cond = PTHREAD_COND_INITIALIZER;
 static long named; /* threads that have set their name */
+static long pin_vcpus;
+
+/* Pin the calling thread to the n-th (cyclically) of its allowed CPUs. */
+static void pin_self(long n)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	int count = CPU_COUNT(&set), k = (int)(n % (count ? count : 1));
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set) && k-- == 0) {
+			CPU_ZERO(&set);
+			CPU_SET(c, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			return;
+		}
+}
 
 static void name_self(const char *name)
 {
@@ -33,6 +54,8 @@ static void *vcpu(void *arg)
 {
 	char name[16];
 	snprintf(name, sizeof(name), "CPU %d/KVM", (int)(long)arg);
+	if (pin_vcpus)
+		pin_self((long)arg);
 	name_self(name);
 	for (;;)
 		pause();
@@ -57,6 +80,8 @@ int main(int argc, char **argv)
 			mib = atol(argv[i + 1]);
 		else if (!strcmp(argv[i], "-extra"))
 			extra = atol(argv[i + 1]);
+		else if (!strcmp(argv[i], "-vcpu-pin"))
+			pin_vcpus = atol(argv[i + 1]);
 		else if (strcmp(argv[i], "-name") != 0) {
 			fprintf(stderr, "numa_fakeqemu: unknown option %s\n", argv[i]);
 			return 2;

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,9 +43,9 @@ static int read_text(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* Start helper argv[0] (pinned to pin_cpu) and wait for its READY line
- * (deadline 60 s). Returns its PID or -1. */
-static pid_t start(const char *const argv[])
+/* Start helper argv[0] (pinned to CPU pin, unless -1) and wait for its
+ * READY line (deadline 60 s). Returns its PID or -1. */
+static pid_t start(const char *const argv[], int pin)
 {
 	int fd[2];
 	if (pipe(fd))
@@ -53,10 +54,10 @@ static pid_t start(const char *const argv[])
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		if (pin_cpu >= 0) {
+		if (pin >= 0) {
 			cpu_set_t set;
 			CPU_ZERO(&set);
-			CPU_SET((size_t)pin_cpu, &set);
+			CPU_SET((size_t)pin, &set);
 			sched_setaffinity(0, sizeof(set), &set);
 		}
 		dup2(fd[1], 1);
@@ -183,8 +184,9 @@ static struct xn_source *open_linux(pid_t pid, char *pids, size_t len)
 	return r ? NULL : src;
 }
 
-/* Each vCPU/thread of d against the kernel's view of thread t[]. */
-static void check_vcpu(const struct xn_domain *d, uint32_t i, const struct thr *t)
+/* Each vCPU/thread of d against the kernel's view of thread t (on_pin:
+ * the thread has the affinity its process started with). */
+static void check_vcpu(const struct xn_domain *d, uint32_t i, const struct thr *t, bool on_pin)
 {
 	const struct xn_vcpu *v = &d->vcpu_info[i];
 	CHECK((v->valid & (XN_VCPU_CPU | XN_VCPU_STATE | XN_VCPU_HARD)) ==
@@ -196,11 +198,12 @@ static void check_vcpu(const struct xn_domain *d, uint32_t i, const struct thr *
 	if (!t)
 		return;
 	CHECK_STR(v->hard, t->allowed);
-	if (pin_cpu >= 0) {
+	if (!strpbrk(t->allowed, ",-"))
+		CHECK(v->cpu == atoi(t->allowed)); /* one CPU allowed: it ran there */
+	if (pin_cpu >= 0 && on_pin) {
 		char want[16];
 		snprintf(want, sizeof(want), "%d", pin_cpu);
 		CHECK_STR(v->hard, want);
-		CHECK(v->cpu == pin_cpu); /* it can have run nowhere else */
 	}
 	CHECK(v->cpu >= 0 && v->cpu < (int)sysconf(_SC_NPROCESSORS_CONF));
 	CHECK(d->vcpu_node[i] == node_of_cpu(v->cpu));
@@ -211,8 +214,11 @@ static void test_fakeqemu_vcpu_info(void)
 	char fake[600], name[64];
 	snprintf(fake, sizeof(fake), "%s/numa_fakeqemu", helpers);
 	snprintf(name, sizeof(name), "guest=vtest-%d,debug-threads=on", (int)getpid());
-	const char *argv[] = {fake, "-name", name, "-smp", "3", "-m", "8", "-extra", "2", NULL};
-	pid_t pid = start(argv);
+	/* each vCPU thread pins itself to a different CPU (cyclically): the
+	 * slots are told apart by affinity */
+	const char *argv[] = {fake, "-name",  name, "-smp",      "3", "-m",
+	                      "8",  "-extra", "2",  "-vcpu-pin", "1", NULL};
+	pid_t pid = start(argv, -1);
 	CHECK(pid > 0);
 	if (pid <= 0)
 		return;
@@ -235,8 +241,12 @@ static void test_fakeqemu_vcpu_info(void)
 				snprintf(comm, sizeof(comm), "CPU %u/KVM", i);
 				const struct thr *th = thread_named(t, nt, comm);
 				CHECK(th != NULL);
-				check_vcpu(d, i, th);
+				check_vcpu(d, i, th, false);
 			}
+			/* vCPU 0 on the first allowed CPU, vCPU 1 on the second */
+			if (d->vcpu_info && pin_cpu >= 0)
+				CHECK(d->vcpu_info[0].hard && d->vcpu_info[1].hard &&
+				      strcmp(d->vcpu_info[0].hard, d->vcpu_info[1].hard) != 0);
 		}
 	} else {
 		CHECK(!"sample failed");
@@ -252,7 +262,7 @@ static void test_process_vcpu_info(void)
 	char hog[600];
 	snprintf(hog, sizeof(hog), "%s/numa_hog", helpers);
 	const char *argv[] = {hog, "4", "0", "3", NULL};
-	pid_t pid = start(argv);
+	pid_t pid = start(argv, pin_cpu);
 	CHECK(pid > 0);
 	if (pid <= 0)
 		return;
@@ -270,7 +280,7 @@ static void test_process_vcpu_info(void)
 			CHECK(d->vcpu_info != NULL);
 			/* the threads' order is the source's; all share one affinity */
 			for (uint32_t i = 0; d->vcpu_info && i < d->vcpus; i++)
-				check_vcpu(d, i, &t[0]);
+				check_vcpu(d, i, &t[0], true);
 		}
 	} else {
 		CHECK(!"sample failed");
@@ -297,7 +307,7 @@ static void test_no_memory_qemu(void)
 	snprintf(fake, sizeof(fake), "%s/numa_fakeqemu", helpers);
 	snprintf(name, sizeof(name), "guest=ptest-%d,debug-threads=on", (int)getpid());
 	const char *argv[] = {fake, "-name", name, "-smp", "2", "-m", "8", "-extra", "1", NULL};
-	pid_t pid = start(argv);
+	pid_t pid = start(argv, pin_cpu);
 	CHECK(pid > 0);
 	if (pid <= 0)
 		return;
@@ -355,7 +365,7 @@ static void test_no_memory_process(void)
 	char hog[600];
 	snprintf(hog, sizeof(hog), "%s/numa_hog", helpers);
 	const char *argv[] = {hog, "4", "0", "3", NULL};
-	pid_t pid = start(argv);
+	pid_t pid = start(argv, pin_cpu);
 	CHECK(pid > 0);
 	if (pid <= 0)
 		return;
