@@ -9,10 +9,12 @@
  *    (Whether the threads' own affinity then widens depends on the kernel:
  *    since 6.2 it keeps what sched_setaffinity asked, within the cpuset.)
  * Skipped (77) without root, v1 memory and cpuset hierarchies, or helpers. */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,41 @@ static int v1_root(const char *ctl, char *out, size_t len)
 	return r;
 }
 
+/* Wait (deadline 10 s) until every thread of pid sleeps (state S): after
+ * READY the helper's threads are on their way into pause(). 0 or -1. */
+static int wait_sleeping(pid_t pid)
+{
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	for (int i = 0; i < 1000; i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+		DIR *d = opendir(path);
+		if (!d)
+			return -1;
+		bool all = true;
+		struct dirent *de;
+		while ((de = readdir(d)) && all) {
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			char st[512];
+			snprintf(path, sizeof(path), "/proc/%d/task/%.20s/stat", (int)pid,
+			         de->d_name);
+			FILE *f = fopen(path, "re");
+			size_t n = f ? fread(st, 1, sizeof(st) - 1, f) : 0;
+			if (f)
+				fclose(f);
+			st[n] = '\0';
+			const char *e = strrchr(st, ')');
+			all = e && e[1] == ' ' && e[2] == 'S';
+		}
+		closedir(d);
+		if (all)
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return -1;
+}
+
 /* The helper joins both cgroups, pins itself to CPU pin, then execs. */
 static pid_t start_hog(const char *hog, int pin)
 {
@@ -107,7 +144,7 @@ static pid_t start_hog(const char *hog, int pin)
 		buf[got] = '\0';
 	}
 	close(fd[0]);
-	if (pid > 0 && !strstr(buf, "READY")) {
+	if (pid > 0 && (!strstr(buf, "READY") || wait_sleeping(pid))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;

@@ -43,6 +43,41 @@ static int read_text(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* Wait (deadline 10 s) until every thread of pid sleeps (state S): after
+ * READY the helper's threads are on their way into pause(). 0 or -1. */
+static int wait_sleeping(pid_t pid)
+{
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	for (int i = 0; i < 1000; i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+		DIR *d = opendir(path);
+		if (!d)
+			return -1;
+		bool all = true;
+		struct dirent *de;
+		while ((de = readdir(d)) && all) {
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			char st[512];
+			snprintf(path, sizeof(path), "/proc/%d/task/%.20s/stat", (int)pid,
+			         de->d_name);
+			FILE *f = fopen(path, "re");
+			size_t n = f ? fread(st, 1, sizeof(st) - 1, f) : 0;
+			if (f)
+				fclose(f);
+			st[n] = '\0';
+			const char *e = strrchr(st, ')');
+			all = e && e[1] == ' ' && e[2] == 'S';
+		}
+		closedir(d);
+		if (all)
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return -1;
+}
+
 /* Start helper argv[0] (pinned to CPU pin, unless -1) and wait for its
  * READY line (deadline 60 s). Returns its PID or -1. */
 static pid_t start(const char *const argv[], int pin)
@@ -82,13 +117,13 @@ static pid_t start(const char *const argv[], int pin)
 			break;
 		got += (size_t)n;
 		buf[got] = '\0';
-		if (strstr(buf, "READY")) {
-			close(fd[0]);
-			return pid;
-		}
+		if (strstr(buf, "READY"))
+			break;
 	}
 	close(fd[0]);
-	fprintf(stderr, "%s did not get ready\n", argv[0]);
+	if (got && strstr(buf, "READY") && !wait_sleeping(pid))
+		return pid;
+	fprintf(stderr, "%s did not get ready (or its threads not asleep)\n", argv[0]);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	return -1;
