@@ -358,7 +358,7 @@ static int parse_domain_cpu(struct pctx *c, const json_t *o, const char *w, stru
 }
 
 static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d,
-                            int nn)
+                            int nn, int schema)
 {
 	bool known, b = false;
 	const json_t *a;
@@ -410,7 +410,10 @@ static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, stru
 	}
 	if ((r = get_double(c, o, w, "locality", &d->locality, &known)))
 		return r;
-	d->valid |= known ? XN_DOM_LOCALITY : 0;
+	/* Schema 1's locality meant "pages on any vCPU's node" (a dom0 spread
+	 * over every node showed 100): leave it to the sampler, which derives
+	 * today's meaning from the recorded pages and vCPU nodes. */
+	d->valid |= known && schema >= 2 ? XN_DOM_LOCALITY : 0;
 	if ((r = get_u64(c, o, w, "pages_outside", UINT64_MAX, &d->pages_outside, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_OUTSIDE : 0;
@@ -629,7 +632,7 @@ static int parse_domain(struct pctx *c, const json_t *o, size_t i, struct xn_sna
 		return r;
 	if ((r = parse_domain_cpu(c, o, w, d)))
 		return r;
-	if ((r = parse_domain_mem(c, o, w, d, s->host.nr_nodes)))
+	if ((r = parse_domain_mem(c, o, w, d, s->host.nr_nodes, schema)))
 		return r;
 	if (schema < 2)
 		return 0;

@@ -41,10 +41,11 @@ grep -m1 " $name " "$tmp/t3" | grep -q " $mib " ||
 "$BIN" -r "$good" -b --format json >"$tmp/r1.jsonl" 2>&1 || fail "json replay failed"
 [ "$(wc -l <"$tmp/r1.jsonl")" = "$nsamples" ] || fail "json replay: not $nsamples lines"
 # (a schema 1 recording comes back as schema 2: its source becomes the
-# origin; vcpu_info is unknown, the advice is the advisor's own)
-jq -cS 'del(.source, .interval, .schema)' "$good" >"$tmp/a"
-jq -cS 'del(.source, .interval, .schema, .origin) | del(.domains[].vcpu_info, .domains[].advice)' \
-	"$tmp/r1.jsonl" >"$tmp/b"
+# origin; vcpu_info is unknown, the advice is the advisor's own, and LOCAL%
+# is derived again with today's meaning)
+jq -cS 'del(.source, .interval, .schema) | del(.domains[].locality)' "$good" >"$tmp/a"
+jq -cS 'del(.source, .interval, .schema, .origin)
+	| del(.domains[].vcpu_info, .domains[].advice, .domains[].locality)' "$tmp/r1.jsonl" >"$tmp/b"
 cmp -s "$tmp/a" "$tmp/b" || fail "replayed JSON differs from the recording: $(diff "$tmp/a" "$tmp/b" | head -c 600)"
 jq -e '.schema == 2' "$tmp/r1.jsonl" >/dev/null || fail "replayed JSON is not schema 2"
 want=$(jq -r .source "$good" | sort -u)
@@ -52,6 +53,12 @@ got=$(jq -r .origin "$tmp/r1.jsonl" | sort -u)
 [ "$got" = "$want" ] || fail "origin of a schema 1 replay: $got, expected $want"
 jq -e '.domains[].vcpu_info == null' "$tmp/r1.jsonl" >/dev/null ||
 	fail "schema 1 replay invented vcpu_info"
+# LOCAL% of a schema 1 recording, derived again: the mean over vCPUs of the
+# share of pages on each vCPU's node
+want=$(jq -c '[.domains[] | (.node_pages | add) as $t | [.vcpu_node[] as $n | .node_pages[$n] / $t]
+	| add / length * 100000 | round]' "$good")
+got=$(jq -c '[.domains[].locality * 1000 | round]' "$tmp/r1.jsonl")
+[ "$got" = "$want" ] || fail "schema 1 LOCAL% derived again: $got, expected $want"
 "$BIN" -r "$tmp/r1.jsonl" -b --format json >"$tmp/r2.jsonl" 2>&1 || fail "second replay failed"
 cmp -s "$tmp/r1.jsonl" "$tmp/r2.jsonl" || fail "replay is not idempotent"
 # intervals come from the recorded times

@@ -101,8 +101,19 @@ static void test_good(void)
 	CHECK(!(s[0].domains[0].valid & XN_DOM_DELTA));
 	CHECK(s[1].domains[0].valid & XN_DOM_CPU_PCT);
 	CHECK(s[3].domains[0].valid & XN_DOM_DELTA);
-	CHECK(s[3].domains[0].valid & XN_DOM_LOCALITY);
 	CHECK(s[3].domains[0].valid & XN_DOM_OUTSIDE);
+	/* but schema 1's locality had another meaning: left to the sampler */
+	CHECK(!(s[3].domains[0].valid & XN_DOM_LOCALITY));
+	xn_derive(&s[2], &s[3]);
+	CHECK(s[3].domains[0].valid & XN_DOM_LOCALITY);
+	{
+		const struct xn_domain *d = &s[3].domains[0];
+		double sum = 0;
+		for (uint32_t v = 0; v < d->vcpus; v++)
+			sum += (double)d->node_pages[d->vcpu_node[v]] /
+			       (double)(d->node_pages[0] + d->node_pages[1]);
+		CHECK(d->locality == 100.0 * sum / d->vcpus);
+	}
 	/* node_delta as recorded agrees with the pages it was recorded with */
 	for (int n = 0; n < 2; n++)
 		CHECK((int64_t)s[3].domains[0].node_pages[n] -
