@@ -1,5 +1,6 @@
 /* replay_parse.c - one recorded JSON line (schema 1 or 2) back into a snapshot,
- * with jansson. Every field's type and range is checked: a recording may be
+ * with jansson (schema 2's vcpu_info and advice: replay_parse_advice.c).
+ * Every field's type and range is checked: a recording may be
  * truncated, hand-edited or hostile, and must never crash us. Optional
  * fields that are missing or null are unknown (valid bit clear). */
 #include <errno.h>
@@ -9,22 +10,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "advise.h"
 #include "replay.h"
+#include "replay_priv.h"
 #include "util.h"
 
-/* Parse errors carry the field's path: "domains[3].node_pages". */
-struct pctx {
-	char *err;
-	size_t errlen;
-};
-
-/* Set the reason and return -EINVAL. */
-#define bad(c, ...) xn_errf((c)->err, (c)->errlen, -EINVAL, __VA_ARGS__)
+#define bad XN_RP_BAD
 
 /* Optional unsigned integer: *known false when missing or null. */
-static int get_u64(struct pctx *c, const json_t *o, const char *where, const char *key,
-                   uint64_t max, uint64_t *out, bool *known)
+int xn_rp_get_u64(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                  uint64_t max, uint64_t *out, bool *known)
 {
 	const json_t *v = json_object_get(o, key);
 	*known = false;
@@ -40,8 +34,8 @@ static int get_u64(struct pctx *c, const json_t *o, const char *where, const cha
 	return 0;
 }
 
-static int get_double(struct pctx *c, const json_t *o, const char *where, const char *key,
-                      double *out, bool *known)
+int xn_rp_get_double(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                     double *out, bool *known)
 {
 	const json_t *v = json_object_get(o, key);
 	*known = false;
@@ -54,8 +48,8 @@ static int get_double(struct pctx *c, const json_t *o, const char *where, const 
 	return 0;
 }
 
-static int get_bool(struct pctx *c, const json_t *o, const char *where, const char *key, bool *out,
-                    bool *known)
+int xn_rp_get_bool(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                   bool *out, bool *known)
 {
 	const json_t *v = json_object_get(o, key);
 	*known = false;
@@ -69,8 +63,8 @@ static int get_bool(struct pctx *c, const json_t *o, const char *where, const ch
 }
 
 /* Optional string: NULL when missing or null. */
-static int get_string(struct pctx *c, const json_t *o, const char *where, const char *key,
-                      const char **out)
+int xn_rp_get_string(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                     const char **out)
 {
 	const json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -83,8 +77,8 @@ static int get_string(struct pctx *c, const json_t *o, const char *where, const 
 }
 
 /* Optional array: NULL when missing or null. */
-static int get_array(struct pctx *c, const json_t *o, const char *where, const char *key,
-                     const json_t **out)
+int xn_rp_get_array(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                    const json_t **out)
 {
 	const json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -97,7 +91,7 @@ static int get_array(struct pctx *c, const json_t *o, const char *where, const c
 }
 
 /* An array of ids in [0, nbits) into a bitmap. */
-static int get_bits(struct pctx *c, const json_t *a, const char *where, const char *key,
+static int get_bits(struct xn_rp_ctx *c, const json_t *a, const char *where, const char *key,
                     uint64_t *w, int nbits)
 {
 	size_t i;
@@ -148,7 +142,7 @@ static int parse_time(const char *s, struct timespec *t)
 	return 0;
 }
 
-static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct xn_host *h,
+static int parse_zone(struct xn_rp_ctx *c, const json_t *z, const char *where, struct xn_host *h,
                       int node_idx)
 {
 	const char *name;
@@ -157,7 +151,7 @@ static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct
 	int r;
 	if (!json_is_object(z))
 		return bad(c, "%s: expected an object", where); /* where ends with "." */
-	if ((r = get_string(c, z, where, "name", &name)))
+	if ((r = xn_rp_get_string(c, z, where, "name", &name)))
 		return r;
 	if (!name)
 		return bad(c, "%sname: missing", where);
@@ -166,13 +160,13 @@ static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct
 		return -ENOMEM;
 	zn->node_idx = node_idx;
 	xn_strlcpy(zn->name, name, sizeof(zn->name));
-	if ((r = get_u64(c, z, where, "free_pages", UINT64_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, z, where, "free_pages", UINT64_MAX, &v, &known)))
 		return r;
 	if (known) {
 		zn->free_pages = v;
 		zn->valid |= XN_ZONE_FREE;
 	}
-	if ((r = get_u64(c, z, where, "managed_pages", UINT64_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, z, where, "managed_pages", UINT64_MAX, &v, &known)))
 		return r;
 	if (known) {
 		zn->managed_pages = v;
@@ -181,7 +175,7 @@ static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct
 	return 0;
 }
 
-static int parse_node(struct pctx *c, const json_t *o, int i, struct xn_host *h)
+static int parse_node(struct xn_rp_ctx *c, const json_t *o, int i, struct xn_host *h)
 {
 	char where[64];
 	uint64_t v;
@@ -192,27 +186,27 @@ static int parse_node(struct pctx *c, const json_t *o, int i, struct xn_host *h)
 	snprintf(where, sizeof(where), "host.nodes[%d].", i);
 	if (!json_is_object(o))
 		return bad(c, "host.nodes[%d]: expected an object", i);
-	if ((r = get_u64(c, o, where, "id", XN_MAX_NODES - 1, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, where, "id", XN_MAX_NODES - 1, &v, &known)))
 		return r;
 	if (!known)
 		return bad(c, "%sid: missing", where);
 	n->id = (int)v;
 	if (i > 0 && n->id <= h->nodes[i - 1].id)
 		return bad(c, "%sid: node ids must increase", where);
-	if ((r = get_u64(c, o, where, "mem_total", UINT64_MAX, &n->mem_total, &known)))
+	if ((r = xn_rp_get_u64(c, o, where, "mem_total", UINT64_MAX, &n->mem_total, &known)))
 		return r;
 	n->valid |= known ? XN_NODE_TOTAL : 0;
-	if ((r = get_u64(c, o, where, "mem_free", UINT64_MAX, &n->mem_free, &known)))
+	if ((r = xn_rp_get_u64(c, o, where, "mem_free", UINT64_MAX, &n->mem_free, &known)))
 		return r;
 	n->valid |= known ? XN_NODE_FREE : 0;
-	if ((r = get_array(c, o, where, "cpus", &a)))
+	if ((r = xn_rp_get_array(c, o, where, "cpus", &a)))
 		return r;
 	if (a) {
 		if ((r = get_bits(c, a, where, "cpus", n->cpus.w, XN_MAX_CPUS)))
 			return r;
 		n->valid |= XN_NODE_CPUS;
 	}
-	if ((r = get_array(c, o, where, "zones", &a)))
+	if ((r = xn_rp_get_array(c, o, where, "zones", &a)))
 		return r;
 	size_t zi;
 	const json_t *z;
@@ -226,7 +220,7 @@ static int parse_node(struct pctx *c, const json_t *o, int i, struct xn_host *h)
 	return 0;
 }
 
-static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
+static int parse_host(struct xn_rp_ctx *c, const json_t *o, struct xn_host *h)
 {
 	const char *s;
 	uint64_t v;
@@ -235,19 +229,19 @@ static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
 	const json_t *nodes, *dist;
 	if (!json_is_object(o))
 		return bad(c, "host: missing or not an object");
-	if ((r = get_string(c, o, "host.", "hostname", &s)))
+	if ((r = xn_rp_get_string(c, o, "host.", "hostname", &s)))
 		return r;
 	xn_strlcpy(h->hostname, s ? s : "", sizeof(h->hostname));
-	if ((r = get_u64(c, o, "host.", "page_size", UINT32_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, "host.", "page_size", UINT32_MAX, &v, &known)))
 		return r;
 	h->page_size = known ? v : 0;
-	if ((r = get_u64(c, o, "host.", "nr_cpus", XN_MAX_CPUS, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, "host.", "nr_cpus", XN_MAX_CPUS, &v, &known)))
 		return r;
 	if (known) {
 		h->nr_cpus = (int)v;
 		h->valid |= XN_HOST_CPUS;
 	}
-	if ((r = get_array(c, o, "host.", "nodes", &nodes)))
+	if ((r = xn_rp_get_array(c, o, "host.", "nodes", &nodes)))
 		return r;
 	if (!nodes)
 		return bad(c, "host.nodes: missing");
@@ -259,7 +253,7 @@ static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
 	for (int i = 0; i < nn; i++)
 		if ((r = parse_node(c, json_array_get(nodes, (size_t)i), i, h)))
 			return r;
-	if ((r = get_array(c, o, "host.", "distance", &dist)))
+	if ((r = xn_rp_get_array(c, o, "host.", "distance", &dist)))
 		return r;
 	if (dist) {
 		if (json_array_size(dist) != (size_t)nn)
@@ -284,13 +278,13 @@ static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
 }
 
 /* A per-node array: exactly nr_nodes integers (signed when delta). */
-static int get_per_node(struct pctx *c, const json_t *o, const char *where, const char *key, int nn,
-                        bool is_signed, void *out, bool *known)
+static int get_per_node(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                        int nn, bool is_signed, void *out, bool *known)
 {
 	const json_t *a;
 	int r;
 	*known = false;
-	if ((r = get_array(c, o, where, key, &a)) || !a)
+	if ((r = xn_rp_get_array(c, o, where, key, &a)) || !a)
 		return r;
 	if (json_array_size(a) != (size_t)nn)
 		return bad(c, "%s%s: %zu entries for %d host nodes", where, key, json_array_size(a),
@@ -309,14 +303,15 @@ static int get_per_node(struct pctx *c, const json_t *o, const char *where, cons
 	return 0;
 }
 
-static int parse_domain_cpu(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d)
+static int parse_domain_cpu(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                            struct xn_domain *d)
 {
 	uint64_t v;
 	bool known;
 	const json_t *a;
 	const char *s;
 	int r;
-	if ((r = get_string(c, o, w, "state", &s)))
+	if ((r = xn_rp_get_string(c, o, w, "state", &s)))
 		return r;
 	if (s) {
 		memset(d->state, '-', 6);
@@ -324,19 +319,19 @@ static int parse_domain_cpu(struct pctx *c, const json_t *o, const char *w, stru
 		d->state[6] = '\0';
 		d->valid |= XN_DOM_STATE;
 	}
-	if ((r = get_u64(c, o, w, "cpu_ns", UINT64_MAX, &d->cpu_ns, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "cpu_ns", UINT64_MAX, &d->cpu_ns, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_CPU_NS : 0;
-	if ((r = get_double(c, o, w, "cpu_pct", &d->cpu_pct, &known)))
+	if ((r = xn_rp_get_double(c, o, w, "cpu_pct", &d->cpu_pct, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_CPU_PCT : 0;
-	if ((r = get_u64(c, o, w, "vcpus", UINT32_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "vcpus", UINT32_MAX, &v, &known)))
 		return r;
 	if (known) {
 		d->vcpus = (uint32_t)v;
 		d->valid |= XN_DOM_VCPUS;
 	}
-	if ((r = get_array(c, o, w, "vcpu_node", &a)) || !a)
+	if ((r = xn_rp_get_array(c, o, w, "vcpu_node", &a)) || !a)
 		return r;
 	/* The array's own size bounds the allocation, not a recorded count. */
 	if (!known || json_array_size(a) != d->vcpus)
@@ -357,23 +352,23 @@ static int parse_domain_cpu(struct pctx *c, const json_t *o, const char *w, stru
 	return 0;
 }
 
-static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d,
-                            int nn, int schema)
+static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                            struct xn_domain *d, int nn, int schema)
 {
 	bool known, b = false;
 	const json_t *a;
 	const char *s;
 	int r;
-	if ((r = get_u64(c, o, w, "mem_cur", UINT64_MAX, &d->mem_cur, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "mem_cur", UINT64_MAX, &d->mem_cur, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_MEM_CUR : 0;
-	if ((r = get_u64(c, o, w, "mem_max", UINT64_MAX, &d->mem_max, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "mem_max", UINT64_MAX, &d->mem_max, &known)))
 		return r;
 	if (known) {
 		d->valid |= XN_DOM_MEM_MAX;
 	} else {
 		d->mem_max = UINT64_MAX;
-		if ((r = get_bool(c, o, w, "mem_max_unlimited", &b, &known)))
+		if ((r = xn_rp_get_bool(c, o, w, "mem_max_unlimited", &b, &known)))
 			return r;
 		if (known && b)
 			d->valid |= XN_DOM_MEM_MAX;
@@ -382,7 +377,7 @@ static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, stru
 		return r;
 	if (known) {
 		d->valid |= XN_DOM_PAGES;
-		if ((r = get_string(c, o, w, "pages_method", &s)))
+		if ((r = xn_rp_get_string(c, o, w, "pages_method", &s)))
 			return r;
 		d->pages_method = XN_PAGES_NONE;
 		if (s) {
@@ -398,217 +393,29 @@ static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, stru
 	if ((r = get_per_node(c, o, w, "node_delta", nn, true, d->node_delta, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_DELTA : 0;
-	if ((r = get_array(c, o, w, "node_affinity", &a)))
+	if ((r = xn_rp_get_array(c, o, w, "node_affinity", &a)))
 		return r;
 	if (a) {
 		if ((r = get_bits(c, a, w, "node_affinity", d->node_affinity.w, XN_MAX_NODES)))
 			return r;
-		if ((r = get_bool(c, o, w, "affinity_auto", &b, &known)))
+		if ((r = xn_rp_get_bool(c, o, w, "affinity_auto", &b, &known)))
 			return r;
 		d->affinity_auto = known && b;
 		d->valid |= XN_DOM_AFFINITY;
 	}
-	if ((r = get_double(c, o, w, "locality", &d->locality, &known)))
+	if ((r = xn_rp_get_double(c, o, w, "locality", &d->locality, &known)))
 		return r;
 	/* Schema 1's locality meant "pages on any vCPU's node" (a dom0 spread
 	 * over every node showed 100): leave it to the sampler, which derives
 	 * today's meaning from the recorded pages and vCPU nodes. */
 	d->valid |= known && schema >= 2 ? XN_DOM_LOCALITY : 0;
-	if ((r = get_u64(c, o, w, "pages_outside", UINT64_MAX, &d->pages_outside, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "pages_outside", UINT64_MAX, &d->pages_outside, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_OUTSIDE : 0;
 	return 0;
 }
 
-/* An affinity as recorded: "all" or a CPU list, nothing that could reach
- * a terminal raw. NULL stays NULL (unknown). */
-static int get_cpu_list(struct pctx *c, const json_t *o, const char *where, const char *key,
-                        char **out, bool *known)
-{
-	const char *s;
-	int r;
-	*known = false;
-	if ((r = get_string(c, o, where, key, &s)) || !s)
-		return r;
-	uint64_t w[XN_MAX_CPUS / 64];
-	memset(w, 0, sizeof(w));
-	char why[128];
-	if (strcmp(s, "all") && xn_bits_parse_list(s, w, XN_MAX_CPUS, why, sizeof(why)))
-		return bad(c, "%s%s: \"%.40s\" is not \"all\" or a CPU list", where, key, s);
-	if (!(*out = strdup(s)))
-		return -ENOMEM;
-	*known = true;
-	return 0;
-}
-
-/* A node set recorded as a list string ("0-1"); null or missing is empty. */
-static int get_node_list(struct pctx *c, const json_t *o, const char *where, const char *key,
-                         xn_nodemask *out)
-{
-	const char *s;
-	char why[128];
-	int r;
-	memset(out, 0, sizeof(*out));
-	if ((r = get_string(c, o, where, key, &s)) || !s)
-		return r;
-	if (xn_bits_parse_list(s, out->w, XN_MAX_NODES, why, sizeof(why)))
-		return bad(c, "%s%s: \"%.40s\" is not a node list", where, key, s);
-	return 0;
-}
-
-static int parse_vcpu(struct pctx *c, const json_t *o, const char *w, uint32_t i, struct xn_vcpu *v)
-{
-	char vw[96];
-	uint64_t x;
-	bool known;
-	const char *st;
-	int r;
-	snprintf(vw, sizeof(vw), "%svcpu_info[%u].", w, i);
-	if (!json_is_object(o))
-		return bad(c, "%svcpu_info[%u]: expected an object", w, i);
-	if ((r = get_u64(c, o, vw, "vcpu", UINT32_MAX, &x, &known)))
-		return r;
-	if (!known || x != i)
-		return bad(c, "%svcpu: expected %u (entries in vCPU order)", vw, i);
-	if ((r = get_u64(c, o, vw, "cpu", XN_MAX_CPUS - 1, &x, &known)))
-		return r;
-	if (known) {
-		v->cpu = (int)x;
-		v->valid |= XN_VCPU_CPU;
-	}
-	/* the node is vcpu_node[i]'s: only its type is checked here */
-	if ((r = get_u64(c, o, vw, "node", XN_MAX_NODES - 1, &x, &known)))
-		return r;
-	if ((r = get_string(c, o, vw, "state", &st)))
-		return r;
-	if (st) {
-		if (strlen(st) != 1 || !((st[0] >= 'a' && st[0] <= 'z') || st[0] == '-'))
-			return bad(c, "%sstate: expected one letter (r, b, o)", vw);
-		v->state = st[0];
-		v->valid |= XN_VCPU_STATE;
-	}
-	if ((r = get_cpu_list(c, o, vw, "hard", &v->hard, &known)))
-		return r;
-	v->valid |= known ? XN_VCPU_HARD : 0;
-	if ((r = get_cpu_list(c, o, vw, "soft", &v->soft, &known)))
-		return r;
-	v->valid |= known ? XN_VCPU_SOFT : 0;
-	return 0;
-}
-
-/* Schema 2: vcpu_info, one entry per vCPU (vcpus must be known). */
-static int parse_vcpu_info(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d)
-{
-	const json_t *a;
-	int r;
-	if ((r = get_array(c, o, w, "vcpu_info", &a)) || !a)
-		return r;
-	if (!(d->valid & XN_DOM_VCPUS) || json_array_size(a) != d->vcpus)
-		return bad(c, "%svcpu_info: %zu entries for vcpus %s", w, json_array_size(a),
-		           (d->valid & XN_DOM_VCPUS) ? "given" : "unknown");
-	if ((r = xn_domain_alloc_vcpu_info(d)))
-		return r;
-	for (uint32_t i = 0; i < d->vcpus; i++)
-		if ((r = parse_vcpu(c, json_array_get(a, i), w, i, &d->vcpu_info[i])))
-			return r;
-	return 0;
-}
-
-static int get_action(struct pctx *c, const json_t *o, const char *where, const char *key,
-                      enum xn_advice_action *out)
-{
-	const char *s;
-	int r;
-	*out = XN_ADVICE_NONE;
-	if ((r = get_string(c, o, where, key, &s)) || !s)
-		return r;
-	*out = xn_advice_action_parse(s);
-	if (*out == XN_ADVICE__COUNT)
-		return bad(c, "%s%s: \"%.20s\" is not none, ok, vcpus, memory or both", where, key,
-		           s);
-	return 0;
-}
-
-/* The advice's figures: all present, or (action "none") all null. */
-static int parse_advice_terms(struct pctx *c, const json_t *o, const char *aw, struct xn_advice *a)
-{
-	bool k[9], judged = a->action != XN_ADVICE_NONE;
-	uint64_t x;
-	double mfa = 0;
-	int r;
-	if ((r = get_double(c, o, aw, "local_now", &a->local_now, &k[0])) ||
-	    (r = get_double(c, o, aw, "local_expected", &a->local_expected, &k[1])) ||
-	    (r = get_u64(c, o, aw, "pages_to_move", UINT64_MAX, &a->pages_to_move, &k[2])) ||
-	    (r = get_bool(c, o, aw, "memory_moves", &a->memory_moves, &k[3])) ||
-	    (r = get_double(c, o, aw, "mem_free_after", &mfa, &k[4])))
-		return r;
-	const json_t *m = json_object_get(o, "mem_free_after");
-	if (k[4] && !json_is_integer(m))
-		return bad(c, "%smem_free_after: expected an integer or null", aw);
-	a->mem_free_after = k[4] ? json_integer_value(m) : 0;
-	if ((r = get_u64(c, o, aw, "vcpus_there", UINT32_MAX, &x, &k[5])))
-		return r;
-	a->vcpus_there = (uint32_t)x;
-	if ((r = get_u64(c, o, aw, "cpus_there", UINT32_MAX, &x, &k[6])))
-		return r;
-	a->cpus_there = (uint32_t)x;
-	if ((r = get_double(c, o, aw, "distance", &a->distance, &k[7])) ||
-	    (r = get_double(c, o, aw, "score", &a->score, &k[8])))
-		return r;
-	for (int i = 0; judged && i < 9; i++)
-		if (!k[i])
-			return bad(c, "%s: the figures of a \"%s\" advice must not be null", aw,
-			           xn_advice_action_name(a->action));
-	if (judged && (a->local_now < 0 || a->local_now > 100 || a->local_expected < 0 ||
-	               a->local_expected > 100))
-		return bad(c, "%slocal_now/local_expected: expected 0..100", aw);
-	return 0;
-}
-
-/* Schema 2: the advice as it was shown when recorded (kept, not recomputed,
- * so stepping back and forth shows what was seen). */
-static int parse_advice(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d)
-{
-	char aw[64];
-	const char *reason;
-	uint64_t x;
-	bool known;
-	int r;
-	struct xn_advice *a = &d->advice;
-	const json_t *ao = json_object_get(o, "advice");
-	if (!ao || json_is_null(ao))
-		return 0;
-	if (!json_is_object(ao))
-		return bad(c, "%sadvice: expected an object or null", w);
-	snprintf(aw, sizeof(aw), "%sadvice.", w);
-	if ((r = get_action(c, ao, aw, "action", &a->action)))
-		return r;
-	if (!json_object_get(ao, "action"))
-		return bad(c, "%saction: missing", aw);
-	if ((r = get_node_list(c, ao, aw, "nodes", &a->nodes)))
-		return r;
-	if (xn_advice_is_misplaced(a) && xn_bits_empty(a->nodes.w, XN_MAX_NODES))
-		return bad(c, "%snodes: a \"%s\" advice needs target nodes", aw,
-		           xn_advice_action_name(a->action));
-	if ((r = parse_advice_terms(c, ao, aw, a)))
-		return r;
-	if ((r = get_string(c, ao, aw, "reason", &reason)))
-		return r;
-	if (reason && strlen(reason) >= sizeof(a->reason))
-		return bad(c, "%sreason: longer than %zu characters", aw, sizeof(a->reason) - 1);
-	/* plain ASCII by contract: anything else is not written to a screen */
-	for (size_t i = 0; reason && reason[i]; i++)
-		a->reason[i] = reason[i] >= 0x20 && reason[i] < 0x7f ? reason[i] : '?';
-	if ((r = get_action(c, ao, aw, "pending_action", &a->pending_action)) ||
-	    (r = get_node_list(c, ao, aw, "pending_nodes", &a->pending_nodes)) ||
-	    (r = get_u64(c, ao, aw, "pending_count", UINT32_MAX, &x, &known)))
-		return r;
-	a->pending_count = known ? (uint32_t)x : 0;
-	d->valid |= XN_DOM_ADVICE;
-	return 0;
-}
-
-static int parse_domain(struct pctx *c, const json_t *o, size_t i, struct xn_snapshot *s,
+static int parse_domain(struct xn_rp_ctx *c, const json_t *o, size_t i, struct xn_snapshot *s,
                         int schema)
 {
 	char w[48];
@@ -636,21 +443,21 @@ static int parse_domain(struct pctx *c, const json_t *o, size_t i, struct xn_sna
 		return r;
 	if (schema < 2)
 		return 0;
-	if ((r = parse_vcpu_info(c, o, w, d)))
+	if ((r = xn_rp_parse_vcpu_info(c, o, w, d)))
 		return r;
-	return parse_advice(c, o, w, d);
+	return xn_rp_parse_advice(c, o, w, d);
 }
 
 /* Where the figures come from: schema 2's "origin"; a recording without
  * one (schema 1, or null) came from its "source" unless that was itself a
  * replay. */
-static int parse_origin(struct pctx *c, const json_t *root, int schema, struct xn_snapshot *s)
+static int parse_origin(struct xn_rp_ctx *c, const json_t *root, int schema, struct xn_snapshot *s)
 {
 	const char *src, *org = NULL;
 	int r;
-	if ((r = get_string(c, root, "", "source", &src)))
+	if ((r = xn_rp_get_string(c, root, "", "source", &src)))
 		return r;
-	if (schema >= 2 && (r = get_string(c, root, "", "origin", &org)))
+	if (schema >= 2 && (r = xn_rp_get_string(c, root, "", "origin", &org)))
 		return r;
 	if (!org && src && strcmp(src, "replay"))
 		org = src;
@@ -667,7 +474,7 @@ static int parse_origin(struct pctx *c, const json_t *root, int schema, struct x
 	return 0;
 }
 
-static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
+static int parse_root(struct xn_rp_ctx *c, const json_t *root, struct xn_snapshot *s)
 {
 	const char *t;
 	double interval;
@@ -683,7 +490,7 @@ static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
 		return bad(c, "schema %lld is not supported (this program reads schemas 1 and 2)",
 		           (long long)json_integer_value(schema));
 	int version = (int)json_integer_value(schema);
-	if ((r = get_string(c, root, "", "time", &t)))
+	if ((r = xn_rp_get_string(c, root, "", "time", &t)))
 		return r;
 	if (!t)
 		return bad(c, "time: missing");
@@ -695,12 +502,12 @@ static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
 	xn_strlcpy(s->source, "replay", sizeof(s->source));
 	if ((r = parse_origin(c, root, version, s)))
 		return r;
-	if ((r = get_double(c, root, "", "interval", &interval, &known)))
+	if ((r = xn_rp_get_double(c, root, "", "interval", &interval, &known)))
 		return r;
 	s->interval = known && interval > 0 ? interval : 0;
 	if ((r = parse_host(c, json_object_get(root, "host"), &s->host)))
 		return r;
-	if ((r = get_array(c, root, "", "domains", &doms)))
+	if ((r = xn_rp_get_array(c, root, "", "domains", &doms)))
 		return r;
 	if (!doms)
 		return bad(c, "domains: missing");
@@ -722,7 +529,7 @@ static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
 int xn_replay_parse_line(const char *line, size_t len, struct xn_snapshot *out, char *err,
                          size_t errlen)
 {
-	struct pctx c = {err, errlen};
+	struct xn_rp_ctx c = {err, errlen};
 	json_error_t je;
 	/* Not JSON_REJECT_DUPLICATES: it costs a quarter of the parse time and
 	 * a duplicate key just means the last value counts. */
