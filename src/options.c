@@ -92,7 +92,7 @@ static void usage(FILE *f)
 	      "                           0 none misplaced, 1 some are, 6 runtime error\n"
 	      "      --apply-advice DOMAIN  apply a domain's placement advice, then show\n"
 	      "                           its predicted and actual LOCAL% and exit\n"
-	      "      --read-only          never change anything (the screen's 'a' is off)\n"
+	      "      --read-only          never change anything (the screen's 'a' and 'A' are off)\n"
 	      "\n"
 	      "  -h, --help               show this help and exit\n"
 	      "  -V, --version            show the version and exit\n"
