@@ -162,7 +162,9 @@ static void put_vcpu_info(FILE *f, const struct xn_domain *d)
 		fputs(",\"node\":", f);
 		put_u64(f, node >= 0, (uint64_t)node);
 		fputs(",\"state\":", f);
-		put_opt_string(f, (v->valid & XN_VCPU_STATE) && v->state, st);
+		/* one printable letter, else unknown (never a stray byte) */
+		put_opt_string(f, (v->valid & XN_VCPU_STATE) && v->state > ' ' && v->state < 0x7f,
+		               st);
 		fputs(",\"hard\":", f);
 		put_opt_string(f, v->valid & XN_VCPU_HARD, v->hard);
 		fputs(",\"soft\":", f);
