@@ -89,7 +89,7 @@ static uint64_t pages_on(const struct xn_adv_host *ah, const struct xn_domain *d
 }
 
 static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                       struct xn_advice *a, const struct xn_adv_cand *best)
+                       struct xn_advice *a, const struct xn_adv_cand *top)
 {
 	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
 	char nodes[64], mem[32], stay[96] = "";
@@ -122,30 +122,41 @@ static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 		         "move its vCPUs and %s of memory to %s %s (LOCAL%% %.1f -> %.1f)", mem, nw,
 		         nodes, a->local_now, a->local_expected);
 		break;
-	case XN_ADVICE_OK:
-		if (best && best->local_expected - a->local_now >= XN_ADVISE_MIN_GAIN) {
-			char bn[64];
-			xn_bits_format_list(best->nodes.w, XN_MAX_NODES, bn, sizeof(bn));
+	case XN_ADVICE_OK: {
+		double gain = top ? top->local_expected - a->local_now : 0;
+		char tn[64] = "";
+		if (top)
+			xn_bits_format_list(top->nodes.w, XN_MAX_NODES, tn, sizeof(tn));
+		if (gain >= XN_ADVISE_MIN_GAIN && top->action != XN_ADVICE_MEMORY &&
+		    top->cpus_there &&
+		    (double)(top->vcpus_there + dd->known) / top->cpus_there > ah->host_ratio)
+			snprintf(a->reason, sizeof(a->reason),
+			         "left as it is: %s to node %s would gain %.1f points but crowd it "
+			         "(%u "
+			         "vCPUs on %u CPU%s)",
+			         xn_advice_action_name(top->action), tn, gain,
+			         top->vcpus_there + dd->known, top->cpus_there,
+			         top->cpus_there == 1 ? "" : "s");
+		else if (gain >= XN_ADVISE_MIN_GAIN)
 			snprintf(a->reason, sizeof(a->reason),
 			         "left as it is: %s to node %s would gain %.1f points but costs "
 			         "more "
-			         "(CPU load or moving memory)",
-			         xn_advice_action_name(best->action), bn,
-			         best->local_expected - a->local_now);
-		} else if (best && best->local_expected - a->local_now > 0.05) {
-			char bn[64];
-			xn_bits_format_list(best->nodes.w, XN_MAX_NODES, bn, sizeof(bn));
+			         "than it gains",
+			         xn_advice_action_name(top->action), tn, gain);
+		else if (gain > 0.05)
 			snprintf(a->reason, sizeof(a->reason),
 			         "placed well enough: the best change (%s to node %s) gains %.1f "
 			         "points, "
 			         "under %d",
-			         xn_advice_action_name(best->action), bn,
-			         best->local_expected - a->local_now, XN_ADVISE_MIN_GAIN);
-		} else {
+			         xn_advice_action_name(top->action), tn, gain, XN_ADVISE_MIN_GAIN);
+		else if (a->local_now >= 80)
 			snprintf(a->reason, sizeof(a->reason), "well placed (LOCAL%% %.1f)",
 			         a->local_now);
-		}
+		else
+			snprintf(a->reason, sizeof(a->reason),
+			         "no better placement can be had now (LOCAL%% %.1f)", a->local_now);
 		break;
+	}
 	default:
 		break;
 	}
@@ -153,7 +164,7 @@ static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 
 /* The verdict on its own, before hysteresis. */
 static void judge(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, struct xn_advice *a,
-                  struct xn_adv_cand *best, bool *have_best)
+                  struct xn_adv_cand *best, struct xn_adv_cand *top, bool *have_best)
 {
 	const struct xn_domain *d = dd->d;
 	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
@@ -174,7 +185,7 @@ static void judge(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, str
 		         XN_ADVISE_MIN_BYTES >> 20);
 		return;
 	}
-	*have_best = xn_adv_best(ah, dd, best);
+	*have_best = xn_adv_best(ah, dd, best, top);
 	if (*have_best && best->local_expected - dd->local_now >= XN_ADVISE_MIN_GAIN &&
 	    best->score > 0) {
 		a->action = best->action;
@@ -236,9 +247,9 @@ static void advise_domain(const struct xn_adv_host *ah, const struct xn_snapshot
 	struct xn_adv_dom dd;
 	xn_adv_dom_init(ah, d, &dd, on, allowed);
 	struct xn_advice fresh;
-	struct xn_adv_cand best;
+	struct xn_adv_cand best, top;
 	bool have_best;
-	judge(ah, &dd, &fresh, &best, &have_best);
+	judge(ah, &dd, &fresh, &best, &top, &have_best);
 
 	const struct xn_domain *p = prev ? xn_snapshot_find(prev, d->id) : NULL;
 	if (p && (!p->name || !d->name || strcmp(p->name, d->name)))
@@ -274,7 +285,7 @@ static void advise_domain(const struct xn_adv_host *ah, const struct xn_snapshot
 	if (out.action != XN_ADVICE_NONE)
 		fill_terms(ah, &dd, &out);
 	if (out.action != XN_ADVICE_NONE)
-		set_reason(ah, &dd, &out, have_best ? &best : NULL);
+		set_reason(ah, &dd, &out, have_best && top.local_expected >= 0 ? &top : NULL);
 	d->advice = out;
 	d->valid |= XN_DOM_ADVICE;
 }

@@ -18,6 +18,7 @@ struct xn_adv_host {
 	uint32_t *cpus;    /* nn: CPUs of each node (0 = unknown) */
 	int64_t *free;     /* nn: free bytes per node (-1 = unknown) */
 	int *near;         /* nn * nn: for each node index, node indexes by distance */
+	double host_ratio; /* vCPUs per CPU over the whole host (0 = CPUs unknown) */
 };
 
 /* Build / free the host context. 0 or -ENOMEM. */
@@ -58,10 +59,11 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                      enum xn_advice_action action, const int *idx, int k, struct xn_adv_cand *c);
 
 /* The best candidate over every action and node set (libxl's candidates:
- * single nodes, then each node with its nearest until the memory fits).
- * False when no candidate is feasible. */
+ * single nodes, then each node with its nearest until the memory fits),
+ * and the feasible one with the highest expected LOCAL% (top_gain; its
+ * local_expected is -1 when none). False when no candidate is feasible. */
 bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                 struct xn_adv_cand *best);
+                 struct xn_adv_cand *best, struct xn_adv_cand *top_gain);
 
 /* The terms of the current placement (action OK, nodes = where the vCPUs
  * run, local_expected = local_now, free memory there as it is). */

@@ -9,8 +9,7 @@
 enum { HEADROOM_MIN = 64 << 20 };
 #define HEADROOM_SHARE 0.02 /* of the target nodes' memory, kept free after a move */
 #define MOVE_WEIGHT 10.0    /* points a move of all of a domain's memory costs */
-#define CPU_WEIGHT 20.0     /* points per vCPU-per-CPU over 1 on the target nodes */
-#define CPU_CAP 30.0        /* an overloaded target costs at most this */
+#define CPU_WEIGHT 20.0     /* points per 100 % of load over the host's usual load */
 #define DIST_WEIGHT 0.05    /* points per unit of mean distance over local (10) */
 
 static int cpus_of(const struct xn_node *n)
@@ -53,6 +52,12 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 				ah->load[ni]++;
 		}
 	}
+	uint64_t all_cpus = 0, all_vcpus = 0;
+	for (int i = 0; i < ah->nn; i++) {
+		all_cpus += ah->cpus[i];
+		all_vcpus += ah->load[i];
+	}
+	ah->host_ratio = all_cpus ? (double)all_vcpus / (double)all_cpus : 0;
 	/* Each node's others by distance (ties by index), as libxl grows
 	 * candidates with the nearest nodes; without distances, by index. */
 	for (int i = 0; i < ah->nn; i++) {
@@ -231,10 +236,14 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	free(pw);
 
 	double pen = moves ? MOVE_WEIGHT * (double)moved / (double)dd->total : 0;
+	/* CPU fit: vCPUs per CPU on the target against the host's own ratio
+	 * (a host that runs 2 vCPUs per CPU everywhere is no reason to stay
+	 * put), never below 1; crowding a node past that costs in proportion. */
 	if (action != XN_ADVICE_MEMORY && c->cpus_there > 0) {
 		double ratio = (double)(c->vcpus_there + dd->known) / c->cpus_there;
-		double cp = ratio > 1 ? CPU_WEIGHT * (ratio - 1) : 0;
-		pen += cp > CPU_CAP ? CPU_CAP : cp;
+		double base = ah->host_ratio > 1 ? ah->host_ratio : 1;
+		if (ratio > base)
+			pen += CPU_WEIGHT * (ratio - base) / base;
 	}
 	if (c->distance > 10)
 		pen += DIST_WEIGHT * (c->distance - 10);
@@ -264,15 +273,21 @@ static bool better(const struct xn_adv_host *ah, const struct xn_adv_cand *a,
 	       xn_bits_next(b->nodes.w, XN_MAX_NODES, 0);
 }
 
+/* Keep the best-scoring candidate, and apart from it the one that gains
+ * the most (to say why a big gain was not advised). */
 static void consider(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                      enum xn_advice_action action, const int *idx, int k, struct xn_adv_cand *best,
-                     bool *have)
+                     bool *have, struct xn_adv_cand *top_gain)
 {
 	struct xn_adv_cand c;
-	if (xn_adv_evaluate(ah, dd, action, idx, k, &c) && (!*have || better(ah, &c, best))) {
+	if (!xn_adv_evaluate(ah, dd, action, idx, k, &c))
+		return;
+	if (!*have || better(ah, &c, best)) {
 		*best = c;
 		*have = true;
 	}
+	if (c.local_expected > top_gain->local_expected + 1e-9)
+		*top_gain = c;
 }
 
 /* Would the whole domain fit on these nodes (what is there plus free)? */
@@ -290,29 +305,31 @@ static bool fits(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, cons
 }
 
 bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                 struct xn_adv_cand *best)
+                 struct xn_adv_cand *best, struct xn_adv_cand *top_gain)
 {
 	bool have = false;
+	memset(top_gain, 0, sizeof(*top_gain));
+	top_gain->local_expected = -1;
 	int nn = ah->nn;
 	int vn[XN_MAX_NODES], nv = 0;
 	for (int i = 0; i < nn; i++) {
-		consider(ah, dd, XN_ADVICE_VCPUS, &i, 1, best, &have);
-		consider(ah, dd, XN_ADVICE_BOTH, &i, 1, best, &have);
+		consider(ah, dd, XN_ADVICE_VCPUS, &i, 1, best, &have, top_gain);
+		consider(ah, dd, XN_ADVICE_BOTH, &i, 1, best, &have, top_gain);
 		if (dd->on[i] && nv < XN_MAX_NODES)
 			vn[nv++] = i;
 	}
 	/* Memory to where the vCPUs run: one node only, since migrate_pages
 	 * to several nodes does not spread pages as this model would assume. */
 	if (nv == 1)
-		consider(ah, dd, XN_ADVICE_MEMORY, vn, nv, best, &have);
+		consider(ah, dd, XN_ADVICE_MEMORY, vn, nv, best, &have, top_gain);
 	/* Each node grown with its nearest, until the domain fits (libxl). */
 	for (int i = 0; i < nn; i++) {
 		const int *row = &ah->near[(size_t)i * (size_t)nn];
 		if (fits(ah, dd, row, 1))
 			continue;
 		for (int k = 2; k <= nn; k++) {
-			consider(ah, dd, XN_ADVICE_VCPUS, row, k, best, &have);
-			consider(ah, dd, XN_ADVICE_BOTH, row, k, best, &have);
+			consider(ah, dd, XN_ADVICE_VCPUS, row, k, best, &have, top_gain);
+			consider(ah, dd, XN_ADVICE_BOTH, row, k, best, &have, top_gain);
 			if (fits(ah, dd, row, k))
 				break;
 		}

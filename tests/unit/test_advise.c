@@ -200,11 +200,30 @@ static void test_no_room(void)
 	uint64_t q[] = {1024, 0};
 	dom(&s, 6, "busy", q, busy, 4);
 	derive(NULL, &s);
-	/* gain 100, CPU penalty capped at 30: 4 other vCPUs on 1 CPU */
+	/* the host runs 5 vCPUs on 2 CPUs (2.5 each); node 0 would run 5 on 1:
+	 * (5 - 2.5) / 2.5 = 100 % over, 20 points: 100 - 20 = 80 */
 	const struct xn_advice *a = advice_of(&s, 5);
 	CHECK(a->action == XN_ADVICE_VCPUS);
 	CHECK(a->vcpus_there == 4 && a->cpus_there == 1);
-	CHECK(a->score < 100 - 29.9);
+	CHECK(NEAR(a->score, 80));
+	xn_snapshot_clear(&s);
+
+	/* but not onto a node already far past the host's load: the recorded
+	 * 4-node lab, 1 CPU a node, dom0's 4 vCPUs spread, two guests' 2 vCPUs
+	 * each on node 3. Running dom0 on node 3 (65 % of its memory) would put
+	 * 8 vCPUs on 1 CPU where the host runs 2 a CPU: (8 - 2) / 2 * 20 = 60
+	 * points, more than the 39.7 it gains */
+	host(&s, "xen", 4, 1, 1);
+	uint64_t d0[] = {83000, 6170, 3354, 169600};
+	int spread[] = {0, 2, 4, 6}, on6[] = {6, 6};
+	dom(&s, 0, "Domain-0", d0, spread, 4);
+	uint64_t g[] = {0, 0, 0, 32768};
+	dom(&s, 1, "a", g, on6, 2);
+	dom(&s, 2, "b", g, on6, 2);
+	derive(NULL, &s);
+	CHECK(advice_of(&s, 0)->action == XN_ADVICE_OK);
+	CHECK_STR(advice_of(&s, 0)->reason, "left as it is: vcpus to node 6 would gain 39.7 points "
+	                                    "but crowd it (8 vCPUs on 1 CPU)");
 	xn_snapshot_clear(&s);
 }
 
