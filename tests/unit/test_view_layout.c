@@ -141,6 +141,36 @@ static void test_all_sizes(void)
 	for (int y = 0; y < c.h; y++)
 		seen |= c.cells[(size_t)y * (size_t)c.w].role == XN_ROLE_SELECTED;
 	CHECK(seen);
+	/* ...with vCPU rows too, wherever the selection goes, and the rows
+	 * under the selected domain follow it when they fit */
+	v.show_vcpus = true;
+	for (size_t sel = 0; sel < v.nr_rows; sel++) {
+		for (int h = XN_VIEW_MIN_H; h <= 40; h += 7) {
+			xn_view_select_at(&v, sel);
+			xn_canvas_resize(&c, 120, h);
+			xn_view_render(&c, &v, &s, &caps);
+			int rows = 0, vcpu_rows_after = 0;
+			bool after = false;
+			for (int y = 0; y < c.h; y++) {
+				bool is_sel =
+				        c.cells[(size_t)y * (size_t)c.w].role == XN_ROLE_SELECTED;
+				char row[512];
+				xn_canvas_row_utf8(&c, 0, y, c.w, row, sizeof(row));
+				if (is_sel) {
+					rows++;
+					after = true;
+				} else if (after && strstr(row, "\u2514 vCPU")) {
+					vcpu_rows_after++;
+				} else {
+					after = false;
+				}
+			}
+			CHECK_EQ_U64(rows, 1);
+			size_t want = v.rows[sel]->vcpus;
+			if (h == 40) /* room for them all */
+				CHECK_EQ_U64(vcpu_rows_after, want);
+		}
+	}
 	xn_canvas_free(&c);
 	xn_view_free(&v);
 	xn_snapshot_clear(&s);
