@@ -256,11 +256,15 @@ static void draw_status(struct xn_canvas *c, const struct xn_view *v, const stru
 			cl = 0;
 	}
 	int rl = (int)strlen(right) + cl;
-	const char *left = v->status[0]
-	                           ? v->status
-	                           : (v->hint ? v->hint
-	                                      : "h help  q quit  s sort  / filter  Enter detail  "
-	                                        "v vCPUs  A advice");
+	const char *hint =
+	        v->mode == XN_MODE_DETAIL
+	                ? "Esc return  Up Down other domains  A apply advice  a affinity  "
+	                  "q quit"
+	                : v->hint;
+	const char *left = v->status[0] ? v->status
+	                                : (hint ? hint
+	                                        : "h help  q quit  s sort  / filter  Enter detail  "
+	                                          "v vCPUs  A advice");
 	enum xn_role lr = v->status[0] ? v->status_role : XN_ROLE_STATUS;
 	int room = c->w - rl - 1;
 	/* a key hint that does not fit ends at a whole item, not mid-word */
