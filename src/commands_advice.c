@@ -113,6 +113,10 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 	}
 	/* A copy: the sampler's snapshots move on below. */
 	struct xn_advice a = d->advice;
+	if (a.action == XN_ADVICE_NONE) { /* its reason starts "no advice:" */
+		printf("%s: %.*s; nothing changed\n", dom, (int)sizeof(a.reason), a.reason);
+		return XN_EXIT_OK;
+	}
 	if (!xn_advice_is_misplaced(&a)) {
 		printf("%s: %s: %.*s; nothing changed\n", dom, xn_advice_action_name(a.action),
 		       (int)sizeof(a.reason), a.reason[0] ? a.reason : "no change gains enough");
