@@ -16,8 +16,10 @@
  *   there) and the expected LOCAL% afterwards. On Xen, MEMORY moves nothing
  *   that exists (node affinity steers future allocations only), so its
  *   expected LOCAL% is today's.
- * - no advice (OK) under XN_ADVISE_MIN_BYTES or when the gain is under
- *   XN_ADVISE_MIN_GAIN points of LOCAL%;
+ * - no judgement (NONE, "-") under XN_ADVISE_MIN_BYTES or without pages or
+ *   vCPU nodes; OK when no action gains XN_ADVISE_MIN_GAIN points of LOCAL%
+ *   with a positive score (the reason then says why the biggest gain was
+ *   left alone);
  * - hysteresis: a changed verdict is shown only after it has held for
  *   XN_ADVISE_HOLD consecutive samples (the first sample of a domain is
  *   shown at once: scripts take one sample).

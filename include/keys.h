@@ -44,7 +44,7 @@ struct xn_ctl {
 };
 
 struct xn_key_binding {
-	int keys[3];       /* 0-terminated when fewer */
+	int keys[4];       /* 0-terminated when fewer */
 	const char *label; /* as the help screen shows the keys: "q Esc" */
 	unsigned (*cmd)(struct xn_ctl *c, int key);
 	const char *help;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
 #include <sys/types.h>
 
 #include "nodemask.h"
@@ -24,6 +25,7 @@ struct xn_lx_cg {
 };
 
 struct xn_lx_pcache;
+struct xn_lx_stat;
 
 /* Whether a process is QEMU, remembered by PID and start time so that its
  * executable is looked at once, not at every refresh. */
@@ -51,6 +53,10 @@ struct xn_lx_source {
 	size_t nr_qseen;
 	struct xn_lx_cg cg;
 	int16_t cpu_node[XN_MAX_CPUS]; /* CPU -> node id (-1), refreshed each sample */
+	/* sched_getaffinity(2) buffer for every thread's vcpu_info.hard,
+	 * allocated once: no allocation per thread but the owned string */
+	cpu_set_t *affset; /* XN_MAX_CPUS bits */
+	size_t affset_size;
 };
 
 /* ---- linux_host.c ---- */
@@ -136,8 +142,15 @@ int xn_lx_pids_parse(const char *s, pid_t **out, size_t *n, char *err, size_t er
 /* Processes as domains: QEMU guests, the top_n largest others, --pid. */
 int xn_lx_procs_sample(struct xn_lx_source *lx, struct xn_snapshot *s);
 
-/* Remove the last domain of s (it vanished while being read). */
-void xn_lx_drop_last(struct xn_snapshot *s);
+/* Whether a process is QEMU: by comm, else by its executable's name. */
+bool xn_lx_is_qemu_pid(pid_t pid, const char *comm);
+
+/* Fill one vcpu_info entry of thread tid from its stat (cpu, state) and
+ * sched_getaffinity (hard, a CPU list as Cpus_allowed_list says it; soft
+ * stays invalid: Linux has none). 0 or -ENOMEM (a thread that exited just
+ * leaves hard unset). */
+int xn_lx_thread_vcpu(const struct xn_lx_source *lx, pid_t tid, const struct xn_lx_stat *st,
+                      struct xn_vcpu *v);
 
 /* ---- linux_cgroup.c ---- */
 
@@ -163,7 +176,9 @@ int xn_lx_refused(int err_no);
 /* Pages in np[node id] (XN_MAX_NODES entries) on nodes not in nodes. */
 uint64_t xn_lx_pages_outside(const uint64_t *np, const xn_nodemask *nodes);
 
-/* Migrate a process's pages to nodes and pin all its threads to their CPUs. */
+/* Migrate a process's pages to nodes and pin all its threads to their CPUs;
+ * with XN_AFF_NO_MEMORY only pin (a QEMU guest: its "CPU n/KVM" threads,
+ * else every thread), leaving the pages where they are. */
 int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,
                             const xn_nodemask *nodes, unsigned flags, char *msg, size_t msglen);
 

@@ -19,6 +19,8 @@ struct xn_options {
 	bool snapshot;            /* --snapshot */
 	const char *set_affinity; /* --set-affinity DOMAIN=NODES */
 	bool aff_cpus;            /* --affinity-cpus: also steer vCPUs/threads */
+	bool advise;              /* --advise */
+	const char *apply_advice; /* --apply-advice DOMAIN */
 	const char *record;       /* --record FILE */
 	bool read_only;           /* --read-only */
 	enum xn_units units;      /* --units */

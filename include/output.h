@@ -25,7 +25,7 @@ int xn_output_sample_sorted(FILE *f, enum xn_format fmt, const struct xn_snapsho
                             enum xn_units units, long iteration, enum xn_col_id col, int node_idx,
                             bool reverse);
 
-/* Write s as one JSON object on one line, newline-terminated (schema 1,
+/* Write s as one JSON object on one line, newline-terminated (schema 2,
  * man/xentop-numa-json.5). Returns 0 or -errno. */
 int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s);
 

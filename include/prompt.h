@@ -37,6 +37,14 @@ struct xn_prompt {
 	char current[64]; /* the affinity before the change: "auto", "0-1", "-" */
 	bool future_only; /* xen: affinity steers future allocations only */
 	xn_nodemask mask; /* the parsed node list when valid */
+	/* affinity prompt opened by 'A' with a domain's advice: its nodes typed
+	 * in, the question names its action; editing the list makes it a plain
+	 * affinity change again (advice false) */
+	bool advice;
+	unsigned flags;           /* set_node_affinity flags the advice applies with */
+	xn_nodemask advice_nodes; /* the advised nodes */
+	char what[120];           /* the action, short: "run vCPUs on node 0" */
+	char detail[320];         /* the hint while the list is the advised one */
 	/* delay */
 	double delay;
 };
@@ -45,6 +53,12 @@ struct xn_prompt {
  * does not move existing pages (xen). */
 void xn_prompt_open_affinity(struct xn_prompt *p, const struct xn_domain *d,
                              const struct xn_host *h, bool future_only);
+
+/* Open the affinity prompt for d's advice: its nodes typed in and, when
+ * they are valid on h, already asking y/n. flags: what set_node_affinity
+ * gets; what / detail: the action in words (xn_advice_words). */
+void xn_prompt_open_advice(struct xn_prompt *p, const struct xn_domain *d, const struct xn_host *h,
+                           bool future_only, unsigned flags, const char *what, const char *detail);
 
 /* Open the delay prompt (current value shown in the hint) or the filter
  * prompt (starting from the current filter text). */

@@ -1,5 +1,5 @@
 /* replay.h - the replay source's extras beyond source.h: parsing one
- * recorded line (schema 1, man/xentop-numa-json.5) and the position in the
+ * recorded line (schema 1 or 2, man/xentop-numa-json.5) and the position in the
  * recording (for the TUI's "sample 17/1000"). */
 #ifndef XN_REPLAY_H
 #define XN_REPLAY_H

@@ -17,7 +17,25 @@
 /* Below this the screen only says "terminal too small: WxH, need 60x12". */
 enum { XN_VIEW_MIN_W = 60, XN_VIEW_MIN_H = 12 };
 
-enum xn_view_mode { XN_MODE_MAIN = 0, XN_MODE_HEATMAP, XN_MODE_HELP };
+enum xn_view_mode { XN_MODE_MAIN = 0, XN_MODE_HEATMAP, XN_MODE_HELP, XN_MODE_DETAIL };
+
+/* LOCAL% thresholds, in one place (the man page quotes them): good at or
+ * above XN_LOCAL_GOOD, warn at or above XN_LOCAL_WARN, bad below it. Colour:
+ * OK / WARN / ERROR roles; monochrome: no mark / '~' / 'x' before the figure. */
+enum { XN_LOCAL_GOOD = 80, XN_LOCAL_WARN = 50 };
+
+/* Refreshes after an applied advice during which the screen compares the
+ * predicted LOCAL% with the one measured. */
+enum { XN_VIEW_CHECK_REFRESHES = 5 };
+
+/* An applied advice being checked: predicted against actual locality. */
+struct xn_view_check {
+	bool active;
+	int64_t domid;
+	char name[64];      /* escaped, for the status line */
+	double predicted;   /* advice.local_expected when applied */
+	unsigned refreshes; /* samples taken since it was applied */
+};
 
 /* What the terminal can show. */
 struct xn_view_caps {
@@ -36,6 +54,7 @@ struct xn_view {
 	bool show_zones;
 	bool zones_exact; /* Xen: every address-width zone, not <4G / >4G */
 	bool show_topology;
+	bool show_vcpus; /* 'v': one row per vCPU under each domain */
 	bool paused;
 	bool ended;   /* replay: the recording has ended */
 	double delay; /* seconds between samples */
@@ -44,7 +63,8 @@ struct xn_view {
 	int64_t sel_id;
 	bool have_sel;
 	size_t sel;    /* index of the selection in rows */
-	size_t top;    /* first row shown */
+	size_t top;    /* first line shown: a domain row or one of its vCPU rows; the
+	                  selection is always a domain (moving skips vCPU rows) */
 	int page_rows; /* domain rows the last render had room for */
 	/* the filtered, sorted rows: pointers into the snapshot given to
 	 * xn_view_update(); valid until that snapshot changes */
@@ -53,8 +73,11 @@ struct xn_view {
 	char status[320];
 	enum xn_role status_role;
 	struct xn_prompt prompt;
-	const char *hint;  /* key hint for the status line (e.g. replay keys) */
-	char position[40]; /* replay: "sample 2/4", shown in the summary */
+	const char *hint;              /* key hint for the status line (e.g. replay keys) */
+	char position[40];             /* replay: "sample 2/4", shown in the summary */
+	enum xn_view_mode help_from;   /* the mode the help screen returns to */
+	enum xn_view_mode detail_from; /* the mode the detail view returns to */
+	struct xn_view_check check;
 };
 
 /* Defaults: sort by name, units, delay; zones shown. */
@@ -81,6 +104,38 @@ const struct xn_domain *xn_view_selected(const struct xn_view *v);
 void xn_view_status(struct xn_view *v, enum xn_role role, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* A new sample was taken: counts the refreshes of an advice check and ends
+ * it after XN_VIEW_CHECK_REFRESHES. */
+void xn_view_sampled(struct xn_view *v, const struct xn_snapshot *s);
+
+/* Start checking the advice just applied to d (its predicted LOCAL%). */
+void xn_view_check_start(struct xn_view *v, const struct xn_domain *d);
+
+/* The check's text for domain id (any domain when id < 0), e.g. "predicted
+ * 100.0, now 97.3 (2 refreshes)"; returns its role (OK when the measure is
+ * within XN_ADVISE_MIN_GAIN points of the prediction, else WARN), or -1
+ * and "" when no check is shown. */
+int xn_view_check_text(const struct xn_view *v, const struct xn_snapshot *s, int64_t id, char *buf,
+                       size_t len);
+
+/* Role and monochrome mark of a LOCAL% figure (thresholds above). */
+enum xn_role xn_local_role(double locality);
+char xn_local_mark(double locality);
+
+/* Lines a domain takes in the table: its row, plus one per vCPU when
+ * v->show_vcpus (one "vCPUs unknown" line when their number is unknown). */
+size_t xn_view_dom_lines(const struct xn_view *v, const struct xn_domain *d);
+
+/* The advice's action in words: what (for a question: "run vCPUs on node
+ * 0", "move memory to node 3", "run vCPUs on node 1 and move memory
+ * there") and detail (what it does, with the figures: the share of the
+ * memory already there, or the pages moved, or on a source that moves no
+ * existing page how many stay where they are; then the expected LOCAL%).
+ * Both empty when nothing is advised. */
+void xn_advice_words(const struct xn_advice *a, const struct xn_domain *d,
+                     const struct xn_snapshot *s, char *what, size_t wlen, char *detail,
+                     size_t dlen);
+
 /* Render everything into c (already sized to the terminal). s may be NULL
  * (no sample yet). Adjusts v->top / v->page_rows for scrolling. */
 void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
@@ -94,7 +149,9 @@ char xn_heat_glyph(int level);
 
 /* --- layout of the domain table (layout.c) --- */
 
-enum { XN_LAYOUT_MAX_COLS = 64 };
+/* The table starts after a gutter of this many cells that marks misplaced
+ * domains ('!', advice.h xn_advice_is_misplaced). */
+enum { XN_LAYOUT_MAX_COLS = 64, XN_LAYOUT_GUTTER = 1 };
 
 struct xn_layout_col {
 	enum xn_col_id id;
@@ -110,21 +167,32 @@ struct xn_layout {
 };
 
 /* Choose the table's columns for a screen width: the name, one heat cell
- * per node and LOCAL% first, then the others by importance; shown in the
- * canonical order, one blank between columns, never wider than width. */
+ * per node and LOCAL% first, ADVICE next, then the others by importance;
+ * shown in the canonical order (xentop's columns, the node cells, LOCAL%,
+ * ADVICE, AFFINITY, VNODES, OUTSIDE, METHOD) after the gutter, one blank
+ * between columns, never wider than width. */
 void xn_layout_table(int width, int nr_nodes, struct xn_layout *out);
 
 /* --- parts of the screen (view_*.c), each returns the rows it used --- */
 
 int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
-                         const struct xn_snapshot *s);
+                         const struct xn_snapshot *s, const struct xn_view_caps *caps);
 int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn_view *v,
                        const struct xn_snapshot *s, const struct xn_view_caps *caps);
 int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
                        const struct xn_snapshot *s, const struct xn_view_caps *caps);
-/* Whole screens: the heatmap ('H') and the help ('h'). */
+/* What a vCPU row shows of vCPU k of d (k < d->vcpus): cpu and node as
+ * numbers, state as a word, hard and soft affinity as CPU lists (owned by
+ * d); "-" for each that is unknown. cpu and node have len bytes. */
+void xn_view_vcpu_fields(const struct xn_domain *d, uint32_t k, char *cpu, char *node,
+                         const char **state, const char **hard, const char **soft, size_t len);
+
+/* Whole screens: the heatmap ('H'), the help ('h') and the detail view of
+ * the selected domain (Enter). */
 void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
                           const struct xn_view_caps *caps);
+void xn_view_draw_detail(struct xn_canvas *c, const struct xn_view *v, const struct xn_snapshot *s,
+                         const struct xn_view_caps *caps);
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v);
 /* One heat cell of width w at (x, y). */
 void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,

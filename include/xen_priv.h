@@ -28,7 +28,10 @@ struct xen_priv {
 	struct xn_source_config cfg;
 	xc_interface *xch;
 	xenstat_handle *xst;
-	xc_nodemap_t nodemap; /* scratch for get/setaffinity, xc_get_nodemap_size() bytes */
+	xc_nodemap_t nodemap;  /* scratch for get/setaffinity, xc_get_nodemap_size() bytes */
+	xc_cpumap_t vcpu_hard; /* scratch for xc_vcpu_getaffinity, xc_get_cpumap_size() bytes */
+	xc_cpumap_t vcpu_soft;
+	int cpumap_size; /* xc_get_cpumap_size(), bytes */
 
 	/* topology of the last sample */
 	int nr_cpu_ids;
@@ -50,8 +53,15 @@ struct xen_priv {
 /* Host: nodes (size, free, CPUs), distances, heap zones. 0 or -errno (src->err). */
 int xen_host_sample(struct xen_priv *p, struct xn_host *h);
 
-/* Domains from libxenstat, with vCPU placement and node affinity. Domains
- * that vanish during the sample are dropped silently. 0 or -errno. */
+/* A CPU map (xc_cpumap_t of p->cpumap_size bytes) as `xl vcpu-list` says
+ * it: "all" when it holds every online CPU of the last topology read, else
+ * the list of its online CPUs ("0-3,8"); "none" when it holds none.
+ * Returns the length needed (like snprintf). */
+int xen_cpumap_format(const struct xen_priv *p, const uint8_t *map, char *buf, size_t len);
+
+/* Domains from libxenstat, with vCPU placement (vcpu_node, and vcpu_info:
+ * CPU, state, hard and soft affinity) and node affinity. Domains that
+ * vanish during the sample are dropped silently. 0 or -errno. */
 int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s);
 
 /* Probe the hypervisor's per-node page op (unless cfg.no_pageop). */

@@ -1,5 +1,6 @@
 /* commands.c - the modes that need no terminal: batch, snapshot,
- * set-affinity (see commands.h). */
+ * set-affinity (see commands.h), and what they share with the advice
+ * commands (commands_advice.c). */
 #include "commands.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ int xn_exit_for_errno(int neg_errno)
 	}
 }
 
-static void sleep_secs(double secs)
+void xn_cmd_sleep(double secs)
 {
 	struct timespec ts = {.tv_sec = (time_t)secs,
 	                      .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9)};
@@ -36,7 +37,7 @@ static void sleep_secs(double secs)
 		;
 }
 
-static int sample_or_report(struct xn_sampler *s)
+int xn_cmd_sample(struct xn_sampler *s)
 {
 	int r = xn_sampler_step(s);
 	if (r && r != -ENODATA)
@@ -54,9 +55,7 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* Find the domain named by the operator: an id, else an exact name. Returns
- * 0 with *id set, or an exit status after printing why. */
-static int resolve_domain(const struct xn_snapshot *snap, const char *what, int64_t *id)
+int xn_cmd_resolve_domain(const struct xn_snapshot *snap, const char *what, int64_t *id)
 {
 	if (all_digits(what)) {
 		uint64_t v;
@@ -92,13 +91,28 @@ static int resolve_domain(const struct xn_snapshot *snap, const char *what, int6
 	return 0;
 }
 
+int xn_cmd_check_writable(const struct xn_sampler *s)
+{
+	if (s->src->ops->set_node_affinity)
+		return 0;
+	fprintf(stderr, "xentop-numa: the %s source is read-only\n", s->src->ops->name);
+	return XN_EXIT_USAGE;
+}
+
+int xn_cmd_change_failed(const struct xn_sampler *s, const char *dom, int neg_errno,
+                         const char *msg)
+{
+	fprintf(stderr, "xentop-numa: cannot set node affinity of %s: %s\n", dom, s->src->err);
+	if (msg[0])
+		fprintf(stderr, "xentop-numa: applied before the failure: %s\n", msg);
+	return xn_exit_for_errno(neg_errno);
+}
+
 int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
 {
 	const struct xn_source_ops *ops = s->src->ops;
-	if (!ops->set_node_affinity) {
-		fprintf(stderr, "xentop-numa: the %s source is read-only\n", ops->name);
+	if (xn_cmd_check_writable(s))
 		return XN_EXIT_USAGE;
-	}
 	char *spec = strdup(o->set_affinity);
 	if (!spec)
 		return XN_EXIT_RUNTIME;
@@ -106,7 +120,7 @@ int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
 	*eq = '\0';
 	const char *dom = spec, *nodes = eq + 1;
 	int rc;
-	if (sample_or_report(s)) {
+	if (xn_cmd_sample(s)) {
 		rc = XN_EXIT_RUNTIME;
 		goto out;
 	}
@@ -118,18 +132,14 @@ int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
 		goto out;
 	}
 	int64_t id;
-	rc = resolve_domain(&s->cur, dom, &id);
+	rc = xn_cmd_resolve_domain(&s->cur, dom, &id);
 	if (rc)
 		goto out;
 	char msg[1024] = "";
 	int r = ops->set_node_affinity(s->src, id, &mask, o->aff_cpus ? XN_AFF_CPUS : 0, msg,
 	                               sizeof(msg));
 	if (r) {
-		fprintf(stderr, "xentop-numa: cannot set node affinity of %s: %s\n", dom,
-		        s->src->err);
-		if (msg[0])
-			fprintf(stderr, "xentop-numa: applied before the failure: %s\n", msg);
-		rc = xn_exit_for_errno(r);
+		rc = xn_cmd_change_failed(s, dom, r, msg);
 		goto out;
 	}
 	printf("%s: %s\n", dom, msg[0] ? msg : "node affinity set");
@@ -152,12 +162,12 @@ static int write_status(FILE *f)
 
 int xn_cmd_snapshot(struct xn_sampler *s, const struct xn_options *o)
 {
-	if (sample_or_report(s))
+	if (xn_cmd_sample(s))
 		return XN_EXIT_RUNTIME;
 	/* Rates (CPU %) need two samples: take the second a moment later. */
 	if (strcmp(s->src->ops->name, "replay")) {
-		sleep_secs(o->delay < 0.5 ? o->delay : 0.5);
-		if (sample_or_report(s))
+		xn_cmd_sleep(o->delay < 0.5 ? o->delay : 0.5);
+		if (xn_cmd_sample(s))
 			return XN_EXIT_RUNTIME;
 	}
 	int r = xn_json_write_snapshot(stdout, &s->cur);
@@ -177,8 +187,8 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 	for (long it = 0; !o->iterations || it < o->iterations; it++) {
 		/* A recording plays as fast as it is read; live sources wait. */
 		if (it > 0 && !replay)
-			sleep_secs(o->delay);
-		int r = sample_or_report(s);
+			xn_cmd_sleep(o->delay);
+		int r = xn_cmd_sample(s);
 		if (r == -ENODATA)
 			return XN_EXIT_OK;
 		if (r)

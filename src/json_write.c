@@ -1,4 +1,4 @@
-/* json_write.c - one snapshot as one line of JSON (schema 1, documented in
+/* json_write.c - one snapshot as one line of JSON (schema 2, documented in
  * man/xentop-numa-json.5). The same line is the --record format, read back by
  * the replay source. Unknown values are null, never 0. */
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "advise.h"
 #include "output.h"
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 when the byte at p
@@ -122,6 +123,105 @@ static void put_bits(FILE *f, const uint64_t *w, int nbits)
 		first = false;
 	}
 	fputc(']', f);
+}
+
+/* A node or CPU set as the list operators type ("0-1,3"); null when empty. */
+static void put_list(FILE *f, const uint64_t *w, int nbits)
+{
+	char buf[1024];
+	if (xn_bits_empty(w, nbits)) {
+		fputs("null", f);
+		return;
+	}
+	xn_bits_format_list(w, nbits, buf, sizeof(buf));
+	put_string(f, buf);
+}
+
+static void put_opt_string(FILE *f, bool known, const char *s)
+{
+	if (known && s)
+		put_string(f, s);
+	else
+		fputs("null", f);
+}
+
+/* One object per vCPU; its node is vcpu_node[i]. */
+static void put_vcpu_info(FILE *f, const struct xn_domain *d)
+{
+	if (!(d->valid & XN_DOM_VCPU_INFO) || !d->vcpu_info) {
+		fputs("null", f);
+		return;
+	}
+	fputc('[', f);
+	for (uint32_t i = 0; i < d->vcpus; i++) {
+		const struct xn_vcpu *v = &d->vcpu_info[i];
+		int node = (d->valid & XN_DOM_VCPU_NODE) && d->vcpu_node ? d->vcpu_node[i] : -1;
+		char st[2] = {v->state, '\0'};
+		fprintf(f, "%s{\"vcpu\":%" PRIu32 ",\"cpu\":", i ? "," : "", i);
+		put_u64(f, (v->valid & XN_VCPU_CPU) && v->cpu >= 0, (uint64_t)v->cpu);
+		fputs(",\"node\":", f);
+		put_u64(f, node >= 0, (uint64_t)node);
+		fputs(",\"state\":", f);
+		/* one printable letter, else unknown (never a stray byte) */
+		put_opt_string(f, (v->valid & XN_VCPU_STATE) && v->state > ' ' && v->state < 0x7f,
+		               st);
+		fputs(",\"hard\":", f);
+		put_opt_string(f, v->valid & XN_VCPU_HARD, v->hard);
+		fputs(",\"soft\":", f);
+		put_opt_string(f, v->valid & XN_VCPU_SOFT, v->soft);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+/* The verdict and every term behind it; the figures are null when there is
+ * no judgement (action "none"). */
+static void put_advice(FILE *f, const struct xn_domain *d)
+{
+	if (!(d->valid & XN_DOM_ADVICE)) {
+		fputs("null", f);
+		return;
+	}
+	const struct xn_advice *a = &d->advice;
+	bool k = a->action > XN_ADVICE_NONE && a->action < XN_ADVICE__COUNT;
+	fputs("{\"action\":", f);
+	put_string(f, xn_advice_action_name(a->action));
+	fputs(",\"nodes\":", f);
+	if (k)
+		put_list(f, a->nodes.w, XN_MAX_NODES);
+	else
+		fputs("null", f);
+	fputs(",\"local_now\":", f);
+	put_double(f, k, a->local_now);
+	fputs(",\"local_expected\":", f);
+	put_double(f, k, a->local_expected);
+	fputs(",\"pages_to_move\":", f);
+	put_u64(f, k, a->pages_to_move);
+	fputs(",\"memory_moves\":", f);
+	fputs(!k ? "null" : a->memory_moves ? "true" : "false", f);
+	fputs(",\"mem_free_after\":", f);
+	if (k)
+		fprintf(f, "%" PRId64, a->mem_free_after);
+	else
+		fputs("null", f);
+	fputs(",\"vcpus_there\":", f);
+	put_u64(f, k, a->vcpus_there);
+	fputs(",\"cpus_there\":", f);
+	put_u64(f, k, a->cpus_there);
+	fputs(",\"distance\":", f);
+	put_double(f, k, a->distance);
+	fputs(",\"score\":", f);
+	put_double(f, k, a->score);
+	fputs(",\"reason\":", f);
+	char reason[sizeof(a->reason) + 1];
+	memcpy(reason, a->reason, sizeof(a->reason));
+	reason[sizeof(a->reason)] = '\0';
+	put_string(f, reason);
+	fputs(",\"pending_action\":", f);
+	put_string(f, xn_advice_action_name(a->pending_action));
+	fputs(",\"pending_nodes\":", f);
+	put_list(f, a->pending_nodes.w, XN_MAX_NODES);
+	fprintf(f, ",\"pending_count\":%" PRIu32 "}", a->pending_count);
 }
 
 static void put_host(FILE *f, const struct xn_host *h)
@@ -270,6 +370,10 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 	} else {
 		fputs("null", f);
 	}
+	fputs(",\"vcpu_info\":", f);
+	put_vcpu_info(f, d);
+	fputs(",\"advice\":", f);
+	put_advice(f, d);
 	fputc('}', f);
 }
 
@@ -279,10 +383,16 @@ int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s)
 	memcpy(source, s->source, sizeof(s->source));
 	source[sizeof(s->source)] = '\0';
 
-	fputs("{\"schema\":1,\"time\":", f);
+	char origin[sizeof(s->origin) + 1];
+	memcpy(origin, s->origin, sizeof(s->origin));
+	origin[sizeof(s->origin)] = '\0';
+
+	fputs("{\"schema\":2,\"time\":", f);
 	put_time(f, &s->time);
 	fputs(",\"source\":", f);
 	put_string(f, source);
+	fputs(",\"origin\":", f);
+	put_opt_string(f, origin[0] != '\0', origin);
 	fputs(",\"interval\":", f);
 	put_double(f, s->interval > 0, s->interval);
 	fputs(",\"host\":", f);

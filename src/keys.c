@@ -5,13 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "advise.h"
 #include "util.h"
 
 /* The sort columns in screen order; per-node columns expand to one per node. */
 static const enum xn_col_id sort_cols[] = {
-        XN_COL_ID,    XN_COL_NAME,     XN_COL_STATE,   XN_COL_CPU_SEC, XN_COL_CPU_PCT,
-        XN_COL_MEM,   XN_COL_MEM_PCT,  XN_COL_MAXMEM,  XN_COL_VCPUS,   XN_COL_NODE,
-        XN_COL_LOCAL, XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_METHOD,
+        XN_COL_ID,       XN_COL_NAME,   XN_COL_STATE,   XN_COL_CPU_SEC,
+        XN_COL_CPU_PCT,  XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM,
+        XN_COL_VCPUS,    XN_COL_NODE,   XN_COL_LOCAL,   XN_COL_ADVICE,
+        XN_COL_AFFINITY, XN_COL_VNODES, XN_COL_OUTSIDE, XN_COL_METHOD,
 };
 
 static int nr_nodes(const struct xn_ctl *c)
@@ -67,18 +69,13 @@ static unsigned sort_move(struct xn_ctl *c, int delta, bool wrap)
 	return XN_FX_RESORT | XN_FX_REDRAW;
 }
 
-static unsigned cmd_sort_cycle(struct xn_ctl *c, int key)
+/* s cycles (as in xentop), < > move without wrapping, R reverses. */
+static unsigned cmd_sort(struct xn_ctl *c, int key)
 {
-	return sort_move(c, 1, true);
-}
-
-static unsigned cmd_sort_move(struct xn_ctl *c, int key)
-{
-	return sort_move(c, key == '<' ? -1 : 1, false);
-}
-
-static unsigned cmd_reverse(struct xn_ctl *c, int key)
-{
+	if (key == 's')
+		return sort_move(c, 1, true);
+	if (key != 'R')
+		return sort_move(c, key == '<' ? -1 : 1, false);
 	c->v->sort_reverse = !c->v->sort_reverse;
 	xn_view_status(c->v, XN_ROLE_STATUS, "order %s",
 	               c->v->sort_reverse ? "descending" : "ascending");
@@ -165,12 +162,10 @@ static unsigned cmd_units(struct xn_ctl *c, int key)
 
 static unsigned cmd_zones(struct xn_ctl *c, int key)
 {
-	c->v->show_zones = !c->v->show_zones;
-	return XN_FX_REDRAW;
-}
-
-static unsigned cmd_zones_exact(struct xn_ctl *c, int key)
-{
+	if (key == 'z') {
+		c->v->show_zones = !c->v->show_zones;
+		return XN_FX_REDRAW;
+	}
 	c->v->show_zones = true;
 	c->v->zones_exact = !c->v->zones_exact;
 	xn_view_status(c->v, XN_ROLE_STATUS, "%s",
@@ -193,12 +188,81 @@ static unsigned cmd_heatmap(struct xn_ctl *c, int key)
 
 static unsigned cmd_help(struct xn_ctl *c, int key)
 {
+	c->v->help_from = c->v->mode;
 	c->v->mode = XN_MODE_HELP;
 	return XN_FX_REDRAW;
 }
 
+static unsigned cmd_detail(struct xn_ctl *c, int key)
+{
+	struct xn_view *v = c->v;
+	if (v->mode == XN_MODE_DETAIL) {
+		v->mode = v->detail_from;
+	} else if (!xn_view_selected(v)) {
+		xn_view_status(v, XN_ROLE_ERROR, "no domain selected");
+	} else {
+		v->detail_from = v->mode;
+		v->mode = XN_MODE_DETAIL;
+	}
+	return XN_FX_REDRAW;
+}
+
+static unsigned cmd_vcpus(struct xn_ctl *c, int key)
+{
+	c->v->show_vcpus = !c->v->show_vcpus;
+	xn_view_status(c->v, XN_ROLE_STATUS, "%s",
+	               c->v->show_vcpus ? "one row per vCPU (Up Down move between domains)"
+	                                : "vCPU rows hidden");
+	return XN_FX_REDRAW;
+}
+
+/* 'A': the selected domain's advice, through the affinity dialog. */
+static unsigned cmd_advice(struct xn_ctl *c, int key)
+{
+	struct xn_view *v = c->v;
+	const struct xn_domain *d = xn_view_selected(v);
+	const struct xn_source_ops *ops = c->s->src->ops;
+	if (!d) {
+		xn_view_status(v, XN_ROLE_ERROR, "no domain selected");
+		return XN_FX_REDRAW;
+	}
+	if (c->o->read_only) {
+		xn_view_status(v, XN_ROLE_ERROR,
+		               "read-only mode (--read-only): advice cannot be applied");
+		return XN_FX_REDRAW;
+	}
+	if (!ops->set_node_affinity) {
+		xn_view_status(v, XN_ROLE_ERROR,
+		               "the %s source is read-only: advice cannot be applied here",
+		               ops->name);
+		return XN_FX_REDRAW;
+	}
+	char name[96], why[sizeof(d->advice.reason) * 4];
+	xn_text_escape(d->name ? d->name : "-", name, sizeof(name));
+	xn_text_escape(d->advice.reason[0] ? d->advice.reason : "no reason given", why,
+	               sizeof(why));
+	if (!(d->valid & XN_DOM_ADVICE)) {
+		xn_view_status(v, XN_ROLE_STATUS, "%s has no advice: not computed", name);
+	} else if (d->advice.action == XN_ADVICE_OK) {
+		xn_view_status(v, XN_ROLE_STATUS, "%s: advice ok, nothing to apply: %s", name, why);
+	} else if (!xn_advice_is_misplaced(&d->advice)) {
+		xn_view_status(v, XN_ROLE_STATUS, "%s has no advice: %s", name, why);
+	} else {
+		char what[120], detail[320];
+		xn_advice_words(&d->advice, d, &c->s->cur, what, sizeof(what), detail,
+		                sizeof(detail));
+		bool future_only = !d->advice.memory_moves && d->advice.action != XN_ADVICE_VCPUS;
+		xn_prompt_open_advice(&v->prompt, d, &c->s->cur.host, future_only,
+		                      xn_advice_apply_flags(&d->advice), what, detail);
+	}
+	return XN_FX_REDRAW;
+}
+
+/* q quits everywhere; Esc closes the detail view, else quits. */
 static unsigned cmd_quit(struct xn_ctl *c, int key)
 {
+	if (key == XN_KEY_ESC && c->v->mode == XN_MODE_DETAIL)
+		return cmd_detail(c, key);
 	return XN_FX_QUIT;
 }
 
@@ -224,24 +288,32 @@ static unsigned cmd_step(struct xn_ctl *c, int key)
 }
 
 const struct xn_key_binding xn_key_table[] = {
-        {{XN_KEY_UP, XN_KEY_DOWN}, "Up Down", cmd_select, "select the previous / next domain"},
-        {{XN_KEY_PGUP, XN_KEY_PGDN}, "PgUp PgDn", cmd_select, "select a page up / down"},
-        {{XN_KEY_HOME, XN_KEY_END}, "Home End", cmd_select, "select the first / last domain"},
-        {{'s'}, "s", cmd_sort_cycle, "sort by the next column (cycles, as in xentop)"},
-        {{'<', '>'}, "< >", cmd_sort_move, "sort by the column to the left / right"},
-        {{'R'}, "R", cmd_reverse, "reverse the sort order"},
+        {{XN_KEY_UP, XN_KEY_DOWN},
+         "Up Down",
+         cmd_select,
+         "select the previous / next domain (vCPU rows are skipped)"},
+        {{XN_KEY_PGUP, XN_KEY_PGDN, XN_KEY_HOME, XN_KEY_END},
+         "PgUp PgDn Home End",
+         cmd_select,
+         "select a page up / down, the first / last domain"},
+        {{XN_KEY_ENTER}, "Enter", cmd_detail, "the selected domain in detail (Esc, Enter return)"},
+        {{'v'}, "v", cmd_vcpus, "show / hide one row per vCPU under each domain"},
+        {{'s', '<', '>', 'R'},
+         "s < > R",
+         cmd_sort,
+         "sort: s next column (cycles), < > left / right, R reverse"},
         {{'/'}, "/", cmd_filter, "filter domains by name (substring, any case)"},
         {{'a'}, "a", cmd_affinity, "change the selected domain's node affinity (asks first)"},
+        {{'A'}, "A", cmd_advice, "apply the selected domain's placement advice (asks first)"},
         {{'d'}, "d", cmd_delay, "change the delay between refreshes"},
         {{'p'}, "p", cmd_pause, "pause / resume refreshing"},
         {{'[', ']'}, "[ ]", cmd_step, "recording: step one sample back / forward (pauses)"},
         {{'u'}, "u", cmd_units, "per-node figures in MiB / pages / % of the domain"},
-        {{'z'}, "z", cmd_zones, "show / hide free memory per zone"},
-        {{'Z'}, "Z", cmd_zones_exact, "Xen: every address-width zone / below-above 4G"},
+        {{'z', 'Z'}, "z Z", cmd_zones, "z free memory per zone on / off; Z Xen: exact / 4G sums"},
         {{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
         {{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns)"},
         {{'h', '?'}, "h ?", cmd_help, "this help"},
-        {{'q', XN_KEY_ESC}, "q Esc", cmd_quit, "quit"},
+        {{'q', XN_KEY_ESC}, "q Esc", cmd_quit, "quit (Esc in the detail view returns)"},
 };
 const size_t xn_key_table_len = XN_ARRAY_SIZE(xn_key_table);
 
@@ -251,18 +323,28 @@ static unsigned apply_affinity(struct xn_ctl *c)
 	struct xn_prompt *p = &v->prompt;
 	struct xn_source *src = c->s->src;
 	char msg[512] = "";
-	unsigned flags = c->o->aff_cpus ? XN_AFF_CPUS : 0;
+	/* an advice applies with its own flags (vCPUs only, memory, both) */
+	unsigned flags = p->advice ? p->flags : (c->o->aff_cpus ? XN_AFF_CPUS : 0);
+	bool memory = !(flags & XN_AFF_NO_MEMORY);
 	src->err[0] = '\0';
 	int r = src->ops->set_node_affinity(src, p->domid, &p->mask, flags, msg, sizeof(msg));
 	if (r == 0) {
-		xn_view_status(
-		        v, XN_ROLE_OK, "%s: %s%s", p->name, msg[0] ? msg : "affinity changed",
-		        p->future_only ? " (future allocations only; existing pages stay)" : "");
+		xn_view_status(v, XN_ROLE_OK, "%s: %s%s", p->name,
+		               msg[0] ? msg : (p->advice ? "advice applied" : "affinity changed"),
+		               p->future_only && memory
+		                       ? " (future allocations only; existing pages stay)"
+		                       : "");
+		const struct xn_domain *d =
+		        c->s->have_cur ? xn_snapshot_find(&c->s->cur, p->domid) : NULL;
+		if (p->advice && d)
+			xn_view_check_start(v, d);
 	} else {
 		char why[600];
 		snprintf(why, sizeof(why), "%s", src->err[0] ? src->err : strerror(-r));
-		xn_view_status(v, XN_ROLE_ERROR, "affinity of %s not changed: %s%s%s", p->name, why,
-		               msg[0] ? "; applied: " : "", msg);
+		xn_view_status(v, XN_ROLE_ERROR, "%s %s not %s: %s%s%s",
+		               p->advice ? "advice for" : "affinity of", p->name,
+		               p->advice ? "applied" : "changed", why, msg[0] ? "; applied: " : "",
+		               msg);
 	}
 	xn_prompt_close(p);
 	return XN_FX_REDRAW | XN_FX_RESAMPLE;
@@ -314,7 +396,7 @@ unsigned xn_keys_handle(struct xn_ctl *c, int key)
 	if (c->v->prompt.kind != XN_PROMPT_NONE)
 		return handle_prompt(c, key);
 	if (c->v->mode == XN_MODE_HELP) {
-		c->v->mode = XN_MODE_MAIN;
+		c->v->mode = c->v->help_from == XN_MODE_HELP ? XN_MODE_MAIN : c->v->help_from;
 		return XN_FX_REDRAW;
 	}
 	c->v->status[0] = '\0';

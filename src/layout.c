@@ -5,23 +5,35 @@
 
 #include <string.h>
 
-enum { HEAT_MIN_W = 3, NAME_MAX_EXTRA = 14 };
+/* The name gets up to NAME_FIRST_EXTRA more cells with the heat cells'
+ * widening, before the less important columns, and up to NAME_MAX_EXTRA
+ * in all. */
+enum { HEAT_MIN_W = 3, NAME_FIRST_EXTRA = 5, NAME_MAX_EXTRA = 14 };
 
-/* Canonical left-to-right order (xentop's, then the NUMA columns). */
+/* Canonical left-to-right order: xentop's, then the NUMA columns, the
+ * judgement (ADVICE) right after the figures it is drawn from. */
 static const enum xn_col_id canon[] = {
-        XN_COL_ID,    XN_COL_NAME,     XN_COL_STATE,   XN_COL_CPU_SEC, XN_COL_CPU_PCT,
-        XN_COL_MEM,   XN_COL_MEM_PCT,  XN_COL_MAXMEM,  XN_COL_VCPUS,   XN_COL_NODE,
-        XN_COL_LOCAL, XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_METHOD,
+        XN_COL_ID,       XN_COL_NAME,   XN_COL_STATE,   XN_COL_CPU_SEC,
+        XN_COL_CPU_PCT,  XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM,
+        XN_COL_VCPUS,    XN_COL_NODE,   XN_COL_LOCAL,   XN_COL_ADVICE,
+        XN_COL_AFFINITY, XN_COL_VNODES, XN_COL_OUTSIDE, XN_COL_METHOD,
 };
 
 /* Optional columns, most important first; heat widening happens after the
- * first group (WIDEN_AFTER of them). */
+ * first group (WIDEN_AFTER of them), so that at 80 columns the node cells
+ * keep their figures and the name its first letters before xentop's MEM(k)
+ * gets room. */
 static const enum xn_col_id prio[] = {
-        XN_COL_CPU_PCT, XN_COL_MEM,    XN_COL_AFFINITY, XN_COL_OUTSIDE,
-        XN_COL_STATE,   XN_COL_VCPUS,  XN_COL_ID,       XN_COL_CPU_SEC,
-        XN_COL_MEM_PCT, XN_COL_MAXMEM, XN_COL_METHOD,
+        XN_COL_ADVICE,  XN_COL_CPU_PCT, XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_MEM,
+        XN_COL_VNODES,  XN_COL_STATE,   XN_COL_VCPUS,    XN_COL_ID,      XN_COL_CPU_SEC,
+        XN_COL_MEM_PCT, XN_COL_MAXMEM,  XN_COL_METHOD,
 };
-enum { WIDEN_AFTER = 4 };
+enum { WIDEN_AFTER = 3 };
+
+_Static_assert(sizeof(canon) / sizeof(canon[0]) == XN_COL__COUNT - 1,
+               "every column but MAXMEM_PCT has a place");
+_Static_assert(sizeof(prio) / sizeof(prio[0]) == XN_COL__COUNT - 4,
+               "every column but NAME, LOCAL%, the node cells and MAXMEM_PCT has a priority");
 
 static int col_width(enum xn_col_id id)
 {
@@ -42,7 +54,9 @@ void xn_layout_table(int width, int nr_nodes, struct xn_layout *out)
 	if (nr_nodes < 0)
 		nr_nodes = 0;
 
-	/* Room left, counting one blank before every column but the first. */
+	/* Room left after the gutter, counting one blank before every column
+	 * but the first. */
+	width -= XN_LAYOUT_GUTTER;
 	int left = width - w[XN_COL_NAME];
 	on[XN_COL_NAME] = true;
 	if (left >= w[XN_COL_LOCAL] + 1) {
@@ -56,7 +70,7 @@ void xn_layout_table(int width, int nr_nodes, struct xn_layout *out)
 		left -= HEAT_MIN_W + 1;
 	}
 	out->hidden_nodes = nr_nodes - shown;
-	int heat_w = HEAT_MIN_W;
+	int heat_w = HEAT_MIN_W, name_extra = 0;
 	int full_heat = w[XN_COL_NODE] > HEAT_MIN_W ? w[XN_COL_NODE] : HEAT_MIN_W;
 
 	for (size_t i = 0; i < sizeof(prio) / sizeof(prio[0]); i++) {
@@ -67,13 +81,19 @@ void xn_layout_table(int width, int nr_nodes, struct xn_layout *out)
 			heat_w += extra;
 			left -= extra * shown;
 		}
+		if (i == WIDEN_AFTER && left > 0) {
+			name_extra = left < NAME_FIRST_EXTRA ? left : NAME_FIRST_EXTRA;
+			left -= name_extra;
+		}
 		enum xn_col_id id = prio[i];
 		if (left >= w[id] + 1) {
 			on[id] = true;
 			left -= w[id] + 1;
 		}
 	}
-	int name_extra = left < NAME_MAX_EXTRA ? left : NAME_MAX_EXTRA;
+	int more = NAME_MAX_EXTRA - name_extra;
+	if (left > 0)
+		name_extra += left < more ? left : more;
 	if (name_extra > 0)
 		w[XN_COL_NAME] += name_extra;
 
@@ -89,7 +109,7 @@ void xn_layout_table(int width, int nr_nodes, struct xn_layout *out)
 			lc->left = xn_columns[id].left;
 			if (x + lc->width > width) /* only when even the name is too wide */
 				lc->width = width - x > 0 ? width - x : 0;
-			lc->x = x;
+			lc->x = x + XN_LAYOUT_GUTTER;
 			x += lc->width + 1;
 		}
 	}

@@ -1,7 +1,9 @@
 /* linux_affinity.c - moving a process to nodes: migrate its pages there
  * (migrate_pages(2)) and pin every thread to the nodes' CPUs
  * (sched_setaffinity(2) per thread), so that what it allocates next is local
- * too. Everything is checked first so that a refusal changes nothing. */
+ * too; or, with XN_AFF_NO_MEMORY, only pin the threads that run the guest
+ * (its vCPU threads for QEMU) and leave the memory where it is. Everything
+ * is checked first so that a refusal changes nothing. */
 #include <dirent.h>
 #include <errno.h>
 #include <numaif.h>
@@ -32,15 +34,15 @@ uint64_t xn_lx_pages_outside(const uint64_t *np, const xn_nodemask *nodes)
 }
 
 /* Is the process there (and a user process)? 0, -ESRCH or -EINVAL. */
-static int check_process(struct xn_source *src, pid_t pid, struct xn_lx_status *st)
+static int check_process(struct xn_source *src, pid_t pid, struct xn_lx_stat *ps,
+                         struct xn_lx_status *st)
 {
 	char path[64], buf[4096], *text;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	struct xn_lx_stat ps;
-	if (pid <= 0 || xn_lx_read_small(path, buf, sizeof(buf)) < 0 ||
-	    xn_lx_parse_stat(buf, &ps) || ps.state == 'Z' || ps.state == 'X')
+	if (pid <= 0 || xn_lx_read_small(path, buf, sizeof(buf)) < 0 || xn_lx_parse_stat(buf, ps) ||
+	    ps->state == 'Z' || ps->state == 'X')
 		return xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
-	if (ps.flags & PF_KTHREAD)
+	if (ps->flags & PF_KTHREAD)
 		return xn_source_fail(src, -EINVAL, "process %d is a kernel thread", (int)pid);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (xn_read_file(path, &text, NULL))
@@ -50,23 +52,59 @@ static int check_process(struct xn_source *src, pid_t pid, struct xn_lx_status *
 	return 0;
 }
 
-/* Pin every thread (threads may be created meanwhile: repeat until a pass
- * finds no thread that was not pinned yet). Returns 0 or -errno; *pinned
- * counts the threads done. */
-static int pin_threads(pid_t pid, const xn_cpumask *cpus, int *pinned, char *err, size_t errlen)
+/* Whether thread tid of pid is a QEMU vCPU thread ("CPU n/KVM"): 1, 0, or
+ * -ESRCH when it has gone. */
+static int thread_is_vcpu(pid_t pid, pid_t tid)
+{
+	char path[96], comm[64];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	if (xn_lx_read_small(path, comm, sizeof(comm)) < 0)
+		return -ESRCH;
+	comm[strcspn(comm, "\n")] = '\0';
+	return xn_lx_vcpu_index(comm) >= 0;
+}
+
+/* Threads of pid now, and how many of them are vCPU threads. */
+static int count_threads(pid_t pid, int *threads, int *vcpus)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return -ESRCH;
+	*threads = *vcpus = 0;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		int v = thread_is_vcpu(pid, (pid_t)atoi(de->d_name));
+		if (v < 0)
+			continue;
+		(*threads)++;
+		*vcpus += v;
+	}
+	closedir(dir);
+	return 0;
+}
+
+/* Pin every thread, or with vcpu_only only the vCPU threads (threads may
+ * be created meanwhile: repeat until a pass finds no thread that was not
+ * seen yet). Returns 0 or -errno; *pinned counts the threads done. */
+static int pin_threads(pid_t pid, const xn_cpumask *cpus, bool vcpu_only, int *pinned, char *err,
+                       size_t errlen)
 {
 	size_t setsize = CPU_ALLOC_SIZE(XN_MAX_CPUS);
 	cpu_set_t *set = CPU_ALLOC(XN_MAX_CPUS);
-	pid_t *done = NULL;
-	size_t nd = 0;
+	pid_t *seen_tids = NULL;
+	size_t ns = 0;
 	int r = 0;
+	*pinned = 0;
 	if (!set)
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 	CPU_ZERO_S(setsize, set);
 	for (int c = xn_bits_next(cpus->w, XN_MAX_CPUS, 0); c >= 0;
 	     c = xn_bits_next(cpus->w, XN_MAX_CPUS, c + 1))
 		CPU_SET_S((size_t)c, setsize, set);
-	*pinned = 0;
 	for (int pass = 0; pass < 8 && !r; pass++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
@@ -82,11 +120,20 @@ static int pin_threads(pid_t pid, const xn_cpumask *cpus, int *pinned, char *err
 				continue;
 			pid_t tid = (pid_t)atoi(de->d_name);
 			bool seen = false;
-			for (size_t i = 0; i < nd && !seen; i++)
-				seen = done[i] == tid;
+			for (size_t i = 0; i < ns && !seen; i++)
+				seen = seen_tids[i] == tid;
 			if (seen)
 				continue;
 			fresh = true;
+			pid_t *n2 = realloc(seen_tids, (ns + 1) * sizeof(*seen_tids));
+			if (!n2) {
+				r = xn_errf(err, errlen, -ENOMEM, "out of memory");
+				break;
+			}
+			seen_tids = n2;
+			seen_tids[ns++] = tid;
+			if (vcpu_only && thread_is_vcpu(pid, tid) != 1)
+				continue; /* an I/O or other thread (or gone) */
 			if (sched_setaffinity(tid, setsize, set)) {
 				if (errno == ESRCH)
 					continue; /* that thread exited */
@@ -96,22 +143,46 @@ static int pin_threads(pid_t pid, const xn_cpumask *cpus, int *pinned, char *err
 				            e == EPERM ? " (needs root or CAP_SYS_NICE)" : "");
 				break;
 			}
-			pid_t *nd2 = realloc(done, (nd + 1) * sizeof(*done));
-			if (!nd2) {
-				r = xn_errf(err, errlen, -ENOMEM, "out of memory");
-				break;
-			}
-			done = nd2;
-			done[nd++] = tid;
+			(*pinned)++;
 		}
 		closedir(dir);
 		if (!fresh)
 			break;
 	}
-	*pinned = (int)nd;
-	free(done);
+	free(seen_tids);
 	CPU_FREE(set);
 	return r;
+}
+
+/* XN_AFF_NO_MEMORY: pin the threads that run the guest (a QEMU guest's
+ * vCPU threads; every thread of another process or of a QEMU without
+ * named vCPU threads), no migrate_pages. */
+static int pin_only(struct xn_lx_source *lx, pid_t pid, const struct xn_lx_stat *ps,
+                    const xn_cpumask *cpus, const char *nl, const char *cl, unsigned flags,
+                    char *msg, size_t msglen)
+{
+	struct xn_source *src = &lx->base;
+	int threads, vcpus;
+	if (count_threads(pid, &threads, &vcpus) || !threads)
+		return xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
+	bool vcpu_only = vcpus > 0 && xn_lx_is_qemu_pid(pid, ps->comm);
+	int n = vcpu_only ? vcpus : threads;
+	const char *what = vcpu_only ? "vCPU thread" : "thread";
+	const char *s = strpbrk(nl, ",-") ? "s" : "";
+	if (flags & XN_AFF_DRY_RUN) {
+		snprintf(msg, msglen, "would pin %d %s%s to CPUs %s (node%s %s); memory not moved",
+		         n, what, n == 1 ? "" : "s", cl, s, nl);
+		return 0;
+	}
+	char err[400];
+	int pinned = 0;
+	int r = pin_threads(pid, cpus, vcpu_only, &pinned, err, sizeof(err));
+	snprintf(msg, msglen, "pinned %d %s%s to CPUs %s (node%s %s); memory not moved", pinned,
+	         what, pinned == 1 ? "" : "s", cl, s, nl);
+	if (r)
+		return xn_source_fail(src, r, "%s; pinned %d %s%s before that; memory not moved",
+		                      err, pinned, what, pinned == 1 ? "" : "s");
+	return 0;
 }
 
 int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,
@@ -129,11 +200,19 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 		r = xn_source_fail(src, -ENOMEM, "out of memory");
 		goto out;
 	}
-	r = check_process(src, pid, st);
+	struct xn_lx_stat ps;
+	r = check_process(src, pid, &ps, st);
 	if (r)
 		goto out;
 	char nl[256], cl[1024], allowed[256];
 	xn_bits_format_list(nodes->w, XN_MAX_NODES, nl, sizeof(nl));
+	xn_cpumask cpus;
+	xn_lx_nodes_cpus(h, nodes, &cpus);
+	xn_bits_format_list(cpus.w, XN_MAX_CPUS, cl, sizeof(cl));
+	if (flags & XN_AFF_NO_MEMORY) {
+		r = pin_only(lx, pid, &ps, &cpus, nl, cl, flags, msg, msglen);
+		goto out;
+	}
 	if (st->valid & XN_LX_ST_MEMS) {
 		xn_bits_format_list(st->mems_allowed.w, XN_MAX_NODES, allowed, sizeof(allowed));
 		for (int b = xn_bits_next(nodes->w, XN_MAX_NODES, 0); b >= 0;
@@ -146,9 +225,6 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 				goto out;
 			}
 	}
-	xn_cpumask cpus;
-	xn_lx_nodes_cpus(h, nodes, &cpus);
-	xn_bits_format_list(cpus.w, XN_MAX_CPUS, cl, sizeof(cl));
 	uint64_t total;
 	bool pol;
 	r = xn_lx_numa_maps_read(pid, h->page_size, before, &total, &pol);
@@ -209,7 +285,7 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 	if (left > 0)
 		snprintf(part, sizeof(part), " (%ld could not be moved)", left);
 	int pinned = 0;
-	r = pin_threads(pid, &cpus, &pinned, err, sizeof(err));
+	r = pin_threads(pid, &cpus, false, &pinned, err, sizeof(err));
 	if (r) {
 		r = xn_source_fail(src, r,
 		                   "moved %llu pages to node%s %s%s, but then %s; pinned %d "

@@ -158,7 +158,8 @@ static int cpuset_mems(const struct xn_lx_cg *cg, const char *rel, xn_nodemask *
 	}
 }
 
-/* Threads directly in the cgroup: state and where each ran last. */
+/* Threads directly in the cgroup: state, where each ran last, and each
+ * one's CPU, state and hard affinity (vcpu_info). */
 static void cgroup_threads(const struct xn_lx_source *lx, const char *dir, struct xn_domain *d)
 {
 	char path[PATHLEN], *text;
@@ -175,6 +176,8 @@ static void cgroup_threads(const struct xn_lx_source *lx, const char *dir, struc
 		free(text);
 		return;
 	}
+	/* vcpu_info is a luxury here: without memory for it, go on without */
+	bool info = !xn_domain_alloc_vcpu_info(d);
 	bool running = false, stopped = false;
 	uint32_t i = 0;
 	for (char *save, *t = strtok_r(text, "\n", &save); t && i < n;
@@ -188,6 +191,8 @@ static void cgroup_threads(const struct xn_lx_source *lx, const char *dir, struc
 		stopped |= st.state == 'T' || st.state == 't';
 		if (st.processor >= 0)
 			d->vcpu_node[i] = lx->cpu_node[st.processor];
+		if (info)
+			xn_lx_thread_vcpu(lx, (pid_t)atoi(t), &st, &d->vcpu_info[i]);
 	}
 	free(text);
 	d->valid |= XN_DOM_VCPUS | XN_DOM_VCPU_NODE;
@@ -208,7 +213,7 @@ static int add_cgroup(struct xn_lx_source *lx, struct xn_snapshot *s, const char
 		return -ENOMEM;
 	d->id = (int64_t)ino;
 	if (xn_domain_set_name(d, rel[0] ? rel : "/")) {
-		xn_lx_drop_last(s);
+		xn_snapshot_drop_last(s);
 		return -ENOMEM;
 	}
 	char path[PATHLEN], *text;
@@ -416,13 +421,33 @@ int xn_lx_cgroup_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, 
 	char nl[256], cl[1024];
 	xn_bits_format_list(nodes->w, XN_MAX_NODES, nl, sizeof(nl));
 	xn_bits_format_list(cpus.w, XN_MAX_CPUS, cl, sizeof(cl));
+	bool no_mem = flags & XN_AFF_NO_MEMORY;
 	if (flags & XN_AFF_DRY_RUN) {
-		snprintf(msg, msglen, "would set cgroup %s cpuset.mems to %s and cpuset.cpus to %s",
-		         name, nl, cl);
+		if (no_mem)
+			snprintf(msg, msglen,
+			         "would set cgroup %s cpuset.cpus to %s (node%s %s); memory not "
+			         "moved",
+			         name, cl, strpbrk(nl, ",-") ? "s" : "", nl);
+		else
+			snprintf(msg, msglen,
+			         "would set cgroup %s cpuset.mems to %s and cpuset.cpus to %s",
+			         name, nl, cl);
+		goto out;
+	}
+	char err[400] = "";
+	if (no_mem) {
+		/* cpuset.mems untouched: its pages stay, and so does where new ones go */
+		r = write_file(dir, "cpuset.cpus", cl, err, sizeof(err));
+		if (r)
+			r = xn_source_fail(src, r, "%s%s", err,
+			                   r == -EPERM || r == -EACCES ? " (needs root)" : "");
+		else
+			snprintf(msg, msglen,
+			         "cgroup %s: cpuset.cpus %s (node%s %s); memory not moved", name,
+			         cl, strpbrk(nl, ",-") ? "s" : "", nl);
 		goto out;
 	}
 	bool have_before = !cg_pages(lx, fa->rel, before);
-	char err[400] = "";
 	/* v1 moves existing pages on a mems change only with memory_migrate
 	 * (v2 always does). Widen cpus before mems: a cpuset needs both non-empty. */
 	if (lx->cg.version == 1)

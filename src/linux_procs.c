@@ -5,9 +5,12 @@
  * running (R); p = stopped or traced (T/t); d = the process is a zombie
  * (Z/X); b = otherwise (sleeping S, disk wait D, idle I). s and c never apply.
  * vCPUs: for QEMU the threads named "CPU n/KVM" (QEMU's debug-threads=on,
- * which libvirt sets), else every thread. */
+ * which libvirt sets), else every thread; each with its CPU, state and hard
+ * affinity in vcpu_info (one sched_getaffinity per vCPU: the thread's stat
+ * is read anyway, its status is not). */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,16 +56,6 @@ int xn_lx_pids_parse(const char *s, pid_t **out, size_t *n, char *err, size_t er
 	return 0;
 }
 
-void xn_lx_drop_last(struct xn_snapshot *s)
-{
-	struct xn_domain *d = &s->domains[--s->nr_domains];
-	free(d->name);
-	free(d->node_pages);
-	free(d->node_delta);
-	free(d->vcpu_node);
-	memset(d, 0, sizeof(*d));
-}
-
 static int read_stat(pid_t pid, struct xn_lx_stat *st)
 {
 	char path[64], buf[4096];
@@ -73,9 +66,9 @@ static int read_stat(pid_t pid, struct xn_lx_stat *st)
 	return xn_lx_parse_stat(buf, st);
 }
 
-static bool is_qemu(pid_t pid, const struct xn_lx_stat *st)
+bool xn_lx_is_qemu_pid(pid_t pid, const char *comm)
 {
-	if (xn_lx_is_qemu_name(st->comm))
+	if (xn_lx_is_qemu_name(comm))
 		return true;
 	/* QEMU's "-name ...,process=X" renames comm: look at the executable too */
 	char path[64], exe[512];
@@ -111,7 +104,50 @@ static bool listed(const struct xn_lx_source *lx, pid_t pid)
 	return false;
 }
 
-/* Threads: state letters, vCPU count and where each ran last. */
+int xn_lx_thread_vcpu(const struct xn_lx_source *lx, pid_t tid, const struct xn_lx_stat *st,
+                      struct xn_vcpu *v)
+{
+	if (st->processor >= 0) {
+		v->cpu = st->processor;
+		v->valid |= XN_VCPU_CPU;
+	}
+	v->state = st->state == 'R' ? 'r' : 'b';
+	v->valid |= XN_VCPU_STATE;
+	/* one syscall, no file: the thread's status would say the same in
+	 * Cpus_allowed_list (as the online CPUs see it) at the price of a read */
+	if (!lx->affset || sched_getaffinity(tid, lx->affset_size, lx->affset))
+		return 0;
+	/* word by word: most of the XN_MAX_CPUS bits are beyond the host's CPUs */
+	xn_cpumask m;
+	const unsigned long *word = (const unsigned long *)(const void *)lx->affset;
+	const size_t bpw = 8 * sizeof(*word);
+	memset(&m, 0, sizeof(m));
+	for (size_t i = 0; i < lx->affset_size / sizeof(*word); i++)
+		for (size_t b = 0; word[i] && b < bpw; b++)
+			if (CPU_ISSET_S(i * bpw + b, lx->affset_size, lx->affset))
+				xn_bits_set(m.w, (int)(i * bpw + b));
+	char buf[1024];
+	int len = xn_bits_format_list(m.w, XN_MAX_CPUS, buf, sizeof(buf));
+	if (len < 0 || (size_t)len >= sizeof(buf))
+		return 0; /* too long to say: unknown rather than cut */
+	v->hard = strdup(buf);
+	if (!v->hard)
+		return -ENOMEM;
+	v->valid |= XN_VCPU_HARD;
+	return 0;
+}
+
+/* What a thread's stat said, kept until the vCPU count is known. */
+struct thread {
+	pid_t tid;
+	int vcpu; /* QEMU: n of "CPU n/KVM", -1 for other threads; else -1 */
+	struct xn_lx_stat st;
+};
+
+/* Threads: state letters, vCPUs and where each ran last. A QEMU guest's
+ * vCPUs are its "CPU n/KVM" threads (vCPU n), its I/O and other threads
+ * left out; a guest without such names (debug-threads=off) and a plain
+ * process count every thread. */
 static int read_threads(const struct xn_lx_source *lx, pid_t pid, bool qemu, char main_state,
                         struct xn_domain *d)
 {
@@ -120,7 +156,7 @@ static int read_threads(const struct xn_lx_source *lx, pid_t pid, bool qemu, cha
 	DIR *dir = opendir(path);
 	if (!dir)
 		return -errno;
-	int *cpu_of = NULL, *vidx = NULL;
+	struct thread *t = NULL;
 	size_t n = 0, cap = 0;
 	bool running = false, stopped = false;
 	int max_vcpu = -1;
@@ -137,43 +173,42 @@ static int read_threads(const struct xn_lx_source *lx, pid_t pid, bool qemu, cha
 		stopped |= ts.state == 'T' || ts.state == 't';
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 16;
-			int *a = realloc(cpu_of, nc * sizeof(*a));
-			if (a)
-				cpu_of = a;
-			int *b = a ? realloc(vidx, nc * sizeof(*b)) : NULL;
-			if (b)
-				vidx = b;
-			if (!a || !b) {
+			struct thread *a = realloc(t, nc * sizeof(*a));
+			if (!a) {
 				closedir(dir);
-				free(cpu_of);
-				free(vidx);
+				free(t);
 				return -ENOMEM;
 			}
+			t = a;
 			cap = nc;
 		}
-		cpu_of[n] = ts.processor;
-		vidx[n] = qemu ? xn_lx_vcpu_index(ts.comm) : -1;
-		if (vidx[n] > max_vcpu)
-			max_vcpu = vidx[n];
+		t[n].tid = (pid_t)atoi(de->d_name);
+		t[n].vcpu = qemu ? xn_lx_vcpu_index(ts.comm) : -1;
+		t[n].st = ts;
+		if (t[n].vcpu > max_vcpu)
+			max_vcpu = t[n].vcpu;
 		n++;
 	}
 	closedir(dir);
 	int slot = main_state == 'Z' || main_state == 'X' ? 0 : stopped ? 4 : running ? 5 : 2;
 	d->state[slot] = "dsbcpr"[slot];
 	d->valid |= XN_DOM_STATE;
+	/* vCPU n is slot n: a vCPU unplugged from the middle leaves its slot unknown */
 	d->vcpus = max_vcpu >= 0 ? (uint32_t)max_vcpu + 1 : (uint32_t)n;
 	int r = xn_domain_alloc_vcpu_node(d);
-	if (!r) {
-		for (size_t i = 0; i < n; i++) {
-			int slot_i = max_vcpu >= 0 ? vidx[i] : (int)i;
-			if (slot_i < 0 || cpu_of[i] < 0)
-				continue;
-			d->vcpu_node[slot_i] = lx->cpu_node[cpu_of[i]];
-		}
-		d->valid |= XN_DOM_VCPUS | XN_DOM_VCPU_NODE;
+	if (!r)
+		r = xn_domain_alloc_vcpu_info(d);
+	for (size_t i = 0; i < n && !r; i++) {
+		int v = max_vcpu >= 0 ? t[i].vcpu : (int)i;
+		if (v < 0)
+			continue;
+		if (t[i].st.processor >= 0)
+			d->vcpu_node[v] = lx->cpu_node[t[i].st.processor];
+		r = xn_lx_thread_vcpu(lx, t[i].tid, &t[i].st, &d->vcpu_info[v]);
 	}
-	free(cpu_of);
-	free(vidx);
+	if (!r)
+		d->valid |= XN_DOM_VCPUS | XN_DOM_VCPU_NODE;
+	free(t);
 	return r;
 }
 
@@ -233,7 +268,7 @@ static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid
 	d->id = pid;
 	set_name(d, pid, qemu, st.comm);
 	if (!d->name) {
-		xn_lx_drop_last(s);
+		xn_snapshot_drop_last(s);
 		return -ENOMEM;
 	}
 	d->cpu_ns = (st.utime + st.stime) * (1000000000ull / (uint64_t)lx->clk_tck);
@@ -242,17 +277,17 @@ static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid
 	d->valid |= XN_DOM_CPU_NS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX;
 	int r = read_threads(lx, pid, qemu, st.state, d);
 	if (r == -ENOMEM) {
-		xn_lx_drop_last(s);
+		xn_snapshot_drop_last(s);
 		return r;
 	}
 	bool explicit_policy = false;
 	r = xn_lx_pages_get(lx, &s->host, pid, st.starttime, st.rss_pages, d, &explicit_policy);
 	if (r == -ENOMEM) {
-		xn_lx_drop_last(s);
+		xn_snapshot_drop_last(s);
 		return r;
 	}
 	if (r == -ENOENT || r == -ESRCH) {
-		xn_lx_drop_last(s); /* exited meanwhile */
+		xn_snapshot_drop_last(s); /* exited meanwhile */
 		return 0;
 	}
 	read_affinity(s, pid, d, explicit_policy);
@@ -265,7 +300,7 @@ static int cmp_qseen(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* is_qemu(), answered from the last refresh when the process is the same. */
+/* xn_lx_is_qemu_pid(), answered from the last refresh when the process is the same. */
 static bool is_qemu_cached(const struct xn_lx_source *lx, pid_t pid, const struct xn_lx_stat *st)
 {
 	struct xn_lx_qemu_seen key = {.pid = pid};
@@ -274,7 +309,7 @@ static bool is_qemu_cached(const struct xn_lx_source *lx, pid_t pid, const struc
 	                     : NULL;
 	if (q && q->starttime == st->starttime)
 		return q->qemu;
-	return is_qemu(pid, st);
+	return xn_lx_is_qemu_pid(pid, st->comm);
 }
 
 int xn_lx_procs_sample(struct xn_lx_source *lx, struct xn_snapshot *s)

@@ -3,6 +3,7 @@
  * NUMA nodes. The pieces: linux_host.c, linux_procs.c, linux_pages.c,
  * linux_cgroup.c, linux_affinity.c, linux_parse.c. */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,8 @@ static void lx_close(struct xn_source *src)
 	if (!lx)
 		return;
 	xn_lx_pcache_free(lx->pcache);
+	if (lx->affset)
+		CPU_FREE(lx->affset);
 	free(lx->qseen);
 	free(lx->pids);
 	free(lx);
@@ -54,8 +57,12 @@ static int lx_open(const struct xn_source_config *cfg, struct xn_source **out, c
 	lx->clk_tck = t > 0 ? t : 100;
 	long ps = sysconf(_SC_PAGESIZE);
 	lx->page_size = ps > 0 ? (uint64_t)ps : 4096;
+	/* as many CPU ids as we can name: the kernel refuses a buffer smaller
+	 * than its nr_cpu_ids, and fills only what it has */
+	lx->affset = CPU_ALLOC(XN_MAX_CPUS);
+	lx->affset_size = CPU_ALLOC_SIZE(XN_MAX_CPUS);
 	lx->pcache = xn_lx_pcache_new();
-	if (!lx->pcache) {
+	if (!lx->pcache || !lx->affset) {
 		r = xn_errf(err, errlen, -ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -78,6 +85,7 @@ static int lx_sample(struct xn_source *src, struct xn_snapshot *out)
 	clock_gettime(CLOCK_REALTIME, &out->time);
 	out->mono_ns = xn_now_mono_ns();
 	xn_strlcpy(out->source, "linux", sizeof(out->source));
+	xn_strlcpy(out->origin, "linux", sizeof(out->origin));
 	int r = xn_lx_host_read(&out->host, src->err, sizeof(src->err));
 	if (r)
 		return r;

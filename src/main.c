@@ -40,6 +40,12 @@ static int run_screen(struct xn_sampler *s, const struct xn_options *o, FILE *re
 	return XN_EXIT_OK;
 }
 
+/* --advise says "misplaced" with 1: its runtime errors need another status. */
+static int advise_status(const struct xn_options *o, int rc)
+{
+	return o->advise && rc == XN_EXIT_RUNTIME ? XN_EXIT_ADVISE_FAILED : rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct xn_options o;
@@ -55,7 +61,7 @@ int main(int argc, char **argv)
 		if (!record) {
 			fprintf(stderr, "xentop-numa: cannot open recording %s: %s\n", o.record,
 			        strerror(errno));
-			return XN_EXIT_RUNTIME;
+			return advise_status(&o, XN_EXIT_RUNTIME);
 		}
 	}
 	struct xn_source *src = NULL;
@@ -63,11 +69,15 @@ int main(int argc, char **argv)
 	if (rc) {
 		if (record)
 			fclose(record);
-		return rc;
+		return advise_status(&o, rc);
 	}
 	struct xn_sampler s = {.src = src};
 	if (o.set_affinity)
 		rc = xn_cmd_set_affinity(&s, &o);
+	else if (o.apply_advice)
+		rc = xn_cmd_apply_advice(&s, &o);
+	else if (o.advise)
+		rc = xn_cmd_advise(&s, &o, record);
 	else if (o.snapshot)
 		rc = xn_cmd_snapshot(&s, &o);
 	else if (o.batch)
@@ -76,10 +86,10 @@ int main(int argc, char **argv)
 		rc = run_screen(&s, &o, record);
 	xn_sampler_clear(&s);
 	src->ops->close(src);
-	if (record && fclose(record) && rc == XN_EXIT_OK) {
+	if (record && fclose(record) && (rc == XN_EXIT_OK || (o.advise && rc == 1))) {
 		fprintf(stderr, "xentop-numa: cannot write recording %s: %s\n", o.record,
 		        strerror(errno));
-		rc = XN_EXIT_RUNTIME;
+		rc = advise_status(&o, XN_EXIT_RUNTIME);
 	}
 	return rc;
 }

@@ -23,6 +23,8 @@ enum {
 	OPT_EXACT_INTERVAL,
 	OPT_DEBUGKEY_INTERVAL,
 	OPT_NO_PAGEOP,
+	OPT_ADVISE,
+	OPT_APPLY_ADVICE,
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +39,8 @@ static const struct option long_opts[] = {
         {"snapshot", no_argument, NULL, OPT_SNAPSHOT},
         {"set-affinity", required_argument, NULL, OPT_SET_AFFINITY},
         {"affinity-cpus", no_argument, NULL, OPT_AFF_CPUS},
+        {"advise", no_argument, NULL, OPT_ADVISE},
+        {"apply-advice", required_argument, NULL, OPT_APPLY_ADVICE},
         {"record", required_argument, NULL, OPT_RECORD},
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"units", required_argument, NULL, OPT_UNITS},
@@ -84,13 +88,19 @@ static void usage(FILE *f)
 	      "      --set-affinity DOMAIN=NODES  set a domain's node affinity and exit;\n"
 	      "                           DOMAIN is an id or a name, NODES is 0, 0-1, 0,2 or all\n"
 	      "      --affinity-cpus      xen: also set vCPU soft affinity to the nodes' CPUs\n"
-	      "      --read-only          never change anything (the screen's 'a' is off)\n"
+	      "      --advise             print one line per misplaced domain and exit:\n"
+	      "                           0 none misplaced, 1 some are, 6 runtime error\n"
+	      "      --apply-advice DOMAIN  apply a domain's placement advice, then show\n"
+	      "                           its predicted and actual LOCAL% and exit\n"
+	      "      --read-only          never change anything (the screen's 'a' and 'A' are "
+	      "off)\n"
 	      "\n"
 	      "  -h, --help               show this help and exit\n"
 	      "  -V, --version            show the version and exit\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 runtime error, 2 usage error or invalid node list,\n"
-	      "3 domain not found, 4 permission denied, 5 the change was refused.\n"
+	      "3 domain not found, 4 permission denied, 5 the change was refused;\n"
+	      "with --advise, 1 means a domain is misplaced and 6 a runtime error.\n"
 	      "See xentop-numa(1) and xentop-numa-json(5).\n",
 	      f);
 }
@@ -192,6 +202,14 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 	case OPT_AFF_CPUS:
 		o->aff_cpus = true;
 		return 0;
+	case OPT_ADVISE:
+		o->advise = true;
+		return 0;
+	case OPT_APPLY_ADVICE:
+		if (!arg[0])
+			return bad("--apply-advice", arg, "expected a domain id or name");
+		o->apply_advice = arg;
+		return 0;
 	case OPT_RECORD:
 		o->record = arg;
 		return 0;
@@ -279,9 +297,23 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 		fprintf(stderr, "xentop-numa: --set-affinity is not allowed with --read-only\n");
 		return -EINVAL;
 	}
-	if (o->set_affinity && o->snapshot) {
-		fprintf(stderr, "xentop-numa: use --set-affinity and --snapshot separately\n");
+	if (o->apply_advice && o->read_only) {
+		fprintf(stderr, "xentop-numa: --apply-advice is not allowed with --read-only\n");
 		return -EINVAL;
+	}
+	/* One mode at a time. */
+	const char *modes[] = {o->set_affinity ? "--set-affinity" : NULL,
+	                       o->apply_advice ? "--apply-advice" : NULL,
+	                       o->advise ? "--advise" : NULL, o->snapshot ? "--snapshot" : NULL};
+	const char *first = NULL;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (!modes[i])
+			continue;
+		if (first) {
+			fprintf(stderr, "xentop-numa: use %s and %s separately\n", first, modes[i]);
+			return -EINVAL;
+		}
+		first = modes[i];
 	}
 	return 0;
 }

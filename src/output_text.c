@@ -23,6 +23,7 @@ static const enum xn_col_id text_order[] = {
         XN_COL_NAME,    XN_COL_STATE,  XN_COL_CPU_SEC,    XN_COL_CPU_PCT, XN_COL_MEM,
         XN_COL_MEM_PCT, XN_COL_MAXMEM, XN_COL_MAXMEM_PCT, XN_COL_VCPUS,   XN_COL_ID,
         XN_COL_NODE,    XN_COL_LOCAL,  XN_COL_AFFINITY,   XN_COL_OUTSIDE, XN_COL_METHOD,
+        XN_COL_VNODES,  XN_COL_ADVICE,
 };
 
 /* Expand an order of column ids into slots (per-node ids become one slot

@@ -39,6 +39,22 @@ void xn_prompt_open_affinity(struct xn_prompt *p, const struct xn_domain *d,
 	xn_prompt_validate(p, h, d);
 }
 
+void xn_prompt_open_advice(struct xn_prompt *p, const struct xn_domain *d, const struct xn_host *h,
+                           bool future_only, unsigned flags, const char *what, const char *detail)
+{
+	xn_prompt_open_affinity(p, d, h, future_only);
+	p->advice = true;
+	p->flags = flags;
+	p->advice_nodes = d->advice.nodes;
+	xn_strlcpy(p->what, what, sizeof(p->what));
+	xn_strlcpy(p->detail, detail, sizeof(p->detail));
+	if (xn_bits_format_list(d->advice.nodes.w, XN_MAX_NODES, p->buf, sizeof(p->buf)) == 0)
+		p->buf[0] = '\0';
+	p->len = strlen(p->buf);
+	xn_prompt_validate(p, h, d);
+	p->confirming = p->valid;
+}
+
 void xn_prompt_open_delay(struct xn_prompt *p, double current)
 {
 	open_common(p, XN_PROMPT_DELAY);
@@ -122,7 +138,10 @@ void xn_prompt_validate(struct xn_prompt *p, const struct xn_host *h, const stru
 			return;
 		}
 		p->valid = true;
-		describe_affinity(p, h, d);
+		if (p->advice && !memcmp(&p->mask, &p->advice_nodes, sizeof(p->mask)))
+			xn_strlcpy(p->hint, p->detail, sizeof(p->hint));
+		else
+			describe_affinity(p, h, d);
 		return;
 	}
 	case XN_PROMPT_DELAY: {
@@ -180,9 +199,11 @@ enum xn_prompt_result xn_prompt_key(struct xn_prompt *p, int key, const struct x
 		return XN_PROMPT_ACCEPTED;
 	}
 	if (key == XN_KEY_BACKSPACE || key == 127 || key == 8) {
+		p->advice = false; /* an edited list is the operator's own */
 		if (p->len > 0)
 			p->buf[--p->len] = '\0';
 	} else if (key >= 0x20 && key < 0x7f) {
+		p->advice = false;
 		if (p->len + 1 < sizeof(p->buf)) {
 			p->buf[p->len++] = (char)key;
 			p->buf[p->len] = '\0';
@@ -200,7 +221,10 @@ void xn_prompt_line(const struct xn_prompt *p, char *buf, size_t len)
 	xn_text_escape(p->buf, typed, sizeof(typed));
 	switch (p->kind) {
 	case XN_PROMPT_AFFINITY:
-		if (p->confirming)
+		if (p->confirming && p->advice)
+			snprintf(buf, len, "apply advice to %s (id %" PRId64 "): %s? [y/n] ",
+			         p->name, p->domid, p->what);
+		else if (p->confirming)
 			snprintf(buf, len, "apply node affinity %s to %s (id %" PRId64 ")? [y/n] ",
 			         typed, p->name, p->domid);
 		else

@@ -1,5 +1,6 @@
-/* replay_parse.c - one recorded JSON line (schema 1) back into a snapshot,
- * with jansson. Every field's type and range is checked: a recording may be
+/* replay_parse.c - one recorded JSON line (schema 1 or 2) back into a snapshot,
+ * with jansson (schema 2's vcpu_info and advice: replay_parse_advice.c).
+ * Every field's type and range is checked: a recording may be
  * truncated, hand-edited or hostile, and must never crash us. Optional
  * fields that are missing or null are unknown (valid bit clear). */
 #include <errno.h>
@@ -10,20 +11,14 @@
 #include <time.h>
 
 #include "replay.h"
+#include "replay_priv.h"
 #include "util.h"
 
-/* Parse errors carry the field's path: "domains[3].node_pages". */
-struct pctx {
-	char *err;
-	size_t errlen;
-};
-
-/* Set the reason and return -EINVAL. */
-#define bad(c, ...) xn_errf((c)->err, (c)->errlen, -EINVAL, __VA_ARGS__)
+#define bad XN_RP_BAD
 
 /* Optional unsigned integer: *known false when missing or null. */
-static int get_u64(struct pctx *c, const json_t *o, const char *where, const char *key,
-                   uint64_t max, uint64_t *out, bool *known)
+int xn_rp_get_u64(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                  uint64_t max, uint64_t *out, bool *known)
 {
 	const json_t *v = json_object_get(o, key);
 	*known = false;
@@ -39,8 +34,8 @@ static int get_u64(struct pctx *c, const json_t *o, const char *where, const cha
 	return 0;
 }
 
-static int get_double(struct pctx *c, const json_t *o, const char *where, const char *key,
-                      double *out, bool *known)
+int xn_rp_get_double(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                     double *out, bool *known)
 {
 	const json_t *v = json_object_get(o, key);
 	*known = false;
@@ -53,8 +48,8 @@ static int get_double(struct pctx *c, const json_t *o, const char *where, const 
 	return 0;
 }
 
-static int get_bool(struct pctx *c, const json_t *o, const char *where, const char *key, bool *out,
-                    bool *known)
+int xn_rp_get_bool(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                   bool *out, bool *known)
 {
 	const json_t *v = json_object_get(o, key);
 	*known = false;
@@ -68,8 +63,8 @@ static int get_bool(struct pctx *c, const json_t *o, const char *where, const ch
 }
 
 /* Optional string: NULL when missing or null. */
-static int get_string(struct pctx *c, const json_t *o, const char *where, const char *key,
-                      const char **out)
+int xn_rp_get_string(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                     const char **out)
 {
 	const json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -82,8 +77,8 @@ static int get_string(struct pctx *c, const json_t *o, const char *where, const 
 }
 
 /* Optional array: NULL when missing or null. */
-static int get_array(struct pctx *c, const json_t *o, const char *where, const char *key,
-                     const json_t **out)
+int xn_rp_get_array(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                    const json_t **out)
 {
 	const json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -96,7 +91,7 @@ static int get_array(struct pctx *c, const json_t *o, const char *where, const c
 }
 
 /* An array of ids in [0, nbits) into a bitmap. */
-static int get_bits(struct pctx *c, const json_t *a, const char *where, const char *key,
+static int get_bits(struct xn_rp_ctx *c, const json_t *a, const char *where, const char *key,
                     uint64_t *w, int nbits)
 {
 	size_t i;
@@ -147,7 +142,7 @@ static int parse_time(const char *s, struct timespec *t)
 	return 0;
 }
 
-static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct xn_host *h,
+static int parse_zone(struct xn_rp_ctx *c, const json_t *z, const char *where, struct xn_host *h,
                       int node_idx)
 {
 	const char *name;
@@ -156,7 +151,7 @@ static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct
 	int r;
 	if (!json_is_object(z))
 		return bad(c, "%s: expected an object", where); /* where ends with "." */
-	if ((r = get_string(c, z, where, "name", &name)))
+	if ((r = xn_rp_get_string(c, z, where, "name", &name)))
 		return r;
 	if (!name)
 		return bad(c, "%sname: missing", where);
@@ -165,13 +160,13 @@ static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct
 		return -ENOMEM;
 	zn->node_idx = node_idx;
 	xn_strlcpy(zn->name, name, sizeof(zn->name));
-	if ((r = get_u64(c, z, where, "free_pages", UINT64_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, z, where, "free_pages", UINT64_MAX, &v, &known)))
 		return r;
 	if (known) {
 		zn->free_pages = v;
 		zn->valid |= XN_ZONE_FREE;
 	}
-	if ((r = get_u64(c, z, where, "managed_pages", UINT64_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, z, where, "managed_pages", UINT64_MAX, &v, &known)))
 		return r;
 	if (known) {
 		zn->managed_pages = v;
@@ -180,7 +175,7 @@ static int parse_zone(struct pctx *c, const json_t *z, const char *where, struct
 	return 0;
 }
 
-static int parse_node(struct pctx *c, const json_t *o, int i, struct xn_host *h)
+static int parse_node(struct xn_rp_ctx *c, const json_t *o, int i, struct xn_host *h)
 {
 	char where[64];
 	uint64_t v;
@@ -191,27 +186,27 @@ static int parse_node(struct pctx *c, const json_t *o, int i, struct xn_host *h)
 	snprintf(where, sizeof(where), "host.nodes[%d].", i);
 	if (!json_is_object(o))
 		return bad(c, "host.nodes[%d]: expected an object", i);
-	if ((r = get_u64(c, o, where, "id", XN_MAX_NODES - 1, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, where, "id", XN_MAX_NODES - 1, &v, &known)))
 		return r;
 	if (!known)
 		return bad(c, "%sid: missing", where);
 	n->id = (int)v;
 	if (i > 0 && n->id <= h->nodes[i - 1].id)
 		return bad(c, "%sid: node ids must increase", where);
-	if ((r = get_u64(c, o, where, "mem_total", UINT64_MAX, &n->mem_total, &known)))
+	if ((r = xn_rp_get_u64(c, o, where, "mem_total", UINT64_MAX, &n->mem_total, &known)))
 		return r;
 	n->valid |= known ? XN_NODE_TOTAL : 0;
-	if ((r = get_u64(c, o, where, "mem_free", UINT64_MAX, &n->mem_free, &known)))
+	if ((r = xn_rp_get_u64(c, o, where, "mem_free", UINT64_MAX, &n->mem_free, &known)))
 		return r;
 	n->valid |= known ? XN_NODE_FREE : 0;
-	if ((r = get_array(c, o, where, "cpus", &a)))
+	if ((r = xn_rp_get_array(c, o, where, "cpus", &a)))
 		return r;
 	if (a) {
 		if ((r = get_bits(c, a, where, "cpus", n->cpus.w, XN_MAX_CPUS)))
 			return r;
 		n->valid |= XN_NODE_CPUS;
 	}
-	if ((r = get_array(c, o, where, "zones", &a)))
+	if ((r = xn_rp_get_array(c, o, where, "zones", &a)))
 		return r;
 	size_t zi;
 	const json_t *z;
@@ -225,7 +220,7 @@ static int parse_node(struct pctx *c, const json_t *o, int i, struct xn_host *h)
 	return 0;
 }
 
-static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
+static int parse_host(struct xn_rp_ctx *c, const json_t *o, struct xn_host *h)
 {
 	const char *s;
 	uint64_t v;
@@ -234,19 +229,19 @@ static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
 	const json_t *nodes, *dist;
 	if (!json_is_object(o))
 		return bad(c, "host: missing or not an object");
-	if ((r = get_string(c, o, "host.", "hostname", &s)))
+	if ((r = xn_rp_get_string(c, o, "host.", "hostname", &s)))
 		return r;
 	xn_strlcpy(h->hostname, s ? s : "", sizeof(h->hostname));
-	if ((r = get_u64(c, o, "host.", "page_size", UINT32_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, "host.", "page_size", UINT32_MAX, &v, &known)))
 		return r;
 	h->page_size = known ? v : 0;
-	if ((r = get_u64(c, o, "host.", "nr_cpus", XN_MAX_CPUS, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, "host.", "nr_cpus", XN_MAX_CPUS, &v, &known)))
 		return r;
 	if (known) {
 		h->nr_cpus = (int)v;
 		h->valid |= XN_HOST_CPUS;
 	}
-	if ((r = get_array(c, o, "host.", "nodes", &nodes)))
+	if ((r = xn_rp_get_array(c, o, "host.", "nodes", &nodes)))
 		return r;
 	if (!nodes)
 		return bad(c, "host.nodes: missing");
@@ -258,7 +253,7 @@ static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
 	for (int i = 0; i < nn; i++)
 		if ((r = parse_node(c, json_array_get(nodes, (size_t)i), i, h)))
 			return r;
-	if ((r = get_array(c, o, "host.", "distance", &dist)))
+	if ((r = xn_rp_get_array(c, o, "host.", "distance", &dist)))
 		return r;
 	if (dist) {
 		if (json_array_size(dist) != (size_t)nn)
@@ -283,13 +278,13 @@ static int parse_host(struct pctx *c, const json_t *o, struct xn_host *h)
 }
 
 /* A per-node array: exactly nr_nodes integers (signed when delta). */
-static int get_per_node(struct pctx *c, const json_t *o, const char *where, const char *key, int nn,
-                        bool is_signed, void *out, bool *known)
+static int get_per_node(struct xn_rp_ctx *c, const json_t *o, const char *where, const char *key,
+                        int nn, bool is_signed, void *out, bool *known)
 {
 	const json_t *a;
 	int r;
 	*known = false;
-	if ((r = get_array(c, o, where, key, &a)) || !a)
+	if ((r = xn_rp_get_array(c, o, where, key, &a)) || !a)
 		return r;
 	if (json_array_size(a) != (size_t)nn)
 		return bad(c, "%s%s: %zu entries for %d host nodes", where, key, json_array_size(a),
@@ -308,14 +303,15 @@ static int get_per_node(struct pctx *c, const json_t *o, const char *where, cons
 	return 0;
 }
 
-static int parse_domain_cpu(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d)
+static int parse_domain_cpu(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                            struct xn_domain *d)
 {
 	uint64_t v;
 	bool known;
 	const json_t *a;
 	const char *s;
 	int r;
-	if ((r = get_string(c, o, w, "state", &s)))
+	if ((r = xn_rp_get_string(c, o, w, "state", &s)))
 		return r;
 	if (s) {
 		memset(d->state, '-', 6);
@@ -323,19 +319,19 @@ static int parse_domain_cpu(struct pctx *c, const json_t *o, const char *w, stru
 		d->state[6] = '\0';
 		d->valid |= XN_DOM_STATE;
 	}
-	if ((r = get_u64(c, o, w, "cpu_ns", UINT64_MAX, &d->cpu_ns, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "cpu_ns", UINT64_MAX, &d->cpu_ns, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_CPU_NS : 0;
-	if ((r = get_double(c, o, w, "cpu_pct", &d->cpu_pct, &known)))
+	if ((r = xn_rp_get_double(c, o, w, "cpu_pct", &d->cpu_pct, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_CPU_PCT : 0;
-	if ((r = get_u64(c, o, w, "vcpus", UINT32_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "vcpus", UINT32_MAX, &v, &known)))
 		return r;
 	if (known) {
 		d->vcpus = (uint32_t)v;
 		d->valid |= XN_DOM_VCPUS;
 	}
-	if ((r = get_array(c, o, w, "vcpu_node", &a)) || !a)
+	if ((r = xn_rp_get_array(c, o, w, "vcpu_node", &a)) || !a)
 		return r;
 	/* The array's own size bounds the allocation, not a recorded count. */
 	if (!known || json_array_size(a) != d->vcpus)
@@ -356,23 +352,23 @@ static int parse_domain_cpu(struct pctx *c, const json_t *o, const char *w, stru
 	return 0;
 }
 
-static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, struct xn_domain *d,
-                            int nn)
+static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                            struct xn_domain *d, int nn, int schema)
 {
 	bool known, b = false;
 	const json_t *a;
 	const char *s;
 	int r;
-	if ((r = get_u64(c, o, w, "mem_cur", UINT64_MAX, &d->mem_cur, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "mem_cur", UINT64_MAX, &d->mem_cur, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_MEM_CUR : 0;
-	if ((r = get_u64(c, o, w, "mem_max", UINT64_MAX, &d->mem_max, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "mem_max", UINT64_MAX, &d->mem_max, &known)))
 		return r;
 	if (known) {
 		d->valid |= XN_DOM_MEM_MAX;
 	} else {
 		d->mem_max = UINT64_MAX;
-		if ((r = get_bool(c, o, w, "mem_max_unlimited", &b, &known)))
+		if ((r = xn_rp_get_bool(c, o, w, "mem_max_unlimited", &b, &known)))
 			return r;
 		if (known && b)
 			d->valid |= XN_DOM_MEM_MAX;
@@ -381,7 +377,7 @@ static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, stru
 		return r;
 	if (known) {
 		d->valid |= XN_DOM_PAGES;
-		if ((r = get_string(c, o, w, "pages_method", &s)))
+		if ((r = xn_rp_get_string(c, o, w, "pages_method", &s)))
 			return r;
 		d->pages_method = XN_PAGES_NONE;
 		if (s) {
@@ -397,26 +393,30 @@ static int parse_domain_mem(struct pctx *c, const json_t *o, const char *w, stru
 	if ((r = get_per_node(c, o, w, "node_delta", nn, true, d->node_delta, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_DELTA : 0;
-	if ((r = get_array(c, o, w, "node_affinity", &a)))
+	if ((r = xn_rp_get_array(c, o, w, "node_affinity", &a)))
 		return r;
 	if (a) {
 		if ((r = get_bits(c, a, w, "node_affinity", d->node_affinity.w, XN_MAX_NODES)))
 			return r;
-		if ((r = get_bool(c, o, w, "affinity_auto", &b, &known)))
+		if ((r = xn_rp_get_bool(c, o, w, "affinity_auto", &b, &known)))
 			return r;
 		d->affinity_auto = known && b;
 		d->valid |= XN_DOM_AFFINITY;
 	}
-	if ((r = get_double(c, o, w, "locality", &d->locality, &known)))
+	if ((r = xn_rp_get_double(c, o, w, "locality", &d->locality, &known)))
 		return r;
-	d->valid |= known ? XN_DOM_LOCALITY : 0;
-	if ((r = get_u64(c, o, w, "pages_outside", UINT64_MAX, &d->pages_outside, &known)))
+	/* Schema 1's locality meant "pages on any vCPU's node" (a dom0 spread
+	 * over every node showed 100): leave it to the sampler, which derives
+	 * today's meaning from the recorded pages and vCPU nodes. */
+	d->valid |= known && schema >= 2 ? XN_DOM_LOCALITY : 0;
+	if ((r = xn_rp_get_u64(c, o, w, "pages_outside", UINT64_MAX, &d->pages_outside, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_OUTSIDE : 0;
 	return 0;
 }
 
-static int parse_domain(struct pctx *c, const json_t *o, size_t i, struct xn_snapshot *s)
+static int parse_domain(struct xn_rp_ctx *c, const json_t *o, size_t i, struct xn_snapshot *s,
+                        int schema)
 {
 	char w[48];
 	const char *name;
@@ -439,10 +439,42 @@ static int parse_domain(struct pctx *c, const json_t *o, size_t i, struct xn_sna
 		return r;
 	if ((r = parse_domain_cpu(c, o, w, d)))
 		return r;
-	return parse_domain_mem(c, o, w, d, s->host.nr_nodes);
+	if ((r = parse_domain_mem(c, o, w, d, s->host.nr_nodes, schema)))
+		return r;
+	if (schema < 2)
+		return 0;
+	if ((r = xn_rp_parse_vcpu_info(c, o, w, d)))
+		return r;
+	return xn_rp_parse_advice(c, o, w, d);
 }
 
-static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
+/* Where the figures come from: schema 2's "origin"; a recording without
+ * one (schema 1, or null) came from its "source" unless that was itself a
+ * replay. */
+static int parse_origin(struct xn_rp_ctx *c, const json_t *root, int schema, struct xn_snapshot *s)
+{
+	const char *src, *org = NULL;
+	int r;
+	if ((r = xn_rp_get_string(c, root, "", "source", &src)))
+		return r;
+	if (schema >= 2 && (r = xn_rp_get_string(c, root, "", "origin", &org)))
+		return r;
+	if (!org && src && strcmp(src, "replay"))
+		org = src;
+	if (!org)
+		return 0;
+	if (strlen(org) >= sizeof(s->origin))
+		return bad(c, "%s: \"%.20s\" is too long", schema >= 2 ? "origin" : "source", org);
+	for (const char *p = org; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_'))
+			return bad(c, "%s: \"%.20s\" is not a source name",
+			           schema >= 2 ? "origin" : "source", org);
+	xn_strlcpy(s->origin, org, sizeof(s->origin));
+	return 0;
+}
+
+static int parse_root(struct xn_rp_ctx *c, const json_t *root, struct xn_snapshot *s)
 {
 	const char *t;
 	double interval;
@@ -454,10 +486,11 @@ static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
 	const json_t *schema = json_object_get(root, "schema");
 	if (!json_is_integer(schema))
 		return bad(c, "schema: missing or not an integer");
-	if (json_integer_value(schema) != 1)
-		return bad(c, "schema %lld is not supported (this program reads schema 1)",
+	if (json_integer_value(schema) != 1 && json_integer_value(schema) != 2)
+		return bad(c, "schema %lld is not supported (this program reads schemas 1 and 2)",
 		           (long long)json_integer_value(schema));
-	if ((r = get_string(c, root, "", "time", &t)))
+	int version = (int)json_integer_value(schema);
+	if ((r = xn_rp_get_string(c, root, "", "time", &t)))
 		return r;
 	if (!t)
 		return bad(c, "time: missing");
@@ -467,12 +500,14 @@ static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
 		return bad(c, "time: before 1970");
 	s->mono_ns = (uint64_t)s->time.tv_sec * 1000000000u + (uint64_t)s->time.tv_nsec;
 	xn_strlcpy(s->source, "replay", sizeof(s->source));
-	if ((r = get_double(c, root, "", "interval", &interval, &known)))
+	if ((r = parse_origin(c, root, version, s)))
+		return r;
+	if ((r = xn_rp_get_double(c, root, "", "interval", &interval, &known)))
 		return r;
 	s->interval = known && interval > 0 ? interval : 0;
 	if ((r = parse_host(c, json_object_get(root, "host"), &s->host)))
 		return r;
-	if ((r = get_array(c, root, "", "domains", &doms)))
+	if ((r = xn_rp_get_array(c, root, "", "domains", &doms)))
 		return r;
 	if (!doms)
 		return bad(c, "domains: missing");
@@ -480,7 +515,7 @@ static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
 	const json_t *o;
 	json_array_foreach(doms, i, o)
 	{
-		if ((r = parse_domain(c, o, i, s)))
+		if ((r = parse_domain(c, o, i, s, version)))
 			return r;
 	}
 	xn_snapshot_sort(s);
@@ -494,7 +529,7 @@ static int parse_root(struct pctx *c, const json_t *root, struct xn_snapshot *s)
 int xn_replay_parse_line(const char *line, size_t len, struct xn_snapshot *out, char *err,
                          size_t errlen)
 {
-	struct pctx c = {err, errlen};
+	struct xn_rp_ctx c = {err, errlen};
 	json_error_t je;
 	/* Not JSON_REJECT_DUPLICATES: it costs a quarter of the parse time and
 	 * a duplicate key just means the last value counts. */

@@ -247,6 +247,7 @@ static int take_sample(struct tui *t, struct xn_sampler *s, FILE *record, char *
 		return xn_errf(err, errlen, r, "cannot write the recording: %s", strerror(-r));
 	note_position(t, s);
 	show_note(t, s->src);
+	xn_view_sampled(&t->v, &s->cur);
 	if (xn_view_update(&t->v, &s->cur))
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 	if (t->v.prompt.kind == XN_PROMPT_AFFINITY)
@@ -325,7 +326,7 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 	if (col >= 0)
 		xn_view_set_sort(&t.v, (enum xn_col_id)col, 0);
 	if (s->src->ops->seek)
-		t.v.hint = "h help  q quit  [ ] step  p pause  s sort  / filter  H heatmap";
+		t.v.hint = "h help  q quit  [ ] step  p pause  s sort  / filter  Enter detail";
 
 	tui_signal = 0;
 	int r = 0;

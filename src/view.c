@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advise.h"
 #include "util.h"
 
 void xn_view_init(struct xn_view *v, enum xn_units units, double delay)
@@ -114,6 +115,64 @@ void xn_view_status(struct xn_view *v, enum xn_role role, const char *fmt, ...)
 	v->status_role = role;
 }
 
+size_t xn_view_dom_lines(const struct xn_view *v, const struct xn_domain *d)
+{
+	if (!v->show_vcpus)
+		return 1;
+	return 1 + ((d->valid & XN_DOM_VCPUS) && d->vcpus > 0 ? (size_t)d->vcpus : 1);
+}
+
+enum xn_role xn_local_role(double locality)
+{
+	if (locality >= XN_LOCAL_GOOD)
+		return XN_ROLE_OK;
+	return locality >= XN_LOCAL_WARN ? XN_ROLE_WARN : XN_ROLE_ERROR;
+}
+
+char xn_local_mark(double locality)
+{
+	if (locality >= XN_LOCAL_GOOD)
+		return ' ';
+	return locality >= XN_LOCAL_WARN ? '~' : 'x';
+}
+
+void xn_view_check_start(struct xn_view *v, const struct xn_domain *d)
+{
+	memset(&v->check, 0, sizeof(v->check));
+	v->check.active = true;
+	v->check.domid = d->id;
+	xn_text_escape(d->name ? d->name : "-", v->check.name, sizeof(v->check.name));
+	v->check.predicted = d->advice.local_expected;
+}
+
+void xn_view_sampled(struct xn_view *v, const struct xn_snapshot *s)
+{
+	if (!v->check.active)
+		return;
+	if (++v->check.refreshes > XN_VIEW_CHECK_REFRESHES)
+		v->check.active = false;
+}
+
+int xn_view_check_text(const struct xn_view *v, const struct xn_snapshot *s, int64_t id, char *buf,
+                       size_t len)
+{
+	const struct xn_view_check *k = &v->check;
+	if (len)
+		buf[0] = '\0';
+	if (!k->active || (id >= 0 && id != k->domid))
+		return -1;
+	const struct xn_domain *d = s ? xn_snapshot_find(s, k->domid) : NULL;
+	unsigned n = k->refreshes;
+	if (!d || !(d->valid & XN_DOM_LOCALITY)) {
+		snprintf(buf, len, "predicted %.1f, now %s (%u refresh%s)", k->predicted,
+		         d ? "unknown" : "gone", n, n == 1 ? "" : "es");
+		return XN_ROLE_WARN;
+	}
+	snprintf(buf, len, "predicted %.1f, now %.1f (%u refresh%s)", k->predicted, d->locality, n,
+	         n == 1 ? "" : "es");
+	return d->locality >= k->predicted - XN_ADVISE_MIN_GAIN ? XN_ROLE_OK : XN_ROLE_WARN;
+}
+
 int xn_heat_level(uint64_t pages, uint64_t total)
 {
 	if (pages == 0 || total == 0)
@@ -186,17 +245,46 @@ static void draw_status(struct xn_canvas *c, const struct xn_view *v, const stru
 	}
 	if (s && v->nr_rows)
 		snprintf(right + n, sizeof(right) - (size_t)n, "%zu/%zu", v->sel + 1, v->nr_rows);
-	int rl = (int)strlen(right);
-	const char *left = v->status[0]
-	                           ? v->status
-	                           : (v->hint ? v->hint
-	                                      : "h help  q quit  s sort  / filter  a affinity  "
-	                                        "H heatmap  u units");
+	/* an applied advice being checked: name, predicted and measured LOCAL%,
+	 * before the rest of the right part, kept when the left is cut */
+	char chk[140], who[180];
+	int crole = xn_view_check_text(v, s, -1, chk, sizeof(chk));
+	int cl = 0;
+	if (crole >= 0) {
+		cl = snprintf(who, sizeof(who), "%.24s: %s  ", v->check.name, chk);
+		if (cl + (int)strlen(right) > c->w)
+			cl = 0;
+	}
+	int rl = (int)strlen(right) + cl;
+	const char *hint =
+	        v->mode == XN_MODE_DETAIL
+	                ? "Esc return  Up Down other domains  A apply advice  a affinity  "
+	                  "q quit"
+	                : v->hint;
+	const char *left = v->status[0] ? v->status
+	                                : (hint ? hint
+	                                        : "h help  q quit  s sort  / filter  Enter detail  "
+	                                          "v vCPUs  A advice");
 	enum xn_role lr = v->status[0] ? v->status_role : XN_ROLE_STATUS;
 	int room = c->w - rl - 1;
+	/* a key hint that does not fit ends at a whole item, not mid-word */
+	char cut[200];
+	if (!v->status[0] && (int)strlen(left) > room && room > 0) {
+		xn_strlcpy(cut, left,
+		           (size_t)room + 1 < sizeof(cut) ? (size_t)room + 1 : sizeof(cut));
+		char *gap = NULL;
+		for (char *g = strstr(cut, "  "); g; g = strstr(g + 1, "  "))
+			gap = g;
+		if (gap)
+			*gap = '\0';
+		left = cut;
+	}
 	int used = xn_canvas_text(c, 0, y, room > 0 ? room : 0, lr, left);
-	if (used < c->w - rl)
-		xn_canvas_text(c, c->w - rl, y, -1, XN_ROLE_STATUS, right);
+	if (used < c->w - rl) {
+		if (cl)
+			xn_canvas_text(c, c->w - rl, y, cl, (enum xn_role)crole, who);
+		xn_canvas_text(c, c->w - rl + cl, y, -1, XN_ROLE_STATUS, right);
+	}
 }
 
 void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
@@ -213,8 +301,10 @@ void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snap
 		xn_canvas_text(c, 0, 0, -1, XN_ROLE_DIM, "waiting for the first sample...");
 	} else if (v->mode == XN_MODE_HEATMAP) {
 		xn_view_draw_heatmap(c, v, s, caps);
+	} else if (v->mode == XN_MODE_DETAIL) {
+		xn_view_draw_detail(c, v, s, caps);
 	} else {
-		int y = xn_view_draw_summary(c, 0, v, s);
+		int y = xn_view_draw_summary(c, 0, v, s, caps);
 		int avail = c->h - 1 - y;
 		/* the node panel may use what leaves the table a header and 4 rows */
 		int nodes_max = avail - 6 > 2 ? avail - 6 : 2;

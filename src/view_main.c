@@ -1,6 +1,8 @@
-/* view_main.c - the main screen's parts: summary lines, node panel (with
- * zones and the distance matrix), and the domain table with heat cells. */
+/* view_main.c - the main screen's parts above the domain table (view_table.c):
+ * summary lines (with the placement line), node panel (with zones and the
+ * distance matrix). */
 #include "view.h"
+#include "advise.h"
 #include "zones.h"
 
 #include <inttypes.h>
@@ -21,8 +23,75 @@ static void fmt_mib(char *buf, size_t len, bool known, uint64_t bytes)
 		snprintf(buf, len, "-");
 }
 
+/* "512 MiB" below 10 GiB, "12.5 GiB" above. */
+static void fmt_size(char *buf, size_t len, double bytes)
+{
+	if (bytes < 10.0 * 1024 * MIB)
+		snprintf(buf, len, "%.0f MiB", bytes / MIB);
+	else
+		snprintf(buf, len, "%.1f GiB", bytes / (1024 * MIB));
+}
+
+/* The placement line: how many domains the advisor calls misplaced, and how
+ * much memory is remote (a domain's pages times the share its vCPUs reach
+ * remotely, 100 - LOCAL%), over every domain, filtered or not. */
+static void draw_placement(struct xn_canvas *c, int y, const struct xn_snapshot *s,
+                           const struct xn_view_caps *caps)
+{
+	size_t misplaced = 0, advised = 0, local_known = 0;
+	double remote = 0;
+	for (size_t i = 0; i < s->nr_domains; i++) {
+		const struct xn_domain *d = &s->domains[i];
+		if (d->valid & XN_DOM_ADVICE) {
+			advised++;
+			misplaced += xn_advice_is_misplaced(&d->advice);
+		}
+		if ((d->valid & XN_DOM_LOCALITY) && (d->valid & XN_DOM_PAGES)) {
+			local_known++;
+			double pages = (double)xn_domain_pages_total(d, s->host.nr_nodes);
+			remote += pages * (100.0 - d->locality) / 100.0 * (double)s->host.page_size;
+		}
+	}
+	int x = xn_canvas_text(c, 0, y, -1, XN_ROLE_NORMAL, "Placement: ");
+	if (advised)
+		x += xn_canvas_printf(c, x, y, -1, misplaced ? XN_ROLE_WARN : XN_ROLE_OK,
+		                      "%zu misplaced%s", misplaced, misplaced ? " (!)" : "");
+	else
+		x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, "no advice");
+	char rem[32];
+	fmt_size(rem, sizeof(rem), remote);
+	if (local_known)
+		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, ", %s remote", rem);
+	else
+		x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, ", remote memory unknown");
+	/* the LOCAL% legend, in the roles (colour) or marks (mono) it explains */
+	static const struct {
+		int from;
+		const char *word;
+	} lv[] = {{XN_LOCAL_GOOD, "good"}, {XN_LOCAL_WARN, "warn"}, {0, "bad"}};
+	char item[3][32];
+	int need = 9 + 2; /* "  LOCAL% " and the blanks between the items */
+	for (int i = 0; i < 3; i++) {
+		char mark = caps->color ? ' ' : xn_local_mark(lv[i].from);
+		size_t k = 0;
+		if (mark != ' ')
+			item[i][k++] = mark;
+		snprintf(item[i] + k, sizeof(item[i]) - k, "%s%d %s", i < 2 ? ">=" : "<",
+		         i < 2 ? lv[i].from : XN_LOCAL_WARN, lv[i].word);
+		need += (int)strlen(item[i]);
+	}
+	if (x + need > c->w)
+		return;
+	x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, "  LOCAL% ");
+	for (int i = 0; i < 3; i++) {
+		x += xn_canvas_text(c, x, y, -1, xn_local_role(lv[i].from), item[i]);
+		if (i < 2)
+			x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, " ");
+	}
+}
+
 int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
-                         const struct xn_snapshot *s)
+                         const struct xn_snapshot *s, const struct xn_view_caps *caps)
 {
 	char when[64] = "-", host[140], total[32], free_[32], cpus[16] = "-", pct[16] = "";
 	struct tm tm;
@@ -98,7 +167,8 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 	else
 		snprintf(pages, sizeof(pages), "  Pages %s", mn);
 	xn_canvas_text(c, x, y + 1, -1, m == XN_PAGES_NONE ? XN_ROLE_DIM : XN_ROLE_NORMAL, pages);
-	return 2;
+	draw_placement(c, y + 2, s, caps);
+	return 3;
 }
 
 /* A bar of width w whose filled part is the free share. */
@@ -213,121 +283,5 @@ int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn
 	}
 	if (v->show_topology)
 		rows += draw_distances(c, y + rows, max_rows - rows, s);
-	return rows;
-}
-
-void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,
-                       int node_idx, const struct xn_snapshot *s, enum xn_units units,
-                       const struct xn_view_caps *caps)
-{
-	char num[32];
-	struct xn_fmt_ctx ctx = {.snap = s, .units = units};
-	if (w <= 0)
-		return;
-	if (!(d->valid & XN_DOM_PAGES) || node_idx >= s->host.nr_nodes) {
-		xn_canvas_fill(c, x, y, w, ' ', XN_ROLE_HEAT_UNKNOWN);
-		xn_canvas_text(c, x + w - 1, y, 1, XN_ROLE_HEAT_UNKNOWN, "-");
-		return;
-	}
-	uint64_t total = xn_domain_pages_total(d, s->host.nr_nodes);
-	int lvl = xn_heat_level(d->node_pages[node_idx], total);
-	enum xn_role r = (enum xn_role)(XN_ROLE_HEAT0 + lvl);
-	xn_columns[XN_COL_NODE].format(&ctx, d, node_idx, num, sizeof(num));
-	int n = (int)strlen(num);
-	if (caps->color) {
-		xn_canvas_fill(c, x, y, w, ' ', r);
-		if (n <= w)
-			xn_canvas_text(c, x + w - n, y, n, r, num);
-		return;
-	}
-	/* No colour: the glyph ramp carries the level, the number follows when
-	 * both fit. */
-	char g = xn_heat_glyph(lvl);
-	if (n + 2 <= w) {
-		xn_canvas_fill(c, x, y, w, ' ', r);
-		xn_canvas_fill(c, x, y, 1, (uint32_t)(lvl ? g : '_'), r);
-		xn_canvas_text(c, x + w - n, y, n, r, num);
-	} else {
-		xn_canvas_fill(c, x, y, w, (uint32_t)(lvl ? g : '_'), r);
-	}
-}
-
-static void draw_header(struct xn_canvas *c, int y, const struct xn_layout *lay,
-                        const struct xn_view *v, const struct xn_snapshot *s)
-{
-	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_HEADER);
-	for (int i = 0; i < lay->n; i++) {
-		const struct xn_layout_col *lc = &lay->cols[i];
-		char t[32];
-		xn_column_title(lc->id, s, lc->node_idx, t, sizeof(t));
-		bool sorted = lc->id == v->sort_col &&
-		              (lc->id != XN_COL_NODE || lc->node_idx == v->sort_node);
-		enum xn_role r = sorted ? XN_ROLE_SORTED : XN_ROLE_HEADER;
-		int n = (int)strlen(t);
-		int x = lc->left || n >= lc->width ? lc->x : lc->x + lc->width - n;
-		xn_canvas_text(c, x, y, lc->width, r, t);
-	}
-	if (lay->hidden_nodes > 0) {
-		char more[24];
-		int n = snprintf(more, sizeof(more), "+%dN", lay->hidden_nodes);
-		xn_canvas_text(c, c->w - n, y, n, XN_ROLE_WARN, more);
-	}
-}
-
-int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
-                       const struct xn_snapshot *s, const struct xn_view_caps *caps)
-{
-	struct xn_layout lay;
-	if (rows < 1)
-		return 0;
-	xn_layout_table(c->w, s->host.nr_nodes, &lay);
-	draw_header(c, y, &lay, v, s);
-	int body = rows - 1;
-	v->page_rows = body > 1 ? body : 1;
-	if (v->nr_rows == 0) {
-		if (body > 0)
-			xn_canvas_text(c, 0, y + 1, -1, XN_ROLE_DIM,
-			               v->filter[0] ? "no domain matches the filter"
-			                            : "no domains");
-		return rows;
-	}
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (body > 0 && v->sel >= v->top + (size_t)body)
-		v->top = v->sel - (size_t)body + 1;
-	if (v->top + (size_t)body > v->nr_rows)
-		v->top = v->nr_rows > (size_t)body ? v->nr_rows - (size_t)body : 0;
-	struct xn_fmt_ctx ctx = {.snap = s, .units = v->units};
-	for (int r = 0; r < body && v->top + (size_t)r < v->nr_rows; r++) {
-		size_t idx = v->top + (size_t)r;
-		const struct xn_domain *d = v->rows[idx];
-		bool sel = idx == v->sel;
-		int yy = y + 1 + r;
-		if (sel)
-			xn_canvas_fill(c, 0, yy, c->w, ' ', XN_ROLE_SELECTED);
-		for (int i = 0; i < lay.n; i++) {
-			const struct xn_layout_col *lc = &lay.cols[i];
-			if (lc->id == XN_COL_NODE) {
-				xn_view_heat_cell(c, lc->x, yy, lc->width, d, lc->node_idx, s,
-				                  v->units, caps);
-				continue;
-			}
-			char buf[256];
-			xn_columns[lc->id].format(&ctx, d, lc->node_idx, buf, sizeof(buf));
-			int n = (int)strlen(buf);
-			enum xn_role role =
-			        sel ? XN_ROLE_SELECTED
-			            : (!strcmp(buf, "-") ? XN_ROLE_DIM : XN_ROLE_NORMAL);
-			if (lc->id == XN_COL_OUTSIDE && !sel && (d->valid & XN_DOM_OUTSIDE) &&
-			    d->pages_outside > 0)
-				role = XN_ROLE_WARN;
-			int x = lc->left || n >= lc->width ? lc->x : lc->x + lc->width - n;
-			int used = xn_canvas_text(c, x, yy, lc->width, role, buf);
-			/* a cut value says so rather than showing a wrong number */
-			if (n > lc->width && used == lc->width && lc->width > 0)
-				xn_canvas_fill(c, lc->x + lc->width - 1, yy, 1,
-				               caps->utf8 ? 0x2026 : '>', role);
-		}
-	}
 	return rows;
 }

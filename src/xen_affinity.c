@@ -1,7 +1,9 @@
 /* xen_affinity.c - change a domain's node affinity (xc_domain_node_setaffinity)
  * and, on request, its vCPUs' soft affinity to the chosen nodes' CPUs, as
- * libxl does for automatic placement. Xen steers future allocations only:
- * nothing already allocated moves, and the message says so. */
+ * libxl does for automatic placement; or (XN_AFF_NO_MEMORY) only the soft
+ * affinity. Xen steers future allocations only: nothing already allocated
+ * moves, and the message says so. A vCPU whose hard affinity excludes every
+ * target CPU is refused before anything changes. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -53,43 +55,100 @@ static int read_affinity_list(struct xen_priv *p, uint32_t domid, const struct x
 	return 0;
 }
 
-/* Soft affinity of every vCPU = the CPUs of the chosen nodes. Returns the
- * number of vCPUs set, or -errno (with *done = those set before). */
-static int set_soft_affinity(struct xen_priv *p, uint32_t domid, uint32_t nr_vcpus,
-                             const xn_nodemask *nodes, bool all, int *done)
+/* The CPU map of the chosen nodes (all: every online CPU) into map. */
+static void nodes_cpumap(const struct xen_priv *p, const xn_nodemask *nodes, bool all, uint8_t *map)
 {
-	xc_cpumap_t soft = xc_cpumap_alloc(p->xch), hard = xc_cpumap_alloc(p->xch);
-	int sz = xc_get_cpumap_size(p->xch), r = 0;
+	memset(map, 0, (size_t)p->cpumap_size);
+	for (int c = 0; c < p->nr_cpu_ids && c < p->cpumap_size * 8; c++) {
+		int nd = p->cpu_node[c];
+		if (nd >= 0 && (all || XN_NM_TEST(nodes, nd)))
+			map[c / 8] |= (uint8_t)(1u << (c % 8));
+	}
+}
+
+/* Soft affinity cannot take a vCPU where its hard affinity forbids (Xen
+ * would accept the call and ignore it): refuse, before anything changes,
+ * when a vCPU's hard affinity holds none of the target CPUs. 0, -EINVAL
+ * naming the vCPU, or Xen's refusal. */
+static int check_hard_affinity(struct xen_priv *p, uint32_t domid, uint32_t nr_vcpus,
+                               const uint8_t *target, const char *cpus, const char *where)
+{
+	for (uint32_t v = 0; v < nr_vcpus; v++) {
+		if (xc_vcpu_getaffinity(p->xch, domid, (int)v, p->vcpu_hard, p->vcpu_soft,
+		                        XEN_VCPUAFFINITY_HARD))
+			return refused(p, "xc_vcpu_getaffinity", domid);
+		bool meets = false;
+		for (int b = 0; b < p->cpumap_size && !meets; b++)
+			meets = (p->vcpu_hard[b] & target[b]) != 0;
+		if (meets)
+			continue;
+		char hard[1024];
+		xen_cpumap_format(p, p->vcpu_hard, hard, sizeof(hard));
+		return xn_source_fail(&p->base, -EINVAL,
+		                      "vCPU %u of domain %u has hard affinity %s, which excludes "
+		                      "every CPU of %s (%s): soft affinity cannot override it "
+		                      "(change it first with xl vcpu-pin); nothing was changed",
+		                      v, domid, hard, where, cpus);
+	}
+	return 0;
+}
+
+/* Soft affinity of every vCPU = target (the CPUs of the chosen nodes).
+ * Returns 0 or -errno (with *done = the vCPUs set before). */
+static int set_soft_affinity(struct xen_priv *p, uint32_t domid, uint32_t nr_vcpus,
+                             const uint8_t *target, int *done)
+{
+	int sz = p->cpumap_size, r = 0;
+	uint8_t *copy = malloc((size_t)sz), *hard = calloc(1, (size_t)sz);
 	*done = 0;
-	if (!soft || !hard || sz <= 0) {
+	if (!copy || !hard) {
 		r = -ENOMEM;
 		goto out;
 	}
-	for (int c = 0; c < p->nr_cpu_ids && c < sz * 8; c++) {
-		int nd = p->cpu_node[c];
-		if (nd >= 0 && (all || XN_NM_TEST(nodes, nd)))
-			soft[c / 8] |= (uint8_t)(1u << (c % 8));
-	}
 	for (uint32_t v = 0; v < nr_vcpus; v++) {
 		/* The call writes back the effective map: give it a fresh copy. */
-		uint8_t *copy = malloc((size_t)sz);
-		if (!copy) {
-			r = -ENOMEM;
-			goto out;
-		}
-		memcpy(copy, soft, (size_t)sz);
-		int rc = xc_vcpu_setaffinity(p->xch, domid, (int)v, hard, copy,
-		                             XEN_VCPUAFFINITY_SOFT);
-		free(copy);
-		if (rc) {
+		memcpy(copy, target, (size_t)sz);
+		if (xc_vcpu_setaffinity(p->xch, domid, (int)v, hard, copy, XEN_VCPUAFFINITY_SOFT)) {
 			r = refused(p, "xc_vcpu_setaffinity", domid);
 			goto out;
 		}
 		(*done)++;
 	}
 out:
-	free(soft);
+	free(copy);
 	free(hard);
+	return r;
+}
+
+/* XN_AFF_NO_MEMORY: the vCPUs' soft affinity only; node affinity (where
+ * Xen allocates next) and the pages stay as they are. */
+static int steer_vcpus_only(struct xen_priv *p, uint32_t domid, uint32_t nr_vcpus,
+                            const uint8_t *target, const char *cpus, const char *where,
+                            unsigned flags, char *msg, size_t msglen)
+{
+	if (flags & XN_AFF_DRY_RUN) {
+		snprintf(msg, msglen,
+		         "would set the soft affinity of %u vCPU%s to CPUs %s (%s); node affinity "
+		         "and memory not changed",
+		         nr_vcpus, nr_vcpus == 1 ? "" : "s", cpus, where);
+		return 0;
+	}
+	int done = 0;
+	int r = set_soft_affinity(p, domid, nr_vcpus, target, &done);
+	snprintf(msg, msglen,
+	         "set the soft affinity of %d vCPU%s to CPUs %s (%s); node affinity and memory "
+	         "not changed",
+	         done, done == 1 ? "" : "s", cpus, where);
+	if (r == -ENOMEM) {
+		xn_source_fail(&p->base, r, "out of memory");
+	} else if (r && done) {
+		char why[sizeof(p->base.err)];
+		xn_strlcpy(why, p->base.err, sizeof(why));
+		xn_source_fail(&p->base, r,
+		               "%s (after setting the soft affinity of %d of %u vCPUs; node "
+		               "affinity and memory not changed)",
+		               why, done, nr_vcpus);
+	}
 	return r;
 }
 
@@ -134,9 +193,45 @@ int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *no
 		xn_bits_format_list(nodes->w, XN_MAX_NODES, want, sizeof(want));
 	read_affinity_list(p, (uint32_t)domid, &h, was, sizeof(was));
 
+	/* max_vcpu_id is ~0 while a domain has no vCPUs yet: then there are 0 */
+	uint32_t nr_vcpus = info.max_vcpu_id + 1;
+	bool steer = flags & (XN_AFF_CPUS | XN_AFF_NO_MEMORY);
+	uint8_t *target = steer ? malloc((size_t)p->cpumap_size) : NULL;
+	char cpus[1024] = "";
+	if (steer) {
+		if (!target) {
+			host_free(&h);
+			return xn_source_fail(src, -ENOMEM, "out of memory");
+		}
+		char where[300];
+		if (all)
+			snprintf(where, sizeof(where), "all nodes");
+		else
+			snprintf(where, sizeof(where), "node%s %s", strpbrk(want, ",-") ? "s" : "",
+			         want);
+		nodes_cpumap(p, nodes, all, target);
+		xen_cpumap_format(p, target, cpus, sizeof(cpus));
+		r = check_hard_affinity(p, (uint32_t)domid, nr_vcpus, target, cpus, where);
+		if (!r && (flags & XN_AFF_NO_MEMORY))
+			r = steer_vcpus_only(p, (uint32_t)domid, nr_vcpus, target, cpus, where,
+			                     flags, msg, msglen);
+		if (r || (flags & XN_AFF_NO_MEMORY)) {
+			free(target);
+			host_free(&h);
+			return r;
+		}
+	}
+
 	if (flags & XN_AFF_DRY_RUN) {
-		snprintf(msg, msglen, "would set node affinity to %s (now %s)%s", want, was,
-		         flags & XN_AFF_CPUS ? " and vCPU soft affinity to those nodes' CPUs" : "");
+		if (steer)
+			snprintf(msg, msglen,
+			         "would set node affinity to %s (now %s) and the soft affinity of "
+			         "%u "
+			         "vCPU%s to CPUs %s",
+			         want, was, nr_vcpus, nr_vcpus == 1 ? "" : "s", cpus);
+		else
+			snprintf(msg, msglen, "would set node affinity to %s (now %s)", want, was);
+		free(target);
 		host_free(&h);
 		return 0;
 	}
@@ -151,6 +246,7 @@ int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *no
 			p->nodemap[b / 8] |= (uint8_t)(1u << (b % 8));
 	if (xc_domain_node_setaffinity(p->xch, (uint32_t)domid, p->nodemap)) {
 		r = refused(p, "xc_domain_node_setaffinity", domid);
+		free(target);
 		host_free(&h);
 		return r;
 	}
@@ -159,16 +255,17 @@ int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *no
 	                 "node affinity %s (was %s; asked %s%s); Xen applies it to future "
 	                 "allocations only: pages already allocated stay where they are",
 	                 now, was, want, all ? ": automatic placement" : "");
-	if (flags & XN_AFF_CPUS) {
+	if (steer) {
 		int done = 0;
-		r = set_soft_affinity(p, (uint32_t)domid, info.max_vcpu_id + 1, nodes, all, &done);
+		r = set_soft_affinity(p, (uint32_t)domid, nr_vcpus, target, &done);
 		if (w >= 0 && (size_t)w < msglen)
 			snprintf(msg + w, msglen - (size_t)w,
-			         "; vCPU soft affinity set on %d of %u vCPUs", done,
-			         info.max_vcpu_id + 1);
+			         "; vCPU soft affinity set to CPUs %s on %d of %u vCPUs", cpus,
+			         done, nr_vcpus);
 		if (r == -ENOMEM)
 			xn_source_fail(src, r, "out of memory");
 	}
+	free(target);
 	host_free(&h);
 	return r;
 }

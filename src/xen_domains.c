@@ -1,6 +1,7 @@
 /* xen_domains.c - the domain list (libxenstat: xentop's columns), where each
- * vCPU last ran (xc_vcpu_getinfo -> pCPU -> node) and node affinity
- * (xc_domain_node_getaffinity). */
+ * vCPU last ran (xc_vcpu_getinfo -> pCPU -> node) with its state and hard
+ * and soft affinity (xc_vcpu_getaffinity, as `xl vcpu-list` shows them), and
+ * node affinity (xc_domain_node_getaffinity). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,44 @@ static bool domain_alive(struct xen_priv *p, uint32_t domid)
 	return xc_domain_getinfolist(p->xch, domid, 1, &info) == 1 && info.domain == domid;
 }
 
+/* vcpu_info[v]: CPU and state from xc_vcpu_getinfo (as xl: running 'r',
+ * blocked 'b', online but waiting for a CPU also 'r', offline 'o'), hard
+ * and soft affinity from one xc_vcpu_getaffinity into buffers kept in p.
+ * Returns -ENOMEM or 0 (a vCPU Xen will not describe stays unknown). */
+static int read_vcpu_info(struct xen_priv *p, const struct xn_domain *d, uint32_t v,
+                          const xc_vcpuinfo_t *vi, struct xn_vcpu *out)
+{
+	if (vi->online) {
+		out->cpu = (int)vi->cpu;
+		out->state = vi->blocked && !vi->running ? 'b' : 'r';
+		out->valid |= XN_VCPU_CPU;
+	} else {
+		out->state = 'o';
+	}
+	out->valid |= XN_VCPU_STATE;
+	if (xc_vcpu_getaffinity(p->xch, (uint32_t)d->id, (int)v, p->vcpu_hard, p->vcpu_soft,
+	                        XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT))
+		return 0;
+	char buf[1024];
+	int len = xen_cpumap_format(p, p->vcpu_hard, buf, sizeof(buf));
+	if (len >= 0 && (size_t)len < sizeof(buf)) {
+		if (!(out->hard = strdup(buf)))
+			return -ENOMEM;
+		out->valid |= XN_VCPU_HARD;
+	}
+	len = xen_cpumap_format(p, p->vcpu_soft, buf, sizeof(buf));
+	if (len >= 0 && (size_t)len < sizeof(buf)) {
+		if (!(out->soft = strdup(buf)))
+			return -ENOMEM;
+		out->valid |= XN_VCPU_SOFT;
+	}
+	return 0;
+}
+
 /* Returns -ESRCH when the domain has gone meanwhile. */
 static int read_vcpus(struct xen_priv *p, const struct xn_host *h, struct xn_domain *d)
 {
-	if (xn_domain_alloc_vcpu_node(d))
+	if (xn_domain_alloc_vcpu_node(d) || xn_domain_alloc_vcpu_info(d))
 		return -ENOMEM;
 	for (uint32_t v = 0; v < d->vcpus; v++) {
 		xc_vcpuinfo_t vi;
@@ -42,6 +77,8 @@ static int read_vcpus(struct xen_priv *p, const struct xn_host *h, struct xn_dom
 		}
 		if (vi.online && vi.cpu < (uint32_t)p->nr_cpu_ids)
 			d->vcpu_node[v] = p->cpu_node[vi.cpu];
+		if (read_vcpu_info(p, d, v, &vi, &d->vcpu_info[v]))
+			return -ENOMEM;
 	}
 	d->valid |= XN_DOM_VCPU_NODE;
 	return 0;

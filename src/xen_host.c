@@ -42,6 +42,28 @@ static int read_cputopo(struct xen_priv *p)
 	return 0;
 }
 
+int xen_cpumap_format(const struct xen_priv *p, const uint8_t *map, char *buf, size_t len)
+{
+	xn_cpumask m;
+	memset(&m, 0, sizeof(m));
+	bool all = true, any = false;
+	for (int c = 0; c < p->nr_cpu_ids && c < XN_MAX_CPUS; c++) {
+		if (p->cpu_node[c] < 0)
+			continue; /* offline: Xen keeps its bit, xl shows it, it means nothing */
+		if (c < p->cpumap_size * 8 && (map[c / 8] >> (c % 8)) & 1) {
+			xn_bits_set(m.w, c);
+			any = true;
+		} else {
+			all = false;
+		}
+	}
+	if (!any)
+		return snprintf(buf, len, "none");
+	if (all)
+		return snprintf(buf, len, "all");
+	return xn_bits_format_list(m.w, XN_MAX_CPUS, buf, len);
+}
+
 /* Zone z holds free frames with MFN in [2^(z-1), 2^z): xc_availheap's
  * address widths map to zones as width = z + PAGE_SHIFT. Only zones that
  * can hold memory below max_mfn are asked, and a zone is listed once it has

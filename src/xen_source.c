@@ -95,6 +95,8 @@ static void xen_close(struct xn_source *src)
 	if (p->xst)
 		xenstat_uninit(p->xst);
 	free(p->nodemap);
+	free(p->vcpu_hard);
+	free(p->vcpu_soft);
 	if (p->xch)
 		xc_interface_close(p->xch);
 	free(p->cpu_node);
@@ -123,6 +125,14 @@ static int xen_open(const struct xn_source_config *cfg, struct xn_source **out, 
 		xen_close(&p->base);
 		return xn_errf(err, errlen, -ENOMEM, "xen: cannot allocate a node map");
 	}
+	/* kept for the life of the source: one getaffinity per vCPU per refresh */
+	p->cpumap_size = xc_get_cpumap_size(p->xch);
+	p->vcpu_hard = xc_cpumap_alloc(p->xch);
+	p->vcpu_soft = xc_cpumap_alloc(p->xch);
+	if (p->cpumap_size <= 0 || !p->vcpu_hard || !p->vcpu_soft) {
+		xen_close(&p->base);
+		return xn_errf(err, errlen, -ENOMEM, "xen: cannot allocate a CPU map");
+	}
 	p->xst = xenstat_init();
 	if (!p->xst) {
 		xen_close(&p->base);
@@ -141,6 +151,7 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 	clock_gettime(CLOCK_REALTIME, &s->time);
 	s->mono_ns = xn_now_mono_ns();
 	xn_strlcpy(s->source, "xen", sizeof(s->source));
+	xn_strlcpy(s->origin, "xen", sizeof(s->origin));
 	int r = xen_host_sample(p, &s->host);
 	if (r)
 		return r;

@@ -3,11 +3,16 @@
  * its comm is "qemu-system-x86" (as QEMU's is: 15 bytes of
  * qemu-system-x86_64), its command line carries QEMU's -name option, and it
  * has one thread per vCPU named "CPU n/KVM" (QEMU's debug-threads=on), plus
- * an I/O thread that is not a vCPU.
+ * I/O threads that are not vCPUs ("IO mon_iothread", "worker").
  *
- * Usage: numa_fakeqemu -name guest=NAME,debug-threads=on -smp N -m MIB
- * Writes MIB MiB, prints READY, sleeps until killed. */
+ * Usage: numa_fakeqemu -name guest=NAME,debug-threads=on -smp N -m MIB [-extra K]
+ *                      [-vcpu-pin 1]
+ * Writes MIB MiB, starts N vCPU threads and 1 + K other threads (default
+ * K = 0), prints READY once every thread has its name, sleeps until killed.
+ * -vcpu-pin 1: vCPU n pins itself to CPU number n (cyclically) of the CPUs it
+ * was allowed, so that each vCPU thread is told apart by its affinity. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +20,43 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t named_cond = PTHREAD_COND_INITIALIZER;
+static long named; /* threads that have set their name */
+static long pin_vcpus;
+
+/* Pin the calling thread to the n-th (cyclically) of its allowed CPUs. */
+static void pin_self(long n)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	int count = CPU_COUNT(&set), k = (int)(n % (count ? count : 1));
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set) && k-- == 0) {
+			CPU_ZERO(&set);
+			CPU_SET(c, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+			return;
+		}
+}
+
+static void name_self(const char *name)
+{
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	pthread_mutex_lock(&lock);
+	named++;
+	pthread_cond_signal(&named_cond);
+	pthread_mutex_unlock(&lock);
+}
+
 static void *vcpu(void *arg)
 {
 	char name[16];
 	snprintf(name, sizeof(name), "CPU %d/KVM", (int)(long)arg);
-	prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (pin_vcpus)
+		pin_self((long)arg);
+	name_self(name);
 	for (;;)
 		pause();
 	return NULL;
@@ -27,8 +64,7 @@ static void *vcpu(void *arg)
 
 static void *iothread(void *arg)
 {
-	(void)arg;
-	prctl(PR_SET_NAME, "IO mon_iothread", 0, 0, 0);
+	name_self(arg ? "worker" : "IO mon_iothread");
 	for (;;)
 		pause();
 	return NULL;
@@ -36,19 +72,23 @@ static void *iothread(void *arg)
 
 int main(int argc, char **argv)
 {
-	long smp = 1, mib = 16;
+	long smp = 1, mib = 16, extra = 0;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "-smp"))
 			smp = atol(argv[i + 1]);
 		else if (!strcmp(argv[i], "-m"))
 			mib = atol(argv[i + 1]);
+		else if (!strcmp(argv[i], "-extra"))
+			extra = atol(argv[i + 1]);
+		else if (!strcmp(argv[i], "-vcpu-pin"))
+			pin_vcpus = atol(argv[i + 1]);
 		else if (strcmp(argv[i], "-name") != 0) {
 			fprintf(stderr, "numa_fakeqemu: unknown option %s\n", argv[i]);
 			return 2;
 		}
 	}
-	if (smp < 1 || smp > 64 || mib < 1) {
-		fprintf(stderr, "numa_fakeqemu: bad -smp or -m\n");
+	if (smp < 1 || smp > 64 || mib < 1 || extra < 0 || extra > 64) {
+		fprintf(stderr, "numa_fakeqemu: bad -smp, -m or -extra\n");
 		return 2;
 	}
 	prctl(PR_SET_NAME, "qemu-system-x86", 0, 0, 0);
@@ -65,9 +105,13 @@ int main(int argc, char **argv)
 	for (long i = 0; i < smp; i++)
 		if (pthread_create(&t, NULL, vcpu, (void *)i))
 			return 1;
-	if (pthread_create(&t, NULL, iothread, NULL))
-		return 1;
-	usleep(100000); /* let the threads name themselves */
+	for (long i = 0; i <= extra; i++)
+		if (pthread_create(&t, NULL, iothread, i ? (void *)1 : NULL))
+			return 1;
+	pthread_mutex_lock(&lock);
+	while (named < smp + 1 + extra)
+		pthread_cond_wait(&named_cond, &lock);
+	pthread_mutex_unlock(&lock);
 	printf("READY\n");
 	fflush(stdout);
 	for (;;)

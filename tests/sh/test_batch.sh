@@ -37,7 +37,7 @@ headers=$(grep -c '^ *NAME  *STATE ' "$tmp/text")
 [ "$headers" = 2 ] || fail "expected 2 header lines, got $headers"
 first=$(grep -m1 '^ *NAME ' "$tmp/text" | tr -s ' ' | sed 's/^ //')
 case "$first" in
-"NAME STATE CPU(sec) CPU(%) MEM(k) MEM(%) MAXMEM(k) MAXMEM(%) VCPUS ID N"*"LOCAL% AFFINITY OUTSIDE(MiB) METHOD") ;;
+"NAME STATE CPU(sec) CPU(%) MEM(k) MEM(%) MAXMEM(k) MAXMEM(%) VCPUS ID N"*"LOCAL% AFFINITY OUTSIDE(MiB) METHOD VNODES ADVICE") ;;
 *) fail "header is not xentop's columns + ours: $first" ;;
 esac
 # every row is under a header, the child's row is in both iterations
@@ -72,8 +72,10 @@ n=0
 while IFS= read -r line; do
 	n=$((n + 1))
 	printf '%s\n' "$line" | jq -e '
-		.schema == 1 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
-		and .source == "linux" and (.host.nodes | length) >= 1
+		.schema == 2 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
+		and .source == "linux" and (.origin == null or .origin == "linux")
+		and (.host.nodes | length) >= 1
+		and ([.domains[] | has("vcpu_info") and has("advice") and has("vcpu_node")] | all)
 		and (.host.page_size | type) == "number"
 		and (.domains | type) == "array" and (.domains | length) >= 1
 	' >/dev/null || fail "JSON line $n does not hold the schema"
@@ -122,6 +124,17 @@ function count(s,   i, c, q, n) {
 END { if (rows < 2) { print "fewer than 2 CSV rows"; bad = 1 } exit bad }
 ' "$tmp/csv" || fail "CSV rows do not match the header"
 grep -q '"a\\x1b\[31m,""b"' "$tmp/csv" || fail "the hostile name is not quoted/escaped in CSV: $(grep -a "$child" "$tmp/csv" | head -1)"
+
+# --- --advise on the live source: a verdict per misplaced process, in the
+# documented form, and the status says whether there was one (0/1)
+"$BIN" -s linux --advise -p "$child" >"$tmp/adv" 2>"$tmp/adv.err"
+rc=$?
+case $rc in
+0) [ -s "$tmp/adv" ] && fail "--advise exited 0 but printed: $(head -3 "$tmp/adv")" ;;
+1) grep -vqE '^.+ \(id [0-9]+\): (vcpus|memory|both) [0-9,-]+: .* \[LOCAL% [0-9.]+ -> [0-9.]+, [0-9]+ pages to move\]$' "$tmp/adv" &&
+	fail "--advise printed a line not in the documented form: $(cat "$tmp/adv")" ;;
+*) fail "--advise on the linux source exited $rc: $(cat "$tmp/adv.err")" ;;
+esac
 
 # --- a write error is an error (exit 1), not silence
 if [ -w /dev/full ]; then

@@ -48,4 +48,22 @@ expect 2 'unexpected argument' "$BIN" -b extra
 expect 2 'unrecognized option' "$BIN" --no-such-option
 expect 2 'not a terminal' "$BIN" -s linux
 expect 1 'cannot open recording' "$BIN" -b -i 1 -s linux --record /nonexistent/dir/x.jsonl
+# The advice commands: one mode at a time, never with --read-only.
+expect 2 'use --advise and --snapshot separately' "$BIN" --advise --snapshot
+expect 2 'use --set-affinity and --apply-advice separately' "$BIN" --set-affinity 1=0 --apply-advice 1
+expect 2 'use --apply-advice and --advise separately' "$BIN" --apply-advice 1 --advise
+expect 2 'not allowed with --read-only' "$BIN" --read-only --apply-advice vm1
+expect 2 'for --apply-advice' "$BIN" --apply-advice ''
+expect 2 "requires an argument" "$BIN" --apply-advice
+expect 2 'unexpected argument' "$BIN" --advise vm1
+# --advise: 1 means "misplaced", so its runtime errors are 6 (not 1)
+expect 6 'does-not-exist' "$BIN" --advise -r /nonexistent/does-not-exist.jsonl
+expect 6 'cannot open recording' "$BIN" --advise -s linux --record /nonexistent/dir/x.jsonl
+# a recording is read-only: refused as --set-affinity refuses it
+expect 2 'the replay source is read-only' "$BIN" --apply-advice 1 -r tests/fixtures/replay/advice-2node.jsonl
+# an unknown domain on a live source: 3, as --set-affinity
+if [ -r /proc/self/numa_maps ]; then
+	expect 3 'no domain named "no-such-domain-xn"' "$BIN" -s linux --apply-advice no-such-domain-xn
+	expect 3 'no domain named "no-such-domain-xn"' "$BIN" -s linux --set-affinity no-such-domain-xn=0
+fi
 exit $fail

@@ -1,7 +1,8 @@
 #!/bin/sh
 # QEMU guests are found and named without --pid: a stand-in process
-# (numa_fakeqemu: QEMU's comm, its -name option, "CPU n/KVM" vCPU threads)
-# must appear with the guest's name, its vCPU threads only, and its memory.
+# (numa_fakeqemu: QEMU's comm, its -name option, "CPU n/KVM" vCPU threads,
+# an I/O thread and 2 more workers) must appear with the guest's name, its
+# vCPU threads only (vcpus 3 of 7 threads), and its memory.
 set -u
 # shellcheck source=tests/sh/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -11,7 +12,7 @@ xn_need_bin
 xn_need_numa
 
 name="vm,test-$$" # a comma: written ",," on QEMU's command line
-xn_start "$tmp/out" "$FAKE" -name "guest=vm,,test-$$,debug-threads=on" -smp 2 -m 64
+xn_start "$tmp/out" "$FAKE" -name "guest=vm,,test-$$,debug-threads=on" -smp 3 -m 64 -extra 2
 pid=$xn_last
 xn_wait_for "$tmp/out" READY 300 || fail "numa_fakeqemu did not get ready: $(cat "$tmp/out")"
 
@@ -21,7 +22,8 @@ xn_wait_for "$tmp/out" READY 300 || fail "numa_fakeqemu did not get ready: $(cat
 d=$(xn_domain "$tmp/snap.json" $pid)
 echo "$d"
 [ -n "$d" ] || fail "the fake guest $pid is not among the domains"
-jq -e --arg name "$name" '.name == $name and .vcpus == 2 and (.vcpu_node | length) == 2
+[ "$(ls /proc/$pid/task | wc -l)" -eq 7 ] || fail "the helper has $(ls /proc/$pid/task | wc -l) threads, not 7"
+jq -e --arg name "$name" '.name == $name and .vcpus == 3 and (.vcpu_node | length) == 3
 	and all(.vcpu_node[]; . != null and . >= 0)' <<EOF >/dev/null || fail "fields: $d"
 $d
 EOF
@@ -36,5 +38,6 @@ echo "other domains with --top 0: $(jq -c '[.domains[] | .name]' "$tmp/snap.json
 # and by name: --set-affinity NAME=0 finds it
 "$BIN" --source linux --set-affinity "$name=0" >"$tmp/out2" 2>"$tmp/err" ||
 	fail "--set-affinity by name exited $?: $(cat "$tmp/err")"
-grep -q "pinned 4 threads" "$tmp/out2" || fail "message: $(cat "$tmp/out2")"
+# the memory path pins every thread (I/O threads follow the memory too)
+grep -q "pinned 7 threads" "$tmp/out2" || fail "message: $(cat "$tmp/out2")"
 echo ok

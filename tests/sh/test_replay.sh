@@ -40,9 +40,25 @@ grep -m1 " $name " "$tmp/t3" | grep -q " $mib " ||
 # again gives the same bytes
 "$BIN" -r "$good" -b --format json >"$tmp/r1.jsonl" 2>&1 || fail "json replay failed"
 [ "$(wc -l <"$tmp/r1.jsonl")" = "$nsamples" ] || fail "json replay: not $nsamples lines"
-jq -cS 'del(.source, .interval)' "$good" >"$tmp/a"
-jq -cS 'del(.source, .interval)' "$tmp/r1.jsonl" >"$tmp/b"
+# (a schema 1 recording comes back as schema 2: its source becomes the
+# origin; vcpu_info is unknown, the advice is the advisor's own, and LOCAL%
+# is derived again with today's meaning)
+jq -cS 'del(.source, .interval, .schema) | del(.domains[].locality)' "$good" >"$tmp/a"
+jq -cS 'del(.source, .interval, .schema, .origin)
+	| del(.domains[].vcpu_info, .domains[].advice, .domains[].locality)' "$tmp/r1.jsonl" >"$tmp/b"
 cmp -s "$tmp/a" "$tmp/b" || fail "replayed JSON differs from the recording: $(diff "$tmp/a" "$tmp/b" | head -c 600)"
+jq -e '.schema == 2' "$tmp/r1.jsonl" >/dev/null || fail "replayed JSON is not schema 2"
+want=$(jq -r .source "$good" | sort -u)
+got=$(jq -r .origin "$tmp/r1.jsonl" | sort -u)
+[ "$got" = "$want" ] || fail "origin of a schema 1 replay: $got, expected $want"
+jq -e '.domains[].vcpu_info == null' "$tmp/r1.jsonl" >/dev/null ||
+	fail "schema 1 replay invented vcpu_info"
+# LOCAL% of a schema 1 recording, derived again: the mean over vCPUs of the
+# share of pages on each vCPU's node
+want=$(jq -c '[.domains[] | (.node_pages | add) as $t | [.vcpu_node[] as $n | .node_pages[$n] / $t]
+	| add / length * 100000 | round]' "$good")
+got=$(jq -c '[.domains[].locality * 1000 | round]' "$tmp/r1.jsonl")
+[ "$got" = "$want" ] || fail "schema 1 LOCAL% derived again: $got, expected $want"
 "$BIN" -r "$tmp/r1.jsonl" -b --format json >"$tmp/r2.jsonl" 2>&1 || fail "second replay failed"
 cmp -s "$tmp/r1.jsonl" "$tmp/r2.jsonl" || fail "replay is not idempotent"
 # intervals come from the recorded times
@@ -106,6 +122,54 @@ if [ -x "$HELPERS/gen_recording" ]; then
 else
 	echo "note: $HELPERS/gen_recording not built, synthetic replay not tested"
 fi
+
+# --- schema 2 with advice (tests/fixtures/replay/advice-2node.jsonl): the
+# recorded advice and vCPU details play as recorded
+adv=$FIX/advice-2node.jsonl
+"$BIN" -r "$adv" -b --format json >"$tmp/adv.jsonl" 2>"$tmp/adv.err" || fail "schema 2 replay failed"
+[ -s "$tmp/adv.err" ] && fail "schema 2 replay printed on stderr: $(cat "$tmp/adv.err")"
+jq -cS 'del(.source, .interval)' "$adv" >"$tmp/a"
+jq -cS 'del(.source, .interval)' "$tmp/adv.jsonl" >"$tmp/b"
+cmp -s "$tmp/a" "$tmp/b" || fail "schema 2 replay differs from the recording: $(diff "$tmp/a" "$tmp/b" | head -c 600)"
+"$BIN" -r "$adv" -b --format csv >"$tmp/adv.csv" 2>&1 || fail "schema 2 CSV replay failed"
+got=$(awk -F, 'NR > 1 { printf "%s=%s/%s ", $3, $(NF - 1), $NF }' "$tmp/adv.csv")
+want="Domain-0=0-1/ok web=1/vcpus>0 db=0/mem>0 tiny=1/ Domain-0=0-1/ok web=0/ok db=0/mem>0 tiny=1/ "
+[ "$got" = "$want" ] || fail "VNODES/ADVICE in CSV: $got, expected $want"
+
+# --- --advise: the first sample's misplaced domains, one line each, exit 1
+"$BIN" -r "$adv" --advise >"$tmp/advise" 2>"$tmp/advise.err"
+rc=$?
+[ $rc = 1 ] || fail "--advise with misplaced domains exited $rc, expected 1"
+[ -s "$tmp/advise.err" ] && fail "--advise printed on stderr: $(cat "$tmp/advise.err")"
+cat >"$tmp/advise.want" <<'EOT'
+web (id 1): vcpus 0: run vCPUs on node 0, where 100% of its memory is [LOCAL% 0.0 -> 100.0, 0 pages to move]
+db (id 2): memory 0: move memory to node 0, where its vCPUs run; on Xen node affinity steers only future allocations: 512 MiB stay on node 1 [LOCAL% 50.0 -> 50.0, 131072 pages to move]
+EOT
+cmp -s "$tmp/advise" "$tmp/advise.want" || fail "--advise output: $(diff "$tmp/advise.want" "$tmp/advise")"
+# none misplaced: exit 0, nothing on stdout (the second sample, alone)
+sed -n 2p "$adv" | jq -c '.domains |= map(select(.name != "db"))' >"$tmp/ok.jsonl"
+"$BIN" -r "$tmp/ok.jsonl" --advise >"$tmp/advise0" 2>&1
+rc=$?
+[ $rc = 0 ] || fail "--advise with none misplaced exited $rc: $(cat "$tmp/advise0")"
+[ -s "$tmp/advise0" ] && fail "--advise with none misplaced printed: $(cat "$tmp/advise0")"
+# a recording's example: 0 or 1, and then lines in the documented form
+for ex in examples/xen-4node-guests.jsonl; do
+	[ -f "$ex" ] || continue
+	"$BIN" -r "$ex" --advise >"$tmp/exa" 2>"$tmp/exa.err"
+	rc=$?
+	case $rc in
+	0) [ -s "$tmp/exa" ] && fail "$ex: --advise exited 0 but printed lines" ;;
+	1) grep -vqE '^.+ \(id [0-9]+\): (vcpus|memory|both) [0-9,-]+: .* \[LOCAL% [0-9.]+ -> [0-9.]+, [0-9]+ pages to move\]$' "$tmp/exa" &&
+		fail "$ex: --advise line not in the documented form: $(cat "$tmp/exa")" ;;
+	*) fail "$ex: --advise exited $rc: $(cat "$tmp/exa.err")" ;;
+	esac
+done
+# --apply-advice on a recording: refused, nothing printed on stdout
+"$BIN" -r "$adv" --apply-advice web >"$tmp/apply" 2>"$tmp/apply.err"
+rc=$?
+[ $rc = 2 ] || fail "--apply-advice on a recording exited $rc, expected 2"
+grep -q "read-only" "$tmp/apply.err" || fail "--apply-advice on a recording: $(cat "$tmp/apply.err")"
+[ -s "$tmp/apply" ] && fail "--apply-advice on a recording printed: $(cat "$tmp/apply")"
 
 # --- the example recordings replay without complaint
 for ex in examples/*.jsonl; do

@@ -8,7 +8,9 @@
 # and its bad lines are named; -n 3 --record writes the 3 samples shown; the
 # linux source on a real child process: an invalid node list shows the error
 # and changes nothing, a confirmed one moves it (Cpus_allowed_list), and
-# --read-only refuses with the reason; q, Ctrl-C, SIGTERM and -n all leave a
+# --read-only refuses with the reason; v shows vCPU rows, Enter opens the
+# detail view and Esc closes it, A is refused on a recording and under
+# --read-only; q, Ctrl-C, SIGTERM and -n all leave a
 # sane terminal (the shell runs after, stty is cooked again, exit 0).
 set -u
 XN_KEEP_GOING=1
@@ -113,11 +115,38 @@ wait_for 'vm-0003' && {
 	wait_for 'vm-0003'
 	keys a
 	wait_for 'replay source is read-only'
+	# A on a recording: refused, with the reason
+	keys A
+	wait_for 'the replay source is read-only: advice cannot be applied'
+	# v: one row per vCPU under each domain (vm-0001 has 6); v again hides them
+	keys v
+	wait_for 'vCPU 5 +CPU'
+	[ "$(screen | grep -c 'vCPU [0-9]')" -ge 6 ] || fail "v: fewer than 6 vCPU rows"
+	keys v
+	wait_for 'vCPU rows hidden'
+	screen | grep -q 'vCPU 0 ' && fail "v did not hide the vCPU rows"
+	# Enter: the detail view of the selected domain; Esc returns (and does not quit)
+	keys Enter
+	wait_for '^Domain vm-000[1-3] \(id [0-9]+\)'
+	screen | grep -q 'Pages per node' || fail "detail: no pages per node"
+	screen | grep -q '^Advice:' || fail "detail: no advice line"
+	screen | grep -Eq '^ +VCPU +CPU +NODE' || fail "detail: no vCPU list"
+	keys Escape
+	wait_for 'NAME .*LOCAL% +ADVICE'
+	screen | grep -q 'Pages per node' && fail "Esc did not close the detail view"
+	kill -0 "$(cat "$tmp/rec.pid")" 2>/dev/null || fail "Esc in the detail view quit"
+	keys Enter
+	wait_for 'Pages per node'
+	keys Enter
+	wait_for 'NAME .*LOCAL% +ADVICE'
 	keys H
 	wait_for 'legend'
 	keys H h
 	wait_for 'keys'
 	screen | grep -q 'change the selected domain' || fail "help lacks the affinity key"
+	for k in 'v ' 'Enter ' 'A '; do
+		screen | grep -q "^ $k" || fail "help lacks the key $k"
+	done
 	keys Space
 	tm resize-window -t xn -x 80 -y 24
 	wait_width 80
@@ -129,6 +158,18 @@ wait_for 'vm-0003' && {
 	wait_for 'vm-0001'
 	keys q
 	check_exit rec
+}
+
+# --- --read-only forbids A as it forbids a (before any question is asked)
+start roa 100 30 "--replay $FIX/good-2node.jsonl --read-only -d 60"
+wait_for 'vm-0003' && {
+	keys A
+	wait_for 'read-only mode \(--read-only\): advice cannot be applied'
+	keys a
+	wait_for 'read-only mode \(--read-only\): affinity cannot be changed'
+	screen | grep -q '\[y/n\]' && fail "--read-only: a question was asked"
+	keys q
+	check_exit roa
 }
 
 # --- colour by default; NO_COLOR and a non-UTF-8 locale: monochrome glyph
@@ -179,7 +220,7 @@ wait_for 'vm-0001' && { kill -TERM "$(cat "$tmp/term.pid")"; check_exit term; }
 start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 -n 3 --record $tmp/rec.jsonl"
 check_exit iter
 [ "$(wc -l <"$tmp/rec.jsonl")" = 3 ] || fail "-n 3 --record wrote $(wc -l <"$tmp/rec.jsonl") lines"
-[ "$(cut -c1-60 "$tmp/rec.jsonl")" = "$(head -n 3 $FIX/good-2node.jsonl | cut -c1-60)" ] ||
+[ "$(grep -o '"time":"[^"]*"' "$tmp/rec.jsonl")" = "$(head -n 3 $FIX/good-2node.jsonl | grep -o '"time":"[^"]*"')" ] ||
 	fail "the recording does not start with the samples shown"
 
 # --- a recording that cannot be written: exit 1 with the reason, terminal sane
@@ -230,6 +271,8 @@ if [ -r "$node0" ] && command -v taskset >/dev/null; then
 	wait_for 'sleep' && {
 		keys / s l e e p Enter a
 		wait_for 'read-only mode \(--read-only\)'
+		keys A
+		wait_for 'read-only mode \(--read-only\): advice cannot be applied'
 		keys q
 		check_exit ro
 	}

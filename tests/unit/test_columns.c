@@ -41,9 +41,14 @@ static void make_snap(struct xn_snapshot *s)
 	XN_NM_SET(&a->node_affinity, 2);
 	a->locality = 75.0;
 	a->pages_outside = 196608;
+	xn_domain_alloc_vcpu_node(a);
+	a->vcpu_node[0] = 2;
+	a->vcpu_node[1] = 2;
+	a->advice.action = XN_ADVICE_VCPUS;
+	XN_NM_SET(&a->advice.nodes, 0);
 	a->valid = XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_CPU_PCT | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
 	           XN_DOM_MEM_MAX | XN_DOM_PAGES | XN_DOM_AFFINITY | XN_DOM_LOCALITY |
-	           XN_DOM_OUTSIDE;
+	           XN_DOM_OUTSIDE | XN_DOM_VCPU_NODE | XN_DOM_ADVICE;
 	xn_domain_set_name(b, "beta");
 	b->mem_cur = 2ull << 30;
 	b->mem_max = 4ull << 30;
@@ -115,6 +120,24 @@ static void test_format(void)
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_SEC, 1, -1), "-");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_PCT, 1, -1), "3.0");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_METHOD, 1, -1), "-");
+
+	/* VNODES: the set of nodes the vCPUs ran on; ADVICE: the short verdict */
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_VNODES, 0, -1), "2");
+	s.domains[0].vcpu_node[0] = 0;
+	s.domains[0].vcpu_node[1] = 1;
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_VNODES, 0, -1), "0-1");
+	s.domains[0].vcpu_node[0] = -1;
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_VNODES, 0, -1), "1");
+	s.domains[0].vcpu_node[1] = -1; /* no vCPU's node known: unknown */
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_VNODES, 0, -1), "-");
+	s.domains[0].vcpu_node[0] = s.domains[0].vcpu_node[1] = 2;
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_ADVICE, 0, -1), "vcpus>0");
+	s.domains[0].advice.action = XN_ADVICE_OK;
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_ADVICE, 0, -1), "ok");
+	s.domains[0].valid &= ~XN_DOM_ADVICE; /* not judged: unknown */
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_ADVICE, 0, -1), "-");
+	s.domains[0].valid |= XN_DOM_ADVICE;
+	s.domains[0].advice.action = XN_ADVICE_VCPUS;
 
 	/* truncation: never overflow, always terminated */
 	char small[4];
@@ -313,21 +336,23 @@ static void test_output(void)
 	struct xn_snapshot s;
 	make_snap(&s);
 	xn_domain_set_name(&s.domains[1], "b,\"q\"\x1b");
-	/* text: xentop's header, then one line per domain, names right-aligned */
+	/* text: xentop's header, then one line per domain, names right-aligned;
+	 * VNODES and ADVICE last, left-aligned, the last one unpadded */
 	char *t = output(&s, XN_FMT_TEXT, XN_UNITS_MIB, 3);
 	const char *want =
 	        "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) "
-	        "MAXMEM(%) VCPUS    ID N0(MiB) N2(MiB) LOCAL% AFFINITY OUTSIDE(MiB) METHOD\n";
-	CHECK(strncmp(t, want, strlen(want)) == 0);
-	if (strncmp(t, want, strlen(want)))
-		fprintf(stderr, "got:\n%s", t);
-	const char *row0 = strchr(t, '\n') + 1;
-	CHECK(strncmp(row0,
-	              "     alpha -b----         12   42.2    1048576   12.5   no limit       n/a "
-	              "    2    10   768.0   256.0   75.0 2        ",
-	              strlen("     alpha -b----         12   42.2    1048576   12.5   no limit     "
-	                     "  "
-	                     "n/a     2    10   768.0   256.0   75.0 2        ")) == 0);
+	        "MAXMEM(%) VCPUS    ID N0(MiB) N2(MiB) LOCAL% AFFINITY OUTSIDE(MiB) METHOD       "
+	        "VNODES ADVICE\n"
+	        "     alpha -b----         12   42.2    1048576   12.5   no limit       n/a "
+	        "    2    10   768.0   256.0   75.0 2               768.0 sampled 4s   "
+	        "2      vcpus>0\n"
+	        " b,\"q\"\\x1b      -          -    3.0    2097152   25.0    4194304      50.0 "
+	        "    -    11       -       -      - all                 - -            "
+	        "-      -\n"
+	        "         -      -          -      -          -      -          -         - "
+	        "    -    12       -       -      - -                   - -            "
+	        "-      -\n";
+	CHECK_STR(t, want);
 	CHECK(strstr(t, "b,\"q\"\\x1b ") != NULL); /* escaped, not raw */
 	CHECK(strchr(t, 0x1b) == NULL);
 	int lines = 0;
@@ -344,7 +369,7 @@ static void test_output(void)
 		dashes += *p == '-';
 		other |= *p != '-' && *p != ' ' && !(*p >= '0' && *p <= '9');
 	}
-	CHECK(!other && dashes == 15); /* 16 columns, all "-" but ID */
+	CHECK(!other && dashes == 17); /* 18 columns, all "-" but ID */
 	CHECK(strstr(last, " 12 ") != NULL);
 	CHECK(strcmp(last + strlen(last) - 3, " -\n") == 0);
 	free(t);
@@ -352,17 +377,14 @@ static void test_output(void)
 	/* CSV: header at iteration 0 only, every row as wide as it */
 	char *c0 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 0);
 	char *c1 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 1);
-	CHECK(strncmp(c0,
-	              "time,id,name,state,cpu_sec,cpu_pct,mem,mem_pct,maxmem,maxmem_pct,vcpus,"
-	              "node0_pages,node2_pages,local,affinity,outside_pages,method\n",
-	              strlen("time,id,name,state,cpu_sec,cpu_pct,mem,mem_pct,maxmem,maxmem_pct,"
-	                     "vcpus,"
-	                     "node0_pages,node2_pages,local,affinity,outside_pages,method\n")) ==
-	      0);
+	const char *csv_head = "time,id,name,state,cpu_sec,cpu_pct,mem,mem_pct,maxmem,maxmem_pct,"
+	                       "vcpus,node0_pages,node2_pages,local,affinity,outside_pages,method,"
+	                       "vnodes,advice\n";
+	CHECK(strncmp(c0, csv_head, strlen(csv_head)) == 0);
 	CHECK(strncmp(c1, "time,", 5) != 0);
 	const char *nl = strchr(c0, '\n');
 	int width = csv_fields(c0, (size_t)(nl - c0));
-	CHECK(width == 17); /* time + 16 columns (2 nodes) */
+	CHECK(width == 19); /* time + 18 columns (2 nodes) */
 	int rows = 0;
 	for (const char *p = nl + 1; *p; p = strchr(p, '\n') + 1) {
 		CHECK(csv_fields(p, (size_t)(strchr(p, '\n') - p)) == width);
@@ -370,9 +392,9 @@ static void test_output(void)
 	}
 	CHECK(rows == 3);
 	CHECK(strstr(c0, ",\"b,\"\"q\"\"\\x1b\",") != NULL);
-	CHECK(strstr(c1, "1970-01-01T00:00:00.000Z,12,,,,,,,,,,,,,,,\n") != NULL);
+	CHECK(strstr(c1, "1970-01-01T00:00:00.000Z,12,,,,,,,,,,,,,,,,,\n") != NULL);
 	CHECK(strstr(c0, ",10,alpha,-b----,12,42.2,1048576,12.5,no limit,n/a,2,196608,65536,75.0,2,"
-	                 "196608,sampled 4s\n") != NULL);
+	                 "196608,sampled 4s,2,vcpus>0\n") != NULL);
 	free(c0);
 	free(c1);
 	/* a process really named "-" keeps its name in CSV */

@@ -141,7 +141,8 @@ static void test_roundtrip(void)
 		xn_snapshot_clear(&s);
 		return;
 	}
-	CHECK_EQ_U64(ival(root, "schema"), 1);
+	CHECK_EQ_U64(ival(root, "schema"), 2);
+	CHECK(json_is_null(json_object_get(root, "origin"))); /* "" -> null */
 	CHECK_STR(json_string_value(json_object_get(root, "time")),
 	          "2026-11-23T13:44:09.123456789Z");
 	CHECK_STR(json_string_value(json_object_get(root, "source")), "linux");
@@ -228,6 +229,113 @@ static void test_roundtrip(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Schema 2: origin, vcpu_info and advice, with their nulls. */
+static void test_advice_vcpus(void)
+{
+	struct xn_snapshot s;
+	size_t len;
+	make_snap(&s);
+	strcpy(s.origin, "xen");
+	struct xn_domain *d = &s.domains[0];
+	xn_domain_alloc_vcpu_info(d);
+	d->vcpu_info[0].cpu = 6;
+	d->vcpu_info[0].state = 'r';
+	d->vcpu_info[0].hard = strdup("0-3");
+	d->vcpu_info[0].soft = strdup("all");
+	d->vcpu_info[0].valid = XN_VCPU_CPU | XN_VCPU_STATE | XN_VCPU_HARD | XN_VCPU_SOFT;
+	d->vcpu_info[2].state = 'b';
+	d->vcpu_info[2].valid = XN_VCPU_STATE; /* [1] all unknown */
+	struct xn_advice *a = &d->advice;
+	a->action = XN_ADVICE_BOTH;
+	XN_NM_SET(&a->nodes, 0);
+	XN_NM_SET(&a->nodes, 3);
+	a->local_now = 12.5;
+	a->local_expected = 87.5;
+	a->pages_to_move = 4096;
+	a->memory_moves = true;
+	a->mem_free_after = -12345;
+	a->vcpus_there = 7;
+	a->cpus_there = 4;
+	a->distance = 10.5;
+	a->score = -3.25;
+	a->pending_action = XN_ADVICE_VCPUS;
+	XN_NM_SET(&a->pending_nodes, 3);
+	a->pending_count = 2;
+	strcpy(a->reason, "run \"vCPUs\" on node 0-3");
+	d->valid |= XN_DOM_VCPU_INFO | XN_DOM_ADVICE;
+	/* domains[1]: judged, no judgement (too small): the figures are null */
+	s.domains[1].advice.action = XN_ADVICE_NONE;
+	strcpy(s.domains[1].advice.reason, "too small");
+	s.domains[1].valid |= XN_DOM_ADVICE;
+
+	char *line = write_line(&s, &len);
+	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+	CHECK(root != NULL);
+	if (!root) {
+		fprintf(stderr, "%s", line);
+		free(line);
+		xn_snapshot_clear(&s);
+		return;
+	}
+	CHECK_STR(json_string_value(json_object_get(root, "origin")), "xen");
+	json_t *doms = json_object_get(root, "domains");
+	json_t *d0 = json_array_get(doms, 0);
+	json_t *vi = json_object_get(d0, "vcpu_info");
+	CHECK_EQ_U64(json_array_size(vi), 3);
+	json_t *v0 = json_array_get(vi, 0), *v1 = json_array_get(vi, 1),
+	       *v2 = json_array_get(vi, 2);
+	CHECK_EQ_U64(ival(v0, "vcpu"), 0);
+	CHECK_EQ_U64(ival(v0, "cpu"), 6);
+	CHECK_EQ_U64(ival(v0, "node"), 3); /* vcpu_node[0] */
+	CHECK_STR(json_string_value(json_object_get(v0, "state")), "r");
+	CHECK_STR(json_string_value(json_object_get(v0, "hard")), "0-3");
+	CHECK_STR(json_string_value(json_object_get(v0, "soft")), "all");
+	CHECK_EQ_U64(ival(v1, "vcpu"), 1);
+	const char *vkeys[] = {"cpu", "node", "state", "hard", "soft"};
+	for (size_t i = 0; i < 5; i++) {
+		json_t *v = json_object_get(v1, vkeys[i]);
+		CHECK(v != NULL && json_is_null(v));
+	}
+	CHECK_EQ_U64(ival(v2, "node"), 0);
+	CHECK_STR(json_string_value(json_object_get(v2, "state")), "b");
+	CHECK(json_is_null(json_object_get(v2, "cpu")));
+	json_t *ad = json_object_get(d0, "advice");
+	CHECK_STR(json_string_value(json_object_get(ad, "action")), "both");
+	CHECK_STR(json_string_value(json_object_get(ad, "nodes")), "0,3");
+	CHECK(json_real_value(json_object_get(ad, "local_now")) == 12.5);
+	CHECK(json_real_value(json_object_get(ad, "local_expected")) == 87.5);
+	CHECK_EQ_U64(ival(ad, "pages_to_move"), 4096);
+	CHECK(json_is_true(json_object_get(ad, "memory_moves")));
+	CHECK(ival(ad, "mem_free_after") == -12345);
+	CHECK_EQ_U64(ival(ad, "vcpus_there"), 7);
+	CHECK_EQ_U64(ival(ad, "cpus_there"), 4);
+	CHECK(json_real_value(json_object_get(ad, "distance")) == 10.5);
+	CHECK(json_real_value(json_object_get(ad, "score")) == -3.25);
+	CHECK_STR(json_string_value(json_object_get(ad, "reason")), "run \"vCPUs\" on node 0-3");
+	CHECK_STR(json_string_value(json_object_get(ad, "pending_action")), "vcpus");
+	CHECK_STR(json_string_value(json_object_get(ad, "pending_nodes")), "3");
+	CHECK_EQ_U64(ival(ad, "pending_count"), 2);
+	CHECK_EQ_U64(json_object_size(ad), 15);
+
+	json_t *a1 = json_object_get(json_array_get(doms, 1), "advice");
+	CHECK_STR(json_string_value(json_object_get(a1, "action")), "none");
+	CHECK_STR(json_string_value(json_object_get(a1, "reason")), "too small");
+	const char *terms[] = {"nodes",          "local_now",   "local_expected", "pages_to_move",
+	                       "memory_moves",   "vcpus_there", "cpus_there",     "distance",
+	                       "mem_free_after", "score",       "pending_nodes"};
+	for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++) {
+		json_t *v = json_object_get(a1, terms[i]);
+		CHECK(v != NULL && json_is_null(v));
+	}
+	/* not judged, no vCPU details: null */
+	json_t *d2 = json_array_get(doms, 2);
+	CHECK(json_object_get(d2, "advice") && json_is_null(json_object_get(d2, "advice")));
+	CHECK(json_object_get(d2, "vcpu_info") && json_is_null(json_object_get(d2, "vcpu_info")));
+	json_decref(root);
+	free(line);
+	xn_snapshot_clear(&s);
+}
+
 static void test_empty(void)
 {
 	/* a zeroed snapshot (no nodes, no domains) still writes valid JSON */
@@ -264,6 +372,7 @@ static void test_write_error(void)
 int main(void)
 {
 	test_roundtrip();
+	test_advice_vcpus();
 	test_empty();
 	test_write_error();
 	return check_report("test_json");

@@ -2,15 +2,19 @@
  * source that can seek): the key table is consistent, sorting cycles and
  * moves, the filter works as typed, help closes on any key, affinity on a
  * read-only source or with --read-only says why, stepping in time. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "advise.h"
 #include "check.h"
 #include "keys.h"
 #include "options.h"
 #include "source.h"
+#include "util.h"
 #include "view.h"
+#include "view_fixture.h"
 
 static unsigned press(struct xn_ctl *c, int key)
 {
@@ -28,8 +32,8 @@ static void test_table(void)
 		CHECK(b->label && b->label[0] && b->help && b->help[0] && b->cmd);
 		CHECK(b->keys[0] != 0);
 		for (size_t j = 0; j < xn_key_table_len; j++)
-			for (int k = 0; k < 3; k++)
-				for (int l = 0; l < 3; l++)
+			for (size_t k = 0; k < XN_ARRAY_SIZE(b->keys); k++)
+				for (size_t l = 0; l < XN_ARRAY_SIZE(b->keys); l++)
 					if ((i != j || k != l) && b->keys[k])
 						CHECK(b->keys[k] != xn_key_table[j].keys[l]);
 	}
@@ -159,6 +163,47 @@ static void test_keys(struct xn_sampler *s)
 	CHECK(strstr(v.status, "--read-only") != NULL);
 	o.read_only = false;
 
+	/* A: a read-only source or --read-only refuses, saying why */
+	press(&c, 'A');
+	CHECK(v.prompt.kind == XN_PROMPT_NONE);
+	CHECK(strstr(v.status, "the replay source is read-only: advice cannot be applied") != NULL);
+	CHECK(v.status_role == XN_ROLE_ERROR);
+	o.read_only = true;
+	press(&c, 'A');
+	CHECK(v.prompt.kind == XN_PROMPT_NONE);
+	CHECK(strstr(v.status, "read-only mode (--read-only)") != NULL);
+	o.read_only = false;
+
+	/* v: vCPU rows; Up Down still move from domain to domain */
+	press(&c, XN_KEY_HOME);
+	press(&c, 'v');
+	CHECK(v.show_vcpus);
+	press(&c, XN_KEY_DOWN);
+	CHECK_EQ_U64(v.sel, 1);
+	press(&c, 'v');
+	CHECK(!v.show_vcpus);
+
+	/* Enter: detail; Esc and Enter return (Esc does not quit there), q quits;
+	 * help opened from the detail view returns to it */
+	CHECK(press(&c, XN_KEY_ENTER) & XN_FX_REDRAW);
+	CHECK(v.mode == XN_MODE_DETAIL);
+	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
+	CHECK(v.mode == XN_MODE_MAIN);
+	press(&c, 'H');
+	press(&c, XN_KEY_ENTER);
+	CHECK(v.mode == XN_MODE_DETAIL);
+	press(&c, '?');
+	CHECK(v.mode == XN_MODE_HELP);
+	press(&c, ' ');
+	CHECK(v.mode == XN_MODE_DETAIL);
+	press(&c, XN_KEY_ENTER);
+	CHECK(v.mode == XN_MODE_HEATMAP);
+	press(&c, 'H');
+	press(&c, XN_KEY_ENTER);
+	CHECK(press(&c, 'q') & XN_FX_QUIT);
+	press(&c, XN_KEY_ESC);
+	CHECK(v.mode == XN_MODE_MAIN);
+
 	/* stepping back in a recording: seek + resample, paused */
 	press(&c, XN_KEY_HOME);
 	struct timespec before = s->cur.time;
@@ -172,12 +217,134 @@ static void test_keys(struct xn_sampler *s)
 	xn_view_free(&v);
 }
 
+/* A writable source that records what it was asked. */
+struct fake {
+	struct xn_source base;
+	int calls, ret;
+	int64_t domid;
+	xn_nodemask nodes;
+	unsigned flags;
+};
+
+static int fake_set(struct xn_source *src, int64_t domid, const xn_nodemask *nodes, unsigned flags,
+                    char *msg, size_t len)
+{
+	struct fake *f = (struct fake *)src;
+	f->calls++;
+	f->domid = domid;
+	f->nodes = *nodes;
+	f->flags = flags;
+	if (f->ret)
+		return xn_source_fail(src, f->ret, "the hypervisor said no");
+	snprintf(msg, len, "soft affinity of 2 vCPUs set to CPUs 0-3");
+	return 0;
+}
+
+static const struct xn_source_ops fake_ops = {.name = "fake", .set_node_affinity = fake_set};
+
+static const struct xn_domain *select_id(struct xn_view *v, int64_t id)
+{
+	for (size_t i = 0; i < v->nr_rows; i++)
+		if (v->rows[i]->id == id)
+			xn_view_select_at(v, i);
+	return xn_view_selected(v);
+}
+
+/* A on a writable source: an advised domain gets the dialog pre-filled and
+ * applied with the advice's flags, then the check of its locality for
+ * XN_VIEW_CHECK_REFRESHES refreshes; a domain without advice gets why. */
+static void test_apply_advice(void)
+{
+	struct fake f;
+	memset(&f, 0, sizeof(f));
+	f.base.ops = &fake_ops;
+	struct xn_sampler s = {.src = &f.base};
+	fx_snapshot(&s.cur, 4);
+	s.have_cur = true;
+	struct xn_options o;
+	memset(&o, 0, sizeof(o));
+	o.aff_cpus = true; /* 'a' would pass XN_AFF_CPUS; 'A' passes the advice's flags */
+	struct xn_view v;
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	struct xn_ctl c = {.v = &v, .s = &s, .o = &o};
+	xn_view_update(&v, &s.cur);
+
+	/* ok and none: nothing opens, the status says why */
+	select_id(&v, 0);
+	press(&c, 'A');
+	CHECK(v.prompt.kind == XN_PROMPT_NONE);
+	CHECK_STR(v.status, "Domain-0: advice ok, nothing to apply: its memory spans nodes; no "
+	                    "placement gains enough");
+	select_id(&v, 9);
+	press(&c, 'A');
+	CHECK(v.prompt.kind == XN_PROMPT_NONE);
+	CHECK_STR(v.status, "pages-unknown has no advice: pages per node unknown");
+	CHECK_EQ_U64(f.calls, 0);
+
+	/* misplaced-vm: vcpus>0, asked then applied with the advice's flags */
+	const struct xn_domain *d = select_id(&v, 3);
+	CHECK(d && d->id == 3);
+	unsigned want_flags = xn_advice_apply_flags(&d->advice);
+	press(&c, 'A');
+	CHECK(v.prompt.kind == XN_PROMPT_AFFINITY && v.prompt.confirming && v.prompt.advice);
+	CHECK_EQ_U64(f.calls, 0); /* nothing before y */
+	unsigned fx = press(&c, 'y');
+	CHECK(fx & XN_FX_RESAMPLE);
+	CHECK_EQ_U64(f.calls, 1);
+	CHECK_EQ_U64(f.domid, 3);
+	CHECK(XN_NM_TEST(&f.nodes, 0) && xn_bits_count(f.nodes.w, XN_MAX_NODES) == 1);
+	CHECK_EQ_U64(f.flags, want_flags);
+	CHECK(v.status_role == XN_ROLE_OK);
+	CHECK_STR(v.status, "misplaced-vm: soft affinity of 2 vCPUs set to CPUs 0-3");
+	CHECK(v.check.active && v.check.domid == 3 && v.check.predicted == 100.0);
+
+	/* the following refreshes compare; after XN_VIEW_CHECK_REFRESHES, gone */
+	char t[160];
+	for (int i = 1; i <= XN_VIEW_CHECK_REFRESHES; i++) {
+		xn_view_sampled(&v, &s.cur);
+		CHECK(xn_view_check_text(&v, &s.cur, -1, t, sizeof(t)) == XN_ROLE_WARN);
+	}
+	CHECK_STR(t, "predicted 100.0, now 0.0 (5 refreshes)");
+	s.cur.domains[1].locality = 97.3; /* misplaced-vm (sorted by id: 0, 3, ...) */
+	CHECK(s.cur.domains[1].id == 3);
+	CHECK(xn_view_check_text(&v, &s.cur, 3, t, sizeof(t)) == XN_ROLE_OK);
+	CHECK_STR(t, "predicted 100.0, now 97.3 (5 refreshes)");
+	xn_view_sampled(&v, &s.cur);
+	CHECK(!v.check.active);
+	CHECK(xn_view_check_text(&v, &s.cur, -1, t, sizeof(t)) == -1 && !t[0]);
+
+	/* an edited list is a plain affinity change: plain flags, no check */
+	press(&c, 'A');
+	press(&c, 'n');
+	press(&c, ',');
+	press(&c, '1');
+	press(&c, XN_KEY_ENTER);
+	press(&c, 'y');
+	CHECK_EQ_U64(f.calls, 2);
+	CHECK(XN_NM_TEST(&f.nodes, 0) && XN_NM_TEST(&f.nodes, 1));
+	CHECK_EQ_U64(f.flags, XN_AFF_CPUS);
+	CHECK(!v.check.active);
+
+	/* the source refuses: the reason, and no check */
+	f.ret = -EPERM;
+	press(&c, 'A');
+	press(&c, 'y');
+	CHECK_EQ_U64(f.calls, 3);
+	CHECK(v.status_role == XN_ROLE_ERROR);
+	CHECK_STR(v.status, "advice for misplaced-vm not applied: the hypervisor said no");
+	CHECK(!v.check.active);
+
+	xn_view_free(&v);
+	xn_sampler_clear(&s);
+}
+
 int main(void)
 {
 	const char *root = getenv("XN_ROOT");
 	if (root && chdir(root) != 0)
 		perror(root);
 	test_table();
+	test_apply_advice();
 	struct xn_source_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.replay_file = "tests/fixtures/replay/good-2node.jsonl";

@@ -123,9 +123,52 @@ static void test_delay_filter(void)
 	CHECK_EQ_U64(strlen(p.buf), sizeof(p.buf) - 1);
 }
 
+/* The affinity prompt opened by 'A': the advised nodes typed in, asking
+ * y/n at once, the question naming the action and the hint its effect;
+ * n goes back to the list, and an edited list is a plain affinity change. */
+static void test_advice(void)
+{
+	struct xn_snapshot s;
+	fx_snapshot(&s, 4);
+	struct xn_domain *d = xn_snapshot_find(&s, 3); /* misplaced-vm: vcpus>0 */
+	struct xn_prompt p;
+	xn_prompt_open_advice(&p, d, &s.host, false, XN_AFF_CPUS | XN_AFF_NO_MEMORY,
+	                      "run vCPUs on node 0", "100% of its memory is there");
+	CHECK(p.kind == XN_PROMPT_AFFINITY && p.advice && p.valid && p.confirming);
+	CHECK_STR(p.buf, "0");
+	CHECK_STR(p.hint, "100% of its memory is there");
+	CHECK_EQ_U64(p.flags, XN_AFF_CPUS | XN_AFF_NO_MEMORY);
+	char line[256];
+	xn_prompt_line(&p, line, sizeof(line));
+	CHECK_STR(line, "apply advice to misplaced-vm (id 3): run vCPUs on node 0? [y/n] ");
+	/* n: back to the list, still the advice; Enter asks again; y applies */
+	CHECK(xn_prompt_key(&p, 'n', &s.host, d) == XN_PROMPT_EDITING);
+	CHECK(!p.confirming && p.advice);
+	CHECK(xn_prompt_key(&p, XN_KEY_ENTER, &s.host, d) == XN_PROMPT_EDITING);
+	CHECK(p.confirming);
+	CHECK(xn_prompt_key(&p, 'y', &s.host, d) == XN_PROMPT_ACCEPTED);
+	CHECK(p.advice && XN_NM_TEST(&p.mask, 0) && !XN_NM_TEST(&p.mask, 1));
+	/* an edited list is the operator's own: plain question and hint */
+	xn_prompt_open_advice(&p, d, &s.host, false, XN_AFF_CPUS | XN_AFF_NO_MEMORY, "w", "h");
+	xn_prompt_key(&p, 'n', &s.host, d);
+	type(&p, ",1", &s.host, d);
+	CHECK(!p.advice && p.valid);
+	CHECK(strstr(p.hint, "affinity 3 -> 0-1") != NULL);
+	xn_prompt_key(&p, XN_KEY_ENTER, &s.host, d);
+	xn_prompt_line(&p, line, sizeof(line));
+	CHECK_STR(line, "apply node affinity 0,1 to misplaced-vm (id 3)? [y/n] ");
+	/* advised nodes the host does not have: no question, the error shown */
+	XN_NM_SET(&d->advice.nodes, 9);
+	xn_prompt_open_advice(&p, d, &s.host, false, 0, "w", "h");
+	CHECK(!p.valid && !p.confirming);
+	CHECK_STR(p.hint, "node 9 does not exist (valid nodes: 0-3)");
+	xn_snapshot_clear(&s);
+}
+
 int main(void)
 {
 	test_affinity();
+	test_advice();
 	test_delay_filter();
 	return check_report("test_prompt");
 }

@@ -101,8 +101,19 @@ static void test_good(void)
 	CHECK(!(s[0].domains[0].valid & XN_DOM_DELTA));
 	CHECK(s[1].domains[0].valid & XN_DOM_CPU_PCT);
 	CHECK(s[3].domains[0].valid & XN_DOM_DELTA);
-	CHECK(s[3].domains[0].valid & XN_DOM_LOCALITY);
 	CHECK(s[3].domains[0].valid & XN_DOM_OUTSIDE);
+	/* but schema 1's locality had another meaning: left to the sampler */
+	CHECK(!(s[3].domains[0].valid & XN_DOM_LOCALITY));
+	xn_derive(&s[2], &s[3]);
+	CHECK(s[3].domains[0].valid & XN_DOM_LOCALITY);
+	{
+		const struct xn_domain *d = &s[3].domains[0];
+		double sum = 0;
+		for (uint32_t v = 0; v < d->vcpus; v++)
+			sum += (double)d->node_pages[d->vcpu_node[v]] /
+			       (double)(d->node_pages[0] + d->node_pages[1]);
+		CHECK(d->locality == 100.0 * sum / d->vcpus);
+	}
 	/* node_delta as recorded agrees with the pages it was recorded with */
 	for (int n = 0; n < 2; n++)
 		CHECK((int64_t)s[3].domains[0].node_pages[n] -
@@ -184,7 +195,7 @@ static void test_corrupt(void)
 	/* each bad line once, with its number; good and blank lines silent */
 	const int bad[] = {2, 4, 5, 7, 8, 9, 10, 12, 13, 14};
 	const char *why[] = {"cpu_ns",   "integer", "node_pages", "time", "node_pages",
-	                     "schema 2", "object",  "twice",      "JSON", "vcpu_node"};
+	                     "schema 3", "object",  "twice",      "JSON", "vcpu_node"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *m = msg_for_line(msgs, path, bad[i]);
 		CHECK(m != NULL);
@@ -399,6 +410,216 @@ static void test_roundtrip(void)
 	xn_snapshot_clear(&b);
 }
 
+/* Schema 2: origin, vcpu_info and advice go out and come back field by
+ * field; a recorded advice stays valid through the sampler. */
+static void test_roundtrip_v2(void)
+{
+	struct xn_snapshot a, b;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.time.tv_sec = 1795441449;
+	strcpy(a.source, "xen");
+	strcpy(a.origin, "xen");
+	a.host.page_size = 4096;
+	xn_host_alloc_nodes(&a.host, 2);
+	a.host.nodes[1].id = 1;
+	for (int i = 0; i < 2; i++) {
+		struct xn_domain *d = xn_snapshot_add_domain(&a);
+		d->id = i + 1;
+		xn_domain_set_name(d, i ? "small" : "guest");
+	}
+	struct xn_domain *d = &a.domains[0];
+	d->vcpus = 3;
+	xn_domain_alloc_vcpu_node(d);
+	d->vcpu_node[0] = 1;
+	d->vcpu_node[2] = 0;
+	xn_domain_alloc_vcpu_info(d);
+	d->vcpu_info[0] = (struct xn_vcpu){.cpu = 5,
+	                                   .state = 'r',
+	                                   .hard = strdup("all"),
+	                                   .soft = strdup("4-7"),
+	                                   .valid = XN_VCPU_CPU | XN_VCPU_STATE | XN_VCPU_HARD |
+	                                            XN_VCPU_SOFT};
+	d->vcpu_info[2] = (struct xn_vcpu){.cpu = 0,
+	                                   .state = 'b',
+	                                   .hard = strdup("0,2-3"),
+	                                   .valid = XN_VCPU_CPU | XN_VCPU_STATE | XN_VCPU_HARD};
+	d->node_pages[0] = 900;
+	d->node_pages[1] = 100;
+	struct xn_advice *ad = &d->advice;
+	ad->action = XN_ADVICE_VCPUS;
+	XN_NM_SET(&ad->nodes, 0);
+	ad->local_now = 36.5;
+	ad->local_expected = 90;
+	ad->pages_to_move = 0;
+	ad->memory_moves = false;
+	ad->mem_free_after = -4096;
+	ad->vcpus_there = 9;
+	ad->cpus_there = 4;
+	ad->distance = 11.25;
+	ad->score = 0.75;
+	ad->pending_action = XN_ADVICE_BOTH;
+	XN_NM_SET(&ad->pending_nodes, 1);
+	ad->pending_count = 1;
+	strcpy(ad->reason, "run vCPUs on node 0, where 90% of its memory is");
+	d->valid =
+	        XN_DOM_VCPUS | XN_DOM_VCPU_NODE | XN_DOM_VCPU_INFO | XN_DOM_PAGES | XN_DOM_ADVICE;
+	a.domains[1].advice.action = XN_ADVICE_NONE;
+	strcpy(a.domains[1].advice.reason, "under 16 MiB");
+	a.domains[1].valid = XN_DOM_ADVICE;
+
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK(xn_json_write_snapshot(f, &a) == 0);
+	fclose(f);
+	char err[256] = "";
+	int r = xn_replay_parse_line(buf, len, &b, err, sizeof(err));
+	CHECK(r == 0);
+	if (r) {
+		fprintf(stderr, "%s\n%s", err, buf);
+		free(buf);
+		xn_snapshot_clear(&a);
+		return;
+	}
+	CHECK_STR(b.origin, "xen");
+	CHECK_STR(b.source, "replay");
+	const struct xn_domain *e = &b.domains[0];
+	CHECK(e->valid == d->valid);
+	CHECK(e->vcpu_info != NULL);
+	for (uint32_t i = 0; e->vcpu_info && i < 3; i++) {
+		const struct xn_vcpu *x = &d->vcpu_info[i], *y = &e->vcpu_info[i];
+		CHECK(x->valid == y->valid);
+		if (x->valid & XN_VCPU_CPU)
+			CHECK(x->cpu == y->cpu);
+		if (x->valid & XN_VCPU_STATE)
+			CHECK(x->state == y->state);
+		CHECK((x->hard == NULL) == (y->hard == NULL));
+		CHECK((x->soft == NULL) == (y->soft == NULL));
+		if (x->hard && y->hard)
+			CHECK_STR(y->hard, x->hard);
+		if (x->soft && y->soft)
+			CHECK_STR(y->soft, x->soft);
+	}
+	const struct xn_advice *ea = &e->advice;
+	CHECK(ea->action == XN_ADVICE_VCPUS);
+	CHECK(memcmp(&ea->nodes, &ad->nodes, sizeof(ad->nodes)) == 0);
+	CHECK(ea->local_now == 36.5 && ea->local_expected == 90);
+	CHECK_EQ_U64(ea->pages_to_move, 0);
+	CHECK(!ea->memory_moves);
+	CHECK(ea->mem_free_after == -4096);
+	CHECK_EQ_U64(ea->vcpus_there, 9);
+	CHECK_EQ_U64(ea->cpus_there, 4);
+	CHECK(ea->distance == 11.25 && ea->score == 0.75);
+	CHECK(ea->pending_action == XN_ADVICE_BOTH);
+	CHECK(memcmp(&ea->pending_nodes, &ad->pending_nodes, sizeof(ad->nodes)) == 0);
+	CHECK_EQ_U64(ea->pending_count, 1);
+	CHECK_STR(ea->reason, ad->reason);
+	CHECK(b.domains[1].valid == XN_DOM_ADVICE);
+	CHECK(b.domains[1].advice.action == XN_ADVICE_NONE);
+	CHECK_STR(b.domains[1].advice.reason, "under 16 MiB");
+	/* writing it again gives the same line */
+	char *buf2 = NULL;
+	size_t len2;
+	f = open_memstream(&buf2, &len2);
+	strcpy(b.source, "xen");
+	CHECK(xn_json_write_snapshot(f, &b) == 0);
+	fclose(f);
+	CHECK_STR(buf2, buf);
+	free(buf2);
+	/* the sampler keeps a recorded advice: what was seen is what plays */
+	xn_derive(NULL, &b);
+	CHECK(b.domains[0].valid & XN_DOM_ADVICE);
+	CHECK(b.domains[0].advice.action == XN_ADVICE_VCPUS);
+	CHECK_STR(b.domains[0].advice.reason, ad->reason);
+	free(buf);
+	xn_snapshot_clear(&a);
+	xn_snapshot_clear(&b);
+}
+
+/* Schema 1 has no origin: it is the recorded source, unless a replay. */
+static void test_origin_v1(void)
+{
+	struct xn_snapshot b;
+	char err[256];
+	memset(&b, 0, sizeof(b));
+	const char *l = "{\"schema\":1,\"time\":\"2026-01-01T00:00:00Z\",\"source\":\"xen\","
+	                "\"origin\":\"linux\",\"host\":{\"nodes\":[]},\"domains\":[]}";
+	CHECK(xn_replay_parse_line(l, strlen(l), &b, err, sizeof(err)) == 0);
+	CHECK_STR(b.origin, "xen"); /* schema 1: an "origin" key means nothing */
+	xn_snapshot_clear(&b);
+	l = "{\"schema\":1,\"time\":\"2026-01-01T00:00:00Z\",\"source\":\"replay\","
+	    "\"host\":{\"nodes\":[]},\"domains\":[]}";
+	CHECK(xn_replay_parse_line(l, strlen(l), &b, err, sizeof(err)) == 0);
+	CHECK_STR(b.origin, "");
+	xn_snapshot_clear(&b);
+	l = "{\"schema\":2,\"time\":\"2026-01-01T00:00:00Z\",\"source\":\"replay\","
+	    "\"origin\":\"linux\",\"host\":{\"nodes\":[]},\"domains\":[]}";
+	CHECK(xn_replay_parse_line(l, strlen(l), &b, err, sizeof(err)) == 0);
+	CHECK_STR(b.origin, "linux");
+	xn_snapshot_clear(&b);
+}
+
+/* Schema 2 fields are validated like the rest: each fault names its field. */
+static void test_bad_v2(void)
+{
+	static const struct {
+		const char *dom; /* the domain object's fields after "id" and "name" */
+		const char *err;
+	} cases[] = {
+	        {"\"vcpus\":2,\"vcpu_info\":[{\"vcpu\":0}]", "domains[0].vcpu_info: 1 entries"},
+	        {"\"vcpu_info\":[]", "vcpus unknown"},
+	        {"\"vcpus\":1,\"vcpu_info\":[{\"vcpu\":1}]", "vcpu_info[0].vcpu: expected 0"},
+	        {"\"vcpus\":1,\"vcpu_info\":[{\"vcpu\":0,\"hard\":\"0-3\\u001b[31m\"}]",
+	         "vcpu_info[0].hard"},
+	        {"\"vcpus\":1,\"vcpu_info\":[{\"vcpu\":0,\"state\":\"run\"}]",
+	         "vcpu_info[0].state"},
+	        {"\"vcpus\":1,\"vcpu_info\":[{\"vcpu\":0,\"cpu\":-1}]", "vcpu_info[0].cpu"},
+	        {"\"vcpus\":1,\"vcpu_info\":[5]", "vcpu_info[0]: expected an object"},
+	        {"\"advice\":[]", "domains[0].advice: expected an object"},
+	        {"\"advice\":{}", "advice.action: missing"},
+	        {"\"advice\":{\"action\":\"move\"}", "advice.action: \"move\""},
+	        {"\"advice\":{\"action\":\"vcpus\",\"nodes\":null}", "advice.nodes"},
+	        {"\"advice\":{\"action\":\"vcpus\",\"nodes\":\"0-x\"}", "advice.nodes"},
+	        {"\"advice\":{\"action\":\"ok\",\"local_now\":50}", "must not be null"},
+	        {"\"advice\":{\"action\":\"none\",\"mem_free_after\":1.5}", "mem_free_after"},
+	        {"\"advice\":{\"action\":\"none\",\"pending_action\":\"x\"}",
+	         "advice.pending_action"},
+	};
+	char line[1024], err[256];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct xn_snapshot b;
+		memset(&b, 0, sizeof(b));
+		snprintf(line, sizeof(line),
+		         "{\"schema\":2,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[{"
+		         "\"id\":0}]},\"domains\":[{\"id\":1,\"name\":\"a\",%s}]}",
+		         cases[i].dom);
+		err[0] = '\0';
+		CHECK(xn_replay_parse_line(line, strlen(line), &b, err, sizeof(err)) == -EINVAL);
+		if (!strstr(err, cases[i].err))
+			fprintf(stderr, "case %zu: \"%s\" lacks \"%s\"\n", i, err, cases[i].err);
+		CHECK(strstr(err, cases[i].err) != NULL);
+		CHECK(b.nr_domains == 0); /* cleared */
+	}
+	/* a non-ASCII or control byte in a reason never reaches a screen */
+	struct xn_snapshot b;
+	memset(&b, 0, sizeof(b));
+	snprintf(line, sizeof(line),
+	         "{\"schema\":2,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[{"
+	         "\"id\":0}]},\"domains\":[{\"id\":1,\"name\":\"a\",\"advice\":{\"action\":"
+	         "\"none\",\"reason\":\"a\\u001bb\\u00e9c\"}}]}");
+	CHECK(xn_replay_parse_line(line, strlen(line), &b, err, sizeof(err)) == 0);
+	CHECK(b.nr_domains == 1 && (b.domains[0].valid & XN_DOM_ADVICE));
+	if (b.nr_domains == 1)
+		CHECK_STR(b.domains[0].advice.reason, "a?b??c");
+	xn_snapshot_clear(&b);
+	/* schema 3 is refused */
+	const char *l3 = "{\"schema\":3,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[]},"
+	                 "\"domains\":[]}";
+	CHECK(xn_replay_parse_line(l3, strlen(l3), &b, err, sizeof(err)) == -EINVAL);
+	CHECK(strstr(err, "schema 3 is not supported") != NULL);
+}
+
 int main(void)
 {
 	const char *root = getenv("XN_ROOT");
@@ -410,5 +631,8 @@ int main(void)
 	test_no_samples();
 	test_many_bad();
 	test_roundtrip();
+	test_roundtrip_v2();
+	test_origin_v1();
+	test_bad_v2();
 	return check_report("test_replay");
 }

@@ -51,6 +51,26 @@ int main(void)
 	/* affinity {0}: the 250 pages on node 2 are outside */
 	CHECK_EQ_U64(d->pages_outside, 250);
 
+	/* LOCAL% is the mean over vCPUs of their node's share: with vCPU 0 on
+	 * node 2 (250 of 400) and vCPU 1 on node 0 (150 of 400), (62.5 + 37.5)
+	 * / 2 = 50, not the 100 of "pages on nodes where any vCPU runs" */
+	d->vcpu_node[1] = 0;
+	d->valid &= ~(unsigned)XN_DOM_LOCALITY;
+	xn_derive(&a, &b);
+	CHECK(d->locality > 49.99 && d->locality < 50.01);
+	/* two vCPUs on node 2, one on node 0: (62.5 * 2 + 37.5) / 3 */
+	d->vcpus = 3;
+	free(d->vcpu_node);
+	d->vcpu_node = NULL;
+	xn_domain_alloc_vcpu_node(d);
+	d->vcpu_node[0] = 2;
+	d->vcpu_node[1] = 0;
+	d->vcpu_node[2] = 2;
+	d->valid &= ~(unsigned)XN_DOM_LOCALITY;
+	xn_derive(&a, &b);
+	CHECK(d->locality > 54.166 && d->locality < 54.167);
+	d->vcpus = 2;
+
 	/* a reused id with another name is another domain: no rate */
 	xn_domain_set_name(d, "other");
 	d->valid &= ~(unsigned)(XN_DOM_CPU_PCT | XN_DOM_DELTA);

@@ -88,6 +88,89 @@ static void test_other_screens(void)
 	xn_snapshot_clear(&s4);
 }
 
+static const struct xn_domain *select_id(struct xn_view *v, const struct xn_snapshot *s, int64_t id)
+{
+	xn_view_update(v, s);
+	for (size_t i = 0; i < v->nr_rows; i++)
+		if (v->rows[i]->id == id)
+			xn_view_select_at(v, i);
+	const struct xn_domain *d = xn_view_selected(v);
+	CHECK(d && d->id == id);
+	return d;
+}
+
+/* Advice on screen: the LOCAL% roles and marks, the '!' gutter, the
+ * placement line; the vCPU rows; the detail view; the 'A' dialog; the
+ * check of an applied advice. Advice and vCPU details come from the
+ * fixture, not from the advisor. */
+static void test_advice_screens(void)
+{
+	struct xn_snapshot s4;
+	struct xn_view v;
+	fx_snapshot(&s4, 4);
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	/* LOCAL% good / warn / bad: roles K W E in colour (8 and 256 colours
+	 * share them; tui.c maps them), marks ~ x in monochrome */
+	xn_view_set_sort(&v, XN_COL_LOCAL, 0);
+	render_golden("local-4node-100x30-color", &v, &s4, 100, 30, true, true);
+	render_golden("local-4node-100x30-mono", &v, &s4, 100, 30, true, false);
+	xn_view_free(&v);
+
+	/* v: one row per vCPU; the selection stays on domains */
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	v.show_vcpus = true;
+	select_id(&v, &s4, 3);
+	render_golden("vcpus-4node-120x40", &v, &s4, 120, 40, true, true);
+	xn_view_select_by(&v, 1);
+	CHECK(xn_view_selected(&v) && xn_view_selected(&v)->id == 9); /* next domain by name */
+	render_golden("vcpus-4node-80x24-mono-ascii", &v, &s4, 80, 24, false, false);
+	xn_view_free(&v);
+
+	/* Enter: the detail view; an applied advice being checked */
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	const struct xn_domain *d = select_id(&v, &s4, 3);
+	v.mode = XN_MODE_DETAIL;
+	xn_view_check_start(&v, d);
+	xn_view_sampled(&v, &s4);
+	xn_view_sampled(&v, &s4);
+	char chk[160];
+	CHECK(xn_view_check_text(&v, &s4, 3, chk, sizeof(chk)) == XN_ROLE_WARN);
+	CHECK_STR(chk, "predicted 100.0, now 0.0 (2 refreshes)");
+	CHECK(xn_view_check_text(&v, &s4, 7, chk, sizeof(chk)) == -1);
+	render_golden("detail-4node-100x40", &v, &s4, 100, 40, true, true);
+	render_golden("detail-4node-80x24-mono-ascii", &v, &s4, 80, 24, false, false);
+	memset(&v.check, 0, sizeof(v.check));
+	select_id(&v, &s4, 7);
+	render_golden("detail-4node-db-120x40", &v, &s4, 120, 40, true, true);
+	select_id(&v, &s4, 9);
+	render_golden("detail-4node-unknown-80x24", &v, &s4, 80, 24, true, true);
+
+	/* A: the affinity dialog pre-filled with the advice, asking y/n */
+	v.mode = XN_MODE_MAIN;
+	d = select_id(&v, &s4, 7);
+	char what[120], detail[320];
+	xn_advice_words(&d->advice, d, &s4, what, sizeof(what), detail, sizeof(detail));
+	CHECK_STR(what, "move memory to node 0");
+	CHECK_STR(detail, "existing pages stay where they are (1572864 pages, 6144 MiB): only new "
+	                  "allocations go there; LOCAL% 25.0 -> 25.0 expected");
+	d = select_id(&v, &s4, 3);
+	xn_advice_words(&d->advice, d, &s4, what, sizeof(what), detail, sizeof(detail));
+	CHECK_STR(what, "run vCPUs on node 0");
+	CHECK_STR(detail, "100% of its memory is there; LOCAL% 0.0 -> 100.0 expected");
+	d = select_id(&v, &s4, 0); /* ok: nothing advised, no words */
+	xn_advice_words(&d->advice, d, &s4, what, sizeof(what), detail, sizeof(detail));
+	CHECK(!what[0] && !detail[0]);
+	d = select_id(&v, &s4, 7);
+	xn_advice_words(&d->advice, d, &s4, what, sizeof(what), detail, sizeof(detail));
+	xn_prompt_open_advice(&v.prompt, d, &s4.host, true, 0, what, detail);
+	CHECK(v.prompt.confirming && v.prompt.advice);
+	CHECK_STR(v.prompt.buf, "0");
+	render_golden("prompt-advice-100x30", &v, &s4, 100, 30, true, true);
+	xn_prompt_close(&v.prompt);
+	xn_view_free(&v);
+	xn_snapshot_clear(&s4);
+}
+
 /* A recording through the real replay source. */
 static void test_recording(void)
 {
@@ -105,6 +188,11 @@ static void test_recording(void)
 	struct xn_sampler s = {.src = src};
 	CHECK(xn_sampler_step(&s) == 0);
 	CHECK(xn_sampler_step(&s) == 0);
+	/* the screen, not the advisor: no advice for any domain */
+	for (size_t i = 0; i < s.cur.nr_domains; i++) {
+		memset(&s.cur.domains[i].advice, 0, sizeof(s.cur.domains[i].advice));
+		s.cur.domains[i].valid |= XN_DOM_ADVICE;
+	}
 	struct xn_view v;
 	xn_view_init(&v, XN_UNITS_MIB, 1);
 	long idx = -1, count = 0;
@@ -127,6 +215,7 @@ int main(void)
 		perror(root);
 	test_main_screens();
 	test_other_screens();
+	test_advice_screens();
 	test_recording();
 	return check_report("test_view");
 }

@@ -8,6 +8,21 @@
 #include "check.h"
 #include "view_fixture.h"
 
+/* The canonical left-to-right order, stated here on its own. */
+static int canon_rank(enum xn_col_id id)
+{
+	static const enum xn_col_id order[] = {
+	        XN_COL_ID,       XN_COL_NAME,   XN_COL_STATE,   XN_COL_CPU_SEC,
+	        XN_COL_CPU_PCT,  XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM,
+	        XN_COL_VCPUS,    XN_COL_NODE,   XN_COL_LOCAL,   XN_COL_ADVICE,
+	        XN_COL_AFFINITY, XN_COL_VNODES, XN_COL_OUTSIDE, XN_COL_METHOD,
+	};
+	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+		if (order[i] == id)
+			return i;
+	return -1;
+}
+
 static void test_layout(void)
 {
 	for (int nn = 0; nn <= 80; nn += (nn < 8 ? 1 : 24)) {
@@ -15,8 +30,8 @@ static void test_layout(void)
 			struct xn_layout l;
 			xn_layout_table(w, nn, &l);
 			CHECK(l.n >= 1 && l.n <= XN_LAYOUT_MAX_COLS);
-			CHECK(l.cols[0].x == 0);
-			bool name = false, local = false;
+			CHECK(l.cols[0].x == XN_LAYOUT_GUTTER);
+			bool name = false, local = false, advice = false;
 			int nodes = 0;
 			for (int i = 0; i < l.n; i++) {
 				const struct xn_layout_col *c = &l.cols[i];
@@ -24,11 +39,14 @@ static void test_layout(void)
 				CHECK(c->x + c->width <= w);
 				if (i > 0) {
 					CHECK(c->x >= l.cols[i - 1].x + l.cols[i - 1].width + 1);
-					CHECK(c->id >= l.cols[i - 1].id || c->id == XN_COL_NODE ||
-					      l.cols[i - 1].id == XN_COL_NODE);
+					CHECK(canon_rank(c->id) > canon_rank(l.cols[i - 1].id) ||
+					      (c->id == XN_COL_NODE &&
+					       l.cols[i - 1].id == XN_COL_NODE));
 				}
 				name |= c->id == XN_COL_NAME;
 				local |= c->id == XN_COL_LOCAL;
+				advice |= c->id == XN_COL_ADVICE;
+				CHECK(canon_rank(c->id) >= 0);
 				if (c->id == XN_COL_NODE)
 					CHECK(c->node_idx == nodes++);
 			}
@@ -36,6 +54,9 @@ static void test_layout(void)
 			CHECK_EQ_U64(nodes + l.hidden_nodes, nn);
 			if (nn <= 4 && w >= 80)
 				CHECK(l.hidden_nodes == 0);
+			/* ADVICE comes right after the node cells and LOCAL% */
+			if (nn <= 4 && w >= 80)
+				CHECK(advice);
 		}
 	}
 	/* wider never shows fewer columns */
@@ -44,6 +65,16 @@ static void test_layout(void)
 	xn_layout_table(120, 2, &b);
 	CHECK(b.n >= a.n);
 	CHECK(a.n >= 6);
+	/* at 80 columns and 4 nodes the node cells keep their figures (>= 5
+	 * wide) and VNODES sits right after AFFINITY once both fit */
+	xn_layout_table(80, 4, &a);
+	for (int i = 0; i < a.n; i++)
+		if (a.cols[i].id == XN_COL_NODE)
+			CHECK(a.cols[i].width >= 5);
+	xn_layout_table(200, 4, &b);
+	for (int i = 1; i < b.n; i++)
+		if (b.cols[i].id == XN_COL_VNODES)
+			CHECK(b.cols[i - 1].id == XN_COL_AFFINITY);
 }
 
 static void test_heat(void)
@@ -79,8 +110,9 @@ static void test_all_sizes(void)
 	CHECK(xn_view_update(&v, &s) == 0);
 	struct xn_canvas c = {0};
 	int bad = 0;
-	for (int mode = 0; mode < 3; mode++) {
+	for (int mode = 0; mode < 4; mode++) {
 		v.mode = (enum xn_view_mode)mode;
+		v.show_vcpus = mode == XN_MODE_MAIN;
 		for (int h = 1; h <= 100; h += 3) {
 			for (int w = 1; w <= 300; w += 11) {
 				struct xn_view_caps caps = {.utf8 = (w & 1) != 0,
@@ -109,6 +141,36 @@ static void test_all_sizes(void)
 	for (int y = 0; y < c.h; y++)
 		seen |= c.cells[(size_t)y * (size_t)c.w].role == XN_ROLE_SELECTED;
 	CHECK(seen);
+	/* ...with vCPU rows too, wherever the selection goes, and the rows
+	 * under the selected domain follow it when they fit */
+	v.show_vcpus = true;
+	for (size_t sel = 0; sel < v.nr_rows; sel++) {
+		for (int h = XN_VIEW_MIN_H; h <= 40; h += 7) {
+			xn_view_select_at(&v, sel);
+			xn_canvas_resize(&c, 120, h);
+			xn_view_render(&c, &v, &s, &caps);
+			int rows = 0, vcpu_rows_after = 0;
+			bool after = false;
+			for (int y = 0; y < c.h; y++) {
+				bool is_sel =
+				        c.cells[(size_t)y * (size_t)c.w].role == XN_ROLE_SELECTED;
+				char row[512];
+				xn_canvas_row_utf8(&c, 0, y, c.w, row, sizeof(row));
+				if (is_sel) {
+					rows++;
+					after = true;
+				} else if (after && strstr(row, "\u2514 vCPU")) {
+					vcpu_rows_after++;
+				} else {
+					after = false;
+				}
+			}
+			CHECK_EQ_U64(rows, 1);
+			size_t want = v.rows[sel]->vcpus;
+			if (h == 40) /* room for them all */
+				CHECK_EQ_U64(vcpu_rows_after, want);
+		}
+	}
 	xn_canvas_free(&c);
 	xn_view_free(&v);
 	xn_snapshot_clear(&s);
@@ -124,7 +186,7 @@ static void test_odd_hosts(void)
 	xn_view_init(&v, XN_UNITS_MIB, 3);
 	struct xn_canvas c = {0};
 	struct xn_view_caps caps = {.utf8 = true, .color = false};
-	for (int mode = 0; mode < 3; mode++) {
+	for (int mode = 0; mode < 4; mode++) {
 		v.mode = (enum xn_view_mode)mode;
 		CHECK(xn_view_update(&v, &e) == 0);
 		xn_canvas_resize(&c, 80, 24);

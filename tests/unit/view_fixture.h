@@ -36,7 +36,47 @@ static inline struct xn_domain *fx_dom(struct xn_snapshot *s, int64_t id, const 
 	return d;
 }
 
-/* nn = 2 or 4 nodes. */
+/* Advice set by the test, marked valid so that xn_advise() keeps it: the
+ * goldens show the view, not the advisor's output. */
+static inline void fx_advice(struct xn_domain *d, enum xn_advice_action act, int node, double now,
+                             double expected, const char *reason)
+{
+	memset(&d->advice, 0, sizeof(d->advice));
+	d->advice.action = act;
+	if (node >= 0)
+		XN_NM_SET(&d->advice.nodes, node);
+	d->advice.local_now = now;
+	d->advice.local_expected = expected;
+	d->advice.distance = 10;
+	snprintf(d->advice.reason, sizeof(d->advice.reason), "%s", reason);
+	d->valid |= XN_DOM_ADVICE;
+}
+
+/* vCPU k of d: CPU, state and, when given, hard and soft affinity. */
+static inline void fx_vcpu(struct xn_domain *d, uint32_t k, int cpu, char state, const char *hard,
+                           const char *soft)
+{
+	if (!d->vcpu_info)
+		xn_domain_alloc_vcpu_info(d);
+	struct xn_vcpu *v = &d->vcpu_info[k];
+	v->cpu = cpu;
+	v->state = state;
+	v->valid = XN_VCPU_CPU | XN_VCPU_STATE;
+	if (hard) {
+		v->hard = strdup(hard);
+		v->valid |= XN_VCPU_HARD;
+	}
+	if (soft) {
+		v->soft = strdup(soft);
+		v->valid |= XN_VCPU_SOFT;
+	}
+}
+
+/* nn = 2 or 4 nodes. Every domain's advice is set here (fx_advice);
+ * misplaced-vm (id 3) runs on the last node with its memory on node 0 and
+ * is advised to run there; db-primary gets a memory advice on a source
+ * that moves no page (Xen); vCPU details for Domain-0, misplaced-vm and
+ * db-primary (no affinity known for the latter). */
 static inline void fx_snapshot(struct xn_snapshot *s, int nn)
 {
 	memset(s, 0, sizeof(*s));
@@ -83,20 +123,51 @@ static inline void fx_snapshot(struct xn_snapshot *s, int nn)
 	d->affinity_auto = true;
 	for (int i = 0; i < nn; i++)
 		XN_NM_SET(&d->node_affinity, i);
+	fx_advice(d, XN_ADVICE_OK, 0, 75, 75, "its memory spans nodes; no placement gains enough");
+	for (uint32_t k = 0; k < 4; k++)
+		fx_vcpu(d, k, (int)k, k == 0 ? 'r' : 'b', "all", "all");
+
+	/* vCPUs on the last node, every page on node 0 */
+	char cpus[16];
+	snprintf(cpus, sizeof(cpus), "%d-%d", (nn - 1) * per, nn * per - 1);
+	d = fx_dom(s, 3, "misplaced-vm", "-b----", 25.0, 2, nn - 1);
+	d->node_pages[0] = 2 * gp;
+	XN_NM_SET(&d->node_affinity, nn - 1);
+	fx_advice(d, XN_ADVICE_VCPUS, 0, 0, 100,
+	          "all its memory is on node 0 while its vCPUs run elsewhere");
+	d->advice.mem_free_after = (int64_t)(64 * GIB / (uint64_t)nn / 2) - (int64_t)(2 * GIB);
+	d->advice.vcpus_there = 6;
+	d->advice.cpus_there = (uint32_t)per;
+	d->advice.pending_action = XN_ADVICE_BOTH;
+	XN_NM_SET(&d->advice.pending_nodes, 1);
+	d->advice.pending_count = 1;
+	fx_vcpu(d, 0, (nn - 1) * per, 'r', "all", cpus);
+	fx_vcpu(d, 1, (nn - 1) * per + 1, 'b', "all", cpus);
 
 	d = fx_dom(s, 5, "web-frontend-01", "-b----", 3.5, 2, 1);
 	d->node_pages[1] = 2 * gp;
 	XN_NM_SET(&d->node_affinity, 1);
+	fx_advice(d, XN_ADVICE_OK, 1, 100, 100, "all its memory is where its vCPUs run");
 
 	d = fx_dom(s, 7, "db-primary", "-b----", 87.25, 8, 0);
 	for (int i = 0; i < nn; i++)
 		d->node_pages[i] = (8 * gp) / (uint64_t)nn;
 	XN_NM_SET(&d->node_affinity, 0);
+	fx_advice(d, XN_ADVICE_MEMORY, 0, 100.0 / nn, 100.0 / nn,
+	          "its vCPUs run on node 0; new memory should come from there");
+	d->advice.pages_to_move = 8 * gp - (8 * gp) / (uint64_t)nn;
+	d->advice.mem_free_after = -(int64_t)(GIB / 2);
+	d->advice.vcpus_there = 6;
+	d->advice.cpus_there = (uint32_t)per;
+	d->advice.distance = 10 + 6.0 * (nn - 1) / nn;
+	for (uint32_t k = 0; k < 8; k++)
+		fx_vcpu(d, k, (int)(k % (uint32_t)per), k == 7 ? 'o' : 'r', NULL, NULL);
 
 	d = fx_dom(s, 9, "pages-unknown", "--p---", 0.0, 1, -1);
 	d->valid &= ~(unsigned)(XN_DOM_PAGES | XN_DOM_VCPU_NODE);
 	d->pages_method = XN_PAGES_NONE;
 	XN_NM_SET(&d->node_affinity, 0);
+	fx_advice(d, XN_ADVICE_NONE, -1, 0, 0, "pages per node unknown");
 
 	d = fx_dom(s, 12,
 	           "evil\x1b[2J\x07name\n\x9b"
@@ -104,15 +175,18 @@ static inline void fx_snapshot(struct xn_snapshot *s, int nn)
 	           "-b----", 1.0, 1, 0);
 	d->node_pages[0] = gp / 2;
 	XN_NM_SET(&d->node_affinity, 0);
+	fx_advice(d, XN_ADVICE_OK, 0, 100, 100, "all its memory is where its vCPUs run");
 
 	d = fx_dom(s, 13, "a-very-long-domain-name-that-does-not-fit", "-b----", 0.5, 1, nn - 1);
 	d->node_pages[nn - 1] = gp / 4;
 	d->node_pages[0] = gp / 64;
 	XN_NM_SET(&d->node_affinity, nn - 1);
+	fx_advice(d, XN_ADVICE_OK, nn - 1, 94.1, 94.1, "most of its memory is where it runs");
 
 	d = fx_dom(s, 20, "idle", "---s--", 0.0, 1, 0);
 	d->valid &= ~(unsigned)XN_DOM_CPU_PCT;
 	d->affinity_auto = true;
+	fx_advice(d, XN_ADVICE_NONE, -1, 0, 0, "too small for advice (under 16 MiB)");
 
 	xn_snapshot_sort(s);
 	xn_derive(NULL, s);

@@ -1,0 +1,142 @@
+/* commands_advice.c - --advise and --apply-advice (see commands.h): the
+ * advisor's verdicts for scripts and monitoring checks, and carrying one
+ * out with the same checks and messages as --set-affinity. Both read the
+ * advice the sampler derived; neither judges anything itself. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "advise.h"
+#include "commands.h"
+#include "nodemask.h"
+#include "output.h"
+#include "util.h"
+
+/* A name that is safe on a terminal (the column formatter escapes it). */
+static void safe_name(const struct xn_domain *d, char *buf, size_t len)
+{
+	struct xn_fmt_ctx ctx = {0};
+	xn_columns[XN_COL_NAME].format(&ctx, d, -1, buf, len);
+}
+
+static void print_note(const struct xn_sampler *s)
+{
+	if (s->src->note[0])
+		fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name, s->src->note);
+}
+
+/* "vm1 (id 3): vcpus 0: <reason> [LOCAL% 12.5 -> 100.0, 0 pages to move]" */
+static void print_advice_line(FILE *f, const struct xn_domain *d)
+{
+	const struct xn_advice *a = &d->advice;
+	char name[256], nodes[128];
+	safe_name(d, name, sizeof(name));
+	xn_bits_format_list(a->nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
+	fprintf(f,
+	        "%s (id %" PRId64 "): %s %s: %.*s [LOCAL%% %.1f -> %.1f, %" PRIu64
+	        " pages to move]\n",
+	        name, d->id, xn_advice_action_name(a->action), nodes, (int)sizeof(a->reason),
+	        a->reason, a->local_now, a->local_expected, a->pages_to_move);
+}
+
+int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record)
+{
+	/* One sample: the advisor shows a domain's first verdict at once (its
+	 * hysteresis only holds back changes), and a recording's advice is the
+	 * first sample's. */
+	int r = xn_cmd_sample(s);
+	if (r == -ENODATA) {
+		fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name, s->src->err);
+		return XN_EXIT_ADVISE_FAILED;
+	}
+	if (r)
+		return r == -EPERM || r == -EACCES ? XN_EXIT_PERM : XN_EXIT_ADVISE_FAILED;
+	print_note(s);
+	if (record && xn_json_write_snapshot(record, &s->cur)) {
+		fprintf(stderr, "xentop-numa: cannot write the recording: %s\n", strerror(errno));
+		return XN_EXIT_ADVISE_FAILED;
+	}
+	size_t misplaced = 0, judged = 0;
+	for (size_t i = 0; i < s->cur.nr_domains; i++) {
+		const struct xn_domain *d = &s->cur.domains[i];
+		if (!(d->valid & XN_DOM_ADVICE))
+			continue;
+		judged += d->advice.action != XN_ADVICE_NONE;
+		if (!xn_advice_is_misplaced(&d->advice))
+			continue;
+		print_advice_line(stdout, d);
+		misplaced++;
+	}
+	if (s->cur.nr_domains > 0 && judged == 0)
+		fprintf(stderr, "xentop-numa: no domain could be judged (pages or vCPU nodes "
+		                "unknown, or all too small)\n");
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "xentop-numa: write error: %s\n", strerror(errno));
+		return XN_EXIT_ADVISE_FAILED;
+	}
+	return misplaced ? 1 : XN_EXIT_OK;
+}
+
+static void print_locality(const struct xn_domain *d, double predicted)
+{
+	if (d && (d->valid & XN_DOM_LOCALITY))
+		printf("predicted LOCAL%% %.1f, now %.1f\n", predicted, d->locality);
+	else
+		printf("predicted LOCAL%% %.1f, now unknown\n", predicted);
+}
+
+int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
+{
+	const char *dom = o->apply_advice;
+	if (xn_cmd_check_writable(s))
+		return XN_EXIT_USAGE;
+	if (xn_cmd_sample(s))
+		return XN_EXIT_RUNTIME;
+	print_note(s);
+	int64_t id;
+	int rc = xn_cmd_resolve_domain(&s->cur, dom, &id);
+	if (rc)
+		return rc;
+	const struct xn_domain *d = xn_snapshot_find(&s->cur, id);
+	if (!d) {
+		fprintf(stderr,
+		        "xentop-numa: no domain with id %" PRId64 " (or not shown: see --pid)\n",
+		        id);
+		return XN_EXIT_NO_DOMAIN;
+	}
+	if (!(d->valid & XN_DOM_ADVICE)) {
+		printf("%s: no advice: its pages or vCPU nodes are unknown; nothing changed\n",
+		       dom);
+		return XN_EXIT_OK;
+	}
+	/* A copy: the sampler's snapshots move on below. */
+	struct xn_advice a = d->advice;
+	if (a.action == XN_ADVICE_NONE) { /* its reason starts "no advice:" */
+		printf("%s: %.*s; nothing changed\n", dom, (int)sizeof(a.reason), a.reason);
+		return XN_EXIT_OK;
+	}
+	if (!xn_advice_is_misplaced(&a)) {
+		printf("%s: %s: %.*s; nothing changed\n", dom, xn_advice_action_name(a.action),
+		       (int)sizeof(a.reason), a.reason[0] ? a.reason : "no change gains enough");
+		return XN_EXIT_OK;
+	}
+	char nodes[128], msg[1024] = "";
+	xn_bits_format_list(a.nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
+	int r = s->src->ops->set_node_affinity(s->src, id, &a.nodes, xn_advice_apply_flags(&a), msg,
+	                                       sizeof(msg));
+	if (r)
+		return xn_cmd_change_failed(s, dom, r, msg);
+	printf("%s: %s %s: %s\n", dom, xn_advice_action_name(a.action), nodes,
+	       msg[0] ? msg : "applied");
+	/* What the advice predicted against what the next sample shows: the
+	 * check that the advisor is right. */
+	xn_cmd_sleep(o->delay < 1.0 ? o->delay : 1.0);
+	if (xn_cmd_sample(s))
+		return XN_EXIT_RUNTIME;
+	print_locality(xn_snapshot_find(&s->cur, id), a.local_expected);
+	if (fflush(stdout) || ferror(stdout))
+		return errno == EPIPE ? XN_EXIT_OK : XN_EXIT_RUNTIME;
+	return XN_EXIT_OK;
+}

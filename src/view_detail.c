@@ -1,0 +1,308 @@
+/* view_detail.c - the detail view of one domain (Enter): its pages per node
+ * as bars, its affinity and locality, the advice with every term behind it,
+ * the check of an applied advice, and its vCPUs. Also the advice's action in
+ * words, shared with the confirmation of 'A'. */
+#include "view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "advise.h"
+
+#define MIB 1048576.0
+
+enum { LABEL_W = 13, BAR_MAX = 40 };
+
+static double pages_mib(uint64_t pages, const struct xn_snapshot *s)
+{
+	return (double)pages * (double)s->host.page_size / MIB;
+}
+
+static void nodes_text(const xn_nodemask *m, char *buf, size_t len)
+{
+	char list[96];
+	if (xn_bits_format_list(m->w, XN_MAX_NODES, list, sizeof(list)) == 0)
+		snprintf(list, sizeof(list), "-");
+	snprintf(buf, len, "node%s %s", xn_bits_count(m->w, XN_MAX_NODES) > 1 ? "s" : "", list);
+}
+
+void xn_advice_words(const struct xn_advice *a, const struct xn_domain *d,
+                     const struct xn_snapshot *s, char *what, size_t wlen, char *detail,
+                     size_t dlen)
+{
+	char where[100];
+	if (wlen)
+		what[0] = '\0';
+	if (dlen)
+		detail[0] = '\0';
+	if (!xn_advice_is_misplaced(a))
+		return;
+	nodes_text(&a->nodes, where, sizeof(where));
+	switch (a->action) {
+	case XN_ADVICE_VCPUS:
+		snprintf(what, wlen, "run vCPUs on %s", where);
+		break;
+	case XN_ADVICE_MEMORY:
+		snprintf(what, wlen, "move memory to %s", where);
+		break;
+	default:
+		snprintf(what, wlen, "run vCPUs on %s and move memory there", where);
+		break;
+	}
+	/* the share of its memory already on the target (a display figure) */
+	char there[48] = "its memory";
+	if (d && (d->valid & XN_DOM_PAGES)) {
+		uint64_t total = 0, on = 0;
+		for (int i = 0; i < s->host.nr_nodes; i++) {
+			total += d->node_pages[i];
+			if (XN_NM_TEST(&a->nodes, s->host.nodes[i].id))
+				on += d->node_pages[i];
+		}
+		if (total)
+			snprintf(there, sizeof(there), "%.0f%% of its memory",
+			         (double)on * 100.0 / (double)total);
+	}
+	/* the question says what; the hint says what it does, most important
+	 * first as an 80-column line cuts it */
+	int n;
+	if (a->action == XN_ADVICE_VCPUS)
+		n = snprintf(detail, dlen, "%s is there", there);
+	else if (a->memory_moves)
+		n = snprintf(detail, dlen, "moves %" PRIu64 " pages (%.0f MiB)", a->pages_to_move,
+		             pages_mib(a->pages_to_move, s));
+	else
+		n = snprintf(detail, dlen,
+		             "existing pages stay where they are (%" PRIu64
+		             " pages, %.0f MiB): only new allocations go there",
+		             a->pages_to_move, pages_mib(a->pages_to_move, s));
+	if (n > 0 && (size_t)n < dlen)
+		snprintf(detail + n, dlen - (size_t)n, "; LOCAL%% %.1f -> %.1f expected",
+		         a->local_now, a->local_expected);
+}
+
+struct pen {
+	struct xn_canvas *c;
+	int y, last; /* next row; rows from last on are the status line's */
+};
+
+/* A labelled line: "  label        text"; false when out of rows. */
+static bool term(struct pen *p, const char *label, enum xn_role role, const char *text)
+{
+	if (p->y >= p->last)
+		return false;
+	xn_canvas_text(p->c, 2, p->y, LABEL_W, XN_ROLE_DIM, label);
+	xn_canvas_text(p->c, 2 + LABEL_W, p->y, -1, role, text);
+	p->y++;
+	return true;
+}
+
+static void draw_pages(struct pen *p, const struct xn_domain *d, const struct xn_snapshot *s,
+                       const struct xn_view_caps *caps)
+{
+	struct xn_canvas *c = p->c;
+	int nn = s->host.nr_nodes;
+	uint64_t total = xn_domain_pages_total(d, nn);
+	bool known = d->valid & XN_DOM_PAGES;
+	xn_canvas_printf(c, 0, p->y, -1, XN_ROLE_TITLE, "Pages per node");
+	if (known)
+		xn_canvas_printf(c, 15, p->y, -1, XN_ROLE_DIM, "(%s; %" PRIu64 " pages, %.0f MiB)",
+		                 xn_pages_method_name(d->pages_method), total, pages_mib(total, s));
+	else
+		xn_canvas_text(c, 15, p->y, -1, XN_ROLE_DIM, "unknown");
+	p->y++;
+	int barw = c->w - 40 > BAR_MAX ? BAR_MAX : c->w - 40;
+	if (barw < 8)
+		barw = 8;
+	for (int i = 0; i < nn && known; i++) {
+		if (p->y >= p->last)
+			return;
+		if (p->y == p->last - 1 && i < nn - 1) {
+			xn_canvas_printf(c, 2, p->y++, -1, XN_ROLE_DIM, "... %d more nodes",
+			                 nn - i);
+			return;
+		}
+		uint64_t pg = d->node_pages[i];
+		double share = total ? (double)pg / (double)total : 0;
+		int full = (int)(share * barw + 0.5);
+		int x = xn_canvas_printf(c, 2, p->y, -1, XN_ROLE_TITLE, "N%-3d",
+		                         s->host.nodes[i].id);
+		x += 2;
+		xn_canvas_fill(c, x, p->y, full, caps->utf8 ? 0x2588 : '#', XN_ROLE_BAR_FREE);
+		xn_canvas_fill(c, x + full, p->y, barw - full, caps->utf8 ? 0x2591 : '.',
+		               XN_ROLE_BAR_USED);
+		x += barw;
+		x += xn_canvas_printf(c, x, p->y, -1, XN_ROLE_NORMAL, " %9.0f MiB %5.1f%%",
+		                      pages_mib(pg, s), share * 100.0);
+		/* how many of its vCPUs ran here, and whether the affinity has it */
+		unsigned here = 0;
+		if ((d->valid & XN_DOM_VCPU_NODE) && d->vcpu_node)
+			for (uint32_t k = 0; k < d->vcpus; k++)
+				here += d->vcpu_node[k] == s->host.nodes[i].id;
+		if (here)
+			x += xn_canvas_printf(c, x, p->y, -1, XN_ROLE_NORMAL, "  %u vCPU%s", here,
+			                      here == 1 ? "" : "s");
+		if ((d->valid & XN_DOM_AFFINITY) && !d->affinity_auto &&
+		    XN_NM_TEST(&d->node_affinity, s->host.nodes[i].id))
+			xn_canvas_text(c, x, p->y, -1, XN_ROLE_DIM, "  in affinity");
+		p->y++;
+	}
+}
+
+static void draw_placement_terms(struct pen *p, const struct xn_view *v, const struct xn_domain *d,
+                                 const struct xn_snapshot *s)
+{
+	char buf[1024], what[160], aff[96];
+	struct xn_fmt_ctx ctx = {.snap = s, .units = XN_UNITS_MIB};
+	xn_columns[XN_COL_AFFINITY].format(&ctx, d, 0, aff, sizeof(aff));
+	if (d->valid & XN_DOM_OUTSIDE)
+		snprintf(buf, sizeof(buf),
+		         "node affinity %s; %" PRIu64 " pages (%.0f MiB) outside it", aff,
+		         d->pages_outside, pages_mib(d->pages_outside, s));
+	else
+		snprintf(buf, sizeof(buf), "node affinity %s", aff);
+	term(p, "affinity", XN_ROLE_NORMAL, buf);
+	xn_columns[XN_COL_VNODES].format(&ctx, d, 0, what, sizeof(what));
+	snprintf(buf, sizeof(buf), "vCPUs ran last on nodes %s (hard and soft affinity below)",
+	         what);
+	term(p, "vCPU nodes", XN_ROLE_NORMAL, buf);
+	if (d->valid & XN_DOM_LOCALITY) {
+		snprintf(buf, sizeof(buf),
+		         "LOCAL%% %.1f now (mean over vCPUs of the share of pages on its node)",
+		         d->locality);
+		term(p, "locality", xn_local_role(d->locality), buf);
+	} else {
+		term(p, "locality", XN_ROLE_DIM, "unknown (pages or vCPU nodes unknown)");
+	}
+	p->y += p->y < p->last;
+
+	/* the advice, then each of its terms */
+	const struct xn_advice *a = &d->advice;
+	if (p->y < p->last)
+		xn_canvas_text(p->c, 0, p->y, -1, XN_ROLE_TITLE, "Advice:");
+	char why[sizeof(a->reason) * 4];
+	xn_text_escape(a->reason, why, sizeof(why));
+	if (!(d->valid & XN_DOM_ADVICE) || a->action == XN_ADVICE_NONE) {
+		if (!(d->valid & XN_DOM_ADVICE))
+			snprintf(buf, sizeof(buf), "none (not computed)");
+		else
+			snprintf(buf, sizeof(buf), "none (%s)", why[0] ? why : "no reason given");
+		xn_canvas_text(p->c, 8, p->y, -1, XN_ROLE_DIM, buf);
+		p->y++;
+		return;
+	}
+	bool mis = xn_advice_is_misplaced(a);
+	if (mis)
+		xn_advice_words(a, d, s, what, sizeof(what), buf, sizeof(buf));
+	else
+		snprintf(what, sizeof(what), "ok: well placed, or no change gains enough");
+	xn_canvas_text(p->c, 8, p->y, -1, mis ? XN_ROLE_WARN : XN_ROLE_OK, what);
+	p->y++;
+	if (mis)
+		term(p, "press A", XN_ROLE_NORMAL, "to apply it (asks first)");
+	nodes_text(&a->nodes, what, sizeof(what));
+	term(p, "target", XN_ROLE_NORMAL, what);
+	snprintf(buf, sizeof(buf), "%.1f now -> %.1f expected", a->local_now, a->local_expected);
+	term(p, "LOCAL%", xn_local_role(a->local_expected), buf);
+	if (a->action == XN_ADVICE_VCPUS || a->action == XN_ADVICE_OK)
+		snprintf(buf, sizeof(buf), "none for the memory: it stays where it is");
+	else if (a->memory_moves)
+		snprintf(buf, sizeof(buf),
+		         "%" PRIu64 " pages (%.0f MiB) not on the target move there",
+		         a->pages_to_move, pages_mib(a->pages_to_move, s));
+	else
+		snprintf(buf, sizeof(buf),
+		         "%" PRIu64 " pages (%.0f MiB) not on the target stay where they are "
+		         "(node affinity steers new allocations only)",
+		         a->pages_to_move, pages_mib(a->pages_to_move, s));
+	term(p, "move cost", XN_ROLE_NORMAL, buf);
+	if (a->mem_free_after >= 0)
+		snprintf(buf, sizeof(buf), "%.0f MiB free on the target afterwards, headroom kept",
+		         (double)a->mem_free_after / MIB);
+	else
+		snprintf(buf, sizeof(buf), "does not fit: %.0f MiB short, headroom kept",
+		         (double)-a->mem_free_after / MIB);
+	term(p, "memory fit", a->mem_free_after >= 0 ? XN_ROLE_NORMAL : XN_ROLE_WARN, buf);
+	snprintf(buf, sizeof(buf),
+	         "%" PRIu32 " vCPUs of other domains ran last on its %" PRIu32 " CPUs",
+	         a->vcpus_there, a->cpus_there);
+	term(p, "CPU fit", a->vcpus_there > a->cpus_there ? XN_ROLE_WARN : XN_ROLE_NORMAL, buf);
+	snprintf(buf, sizeof(buf), "%.1f mean per access afterwards (10 = local)", a->distance);
+	term(p, "distance", XN_ROLE_NORMAL, buf);
+	term(p, "why", XN_ROLE_NORMAL, why[0] ? why : "-");
+	if (a->pending_count > 0) {
+		struct xn_advice pend = {.action = a->pending_action, .nodes = a->pending_nodes};
+		char sh[64];
+		xn_advice_format_short(&pend, sh, sizeof(sh));
+		snprintf(buf, sizeof(buf), "%s, held %" PRIu32 " of %d samples before it is shown",
+		         sh, a->pending_count, XN_ADVISE_HOLD);
+		term(p, "pending", XN_ROLE_DIM, buf);
+	}
+	int role = xn_view_check_text(v, s, d->id, what, sizeof(what));
+	if (role >= 0)
+		term(p, "applied", (enum xn_role)role, what);
+}
+
+static void draw_vcpus(struct pen *p, const struct xn_domain *d)
+{
+	struct xn_canvas *c = p->c;
+	if (p->y >= p->last)
+		return;
+	xn_canvas_fill(c, 0, p->y, c->w, ' ', XN_ROLE_HEADER);
+	xn_canvas_printf(c, 0, p->y++, -1, XN_ROLE_HEADER, "%6s %5s %5s  %-8s %-18s %s", "VCPU",
+	                 "CPU", "NODE", "STATE", "HARD AFFINITY", "SOFT AFFINITY");
+	if (!(d->valid & XN_DOM_VCPUS) || d->vcpus == 0) {
+		if (p->y < p->last)
+			xn_canvas_text(c, 0, p->y++, -1, XN_ROLE_DIM, "  vCPUs unknown");
+		return;
+	}
+	for (uint32_t k = 0; k < d->vcpus; k++) {
+		if (p->y >= p->last)
+			return;
+		if (p->y == p->last - 1 && k < d->vcpus - 1) {
+			xn_canvas_printf(c, 2, p->y++, -1, XN_ROLE_DIM,
+			                 "... %" PRIu32 " more vCPUs (enlarge the terminal)",
+			                 d->vcpus - k);
+			return;
+		}
+		char cpu[24], node[24], h[96], so[96];
+		const char *state, *hard, *soft;
+		xn_view_vcpu_fields(d, k, cpu, node, &state, &hard, &soft, sizeof(cpu));
+		xn_text_escape(hard, h, sizeof(h));
+		xn_text_escape(soft, so, sizeof(so));
+		xn_canvas_printf(c, 0, p->y++, -1, XN_ROLE_NORMAL,
+		                 "%6" PRIu32 " %5s %5s  %-8s %-18s %s", k, cpu, node, state, h, so);
+	}
+}
+
+void xn_view_draw_detail(struct xn_canvas *c, const struct xn_view *v, const struct xn_snapshot *s,
+                         const struct xn_view_caps *caps)
+{
+	struct pen p = {.c = c, .y = 0, .last = c->h - 2};
+	const struct xn_domain *d = v->have_sel ? xn_snapshot_find(s, v->sel_id) : NULL;
+	const char *back = "Esc returns";
+	xn_canvas_text(c, c->w - (int)strlen(back), 0, -1, XN_ROLE_DIM, back);
+	if (!d) {
+		xn_canvas_text(c, 0, 0, c->w - (int)strlen(back) - 1, XN_ROLE_TITLE,
+		               "Domain detail: the domain is gone");
+		return;
+	}
+	char name[128], mem[32] = "-", vc[16] = "-";
+	struct xn_fmt_ctx ctx = {.snap = s, .units = XN_UNITS_MIB};
+	xn_columns[XN_COL_NAME].format(&ctx, d, 0, name, sizeof(name));
+	int x = xn_canvas_printf(c, 0, 0, c->w - (int)strlen(back) - 1, XN_ROLE_TITLE,
+	                         "Domain %s (id %" PRId64 ")", name, d->id);
+	if (d->valid & XN_DOM_MEM_CUR)
+		snprintf(mem, sizeof(mem), "%.0f MiB", (double)d->mem_cur / MIB);
+	if (d->valid & XN_DOM_VCPUS)
+		snprintf(vc, sizeof(vc), "%" PRIu32, d->vcpus);
+	xn_canvas_printf(c, x, 0, c->w - (int)strlen(back) - 1 - x, XN_ROLE_NORMAL,
+	                 "  state %.6s  vCPUs %s  mem %s",
+	                 (d->valid & XN_DOM_STATE) ? d->state : "-", vc, mem);
+	p.y = 2;
+	draw_pages(&p, d, s, caps);
+	p.y += p.y < p.last;
+	draw_placement_terms(&p, v, d, s);
+	p.y += p.y < p.last;
+	draw_vcpus(&p, d);
+}

@@ -1,0 +1,436 @@
+/* test_advise.c - the placement advisor on built snapshots: each expected
+ * figure is worked out by hand in the comment beside it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advise.h"
+#include "check.h"
+#include "sampler.h"
+
+#define MIB (1ull << 20)
+#define GIB (1ull << 30)
+#define NEAR(a, b) (fabs((double)(a) - (double)(b)) < 1e-6)
+
+/* A host of nn nodes (ids 0,2,4,... to catch index/id mix-ups), cpn CPUs
+ * per node, free_gib GiB free on each, distances 10 local / 20 remote. */
+static void host(struct xn_snapshot *s, const char *origin, int nn, int cpn, double free_gib)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->origin, sizeof(s->origin), "%s", origin);
+	xn_host_alloc_nodes(&s->host, nn);
+	s->host.page_size = 4096;
+	s->host.nr_cpus = nn * cpn;
+	s->host.valid = XN_HOST_DISTANCE | XN_HOST_CPUS;
+	for (int i = 0; i < nn; i++) {
+		struct xn_node *n = &s->host.nodes[i];
+		n->id = 2 * i;
+		n->mem_total = 8 * GIB;
+		n->mem_free = (uint64_t)(free_gib * (double)GIB);
+		for (int c = 0; c < cpn; c++)
+			XN_NM_SET(&n->cpus, i * cpn + c);
+		n->valid = XN_NODE_TOTAL | XN_NODE_FREE | XN_NODE_CPUS;
+		for (int j = 0; j < nn; j++)
+			s->host.distance[i * nn + j] = i == j ? 10 : 20;
+	}
+}
+
+/* A domain with pages per node index and vCPUs on node ids. */
+static struct xn_domain *dom(struct xn_snapshot *s, int64_t id, const char *name,
+                             const uint64_t *pages, const int *vnode, uint32_t nv)
+{
+	struct xn_domain *d = xn_snapshot_add_domain(s);
+	d->id = id;
+	xn_domain_set_name(d, name);
+	for (int i = 0; i < s->host.nr_nodes; i++)
+		d->node_pages[i] = pages[i];
+	d->vcpus = nv;
+	xn_domain_alloc_vcpu_node(d);
+	for (uint32_t v = 0; v < nv; v++)
+		d->vcpu_node[v] = vnode[v];
+	d->valid |= XN_DOM_PAGES | XN_DOM_VCPU_NODE | XN_DOM_VCPUS;
+	return d;
+}
+
+/* The domain's advice; a missing one reads as action __COUNT ("(none)"),
+ * so that every check on it fails rather than crashes. */
+static const struct xn_advice *advice_of(const struct xn_snapshot *s, int64_t id)
+{
+	static const struct xn_advice missing = {.action = XN_ADVICE__COUNT, .reason = "(none)"};
+	const struct xn_domain *d = xn_snapshot_find(s, id);
+	return d && (d->valid & XN_DOM_ADVICE) ? &d->advice : &missing;
+}
+
+static void short_form(const struct xn_snapshot *s, int64_t id, char *buf, size_t len)
+{
+	const struct xn_advice *a = advice_of(s, id);
+	if (a->action < XN_ADVICE__COUNT)
+		xn_advice_format_short(a, buf, len);
+	else
+		snprintf(buf, len, "(none)");
+}
+
+#define CHECK_ADVICE(s, id, want)                                                                  \
+	do {                                                                                       \
+		char got_[64];                                                                     \
+		short_form((s), (id), got_, sizeof(got_));                                         \
+		CHECK_STR(got_, (want));                                                           \
+	} while (0)
+
+static void derive(struct xn_snapshot *prev, struct xn_snapshot *s)
+{
+	xn_snapshot_sort(s);
+	xn_derive(prev, s);
+}
+
+/* One node only: everything is local, nothing to advise. */
+static void test_one_node(void)
+{
+	struct xn_snapshot s;
+	host(&s, "linux", 1, 4, 4);
+	uint64_t p[] = {65536};
+	int vn[] = {0, 0};
+	dom(&s, 10, "vm", p, vn, 2);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 10, "ok");
+	CHECK(NEAR(advice_of(&s, 10)->local_now, 100));
+	CHECK(strstr(advice_of(&s, 10)->reason, "well placed") != NULL);
+	xn_snapshot_clear(&s);
+}
+
+/* The issue's Domain-0: vCPUs on every node of 4, pages 32/2/1/65 %.
+ * LOCAL% = (32 + 2 + 1 + 65) / 4 = 25. Running its vCPUs on node id 6
+ * (index 3) gives 65; on the two nodes 0+6 (32+65)/2 = 48.5 < 65. */
+static void test_dom0_spanning(void)
+{
+	struct xn_snapshot s;
+	host(&s, "xen", 4, 4, 4);
+	uint64_t p[] = {32 * 1000, 2 * 1000, 1 * 1000, 65 * 1000};
+	int vn[] = {0, 2, 4, 6};
+	dom(&s, 0, "Domain-0", p, vn, 4);
+	derive(NULL, &s);
+	const struct xn_domain *d = xn_snapshot_find(&s, 0);
+	CHECK(NEAR(d->locality, 25.0));
+	CHECK_ADVICE(&s, 0, "vcpus>6");
+	const struct xn_advice *a = advice_of(&s, 0);
+	CHECK(NEAR(a->local_expected, 65.0));
+	CHECK(!a->memory_moves);
+	CHECK_EQ_U64(a->pages_to_move, 0);
+	CHECK_EQ_U64(a->cpus_there, 4);
+	/* its own vCPU on node 6 does not count as another domain's */
+	CHECK_EQ_U64(a->vcpus_there, 0);
+	/* mean distance after: 0.65 * 10 + 0.35 * 20 = 13.5 */
+	CHECK(NEAR(a->distance, 13.5));
+	/* Xen: the 35 % not on node 6 stays where it is, and the reason says so */
+	CHECK(strstr(a->reason, "node 6") != NULL);
+	CHECK(strstr(a->reason, "stays where it is") != NULL);
+	CHECK(xn_advice_apply_flags(a) == XN_AFF_CPUS);
+	xn_snapshot_clear(&s);
+}
+
+/* Memory all on node 0, the only vCPU on node 6 (index 3), the examples'
+ * xnA. Xen: run the vCPU on node 0 (100 %). Linux: the same, as moving the
+ * vCPU costs nothing and moving 512 MiB does. */
+static void test_memory_and_vcpus_apart(void)
+{
+	const char *origins[] = {"xen", "linux"};
+	for (int o = 0; o < 2; o++) {
+		struct xn_snapshot s;
+		host(&s, origins[o], 4, 2, 4);
+		uint64_t p[] = {131072, 0, 0, 0};
+		int vn[] = {6};
+		dom(&s, 1, "xnA", p, vn, 1);
+		derive(NULL, &s);
+		CHECK(NEAR(xn_snapshot_find(&s, 1)->locality, 0));
+		CHECK_ADVICE(&s, 1, "vcpus>0");
+		const struct xn_advice *a = advice_of(&s, 1);
+		CHECK(NEAR(a->local_expected, 100));
+		CHECK(a->memory_moves == (o == 1));
+		CHECK(strstr(a->reason, "run its vCPUs on node 0") != NULL);
+		CHECK(xn_advice_apply_flags(a) ==
+		      (o ? (unsigned)(XN_AFF_CPUS | XN_AFF_NO_MEMORY) : (unsigned)XN_AFF_CPUS));
+		xn_snapshot_clear(&s);
+	}
+}
+
+/* Linux: node 0's CPUs are crowded by other domains, so the vCPUs stay and
+ * the memory moves to node 2, where they run: 256 MiB = 65536 pages. */
+static void test_memory_to_vcpus(void)
+{
+	struct xn_snapshot s;
+	host(&s, "linux", 2, 2, 4);
+	uint64_t p[] = {65536, 0};
+	int vn[] = {2, 2};
+	dom(&s, 5, "vm", p, vn, 2);
+	uint64_t q[] = {1024, 0};
+	int busy[] = {0, 0, 0, 0, 0, 0};
+	dom(&s, 6, "busy", q, busy, 6); /* 6 vCPUs on node 0's 2 CPUs */
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 5, "mem>2");
+	const struct xn_advice *a = advice_of(&s, 5);
+	CHECK(NEAR(a->local_expected, 100));
+	CHECK_EQ_U64(a->pages_to_move, 65536);
+	/* 4 GiB free - 256 MiB moved - the headroom: 2 % of 8 GiB (163.84 MiB,
+	 * more than the 64 MiB floor) */
+	CHECK(a->mem_free_after ==
+	      (int64_t)(4 * GIB) - (int64_t)(256 * MIB) - (int64_t)(8 * GIB * 0.02));
+	CHECK(strstr(a->reason, "move 256 MiB of memory to node 2") != NULL);
+	CHECK(xn_advice_apply_flags(a) == 0);
+	xn_snapshot_clear(&s);
+}
+
+/* No room anywhere for the memory: moving it is never advised. The vCPUs
+ * go to the memory instead, even when node 0 is crowded. */
+static void test_no_room(void)
+{
+	struct xn_snapshot s;
+	host(&s, "linux", 2, 2, 0.1); /* 100 MiB free per node */
+	uint64_t p[] = {131072, 0};   /* 512 MiB on node 0 */
+	int vn[] = {2};
+	dom(&s, 5, "vm", p, vn, 1);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 5, "vcpus>0");
+	xn_snapshot_clear(&s);
+
+	/* and where node 0 is crowded too: the CPU penalty is capped, so the
+	 * vCPUs are still advised there, and the terms show the crowding */
+	host(&s, "linux", 2, 1, 0.1);
+	dom(&s, 5, "vm", p, vn, 1);
+	int busy[] = {0, 0, 0, 0};
+	uint64_t q[] = {1024, 0};
+	dom(&s, 6, "busy", q, busy, 4);
+	derive(NULL, &s);
+	/* the host runs 5 vCPUs on 2 CPUs (2.5 each); node 0 would run 5 on 1:
+	 * (5 - 2.5) / 2.5 = 100 % over, 20 points: 100 - 20 = 80 */
+	const struct xn_advice *a = advice_of(&s, 5);
+	CHECK(a->action == XN_ADVICE_VCPUS);
+	CHECK(a->vcpus_there == 4 && a->cpus_there == 1);
+	CHECK(NEAR(a->score, 80));
+	xn_snapshot_clear(&s);
+
+	/* but not onto a node already far past the host's load: the recorded
+	 * 4-node lab, 1 CPU a node, dom0's 4 vCPUs spread, two guests' 2 vCPUs
+	 * each on node 3. Running dom0 on node 3 (65 % of its memory) would put
+	 * 8 vCPUs on 1 CPU where the host runs 2 a CPU: (8 - 2) / 2 * 20 = 60
+	 * points, more than the 39.7 it gains */
+	host(&s, "xen", 4, 1, 1);
+	uint64_t d0[] = {83000, 6170, 3354, 169600};
+	int spread[] = {0, 2, 4, 6}, on6[] = {6, 6};
+	dom(&s, 0, "Domain-0", d0, spread, 4);
+	uint64_t g[] = {0, 0, 0, 32768};
+	dom(&s, 1, "a", g, on6, 2);
+	dom(&s, 2, "b", g, on6, 2);
+	derive(NULL, &s);
+	CHECK(advice_of(&s, 0)->action == XN_ADVICE_OK);
+	CHECK_STR(advice_of(&s, 0)->reason, "left as it is: vcpus to node 6 would gain 39.7 points "
+	                                    "but crowd it (8 vCPUs on 1 CPU)");
+	xn_snapshot_clear(&s);
+}
+
+/* A tie: half the memory on node 0, half on node 2, the vCPU on node 4.
+ * Both single nodes give 50; the tie goes to the lower node id, every time. */
+static void test_tie(void)
+{
+	for (int round = 0; round < 3; round++) {
+		struct xn_snapshot s;
+		host(&s, "xen", 3, 2, 4);
+		uint64_t p[] = {32768, 32768, 0};
+		int vn[] = {4};
+		dom(&s, 3, "vm", p, vn, 1);
+		derive(NULL, &s);
+		CHECK_ADVICE(&s, 3, "vcpus>0");
+		CHECK(NEAR(advice_of(&s, 3)->local_expected, 50));
+		xn_snapshot_clear(&s);
+	}
+}
+
+/* Well placed, too small, unknown: ok, and "-" with the reason. */
+static void test_ok_small_unknown(void)
+{
+	struct xn_snapshot s;
+	host(&s, "linux", 2, 2, 4);
+	uint64_t good[] = {65536, 0};
+	int vn[] = {0};
+	dom(&s, 1, "good", good, vn, 1);
+	uint64_t tiny[] = {0, 4095}; /* 16 MiB - 1 page */
+	dom(&s, 2, "tiny", tiny, vn, 1);
+	struct xn_domain *u = dom(&s, 3, "nopages", good, vn, 1);
+	u->valid &= ~(unsigned)XN_DOM_PAGES;
+	struct xn_domain *w = dom(&s, 4, "novcpu", good, vn, 1);
+	w->vcpu_node[0] = -1;
+	/* 12.1 % local now (7936 of 65536 pages on node 2, where its vCPU
+	 * runs). Its vCPU on node 0 would give 87.9, but node 0's 2 CPUs already
+	 * run 3 other vCPUs (good, tiny, nopages): score 87.9 - 12.1 - 20 (load
+	 * 4/2) - 0.06 (distance 11.2) = 55.7. Moving the 57600 pages to node 2
+	 * gives 100: 100 - 12.1 - 8.8 (moving 87.9 %) = 79.1, the better. */
+	uint64_t most[] = {57600, 7936};
+	int v2[] = {2};
+	dom(&s, 7, "mostly", most, v2, 1);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "ok");
+	CHECK(strstr(advice_of(&s, 1)->reason, "well placed") != NULL);
+	CHECK_ADVICE(&s, 2, "-");
+	CHECK(strstr(advice_of(&s, 2)->reason, "smaller than 16 MiB") != NULL);
+	CHECK_ADVICE(&s, 3, "-");
+	CHECK(strstr(advice_of(&s, 3)->reason, "pages per node are unknown") != NULL);
+	CHECK_ADVICE(&s, 4, "-");
+	CHECK(strstr(advice_of(&s, 4)->reason, "no vCPU's node") != NULL);
+	CHECK_ADVICE(&s, 7, "mem>2");
+	CHECK(NEAR(advice_of(&s, 7)->score, 100 - 100.0 * 7936 / 65536 - 10.0 * 57600 / 65536));
+	xn_snapshot_clear(&s);
+
+	/* 95 % local: the best change gains 5 points, under 10: ok, said so */
+	host(&s, "linux", 2, 2, 4);
+	uint64_t p95[] = {62259, 3277};
+	dom(&s, 1, "vm", p95, vn, 1);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "ok");
+	CHECK(strstr(advice_of(&s, 1)->reason, "under 10") != NULL);
+	xn_snapshot_clear(&s);
+}
+
+/* Xen: soft affinity cannot take a vCPU past its hard affinity. Pinned
+ * (hard) to node 2's CPUs, the vCPU cannot be advised to node 0. */
+static void test_hard_affinity(void)
+{
+	struct xn_snapshot s;
+	host(&s, "xen", 2, 2, 4);
+	uint64_t p[] = {65536, 0};
+	int vn[] = {2};
+	struct xn_domain *d = dom(&s, 1, "pinned", p, vn, 1);
+	xn_domain_alloc_vcpu_info(d);
+	d->vcpu_info[0].hard = strdup("2-3");
+	d->vcpu_info[0].valid = XN_VCPU_HARD;
+	derive(NULL, &s);
+	/* no feasible move: Xen cannot move memory, the vCPU cannot move */
+	CHECK_ADVICE(&s, 1, "ok");
+	xn_snapshot_clear(&s);
+
+	host(&s, "xen", 2, 2, 4);
+	d = dom(&s, 1, "free", p, vn, 1);
+	xn_domain_alloc_vcpu_info(d);
+	d->vcpu_info[0].hard = strdup("all");
+	d->vcpu_info[0].valid = XN_VCPU_HARD;
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "vcpus>0");
+	xn_snapshot_clear(&s);
+}
+
+/* Hysteresis: a changed verdict shows after XN_ADVISE_HOLD samples; a
+ * resolved one (the gain is gone) at once; the first one at once. */
+static void test_hysteresis(void)
+{
+	struct xn_snapshot prev, cur;
+	uint64_t p[] = {65536, 0};
+	int on2[] = {2}, on0[] = {0};
+	host(&prev, "linux", 2, 2, 4);
+	dom(&prev, 1, "vm", p, on2, 1);
+	derive(NULL, &prev);
+	CHECK_ADVICE(&prev, 1, "vcpus>0"); /* first verdict: at once */
+
+	/* the memory flips to node 2 (say another tool moved it): the fresh
+	 * verdict is ok, and the held one's gain is gone: ok at once */
+	uint64_t q[] = {0, 65536};
+	host(&cur, "linux", 2, 2, 4);
+	dom(&cur, 1, "vm", q, on2, 1);
+	derive(&prev, &cur);
+	CHECK_ADVICE(&cur, 1, "ok");
+	xn_snapshot_clear(&prev);
+	prev = cur;
+
+	/* now the vCPU hops to node 0, away from the memory: the new verdict
+	 * (vcpus>2) must hold for 3 samples before it shows */
+	for (int i = 1; i <= XN_ADVISE_HOLD; i++) {
+		host(&cur, "linux", 2, 2, 4);
+		dom(&cur, 1, "vm", q, on0, 1);
+		derive(&prev, &cur);
+		const struct xn_advice *a = advice_of(&cur, 1);
+		if (i < XN_ADVISE_HOLD) {
+			CHECK_ADVICE(&cur, 1, "ok");
+			CHECK(a->pending_action == XN_ADVICE_VCPUS);
+			CHECK_EQ_U64(a->pending_count, i);
+		} else {
+			CHECK_ADVICE(&cur, 1, "vcpus>2");
+			CHECK_EQ_U64(a->pending_count, 0);
+		}
+		xn_snapshot_clear(&prev);
+		prev = cur;
+	}
+	/* a flicker: one sample back on node 2 then away again restarts the count */
+	host(&cur, "linux", 2, 2, 4);
+	dom(&cur, 1, "vm", q, on2, 1);
+	derive(&prev, &cur);
+	CHECK_ADVICE(&cur, 1, "ok"); /* the held vcpus>2 gains nothing now: at once */
+	xn_snapshot_clear(&prev);
+	prev = cur;
+	host(&cur, "linux", 2, 2, 4);
+	dom(&cur, 1, "vm", q, on0, 1);
+	derive(&prev, &cur);
+	CHECK_ADVICE(&cur, 1, "ok");
+	CHECK_EQ_U64(advice_of(&cur, 1)->pending_count, 1);
+	/* a reused id (another name) is another domain: its first verdict shows */
+	xn_snapshot_clear(&prev);
+	prev = cur;
+	host(&cur, "linux", 2, 2, 4);
+	dom(&cur, 1, "other", q, on0, 1);
+	derive(&prev, &cur);
+	CHECK_ADVICE(&cur, 1, "vcpus>2");
+	xn_snapshot_clear(&prev);
+	xn_snapshot_clear(&cur);
+}
+
+/* Several nodes when one is too small (libxl's growing candidate sets):
+ * 12 GiB split over nodes 0 and 2 with 1 GiB free each, the vCPUs on node
+ * 4. BOTH to one node cannot fit; vCPUs to {0,2} give (6+6)/12 / 2... each
+ * vCPU sees its node's half: 50; vCPUs to node 0 alone give 50 too, and the
+ * tie goes to fewer nodes. */
+static void test_grown_sets(void)
+{
+	struct xn_snapshot s;
+	host(&s, "linux", 3, 4, 1);
+	uint64_t p[] = {6 * GIB / 4096, 6 * GIB / 4096, 0};
+	int vn[] = {4, 4};
+	dom(&s, 9, "big", p, vn, 2);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 9, "vcpus>0");
+	CHECK(NEAR(advice_of(&s, 9)->local_expected, 50));
+	xn_snapshot_clear(&s);
+}
+
+/* Strings and parsing. */
+static void test_names(void)
+{
+	for (int a = 0; a < XN_ADVICE__COUNT; a++)
+		CHECK((int)xn_advice_action_parse(
+		              xn_advice_action_name((enum xn_advice_action)a)) == a);
+	CHECK(xn_advice_action_parse("bogus") == XN_ADVICE__COUNT);
+	struct xn_advice a;
+	memset(&a, 0, sizeof(a));
+	char buf[32];
+	xn_advice_format_short(&a, buf, sizeof(buf));
+	CHECK_STR(buf, "-");
+	a.action = XN_ADVICE_BOTH;
+	XN_NM_SET(&a.nodes, 1);
+	XN_NM_SET(&a.nodes, 2);
+	xn_advice_format_short(&a, buf, sizeof(buf));
+	CHECK_STR(buf, "both>1-2");
+	CHECK(xn_advice_is_misplaced(&a));
+	a.action = XN_ADVICE_OK;
+	CHECK(!xn_advice_is_misplaced(&a));
+}
+
+int main(void)
+{
+	test_one_node();
+	test_dom0_spanning();
+	test_memory_and_vcpus_apart();
+	test_memory_to_vcpus();
+	test_no_room();
+	test_tie();
+	test_ok_small_unknown();
+	test_hard_affinity();
+	test_hysteresis();
+	test_grown_sets();
+	test_names();
+	return check_report("advise");
+}
