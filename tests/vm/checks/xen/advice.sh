@@ -63,6 +63,24 @@ tot=$(awk '{ s += $3 } END { print s }' /tmp/adv.u0)
 p0=$(awk -v n="$n0" '$2 == n { print $3 }' /tmp/adv.u0)
 [ "$p0" -ge $((tot * 95 / 100)) ] || fail "$g's memory is not on node $n0 to start with ($p0 of $tot pages)"
 
+# Domain-0's vCPUs, pinned one to a CPU (vCPU k on CPU k): otherwise they
+# follow dom0's load from CPU to CPU, faster than a sample under TCG (this
+# also gives hard affinities other than "all" to compare); and this
+# script's processes (xl, xentop-numa) kept on the dom0 vCPUs of the node
+# the guest is not meant to run on, so that the guest's soft affinity finds
+# its CPUs idle. Both undone on exit.
+trap 'xl vcpu-pin 0 all all' EXIT
+nd=$(xl vcpu-list 0 | awk 'NR > 1' | wc -l)
+v=0
+while [ $v -lt "$nd" ] && [ $v -lt "$ncpus" ]; do
+	xl vcpu-pin 0 $v $v all || fail "xl vcpu-pin 0 $v $v failed"
+	v=$((v + 1))
+done
+stay_on() { # CPU list: move this shell (and what it starts) there
+	command -v taskset >/dev/null && taskset -p -c "$1" $$ >/dev/null
+}
+stay_on "$c0"
+
 # Soft affinity only: hard "all", soft the last node's CPUs; then run it.
 xl vcpu-pin $g all all "$c1" || fail "xl vcpu-pin $g all all $c1 failed"
 xl unpause $g 2>/dev/null
@@ -70,60 +88,49 @@ xl unpause $g 2>/dev/null
 # soft affinity is a preference), then until both vCPUs are online and run
 # on the last node.
 wait_domu $g 240 || echo "note: $g's console never said it was up"
-on_node() { # domid node: true when every vCPU is online on that node's CPUs
-	vlist >/tmp/vl
-	awk -v d="$1" '$1 == d' /tmp/vl >/tmp/vl.d
+on_node() { # domid node [vlist file]: every vCPU online on that node's CPUs
+	[ -n "${3:-}" ] || { vlist >/tmp/vl && set -- "$1" "$2" /tmp/vl; }
+	awk -v d="$1" '$1 == d' "$3" >/tmp/vl.d
 	[ -s /tmp/vl.d ] || return 1
 	while read -r _ _ cpu _ _; do
 		[ "$cpu" != - ] && [ "$(node_of "$cpu")" = "$2" ] || return 1
 	done </tmp/vl.d
 }
-i=0
-until on_node "$id" "$n1" || [ $i -ge 150 ]; do
-	sleep 1
-	i=$((i + 1))
-done
-xl vcpu-list $g
-on_node "$id" "$n1" || fail "$g's vCPUs are not all on node $n1 after $i s"
-echo "$g's vCPUs on node $n1 after $i s"
+wait_on_node() { # domid node seconds
+	w=0
+	until on_node "$1" "$2"; do
+		[ $w -lt "$3" ] || return 1
+		sleep 1
+		w=$((w + 1))
+	done
+	echo "vCPUs of domain $1 on node $2 after $w s"
+}
+wait_on_node "$id" "$n1" 150 || { xl vcpu-list; fail "$g's vCPUs are not all on node $n1 after 150 s"; }
+xl vcpu-list
 
 # One sample whose vCPU positions `xl vcpu-list` confirms: the list before
-# and after it agree (a vCPU that moved in between would make its figures
-# unverifiable: take the sample again). The last try is kept anyway, with
-# the checks below widened to "either position".
-steady_snap() {
+# and after it agree, with the guest's vCPUs on node $1 (a vCPU that moved
+# in between would make its figures unverifiable: take the sample again).
+# The last try is kept anyway, with the checks below widened to "either
+# position".
+steady_snap() { # node
 	t=0
 	while :; do
 		t=$((t + 1))
 		vlist >/tmp/vl.before
 		snap --debugkey-interval 0.1
 		vlist >/tmp/vl.after
-		cmp -s /tmp/vl.before /tmp/vl.after && return 0
-		[ $t -lt 5 ] || {
-			echo "note: vCPUs kept moving during 5 samples; comparing against both lists"
+		cmp -s /tmp/vl.before /tmp/vl.after && on_node "$id" "$1" /tmp/vl.before && return 0
+		[ $t -lt 8 ] || {
+			echo "note: vCPUs kept moving during 8 samples; comparing against both lists"
 			diff /tmp/vl.before /tmp/vl.after
 			return 1
 		}
 	done
 }
-# Domain-0's vCPUs, pinned one to a CPU for the comparison: otherwise they
-# follow dom0's load from CPU to CPU, faster than a sample under TCG. (This
-# also gives hard affinities other than "all" to compare.) Undone on exit.
-trap 'xl vcpu-pin 0 all all' EXIT
-v=0
-for cpu in $(awk '{ print $1 }' /tmp/cpunode); do
-	[ $v -lt "$(xl vcpu-list 0 | awk 'NR > 1' | wc -l)" ] || break
-	xl vcpu-pin 0 $v "$cpu" all || fail "xl vcpu-pin 0 $v $cpu failed"
-	v=$((v + 1))
-done
-i=0
-until vlist | awk '$1 == 0 && $3 != "-" && $3 != $2 { m++ } END { exit m > 0 }' || [ $i -ge 30 ]; do
-	sleep 1
-	i=$((i + 1))
-done
 
 # --- vcpu_info of every domain against `xl vcpu-list`
-steady_snap
+steady_snap "$n1"
 jq -r '.domains[] | .id as $d | (.vcpu_info // [])[] |
 	"\($d) \(.vcpu) \(.cpu) \(.node) \(.state) \(.hard) \(.soft)"' /tmp/snap.json >/tmp/vi
 cat /tmp/vl.before
@@ -227,16 +234,12 @@ while read -r _ v _ hard soft; do
 done </tmp/vl.d
 same "$g node affinity after (xl list -n)" "$n0" "$(xl list -n $g | awk 'NR == 2 { print $NF }')"
 
-# The vCPUs follow their new soft affinity at their next wake-up.
-i=0
-until on_node "$id" "$n0" || [ $i -ge 60 ]; do
-	sleep 1
-	i=$((i + 1))
-done
+# The vCPUs follow their new soft affinity at their next wake-up; this
+# script now keeps off the node they go to.
+stay_on "$c1"
+wait_on_node "$id" "$n0" 90 || { xl vcpu-list; fail "$g's vCPUs are not all on node $n0 90 s after the advice"; }
 xl vcpu-list $g
-on_node "$id" "$n0" || fail "$g's vCPUs are not all on node $n0 $i s after the advice"
-echo "$g's vCPUs on node $n0 after $i s"
-steady_snap
+steady_snap "$n0"
 xen_u_pages | awk -v d="$id" '$1 == d' >/tmp/adv.u2
 same "$g's pages unchanged by the advice (node affinity steers future allocations only)" \
 	"$(cat /tmp/adv.u1)" "$(cat /tmp/adv.u2)"
