@@ -88,6 +88,46 @@ static uint64_t pages_on(const struct xn_adv_host *ah, const struct xn_domain *d
 	return n;
 }
 
+/* Why nothing is advised: the biggest gain there is (top, may be NULL),
+ * and what stood against it. */
+static void ok_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                      struct xn_advice *a, const struct xn_adv_cand *top)
+{
+	char *r = a->reason;
+	size_t n = sizeof(a->reason);
+	if (!top || top->local_expected - a->local_now <= 0.05) {
+		if (a->local_now >= 80)
+			snprintf(r, n, "well placed (LOCAL%% %.1f)", a->local_now);
+		else
+			snprintf(r, n, "no better placement can be had now (LOCAL%% %.1f)",
+			         a->local_now);
+		return;
+	}
+	double gain = top->local_expected - a->local_now;
+	const char *act = xn_advice_action_name(top->action);
+	char tn[64];
+	xn_bits_format_list(top->nodes.w, XN_MAX_NODES, tn, sizeof(tn));
+	uint32_t after = top->vcpus_there + dd->known;
+	bool crowded = top->action != XN_ADVICE_MEMORY && top->cpus_there &&
+	               (double)after / top->cpus_there > ah->host_ratio;
+	if (gain < XN_ADVISE_MIN_GAIN)
+		snprintf(r, n,
+		         "placed well enough: the best change (%s to node %s) gains %.1f points, "
+		         "under %d",
+		         act, tn, gain, XN_ADVISE_MIN_GAIN);
+	else if (crowded)
+		snprintf(r, n,
+		         "left as it is: %s to node %s would gain %.1f points but crowd it (%u "
+		         "vCPUs "
+		         "on %u CPU%s)",
+		         act, tn, gain, after, top->cpus_there, top->cpus_there == 1 ? "" : "s");
+	else
+		snprintf(r, n,
+		         "left as it is: %s to node %s would gain %.1f points but costs more than "
+		         "it gains",
+		         act, tn, gain);
+}
+
 static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                        struct xn_advice *a, const struct xn_adv_cand *top)
 {
@@ -122,41 +162,9 @@ static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 		         "move its vCPUs and %s of memory to %s %s (LOCAL%% %.1f -> %.1f)", mem, nw,
 		         nodes, a->local_now, a->local_expected);
 		break;
-	case XN_ADVICE_OK: {
-		double gain = top ? top->local_expected - a->local_now : 0;
-		char tn[64] = "";
-		if (top)
-			xn_bits_format_list(top->nodes.w, XN_MAX_NODES, tn, sizeof(tn));
-		if (gain >= XN_ADVISE_MIN_GAIN && top->action != XN_ADVICE_MEMORY &&
-		    top->cpus_there &&
-		    (double)(top->vcpus_there + dd->known) / top->cpus_there > ah->host_ratio)
-			snprintf(a->reason, sizeof(a->reason),
-			         "left as it is: %s to node %s would gain %.1f points but crowd it "
-			         "(%u "
-			         "vCPUs on %u CPU%s)",
-			         xn_advice_action_name(top->action), tn, gain,
-			         top->vcpus_there + dd->known, top->cpus_there,
-			         top->cpus_there == 1 ? "" : "s");
-		else if (gain >= XN_ADVISE_MIN_GAIN)
-			snprintf(a->reason, sizeof(a->reason),
-			         "left as it is: %s to node %s would gain %.1f points but costs "
-			         "more "
-			         "than it gains",
-			         xn_advice_action_name(top->action), tn, gain);
-		else if (gain > 0.05)
-			snprintf(a->reason, sizeof(a->reason),
-			         "placed well enough: the best change (%s to node %s) gains %.1f "
-			         "points, "
-			         "under %d",
-			         xn_advice_action_name(top->action), tn, gain, XN_ADVISE_MIN_GAIN);
-		else if (a->local_now >= 80)
-			snprintf(a->reason, sizeof(a->reason), "well placed (LOCAL%% %.1f)",
-			         a->local_now);
-		else
-			snprintf(a->reason, sizeof(a->reason),
-			         "no better placement can be had now (LOCAL%% %.1f)", a->local_now);
+	case XN_ADVICE_OK:
+		ok_reason(ah, dd, a, top);
 		break;
-	}
 	default:
 		break;
 	}
