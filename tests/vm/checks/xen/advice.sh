@@ -209,8 +209,9 @@ until [ $t -ge 5 ]; do
 	vlist >/tmp/vl.b2
 	cmp -s /tmp/vl.b1 /tmp/vl.b2 && on_node "$id" "$n1" /tmp/vl.b1 && break
 done
-vn=$(awk -v g="$g" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	$c["NAME"] == g { print ("VNODES" in c) ? $c["VNODES"] : "(no VNODES column)" }' /tmp/adv.txt)
+# Counted from the end of the line: a METHOD value has a space ("debugkey_u 0s").
+vn=$(awk -v g="$g" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; h = NF; next }
+	$1 == g { print ("VNODES" in c) ? $(NF - (h - c["VNODES"])) : "(no VNODES column)" }' /tmp/adv.txt)
 same "VNODES of $g" "$n1" "$vn"
 
 # --- --advise: exit 1, a line for the guest: "NAME (id ID): vcpus NODES: REASON"
