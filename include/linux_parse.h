@@ -55,6 +55,23 @@ int xn_lx_parse_zoneinfo(const char *text, struct xn_lx_zone **out, size_t *n);
 int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_pages, int *max_node,
                           int *version);
 
+/* The figure of a process alone in its memory cgroup, from the cgroup's
+ * memory.numa_stat: its own pages, as numa_maps would count them, within what
+ * the cgroup says per node.
+ * v1: anon + unevictable of the cgroup itself (not hierarchical; mapped file
+ *     pages such as libraries are in "file" with unmapped page cache, so they
+ *     are left out);
+ * v2: anon + file_mapped (hierarchical, as v2 only has).
+ * Same units, zeroing and returns as xn_lx_parse_numa_stat. */
+int xn_lx_parse_numa_stat_proc(const char *text, uint64_t page_size, uint64_t *node_pages,
+                               int *max_node, int *version);
+
+/* The memory cgroup of a process from /proc/PID/cgroup text: v2 the "0::PATH"
+ * line, v1 the line whose controllers include "memory". rel gets the path
+ * as the cgroup code names it ("" for the root, else "/a/b").
+ * 0, -ENOENT (no such line), -EINVAL, -ENAMETOOLONG. */
+int xn_lx_parse_proc_cgroup(const char *text, int version, char *rel, size_t relsize);
+
 /* Valid bits of struct xn_lx_status. */
 enum {
 	XN_LX_ST_THREADS = 1u << 0,

@@ -42,6 +42,8 @@ struct pc_entry {
 	pid_t pid;
 	uint64_t starttime;
 	bool seen;
+	bool grant;        /* a walk due for its age may run this refresh */
+	uint64_t ivl_ns;   /* adaptive interval between walks (set at the first) */
 	uint64_t exact_ns; /* monotonic time of the last walk */
 	uint64_t rss0;     /* RSS (pages) at the walk */
 	uint64_t total0;   /* pages counted by the walk */
@@ -53,25 +55,56 @@ struct pc_entry {
 	int *st0; /* node at the walk, < 0 not resident */
 	int *st1; /* scratch for the estimate */
 	double *w;
+	/* own memory cgroup (linux_cgpages.c) */
+	uint64_t cg_id; /* the cgroup the last check was made in, 0 = none */
+	bool cg_ok;     /* a walk there agreed with its numa_stat */
+	uint64_t cg_ns; /* when */
+	bool cg_used;   /* this refresh's figure came from the cgroup */
 };
 
 struct xn_lx_pcache {
 	struct pc_entry *e;
 	size_t n;
+	double credit;     /* pages the walks due may still take (xn_lx_spread_walks) */
+	uint64_t last_ns;  /* the previous begin */
+	uint64_t *cgnp;    /* XN_MAX_NODES: the cgroup's figure, by node id */
+	uint64_t *ha, *hb; /* XN_MAX_NODES: scratch in host order */
 };
 
 struct xn_lx_pcache *xn_lx_pcache_new(void)
 {
-	return calloc(1, sizeof(struct xn_lx_pcache));
+	struct xn_lx_pcache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->cgnp = malloc(XN_MAX_NODES * sizeof(*c->cgnp));
+	c->ha = malloc(XN_MAX_NODES * sizeof(*c->ha));
+	c->hb = malloc(XN_MAX_NODES * sizeof(*c->hb));
+	if (!c->cgnp || !c->ha || !c->hb) {
+		xn_lx_pcache_free(c);
+		return NULL;
+	}
+	return c;
 }
 
-static void entry_free(struct pc_entry *e)
+/* What a walk leaves: freed before the next one. */
+static void walk_free(struct pc_entry *e)
 {
 	free(e->exact);
 	free(e->addr);
 	free(e->st0);
 	free(e->st1);
 	free(e->w);
+	e->exact = NULL;
+	e->addr = NULL;
+	e->st0 = e->st1 = NULL;
+	e->w = NULL;
+	e->ns = 0;
+	e->nr = 0;
+}
+
+static void entry_free(struct pc_entry *e)
+{
+	walk_free(e);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -82,13 +115,83 @@ void xn_lx_pcache_free(struct xn_lx_pcache *c)
 	for (size_t i = 0; i < c->n; i++)
 		entry_free(&c->e[i]);
 	free(c->e);
+	free(c->cgnp);
+	free(c->ha);
+	free(c->hb);
 	free(c);
 }
 
-void xn_lx_pcache_begin(struct xn_lx_pcache *c)
+double xn_lx_spread_walks(const double *overdue, const uint64_t *pages, size_t n, double credit,
+                          bool *grant)
 {
-	for (size_t i = 0; i < c->n; i++)
-		c->e[i].seen = false;
+	for (size_t i = 0; i < n; i++)
+		grant[i] = false;
+	while (credit > 0) {
+		size_t best = n;
+		for (size_t i = 0; i < n; i++)
+			if (!grant[i] && (best == n || overdue[i] > overdue[best]))
+				best = i;
+		if (best == n)
+			break;
+		grant[best] = true;
+		credit -= (double)pages[best];
+	}
+	return credit;
+}
+
+uint64_t xn_lx_adapt_interval(uint64_t ivl, uint64_t base, bool drift, double dev, bool steady)
+{
+	uint64_t lo = base / XN_LX_IVL_MIN_DIV, hi = base * XN_LX_IVL_MAX_MUL;
+	if (drift || dev > 0.01)
+		ivl /= 2;
+	else if (dev >= 0 && dev <= 0.005 && steady)
+		ivl = ivl > hi / 2 ? hi : ivl * 2;
+	return ivl < lo ? lo : ivl > hi ? hi : ivl;
+}
+
+/* Walks that are due only for their age are spread over refreshes: each
+ * refresh earns the pages the intervals need per second times the time since
+ * the last one (Σ RSS / interval), and the most overdue walks take them. */
+void xn_lx_pcache_begin(struct xn_lx_pcache *c, uint64_t now_ns)
+{
+	double dt = c->last_ns && now_ns > c->last_ns ? (double)(now_ns - c->last_ns) / 1e9 : 0;
+	double rate = 0, largest = 0;
+	size_t nd = 0;
+	double *over = malloc((c->n ? c->n : 1) * sizeof(*over));
+	uint64_t *pages = malloc((c->n ? c->n : 1) * sizeof(*pages));
+	size_t *idx = malloc((c->n ? c->n : 1) * sizeof(*idx));
+	bool *grant = malloc((c->n ? c->n : 1) * sizeof(*grant));
+	c->last_ns = now_ns;
+	for (size_t i = 0; i < c->n; i++) {
+		struct pc_entry *e = &c->e[i];
+		e->seen = false;
+		/* without memory for the bookkeeping, walk whatever is due */
+		e->grant = !over || !pages || !idx || !grant;
+		if (!e->exact || e->cg_used || !e->ivl_ns || e->rss0 < SMALL_PAGES)
+			continue;
+		rate += (double)e->rss0 / ((double)e->ivl_ns / 1e9);
+		if ((double)e->rss0 > largest)
+			largest = (double)e->rss0;
+		uint64_t age = now_ns - e->exact_ns;
+		if (age >= e->ivl_ns && over && pages && idx && grant) {
+			over[nd] = (double)age / (double)e->ivl_ns;
+			pages[nd] = e->rss0;
+			idx[nd++] = i;
+		}
+	}
+	/* a quiet spell earns no burst later, a busy one no endless debt */
+	double cap = dt * rate > largest ? dt * rate : largest;
+	c->credit += dt * rate;
+	c->credit = c->credit > cap ? cap : c->credit < -cap ? -cap : c->credit;
+	if (nd) {
+		xn_lx_spread_walks(over, pages, nd, c->credit, grant);
+		for (size_t k = 0; k < nd; k++)
+			c->e[idx[k]].grant = grant[k];
+	}
+	free(over);
+	free(pages);
+	free(idx);
+	free(grant);
 }
 
 static void entry_remove(struct xn_lx_pcache *c, size_t i)
@@ -235,12 +338,7 @@ static int exact_walk(struct pc_entry *e, pid_t pid, uint64_t page_size, uint64_
 	}
 	xn_lx_parse_numa_maps(text, page_size, np, vma_add, &l, &st);
 	free(text);
-	pid_t keep_pid = e->pid;
-	uint64_t keep_start = e->starttime;
-	entry_free(e);
-	e->pid = keep_pid;
-	e->starttime = keep_start;
-	e->seen = true;
+	walk_free(e);
 	e->nr = st.max_node + 1;
 	e->exact = calloc(e->nr > 0 ? (size_t)e->nr : 1, sizeof(*e->exact));
 	if (!e->exact || l.oom) {
@@ -334,9 +432,9 @@ int xn_lx_estimate_pages(const struct xn_lx_est_in *in, const struct xn_host *h,
 	return 0;
 }
 
-/* Estimate into d (host order) from the samples; false if it cannot. */
+/* Estimate into out (host order) from the samples; false if it cannot. */
 static bool estimate(struct pc_entry *e, const struct xn_host *h, pid_t pid, uint64_t rss,
-                     struct xn_domain *d)
+                     uint64_t *out)
 {
 	if (!e->ns || query(pid, e, e->st1))
 		return false;
@@ -349,41 +447,119 @@ static bool estimate(struct pc_entry *e, const struct xn_host *h, pid_t pid, uin
 	                          .st1 = e->st1,
 	                          .w = e->w,
 	                          .ns = e->ns};
-	return xn_lx_estimate_pages(&in, h, d->node_pages) == 0;
+	return xn_lx_estimate_pages(&in, h, out) == 0;
 }
 
-static void from_exact(const struct pc_entry *e, const struct xn_host *h, struct xn_domain *d)
+/* The last walk's figure in host order. */
+static void from_exact(const struct pc_entry *e, const struct xn_host *h, uint64_t *out)
 {
 	for (int i = 0; i < h->nr_nodes; i++)
-		d->node_pages[i] = h->nodes[i].id < e->nr ? e->exact[h->nodes[i].id] : 0;
+		out[i] = h->nodes[i].id < e->nr ? e->exact[h->nodes[i].id] : 0;
+}
+
+/* By node id (XN_MAX_NODES) to host order. */
+static void by_host(const uint64_t *np, const struct xn_host *h, uint64_t *out)
+{
+	for (int i = 0; i < h->nr_nodes; i++)
+		out[i] = np[h->nodes[i].id];
+}
+
+/* Largest per-node difference between est (host order) and the walk, as a
+ * share of the walk's pages. */
+static double deviation(const struct pc_entry *e, const struct xn_host *h, const uint64_t *est,
+                        uint64_t *tmp)
+{
+	from_exact(e, h, tmp);
+	uint64_t worst = 0;
+	for (int i = 0; i < h->nr_nodes; i++) {
+		uint64_t x = est[i] > tmp[i] ? est[i] - tmp[i] : tmp[i] - est[i];
+		worst = x > worst ? x : worst;
+	}
+	return e->total0 ? (double)worst / (double)e->total0 : (worst ? 1.0 : 0.0);
+}
+
+/* The process's own cgroup's figure (by node id in c->cgnp) when it is
+ * alone there and the figure agrees with its RSS. */
+static bool own_cgroup(struct xn_lx_source *lx, pid_t pid, uint64_t rss, uint64_t *cg_id)
+{
+	struct xn_lx_pcache *c = lx->pcache;
+	if (!lx->cg.version || xn_lx_cgpages_read(&lx->cg, pid, lx->page_size, c->cgnp, cg_id))
+		return false;
+	uint64_t sum = 0;
+	for (int i = 0; i < XN_MAX_NODES; i++)
+		sum += c->cgnp[i];
+	uint64_t diff = sum > rss ? sum - rss : rss - sum;
+	return diff * XN_LX_CG_TOLERANCE <= rss;
 }
 
 int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid, uint64_t starttime,
                     uint64_t rss, struct xn_domain *d, bool *explicit_policy)
 {
-	struct pc_entry *e = entry_get(lx->pcache, pid, starttime);
+	struct xn_lx_pcache *c = lx->pcache;
+	struct pc_entry *e = entry_get(c, pid, starttime);
 	if (!e)
 		return -ENOMEM;
 	e->seen = true;
 	uint64_t now = xn_now_mono_ns();
+	uint64_t base = (uint64_t)(lx->exact_interval * 1e9);
+	uint64_t cg_id = 0;
+	bool cg = own_cgroup(lx, pid, rss, &cg_id);
+	e->cg_used = false;
+	if (cg && e->cg_ok && e->cg_id == cg_id &&
+	    (double)(now - e->cg_ns) < XN_LX_CG_RECHECK * 1e9) {
+		by_host(c->cgnp, h, d->node_pages);
+		d->pages_method = XN_PAGES_CGROUP;
+		d->pages_age_ms = 0;
+		e->cg_used = true;
+		*explicit_policy = e->explicit_policy;
+		d->valid |= XN_DOM_PAGES;
+		return 0;
+	}
+	/* first alone here, or the recheck is due: a walk says whether the
+	 * cgroup's figure is the process's own (a failed check waits for the
+	 * next regular walk, or for another cgroup) */
+	bool cg_check = cg && (e->cg_id != cg_id || e->cg_ok);
+	if (!cg) {
+		e->cg_ok = false;
+		e->cg_id = 0;
+	}
 	uint64_t age = e->exact ? now - e->exact_ns : UINT64_MAX;
 	uint64_t drift = rss > e->rss0 ? rss - e->rss0 : e->rss0 - rss;
-	bool walk = !e->exact || rss < SMALL_PAGES || (double)age >= lx->exact_interval * 1e9 ||
-	            (drift * RSS_DRIFT > e->rss0 && age >= DRIFT_MIN_NS);
-	if (!walk && estimate(e, h, pid, rss, d)) {
+	bool drifted = e->exact && drift * RSS_DRIFT > e->rss0 && age >= DRIFT_MIN_NS;
+	bool due = e->exact && age >= e->ivl_ns;
+	bool walk = !e->exact || rss < SMALL_PAGES || drifted || cg_check ||
+	            (due && (e->grant || e->ivl_ns < DRIFT_MIN_NS / 1000));
+	if (!walk && estimate(e, h, pid, rss, d->node_pages)) {
 		d->pages_method = XN_PAGES_SAMPLED;
 		d->pages_age_ms = (int64_t)(age / 1000000);
-	} else if (!walk && e->exact) {
-		from_exact(e, h, d); /* move_pages refused: show the walk, aged */
+	} else if (!walk) {
+		from_exact(e, h, d->node_pages); /* move_pages refused: show the walk, aged */
 		d->pages_method = XN_PAGES_NUMA_MAPS;
 		d->pages_age_ms = (int64_t)(age / 1000000);
 	} else {
+		/* how good the estimate was, to adapt the interval */
+		bool first = !e->exact;
+		bool had_est = !first && !drifted && rss >= SMALL_PAGES && due &&
+		               estimate(e, h, pid, rss, c->ha);
+		uint64_t rss_walk = e->rss0;
 		int r = exact_walk(e, pid, h->page_size, rss, now);
 		if (r) {
-			xn_lx_pcache_forget(lx->pcache, pid);
+			xn_lx_pcache_forget(c, pid);
 			return r;
 		}
-		from_exact(e, h, d);
+		double dev = had_est ? deviation(e, h, c->ha, c->hb) : -1;
+		bool steady = (rss > rss_walk ? rss - rss_walk : rss_walk - rss) * 200 <= rss_walk;
+		e->ivl_ns =
+		        first ? base : xn_lx_adapt_interval(e->ivl_ns, base, drifted, dev, steady);
+		c->credit -= (double)rss;
+		if (cg) {
+			from_exact(e, h, c->ha);
+			by_host(c->cgnp, h, c->hb);
+			e->cg_id = cg_id;
+			e->cg_ok = xn_lx_cg_agrees(c->ha, c->hb, h->nr_nodes);
+			e->cg_ns = now;
+		}
+		from_exact(e, h, d->node_pages);
 		d->pages_method = XN_PAGES_NUMA_MAPS;
 		d->pages_age_ms = 0;
 	}
