@@ -167,6 +167,10 @@ int xn_lx_numa_maps_read(pid_t pid, uint64_t page_size, uint64_t *node_pages, ui
 int xn_lx_cgpages_read(const struct xn_lx_cg *cg, pid_t pid, uint64_t page_size,
                        uint64_t *node_pages, uint64_t *cg_id);
 
+/* The same for a process whose cgroup (as /proc/PID/cgroup names it) is rel. */
+int xn_lx_cgpages_read_rel(const struct xn_lx_cg *cg, const char *rel, pid_t pid,
+                           uint64_t page_size, uint64_t *node_pages, uint64_t *cg_id);
+
 /* Pure: whether b agrees with a (n entries): the sum of per-entry
  * differences is at most 1/XN_LX_CG_TOLERANCE of a's total. */
 bool xn_lx_cg_agrees(const uint64_t *a, const uint64_t *b, int n);

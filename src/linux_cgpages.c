@@ -94,8 +94,17 @@ int xn_lx_cgpages_read(const struct xn_lx_cg *cg, pid_t pid, uint64_t page_size,
 	if (n < 0)
 		return (int)n;
 	int r = xn_lx_parse_proc_cgroup(buf, cg->version, rel, sizeof(rel));
-	if (r)
-		return r;
+	return r ? r : xn_lx_cgpages_read_rel(cg, rel, pid, page_size, node_pages, cg_id);
+}
+
+int xn_lx_cgpages_read_rel(const struct xn_lx_cg *cg, const char *prel, pid_t pid,
+                           uint64_t page_size, uint64_t *node_pages, uint64_t *cg_id)
+{
+	char rel[4096];
+	if (strlen(prel) >= sizeof(rel))
+		return -ENAMETOOLONG;
+	xn_strlcpy(rel, prel, sizeof(rel));
+	int r;
 	char *dir = malloc(PATHLEN);
 	if (!dir)
 		return -ENOMEM;
