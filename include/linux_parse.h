@@ -102,6 +102,7 @@ struct xn_lx_stat {
 	uint32_t num_threads;
 	uint64_t starttime; /* clock ticks after boot: with the PID, a process's identity */
 	uint64_t rss_pages; /* resident pages (negative values read as 0) */
+	uint64_t faults;    /* minflt + majflt (fields 10 and 12) */
 	int processor;      /* CPU it last ran on (field 39), -1 when the line is short */
 };
 
@@ -128,6 +129,13 @@ int xn_lx_parse_node_meminfo(const char *text, uint64_t *total, uint64_t *free_b
 /* Space-separated unsigned numbers (a node's "distance" file) into out[max].
  * Returns how many, or -EINVAL on a non-number / value beyond uint32. */
 int xn_lx_parse_u32_list(const char *text, uint32_t *out, int max);
+
+/* The sum of the /proc/vmstat counters that grow when a page changes node
+ * without its process faulting: pgmigrate_success (every migration: NUMA
+ * balancing, compaction, migrate_pages, demotion...) and thp_collapse_alloc
+ * (khugepaged copying into a new huge page). 0, or -ENODATA without
+ * pgmigrate_success. */
+int xn_lx_parse_vmstat_moves(const char *text, uint64_t *moves);
 
 /* "start-end perms ..." of a /proc/PID/maps line. 0 or -EINVAL. */
 int xn_lx_parse_maps_line(const char *line, uint64_t *start, uint64_t *end);

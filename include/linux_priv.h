@@ -63,6 +63,10 @@ struct xn_lx_source {
 	 * allocated once: no allocation per thread but the owned string */
 	cpu_set_t *affset; /* XN_MAX_CPUS bits */
 	size_t affset_size;
+	/* this refresh's xn_lx_parse_vmstat_moves; moves_ok false when unknown
+	 * or when KSM runs (it replaces pages without faults or migrations) */
+	uint64_t moves;
+	bool moves_ok;
 };
 
 /* ---- linux_host.c ---- */
@@ -100,10 +104,14 @@ void xn_lx_pcache_forget(struct xn_lx_pcache *c, pid_t pid);
 
 /* Fill d->node_pages (host order), pages_method, pages_age_ms and the
  * XN_DOM_PAGES bit for process pid (identity pid + starttime; rss in pages
- * now). *explicit_policy: numa_maps showed a non-default memory policy.
- * 0 or -errno (-ENOENT/-ESRCH when the process is gone). */
+ * and faults (minflt + majflt) now). *explicit_policy: numa_maps showed a
+ * non-default memory policy. 0 or -errno (-ENOENT/-ESRCH when the process
+ * is gone). */
 int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid, uint64_t starttime,
-                    uint64_t rss, struct xn_domain *d, bool *explicit_policy);
+                    uint64_t rss, uint64_t faults, struct xn_domain *d, bool *explicit_policy);
+
+/* Read lx->moves / moves_ok for this refresh (/proc/vmstat, KSM's run). */
+void xn_lx_moves_read(struct xn_lx_source *lx);
 
 /* Pure: the next walk interval (ns) after a walk. drift: the walk was forced
  * by the RSS changing; else dev is how far the estimate just before the walk

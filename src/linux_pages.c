@@ -60,6 +60,11 @@ struct pc_entry {
 	bool cg_ok;     /* a walk there agreed with its numa_stat */
 	uint64_t cg_ns; /* when */
 	bool cg_used;   /* this refresh's figure came from the cgroup */
+	/* the last figure given, and what could have moved a page since */
+	uint64_t *fig; /* nfig entries, host order */
+	int nfig;
+	enum xn_pages_method fig_method;
+	uint64_t seen_moves, seen_faults, seen_rss;
 };
 
 struct xn_lx_pcache {
@@ -105,6 +110,7 @@ static void walk_free(struct pc_entry *e)
 static void entry_free(struct pc_entry *e)
 {
 	walk_free(e);
+	free(e->fig);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -147,6 +153,18 @@ uint64_t xn_lx_adapt_interval(uint64_t ivl, uint64_t base, bool drift, double de
 	else if (dev >= 0 && dev <= 0.005 && steady)
 		ivl = ivl > hi / 2 ? hi : ivl * 2;
 	return ivl < lo ? lo : ivl > hi ? hi : ivl;
+}
+
+void xn_lx_moves_read(struct xn_lx_source *lx)
+{
+	char *text, ksm[16];
+	lx->moves_ok = false;
+	if (xn_read_file("/proc/vmstat", &text, NULL))
+		return;
+	lx->moves_ok = !xn_lx_parse_vmstat_moves(text, &lx->moves);
+	free(text);
+	if (xn_lx_read_small("/sys/kernel/mm/ksm/run", ksm, sizeof(ksm)) > 0 && ksm[0] != '0')
+		lx->moves_ok = false;
 }
 
 /* Walks that are due only for their age are spread over refreshes: each
@@ -492,8 +510,29 @@ static bool own_cgroup(struct xn_lx_source *lx, pid_t pid, uint64_t rss, uint64_
 	return diff * XN_LX_CG_TOLERANCE <= rss;
 }
 
+/* Remember the figure given and what could move a page (free on failure:
+ * the next refresh then looks again). */
+static void keep_figure(struct pc_entry *e, const struct xn_host *h, const struct xn_domain *d,
+                        uint64_t moves, uint64_t faults, uint64_t rss)
+{
+	if (e->nfig != h->nr_nodes) {
+		free(e->fig);
+		e->nfig = h->nr_nodes;
+		e->fig = malloc((e->nfig > 0 ? (size_t)e->nfig : 1) * sizeof(*e->fig));
+		if (!e->fig)
+			e->nfig = 0;
+	}
+	if (!e->fig)
+		return;
+	memcpy(e->fig, d->node_pages, (size_t)e->nfig * sizeof(*e->fig));
+	e->fig_method = d->pages_method;
+	e->seen_moves = moves;
+	e->seen_faults = faults;
+	e->seen_rss = rss;
+}
+
 int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid, uint64_t starttime,
-                    uint64_t rss, struct xn_domain *d, bool *explicit_policy)
+                    uint64_t rss, uint64_t faults, struct xn_domain *d, bool *explicit_policy)
 {
 	struct xn_lx_pcache *c = lx->pcache;
 	struct pc_entry *e = entry_get(c, pid, starttime);
@@ -526,10 +565,21 @@ int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,
 	uint64_t age = e->exact ? now - e->exact_ns : UINT64_MAX;
 	uint64_t drift = rss > e->rss0 ? rss - e->rss0 : e->rss0 - rss;
 	bool drifted = e->exact && drift * RSS_DRIFT > e->rss0 && age >= DRIFT_MIN_NS;
-	bool due = e->exact && age >= e->ivl_ns;
-	bool walk = !e->exact || rss < SMALL_PAGES || drifted || cg_check ||
+	/* No fault of the process, no migration or collapse anywhere and the
+	 * same RSS since the last figure: no page of it can have changed node,
+	 * so that figure holds without a walk or a move_pages query (a walk
+	 * still comes after the longest interval, in case). */
+	bool still = lx->moves_ok && e->fig && e->nfig == h->nr_nodes &&
+	             e->seen_moves == lx->moves && e->seen_faults == faults && e->seen_rss == rss;
+	bool due = e->exact && age >= e->ivl_ns &&
+	           (!still || (double)age >= (double)base * XN_LX_IVL_MAX_MUL);
+	bool walk = !e->exact || (rss < SMALL_PAGES && !still) || drifted || cg_check ||
 	            (due && (e->grant || e->ivl_ns < DRIFT_MIN_NS / 1000));
-	if (!walk && estimate(e, h, pid, rss, d->node_pages)) {
+	if (!walk && still) {
+		memcpy(d->node_pages, e->fig, (size_t)e->nfig * sizeof(*e->fig));
+		d->pages_method = e->fig_method;
+		d->pages_age_ms = (int64_t)(age / 1000000);
+	} else if (!walk && estimate(e, h, pid, rss, d->node_pages)) {
 		d->pages_method = XN_PAGES_SAMPLED;
 		d->pages_age_ms = (int64_t)(age / 1000000);
 	} else if (!walk) {
@@ -563,6 +613,7 @@ int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,
 		d->pages_method = XN_PAGES_NUMA_MAPS;
 		d->pages_age_ms = 0;
 	}
+	keep_figure(e, h, d, lx->moves, faults, rss);
 	*explicit_policy = e->explicit_policy;
 	d->valid |= XN_DOM_PAGES;
 	return 0;

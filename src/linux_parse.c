@@ -467,6 +467,10 @@ int xn_lx_parse_stat(const char *text, struct xn_lx_stat *out)
 		case 9:
 			out->flags = v;
 			break;
+		case 10: /* minflt */
+		case 12: /* majflt */
+			out->faults += v;
+			break;
 		case 14:
 			out->utime = v;
 			break;
@@ -629,4 +633,28 @@ int xn_lx_parse_maps_line(const char *line, uint64_t *start, uint64_t *end)
 	*start = a;
 	*end = z;
 	return 0;
+}
+
+int xn_lx_parse_vmstat_moves(const char *text, uint64_t *moves)
+{
+	static const char *const keys[] = {"pgmigrate_success", "thp_collapse_alloc", NULL};
+	bool migrate = false;
+	*moves = 0;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		for (int k = 0; keys[k]; k++) {
+			size_t kl = strlen(keys[k]);
+			uint64_t v;
+			const char *q = p + kl + 1;
+			if ((size_t)(e - p) > kl + 1 && !strncmp(p, keys[k], kl) && p[kl] == ' ' &&
+			    !take_u64(&q, &v) && q == e) {
+				*moves = sat_add(*moves, v);
+				migrate |= k == 0;
+			}
+		}
+		p = *e ? e + 1 : e;
+	}
+	return migrate ? 0 : -ENODATA;
 }

@@ -199,8 +199,34 @@ static void test_spread(void)
 	CHECK(!grant[0] && grant[1] && !grant[2]);
 }
 
+static void test_moves(void)
+{
+	/* what can move a page without its process faulting */
+	const char *t = "nr_free_pages 100\n"
+	                "pgmigrate_success 12\n"
+	                "pgmigrate_fail 99\n"
+	                "pgmigrate_success_x 5\n"
+	                "thp_collapse_alloc 3\n"
+	                "thp_collapse_alloc_failed 40\n";
+	uint64_t m = 1;
+	CHECK(xn_lx_parse_vmstat_moves(t, &m) == 0);
+	CHECK_EQ_U64(m, 15);
+	CHECK(xn_lx_parse_vmstat_moves("thp_collapse_alloc 3\n", &m) == -ENODATA);
+	CHECK(xn_lx_parse_vmstat_moves("pgmigrate_success 7", &m) == 0);
+	CHECK_EQ_U64(m, 7);
+	/* a process's faults: minflt (field 10) + majflt (12), not cminflt (11) */
+	struct xn_lx_stat st;
+	const char *stat = "42 (x y) S 1 42 42 0 -1 4194304 100 5000 7 9000 3 4 0 0 20 0 1 0 "
+	                   "555 1000 250 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0";
+	CHECK(xn_lx_parse_stat(stat, &st) == 0);
+	CHECK_EQ_U64(st.faults, 107);
+	CHECK_EQ_U64(st.rss_pages, 250);
+	CHECK(st.processor == 1);
+}
+
 int main(void)
 {
+	test_moves();
 	test_parse_proc_v1();
 	test_parse_proc_v2();
 	test_proc_cgroup();
