@@ -79,8 +79,8 @@ fit=$(((free_kb / 1024 - 1024) / NPROC / 256 * 256))
 	exit 1
 }
 
-# start_hogs own|shared: NPROC hogs, each joining its cgroup before it
-# allocates; their PIDs in $pids
+# start_hogs own|shared [churn]: NPROC hogs, each joining its cgroup before
+# it allocates; their PIDs in $pids
 start_hogs() {
 	pids=""
 	i=0
@@ -92,7 +92,7 @@ start_hogs() {
 		}
 		# shellcheck disable=SC2016
 		sh -c 'echo $$ >"$1/cgroup.procs" || exit 9; shift; exec "$@"' sh "$d" \
-			"$HOG" "$mib" 0 >"$tmp/hog$i" 2>&1 &
+			"$HOG" "$mib" 0 1 ${2:-} >"$tmp/hog$i" 2>&1 &
 		xn_track $!
 		pids="$pids $!"
 		i=$((i + 1))
@@ -182,9 +182,13 @@ line() {
 }
 
 results=""
-for mode in own shared; do
-	start_hogs $mode
-	echo "[$mode cgroup$([ $mode = own ] && echo s)] measuring..."
+for mode in own shared shared-still; do
+	case $mode in
+	own) start_hogs own churn ;;
+	shared) start_hogs shared churn ;;
+	*) start_hogs shared ;;
+	esac
+	echo "[$mode] measuring..."
 	d3=$(per_refresh 3 10 "$tmp/d3.jsonl")
 	label="-d 3:"
 	acc_d3=$(accuracy "$tmp/d3.jsonl")
@@ -201,7 +205,7 @@ for mode in own shared; do
 	results="$results
 $(line "$mode, defaults (-d 3, 10 refreshes):" "$d3" "$theirs" "$acc_d3" $target)
 $(line "$mode, -d 0.1 (100 refreshes):" "$d01" "$theirs" "$acc_d01" 0)"
-	if [ $mode = shared ]; then
+	if [ $mode = shared-still ]; then
 		# for scale: an exact walk at every refresh (no budget)
 		exact_cost=$(per_refresh 0.1 20 /dev/null --exact-interval 0.001)
 	fi
