@@ -123,15 +123,7 @@ int xn_lx_cgpages_read_rel(const struct xn_lx_cg *cg, const char *prel, pid_t pi
 			break;
 		*strrchr(rel, '/') = '\0';
 	}
-	char *text;
-	r = xn_read_file(dir, &text, NULL);
-	if (r)
-		goto out;
-	int maxn, ver;
-	r = xn_lx_parse_numa_stat_proc(text, page_size, node_pages, &maxn, &ver);
-	free(text);
-	if (r)
-		goto out;
+	/* alone first: most processes share their cgroup, and this is cheaper */
 	snprintf(dir, PATHLEN, "%s%s", cg->mem_root, rel);
 	struct stat sb;
 	if (stat(dir, &sb)) {
@@ -141,7 +133,18 @@ int xn_lx_cgpages_read_rel(const struct xn_lx_cg *cg, const char *prel, pid_t pi
 	*cg_id = (uint64_t)sb.st_ino;
 	int budget = MAX_SUBTREE;
 	r = alone_in(dir, PATHLEN, pid, cg->version == 2, 0, &budget);
-	r = r == 1 ? 0 : r == 0 ? -EBUSY : r;
+	if (r != 1) {
+		r = r == 0 ? -EBUSY : r;
+		goto out;
+	}
+	char *text;
+	snprintf(dir, PATHLEN, "%s%s/memory.numa_stat", cg->mem_root, rel);
+	r = xn_read_file(dir, &text, NULL);
+	if (r)
+		goto out;
+	int maxn, ver;
+	r = xn_lx_parse_numa_stat_proc(text, page_size, node_pages, &maxn, &ver);
+	free(text);
 out:
 	free(dir);
 	return r;
