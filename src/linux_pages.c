@@ -40,31 +40,31 @@ enum {
 
 struct pc_entry {
 	pid_t pid;
+	int nr;   /* entries of exact[] (max node id + 1) */
+	int nfig; /* entries of fig[] */
+	enum xn_pages_method fig_method;
 	uint64_t starttime;
-	bool seen;
-	bool grant;        /* a walk due for its age may run this refresh */
 	uint64_t ivl_ns;   /* adaptive interval between walks (set at the first) */
 	uint64_t exact_ns; /* monotonic time of the last walk */
 	uint64_t rss0;     /* RSS (pages) at the walk */
 	uint64_t total0;   /* pages counted by the walk */
-	int nr;            /* entries of exact[] (max node id + 1) */
 	uint64_t *exact;   /* by node id */
-	bool explicit_policy;
-	size_t ns; /* samples */
+	size_t ns;         /* samples */
 	void **addr;
 	int *st0; /* node at the walk, < 0 not resident */
 	int *st1; /* scratch for the estimate */
 	double *w;
 	/* own memory cgroup (linux_cgpages.c) */
 	uint64_t cg_id; /* the cgroup the last check was made in, 0 = none */
-	bool cg_ok;     /* a walk there agreed with its numa_stat */
-	uint64_t cg_ns; /* when */
-	bool cg_used;   /* this refresh's figure came from the cgroup */
-	/* the last figure given, and what could have moved a page since */
-	uint64_t *fig; /* nfig entries, host order */
-	int nfig;
-	enum xn_pages_method fig_method;
+	uint64_t cg_ns; /* when a walk there agreed with its numa_stat (cg_ok) */
+	/* the last figure given (host order), and what could have moved a page since */
+	uint64_t *fig;
 	uint64_t seen_moves, seen_faults, seen_rss;
+	bool seen;
+	bool grant; /* a walk due for its age may run this refresh */
+	bool explicit_policy;
+	bool cg_ok;
+	bool cg_used; /* this refresh's figure came from the cgroup */
 };
 
 struct xn_lx_pcache {
