@@ -18,8 +18,14 @@
  *
  * A walk is forced when the RSS has drifted by more than 2 % since the last
  * one (at most once a second for that reason), for small processes (< 32 MiB,
- * cheap to walk), and when move_pages fails. The entry is keyed by PID and
- * start time, so a reused PID is not confused with its predecessor. */
+ * cheap to walk), and when move_pages fails. The interval adapts, and walks
+ * due for their age are spread over refreshes (linux_schedule.c). While the
+ * process has not faulted, no page anywhere has migrated and its RSS is the
+ * same, the last figure is kept without looking (nothing can have moved).
+ * A process alone in its memory cgroup is read from the cgroup's counters
+ * instead (linux_cgpages.c), once a walk has agreed with them. The entry is
+ * keyed by PID and start time, so a reused PID is not confused with its
+ * predecessor. */
 #include <errno.h>
 #include <math.h>
 #include <numaif.h>
@@ -125,46 +131,6 @@ void xn_lx_pcache_free(struct xn_lx_pcache *c)
 	free(c->ha);
 	free(c->hb);
 	free(c);
-}
-
-double xn_lx_spread_walks(const double *overdue, const uint64_t *pages, size_t n, double credit,
-                          bool *grant)
-{
-	for (size_t i = 0; i < n; i++)
-		grant[i] = false;
-	while (credit > 0) {
-		size_t best = n;
-		for (size_t i = 0; i < n; i++)
-			if (!grant[i] && (best == n || overdue[i] > overdue[best]))
-				best = i;
-		if (best == n)
-			break;
-		grant[best] = true;
-		credit -= (double)pages[best];
-	}
-	return credit;
-}
-
-uint64_t xn_lx_adapt_interval(uint64_t ivl, uint64_t base, bool drift, double dev, bool steady)
-{
-	uint64_t lo = base / XN_LX_IVL_MIN_DIV, hi = base * XN_LX_IVL_MAX_MUL;
-	if (drift || dev > 0.01)
-		ivl /= 2;
-	else if (dev >= 0 && dev <= 0.005 && steady)
-		ivl = ivl > hi / 2 ? hi : ivl * 2;
-	return ivl < lo ? lo : ivl > hi ? hi : ivl;
-}
-
-void xn_lx_moves_read(struct xn_lx_source *lx)
-{
-	char *text, ksm[16];
-	lx->moves_ok = false;
-	if (xn_read_file("/proc/vmstat", &text, NULL))
-		return;
-	lx->moves_ok = !xn_lx_parse_vmstat_moves(text, &lx->moves);
-	free(text);
-	if (xn_lx_read_small("/sys/kernel/mm/ksm/run", ksm, sizeof(ksm)) > 0 && ksm[0] != '0')
-		lx->moves_ok = false;
 }
 
 /* Walks that are due only for their age are spread over refreshes: each
