@@ -61,6 +61,14 @@ int xn_view_update(struct xn_view *v, const struct xn_snapshot *s)
 	if (v->sort_col == XN_COL_NODE && v->sort_node >= s->host.nr_nodes)
 		v->sort_col = XN_COL_NAME;
 	xn_columns_sort(v->rows, v->nr_rows, v->sort_col, v->sort_node, v->sort_reverse);
+	/* -z: Domain-0 first, as xentop, whatever the sort */
+	for (size_t i = 1; v->dom0_first && i < v->nr_rows; i++)
+		if (v->rows[i]->id == 0) {
+			const struct xn_domain *d0 = v->rows[i];
+			memmove(v->rows + 1, v->rows, i * sizeof(*v->rows));
+			v->rows[0] = d0;
+			break;
+		}
 
 	if (v->nr_rows == 0) {
 		v->sel = 0;
@@ -192,7 +200,7 @@ int xn_heat_level(uint64_t pages, uint64_t total)
 
 char xn_heat_glyph(int level)
 {
-	static const char ramp[XN_HEAT_LEVELS + 1] = " .:-=+*#%@";
+	static const char ramp[XN_HEAT_LEVELS + 1] = " .:;=+*#%@"; /* no "-": that is "unknown" */
 	if (level < 0)
 		level = 0;
 	return ramp[level >= XN_HEAT_LEVELS ? XN_HEAT_LEVELS - 1 : level];
@@ -296,6 +304,12 @@ void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snap
 		return;
 	}
 	if (v->mode == XN_MODE_HELP) {
+		/* the keys scroll by what the screen shows, and no further than
+		 * the last line */
+		int rows = xn_view_help_rows(c), last = xn_view_help_lines() - rows;
+		v->page_rows = rows;
+		if (v->help_top > last)
+			v->help_top = last > 0 ? last : 0;
 		xn_view_draw_help(c, v);
 	} else if (!s) {
 		xn_canvas_text(c, 0, 0, -1, XN_ROLE_DIM, "waiting for the first sample...");

@@ -26,23 +26,22 @@ void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn
 	int lvl = xn_heat_level(d->node_pages[node_idx], total);
 	enum xn_role r = (enum xn_role)(XN_ROLE_HEAT0 + lvl);
 	xn_columns[XN_COL_NODE].format(&ctx, d, node_idx, num, sizeof(num));
+	/* A figure too wide loses its decimals, then shows as a cut mark: a
+	 * cell is never blank beside cells that show their zeros. */
+	char *dot = strchr(num, '.');
+	if ((int)strlen(num) > w && dot)
+		*dot = '\0';
 	int n = (int)strlen(num);
-	if (caps->color) {
-		xn_canvas_fill(c, x, y, w, ' ', r);
-		if (n <= w)
-			xn_canvas_text(c, x + w - n, y, n, r, num);
+	xn_canvas_fill(c, x, y, w, ' ', r);
+	if (n > w) {
+		xn_canvas_fill(c, x, y, w, (uint32_t)(caps->utf8 ? 0x2026 : '>'), r);
 		return;
 	}
-	/* No colour: the glyph ramp carries the level, the number follows when
-	 * both fit. */
-	char g = xn_heat_glyph(lvl);
-	if (n + 2 <= w) {
-		xn_canvas_fill(c, x, y, w, ' ', r);
-		xn_canvas_fill(c, x, y, 1, (uint32_t)(lvl ? g : '_'), r);
-		xn_canvas_text(c, x + w - n, y, n, r, num);
-	} else {
-		xn_canvas_fill(c, x, y, w, (uint32_t)(lvl ? g : '_'), r);
-	}
+	xn_canvas_text(c, x + w - n, y, n, r, num);
+	/* No colour: the glyph ramp carries the level in the first place
+	 * when the figure leaves one free before it. */
+	if (!caps->color && n + 2 <= w)
+		xn_canvas_fill(c, x, y, 1, (uint32_t)(lvl ? xn_heat_glyph(lvl) : '_'), r);
 }
 
 static void draw_header(struct xn_canvas *c, int y, const struct xn_layout *lay,
@@ -52,7 +51,10 @@ static void draw_header(struct xn_canvas *c, int y, const struct xn_layout *lay,
 	for (int i = 0; i < lay->n; i++) {
 		const struct xn_layout_col *lc = &lay->cols[i];
 		char t[32];
-		xn_column_title(lc->id, s, lc->node_idx, t, sizeof(t));
+		if (lc->id == XN_COL_NODE) /* the unit, after 'u' too: "N0 MiB" */
+			xn_column_node_title(s, lc->node_idx, v->units, t, sizeof(t));
+		else
+			xn_column_title(lc->id, s, lc->node_idx, t, sizeof(t));
 		bool sorted = lc->id == v->sort_col &&
 		              (lc->id != XN_COL_NODE || lc->node_idx == v->sort_node);
 		enum xn_role r = sorted ? XN_ROLE_SORTED : XN_ROLE_HEADER;
@@ -199,7 +201,7 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 	struct xn_layout lay;
 	if (rows < 1)
 		return 0;
-	xn_layout_table(c->w, s->host.nr_nodes, &lay);
+	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, &lay);
 	draw_header(c, y, &lay, v, s);
 	int body = rows - 1;
 	v->page_rows = body > 1 ? body : 1;
