@@ -81,6 +81,7 @@ struct xn_view {
 	int help_top;                  /* first help line shown (scrolling) */
 	enum xn_view_mode detail_from; /* the mode the detail view returns to */
 	struct xn_view_check check;
+	size_t pages_unknown_said; /* domains without node figures, as last said */
 };
 
 /* Defaults: sort by name, units, delay; zones shown. */
@@ -107,9 +108,16 @@ const struct xn_domain *xn_view_selected(const struct xn_view *v);
 void xn_view_status(struct xn_view *v, enum xn_role role, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
-/* A new sample was taken: counts the refreshes of an advice check and ends
- * it after XN_VIEW_CHECK_REFRESHES. */
+/* A new sample was taken: says once on the status line (when it is free)
+ * why node figures are unknown when the number of such domains changes;
+ * counts the refreshes of an advice check and ends it after
+ * XN_VIEW_CHECK_REFRESHES. */
 void xn_view_sampled(struct xn_view *v, const struct xn_snapshot *s);
+
+/* Why d's node figures are unknown, in words, from the snapshot's origin
+ * (e.g. "/proc/1/numa_maps could not be read (not permitted: ...)"). */
+void xn_view_pages_why(const struct xn_snapshot *s, const struct xn_domain *d, char *buf,
+                       size_t len);
 
 /* Start checking the advice just applied to d (its predicted LOCAL%). */
 void xn_view_check_start(struct xn_view *v, const struct xn_domain *d);

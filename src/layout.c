@@ -17,11 +17,11 @@ enum { NAME_FIRST_EXTRA = 5, NAME_MAX_EXTRA = 14 };
  * are never in this list: they are placed before any of it. The order on
  * screen is xn_column_order, the same as the batch text. */
 static const enum xn_col_id prio[] = {
-        XN_COL_ADVICE,   XN_COL_CPU_PCT,   XN_COL_AFFINITY, XN_COL_ID,      XN_COL_STATE,
-        XN_COL_OUTSIDE,  XN_COL_VNODES,    XN_COL_VCPUS,    XN_COL_METHOD,  XN_COL_AGE,
-        XN_COL_NETS,     XN_COL_NETTX,     XN_COL_NETRX,    XN_COL_VBDS,    XN_COL_VBD_OO,
-        XN_COL_VBD_RD,   XN_COL_VBD_WR,    XN_COL_VBD_RSECT, XN_COL_VBD_WSECT, XN_COL_MEM_PCT,
-        XN_COL_MAXMEM_PCT, XN_COL_CPU_SEC, XN_COL_MAXMEM,   XN_COL_MEM,
+        XN_COL_ADVICE,     XN_COL_CPU_PCT, XN_COL_AFFINITY,  XN_COL_ID,        XN_COL_STATE,
+        XN_COL_OUTSIDE,    XN_COL_VNODES,  XN_COL_VCPUS,     XN_COL_METHOD,    XN_COL_AGE,
+        XN_COL_NETS,       XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,      XN_COL_VBD_OO,
+        XN_COL_VBD_RD,     XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT, XN_COL_MEM_PCT,
+        XN_COL_MAXMEM_PCT, XN_COL_CPU_SEC, XN_COL_MAXMEM,    XN_COL_MEM,
 };
 enum { WIDEN_AFTER = 3 };
 

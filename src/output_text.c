@@ -266,8 +266,8 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, const struct xn_out_
 	char cell[CELL];
 	char key[sizeof(st->csv_nodes)];
 	csv_node_key(s, key, sizeof(key));
-	bool header = iteration == 0 || !st || !st->csv_header;
-	if (!header && strcmp(key, st->csv_nodes)) {
+	bool header = iteration == 0 || (st && !st->csv_header);
+	if (!header && st && strcmp(key, st->csv_nodes)) {
 		/* The columns change with the nodes: a new header block, said on
 		 * stderr, rather than rows that no longer match the header. */
 		fprintf(stderr,
@@ -308,9 +308,10 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, const struct xn_out_
 			/* unknown is an empty field in CSV (a process may really be
 			 * named "-"); a numeric field holds a number or nothing
 			 * (MAXMEM's "unlimited" too) */
-			bool unknown = c->numeric ? !csv_number(cell)
-			                          : !strcmp(cell, "-") &&
-			                                    !(sl[i].col == XN_COL_NAME && rows[d]->name);
+			bool unknown =
+			        c->numeric ? !csv_number(cell)
+			                   : !strcmp(cell, "-") &&
+			                             !(sl[i].col == XN_COL_NAME && rows[d]->name);
 			csv_field(f, unknown ? "" : cell);
 		}
 		fputc('\n', f);

@@ -372,6 +372,7 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 	}
 	note_position(&t, s);
 	show_note(&t, s->src);
+	xn_view_sampled(&t.v, &s->cur);
 	if (xn_view_update(&t.v, &s->cur))
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 

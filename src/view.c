@@ -153,8 +153,52 @@ void xn_view_check_start(struct xn_view *v, const struct xn_domain *d)
 	v->check.predicted = d->advice.local_expected;
 }
 
+void xn_view_pages_why(const struct xn_snapshot *s, const struct xn_domain *d, char *buf,
+                       size_t len)
+{
+	const char *o = s && s->origin[0] ? s->origin : s ? s->source : "";
+	if (!strcmp(o, "linux"))
+		snprintf(buf, len,
+		         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
+		         "or a kernel thread, which has none)",
+		         (long long)d->id);
+	else if (!strcmp(o, "xen"))
+		snprintf(buf, len,
+		         "Xen gave no page counts for domain %lld (no page-count op, "
+		         "no debug key 'u' figures yet)",
+		         (long long)d->id);
+	else
+		snprintf(buf, len, "not in the recording");
+}
+
+/* Node figures that cannot be read are said once, on the status line, when
+ * the number of such domains changes (the cells themselves show '-'). */
+static void say_unknown_pages(struct xn_view *v, const struct xn_snapshot *s)
+{
+	size_t n = 0;
+	const struct xn_domain *first = NULL;
+	for (size_t i = 0; i < s->nr_domains; i++)
+		if (!(s->domains[i].valid & XN_DOM_PAGES)) {
+			if (!first)
+				first = &s->domains[i];
+			n++;
+		}
+	if (n == v->pages_unknown_said)
+		return;
+	v->pages_unknown_said = n;
+	if (!n || v->status[0])
+		return;
+	char name[64], why[200];
+	xn_text_escape(first->name ? first->name : "-", name, sizeof(name));
+	xn_view_pages_why(s, first, why, sizeof(why));
+	xn_view_status(v, XN_ROLE_WARN, "node figures unknown for %zu domain%s, e.g. %s: %s", n,
+	               n == 1 ? "" : "s", name, why);
+}
+
 void xn_view_sampled(struct xn_view *v, const struct xn_snapshot *s)
 {
+	if (s)
+		say_unknown_pages(v, s);
 	if (!v->check.active)
 		return;
 	if (++v->check.refreshes > XN_VIEW_CHECK_REFRESHES)

@@ -138,9 +138,6 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 	char shown[40] = "";
 	if (v->nr_rows != s->nr_domains)
 		snprintf(shown, sizeof(shown), " (%zu shown)", v->nr_rows);
-	x = xn_canvas_printf(c, 0, y + 1, -1, XN_ROLE_NORMAL,
-	                     "Nodes %d  CPUs %s  Mem %s MiB, free %s%s  Domains %zu%s",
-	                     s->host.nr_nodes, cpus, total, free_, pct, s->nr_domains, shown);
 	/* How the per-node pages were obtained, and the oldest figure: a
 	 * sampled or rate-limited method must be visible even when the METHOD
 	 * column does not fit. */
@@ -157,16 +154,32 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 		if (d->pages_age_ms > age)
 			age = d->pages_age_ms;
 	}
-	char pages[80];
+	char pages[80], host_line[160];
 	const char *mn = mixed ? "mixed" : xn_pages_method_name(m);
+	long long secs = (long long)(age + 500) / 1000;
 	if (m == XN_PAGES_NONE)
 		snprintf(pages, sizeof(pages), "  Pages unknown");
 	else if (age >= 1000)
-		snprintf(pages, sizeof(pages), "  Pages %s, up to %llds old", mn,
-		         (long long)(age + 500) / 1000);
+		snprintf(pages, sizeof(pages), "  Pages %s, up to %llds old", mn, secs);
 	else
 		snprintf(pages, sizeof(pages), "  Pages %s", mn);
+	int hl = snprintf(host_line, sizeof(host_line),
+	                  "Nodes %d  CPUs %s  Mem %s MiB, free %s%s  Domains %zu%s",
+	                  s->host.nr_nodes, cpus, total, free_, pct, s->nr_domains, shown);
+	/* The method and its age stay on the line at 80 columns: the host
+	 * figures shorten first. */
+	if (hl + (int)strlen(pages) > c->w) {
+		hl = snprintf(host_line, sizeof(host_line), "Nodes %d CPUs %s Mem %s free %s MiB%s",
+		              s->host.nr_nodes, cpus, total, free_, shown);
+		if (m != XN_PAGES_NONE && age >= 1000)
+			snprintf(pages, sizeof(pages), "  Pages %s %llds old", mn, secs);
+	}
+	x = xn_canvas_text(c, 0, y + 1, -1, XN_ROLE_NORMAL, host_line);
+	int pl = (int)strlen(pages);
+	if (x + pl > c->w)
+		x = c->w - pl > 0 ? c->w - pl : 0;
 	xn_canvas_text(c, x, y + 1, -1, m == XN_PAGES_NONE ? XN_ROLE_DIM : XN_ROLE_NORMAL, pages);
+	(void)hl;
 	draw_placement(c, y + 2, s, caps);
 	return 3;
 }
@@ -199,10 +212,18 @@ static void draw_zones(struct xn_canvas *c, int x, int y, const struct xn_snapsh
 		xn_text_escape(zn->name, name, sizeof(name));
 		fmt_mib(val, sizeof(val), (zn->valid & XN_ZONE_FREE) && s->host.page_size,
 		        zn->free_pages * s->host.page_size);
-		char item[80];
+		char item[80], more[16];
 		int n = snprintf(item, sizeof(item), "%s %s", name, val);
-		if (x + n > c->w)
+		/* room for this one, and for the "+N" of the others after it */
+		int mn = z + 1 < nz ? snprintf(more, sizeof(more), " +%d", nz - z - 1) : 0;
+		if (x + n + mn > c->w) {
+			/* a zone that does not fit is counted, never dropped silently */
+			snprintf(more, sizeof(more), "+%d", nz - z);
+			int ml = (int)strlen(more);
+			xn_canvas_text(c, x + ml <= c->w ? x : c->w - ml, y, -1, XN_ROLE_WARN,
+			               more);
 			break;
+		}
 		x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, name);
 		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, " %s  ", val);
 	}

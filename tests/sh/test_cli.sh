@@ -57,10 +57,10 @@ expect 2 'for --apply-advice' "$BIN" --apply-advice ''
 expect 2 "requires an argument" "$BIN" --apply-advice
 expect 2 'unexpected argument' "$BIN" --advise vm1
 # --advise: 1 means "misplaced", so its runtime errors are 6 (not 1)
-expect 6 'does-not-exist' "$BIN" --advise -r /nonexistent/does-not-exist.jsonl
+expect 6 'does-not-exist' "$BIN" --advise --replay /nonexistent/does-not-exist.jsonl
 expect 6 'cannot open recording' "$BIN" --advise -s linux --record /nonexistent/dir/x.jsonl
 # a recording is read-only: refused as --set-affinity refuses it
-expect 2 'the replay source is read-only' "$BIN" --apply-advice 1 -r tests/fixtures/replay/advice-2node.jsonl
+expect 2 'the replay source is read-only' "$BIN" --apply-advice 1 --replay tests/fixtures/replay/advice-2node.jsonl
 # an unknown domain on a live source: 3, as --set-affinity
 if [ -r /proc/self/numa_maps ]; then
 	expect 3 'no domain named "no-such-domain-xn"' "$BIN" -s linux --apply-advice no-such-domain-xn

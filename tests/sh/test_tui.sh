@@ -5,7 +5,7 @@
 # heatmap and help screens; resize to 80x24 (nothing wider) and to 40x10
 # ("terminal too small"); colours by default, none with NO_COLOR and ASCII
 # only in the C locale; a corrupt recording steps through its valid samples
-# and its bad lines are named; -n 3 --record writes the 3 samples shown; the
+# and its bad lines are named; --refreshes 3 --record writes the 3 samples shown; the
 # linux source on a real child process: an invalid node list shows the error
 # and changes nothing, a confirmed one moves it (Cpus_allowed_list), and
 # --read-only refuses with the reason; v shows vCPU rows, Enter opens the
@@ -216,8 +216,8 @@ start int 100 30 "--replay $FIX/good-2node.jsonl -d 60"
 wait_for 'vm-0001' && { keys C-c; check_exit int; }
 start term 100 30 "--replay $FIX/good-2node.jsonl -d 60"
 wait_for 'vm-0001' && { kill -TERM "$(cat "$tmp/term.pid")"; check_exit term; }
-# -n 3: three refreshes, each recorded (--record) as one JSON line
-start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 -n 3 --record $tmp/rec.jsonl"
+# --refreshes 3: three refreshes, each recorded (--record) as one JSON line
+start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 --refreshes 3 --record $tmp/rec.jsonl"
 check_exit iter
 [ "$(wc -l <"$tmp/rec.jsonl")" = 3 ] || fail "-n 3 --record wrote $(wc -l <"$tmp/rec.jsonl") lines"
 [ "$(grep -o '"time":"[^"]*"' "$tmp/rec.jsonl")" = "$(head -n 3 $FIX/good-2node.jsonl | grep -o '"time":"[^"]*"')" ] ||
