@@ -138,6 +138,13 @@ int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
 	char msg[1024] = "";
 	int r = ops->set_node_affinity(s->src, id, &mask, o->aff_cpus ? XN_AFF_CPUS : 0, msg,
 	                               sizeof(msg));
+	/* An id that was in no sample never existed as far as we know: "has
+	 * exited" would be a guess. */
+	if (r == -ESRCH && !xn_snapshot_find(&s->cur, id)) {
+		fprintf(stderr, "xentop-numa: no such domain: %s\n", dom);
+		rc = XN_EXIT_NO_DOMAIN;
+		goto out;
+	}
 	if (r) {
 		rc = xn_cmd_change_failed(s, dom, r, msg);
 		goto out;
