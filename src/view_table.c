@@ -5,9 +5,36 @@
 #include "view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "advise.h"
+
+/* A figure too wide for its cell loses its decimals, then is shortened with
+ * a k/M/G/T suffix ("196608" -> "197k"): a cell never blanks its figure
+ * while cells beside it show theirs. Too narrow even so: a cut mark. */
+static void fit_figure(char *num, size_t len, int w)
+{
+	char *dot = strchr(num, '.');
+	if ((int)strlen(num) > w && dot)
+		*dot = '\0';
+	if ((int)strlen(num) <= w)
+		return;
+	double v = strtod(num, NULL);
+	static const char suffix[] = "kMGT";
+	for (int i = 0; suffix[i]; i++) {
+		v /= 1000.0;
+		char t[32];
+		if (v < 9.95 && snprintf(t, sizeof(t), "%.1f%c", v, suffix[i]) <= w) {
+			snprintf(num, len, "%s", t);
+			return;
+		}
+		if (snprintf(t, sizeof(t), "%.0f%c", v, suffix[i]) <= w) {
+			snprintf(num, len, "%s", t);
+			return;
+		}
+	}
+}
 
 void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,
                        int node_idx, const struct xn_snapshot *s, enum xn_units units,
@@ -26,11 +53,7 @@ void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn
 	int lvl = xn_heat_level(d->node_pages[node_idx], total);
 	enum xn_role r = (enum xn_role)(XN_ROLE_HEAT0 + lvl);
 	xn_columns[XN_COL_NODE].format(&ctx, d, node_idx, num, sizeof(num));
-	/* A figure too wide loses its decimals, then shows as a cut mark: a
-	 * cell is never blank beside cells that show their zeros. */
-	char *dot = strchr(num, '.');
-	if ((int)strlen(num) > w && dot)
-		*dot = '\0';
+	fit_figure(num, sizeof(num), w);
 	int n = (int)strlen(num);
 	xn_canvas_fill(c, x, y, w, ' ', r);
 	if (n > w) {

@@ -136,6 +136,33 @@ static void test_keys(struct xn_sampler *s)
 	CHECK(v.mode == XN_MODE_HEATMAP);
 	press(&c, 'H');
 	CHECK(v.mode == XN_MODE_MAIN);
+	/* F1 opens help as htop; the arrows scroll it (they do not close it),
+	 * Esc closes it; F10 quits from it */
+	press(&c, XN_KEY_F1);
+	CHECK(v.mode == XN_MODE_HELP && v.help_top == 0);
+	v.page_rows = 5;
+	press(&c, XN_KEY_DOWN);
+	press(&c, XN_KEY_DOWN);
+	CHECK(v.mode == XN_MODE_HELP && v.help_top == 2);
+	press(&c, XN_KEY_PGDN);
+	CHECK(v.help_top == 7);
+	press(&c, XN_KEY_UP);
+	CHECK(v.help_top == 6);
+	press(&c, XN_KEY_PGUP);
+	press(&c, XN_KEY_PGUP);
+	CHECK(v.help_top == 0);
+	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
+	CHECK(v.mode == XN_MODE_MAIN);
+	press(&c, XN_KEY_F1);
+	CHECK(press(&c, XN_KEY_F10) & XN_FX_QUIT);
+	press(&c, XN_KEY_ESC);
+	CHECK(v.mode == XN_MODE_MAIN);
+	/* Esc closes the heatmap too, and in the main view only says how to quit */
+	press(&c, 'H');
+	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
+	CHECK(v.mode == XN_MODE_MAIN);
+	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
+	CHECK(v.mode == XN_MODE_MAIN);
 
 	/* toggles */
 	press(&c, 'u');
