@@ -87,4 +87,14 @@ if command -v man >/dev/null 2>&1; then
 	done
 fi
 grep -q "^\.Os xentop-numa $version\$" xentop-numa.1 || no "xentop-numa.1: .Os is not the Makefile's version"
+# `make run` is quiet: a one-line summary per step; V=1 shows the commands.
+# (Without a terminal the program refuses to start: make fails, that is fine.)
+if [ -f Makefile ] && command -v make >/dev/null 2>&1 && [ "$BIN" = ./xentop-numa ]; then
+	out=$(make --no-print-directory run </dev/null 2>&1)
+	printf '%s\n' "$out" | grep -E '^(cc|gcc|ar|rm|\./xentop-numa)( |$)' &&
+		no "make run shows commands: $out"
+	printf '%s\n' "$out" | grep -q '^  RUN    \./xentop-numa$' || no "make run: no RUN line: $out"
+	out=$(make --no-print-directory V=1 run </dev/null 2>&1)
+	printf '%s\n' "$out" | grep -q '^\./xentop-numa$' || no "make V=1 run does not show the command: $out"
+fi
 exit $fail
