@@ -118,11 +118,32 @@ static bool text_left(enum xn_col_id c)
 	return c != XN_COL_NAME && xn_columns[c].left;
 }
 
+/* A name's blanks as "\x20", so that every field of a row is one word (the
+ * escaping is unambiguous: a backslash is already "\\"). */
+static void text_one_word(char *v, size_t len)
+{
+	char tmp[CELL];
+	size_t o = 0;
+	for (const char *p = v; *p && o + 5 < sizeof(tmp); p++) {
+		if (*p == ' ') {
+			memcpy(tmp + o, "\\x20", 4);
+			o += 4;
+		} else {
+			tmp[o++] = *p;
+		}
+	}
+	tmp[o] = '\0';
+	snprintf(v, len, "%s", tmp);
+}
+
 static void text_cell(const struct xn_fmt_ctx *ctx, const struct xn_out_opts *o,
                       const struct slot *sl, const struct xn_domain *d, char *cell, size_t len)
 {
 	xn_columns[sl->col].format(ctx, d, sl->node_idx, cell, len);
-	if (sl->col == XN_COL_NAME && !o->full_names)
+	if (sl->col != XN_COL_NAME)
+		return;
+	text_one_word(cell, len);
+	if (!o->full_names)
 		text_cut(cell, xn_columns[XN_COL_NAME].width);
 }
 

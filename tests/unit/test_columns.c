@@ -491,6 +491,15 @@ static void test_batch_flags(void)
 	CHECK(strstr(t, ",ev\\xe2\\x80\\xaeil,") != NULL);
 	free(t);
 	o.full_names = false;
+	/* every field one word: a blank in a name is escaped in text */
+	xn_domain_set_name(&s.domains[0], "Web Content");
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, "\nWeb\\x20Con ") != NULL); /* and cut to 10 */
+	free(t);
+	t = write_opts(&s, XN_FMT_CSV, 0, &o, NULL);
+	CHECK(strstr(t, ",Web Content,") != NULL); /* CSV keeps it as it is */
+	free(t);
+	xn_domain_set_name(&s.domains[0], "alpha");
 	/* -r: the header before each of the 3 domains */
 	o.repeat_header = true;
 	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);

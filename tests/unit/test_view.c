@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "keys.h"
+#include "output.h"
 #include "replay.h"
 #include "source.h"
 #include "view_fixture.h"
@@ -303,6 +304,83 @@ static void test_unknown_reason(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Titles of a header line as words, units dropped ("N0 MiB", "N0(MiB)" and
+ * "OUTSIDE(MiB)" become "N0", "OUTSIDE"): the screen's and the batch text's
+ * column lists, compared. */
+static void header_words(const char *line, char *out, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (const char *p = line; *p;) {
+		while (*p == ' ' || *p == '!')
+			p++;
+		const char *start = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t n = (size_t)(p - start);
+		if (!n)
+			break;
+		if (n == 3 && !strncmp(start, "MiB", 3))
+			continue; /* the screen's unit word after "N0" */
+		char w[64];
+		snprintf(w, sizeof(w), "%.*s", (int)n, start);
+		char *paren = strstr(w, "(MiB)");
+		if (paren)
+			*paren = '\0';
+		o += (size_t)snprintf(out + o, len - o, "%s ", w);
+		if (o >= len)
+			break;
+	}
+}
+
+static void test_same_columns(void)
+{
+	struct xn_snapshot s;
+	fx_snapshot(&s, 2);
+	struct xn_view v;
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	v.show = XN_SHOW_NET | XN_SHOW_VBD;
+	struct xn_canvas c = {0};
+	struct xn_view_caps caps = {.utf8 = true, .color = true};
+	CHECK(xn_canvas_resize(&c, 400, 40) == 0);
+	CHECK(xn_view_update(&v, &s) == 0);
+	xn_view_render(&c, &v, &s, &caps);
+	char row[2048], screen[1024] = "", batch[1024] = "";
+	for (int y = 0; y < c.h; y++) {
+		xn_canvas_row_utf8(&c, 0, y, c.w, row, sizeof(row));
+		if (strstr(row, " NAME ") && strstr(row, "LOCAL%")) {
+			header_words(row, screen, sizeof(screen));
+			break;
+		}
+	}
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	struct xn_out_opts o = {.units = XN_UNITS_MIB,
+	                        .show = XN_SHOW_NET | XN_SHOW_VBD,
+	                        .sort_col = XN_COL_ID,
+	                        .sort_node = -1};
+	CHECK(xn_output_write(f, XN_FMT_TEXT, &s, 0, &o, NULL) == 0);
+	fclose(f);
+	char *nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	header_words(buf, batch, sizeof(batch));
+	CHECK_STR(screen, batch);
+	CHECK(strncmp(batch, "NAME STATE CPU(sec) ", 20) == 0);
+	free(buf);
+	xn_canvas_free(&c);
+	/* -z: Domain-0 first whatever the sort, on the screen too */
+	xn_view_set_sort(&v, XN_COL_NAME, 0);
+	v.sort_reverse = true;
+	v.dom0_first = true;
+	CHECK(xn_view_update(&v, &s) == 0);
+	CHECK(v.nr_rows > 2 && v.rows[0]->id == 0);
+	CHECK(v.rows[1]->id != 0 && strcmp(v.rows[1]->name, v.rows[2]->name) > 0);
+	xn_view_free(&v);
+	xn_snapshot_clear(&s);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -316,5 +394,6 @@ int main(void)
 	test_recording();
 	test_narrow_screens();
 	test_unknown_reason();
+	test_same_columns();
 	return check_report("test_view");
 }
