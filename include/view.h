@@ -57,6 +57,7 @@ struct xn_view {
 	bool show_vcpus; /* 'v': one row per vCPU under each domain */
 	unsigned show;   /* XN_SHOW_* column groups (-n, -x) */
 	bool dom0_first; /* -z: domain 0 first whatever the sort */
+	bool full_names; /* -f: the name column widens to the longest name it can */
 	bool paused;
 	bool ended;   /* replay: the recording has ended */
 	double delay; /* seconds between samples */
@@ -182,8 +183,9 @@ struct xn_layout {
  * ADVICE next, then the others by importance, xentop's MEM(k), MAXMEM(k)
  * and CPU(sec) last; the XN_SHOW_* groups only when asked for. Shown in
  * xn_column_order (the batch text's order) after the gutter, one blank
- * between columns, never wider than width. */
-void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show,
+ * between columns, never wider than width. name_want (-f; 0 otherwise): the
+ * width the longest name needs, which the name may take of the room left. */
+void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
                      struct xn_layout *out);
 
 /* --- parts of the screen (view_*.c), each returns the rows it used --- */

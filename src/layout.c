@@ -47,7 +47,7 @@ static int col_width(enum xn_col_id id)
 	return w > 0 ? w : 1;
 }
 
-void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show,
+void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
                      struct xn_layout *out)
 {
 	const int heat_min = heat_min_width(nr_nodes, units);
@@ -96,7 +96,10 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 			left -= w[id] + 1;
 		}
 	}
-	int more = NAME_MAX_EXTRA - name_extra;
+	/* -f: the name takes what its longest value needs of the room left */
+	int max_extra = name_want > w[XN_COL_NAME] + NAME_MAX_EXTRA ? name_want - w[XN_COL_NAME]
+	                                                            : NAME_MAX_EXTRA;
+	int more = max_extra - name_extra;
 	if (left > 0)
 		name_extra += left < more ? left : more;
 	if (name_extra > 0)

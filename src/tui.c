@@ -354,6 +354,7 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 	t.v.show = (o->show_net ? XN_SHOW_NET : 0u) | (o->show_vbd ? XN_SHOW_VBD : 0u);
 	t.v.show_vcpus = o->show_vcpus;
 	t.v.dom0_first = o->dom0_first;
+	t.v.full_names = o->full_names;
 	if (s->src->ops->seek)
 		t.v.hint = "h help  q quit  [ ] step  p pause  s sort  / filter  Enter detail";
 

@@ -224,7 +224,17 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 	struct xn_layout lay;
 	if (rows < 1)
 		return 0;
-	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, &lay);
+	int name_want = 0;
+	for (size_t i = 0; v->full_names && i < v->nr_rows; i++) {
+		char name[256];
+		struct xn_fmt_ctx ctx = {.snap = s, .units = v->units};
+		xn_columns[XN_COL_NAME].format(&ctx, v->rows[i], 0, name, sizeof(name));
+		int n = 0;
+		for (const char *p = name; *p; p++)
+			n += ((unsigned char)*p & 0xc0) != 0x80;
+		name_want = n > name_want ? n : name_want;
+	}
+	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, name_want, &lay);
 	draw_header(c, y, &lay, v, s);
 	int body = rows - 1;
 	v->page_rows = body > 1 ? body : 1;

@@ -32,7 +32,7 @@ static void test_layout(void)
 	for (int nn = 0; nn <= 80; nn += (nn < 8 ? 1 : 24)) {
 		for (int w = XN_VIEW_MIN_W; w <= 300; w += 7) {
 			struct xn_layout l;
-			xn_layout_table(w, nn, XN_UNITS_MIB, 0, &l);
+			xn_layout_table(w, nn, XN_UNITS_MIB, 0, 0, &l);
 			CHECK(l.n >= 1 && l.n <= XN_LAYOUT_MAX_COLS);
 			CHECK(l.cols[0].x == XN_LAYOUT_GUTTER);
 			bool name = false, local = false, advice = false;
@@ -65,29 +65,29 @@ static void test_layout(void)
 	}
 	/* wider never shows fewer columns */
 	struct xn_layout a, b;
-	xn_layout_table(80, 2, XN_UNITS_MIB, 0, &a);
-	xn_layout_table(120, 2, XN_UNITS_MIB, 0, &b);
+	xn_layout_table(80, 2, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(120, 2, XN_UNITS_MIB, 0, 0, &b);
 	CHECK(b.n >= a.n);
 	CHECK(a.n >= 6);
 	/* at 80 columns and 4 nodes the node cells keep their figures (>= 5
 	 * wide) and VNODES sits right after AFFINITY once both fit */
-	xn_layout_table(80, 4, XN_UNITS_MIB, 0, &a);
+	xn_layout_table(80, 4, XN_UNITS_MIB, 0, 0, &a);
 	for (int i = 0; i < a.n; i++)
 		if (a.cols[i].id == XN_COL_NODE)
 			CHECK(a.cols[i].width >= 5);
-	xn_layout_table(200, 4, XN_UNITS_MIB, 0, &b);
+	xn_layout_table(200, 4, XN_UNITS_MIB, 0, 0, &b);
 	for (int i = 1; i < b.n; i++)
 		if (b.cols[i].id == XN_COL_VNODES)
 			CHECK(b.cols[i - 1].id == XN_COL_AFFINITY);
 	/* the node cells hold their titles with the unit ("N3 MiB", "N3 pg") */
-	xn_layout_table(60, 4, XN_UNITS_MIB, 0, &a);
+	xn_layout_table(60, 4, XN_UNITS_MIB, 0, 0, &a);
 	for (int i = 0; i < a.n; i++)
 		if (a.cols[i].id == XN_COL_NODE)
 			CHECK(a.cols[i].width >= 6);
 	CHECK(a.hidden_nodes == 0);
 	/* narrow: xentop's MEM(k), MAXMEM(k) and CPU(sec) give way first */
 	for (int w = 60; w <= 120; w++) {
-		xn_layout_table(w, 4, XN_UNITS_PAGES, 0, &a);
+		xn_layout_table(w, 4, XN_UNITS_PAGES, 0, 0, &a);
 		bool on[XN_COL__COUNT] = {false};
 		for (int i = 0; i < a.n; i++)
 			on[a.cols[i].id] = true;
@@ -98,11 +98,16 @@ static void test_layout(void)
 			CHECK(on[XN_COL_CPU_SEC] && on[XN_COL_METHOD]);
 		CHECK(on[XN_COL_NODE] && on[XN_COL_LOCAL] && a.hidden_nodes == 0);
 	}
+	/* -f: the name widens to what its longest value needs, when there is room */
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 60, &b);
+	CHECK(a.cols[0].id == XN_COL_NAME && a.cols[0].width < 60);
+	CHECK(b.cols[0].id == XN_COL_NAME && b.cols[0].width == 60);
 	/* -n and -x columns only when asked for, in xentop's place */
-	xn_layout_table(300, 2, XN_UNITS_MIB, 0, &a);
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
 	for (int i = 0; i < a.n; i++)
 		CHECK(a.cols[i].id != XN_COL_NETS && a.cols[i].id != XN_COL_VBDS);
-	xn_layout_table(300, 2, XN_UNITS_MIB, XN_SHOW_NET | XN_SHOW_VBD, &a);
+	xn_layout_table(300, 2, XN_UNITS_MIB, XN_SHOW_NET | XN_SHOW_VBD, 0, &a);
 	int nets = -1, vcpus = -1, vbds = -1;
 	for (int i = 0; i < a.n; i++) {
 		nets = a.cols[i].id == XN_COL_NETS ? i : nets;
@@ -258,7 +263,7 @@ static void test_odd_hosts(void)
 	}
 	CHECK(more);
 	struct xn_layout l;
-	xn_layout_table(120, 64, XN_UNITS_MIB, 0, &l);
+	xn_layout_table(120, 64, XN_UNITS_MIB, 0, 0, &l);
 	CHECK(l.hidden_nodes > 0);
 	xn_canvas_free(&c);
 	xn_view_free(&v);
