@@ -22,11 +22,11 @@ now() { date +%s%N; }
 t0=$(now)
 jq -c .schema "$tmp/rec.jsonl" >/dev/null
 t1=$(now)
-"$BIN" -r "$tmp/rec.jsonl" -b -i 1 --format json >/dev/null
+"$BIN" --replay "$tmp/rec.jsonl" -b -i 1 --format json >/dev/null
 t2=$(now)
-"$BIN" -r "$tmp/rec.jsonl" -b --format json >/dev/null
+"$BIN" --replay "$tmp/rec.jsonl" -b --format json >/dev/null
 t3=$(now)
-"$BIN" -r "$tmp/rec.jsonl" -b >/dev/null
+"$BIN" --replay "$tmp/rec.jsonl" -b >/dev/null
 t4=$(now)
 
 awk -v b="$bytes" -v jq=$((t1 - t0)) -v open=$((t2 - t1)) -v json=$((t3 - t2)) \

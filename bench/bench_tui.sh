@@ -8,7 +8,7 @@
 #     keys, divided by 400: 'R' (re-sort: every row changes, the worst case)
 #     and Down/Up (the selection moves: two rows change);
 #  3. the tool's total CPU per refresh: the binary replaying at -d 0.05 for
-#     -n 40 refreshes (parsing each 500-domain sample, deriving, drawing).
+#     --refreshes 40 (parsing each 500-domain sample, deriving, drawing).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BIN=${XN_BIN:-./xentop-numa}
@@ -63,17 +63,17 @@ run() { # tag keys-before-q args...
 	# "0m0.123000s 0m0.045000s" -> seconds
 	sed 's/[ms]/ /g' "$tmp/$tag.cpu" | awk '{ print $1 * 60 + $2 + $3 * 60 + $4 }'
 }
-base=$(run base 0 -r "$tmp/rec.jsonl" -d 1000) || exit 1
-keyed=$(run keyed 400 -r "$tmp/rec.jsonl" -d 1000) || exit 1
+base=$(run base 0 --replay "$tmp/rec.jsonl" -d 1000) || exit 1
+keyed=$(run keyed 400 --replay "$tmp/rec.jsonl" -d 1000) || exit 1
 awk -v a="$base" -v b="$keyed" 'BEGIN {
 	printf "frame to the terminal (re-sort + render + curses), 120x40: %.0f us/frame " \
 	       "(400 frames: %.3f s CPU vs %.3f s without)\n", (b - a) / 400 * 1e6, b, a }'
 # A typical interactive frame: the selection moves, two rows change.
-moved=$(KEYS="Down Up" run moved 200 -r "$tmp/rec.jsonl" -d 1000) || exit 1
+moved=$(KEYS="Down Up" run moved 200 --replay "$tmp/rec.jsonl" -d 1000) || exit 1
 awk -v a="$base" -v b="$moved" 'BEGIN {
 	printf "frame to the terminal, selection moved (2 rows change): %.0f us/frame\n",
 	       (b - a) / 400 * 1e6 }'
-total=$(run total 0 -r "$tmp/rec.jsonl" -d 0.05 -n 40) || exit 1
+total=$(run total 0 --replay "$tmp/rec.jsonl" -d 0.05 --refreshes 40) || exit 1
 awk -v t="$total" 'BEGIN {
 	printf "whole tool per refresh (parse 500-domain sample + derive + draw): %.1f ms CPU " \
 	       "(40 refreshes: %.3f s)\n", t / 40 * 1e3, t }'
