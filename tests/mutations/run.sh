@@ -38,8 +38,7 @@ for p in tests/mutations/*.patch; do
 		res="DOES NOT BUILD"
 		rc=1
 	else
-		(cd "$dir" && XN_ONLY="$only" XN_NO_VM=1 sh tests/run.sh) >>"$log" 2>&1
-		if [ $? != 0 ]; then
+		if ! (cd "$dir" && XN_ONLY="$only" XN_NO_VM=1 sh tests/run.sh) >>"$log" 2>&1; then
 			by=$(sed -n 's/^FAIL \([^ ]*\).*/\1/p' "$log" | tr '\n' ' ')
 			res="caught by: $by"
 		elif [ -n "$lab" ]; then

@@ -71,11 +71,11 @@ nm_after=$(for n in $nodes; do xn_numa_maps_bytes /proc/$hog_pid/numa_maps "$n";
 kill -CONT $hog_pid
 got=$(jq -r --argjson id $hog_pid '.host.page_size as $ps | .domains[] | select(.id == $id)
 	| .node_pages[] * $ps' "$tmp/stopped.json")
-echo "stopped: per node $(echo $got) bytes, numa_maps $(echo $nm_before)"
+echo "stopped: per node $(echo "$got" | tr '\n' ' ')bytes, numa_maps $(echo "$nm_before" | tr '\n' ' ')"
 if [ "$nm_before" != "$nm_after" ]; then
 	skip_part "1a (exact pages of a stopped process): numa_maps changed while it was stopped"
 else
-	[ "$got" = "$nm_before" ] || fail "stopped process: per node $(echo $got), numa_maps $(echo $nm_before)"
+	[ "$got" = "$nm_before" ] || fail "stopped process: per node $(echo "$got" | tr '\n' ' '), numa_maps $(echo "$nm_before" | tr '\n' ' ')"
 fi
 
 # 1b. between exact walks the figure is the walk's, kept while the process
