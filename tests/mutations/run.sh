@@ -6,6 +6,7 @@
 #   Only: the tests that bear on it (XN_ONLY patterns; XN_MUTATE_FULL=1 runs
 #         the whole of check-fast instead)
 #   Lab:  for a bug only the QEMU lab can see, the lab check that catches it
+# XN_MUTATE=substring plants only the patches whose name contains it.
 # A mutation that does not build is reported as such, not as caught.
 # Exit 1 when a mutation without a Lab line survived.
 set -u
@@ -22,6 +23,7 @@ rc=0
 table=""
 for p in tests/mutations/*.patch; do
 	name=$(basename "$p" .patch)
+	case $name in *"${XN_MUTATE:-}"*) ;; *) continue ;; esac
 	what=$(sed -n 's/^What: //p' "$p")
 	only=$(sed -n 's/^Only: //p' "$p")
 	lab=$(sed -n 's/^Lab: //p' "$p")
