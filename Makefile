@@ -70,7 +70,7 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 .PHONY: all deps run check check-fast test asan analyze format format-check bench install \
-	uninstall clean vm-check lint-man
+	uninstall clean vm-check lint-man mutate
 
 all: $(BIN)
 
@@ -157,6 +157,12 @@ lint-man:
 
 bench: all $(HELPER_BINS)
 	@sh bench/run.sh
+
+# Planted bugs (tests/mutations/*.patch), one at a time in a scratch copy:
+# which ones the fast tests catch. Not part of check.
+mutate: all tests-bin
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
+	@sh tests/mutations/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

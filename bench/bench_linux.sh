@@ -226,3 +226,8 @@ ns="the host's processes"
 echo "bench_linux: $NPROC processes x $mib MiB on node 0, cgroup v$cgver, in $ns"
 echo "$results" | sed '/^$/d'
 echo "  exact walk at every refresh (--exact-interval 0.001), shared: $exact_cost s/refresh"
+# a target not met is a failed bench (make bench says so)
+if echo "$results" | grep -q 'NOT met'; then
+	echo "bench_linux: FAIL: $(echo "$results" | grep -c 'NOT met') target(s) NOT met"
+	exit 1
+fi

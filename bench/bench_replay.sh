@@ -11,7 +11,7 @@ if [ ! -x "$BIN" ] || [ ! -x "$GEN" ]; then
 	echo "build first: $BIN and $GEN"
 	exit 1
 fi
-command -v jq >/dev/null || { echo "jq is not installed: no peer to compare"; exit 0; }
+command -v jq >/dev/null || { echo "bench_replay: FAIL: jq is not installed: no peer to compare"; exit 1; }
 tmp=$(mktemp -d /tmp/xn-bench-replay.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 

@@ -83,6 +83,23 @@ row_end=$(grep -m1 '\\x1b' "$tmp/text" | awk '{ i = index($0, ",\"b"); print i +
 grep -q 'N[0-9]*(pg)' "$tmp/pages" || fail "--units pages: no N0(pg) title"
 "$BIN" -s linux -b -i 1 --units pct -p "$child" >"$tmp/pct" 2>&1 || fail "--units pct failed"
 grep -q 'N[0-9]*(%)' "$tmp/pct" || fail "--units pct: no N0(%) title"
+# --- units in the values: a recording's first sample (fixed figures), each
+# domain's N0/N1 column (found by its title) against the recorded node_pages
+rec=tests/fixtures/replay/good-2node.jsonl
+for u in pages pct; do
+	"$BIN" --replay "$rec" -b -i 1 --units $u >"$tmp/u-$u" 2>&1 || fail "--units $u on a recording failed"
+	got=$(awk -v t=$u 'BEGIN { t = (t == "pct") ? "%" : "pg" }
+		/^ *NAME / { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ printf "%s=%s/%s ", $c["NAME"], $c["N0(" t ")"], $c["N1(" t ")"] }' "$tmp/u-$u")
+	want=$(sed -n 1p "$rec" | jq -r --arg u $u '[.domains[] | (.node_pages | add) as $t
+		| "\(.name)=" + (if $u == "pages" then "\(.node_pages[0])/\(.node_pages[1])"
+		  else (.node_pages | map(. * 1000 / $t | round / 10
+		    | tostring | if test("\\.") then . else . + ".0" end) | join("/")) end)]
+		| sort | join(" ")')
+	got=$(echo "$got" | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')
+	[ "$got" = "$want" ] || fail "--units $u values: $got, want (from the JSON) $want"
+	echo "--units $u: $got"
+done
 
 # --- JSON: one object per line, each parses, the schema holds
 "$BIN" -s linux -b -i 2 -d 0.2 --format json -p "$child" >"$tmp/json" 2>"$tmp/json.err"
