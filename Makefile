@@ -41,6 +41,16 @@ PKG_CFLAGS += -DHAVE_XEN $(shell $(PKG_CONFIG) --cflags $(XEN_PKGS))
 PKG_LIBS += $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
 endif
 
+# Quiet by default: one line per step ("CC src/x.c"); V=1 shows the commands.
+V ?= 0
+ifeq ($(V),1)
+Q =
+say = @true
+else
+Q = @
+say = @printf '  %-6s %s\n'
+endif
+
 CFLAGS ?=
 LDFLAGS ?=
 ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
@@ -60,7 +70,7 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 .PHONY: all deps run check check-fast test asan analyze format format-check bench install \
-	uninstall clean vm-check lint-man
+	uninstall clean vm-check lint-man mutate
 
 all: $(BIN)
 
@@ -75,30 +85,36 @@ endif
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
-	mkdir -p $@
+	$(Q)mkdir -p $@
 
 $(LIB): $(OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(BUILD)/obj/main.o $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 $(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
 
 deps:
 	@sh scripts/deps.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	./$(BIN)
+	$(say) RUN ./$(BIN)
+	$(Q)./$(BIN)
 
 # Every test: unit, shell (real linux source, batch, tmux), the same under
 # ASan+UBSan, then the QEMU lab (real Xen, multi-node Linux guest).
@@ -141,6 +157,12 @@ lint-man:
 
 bench: all $(HELPER_BINS)
 	@sh bench/run.sh
+
+# Planted bugs (tests/mutations/*.patch), one at a time in a scratch copy:
+# which ones the fast tests catch. Not part of check.
+mutate: all tests-bin
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
+	@sh tests/mutations/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

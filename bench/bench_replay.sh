@@ -11,7 +11,7 @@ if [ ! -x "$BIN" ] || [ ! -x "$GEN" ]; then
 	echo "build first: $BIN and $GEN"
 	exit 1
 fi
-command -v jq >/dev/null || { echo "jq is not installed: no peer to compare"; exit 0; }
+command -v jq >/dev/null || { echo "bench_replay: FAIL: jq is not installed: no peer to compare"; exit 1; }
 tmp=$(mktemp -d /tmp/xn-bench-replay.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -22,11 +22,11 @@ now() { date +%s%N; }
 t0=$(now)
 jq -c .schema "$tmp/rec.jsonl" >/dev/null
 t1=$(now)
-"$BIN" -r "$tmp/rec.jsonl" -b -i 1 --format json >/dev/null
+"$BIN" --replay "$tmp/rec.jsonl" -b -i 1 --format json >/dev/null
 t2=$(now)
-"$BIN" -r "$tmp/rec.jsonl" -b --format json >/dev/null
+"$BIN" --replay "$tmp/rec.jsonl" -b --format json >/dev/null
 t3=$(now)
-"$BIN" -r "$tmp/rec.jsonl" -b >/dev/null
+"$BIN" --replay "$tmp/rec.jsonl" -b >/dev/null
 t4=$(now)
 
 awk -v b="$bytes" -v jq=$((t1 - t0)) -v open=$((t2 - t1)) -v json=$((t3 - t2)) \

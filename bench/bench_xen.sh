@@ -12,6 +12,10 @@ rc=$?
 grep -a -o 'BENCH .*' "${XN_VM_DIR:-build/vm}/bench.log.clean" | sed 's/^BENCH //' | tee build/vm/bench_xen.txt
 ours=$(awk '$1 == "cpu_per_refresh" && $2 == "xentop-numa" { print $3 }' build/vm/bench_xen.txt)
 theirs=$(awk '$1 == "cpu_per_refresh" && $2 == "xentop" { print $3 }' build/vm/bench_xen.txt)
-[ -n "$ours" ] && [ -n "$theirs" ] && [ "$theirs" -gt 0 ] &&
-	echo "ratio xentop-numa/xentop CPU per refresh: $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"
-[ $rc = 0 ]
+[ $rc = 0 ] || { echo "bench_xen: FAIL: the lab run exited $rc"; exit 1; }
+# the peer (xentop -b) measured in the same boot, or the bench failed
+if [ -z "$ours" ] || [ -z "$theirs" ] || [ "$theirs" -le 0 ]; then
+	echo "bench_xen: FAIL: no figure for xentop-numa ('$ours') or its peer xentop ('$theirs')"
+	exit 1
+fi
+echo "ratio xentop-numa/xentop CPU per refresh: $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"

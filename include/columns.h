@@ -31,9 +31,20 @@ enum xn_col_id {
 	XN_COL_LOCAL,    /* LOCAL% */
 	XN_COL_AFFINITY, /* node list, "all" or "auto" */
 	XN_COL_OUTSIDE,  /* pages outside affinity (in the chosen units) */
-	XN_COL_METHOD,   /* how node pages were obtained, and their age */
+	XN_COL_METHOD,   /* how node pages were obtained */
 	XN_COL_VNODES,   /* nodes the vCPUs ran on last: "3", "0-1", "-" */
 	XN_COL_ADVICE,   /* placement advice: "ok", "vcpus>0", "mem>3", "both>1", "-" */
+	XN_COL_AGE,      /* AGE(s): age of the node figures, whole seconds */
+	/* xentop -n (networks) and -x (VBDs): shown only when asked for */
+	XN_COL_NETS,
+	XN_COL_NETTX,
+	XN_COL_NETRX,
+	XN_COL_VBDS,
+	XN_COL_VBD_OO,
+	XN_COL_VBD_RD,
+	XN_COL_VBD_WR,
+	XN_COL_VBD_RSECT,
+	XN_COL_VBD_WSECT,
 	XN_COL__COUNT
 };
 
@@ -48,6 +59,7 @@ struct xn_column {
 	int width;         /* default width in text output */
 	bool left;         /* left-aligned (names) */
 	bool per_node;     /* one column per host node; node_idx selects it */
+	bool numeric;      /* a figure: CSV leaves it empty when it is not a number */
 	/* Write the value (no padding) into buf; "-" when unknown. */
 	void (*format)(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
 	               char *buf, size_t len);
@@ -58,6 +70,25 @@ struct xn_column {
 
 /* The table, indexed by enum xn_col_id. */
 extern const struct xn_column xn_columns[XN_COL__COUNT];
+
+/* Optional column groups (xentop's -n and -x). */
+enum { XN_SHOW_NET = 1u << 0, XN_SHOW_VBD = 1u << 1 };
+
+/* The one left-to-right order of the screen, text batch and CSV: xentop's
+ * columns first as xentop -b prints them (so scripts reading by position
+ * keep working), then ours. */
+extern const enum xn_col_id xn_column_order[XN_COL__COUNT];
+
+/* Is the column shown with these XN_SHOW_* groups? (MAXMEM_PCT, in the
+ * text and CSV, is left out on screen by the layout itself.) */
+bool xn_column_shown(enum xn_col_id id, unsigned show);
+
+/* A node column's title with its unit: "N0 MiB", "N0 pg", "N0 %". */
+void xn_column_node_title(const struct xn_snapshot *s, int node_idx, enum xn_units u, char *buf,
+                          size_t len);
+
+/* The unit word of the per-node figures: "MiB", "pg", "%". */
+const char *xn_units_word(enum xn_units u);
 
 /* Column id for a key, or -1. */
 int xn_column_find(const char *key);

@@ -24,6 +24,8 @@ enum {
 	XN_KEY_ENTER,
 	XN_KEY_ESC,
 	XN_KEY_BACKSPACE,
+	XN_KEY_F1,  /* help, as htop */
+	XN_KEY_F10, /* quit, as htop */
 };
 
 /* Effect flags returned by commands. */
@@ -54,8 +56,11 @@ struct xn_key_binding {
 extern const struct xn_key_binding xn_key_table[];
 extern const size_t xn_key_table_len;
 
-/* Handle one key: an open prompt gets it first, the help screen closes on
- * any key, else the table decides. Returns XN_FX_* flags. */
+/* Handle one key: an open prompt gets it first (Esc cancels it), the help
+ * screen scrolls with Up Down PgUp PgDn and closes on any other key but
+ * F10, else the table decides. Esc alone never quits (Alt+key arrives as
+ * Esc): it closes the detail view, the heatmap or the help. Returns
+ * XN_FX_* flags. */
 unsigned xn_keys_handle(struct xn_ctl *c, int key);
 
 #endif

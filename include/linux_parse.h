@@ -55,6 +55,23 @@ int xn_lx_parse_zoneinfo(const char *text, struct xn_lx_zone **out, size_t *n);
 int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_pages, int *max_node,
                           int *version);
 
+/* The figure of a process alone in its memory cgroup, from the cgroup's
+ * memory.numa_stat: its own pages, as numa_maps would count them, within what
+ * the cgroup says per node.
+ * v1: anon + unevictable of the cgroup itself (not hierarchical; mapped file
+ *     pages such as libraries are in "file" with unmapped page cache, so they
+ *     are left out);
+ * v2: anon + file_mapped (hierarchical, as v2 only has).
+ * Same units, zeroing and returns as xn_lx_parse_numa_stat. */
+int xn_lx_parse_numa_stat_proc(const char *text, uint64_t page_size, uint64_t *node_pages,
+                               int *max_node, int *version);
+
+/* The memory cgroup of a process from /proc/PID/cgroup text: v2 the "0::PATH"
+ * line, v1 the line whose controllers include "memory". rel gets the path
+ * as the cgroup code names it ("" for the root, else "/a/b").
+ * 0, -ENOENT (no such line), -EINVAL, -ENAMETOOLONG. */
+int xn_lx_parse_proc_cgroup(const char *text, int version, char *rel, size_t relsize);
+
 /* Valid bits of struct xn_lx_status. */
 enum {
 	XN_LX_ST_THREADS = 1u << 0,
@@ -85,6 +102,7 @@ struct xn_lx_stat {
 	uint32_t num_threads;
 	uint64_t starttime; /* clock ticks after boot: with the PID, a process's identity */
 	uint64_t rss_pages; /* resident pages (negative values read as 0) */
+	uint64_t faults;    /* minflt + majflt (fields 10 and 12) */
 	int processor;      /* CPU it last ran on (field 39), -1 when the line is short */
 };
 
@@ -111,6 +129,13 @@ int xn_lx_parse_node_meminfo(const char *text, uint64_t *total, uint64_t *free_b
 /* Space-separated unsigned numbers (a node's "distance" file) into out[max].
  * Returns how many, or -EINVAL on a non-number / value beyond uint32. */
 int xn_lx_parse_u32_list(const char *text, uint32_t *out, int max);
+
+/* The sum of the /proc/vmstat counters that grow when a page changes node
+ * without its process faulting: pgmigrate_success (every migration: NUMA
+ * balancing, compaction, migrate_pages, demotion...) and thp_collapse_alloc
+ * (khugepaged copying into a new huge page). 0, or -ENODATA without
+ * pgmigrate_success. */
+int xn_lx_parse_vmstat_moves(const char *text, uint64_t *moves);
 
 /* "start-end perms ..." of a /proc/PID/maps line. 0 or -EINVAL. */
 int xn_lx_parse_maps_line(const char *line, uint64_t *start, uint64_t *end);

@@ -14,7 +14,13 @@
 #include "source.h"
 
 /* Defaults of the scan budget (see linux_pages.c). */
-#define XN_LX_EXACT_INTERVAL 10.0 /* s: max age of an exact numa_maps figure */
+#define XN_LX_EXACT_INTERVAL 10.0 /* s: base interval between exact numa_maps walks */
+/* The adaptive walk interval stays within [base / MIN_DIV, base * MAX_MUL]. */
+enum { XN_LX_IVL_MIN_DIV = 4, XN_LX_IVL_MAX_MUL = 8 };
+/* Own-cgroup figures: 1/50 = 2 % is the most they may differ from the RSS
+ * and from a walk; a walk re-checks them every XN_LX_CG_RECHECK seconds. */
+enum { XN_LX_CG_TOLERANCE = 50 };
+#define XN_LX_CG_RECHECK 600.0
 
 /* Where the cgroup hierarchies are mounted. */
 struct xn_lx_cg {
@@ -57,6 +63,10 @@ struct xn_lx_source {
 	 * allocated once: no allocation per thread but the owned string */
 	cpu_set_t *affset; /* XN_MAX_CPUS bits */
 	size_t affset_size;
+	/* this refresh's xn_lx_parse_vmstat_moves; moves_ok false when unknown
+	 * or when KSM runs (it replaces pages without faults or migrations) */
+	uint64_t moves;
+	bool moves_ok;
 };
 
 /* ---- linux_host.c ---- */
@@ -85,18 +95,38 @@ int xn_lx_nodes_check(const struct xn_host *h, const xn_nodemask *nodes, char *e
 struct xn_lx_pcache *xn_lx_pcache_new(void);
 void xn_lx_pcache_free(struct xn_lx_pcache *c);
 /* Mark and sweep: call begin before a sample and end after it; entries of
- * processes not looked up in between are dropped. */
-void xn_lx_pcache_begin(struct xn_lx_pcache *c);
+ * processes not looked up in between are dropped. begin also decides which
+ * walks that fell due this refresh may run now (xn_lx_spread_walks). */
+void xn_lx_pcache_begin(struct xn_lx_pcache *c, uint64_t now_ns);
 void xn_lx_pcache_end(struct xn_lx_pcache *c);
 /* Forget a PID (its pages were just moved: next look-up is exact). */
 void xn_lx_pcache_forget(struct xn_lx_pcache *c, pid_t pid);
 
 /* Fill d->node_pages (host order), pages_method, pages_age_ms and the
  * XN_DOM_PAGES bit for process pid (identity pid + starttime; rss in pages
- * now). *explicit_policy: numa_maps showed a non-default memory policy.
- * 0 or -errno (-ENOENT/-ESRCH when the process is gone). */
+ * and faults (minflt + majflt) now). *explicit_policy: numa_maps showed a
+ * non-default memory policy. 0 or -errno (-ENOENT/-ESRCH when the process
+ * is gone). */
 int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid, uint64_t starttime,
-                    uint64_t rss, struct xn_domain *d, bool *explicit_policy);
+                    uint64_t rss, uint64_t faults, struct xn_domain *d, bool *explicit_policy);
+
+/* Read lx->moves / moves_ok for this refresh (/proc/vmstat, KSM's run). */
+void xn_lx_moves_read(struct xn_lx_source *lx);
+
+/* Pure: the next walk interval (ns) after a walk. drift: the walk was forced
+ * by the RSS changing; else dev is how far the estimate just before the walk
+ * was from it (largest per-node difference / pages, < 0 when there was no
+ * estimate) and steady whether the RSS stayed within 0.5 %. Agreement
+ * (dev <= 0.5 %, steady) doubles it, dev > 1 % or drift halves it, within
+ * [base / XN_LX_IVL_MIN_DIV, base * XN_LX_IVL_MAX_MUL]. */
+uint64_t xn_lx_adapt_interval(uint64_t ivl, uint64_t base, bool drift, double dev, bool steady);
+
+/* Pure: which of n walks that are due run this refresh. Most overdue first
+ * (overdue[i] = age / interval, >= 1), while credit (pages the refreshes so
+ * far have earned at the rate the intervals need) is positive, each taking
+ * its pages[i]. Sets grant[i]; returns the credit left. */
+double xn_lx_spread_walks(const double *overdue, const uint64_t *pages, size_t n, double credit,
+                          bool *grant);
 
 /* A VMA: its extent and resident pages (base pages) at the last walk. */
 struct xn_lx_vma {
@@ -133,6 +163,25 @@ int xn_lx_estimate_pages(const struct xn_lx_est_in *in, const struct xn_host *h,
  * 0 or -errno. */
 int xn_lx_numa_maps_read(pid_t pid, uint64_t page_size, uint64_t *node_pages, uint64_t *total,
                          bool *explicit_policy);
+
+/* ---- linux_cgpages.c: figures from the process's own memory cgroup ---- */
+
+/* memory.numa_stat (xn_lx_parse_numa_stat_proc) of pid's memory cgroup into
+ * node_pages[XN_MAX_NODES] by node id, and the cgroup's identity (its
+ * directory's inode) into *cg_id, when pid is the only process in it.
+ * 0; -EBUSY when others share it; -ENOENT when it has none (or the root);
+ * other -errno. Whether the figure is the process's own is the caller's
+ * check (RSS, and a walk: xn_lx_cg_agrees). */
+int xn_lx_cgpages_read(const struct xn_lx_cg *cg, pid_t pid, uint64_t page_size,
+                       uint64_t *node_pages, uint64_t *cg_id);
+
+/* The same for a process whose cgroup (as /proc/PID/cgroup names it) is rel. */
+int xn_lx_cgpages_read_rel(const struct xn_lx_cg *cg, const char *rel, pid_t pid,
+                           uint64_t page_size, uint64_t *node_pages, uint64_t *cg_id);
+
+/* Pure: whether b agrees with a (n entries): the sum of per-entry
+ * differences is at most 1/XN_LX_CG_TOLERANCE of a's total. */
+bool xn_lx_cg_agrees(const uint64_t *a, const uint64_t *b, int n);
 
 /* ---- linux_procs.c ---- */
 

@@ -13,8 +13,14 @@ struct xn_options {
 	const char *source; /* "auto", "xen", "linux", "replay" */
 	struct xn_source_config cfg;
 	bool batch;               /* -b */
-	double delay;             /* -d SECS, > 0 */
-	long iterations;          /* -i N / -n N; 0 = forever */
+	double delay;             /* -d SECS, > 0 (0 allowed in batch) */
+	long iterations;          /* -i N / --refreshes N; 0 = forever */
+	bool show_net;            /* -n: network columns (xen) */
+	bool show_vbd;            /* -x: VBD columns (xen) */
+	bool repeat_header;       /* -r: the header before each domain */
+	bool show_vcpus;          /* -v: vCPU lines under each domain */
+	bool full_names;          /* -f: names not cut to the NAME column */
+	bool dom0_first;          /* -z: domain 0 first whatever the sort */
 	enum xn_format format;    /* --format */
 	bool snapshot;            /* --snapshot */
 	const char *set_affinity; /* --set-affinity DOMAIN=NODES */
@@ -24,7 +30,8 @@ struct xn_options {
 	const char *record;       /* --record FILE */
 	bool read_only;           /* --read-only */
 	enum xn_units units;      /* --units */
-	const char *sort;         /* --sort KEY (a column key) */
+	const char *sort;         /* --sort KEY (a column key, without its sign) */
+	bool sort_flip;           /* --sort -KEY: the column's natural order reversed */
 };
 
 /* Parse argv into o (defaults first). Returns 0 to run, 1 when it printed

@@ -12,6 +12,31 @@
 
 enum xn_format { XN_FMT_TEXT = 0, XN_FMT_JSON, XN_FMT_CSV };
 
+/* How text and CSV rows are written (the batch options). */
+struct xn_out_opts {
+	enum xn_units units;
+	unsigned show;      /* XN_SHOW_* groups (-n, -x) */
+	bool full_names;    /* -f: names not cut to NAME's 10 places */
+	bool repeat_header; /* -r: the header before each domain (text) */
+	bool vcpus;         /* -v: a line per vCPU under each domain (text) */
+	bool dom0_first;    /* -z */
+	enum xn_col_id sort_col;
+	int sort_node;
+	bool reverse;
+};
+
+/* What CSV remembers across samples: the node ids of its header. */
+struct xn_out_state {
+	bool csv_header;
+	char csv_nodes[512];
+};
+
+/* Write one sample (iteration from 0). CSV writes its header at 0 and again,
+ * after a blank line and a note on stderr, when the host's nodes change
+ * (st may be NULL: no memory). Returns 0 or -errno. */
+int xn_output_write(FILE *f, enum xn_format fmt, const struct xn_snapshot *s, long iteration,
+                    const struct xn_out_opts *o, struct xn_out_state *st);
+
 /* Write one sample. iteration counts from 0 (CSV prints its header only at
  * 0; text prints xentop's header line every time, as xentop -b does).
  * Flushes f (pipes!). Returns 0 or -errno (write error). */

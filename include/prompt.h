@@ -34,7 +34,7 @@ struct xn_prompt {
 	/* affinity */
 	int64_t domid;
 	char name[96];    /* escaped domain name, for the question */
-	char current[64]; /* the affinity before the change: "auto", "0-1", "-" */
+	char current[64]; /* the affinity before the change: "all", "0-1", "-" */
 	bool future_only; /* xen: affinity steers future allocations only */
 	xn_nodemask mask; /* the parsed node list when valid */
 	/* affinity prompt opened by 'A' with a domain's advice: its nodes typed

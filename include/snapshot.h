@@ -74,6 +74,8 @@ enum {
 	XN_DOM_AFFINITY = 1u << 6,  /* node_affinity / affinity_auto */
 	XN_DOM_VCPU_NODE = 1u << 7, /* vcpu_node[] */
 	XN_DOM_VCPU_INFO = 1u << 8, /* vcpu_info[] (each entry has its own valid bits) */
+	XN_DOM_NET = 1u << 9,       /* nets, net_tx_bytes, net_rx_bytes (xen: libxenstat) */
+	XN_DOM_VBD = 1u << 10,      /* vbds, vbd_* (xen: libxenstat) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -160,6 +162,17 @@ struct xn_domain {
 	uint64_t *node_pages; /* host.nr_nodes entries, host.nodes order; owned */
 	enum xn_pages_method pages_method;
 	int64_t pages_age_ms; /* age of node_pages at sample time, 0 = fresh */
+
+	/* xentop -n / -x figures, totals since the domain started */
+	uint32_t nets;         /* network interfaces */
+	uint64_t net_tx_bytes; /* bytes sent by all of them */
+	uint64_t net_rx_bytes;
+	uint32_t vbds;      /* virtual block devices */
+	uint64_t vbd_oo;    /* out-of-request events */
+	uint64_t vbd_rd;    /* read requests */
+	uint64_t vbd_wr;    /* write requests */
+	uint64_t vbd_rsect; /* sectors read */
+	uint64_t vbd_wsect; /* sectors written */
 
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */

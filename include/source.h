@@ -20,8 +20,8 @@ struct xn_source_config {
 	bool cgroups;          /* --cgroups: domains are cgroups, not processes */
 	int top_n;             /* --top N: besides QEMU guests, the N largest processes */
 	const char *pids;      /* --pid LIST: always include these PIDs ("123,456"), or NULL */
-	double exact_interval; /* --exact-interval SECS: max age of an exact numa_maps figure; 0 =
-	                          every refresh */
+	double exact_interval; /* --exact-interval SECS: starting interval between exact numa_maps
+	                          walks (adapts from 1/4 to 8 times it); 0 = every refresh */
 	/* xen */
 	double debugkey_interval; /* --debugkey-interval SECS: min time between 'u' dumps; 0 = every
 	                             refresh */

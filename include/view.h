@@ -55,6 +55,9 @@ struct xn_view {
 	bool zones_exact; /* Xen: every address-width zone, not <4G / >4G */
 	bool show_topology;
 	bool show_vcpus; /* 'v': one row per vCPU under each domain */
+	unsigned show;   /* XN_SHOW_* column groups (-n, -x) */
+	bool dom0_first; /* -z: domain 0 first whatever the sort */
+	bool full_names; /* -f: the name column widens to the longest name it can */
 	bool paused;
 	bool ended;   /* replay: the recording has ended */
 	double delay; /* seconds between samples */
@@ -76,8 +79,10 @@ struct xn_view {
 	const char *hint;              /* key hint for the status line (e.g. replay keys) */
 	char position[40];             /* replay: "sample 2/4", shown in the summary */
 	enum xn_view_mode help_from;   /* the mode the help screen returns to */
+	int help_top;                  /* first help line shown (scrolling) */
 	enum xn_view_mode detail_from; /* the mode the detail view returns to */
 	struct xn_view_check check;
+	size_t pages_unknown_said; /* domains without node figures, as last said */
 };
 
 /* Defaults: sort by name, units, delay; zones shown. */
@@ -104,9 +109,16 @@ const struct xn_domain *xn_view_selected(const struct xn_view *v);
 void xn_view_status(struct xn_view *v, enum xn_role role, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
-/* A new sample was taken: counts the refreshes of an advice check and ends
- * it after XN_VIEW_CHECK_REFRESHES. */
+/* A new sample was taken: says once on the status line (when it is free)
+ * why node figures are unknown when the number of such domains changes;
+ * counts the refreshes of an advice check and ends it after
+ * XN_VIEW_CHECK_REFRESHES. */
 void xn_view_sampled(struct xn_view *v, const struct xn_snapshot *s);
+
+/* Why d's node figures are unknown, in words, from the snapshot's origin
+ * (e.g. "/proc/1/numa_maps could not be read (not permitted: ...)"). */
+void xn_view_pages_why(const struct xn_snapshot *s, const struct xn_domain *d, char *buf,
+                       size_t len);
 
 /* Start checking the advice just applied to d (its predicted LOCAL%). */
 void xn_view_check_start(struct xn_view *v, const struct xn_domain *d);
@@ -167,11 +179,14 @@ struct xn_layout {
 };
 
 /* Choose the table's columns for a screen width: the name, one heat cell
- * per node and LOCAL% first, ADVICE next, then the others by importance;
- * shown in the canonical order (xentop's columns, the node cells, LOCAL%,
- * ADVICE, AFFINITY, VNODES, OUTSIDE, METHOD) after the gutter, one blank
- * between columns, never wider than width. */
-void xn_layout_table(int width, int nr_nodes, struct xn_layout *out);
+ * per node (never narrower than its title with the unit) and LOCAL% first,
+ * ADVICE next, then the others by importance, xentop's MEM(k), MAXMEM(k)
+ * and CPU(sec) last; the XN_SHOW_* groups only when asked for. Shown in
+ * xn_column_order (the batch text's order) after the gutter, one blank
+ * between columns, never wider than width. name_want (-f; 0 otherwise): the
+ * width the longest name needs, which the name may take of the room left. */
+void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
+                     struct xn_layout *out);
 
 /* --- parts of the screen (view_*.c), each returns the rows it used --- */
 
@@ -194,6 +209,9 @@ void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct x
 void xn_view_draw_detail(struct xn_canvas *c, const struct xn_view *v, const struct xn_snapshot *s,
                          const struct xn_view_caps *caps);
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v);
+/* Lines of the help text, and how many a canvas shows at once. */
+int xn_view_help_lines(void);
+int xn_view_help_rows(const struct xn_canvas *c);
 /* One heat cell of width w at (x, y). */
 void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,
                        int node_idx, const struct xn_snapshot *s, enum xn_units units,

@@ -1,45 +1,76 @@
-/* xen_pageop.h - a domain's pages per NUMA node from our hypervisor extension
- * (hypervisor/: XEN_DOMCTL_get_node_pages), read in O(nodes) instead of the
- * O(pages) walk of debug key 'u'. Only built with libxen-dev (HAVE_XEN).
- *
- * The domctl is issued through libxencall (libxenctrl's do_domctl is private);
- * the handle is opened on first use and kept until xn_xen_pageop_release().
+/* xen_pageop.h - a domain's pages per NUMA node from the hypervisor's
+ * XEN_DOMCTL_numa_op / XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES: XenServer's op
+ * (XenServer 9, xenserver-next/xen), which our series (hypervisor/) also
+ * implements. Read in O(nodes) instead of the O(pages) walk of debug key
+ * 'u'. The domctl is issued through libxencall (libxenctrl's do_domctl is
+ * private; Debian's libxenctrl has no xc_domain_numa_get_node_pages); the
+ * handle and its hypercall buffers are opened on first use and kept until
+ * xn_xen_pageop_release().
  */
 #ifndef XN_XEN_PAGEOP_H
 #define XN_XEN_PAGEOP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-/* The ABI, as hypervisor/README.md documents it. */
-#define XN_DOMCTL_GET_NODE_PAGES 0x584e0001u
-#define XN_DOMCTL_NODE_PAGES_MAGIC 0x78706e70u /* "xpnp" */
-#define XN_PAGEOP_MAX_NODES 64u                /* MAX_NUMNODES of Xen on x86 */
+/* The ABI, as hypervisor/README.md documents it (verified against
+ * XenServer's source there). */
+#define XN_DOMCTL_NUMA_OP 1101u /* XEN_DOMCTL_numa_op, an out-of-tree number */
+#define XN_DOMCTL_NUMA_OP_GET_NODE_PAGES 0u
+/* Entries we offer: node ids are 8 bits and 0xff is NUMA_NO_NODE (XenServer's
+ * OCaml binding offers the same 256); Xen writes min(this, highest online
+ * node id + 1). */
+#define XN_PAGEOP_MAX_NODES 256u
+/* XenServer's counts include a domain's extra pages (VMX APIC page, ioreq
+ * server pages), which getdomaininfo's tot_pages leaves out; ours do not.
+ * A sum above tot_pages by at most this many pages is accepted. */
+#define XN_PAGEOP_EXTRA_SLACK 16u
 
-/* The op's member of the xen_domctl union. */
-struct xn_domctl_node_pages {
-	uint32_t magic;      /* IN: XN_DOMCTL_NODE_PAGES_MAGIC */
-	uint32_t nr_nodes;   /* IN: entries in node_pages; OUT: highest online node + 1 */
-	uint64_t tot_pages;  /* OUT: the domain's pages, read with the counts */
-	uint64_t node_pages; /* IN: guest handle (address) of uint64_t[nr_nodes] */
+/* struct xen_domctl_numa_op as it sits in the xen_domctl union (x86-64). */
+struct xn_domctl_numa_op {
+	uint32_t op;             /* IN: XN_DOMCTL_NUMA_OP_GET_NODE_PAGES */
+	uint32_t pad0;           /* the union below is 8-byte aligned */
+	uint32_t nr_nodes;       /* IN: entries the buffer holds; OUT: entries written */
+	uint32_t pad1;           /* the handle is 8-byte aligned */
+	uint64_t node_tot_pages; /* IN: guest handle (address) of uint64_t[nr_nodes] */
 };
+
+/* Is one answer believable? pages: the nr entries Xen wrote for a buffer of
+ * cap; need: the host's highest known node id + 1 (the answer must cover
+ * it); tot_pages: the domain's getdomaininfo tot_pages read right after.
+ * 0; -EPROTO when nr is 0, above cap or below need (a node came online since
+ * the host was read: transient); -EAGAIN when the counts do not add up to
+ * tot_pages..tot_pages + XN_PAGEOP_EXTRA_SLACK (memory changed between the
+ * two reads, or counts that drifted). The reason goes to err. */
+int xn_pageop_check(const uint64_t *pages, unsigned nr, unsigned cap, unsigned need,
+                    uint64_t tot_pages, char *err, size_t errlen);
 
 #ifdef HAVE_XEN
 /* As <xenctrl.h> declares it (which needs GNU C: see src/xen_pageop.c). */
 typedef struct xc_interface_core xc_interface;
 
-/* 0 when the running hypervisor has the op (asks about domain 0);
- * -ENOSYS on an unpatched hypervisor, -EACCES when the domctl interface
- * version differs, -EPERM when not privileged, -EPROTO when the answer makes
- * no sense (some other extension under the same number), other -errno. */
+/* 0 when the running hypervisor has the op (asks about domain 0). Else
+ * -errno: -ENOSYS no such domctl (unpatched), -EOPNOTSUPP (XenServer's
+ * non-NUMA builds), -EACCES another domctl interface version, -EPERM not
+ * privileged, -EINVAL the sub-op is unknown, -EPROTO a senseless answer,
+ * -ENOENT/-ENODEV no privcmd: all of these mean "no op here"
+ * (xn_pageop_absent()); others are transient. */
 int xn_xen_pageop_probe(xc_interface *xch);
 
-/* Pages (4 KiB) of domain domid per node id 0..nr_nodes-1 into pages_out.
- * 0 or -errno: -ESRCH no such domain; -ENOBUFS nr_nodes is below the
- * hypervisor's highest online node id + 1; -EINVAL nr_nodes is 0 or above
- * XN_PAGEOP_MAX_NODES; -EPROTO the counts do not add up to the domain's
- * total (read under the same lock, so they must). pages_out is untouched on
- * failure. */
-int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t *pages_out);
+/* Whether a probe's error means the hypervisor has no usable op (as opposed
+ * to a transient failure worth retrying). */
+int xn_pageop_absent(int err);
+
+/* Pages (4 KiB) of domain domid per node id 0..nr_nodes-1 into pages_out
+ * (nr_nodes: the host's highest online node id + 1, at most
+ * XN_PAGEOP_MAX_NODES). The answer is checked against the domain's
+ * tot_pages read just after (xn_pageop_check); a mismatch is re-read up to
+ * twice, as memory may have moved between the two reads. 0 or -errno:
+ * -EINVAL bad arguments, -ESRCH no such domain, -EAGAIN/-EPROTO see
+ * xn_pageop_check, others from the hypercall. pages_out is untouched on
+ * failure; the reason goes to err. */
+int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t *pages_out,
+                        char *err, size_t errlen);
 
 /* Close the libxencall handle (safe to call when none is open). */
 void xn_xen_pageop_release(void);

@@ -39,7 +39,8 @@ struct xen_priv {
 	uint64_t zones_seen[XEN_MAX_NODE_IDS]; /* bit z: zone z ever had free pages */
 
 	/* per-node pages */
-	bool have_pageop; /* the hypervisor's per-node page op answered the probe */
+	bool have_pageop; /* the page op is not known to be absent (a failed query falls back
+	                     to u for that refresh only and is asked again on the next) */
 	uint32_t con_idx; /* console ring position read so far (incremental mode) */
 	bool con_synced;  /* con_idx is valid */
 	char *ring;       /* read buffer for the console ring */

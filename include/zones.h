@@ -17,7 +17,8 @@ bool xn_zone_width_number(const char *name, int *n);
 /* Fill out[0..max) with the zones to show for node index ni: Linux zones
  * unchanged; Xen width zones summed into "<4G" and ">4G" or, with exact,
  * one per zone labelled by its address range ("1G-2G"). A sum is unknown
- * when any part is. Returns the number filled. */
+ * when any part is; a zone with no memory (managed pages known to be 0) is
+ * left out. Returns the number filled. */
 int xn_zones_for_node(const struct xn_host *h, int ni, bool exact, struct xn_zone *out, int max);
 
 #endif

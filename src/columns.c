@@ -14,6 +14,16 @@
 
 #define MIB 1048576.0
 
+/* Soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width
+ * and bidi marks, embeddings and overrides, word joiner and invisible
+ * operators, isolates, BOM, interlinear annotation and tags. */
+static bool cp_invisible(unsigned cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	       (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
 /* Escape a raw name so that no control character or escape sequence can reach
  * a terminal: C0 controls, DEL, C1 controls (U+0080..U+009F, which some
  * terminals take as CSI) and bytes that are not valid UTF-8 become \xNN;
@@ -46,6 +56,10 @@ static void name_escape(const char *s, char *buf, size_t len)
 				seq = 0;
 			if (seq == 2 && cp < 0xa0)
 				seq = 0; /* C1 control: escape its bytes */
+			/* invisible format characters and bidi controls would
+			 * reorder or hide what follows: escaped as on screen */
+			if (seq > 1 && cp_invisible(cp))
+				seq = 0;
 		}
 		if (seq > 1) {
 			for (n = 0; n < (size_t)seq; n++)
@@ -157,7 +171,7 @@ static void fmt_maxmem(const struct xn_fmt_ctx *c, const struct xn_domain *d, in
 	if (!(d->valid & XN_DOM_MEM_MAX))
 		put_unknown(buf, len);
 	else if (d->mem_max == UINT64_MAX)
-		snprintf(buf, len, "no limit");
+		snprintf(buf, len, "unlimited"); /* one word: xentop's "no limit" split fields */
 	else
 		snprintf(buf, len, "%" PRIu64, d->mem_max / 1024);
 }
@@ -238,7 +252,7 @@ static void fmt_affinity(const struct xn_fmt_ctx *c, const struct xn_domain *d, 
 	if (!(d->valid & XN_DOM_AFFINITY) || (empty && !d->affinity_auto))
 		put_unknown(buf, len);
 	else if (d->affinity_auto)
-		snprintf(buf, len, "auto");
+		snprintf(buf, len, "all"); /* as `xl list -n`: no explicit affinity */
 	else if (c->snap && c->snap->host.nr_nodes > 0 &&
 	         xn_nodemask_is_all(&d->node_affinity, &c->snap->host))
 		snprintf(buf, len, "all");
@@ -261,9 +275,39 @@ static void fmt_method(const struct xn_fmt_ctx *c, const struct xn_domain *d, in
 	if (!(d->valid & XN_DOM_PAGES) || d->pages_method == XN_PAGES_NONE)
 		put_unknown(buf, len);
 	else
-		snprintf(buf, len, "%s %" PRId64 "s", xn_pages_method_name(d->pages_method),
+		snprintf(buf, len, "%s", xn_pages_method_name(d->pages_method));
+}
+
+static void fmt_age(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx, char *buf,
+                    size_t len)
+{
+	if (!(d->valid & XN_DOM_PAGES) || d->pages_method == XN_PAGES_NONE)
+		put_unknown(buf, len);
+	else
+		snprintf(buf, len, "%" PRId64,
 		         (d->pages_age_ms < 0 ? 0 : d->pages_age_ms + 500) / 1000);
 }
+
+/* xentop's network and VBD figures (libxenstat): counts, kB and requests. */
+#define FMT_U64(fn, bit, expr)                                                                     \
+	static void fn(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,        \
+	               char *buf, size_t len)                                                      \
+	{                                                                                          \
+		if (!(d->valid & (bit)))                                                           \
+			put_unknown(buf, len);                                                     \
+		else                                                                               \
+			snprintf(buf, len, "%" PRIu64, (uint64_t)(expr));                          \
+	}
+
+FMT_U64(fmt_nets, XN_DOM_NET, d->nets)
+FMT_U64(fmt_nettx, XN_DOM_NET, d->net_tx_bytes / 1024)
+FMT_U64(fmt_netrx, XN_DOM_NET, d->net_rx_bytes / 1024)
+FMT_U64(fmt_vbds, XN_DOM_VBD, d->vbds)
+FMT_U64(fmt_vbd_oo, XN_DOM_VBD, d->vbd_oo)
+FMT_U64(fmt_vbd_rd, XN_DOM_VBD, d->vbd_rd)
+FMT_U64(fmt_vbd_wr, XN_DOM_VBD, d->vbd_wr)
+FMT_U64(fmt_vbd_rsect, XN_DOM_VBD, d->vbd_rsect)
+FMT_U64(fmt_vbd_wsect, XN_DOM_VBD, d->vbd_wsect)
 
 /* The nodes the vCPUs ran on last; unknown when no vCPU's node is known. */
 static bool vnodes_of(const struct xn_domain *d, xn_nodemask *m)
@@ -423,8 +467,29 @@ static int cmp_method(const struct xn_domain *a, const struct xn_domain *b, int 
 	return r ? r : CMP(a->pages_age_ms, b->pages_age_ms);
 }
 
+CMP_FIELD(cmp_age, XN_DOM_PAGES, pages_age_ms)
+CMP_FIELD(cmp_nets, XN_DOM_NET, nets)
+CMP_FIELD(cmp_nettx, XN_DOM_NET, net_tx_bytes)
+CMP_FIELD(cmp_netrx, XN_DOM_NET, net_rx_bytes)
+CMP_FIELD(cmp_vbds, XN_DOM_VBD, vbds)
+CMP_FIELD(cmp_vbd_oo, XN_DOM_VBD, vbd_oo)
+CMP_FIELD(cmp_vbd_rd, XN_DOM_VBD, vbd_rd)
+CMP_FIELD(cmp_vbd_wr, XN_DOM_VBD, vbd_wr)
+CMP_FIELD(cmp_vbd_rsect, XN_DOM_VBD, vbd_rsect)
+CMP_FIELD(cmp_vbd_wsect, XN_DOM_VBD, vbd_wsect)
+
+#define NUM_COL(k, t, w, f, c)                                                                     \
+	{                                                                                          \
+		.key = k, .title = t, .width = w, .numeric = true, .format = f, .compare = c       \
+	}
+
 const struct xn_column xn_columns[XN_COL__COUNT] = {
-        [XN_COL_ID] = {.key = "id", .title = "ID", .width = 5, .format = fmt_id, .compare = cmp_id},
+        [XN_COL_ID] = {.key = "id",
+                       .numeric = true,
+                       .title = "ID",
+                       .width = 5,
+                       .format = fmt_id,
+                       .compare = cmp_id},
         [XN_COL_NAME] = {.key = "name",
                          .title = "NAME",
                          .width = 10,
@@ -437,47 +502,56 @@ const struct xn_column xn_columns[XN_COL__COUNT] = {
                           .format = fmt_state,
                           .compare = cmp_state},
         [XN_COL_CPU_SEC] = {.key = "cpu_sec",
+                            .numeric = true,
                             .title = "CPU(sec)",
                             .width = 10,
                             .format = fmt_cpu_sec,
                             .compare = cmp_cpu_sec},
         [XN_COL_CPU_PCT] = {.key = "cpu_pct",
+                            .numeric = true,
                             .title = "CPU(%)",
                             .width = 6,
                             .format = fmt_cpu_pct,
                             .compare = cmp_cpu_pct},
         [XN_COL_MEM] = {.key = "mem",
+                        .numeric = true,
                         .title = "MEM(k)",
                         .width = 10,
                         .format = fmt_mem,
                         .compare = cmp_mem},
         [XN_COL_MEM_PCT] = {.key = "mem_pct",
+                            .numeric = true,
                             .title = "MEM(%)",
                             .width = 6,
                             .format = fmt_mem_pct,
                             .compare = cmp_mem},
         [XN_COL_MAXMEM] = {.key = "maxmem",
+                           .numeric = true,
                            .title = "MAXMEM(k)",
                            .width = 10,
                            .format = fmt_maxmem,
                            .compare = cmp_maxmem},
         [XN_COL_MAXMEM_PCT] = {.key = "maxmem_pct",
+                               .numeric = true,
                                .title = "MAXMEM(%)",
                                .width = 9,
                                .format = fmt_maxmem_pct,
                                .compare = cmp_maxmem},
         [XN_COL_VCPUS] = {.key = "vcpus",
+                          .numeric = true,
                           .title = "VCPUS",
                           .width = 5,
                           .format = fmt_vcpus,
                           .compare = cmp_vcpus},
         [XN_COL_NODE] = {.key = "node",
+                         .numeric = true,
                          .title = "N%d",
                          .width = 7,
                          .per_node = true,
                          .format = fmt_node,
                          .compare = cmp_node},
         [XN_COL_LOCAL] = {.key = "local",
+                          .numeric = true,
                           .title = "LOCAL%",
                           .width = 6,
                           .format = fmt_local,
@@ -489,6 +563,7 @@ const struct xn_column xn_columns[XN_COL__COUNT] = {
                              .format = fmt_affinity,
                              .compare = cmp_affinity},
         [XN_COL_OUTSIDE] = {.key = "outside",
+                            .numeric = true,
                             .title = "OUTSIDE",
                             .width = 7,
                             .format = fmt_outside,
@@ -511,7 +586,48 @@ const struct xn_column xn_columns[XN_COL__COUNT] = {
                            .left = true,
                            .format = fmt_advice,
                            .compare = cmp_advice},
+        [XN_COL_AGE] = NUM_COL("age", "AGE(s)", 6, fmt_age, cmp_age),
+        [XN_COL_NETS] = NUM_COL("nets", "NETS", 4, fmt_nets, cmp_nets),
+        [XN_COL_NETTX] = NUM_COL("nettx", "NETTX(k)", 8, fmt_nettx, cmp_nettx),
+        [XN_COL_NETRX] = NUM_COL("netrx", "NETRX(k)", 8, fmt_netrx, cmp_netrx),
+        [XN_COL_VBDS] = NUM_COL("vbds", "VBDS", 4, fmt_vbds, cmp_vbds),
+        [XN_COL_VBD_OO] = NUM_COL("vbd_oo", "VBD_OO", 8, fmt_vbd_oo, cmp_vbd_oo),
+        [XN_COL_VBD_RD] = NUM_COL("vbd_rd", "VBD_RD", 8, fmt_vbd_rd, cmp_vbd_rd),
+        [XN_COL_VBD_WR] = NUM_COL("vbd_wr", "VBD_WR", 8, fmt_vbd_wr, cmp_vbd_wr),
+        [XN_COL_VBD_RSECT] = NUM_COL("vbd_rsect", "VBD_RSECT", 10, fmt_vbd_rsect, cmp_vbd_rsect),
+        [XN_COL_VBD_WSECT] = NUM_COL("vbd_wsect", "VBD_WSECT", 10, fmt_vbd_wsect, cmp_vbd_wsect),
 };
+
+const enum xn_col_id xn_column_order[XN_COL__COUNT] = {
+        XN_COL_NAME,    XN_COL_STATE,     XN_COL_CPU_SEC,    XN_COL_CPU_PCT, XN_COL_MEM,
+        XN_COL_MEM_PCT, XN_COL_MAXMEM,    XN_COL_MAXMEM_PCT, XN_COL_VCPUS,   XN_COL_NETS,
+        XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,       XN_COL_VBD_OO,  XN_COL_VBD_RD,
+        XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT,  XN_COL_ID,      XN_COL_NODE,
+        XN_COL_LOCAL,   XN_COL_ADVICE,    XN_COL_AFFINITY,   XN_COL_VNODES,  XN_COL_OUTSIDE,
+        XN_COL_METHOD,  XN_COL_AGE,
+};
+
+bool xn_column_shown(enum xn_col_id id, unsigned show)
+{
+	if (id >= XN_COL_NETS && id <= XN_COL_NETRX)
+		return (show & XN_SHOW_NET) != 0;
+	if (id >= XN_COL_VBDS && id <= XN_COL_VBD_WSECT)
+		return (show & XN_SHOW_VBD) != 0;
+	return (unsigned)id < XN_COL__COUNT;
+}
+
+const char *xn_units_word(enum xn_units u)
+{
+	return u == XN_UNITS_PAGES ? "pg" : u == XN_UNITS_PCT ? "%" : "MiB";
+}
+
+void xn_column_node_title(const struct xn_snapshot *s, int node_idx, enum xn_units u, char *buf,
+                          size_t len)
+{
+	char t[32];
+	xn_column_title(XN_COL_NODE, s, node_idx, t, sizeof(t));
+	snprintf(buf, len, "%s %s", t, xn_units_word(u));
+}
 
 _Static_assert(XN_ARRAY_SIZE(xn_columns) == XN_COL__COUNT, "one entry per column id");
 
@@ -574,5 +690,6 @@ bool xn_column_default_reverse(enum xn_col_id id)
 {
 	/* Figures read best biggest first; words and ids in their natural order. */
 	return !(id == XN_COL_ID || id == XN_COL_NAME || id == XN_COL_STATE ||
-	         id == XN_COL_AFFINITY || id == XN_COL_METHOD || id == XN_COL_VNODES);
+	         id == XN_COL_AFFINITY || id == XN_COL_METHOD || id == XN_COL_VNODES ||
+	         id == XN_COL_AGE);
 }

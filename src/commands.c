@@ -138,6 +138,13 @@ int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
 	char msg[1024] = "";
 	int r = ops->set_node_affinity(s->src, id, &mask, o->aff_cpus ? XN_AFF_CPUS : 0, msg,
 	                               sizeof(msg));
+	/* An id that was in no sample never existed as far as we know: "has
+	 * exited" would be a guess. */
+	if (r == -ESRCH && !xn_snapshot_find(&s->cur, id)) {
+		fprintf(stderr, "xentop-numa: no such domain: %s\n", dom);
+		rc = XN_EXIT_NO_DOMAIN;
+		goto out;
+	}
 	if (r) {
 		rc = xn_cmd_change_failed(s, dom, r, msg);
 		goto out;
@@ -183,10 +190,22 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
 	bool replay = !strcmp(s->src->ops->name, "replay");
 	enum xn_col_id sort = o->sort ? (enum xn_col_id)xn_column_find(o->sort) : XN_COL_ID;
+	bool rev = xn_column_default_reverse(sort);
+	struct xn_out_opts oo = {.units = o->units,
+	                         .show = (o->show_net ? XN_SHOW_NET : 0u) |
+	                                 (o->show_vbd ? XN_SHOW_VBD : 0u),
+	                         .full_names = o->full_names,
+	                         .repeat_header = o->repeat_header,
+	                         .vcpus = o->show_vcpus,
+	                         .dom0_first = o->dom0_first,
+	                         .sort_col = sort,
+	                         .sort_node = 0,
+	                         .reverse = o->sort_flip ? !rev : rev};
+	struct xn_out_state st = {.csv_header = false};
 	char last_note[sizeof(s->src->note)] = "";
 	for (long it = 0; !o->iterations || it < o->iterations; it++) {
 		/* A recording plays as fast as it is read; live sources wait. */
-		if (it > 0 && !replay)
+		if (it > 0 && !replay && o->delay > 0)
 			xn_cmd_sleep(o->delay);
 		int r = xn_cmd_sample(s);
 		if (r == -ENODATA)
@@ -200,8 +219,7 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 				fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name,
 				        last_note);
 		}
-		if (xn_output_sample_sorted(stdout, o->format, &s->cur, o->units, it, sort, 0,
-		                            xn_column_default_reverse(sort)))
+		if (xn_output_write(stdout, o->format, &s->cur, it, &oo, &st))
 			return write_status(stdout);
 		if (record && xn_json_write_snapshot(record, &s->cur)) {
 			fprintf(stderr, "xentop-numa: cannot write the recording: %s\n",

@@ -328,6 +328,17 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 		fputs(d->mem_max == UINT64_MAX ? "true" : "false", f);
 	else
 		fputs("null", f);
+	/* xentop's -n / -x figures: only from a source that reads them (xen) */
+	if (v & XN_DOM_NET)
+		fprintf(f,
+		        ",\"nets\":%" PRIu32 ",\"net_tx_bytes\":%" PRIu64
+		        ",\"net_rx_bytes\":%" PRIu64,
+		        d->nets, d->net_tx_bytes, d->net_rx_bytes);
+	if (v & XN_DOM_VBD)
+		fprintf(f,
+		        ",\"vbds\":%" PRIu32 ",\"vbd_oo\":%" PRIu64 ",\"vbd_rd\":%" PRIu64
+		        ",\"vbd_wr\":%" PRIu64 ",\"vbd_rsect\":%" PRIu64 ",\"vbd_wsect\":%" PRIu64,
+		        d->vbds, d->vbd_oo, d->vbd_rd, d->vbd_wr, d->vbd_rsect, d->vbd_wsect);
 	fputs(",\"node_pages\":", f);
 	if ((v & XN_DOM_PAGES) && d->node_pages) {
 		fputc('[', f);

@@ -8,13 +8,16 @@
 #include "advise.h"
 #include "util.h"
 
-/* The sort columns in screen order; per-node columns expand to one per node. */
-static const enum xn_col_id sort_cols[] = {
-        XN_COL_ID,       XN_COL_NAME,   XN_COL_STATE,   XN_COL_CPU_SEC,
-        XN_COL_CPU_PCT,  XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM,
-        XN_COL_VCPUS,    XN_COL_NODE,   XN_COL_LOCAL,   XN_COL_ADVICE,
-        XN_COL_AFFINITY, XN_COL_VNODES, XN_COL_OUTSIDE, XN_COL_METHOD,
-};
+/* The sort columns in screen order (xn_column_order; the -n/-x groups only
+ * when shown); per-node columns expand to one per node. */
+static size_t sort_cols_of(const struct xn_view *v, enum xn_col_id *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < XN_COL__COUNT; i++)
+		if (xn_column_shown(xn_column_order[i], v->show))
+			out[n++] = xn_column_order[i];
+	return n;
+}
 
 static int nr_nodes(const struct xn_ctl *c)
 {
@@ -24,8 +27,10 @@ static int nr_nodes(const struct xn_ctl *c)
 /* Position of the current sort column in the expanded sequence. */
 static int sort_pos(const struct xn_view *v, int nn)
 {
+	enum xn_col_id sort_cols[XN_COL__COUNT];
+	size_t ns = sort_cols_of(v, sort_cols);
 	int pos = 0;
-	for (size_t i = 0; i < XN_ARRAY_SIZE(sort_cols); i++) {
+	for (size_t i = 0; i < ns; i++) {
 		if (sort_cols[i] == XN_COL_NODE) {
 			if (v->sort_col == XN_COL_NODE)
 				return pos + v->sort_node;
@@ -41,7 +46,9 @@ static int sort_pos(const struct xn_view *v, int nn)
 
 static void sort_set_pos(struct xn_view *v, int pos, int nn)
 {
-	for (size_t i = 0; i < XN_ARRAY_SIZE(sort_cols); i++) {
+	enum xn_col_id sort_cols[XN_COL__COUNT];
+	size_t ns = sort_cols_of(v, sort_cols);
+	for (size_t i = 0; i < ns; i++) {
 		int span = sort_cols[i] == XN_COL_NODE ? nn : 1;
 		if (pos < span) {
 			xn_view_set_sort(v, sort_cols[i], pos);
@@ -54,7 +61,8 @@ static void sort_set_pos(struct xn_view *v, int pos, int nn)
 static unsigned sort_move(struct xn_ctl *c, int delta, bool wrap)
 {
 	int nn = nr_nodes(c);
-	int count = (int)XN_ARRAY_SIZE(sort_cols) - 1 + nn;
+	enum xn_col_id sort_cols[XN_COL__COUNT];
+	int count = (int)sort_cols_of(c->v, sort_cols) - 1 + nn;
 	int pos = sort_pos(c->v, nn) + delta;
 	if (wrap)
 		pos = (pos % count + count) % count;
@@ -190,6 +198,7 @@ static unsigned cmd_help(struct xn_ctl *c, int key)
 {
 	c->v->help_from = c->v->mode;
 	c->v->mode = XN_MODE_HELP;
+	c->v->help_top = 0;
 	return XN_FX_REDRAW;
 }
 
@@ -258,12 +267,23 @@ static unsigned cmd_advice(struct xn_ctl *c, int key)
 	return XN_FX_REDRAW;
 }
 
-/* q quits everywhere; Esc closes the detail view, else quits. */
+/* q and F10 quit everywhere. */
 static unsigned cmd_quit(struct xn_ctl *c, int key)
 {
-	if (key == XN_KEY_ESC && c->v->mode == XN_MODE_DETAIL)
-		return cmd_detail(c, key);
 	return XN_FX_QUIT;
+}
+
+/* Esc alone never quits: an Alt+key chord arrives as Esc then the key, and
+ * htop's and xentop's users press Esc to close things. It closes the detail
+ * view or the heatmap, else says how to quit. */
+static unsigned cmd_escape(struct xn_ctl *c, int key)
+{
+	if (c->v->mode == XN_MODE_DETAIL)
+		return cmd_detail(c, key);
+	if (c->v->mode == XN_MODE_HEATMAP)
+		return cmd_heatmap(c, key);
+	xn_view_status(c->v, XN_ROLE_STATUS, "q or F10 quits, h or F1 helps");
+	return XN_FX_REDRAW;
 }
 
 static unsigned cmd_step(struct xn_ctl *c, int key)
@@ -312,8 +332,9 @@ const struct xn_key_binding xn_key_table[] = {
         {{'z', 'Z'}, "z Z", cmd_zones, "z free memory per zone on / off; Z Xen: exact / 4G sums"},
         {{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
         {{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns)"},
-        {{'h', '?'}, "h ?", cmd_help, "this help"},
-        {{'q', XN_KEY_ESC}, "q Esc", cmd_quit, "quit (Esc in the detail view returns)"},
+        {{'h', '?', XN_KEY_F1}, "h ? F1", cmd_help, "this help"},
+        {{XN_KEY_ESC}, "Esc", cmd_escape, "close the detail view, the heatmap or a dialog"},
+        {{'q', XN_KEY_F10}, "q F10", cmd_quit, "quit"},
 };
 const size_t xn_key_table_len = XN_ARRAY_SIZE(xn_key_table);
 
@@ -396,7 +417,17 @@ unsigned xn_keys_handle(struct xn_ctl *c, int key)
 	if (c->v->prompt.kind != XN_PROMPT_NONE)
 		return handle_prompt(c, key);
 	if (c->v->mode == XN_MODE_HELP) {
-		c->v->mode = c->v->help_from == XN_MODE_HELP ? XN_MODE_MAIN : c->v->help_from;
+		int step = key == XN_KEY_UP || key == XN_KEY_DOWN ? 1 : c->v->page_rows;
+		int max = xn_view_help_lines() - 1; /* the render clamps to a full screen */
+		if (key == XN_KEY_UP || key == XN_KEY_PGUP)
+			c->v->help_top = c->v->help_top > step ? c->v->help_top - step : 0;
+		else if (key == XN_KEY_DOWN || key == XN_KEY_PGDN)
+			c->v->help_top = c->v->help_top + step < max ? c->v->help_top + step : max;
+		else if (key == XN_KEY_F10)
+			return XN_FX_QUIT;
+		else
+			c->v->mode =
+			        c->v->help_from == XN_MODE_HELP ? XN_MODE_MAIN : c->v->help_from;
 		return XN_FX_REDRAW;
 	}
 	c->v->status[0] = '\0';

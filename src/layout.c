@@ -3,37 +3,40 @@
  * order of importance, then spare room widens the heat cells and the name. */
 #include "view.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The name gets up to NAME_FIRST_EXTRA more cells with the heat cells'
  * widening, before the less important columns, and up to NAME_MAX_EXTRA
  * in all. */
-enum { HEAT_MIN_W = 3, NAME_FIRST_EXTRA = 5, NAME_MAX_EXTRA = 14 };
-
-/* Canonical left-to-right order: xentop's, then the NUMA columns, the
- * judgement (ADVICE) right after the figures it is drawn from. */
-static const enum xn_col_id canon[] = {
-        XN_COL_ID,       XN_COL_NAME,   XN_COL_STATE,   XN_COL_CPU_SEC,
-        XN_COL_CPU_PCT,  XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM,
-        XN_COL_VCPUS,    XN_COL_NODE,   XN_COL_LOCAL,   XN_COL_ADVICE,
-        XN_COL_AFFINITY, XN_COL_VNODES, XN_COL_OUTSIDE, XN_COL_METHOD,
-};
+enum { NAME_FIRST_EXTRA = 5, NAME_MAX_EXTRA = 14 };
 
 /* Optional columns, most important first; heat widening happens after the
- * first group (WIDEN_AFTER of them), so that at 80 columns the node cells
- * keep their figures and the name its first letters before xentop's MEM(k)
- * gets room. */
+ * first group (WIDEN_AFTER of them). xentop's MEM(k), MAXMEM(k) and
+ * CPU(sec) give way first on a narrow terminal; the node cells and LOCAL%
+ * are never in this list: they are placed before any of it. The order on
+ * screen is xn_column_order, the same as the batch text. */
 static const enum xn_col_id prio[] = {
-        XN_COL_ADVICE,  XN_COL_CPU_PCT, XN_COL_AFFINITY, XN_COL_OUTSIDE, XN_COL_MEM,
-        XN_COL_VNODES,  XN_COL_STATE,   XN_COL_VCPUS,    XN_COL_ID,      XN_COL_CPU_SEC,
-        XN_COL_MEM_PCT, XN_COL_MAXMEM,  XN_COL_METHOD,
+        XN_COL_ADVICE,     XN_COL_CPU_PCT, XN_COL_AFFINITY,  XN_COL_ID,        XN_COL_STATE,
+        XN_COL_OUTSIDE,    XN_COL_VNODES,  XN_COL_VCPUS,     XN_COL_METHOD,    XN_COL_AGE,
+        XN_COL_NETS,       XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,      XN_COL_VBD_OO,
+        XN_COL_VBD_RD,     XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT, XN_COL_MEM_PCT,
+        XN_COL_MAXMEM_PCT, XN_COL_CPU_SEC, XN_COL_MAXMEM,    XN_COL_MEM,
 };
 enum { WIDEN_AFTER = 3 };
 
-_Static_assert(sizeof(canon) / sizeof(canon[0]) == XN_COL__COUNT - 1,
-               "every column but MAXMEM_PCT has a place");
-_Static_assert(sizeof(prio) / sizeof(prio[0]) == XN_COL__COUNT - 4,
-               "every column but NAME, LOCAL%, the node cells and MAXMEM_PCT has a priority");
+_Static_assert(sizeof(prio) / sizeof(prio[0]) == XN_COL__COUNT - 3,
+               "every column but NAME, LOCAL% and the node cells has a priority");
+
+/* A node cell is never narrower than its title with the unit ("N0 MiB"),
+ * nor than a figure of 5 places. */
+static int heat_min_width(int nr_nodes, enum xn_units units)
+{
+	char t[32];
+	int n = snprintf(t, sizeof(t), "N%d %s", nr_nodes > 0 ? nr_nodes - 1 : 0,
+	                 xn_units_word(units));
+	return n > 5 ? n : 5;
+}
 
 static int col_width(enum xn_col_id id)
 {
@@ -44,8 +47,10 @@ static int col_width(enum xn_col_id id)
 	return w > 0 ? w : 1;
 }
 
-void xn_layout_table(int width, int nr_nodes, struct xn_layout *out)
+void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
+                     struct xn_layout *out)
 {
+	const int heat_min = heat_min_width(nr_nodes, units);
 	bool on[XN_COL__COUNT] = {false};
 	int w[XN_COL__COUNT];
 	for (int i = 0; i < XN_COL__COUNT; i++)
@@ -65,13 +70,13 @@ void xn_layout_table(int width, int nr_nodes, struct xn_layout *out)
 	}
 	int max_nodes = XN_LAYOUT_MAX_COLS - XN_COL__COUNT;
 	int shown = 0;
-	while (shown < nr_nodes && shown < max_nodes && left >= HEAT_MIN_W + 1) {
+	while (shown < nr_nodes && shown < max_nodes && left >= heat_min + 1) {
 		shown++;
-		left -= HEAT_MIN_W + 1;
+		left -= heat_min + 1;
 	}
 	out->hidden_nodes = nr_nodes - shown;
-	int heat_w = HEAT_MIN_W, name_extra = 0;
-	int full_heat = w[XN_COL_NODE] > HEAT_MIN_W ? w[XN_COL_NODE] : HEAT_MIN_W;
+	int heat_w = heat_min, name_extra = 0;
+	int full_heat = w[XN_COL_NODE] > heat_min ? w[XN_COL_NODE] : heat_min;
 
 	for (size_t i = 0; i < sizeof(prio) / sizeof(prio[0]); i++) {
 		if (i == WIDEN_AFTER && shown > 0) {
@@ -86,20 +91,23 @@ void xn_layout_table(int width, int nr_nodes, struct xn_layout *out)
 			left -= name_extra;
 		}
 		enum xn_col_id id = prio[i];
-		if (left >= w[id] + 1) {
+		if (xn_column_shown(id, show) && left >= w[id] + 1) {
 			on[id] = true;
 			left -= w[id] + 1;
 		}
 	}
-	int more = NAME_MAX_EXTRA - name_extra;
+	/* -f: the name takes what its longest value needs of the room left */
+	int max_extra = name_want > w[XN_COL_NAME] + NAME_MAX_EXTRA ? name_want - w[XN_COL_NAME]
+	                                                            : NAME_MAX_EXTRA;
+	int more = max_extra - name_extra;
 	if (left > 0)
 		name_extra += left < more ? left : more;
 	if (name_extra > 0)
 		w[XN_COL_NAME] += name_extra;
 
 	int x = 0;
-	for (size_t i = 0; i < sizeof(canon) / sizeof(canon[0]); i++) {
-		enum xn_col_id id = canon[i];
+	for (size_t i = 0; i < XN_COL__COUNT; i++) {
+		enum xn_col_id id = xn_column_order[i];
 		int count = id == XN_COL_NODE ? shown : (on[id] ? 1 : 0);
 		for (int k = 0; k < count && out->n < XN_LAYOUT_MAX_COLS; k++) {
 			struct xn_layout_col *lc = &out->cols[out->n++];

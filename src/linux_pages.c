@@ -18,8 +18,14 @@
  *
  * A walk is forced when the RSS has drifted by more than 2 % since the last
  * one (at most once a second for that reason), for small processes (< 32 MiB,
- * cheap to walk), and when move_pages fails. The entry is keyed by PID and
- * start time, so a reused PID is not confused with its predecessor. */
+ * cheap to walk), and when move_pages fails. The interval adapts, and walks
+ * due for their age are spread over refreshes (linux_schedule.c). While the
+ * process has not faulted, no page anywhere has migrated and its RSS is the
+ * same, the last figure is kept without looking (nothing can have moved).
+ * A process alone in its memory cgroup is read from the cgroup's counters
+ * instead (linux_cgpages.c), once a walk has agreed with them. The entry is
+ * keyed by PID and start time, so a reused PID is not confused with its
+ * predecessor. */
 #include <errno.h>
 #include <math.h>
 #include <numaif.h>
@@ -40,38 +46,77 @@ enum {
 
 struct pc_entry {
 	pid_t pid;
+	int nr;   /* entries of exact[] (max node id + 1) */
+	int nfig; /* entries of fig[] */
+	enum xn_pages_method fig_method;
 	uint64_t starttime;
-	bool seen;
+	uint64_t ivl_ns;   /* adaptive interval between walks (set at the first) */
 	uint64_t exact_ns; /* monotonic time of the last walk */
 	uint64_t rss0;     /* RSS (pages) at the walk */
 	uint64_t total0;   /* pages counted by the walk */
-	int nr;            /* entries of exact[] (max node id + 1) */
 	uint64_t *exact;   /* by node id */
-	bool explicit_policy;
-	size_t ns; /* samples */
+	size_t ns;         /* samples */
 	void **addr;
 	int *st0; /* node at the walk, < 0 not resident */
 	int *st1; /* scratch for the estimate */
 	double *w;
+	/* own memory cgroup (linux_cgpages.c) */
+	uint64_t cg_id; /* the cgroup the last check was made in, 0 = none */
+	uint64_t cg_ns; /* when a walk there agreed with its numa_stat (cg_ok) */
+	/* the last figure given (host order), and what could have moved a page since */
+	uint64_t *fig;
+	uint64_t seen_moves, seen_faults, seen_rss;
+	bool seen;
+	bool grant; /* a walk due for its age may run this refresh */
+	bool explicit_policy;
+	bool cg_ok;
+	bool cg_used; /* this refresh's figure came from the cgroup */
 };
 
 struct xn_lx_pcache {
 	struct pc_entry *e;
 	size_t n;
+	double credit;     /* pages the walks due may still take (xn_lx_spread_walks) */
+	uint64_t last_ns;  /* the previous begin */
+	uint64_t *cgnp;    /* XN_MAX_NODES: the cgroup's figure, by node id */
+	uint64_t *ha, *hb; /* XN_MAX_NODES: scratch in host order */
 };
 
 struct xn_lx_pcache *xn_lx_pcache_new(void)
 {
-	return calloc(1, sizeof(struct xn_lx_pcache));
+	struct xn_lx_pcache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->cgnp = malloc(XN_MAX_NODES * sizeof(*c->cgnp));
+	c->ha = malloc(XN_MAX_NODES * sizeof(*c->ha));
+	c->hb = malloc(XN_MAX_NODES * sizeof(*c->hb));
+	if (!c->cgnp || !c->ha || !c->hb) {
+		xn_lx_pcache_free(c);
+		return NULL;
+	}
+	return c;
 }
 
-static void entry_free(struct pc_entry *e)
+/* What a walk leaves: freed before the next one. */
+static void walk_free(struct pc_entry *e)
 {
 	free(e->exact);
 	free(e->addr);
 	free(e->st0);
 	free(e->st1);
 	free(e->w);
+	e->exact = NULL;
+	e->addr = NULL;
+	e->st0 = e->st1 = NULL;
+	e->w = NULL;
+	e->ns = 0;
+	e->nr = 0;
+}
+
+static void entry_free(struct pc_entry *e)
+{
+	walk_free(e);
+	free(e->fig);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -82,13 +127,55 @@ void xn_lx_pcache_free(struct xn_lx_pcache *c)
 	for (size_t i = 0; i < c->n; i++)
 		entry_free(&c->e[i]);
 	free(c->e);
+	free(c->cgnp);
+	free(c->ha);
+	free(c->hb);
 	free(c);
 }
 
-void xn_lx_pcache_begin(struct xn_lx_pcache *c)
+/* Walks that are due only for their age are spread over refreshes: each
+ * refresh earns the pages the intervals need per second times the time since
+ * the last one (Σ RSS / interval), and the most overdue walks take them. */
+void xn_lx_pcache_begin(struct xn_lx_pcache *c, uint64_t now_ns)
 {
-	for (size_t i = 0; i < c->n; i++)
-		c->e[i].seen = false;
+	double dt = c->last_ns && now_ns > c->last_ns ? (double)(now_ns - c->last_ns) / 1e9 : 0;
+	double rate = 0, largest = 0;
+	size_t nd = 0;
+	double *over = malloc((c->n ? c->n : 1) * sizeof(*over));
+	uint64_t *pages = malloc((c->n ? c->n : 1) * sizeof(*pages));
+	size_t *idx = malloc((c->n ? c->n : 1) * sizeof(*idx));
+	bool *grant = malloc((c->n ? c->n : 1) * sizeof(*grant));
+	c->last_ns = now_ns;
+	for (size_t i = 0; i < c->n; i++) {
+		struct pc_entry *e = &c->e[i];
+		e->seen = false;
+		/* without memory for the bookkeeping, walk whatever is due */
+		e->grant = !over || !pages || !idx || !grant;
+		if (!e->exact || e->cg_used || !e->ivl_ns || e->rss0 < SMALL_PAGES)
+			continue;
+		rate += (double)e->rss0 / ((double)e->ivl_ns / 1e9);
+		if ((double)e->rss0 > largest)
+			largest = (double)e->rss0;
+		uint64_t age = now_ns - e->exact_ns;
+		if (age >= e->ivl_ns && over && pages && idx && grant) {
+			over[nd] = (double)age / (double)e->ivl_ns;
+			pages[nd] = e->rss0;
+			idx[nd++] = i;
+		}
+	}
+	/* a quiet spell earns no burst later, a busy one no endless debt */
+	double cap = dt * rate > largest ? dt * rate : largest;
+	c->credit += dt * rate;
+	c->credit = c->credit > cap ? cap : c->credit < -cap ? -cap : c->credit;
+	if (nd) {
+		xn_lx_spread_walks(over, pages, nd, c->credit, grant);
+		for (size_t k = 0; k < nd; k++)
+			c->e[idx[k]].grant = grant[k];
+	}
+	free(over);
+	free(pages);
+	free(idx);
+	free(grant);
 }
 
 static void entry_remove(struct xn_lx_pcache *c, size_t i)
@@ -235,12 +322,7 @@ static int exact_walk(struct pc_entry *e, pid_t pid, uint64_t page_size, uint64_
 	}
 	xn_lx_parse_numa_maps(text, page_size, np, vma_add, &l, &st);
 	free(text);
-	pid_t keep_pid = e->pid;
-	uint64_t keep_start = e->starttime;
-	entry_free(e);
-	e->pid = keep_pid;
-	e->starttime = keep_start;
-	e->seen = true;
+	walk_free(e);
 	e->nr = st.max_node + 1;
 	e->exact = calloc(e->nr > 0 ? (size_t)e->nr : 1, sizeof(*e->exact));
 	if (!e->exact || l.oom) {
@@ -334,9 +416,9 @@ int xn_lx_estimate_pages(const struct xn_lx_est_in *in, const struct xn_host *h,
 	return 0;
 }
 
-/* Estimate into d (host order) from the samples; false if it cannot. */
+/* Estimate into out (host order) from the samples; false if it cannot. */
 static bool estimate(struct pc_entry *e, const struct xn_host *h, pid_t pid, uint64_t rss,
-                     struct xn_domain *d)
+                     uint64_t *out)
 {
 	if (!e->ns || query(pid, e, e->st1))
 		return false;
@@ -349,44 +431,155 @@ static bool estimate(struct pc_entry *e, const struct xn_host *h, pid_t pid, uin
 	                          .st1 = e->st1,
 	                          .w = e->w,
 	                          .ns = e->ns};
-	return xn_lx_estimate_pages(&in, h, d->node_pages) == 0;
+	return xn_lx_estimate_pages(&in, h, out) == 0;
 }
 
-static void from_exact(const struct pc_entry *e, const struct xn_host *h, struct xn_domain *d)
+/* The last walk's figure in host order. */
+static void from_exact(const struct pc_entry *e, const struct xn_host *h, uint64_t *out)
 {
 	for (int i = 0; i < h->nr_nodes; i++)
-		d->node_pages[i] = h->nodes[i].id < e->nr ? e->exact[h->nodes[i].id] : 0;
+		out[i] = h->nodes[i].id < e->nr ? e->exact[h->nodes[i].id] : 0;
+}
+
+/* By node id (XN_MAX_NODES) to host order. */
+static void by_host(const uint64_t *np, const struct xn_host *h, uint64_t *out)
+{
+	for (int i = 0; i < h->nr_nodes; i++)
+		out[i] = np[h->nodes[i].id];
+}
+
+/* Largest per-node difference between est (host order) and the walk, as a
+ * share of the walk's pages. */
+static double deviation(const struct pc_entry *e, const struct xn_host *h, const uint64_t *est,
+                        uint64_t *tmp)
+{
+	from_exact(e, h, tmp);
+	uint64_t worst = 0;
+	for (int i = 0; i < h->nr_nodes; i++) {
+		uint64_t x = est[i] > tmp[i] ? est[i] - tmp[i] : tmp[i] - est[i];
+		worst = x > worst ? x : worst;
+	}
+	return e->total0 ? (double)worst / (double)e->total0 : (worst ? 1.0 : 0.0);
+}
+
+/* The process's own cgroup's figure (by node id in c->cgnp) when it is
+ * alone there and the figure agrees with its RSS. */
+static bool own_cgroup(struct xn_lx_source *lx, pid_t pid, uint64_t rss, uint64_t *cg_id)
+{
+	struct xn_lx_pcache *c = lx->pcache;
+	if (!lx->cg.version || xn_lx_cgpages_read(&lx->cg, pid, lx->page_size, c->cgnp, cg_id))
+		return false;
+	uint64_t sum = 0;
+	for (int i = 0; i < XN_MAX_NODES; i++)
+		sum += c->cgnp[i];
+	uint64_t diff = sum > rss ? sum - rss : rss - sum;
+	return diff * XN_LX_CG_TOLERANCE <= rss;
+}
+
+/* Remember the figure given and what could move a page (free on failure:
+ * the next refresh then looks again). */
+static void keep_figure(struct pc_entry *e, const struct xn_host *h, const struct xn_domain *d,
+                        uint64_t moves, uint64_t faults, uint64_t rss)
+{
+	if (e->nfig != h->nr_nodes) {
+		free(e->fig);
+		e->nfig = h->nr_nodes;
+		e->fig = malloc((e->nfig > 0 ? (size_t)e->nfig : 1) * sizeof(*e->fig));
+		if (!e->fig)
+			e->nfig = 0;
+	}
+	if (!e->fig)
+		return;
+	memcpy(e->fig, d->node_pages, (size_t)e->nfig * sizeof(*e->fig));
+	e->fig_method = d->pages_method;
+	e->seen_moves = moves;
+	e->seen_faults = faults;
+	e->seen_rss = rss;
 }
 
 int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid, uint64_t starttime,
-                    uint64_t rss, struct xn_domain *d, bool *explicit_policy)
+                    uint64_t rss, uint64_t faults, struct xn_domain *d, bool *explicit_policy)
 {
-	struct pc_entry *e = entry_get(lx->pcache, pid, starttime);
+	struct xn_lx_pcache *c = lx->pcache;
+	struct pc_entry *e = entry_get(c, pid, starttime);
 	if (!e)
 		return -ENOMEM;
 	e->seen = true;
 	uint64_t now = xn_now_mono_ns();
+	uint64_t base = (uint64_t)(lx->exact_interval * 1e9);
+	uint64_t cg_id = 0;
+	bool cg = own_cgroup(lx, pid, rss, &cg_id);
+	e->cg_used = false;
+	if (cg && e->cg_ok && e->cg_id == cg_id &&
+	    (double)(now - e->cg_ns) < XN_LX_CG_RECHECK * 1e9) {
+		by_host(c->cgnp, h, d->node_pages);
+		d->pages_method = XN_PAGES_CGROUP;
+		d->pages_age_ms = 0;
+		e->cg_used = true;
+		*explicit_policy = e->explicit_policy;
+		d->valid |= XN_DOM_PAGES;
+		return 0;
+	}
+	/* first alone here, or the recheck is due: a walk says whether the
+	 * cgroup's figure is the process's own (a failed check waits for the
+	 * next regular walk, or for another cgroup) */
+	bool cg_check = cg && (e->cg_id != cg_id || e->cg_ok);
+	if (!cg) {
+		e->cg_ok = false;
+		e->cg_id = 0;
+	}
 	uint64_t age = e->exact ? now - e->exact_ns : UINT64_MAX;
 	uint64_t drift = rss > e->rss0 ? rss - e->rss0 : e->rss0 - rss;
-	bool walk = !e->exact || rss < SMALL_PAGES || (double)age >= lx->exact_interval * 1e9 ||
-	            (drift * RSS_DRIFT > e->rss0 && age >= DRIFT_MIN_NS);
-	if (!walk && estimate(e, h, pid, rss, d)) {
+	bool drifted = e->exact && drift * RSS_DRIFT > e->rss0 && age >= DRIFT_MIN_NS;
+	/* No fault of the process, no migration or collapse anywhere and the
+	 * same RSS since the last figure: no page of it can have changed node,
+	 * so that figure holds without a walk or a move_pages query (a walk
+	 * still comes after the longest interval, in case). */
+	bool still = lx->moves_ok && e->fig && e->nfig == h->nr_nodes &&
+	             e->seen_moves == lx->moves && e->seen_faults == faults && e->seen_rss == rss;
+	bool due = e->exact && age >= e->ivl_ns &&
+	           (!still || (double)age >= (double)base * XN_LX_IVL_MAX_MUL);
+	bool walk = !e->exact || (rss < SMALL_PAGES && !still) || drifted || cg_check ||
+	            (due && (e->grant || e->ivl_ns < DRIFT_MIN_NS / 1000));
+	if (!walk && still) {
+		memcpy(d->node_pages, e->fig, (size_t)e->nfig * sizeof(*e->fig));
+		d->pages_method = e->fig_method;
+		d->pages_age_ms = (int64_t)(age / 1000000);
+	} else if (!walk && estimate(e, h, pid, rss, d->node_pages)) {
 		d->pages_method = XN_PAGES_SAMPLED;
 		d->pages_age_ms = (int64_t)(age / 1000000);
-	} else if (!walk && e->exact) {
-		from_exact(e, h, d); /* move_pages refused: show the walk, aged */
+	} else if (!walk) {
+		from_exact(e, h, d->node_pages); /* move_pages refused: show the walk, aged */
 		d->pages_method = XN_PAGES_NUMA_MAPS;
 		d->pages_age_ms = (int64_t)(age / 1000000);
 	} else {
+		/* how good the estimate was, to adapt the interval */
+		bool first = !e->exact;
+		bool had_est = !first && !drifted && rss >= SMALL_PAGES && due &&
+		               estimate(e, h, pid, rss, c->ha);
+		uint64_t rss_walk = e->rss0;
 		int r = exact_walk(e, pid, h->page_size, rss, now);
 		if (r) {
-			xn_lx_pcache_forget(lx->pcache, pid);
+			xn_lx_pcache_forget(c, pid);
 			return r;
 		}
-		from_exact(e, h, d);
+		double dev = had_est ? deviation(e, h, c->ha, c->hb) : -1;
+		bool steady = (rss > rss_walk ? rss - rss_walk : rss_walk - rss) * 200 <= rss_walk;
+		e->ivl_ns =
+		        first ? base : xn_lx_adapt_interval(e->ivl_ns, base, drifted, dev, steady);
+		c->credit -= (double)rss;
+		if (cg) {
+			from_exact(e, h, c->ha);
+			by_host(c->cgnp, h, c->hb);
+			e->cg_id = cg_id;
+			e->cg_ok = xn_lx_cg_agrees(c->ha, c->hb, h->nr_nodes);
+			e->cg_ns = now;
+		}
+		from_exact(e, h, d->node_pages);
 		d->pages_method = XN_PAGES_NUMA_MAPS;
 		d->pages_age_ms = 0;
 	}
+	keep_figure(e, h, d, lx->moves, faults, rss);
 	*explicit_policy = e->explicit_policy;
 	d->valid |= XN_DOM_PAGES;
 	return 0;

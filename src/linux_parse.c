@@ -252,8 +252,22 @@ static int stat_nodes(const char *p, const char *e, uint64_t mult, uint64_t div,
 	return 0;
 }
 
-int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_pages, int *max_node,
-                          int *version)
+/* Whether line [p, e) starts with one of keys followed by sep ('=' v1, ' ' v2). */
+static bool stat_key_is(const char *p, const char *e, const char *const *keys, char sep)
+{
+	for (; *keys; keys++) {
+		size_t kl = strlen(*keys);
+		if ((size_t)(e - p) > kl && !strncmp(p, *keys, kl) && p[kl] == sep)
+			return true;
+	}
+	return false;
+}
+
+/* Sum the per-node figures of the lines named in keys1 (v1, in pages) or
+ * keys2 (v2, in bytes); the version is told by the text itself. */
+static int numa_stat_sum(const char *text, uint64_t page_size, const char *const *keys1,
+                         const char *const *keys2, uint64_t *node_pages, int *max_node,
+                         int *version)
 {
 	memset(node_pages, 0, XN_MAX_NODES * sizeof(*node_pages));
 	*max_node = -1;
@@ -261,19 +275,15 @@ int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_p
 	if (!page_size)
 		return -EINVAL;
 	/* v1 if any line looks like "word=..." at its start. */
-	bool v1 = false, has_hier = false;
-	for (const char *p = text; *p;) {
+	bool v1 = false;
+	for (const char *p = text; *p && !v1;) {
 		const char *e = strchr(p, '\n');
 		if (!e)
 			e = p + strlen(p);
 		const char *w = p;
 		while (w < e && *w != ' ' && *w != '=')
 			w++;
-		if (w < e && *w == '=') {
-			v1 = true;
-			if (!strncmp(p, "hierarchical_total=", 19))
-				has_hier = true;
-		}
+		v1 = w < e && *w == '=';
 		p = *e ? e + 1 : e;
 	}
 	int used = 0;
@@ -281,19 +291,13 @@ int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_p
 		const char *e = strchr(p, '\n');
 		if (!e)
 			e = p + strlen(p);
-		const char *rest = NULL;
-		if (v1) {
-			const char *key = has_hier ? "hierarchical_total=" : "total=";
-			size_t kl = strlen(key);
-			if (!strncmp(p, key, kl)) {
-				rest = p + kl;
+		if (stat_key_is(p, e, v1 ? keys1 : keys2, v1 ? '=' : ' ')) {
+			const char *rest = p;
+			if (v1) /* skip "key=total" */
 				while (rest < e && *rest != ' ')
-					rest++; /* skip the total itself */
-			}
-		} else if (!strncmp(p, "anon ", 5) || !strncmp(p, "file ", 5)) {
-			rest = p + 5;
-		}
-		if (rest) {
+					rest++;
+			else
+				rest = strchr(p, ' ');
 			if (!stat_nodes(rest, e, 1, v1 ? 1 : page_size, node_pages, max_node))
 				used++;
 		}
@@ -303,6 +307,64 @@ int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_p
 		return -ENODATA;
 	*version = v1 ? 1 : 2;
 	return 0;
+}
+
+int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_pages, int *max_node,
+                          int *version)
+{
+	static const char *const hier[] = {"hierarchical_total", NULL};
+	static const char *const total[] = {"total", NULL};
+	static const char *const v2[] = {"anon", "file", NULL};
+	int r = numa_stat_sum(text, page_size, hier, v2, node_pages, max_node, version);
+	if (r == -ENODATA)
+		r = numa_stat_sum(text, page_size, total, v2, node_pages, max_node, version);
+	return r;
+}
+
+int xn_lx_parse_numa_stat_proc(const char *text, uint64_t page_size, uint64_t *node_pages,
+                               int *max_node, int *version)
+{
+	static const char *const v1[] = {"anon", "unevictable", NULL};
+	static const char *const v2[] = {"anon", "file_mapped", NULL};
+	return numa_stat_sum(text, page_size, v1, v2, node_pages, max_node, version);
+}
+
+int xn_lx_parse_proc_cgroup(const char *text, int version, char *rel, size_t relsize)
+{
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		/* "ID:CONTROLLERS:PATH"; v2's line is "0::PATH" */
+		const char *c1 = memchr(p, ':', (size_t)(e - p));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(e - c1 - 1)) : NULL;
+		bool match = false;
+		if (c2 && version == 2) {
+			match = c2 == c1 + 1 && c1 - p == 1 && *p == '0';
+		} else if (c2) {
+			for (const char *t = c1 + 1; t < c2 && !match;) {
+				const char *comma = memchr(t, ',', (size_t)(c2 - t));
+				const char *te = comma ? comma : c2;
+				match = te - t == 6 && !strncmp(t, "memory", 6);
+				t = te + 1;
+			}
+		}
+		if (match) {
+			const char *path = c2 + 1;
+			size_t len = (size_t)(e - path);
+			if (!len || *path != '/')
+				return -EINVAL;
+			if (len == 1)
+				len = 0; /* the root: "" like the rest of the cgroup code */
+			if (len >= relsize)
+				return -ENAMETOOLONG;
+			memcpy(rel, path, len);
+			rel[len] = '\0';
+			return 0;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return -ENOENT;
 }
 
 /* The value of "Key:\t..." in status text, or NULL; *e gets the line end. */
@@ -404,6 +466,10 @@ int xn_lx_parse_stat(const char *text, struct xn_lx_stat *out)
 		switch (f) {
 		case 9:
 			out->flags = v;
+			break;
+		case 10: /* minflt */
+		case 12: /* majflt */
+			out->faults += v;
 			break;
 		case 14:
 			out->utime = v;
@@ -567,4 +633,28 @@ int xn_lx_parse_maps_line(const char *line, uint64_t *start, uint64_t *end)
 	*start = a;
 	*end = z;
 	return 0;
+}
+
+int xn_lx_parse_vmstat_moves(const char *text, uint64_t *moves)
+{
+	static const char *const keys[] = {"pgmigrate_success", "thp_collapse_alloc", NULL};
+	bool migrate = false;
+	*moves = 0;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		for (int k = 0; keys[k]; k++) {
+			size_t kl = strlen(keys[k]);
+			uint64_t v;
+			const char *q = p + kl + 1;
+			if ((size_t)(e - p) > kl + 1 && !strncmp(p, keys[k], kl) && p[kl] == ' ' &&
+			    !take_u64(&q, &v) && q == e) {
+				*moves = sat_add(*moves, v);
+				migrate |= k == 0;
+			}
+		}
+		p = *e ? e + 1 : e;
+	}
+	return migrate ? 0 : -ENODATA;
 }

@@ -281,7 +281,8 @@ static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid
 		return r;
 	}
 	bool explicit_policy = false;
-	r = xn_lx_pages_get(lx, &s->host, pid, st.starttime, st.rss_pages, d, &explicit_policy);
+	r = xn_lx_pages_get(lx, &s->host, pid, st.starttime, st.rss_pages, st.faults, d,
+	                    &explicit_policy);
 	if (r == -ENOMEM) {
 		xn_snapshot_drop_last(s);
 		return r;

@@ -92,7 +92,8 @@ static int lx_sample(struct xn_source *src, struct xn_snapshot *out)
 	xn_lx_cpu_node_map(&out->host, lx->cpu_node);
 	if (lx->cgroups)
 		return xn_lx_cgroup_sample(lx, out);
-	xn_lx_pcache_begin(lx->pcache);
+	xn_lx_moves_read(lx);
+	xn_lx_pcache_begin(lx->pcache, out->mono_ns);
 	r = xn_lx_procs_sample(lx, out);
 	xn_lx_pcache_end(lx->pcache);
 	return r;

@@ -25,15 +25,23 @@ enum {
 	OPT_NO_PAGEOP,
 	OPT_ADVISE,
 	OPT_APPLY_ADVICE,
+	OPT_REPLAY,
+	OPT_REFRESHES,
 };
 
 static const struct option long_opts[] = {
         {"batch", no_argument, NULL, 'b'},
         {"delay", required_argument, NULL, 'd'},
         {"iterations", required_argument, NULL, 'i'},
-        {"refreshes", required_argument, NULL, 'n'},
+        {"refreshes", required_argument, NULL, OPT_REFRESHES},
+        {"networks", no_argument, NULL, 'n'},
+        {"vbds", no_argument, NULL, 'x'},
+        {"repeat-header", no_argument, NULL, 'r'},
+        {"vcpus", no_argument, NULL, 'v'},
+        {"full-name", no_argument, NULL, 'f'},
+        {"dom0-first", no_argument, NULL, 'z'},
         {"source", required_argument, NULL, 's'},
-        {"replay", required_argument, NULL, 'r'},
+        {"replay", required_argument, NULL, OPT_REPLAY},
         {"pid", required_argument, NULL, 'p'},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"snapshot", no_argument, NULL, OPT_SNAPSHOT},
@@ -62,12 +70,12 @@ static void usage(FILE *f)
 	      "\n"
 	      "Source:\n"
 	      "  -s, --source NAME        auto (default), xen, linux or replay\n"
-	      "  -r, --replay FILE        play a recording (implies --source replay)\n"
+	      "      --replay FILE        play a recording (implies --source replay)\n"
 	      "  -p, --pid LIST           linux: always show these PIDs (\"123,456\")\n"
 	      "      --top N              linux: also show the N largest processes (default 10)\n"
 	      "      --cgroups            linux: domains are cgroups, not processes\n"
-	      "      --exact-interval S   linux: max age of an exact numa_maps scan (default 10, "
-	      "0: always)\n"
+	      "      --exact-interval S   linux: starting interval between exact numa_maps walks,\n"
+	      "                           adapting from 1/4 to 8 times it (default 10, 0: always)\n"
 	      "      --debugkey-interval S  xen: min seconds between debug key 'u' dumps (default "
 	      "10)\n"
 	      "      --no-pageop          xen: do not use the hypervisor's page-count op\n"
@@ -75,12 +83,21 @@ static void usage(FILE *f)
 	      "Display and output:\n"
 	      "  -b, --batch              batch mode: print samples, no terminal needed\n"
 	      "  -d, --delay SECS         seconds between refreshes (default 3, fractions "
-	      "allowed)\n"
+	      "allowed;\n"
+	      "                           0 in batch mode: no wait)\n"
 	      "  -i, --iterations N       batch: number of samples, then exit\n"
-	      "  -n, --refreshes N        quit after N refreshes (screen or batch)\n"
+	      "      --refreshes N        quit after N refreshes (screen or batch)\n"
+	      "  -n, --networks           xen: network columns (NETS NETTX(k) NETRX(k))\n"
+	      "  -x, --vbds               xen: block device columns (VBDS VBD_OO ...)\n"
+	      "  -v, --vcpus              one line per vCPU under each domain\n"
+	      "  -r, --repeat-header      repeat the table header before each domain\n"
+	      "  -f, --full-name          do not cut names to the NAME column\n"
+	      "  -z, --dom0-first         Domain-0 first, whatever the sort\n"
 	      "      --format FMT         batch output: text (default), json or csv\n"
 	      "      --units U            per-node figures in mib (default), pages or pct\n"
-	      "      --sort KEY           sort by column KEY (id, name, cpu_pct, mem, local, ...)\n"
+	      "      --sort [-]KEY        sort by column KEY (id, name, cpu_pct, mem, local, "
+	      "...);\n"
+	      "                           -KEY reverses its order (-local: worst placed first)\n"
 	      "      --snapshot           print one JSON sample and exit\n"
 	      "      --record FILE        append every sample to FILE as a JSON line\n"
 	      "\n"
@@ -122,10 +139,11 @@ static int parse_count(const char *opt, const char *val, long min, long *out)
 	return 0;
 }
 
+/* 0 is checked later: batch mode allows it, as xentop -b -d 0 does. */
 static int parse_secs(const char *opt, const char *val, double *out)
 {
-	if (xn_parse_seconds(val, out) || *out <= 0 || *out > 86400)
-		return bad(opt, val, "expected seconds > 0, e.g. 3 or 0.5");
+	if (xn_parse_seconds(val, out) || *out < 0 || *out > 86400)
+		return bad(opt, val, "expected seconds >= 0, e.g. 3 or 0.5");
 	return 0;
 }
 
@@ -159,10 +177,28 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 	case 'd':
 		return parse_secs("-d/--delay", arg, &o->delay);
 	case 'i':
-	case 'n':
-		if (parse_count(c == 'i' ? "-i/--iterations" : "-n/--refreshes", arg, 1, &n))
+	case OPT_REFRESHES:
+		if (parse_count(c == 'i' ? "-i/--iterations" : "--refreshes", arg, 1, &n))
 			return -EINVAL;
 		o->iterations = n;
+		return 0;
+	case 'n':
+		o->show_net = true;
+		return 0;
+	case 'x':
+		o->show_vbd = true;
+		return 0;
+	case 'r':
+		o->repeat_header = true;
+		return 0;
+	case 'v':
+		o->show_vcpus = true;
+		return 0;
+	case 'f':
+		o->full_names = true;
+		return 0;
+	case 'z':
+		o->dom0_first = true;
 		return 0;
 	case 's':
 		if (strcmp(arg, "auto") && strcmp(arg, "xen") && strcmp(arg, "linux") &&
@@ -171,7 +207,7 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 		o->source = arg;
 		*source_given = true;
 		return 0;
-	case 'r':
+	case OPT_REPLAY:
 		o->cfg.replay_file = arg;
 		return 0;
 	case 'p':
@@ -227,6 +263,9 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 			return bad("--units", arg, "expected mib, pages or pct");
 		return 0;
 	case OPT_SORT:
+		o->sort_flip = arg[0] == '-';
+		if (arg[0] == '-' || arg[0] == '+')
+			arg++;
 		if (xn_column_find(arg) < 0)
 			return bad("--sort", arg, "not a column key (see xentop-numa(1))");
 		o->sort = arg;
@@ -258,7 +297,7 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 	set_defaults(o);
 	optind = 1;
 	for (;;) {
-		int c = getopt_long(argc, argv, "bd:i:n:s:r:p:hV", long_opts, NULL);
+		int c = getopt_long(argc, argv, "bd:i:s:p:nxrvfzhV", long_opts, NULL);
 		if (c == -1)
 			break;
 		if (c == 'h') {
@@ -283,14 +322,19 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 	if (o->cfg.replay_file && !source_given)
 		o->source = "replay";
 	if (!strcmp(o->source, "replay") && !o->cfg.replay_file) {
-		fprintf(stderr, "xentop-numa: --source replay needs a recording: -r FILE\n");
+		fprintf(stderr, "xentop-numa: --source replay needs a recording: --replay FILE\n");
 		return -EINVAL;
 	}
 	if (o->cfg.replay_file && strcmp(o->source, "replay")) {
 		fprintf(stderr,
-		        "xentop-numa: -r/--replay plays a recording; it cannot be "
+		        "xentop-numa: --replay plays a recording; it cannot be "
 		        "combined with --source %s\n",
 		        o->source);
+		return -EINVAL;
+	}
+	if (o->delay == 0 && !o->batch) {
+		fprintf(stderr, "xentop-numa: -d 0 is for batch mode (-b); the screen needs a "
+		                "delay > 0\n");
 		return -EINVAL;
 	}
 	if (o->set_affinity && o->read_only) {

@@ -6,8 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "canvas.h"
 #include "output.h"
 #include "util.h"
+#include "view.h"
 
 enum { CELL = 256 };
 
@@ -17,26 +19,20 @@ struct slot {
 	int node_idx;
 };
 
-/* Text order: xentop's columns first, unchanged, so scripts that read
- * xentop -b by position keep working; then ours. */
-static const enum xn_col_id text_order[] = {
-        XN_COL_NAME,    XN_COL_STATE,  XN_COL_CPU_SEC,    XN_COL_CPU_PCT, XN_COL_MEM,
-        XN_COL_MEM_PCT, XN_COL_MAXMEM, XN_COL_MAXMEM_PCT, XN_COL_VCPUS,   XN_COL_ID,
-        XN_COL_NODE,    XN_COL_LOCAL,  XN_COL_AFFINITY,   XN_COL_OUTSIDE, XN_COL_METHOD,
-        XN_COL_VNODES,  XN_COL_ADVICE,
-};
-
 /* Expand an order of column ids into slots (per-node ids become one slot
  * per host node). Returns the count, or -ENOMEM. */
-static int slots_build(const enum xn_col_id *order, size_t n, const struct xn_snapshot *s,
-                       struct slot **out)
+static int slots_build(unsigned show, const struct xn_snapshot *s, struct slot **out)
 {
+	const enum xn_col_id *order = xn_column_order;
+	size_t n = XN_COL__COUNT;
 	int nn = s->host.nr_nodes > 0 ? s->host.nr_nodes : 0;
 	struct slot *sl = calloc(n + (size_t)nn, sizeof(*sl));
 	int k = 0;
 	if (!sl)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
+		if (!xn_column_shown(order[i], show))
+			continue;
 		if (xn_columns[order[i]].per_node) {
 			for (int j = 0; j < nn; j++)
 				sl[k++] = (struct slot){order[i], j};
@@ -67,6 +63,8 @@ static bool has_units(enum xn_col_id c)
 	return c == XN_COL_NODE || c == XN_COL_OUTSIDE;
 }
 
+/* One word per title, so that `read` and awk split the header as the rows:
+ * "N0(MiB)", "OUTSIDE(pg)". */
 static void text_title(const struct slot *sl, const struct xn_snapshot *s, enum xn_units u,
                        char *buf, size_t len)
 {
@@ -76,6 +74,18 @@ static void text_title(const struct slot *sl, const struct xn_snapshot *s, enum 
 		snprintf(buf, len, "%s(%s)", t, units_suffix(u, false));
 	else
 		snprintf(buf, len, "%s", t);
+}
+
+/* Cut a formatted value to w display characters (xentop's %10.10s for
+ * names), never inside a UTF-8 sequence. */
+static void text_cut(char *v, int w)
+{
+	int n = 0;
+	for (char *p = v; *p; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == w) {
+			*p = '\0';
+			return;
+		}
 }
 
 /* Display width: characters, not bytes (names may hold UTF-8; the name
@@ -108,12 +118,72 @@ static bool text_left(enum xn_col_id c)
 	return c != XN_COL_NAME && xn_columns[c].left;
 }
 
+/* A name's blanks as "\x20", so that every field of a row is one word (the
+ * escaping is unambiguous: a backslash is already "\\"). */
+static void text_one_word(char *v, size_t len)
+{
+	char tmp[CELL];
+	size_t o = 0;
+	for (const char *p = v; *p && o + 5 < sizeof(tmp); p++) {
+		if (*p == ' ') {
+			memcpy(tmp + o, "\\x20", 4);
+			o += 4;
+		} else {
+			tmp[o++] = *p;
+		}
+	}
+	tmp[o] = '\0';
+	snprintf(v, len, "%s", tmp);
+}
+
+static void text_cell(const struct xn_fmt_ctx *ctx, const struct xn_out_opts *o,
+                      const struct slot *sl, const struct xn_domain *d, char *cell, size_t len)
+{
+	xn_columns[sl->col].format(ctx, d, sl->node_idx, cell, len);
+	if (sl->col != XN_COL_NAME)
+		return;
+	text_one_word(cell, len);
+	if (!o->full_names)
+		text_cut(cell, xn_columns[XN_COL_NAME].width);
+}
+
+static void text_header(FILE *f, const struct xn_snapshot *s, const struct xn_out_opts *o,
+                        const struct slot *sl, const int *w, int n)
+{
+	char cell[CELL];
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc(' ', f);
+		text_title(&sl[i], s, o->units, cell, sizeof(cell));
+		put_cell(f, cell, w[i], text_left(sl[i].col), i == n - 1);
+	}
+	fputc('\n', f);
+}
+
+/* xentop -v: one line per vCPU under its domain, indented under the name. */
+static void text_vcpus(FILE *f, const struct xn_domain *d)
+{
+	if (!(d->valid & XN_DOM_VCPUS) || !d->vcpus) {
+		fputs("  vCPUs unknown\n", f);
+		return;
+	}
+	for (uint32_t k = 0; k < d->vcpus; k++) {
+		char cpu[24], node[24], h[96], so[96];
+		const char *state, *hard, *soft;
+		xn_view_vcpu_fields(d, k, cpu, node, &state, &hard, &soft, sizeof(cpu));
+		xn_text_escape(hard, h, sizeof(h));
+		xn_text_escape(soft, so, sizeof(so));
+		fprintf(f, "  vCPU %u CPU %s node %s state %s hard %s soft %s\n", k, cpu, node,
+		        state, h, so);
+	}
+}
+
 /* rows[0..nrows-1]: the domains in output order. */
-static int output_text(FILE *f, const struct xn_snapshot *s, enum xn_units u,
+static int output_text(FILE *f, const struct xn_snapshot *s, const struct xn_out_opts *o,
                        const struct xn_domain **rows, size_t nrows)
 {
 	struct slot *sl;
-	int n = slots_build(text_order, XN_ARRAY_SIZE(text_order), s, &sl);
+	int n = slots_build(o->show, s, &sl);
 	if (n < 0)
 		return n;
 	int *w = calloc((size_t)n, sizeof(*w));
@@ -121,38 +191,35 @@ static int output_text(FILE *f, const struct xn_snapshot *s, enum xn_units u,
 		free(sl);
 		return -ENOMEM;
 	}
-	struct xn_fmt_ctx ctx = {.snap = s, .units = u};
+	struct xn_fmt_ctx ctx = {.snap = s, .units = o->units};
 	char cell[CELL];
-	/* Widen a column to its longest value, as xentop -f does for names. */
+	/* Widen a column to its longest value (names only with -f, as xentop). */
 	for (int i = 0; i < n; i++) {
-		text_title(&sl[i], s, u, cell, sizeof(cell));
+		text_title(&sl[i], s, o->units, cell, sizeof(cell));
 		w[i] = text_width(cell);
 		if (w[i] < xn_columns[sl[i].col].width)
 			w[i] = xn_columns[sl[i].col].width;
 		for (size_t d = 0; d < nrows; d++) {
-			xn_columns[sl[i].col].format(&ctx, rows[d], sl[i].node_idx, cell,
-			                             sizeof(cell));
+			text_cell(&ctx, o, &sl[i], rows[d], cell, sizeof(cell));
 			int cw = text_width(cell);
 			if (cw > w[i])
 				w[i] = cw;
 		}
 	}
-	for (int i = 0; i < n; i++) {
-		if (i)
-			fputc(' ', f);
-		text_title(&sl[i], s, u, cell, sizeof(cell));
-		put_cell(f, cell, w[i], text_left(sl[i].col), i == n - 1);
-	}
-	fputc('\n', f);
+	if (!o->repeat_header || nrows == 0)
+		text_header(f, s, o, sl, w, n);
 	for (size_t d = 0; d < nrows; d++) {
+		if (o->repeat_header)
+			text_header(f, s, o, sl, w, n);
 		for (int i = 0; i < n; i++) {
 			if (i)
 				fputc(' ', f);
-			xn_columns[sl[i].col].format(&ctx, rows[d], sl[i].node_idx, cell,
-			                             sizeof(cell));
+			text_cell(&ctx, o, &sl[i], rows[d], cell, sizeof(cell));
 			put_cell(f, cell, w[i], text_left(sl[i].col), i == n - 1);
 		}
 		fputc('\n', f);
+		if (o->vcpus)
+			text_vcpus(f, rows[d]);
 	}
 	free(w);
 	free(sl);
@@ -189,18 +256,53 @@ static void csv_time(FILE *f, const struct timespec *t)
 		fprintf(f, "%s.%03ldZ", buf, (t->tv_nsec / 1000000) % 1000);
 }
 
-static int output_csv(FILE *f, const struct xn_snapshot *s, enum xn_units u, long iteration,
-                      const struct xn_domain **rows, size_t nrows)
+/* A figure CSV can hand to a number parser as it is. */
+static bool csv_number(const char *v)
 {
-	enum xn_col_id order[XN_COL__COUNT];
-	for (int i = 0; i < XN_COL__COUNT; i++)
-		order[i] = (enum xn_col_id)i;
+	char *end;
+	if (!*v)
+		return false;
+	strtod(v, &end);
+	return *end == '\0';
+}
+
+/* The node ids the CSV header was written for, as a string ("0,1,3"). */
+static void csv_node_key(const struct xn_snapshot *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < s->host.nr_nodes && o + 12 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%d,", s->host.nodes[i].id);
+}
+
+static int output_csv(FILE *f, const struct xn_snapshot *s, const struct xn_out_opts *o,
+                      long iteration, const struct xn_domain **rows, size_t nrows,
+                      struct xn_out_state *st)
+{
+	enum xn_units u = o->units;
 	struct slot *sl;
-	int n = slots_build(order, XN_COL__COUNT, s, &sl);
+	int n = slots_build(o->show, s, &sl);
 	if (n < 0)
 		return n;
 	char cell[CELL];
-	if (iteration == 0) {
+	char key[sizeof(st->csv_nodes)];
+	csv_node_key(s, key, sizeof(key));
+	bool header = iteration == 0 || (st && !st->csv_header);
+	if (!header && st && strcmp(key, st->csv_nodes)) {
+		/* The columns change with the nodes: a new header block, said on
+		 * stderr, rather than rows that no longer match the header. */
+		fprintf(stderr,
+		        "xentop-numa: the host now has %d node(s): a new CSV header "
+		        "follows\n",
+		        s->host.nr_nodes);
+		fputc('\n', f);
+		header = true;
+	}
+	if (st) {
+		st->csv_header = true;
+		memcpy(st->csv_nodes, key, sizeof(key));
+	}
+	if (header) {
 		fputs("time", f);
 		for (int i = 0; i < n; i++) {
 			const struct xn_column *c = &xn_columns[sl[i].col];
@@ -221,13 +323,16 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, enum xn_units u, lon
 	for (size_t d = 0; d < nrows; d++) {
 		csv_time(f, &s->time);
 		for (int i = 0; i < n; i++) {
-			xn_columns[sl[i].col].format(&ctx, rows[d], sl[i].node_idx, cell,
-			                             sizeof(cell));
+			const struct xn_column *c = &xn_columns[sl[i].col];
+			c->format(&ctx, rows[d], sl[i].node_idx, cell, sizeof(cell));
 			fputc(',', f);
 			/* unknown is an empty field in CSV (a process may really be
-			 * named "-") */
+			 * named "-"); a numeric field holds a number or nothing
+			 * (MAXMEM's "unlimited" too) */
 			bool unknown =
-			        !strcmp(cell, "-") && !(sl[i].col == XN_COL_NAME && rows[d]->name);
+			        c->numeric ? !csv_number(cell)
+			                   : !strcmp(cell, "-") &&
+			                             !(sl[i].col == XN_COL_NAME && rows[d]->name);
 			csv_field(f, unknown ? "" : cell);
 		}
 		fputc('\n', f);
@@ -236,9 +341,20 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, enum xn_units u, lon
 	return 0;
 }
 
-int xn_output_sample_sorted(FILE *f, enum xn_format fmt, const struct xn_snapshot *s,
-                            enum xn_units units, long iteration, enum xn_col_id col, int node_idx,
-                            bool reverse)
+/* -z: domain 0 first, the rest in their order. */
+static void dom0_to_front(const struct xn_domain **rows, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (rows[i]->id == 0) {
+			const struct xn_domain *d0 = rows[i];
+			memmove(rows + 1, rows, i * sizeof(*rows));
+			rows[0] = d0;
+			return;
+		}
+}
+
+int xn_output_write(FILE *f, enum xn_format fmt, const struct xn_snapshot *s, long iteration,
+                    const struct xn_out_opts *o, struct xn_out_state *st)
 {
 	if (fmt == XN_FMT_JSON)
 		return xn_json_write_snapshot(f, s);
@@ -251,16 +367,27 @@ int xn_output_sample_sorted(FILE *f, enum xn_format fmt, const struct xn_snapsho
 		return -ENOMEM;
 	for (size_t i = 0; i < nrows; i++)
 		rows[i] = &s->domains[i];
-	if (col != XN_COL_ID || reverse)
-		xn_columns_sort(rows, nrows, col, node_idx, reverse);
-	int r = fmt == XN_FMT_CSV ? output_csv(f, s, units, iteration, rows, nrows)
-	                          : output_text(f, s, units, rows, nrows);
+	if (o->sort_col != XN_COL_ID || o->reverse)
+		xn_columns_sort(rows, nrows, o->sort_col, o->sort_node, o->reverse);
+	if (o->dom0_first)
+		dom0_to_front(rows, nrows);
+	int r = fmt == XN_FMT_CSV ? output_csv(f, s, o, iteration, rows, nrows, st)
+	                          : output_text(f, s, o, rows, nrows);
 	free(rows);
 	if (r)
 		return r;
 	if (fflush(f) != 0 || ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;
+}
+
+int xn_output_sample_sorted(FILE *f, enum xn_format fmt, const struct xn_snapshot *s,
+                            enum xn_units units, long iteration, enum xn_col_id col, int node_idx,
+                            bool reverse)
+{
+	struct xn_out_opts o = {
+	        .units = units, .sort_col = col, .sort_node = node_idx, .reverse = reverse};
+	return xn_output_write(f, fmt, s, iteration, &o, NULL);
 }
 
 int xn_output_sample(FILE *f, enum xn_format fmt, const struct xn_snapshot *s, enum xn_units units,

@@ -20,10 +20,8 @@ static void affinity_text(const struct xn_domain *d, const struct xn_host *h, ch
 {
 	if (!d || !(d->valid & XN_DOM_AFFINITY))
 		snprintf(buf, len, "-");
-	else if (d->affinity_auto)
-		snprintf(buf, len, "auto");
-	else if (xn_nodemask_is_all(&d->node_affinity, h))
-		snprintf(buf, len, "all");
+	else if (d->affinity_auto || xn_nodemask_is_all(&d->node_affinity, h))
+		snprintf(buf, len, "all"); /* the AFFINITY column's word (columns.c) */
 	else if (xn_bits_format_list(d->node_affinity.w, XN_MAX_NODES, buf, len) == 0)
 		snprintf(buf, len, "-");
 }

@@ -415,6 +415,48 @@ static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
 	return 0;
 }
 
+/* xentop -n / -x figures (optional keys, written only by a xen source):
+ * a group is known when its count is. */
+static int parse_domain_net_vbd(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                                struct xn_domain *d)
+{
+	const struct {
+		const char *key;
+		uint64_t *out;
+		unsigned bit;
+	} f[] = {
+	        {"net_tx_bytes", &d->net_tx_bytes, XN_DOM_NET},
+	        {"net_rx_bytes", &d->net_rx_bytes, XN_DOM_NET},
+	        {"vbd_oo", &d->vbd_oo, XN_DOM_VBD},
+	        {"vbd_rd", &d->vbd_rd, XN_DOM_VBD},
+	        {"vbd_wr", &d->vbd_wr, XN_DOM_VBD},
+	        {"vbd_rsect", &d->vbd_rsect, XN_DOM_VBD},
+	        {"vbd_wsect", &d->vbd_wsect, XN_DOM_VBD},
+	};
+	uint64_t v;
+	bool known;
+	int r;
+	if ((r = xn_rp_get_u64(c, o, w, "nets", UINT32_MAX, &v, &known)))
+		return r;
+	if (known) {
+		d->nets = (uint32_t)v;
+		d->valid |= XN_DOM_NET;
+	}
+	if ((r = xn_rp_get_u64(c, o, w, "vbds", UINT32_MAX, &v, &known)))
+		return r;
+	if (known) {
+		d->vbds = (uint32_t)v;
+		d->valid |= XN_DOM_VBD;
+	}
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if ((r = xn_rp_get_u64(c, o, w, f[i].key, UINT64_MAX, f[i].out, &known)))
+			return r;
+		if (!known && (d->valid & f[i].bit))
+			return bad(c, "%s%s: missing beside its count", w, f[i].key);
+	}
+	return 0;
+}
+
 static int parse_domain(struct xn_rp_ctx *c, const json_t *o, size_t i, struct xn_snapshot *s,
                         int schema)
 {
@@ -440,6 +482,8 @@ static int parse_domain(struct xn_rp_ctx *c, const json_t *o, size_t i, struct x
 	if ((r = parse_domain_cpu(c, o, w, d)))
 		return r;
 	if ((r = parse_domain_mem(c, o, w, d, s->host.nr_nodes, schema)))
+		return r;
+	if ((r = parse_domain_net_vbd(c, o, w, d)))
 		return r;
 	if (schema < 2)
 		return 0;

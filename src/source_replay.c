@@ -3,7 +3,8 @@
  * offsets of the valid ones, so memory stays small for long recordings of
  * many domains; sample() re-reads and parses one line at a time. Bad lines
  * are reported once, at open, on stderr (before any screen is set up), with
- * their line number, and skipped. Read-only: no set_node_affinity. */
+ * their line number, and skipped; the source's note counts them with the
+ * first one, for the status line. Read-only: no set_node_affinity. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,9 @@ static int replay_scan(struct replay *p, char *err, size_t errlen)
 			continue;
 		}
 		r = 0;
+		if (bad == 0)
+			snprintf(p->base.note, sizeof(p->base.note), "line %ld: %.200s", lineno,
+			         why);
 		if (++bad <= WARN_MAX)
 			fprintf(stderr, "xentop-numa: %s:%ld: %s%s\n", p->path, lineno, why,
 			        line[n - 1] == '\n' ? "" : " (truncated last line?)");
@@ -105,6 +109,12 @@ static int replay_scan(struct replay *p, char *err, size_t errlen)
 	if (p->nr_lines == 0)
 		return xn_errf(err, errlen, -ENODATA, "%s: no valid sample in the recording%s",
 		               p->path, lineno ? "" : " (empty file)");
+	if (bad) {
+		char first[sizeof(p->base.note)];
+		xn_strlcpy(first, p->base.note, sizeof(first));
+		snprintf(p->base.note, sizeof(p->base.note), "%ld invalid line%s skipped (%.200s)",
+		         bad, bad == 1 ? "" : "s", first);
+	}
 	return 0;
 }
 

@@ -36,7 +36,7 @@ struct tui {
 	attr_t attr[XN_ROLE__COUNT];
 	wchar_t *line; /* one run of cells */
 	size_t line_cap;
-	struct sigaction old_int, old_term, old_hup;
+	struct sigaction old_int, old_term, old_hup, old_segv, old_abrt, old_bus, old_fpe;
 	char last_note[sizeof(((struct xn_source *)0)->note)]; /* shown once per change */
 };
 
@@ -55,6 +55,16 @@ static void show_note(struct tui *t, const struct xn_source *src)
 	xn_view_status(&t->v, XN_ROLE_WARN, "%s", why);
 }
 
+/* A crash must not leave the operator's terminal raw, without echo and in
+ * the alternate screen: restore it, then let the default action (core
+ * dump) happen by raising the signal again with SA_RESETHAND's default. */
+static void on_crash(int sig)
+{
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void signals_install(struct tui *t)
 {
 	struct sigaction sa;
@@ -65,6 +75,12 @@ static void signals_install(struct tui *t)
 	sigaction(SIGINT, &sa, &t->old_int);
 	sigaction(SIGTERM, &sa, &t->old_term);
 	sigaction(SIGHUP, &sa, &t->old_hup);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, &t->old_segv);
+	sigaction(SIGABRT, &sa, &t->old_abrt);
+	sigaction(SIGBUS, &sa, &t->old_bus);
+	sigaction(SIGFPE, &sa, &t->old_fpe);
 }
 
 static void signals_restore(struct tui *t)
@@ -72,6 +88,10 @@ static void signals_restore(struct tui *t)
 	sigaction(SIGINT, &t->old_int, NULL);
 	sigaction(SIGTERM, &t->old_term, NULL);
 	sigaction(SIGHUP, &t->old_hup, NULL);
+	sigaction(SIGSEGV, &t->old_segv, NULL);
+	sigaction(SIGABRT, &t->old_abrt, NULL);
+	sigaction(SIGBUS, &t->old_bus, NULL);
+	sigaction(SIGFPE, &t->old_fpe, NULL);
 }
 
 static void colors_init(struct tui *t)
@@ -210,6 +230,10 @@ static int map_key(int ch)
 		return XN_KEY_ENTER;
 	case 27:
 		return XN_KEY_ESC;
+	case KEY_F(1):
+		return XN_KEY_F1;
+	case KEY_F(10):
+		return XN_KEY_F10;
 	case KEY_BACKSPACE:
 	case 127:
 	case 8:
@@ -325,6 +349,12 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 	int col = o->sort ? xn_column_find(o->sort) : -1;
 	if (col >= 0)
 		xn_view_set_sort(&t.v, (enum xn_col_id)col, 0);
+	if (col >= 0 && o->sort_flip)
+		t.v.sort_reverse = !t.v.sort_reverse;
+	t.v.show = (o->show_net ? XN_SHOW_NET : 0u) | (o->show_vbd ? XN_SHOW_VBD : 0u);
+	t.v.show_vcpus = o->show_vcpus;
+	t.v.dom0_first = o->dom0_first;
+	t.v.full_names = o->full_names;
 	if (s->src->ops->seek)
 		t.v.hint = "h help  q quit  [ ] step  p pause  s sort  / filter  Enter detail";
 
@@ -343,6 +373,7 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 	}
 	note_position(&t, s);
 	show_note(&t, s->src);
+	xn_view_sampled(&t.v, &s->cur);
 	if (xn_view_update(&t.v, &s->cur))
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 

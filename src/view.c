@@ -61,6 +61,14 @@ int xn_view_update(struct xn_view *v, const struct xn_snapshot *s)
 	if (v->sort_col == XN_COL_NODE && v->sort_node >= s->host.nr_nodes)
 		v->sort_col = XN_COL_NAME;
 	xn_columns_sort(v->rows, v->nr_rows, v->sort_col, v->sort_node, v->sort_reverse);
+	/* -z: Domain-0 first, as xentop, whatever the sort */
+	for (size_t i = 1; v->dom0_first && i < v->nr_rows; i++)
+		if (v->rows[i]->id == 0) {
+			const struct xn_domain *d0 = v->rows[i];
+			memmove(v->rows + 1, v->rows, i * sizeof(*v->rows));
+			v->rows[0] = d0;
+			break;
+		}
 
 	if (v->nr_rows == 0) {
 		v->sel = 0;
@@ -145,8 +153,52 @@ void xn_view_check_start(struct xn_view *v, const struct xn_domain *d)
 	v->check.predicted = d->advice.local_expected;
 }
 
+void xn_view_pages_why(const struct xn_snapshot *s, const struct xn_domain *d, char *buf,
+                       size_t len)
+{
+	const char *o = s && s->origin[0] ? s->origin : s ? s->source : "";
+	if (!strcmp(o, "linux"))
+		snprintf(buf, len,
+		         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
+		         "or a kernel thread, which has none)",
+		         (long long)d->id);
+	else if (!strcmp(o, "xen"))
+		snprintf(buf, len,
+		         "Xen gave no page counts for domain %lld (no page-count op, "
+		         "no debug key 'u' figures yet)",
+		         (long long)d->id);
+	else
+		snprintf(buf, len, "not in the recording");
+}
+
+/* Node figures that cannot be read are said once, on the status line, when
+ * the number of such domains changes (the cells themselves show '-'). */
+static void say_unknown_pages(struct xn_view *v, const struct xn_snapshot *s)
+{
+	size_t n = 0;
+	const struct xn_domain *first = NULL;
+	for (size_t i = 0; i < s->nr_domains; i++)
+		if (!(s->domains[i].valid & XN_DOM_PAGES)) {
+			if (!first)
+				first = &s->domains[i];
+			n++;
+		}
+	if (n == v->pages_unknown_said)
+		return;
+	v->pages_unknown_said = n;
+	if (!n || v->status[0])
+		return;
+	char name[64], why[200];
+	xn_text_escape(first->name ? first->name : "-", name, sizeof(name));
+	xn_view_pages_why(s, first, why, sizeof(why));
+	xn_view_status(v, XN_ROLE_WARN, "node figures unknown for %zu domain%s, e.g. %s: %s", n,
+	               n == 1 ? "" : "s", name, why);
+}
+
 void xn_view_sampled(struct xn_view *v, const struct xn_snapshot *s)
 {
+	if (s)
+		say_unknown_pages(v, s);
 	if (!v->check.active)
 		return;
 	if (++v->check.refreshes > XN_VIEW_CHECK_REFRESHES)
@@ -192,7 +244,7 @@ int xn_heat_level(uint64_t pages, uint64_t total)
 
 char xn_heat_glyph(int level)
 {
-	static const char ramp[XN_HEAT_LEVELS + 1] = " .:-=+*#%@";
+	static const char ramp[XN_HEAT_LEVELS + 1] = " .:;=+*#%@"; /* no "-": that is "unknown" */
 	if (level < 0)
 		level = 0;
 	return ramp[level >= XN_HEAT_LEVELS ? XN_HEAT_LEVELS - 1 : level];
@@ -296,6 +348,12 @@ void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snap
 		return;
 	}
 	if (v->mode == XN_MODE_HELP) {
+		/* the keys scroll by what the screen shows, and no further than
+		 * the last line */
+		int rows = xn_view_help_rows(c), last = xn_view_help_lines() - rows;
+		v->page_rows = rows;
+		if (v->help_top > last)
+			v->help_top = last > 0 ? last : 0;
 		xn_view_draw_help(c, v);
 	} else if (!s) {
 		xn_canvas_text(c, 0, 0, -1, XN_ROLE_DIM, "waiting for the first sample...");

@@ -108,8 +108,11 @@ static void draw_pages(struct pen *p, const struct xn_domain *d, const struct xn
 	if (known)
 		xn_canvas_printf(c, 15, p->y, -1, XN_ROLE_DIM, "(%s; %" PRIu64 " pages, %.0f MiB)",
 		                 xn_pages_method_name(d->pages_method), total, pages_mib(total, s));
-	else
-		xn_canvas_text(c, 15, p->y, -1, XN_ROLE_DIM, "unknown");
+	else {
+		char why[200];
+		xn_view_pages_why(s, d, why, sizeof(why));
+		xn_canvas_printf(c, 15, p->y, -1, XN_ROLE_DIM, "unknown: %s", why);
+	}
 	p->y++;
 	int barw = c->w - 40 > BAR_MAX ? BAR_MAX : c->w - 40;
 	if (barw < 8)

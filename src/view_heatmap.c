@@ -54,7 +54,8 @@ void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct x
 	int x = HM_NAME_W + 1;
 	for (int i = 0; i < shown; i++, x += cw + 1) {
 		char h[16];
-		int n = snprintf(h, sizeof(h), "N%d", s->host.nodes[i].id);
+		/* the cells hold shares, whatever 'u' chose for the table */
+		int n = snprintf(h, sizeof(h), "N%d %%", s->host.nodes[i].id);
 		xn_canvas_text(c, x + (n < cw ? cw - n : 0), y, cw, XN_ROLE_HEADER, h);
 	}
 	const char *tt = v->units == XN_UNITS_PAGES ? "PAGES" : "MEM(MiB)";

@@ -1,4 +1,5 @@
-/* view_help.c - the help screen, generated from the key table. */
+/* view_help.c - the help screen, generated from the key table; it says how
+ * to close it and scrolls (Up Down PgUp PgDn) when it does not fit. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,42 +7,60 @@
 #include "view.h"
 
 static const char *const notes[] = {
-        "Heat: share of the domain's pages on a node (glyphs .:-=+*#%@); '-' unknown.",
+        "Heat: share of the domain's pages on a node (glyphs .:;=+*#%@); '-' unknown.",
         NULL, /* LOCAL%: from the thresholds in view.h */
         "OUTSIDE: pages outside the affinity (Xen: it steers future allocations only).",
+        "AFFINITY 'all': no explicit node affinity (as `xl list -n`).",
 };
+
+enum { HELP_TOP = 2 };
+
+int xn_view_help_lines(void)
+{
+	return (int)xn_key_table_len + 1 + (int)(sizeof(notes) / sizeof(notes[0]));
+}
+
+int xn_view_help_rows(const struct xn_canvas *c)
+{
+	int rows = c->h - 2 - HELP_TOP;
+	return rows > 1 ? rows : 1;
+}
 
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v)
 {
-	xn_canvas_text(c, 0, 0, -1, XN_ROLE_TITLE, "xentop-numa - keys");
-	int y = 2, last = c->h - 2;
+	int total = xn_view_help_lines(), rows = xn_view_help_rows(c);
+	int top = v->help_top;
+	if (top > total - rows)
+		top = total - rows;
+	if (top < 0)
+		top = 0;
+	int x = xn_canvas_text(c, 0, 0, -1, XN_ROLE_TITLE, "xentop-numa - keys");
+	x += xn_canvas_text(c, x, 0, -1, XN_ROLE_DIM, "  Esc, q or F1 closes");
+	if (total > rows)
+		xn_canvas_printf(c, x, 0, -1, XN_ROLE_DIM, "; Up Down PgUp PgDn scroll (%d-%d/%d)",
+		                 top + 1, top + rows, total);
 	size_t nk = xn_key_table_len;
-	size_t nnotes = sizeof(notes) / sizeof(notes[0]);
 	/* the labels' column as wide as the widest label */
 	int lw = 1;
 	for (size_t i = 0; i < nk; i++)
 		if ((int)strlen(xn_key_table[i].label) > lw)
 			lw = (int)strlen(xn_key_table[i].label);
-	/* Two columns of keys when one does not fit and the screen is wide. */
-	int cols = (int)(nk + nnotes + 1) > last - y && c->w >= 120 ? 2 : 1;
-	int per = (int)((nk + (size_t)cols - 1) / (size_t)cols);
-	int colw = c->w / cols;
-	for (size_t i = 0; i < nk; i++) {
-		int col = (int)i / per, row = (int)i % per;
-		int yy = y + row, x = col * colw;
-		if (yy >= last)
+	for (int r = 0; r < rows && top + r < total; r++) {
+		int i = top + r, yy = HELP_TOP + r;
+		if (i < (int)nk) {
+			const struct xn_key_binding *b = &xn_key_table[i];
+			xn_canvas_printf(c, 1, yy, lw, XN_ROLE_HEADER, "%-*s", lw, b->label);
+			xn_canvas_text(c, lw + 3, yy, c->w - lw - 4, XN_ROLE_NORMAL, b->help);
 			continue;
-		const struct xn_key_binding *b = &xn_key_table[i];
-		xn_canvas_printf(c, x + 1, yy, lw, XN_ROLE_HEADER, "%-*s", lw, b->label);
-		xn_canvas_text(c, x + lw + 3, yy, colw - lw - 4, XN_ROLE_NORMAL, b->help);
-	}
-	y += per + (y + per + (int)nnotes < last ? 1 : 0);
-	for (size_t i = 0; i < nnotes && y < last; i++, y++) {
+		}
+		i -= (int)nk + 1;
+		if (i < 0)
+			continue;
 		if (notes[i])
-			xn_canvas_text(c, 0, y, -1, XN_ROLE_DIM, notes[i]);
+			xn_canvas_text(c, 0, yy, -1, XN_ROLE_DIM, notes[i]);
 		else
 			xn_canvas_printf(
-			        c, 0, y, -1, XN_ROLE_DIM,
+			        c, 0, yy, -1, XN_ROLE_DIM,
 			        "LOCAL%%: green >= %d, yellow >= %d (mono ~), red below (mono "
 			        "x); ! = misplaced.",
 			        XN_LOCAL_GOOD, XN_LOCAL_WARN);

@@ -101,9 +101,6 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 	xn_text_escape(s->host.hostname[0] ? s->host.hostname : "-", host, sizeof(host));
 	char src[40];
 	xn_text_escape(s->source[0] ? s->source : "-", src, sizeof(src));
-	int x = xn_canvas_text(c, 0, y, -1, XN_ROLE_TITLE, "xentop-numa");
-	x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, "  %s  source %s  host %s", when, src,
-	                      host);
 	char right[96];
 	if (v->ended)
 		snprintf(right, sizeof(right), "END");
@@ -117,7 +114,21 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 		snprintf(right, sizeof(right), "%.40s  %.40s", v->position, tmp);
 	}
 	int rl = (int)strlen(right);
-	if (x + 2 + rl <= c->w)
+	/* The indicator at the right (where a recording is, PAUSED, the delay)
+	 * always shows; the left part shortens to leave it room: the time
+	 * without its date and zone, the words "source" and "host" dropped,
+	 * then cut. */
+	int room = c->w - rl - 2 - 11; /* after "xentop-numa" */
+	char left[256], hms[16] = "-";
+	int n = snprintf(left, sizeof(left), "  %s  source %s  host %s", when, src, host);
+	if (n > room) {
+		if (t && localtime_r(&t, &tm))
+			strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+		snprintf(left, sizeof(left), "  %s  %s  %s", hms, src, host);
+	}
+	int x = xn_canvas_text(c, 0, y, -1, XN_ROLE_TITLE, "xentop-numa");
+	xn_canvas_text(c, x, y, room > 0 ? room : 0, XN_ROLE_NORMAL, left);
+	if (rl + 1 <= c->w)
 		xn_canvas_text(c, c->w - rl, y, -1,
 		               v->paused || v->ended ? XN_ROLE_WARN : XN_ROLE_DIM, right);
 
@@ -138,9 +149,6 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 	char shown[40] = "";
 	if (v->nr_rows != s->nr_domains)
 		snprintf(shown, sizeof(shown), " (%zu shown)", v->nr_rows);
-	x = xn_canvas_printf(c, 0, y + 1, -1, XN_ROLE_NORMAL,
-	                     "Nodes %d  CPUs %s  Mem %s MiB, free %s%s  Domains %zu%s",
-	                     s->host.nr_nodes, cpus, total, free_, pct, s->nr_domains, shown);
 	/* How the per-node pages were obtained, and the oldest figure: a
 	 * sampled or rate-limited method must be visible even when the METHOD
 	 * column does not fit. */
@@ -157,16 +165,37 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 		if (d->pages_age_ms > age)
 			age = d->pages_age_ms;
 	}
-	char pages[80];
+	char pages[80], host_line[160];
 	const char *mn = mixed ? "mixed" : xn_pages_method_name(m);
+	long long secs = (long long)(age + 500) / 1000;
 	if (m == XN_PAGES_NONE)
 		snprintf(pages, sizeof(pages), "  Pages unknown");
 	else if (age >= 1000)
-		snprintf(pages, sizeof(pages), "  Pages %s, up to %llds old", mn,
-		         (long long)(age + 500) / 1000);
+		snprintf(pages, sizeof(pages), "  Pages %s, up to %llds old", mn, secs);
 	else
 		snprintf(pages, sizeof(pages), "  Pages %s", mn);
+	int pl = (int)strlen(pages);
+	/* The method and its age stay on the line at 80 columns: the host
+	 * figures shorten first, then go, never cut inside a figure. */
+	int hl = snprintf(host_line, sizeof(host_line),
+	                  "Nodes %d  CPUs %s  Mem %s MiB, free %s%s  Domains %zu%s",
+	                  s->host.nr_nodes, cpus, total, free_, pct, s->nr_domains, shown);
+	if (hl + pl > c->w) {
+		if (m != XN_PAGES_NONE && age >= 1000)
+			pl = snprintf(pages, sizeof(pages), "  Pages %s %llds old", mn, secs);
+		hl = snprintf(host_line, sizeof(host_line), "Nodes %d CPUs %s Mem %s free %s MiB%s",
+		              s->host.nr_nodes, cpus, total, free_, shown);
+	}
+	if (hl + pl > c->w)
+		hl = snprintf(host_line, sizeof(host_line), "Nodes %d CPUs %s free %s MiB",
+		              s->host.nr_nodes, cpus, free_);
+	if (hl + pl > c->w)
+		hl = snprintf(host_line, sizeof(host_line), "Nodes %d", s->host.nr_nodes);
+	x = xn_canvas_text(c, 0, y + 1, -1, XN_ROLE_NORMAL, host_line);
+	if (x + pl > c->w)
+		x = c->w - pl > 0 ? c->w - pl : 0;
 	xn_canvas_text(c, x, y + 1, -1, m == XN_PAGES_NONE ? XN_ROLE_DIM : XN_ROLE_NORMAL, pages);
+
 	draw_placement(c, y + 2, s, caps);
 	return 3;
 }
@@ -199,10 +228,18 @@ static void draw_zones(struct xn_canvas *c, int x, int y, const struct xn_snapsh
 		xn_text_escape(zn->name, name, sizeof(name));
 		fmt_mib(val, sizeof(val), (zn->valid & XN_ZONE_FREE) && s->host.page_size,
 		        zn->free_pages * s->host.page_size);
-		char item[80];
+		char item[80], more[16];
 		int n = snprintf(item, sizeof(item), "%s %s", name, val);
-		if (x + n > c->w)
+		/* room for this one, and for the "+N" of the others after it */
+		int mn = z + 1 < nz ? snprintf(more, sizeof(more), " +%d", nz - z - 1) : 0;
+		if (x + n + mn > c->w) {
+			/* a zone that does not fit is counted, never dropped silently */
+			snprintf(more, sizeof(more), "+%d", nz - z);
+			int ml = (int)strlen(more);
+			xn_canvas_text(c, x + ml <= c->w ? x : c->w - ml, y, -1, XN_ROLE_WARN,
+			               more);
 			break;
+		}
 		x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, name);
 		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, " %s  ", val);
 	}

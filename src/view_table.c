@@ -5,9 +5,36 @@
 #include "view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "advise.h"
+
+/* A figure too wide for its cell loses its decimals, then is shortened with
+ * a k/M/G/T suffix ("196608" -> "197k"): a cell never blanks its figure
+ * while cells beside it show theirs. Too narrow even so: a cut mark. */
+static void fit_figure(char *num, size_t len, int w)
+{
+	char *dot = strchr(num, '.');
+	if ((int)strlen(num) > w && dot)
+		*dot = '\0';
+	if ((int)strlen(num) <= w)
+		return;
+	double v = strtod(num, NULL);
+	static const char suffix[] = "kMGT";
+	for (int i = 0; suffix[i]; i++) {
+		v /= 1000.0;
+		char t[32];
+		if (v < 9.95 && snprintf(t, sizeof(t), "%.1f%c", v, suffix[i]) <= w) {
+			snprintf(num, len, "%s", t);
+			return;
+		}
+		if (snprintf(t, sizeof(t), "%.0f%c", v, suffix[i]) <= w) {
+			snprintf(num, len, "%s", t);
+			return;
+		}
+	}
+}
 
 void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,
                        int node_idx, const struct xn_snapshot *s, enum xn_units units,
@@ -26,23 +53,18 @@ void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn
 	int lvl = xn_heat_level(d->node_pages[node_idx], total);
 	enum xn_role r = (enum xn_role)(XN_ROLE_HEAT0 + lvl);
 	xn_columns[XN_COL_NODE].format(&ctx, d, node_idx, num, sizeof(num));
+	fit_figure(num, sizeof(num), w);
 	int n = (int)strlen(num);
-	if (caps->color) {
-		xn_canvas_fill(c, x, y, w, ' ', r);
-		if (n <= w)
-			xn_canvas_text(c, x + w - n, y, n, r, num);
+	xn_canvas_fill(c, x, y, w, ' ', r);
+	if (n > w) {
+		xn_canvas_fill(c, x, y, w, (uint32_t)(caps->utf8 ? 0x2026 : '>'), r);
 		return;
 	}
-	/* No colour: the glyph ramp carries the level, the number follows when
-	 * both fit. */
-	char g = xn_heat_glyph(lvl);
-	if (n + 2 <= w) {
-		xn_canvas_fill(c, x, y, w, ' ', r);
-		xn_canvas_fill(c, x, y, 1, (uint32_t)(lvl ? g : '_'), r);
-		xn_canvas_text(c, x + w - n, y, n, r, num);
-	} else {
-		xn_canvas_fill(c, x, y, w, (uint32_t)(lvl ? g : '_'), r);
-	}
+	xn_canvas_text(c, x + w - n, y, n, r, num);
+	/* No colour: the glyph ramp carries the level in the first place
+	 * when the figure leaves one free before it. */
+	if (!caps->color && n + 2 <= w)
+		xn_canvas_fill(c, x, y, 1, (uint32_t)(lvl ? xn_heat_glyph(lvl) : '_'), r);
 }
 
 static void draw_header(struct xn_canvas *c, int y, const struct xn_layout *lay,
@@ -52,7 +74,10 @@ static void draw_header(struct xn_canvas *c, int y, const struct xn_layout *lay,
 	for (int i = 0; i < lay->n; i++) {
 		const struct xn_layout_col *lc = &lay->cols[i];
 		char t[32];
-		xn_column_title(lc->id, s, lc->node_idx, t, sizeof(t));
+		if (lc->id == XN_COL_NODE) /* the unit, after 'u' too: "N0 MiB" */
+			xn_column_node_title(s, lc->node_idx, v->units, t, sizeof(t));
+		else
+			xn_column_title(lc->id, s, lc->node_idx, t, sizeof(t));
 		bool sorted = lc->id == v->sort_col &&
 		              (lc->id != XN_COL_NODE || lc->node_idx == v->sort_node);
 		enum xn_role r = sorted ? XN_ROLE_SORTED : XN_ROLE_HEADER;
@@ -199,7 +224,17 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 	struct xn_layout lay;
 	if (rows < 1)
 		return 0;
-	xn_layout_table(c->w, s->host.nr_nodes, &lay);
+	int name_want = 0;
+	for (size_t i = 0; v->full_names && i < v->nr_rows; i++) {
+		char name[256];
+		struct xn_fmt_ctx ctx = {.snap = s, .units = v->units};
+		xn_columns[XN_COL_NAME].format(&ctx, v->rows[i], 0, name, sizeof(name));
+		int n = 0;
+		for (const char *p = name; *p; p++)
+			n += ((unsigned char)*p & 0xc0) != 0x80;
+		name_want = n > name_want ? n : name_want;
+	}
+	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, name_want, &lay);
 	draw_header(c, y, &lay, v, s);
 	int body = rows - 1;
 	v->page_rows = body > 1 ? body : 1;

@@ -105,10 +105,49 @@ static int read_affinity(struct xen_priv *p, const struct xn_host *h, struct xn_
 	return 0;
 }
 
+/* xentop's -n and -x figures: totals over the domain's interfaces and
+ * block devices (a VBD whose statistics failed to read is left out, as
+ * xentop does). */
+static void fill_net_vbd(xenstat_domain *xd, struct xn_domain *d, unsigned flags)
+{
+	if (flags & XENSTAT_NETWORK) {
+		d->nets = xenstat_domain_num_networks(xd);
+		for (unsigned i = 0; i < d->nets; i++) {
+			xenstat_network *n = xenstat_domain_network(xd, i);
+			if (!n)
+				continue;
+			d->net_tx_bytes += xenstat_network_tbytes(n);
+			d->net_rx_bytes += xenstat_network_rbytes(n);
+		}
+		d->valid |= XN_DOM_NET;
+	}
+	if (flags & XENSTAT_VBD) {
+		d->vbds = xenstat_domain_num_vbds(xd);
+		for (unsigned i = 0; i < d->vbds; i++) {
+			xenstat_vbd *b = xenstat_domain_vbd(xd, i);
+			if (!b || xenstat_vbd_error(b))
+				continue;
+			d->vbd_oo += xenstat_vbd_oo_reqs(b);
+			d->vbd_rd += xenstat_vbd_rd_reqs(b);
+			d->vbd_wr += xenstat_vbd_wr_reqs(b);
+			d->vbd_rsect += xenstat_vbd_rd_sects(b);
+			d->vbd_wsect += xenstat_vbd_wr_sects(b);
+		}
+		d->valid |= XN_DOM_VBD;
+	}
+}
+
 /* Free what a half-filled domain owns and remove it from the snapshot. */
 int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 {
-	xenstat_node *node = xenstat_get_node(p->xst, 0);
+	/* Networks and VBDs as xentop reads them; a host where they cannot be
+	 * read (no /proc/net/dev, no sysfs backends) still lists its domains. */
+	unsigned flags = XENSTAT_NETWORK | XENSTAT_VBD;
+	xenstat_node *node = xenstat_get_node(p->xst, flags);
+	if (!node) {
+		flags = 0;
+		node = xenstat_get_node(p->xst, flags);
+	}
 	if (!node) {
 		int e = errno ? errno : EIO;
 		return xn_source_fail(&p->base, -e, "xen: libxenstat cannot list domains: %s",
@@ -138,6 +177,7 @@ int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 		d->mem_max = xenstat_domain_max_mem(xd); /* (ull)-1 = no limit, as ours */
 		d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
 		            XN_DOM_MEM_MAX;
+		fill_net_vbd(xd, d, flags);
 		int e = read_vcpus(p, &s->host, d);
 		if (!e)
 			e = read_affinity(p, &s->host, d);

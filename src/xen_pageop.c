@@ -1,7 +1,10 @@
-/* xen_pageop.c - issue XEN_DOMCTL_get_node_pages (our hypervisor extension,
- * hypervisor/README.md) through libxencall and check the answer. */
+/* xen_pageop.c - issue XEN_DOMCTL_numa_op / GET_NODE_PAGES (XenServer's ABI,
+ * hypervisor/README.md) through libxencall and check the answer against the
+ * domain's tot_pages. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Xen's public headers refuse strict ISO C (anonymous unions in hvm/save.h,
@@ -14,20 +17,24 @@
 #include "xen_pageop.h"
 
 /* The op rides in the installed struct xen_domctl's union: make sure the
- * layout we send is the one the patched hypervisor reads. */
-_Static_assert(sizeof(struct xn_domctl_node_pages) == 24, "ABI: 24 bytes");
-_Static_assert(offsetof(struct xn_domctl_node_pages, tot_pages) == 8, "ABI: tot_pages at 8");
-_Static_assert(offsetof(struct xn_domctl_node_pages, node_pages) == 16, "ABI: handle at 16");
-_Static_assert(sizeof(struct xn_domctl_node_pages) <= sizeof(((struct xen_domctl *)0)->u),
+ * layout we send is the one the hypervisor reads (XenServer's struct
+ * xen_domctl_numa_op: op at 0, union at 8, handle 8-byte aligned). */
+_Static_assert(sizeof(struct xn_domctl_numa_op) == 24, "ABI: 24 bytes");
+_Static_assert(offsetof(struct xn_domctl_numa_op, nr_nodes) == 8, "ABI: nr_nodes at 8");
+_Static_assert(offsetof(struct xn_domctl_numa_op, node_tot_pages) == 16, "ABI: handle at 16");
+_Static_assert(sizeof(struct xn_domctl_numa_op) <= sizeof(((struct xen_domctl *)0)->u),
                "fits the domctl union");
 _Static_assert(offsetof(struct xen_domctl, u) == 16, "domctl header is 16 bytes");
 
-/* One handle per process: opening privcmd and mapping its buffer device on
- * every refresh of every domain would cost more than the query itself. */
+/* One handle and one pair of hypercall buffers per process: opening privcmd
+ * and mapping buffers for every domain on every refresh would cost more
+ * than the query itself. */
 static xencall_handle *pageop_xcall;
+static struct xen_domctl *pageop_op;
+static uint64_t *pageop_buf; /* XN_PAGEOP_MAX_NODES entries */
 
 /* libxencall logs to stderr by default; we report failures through -errno
- * (and the xen source falls back to debug key 'u'), so stay quiet. */
+ * and the caller's error buffer, so stay quiet. */
 static void pageop_log_quiet(struct xentoollog_logger *logger, xentoollog_level level, int errnoval,
                              const char *context, const char *format, va_list al)
 {
@@ -44,108 +51,155 @@ static struct xentoollog_logger pageop_logger = {
         .destroy = pageop_log_destroy,
 };
 
+void xn_xen_pageop_release(void)
+{
+	if (pageop_xcall) {
+		if (pageop_buf)
+			xencall_free_buffer(pageop_xcall, pageop_buf);
+		if (pageop_op)
+			xencall_free_buffer(pageop_xcall, pageop_op);
+		xencall_close(pageop_xcall);
+	}
+	pageop_xcall = NULL;
+	pageop_op = NULL;
+	pageop_buf = NULL;
+}
+
 static int pageop_open(void)
 {
 	if (pageop_xcall)
 		return 0;
 	pageop_xcall = xencall_open(&pageop_logger, 0);
-	return pageop_xcall ? 0 : -(errno ? errno : ENODEV);
+	if (!pageop_xcall)
+		return -(errno ? errno : ENODEV);
+	pageop_op = xencall_alloc_buffer(pageop_xcall, sizeof(*pageop_op));
+	pageop_buf = xencall_alloc_buffer(pageop_xcall, XN_PAGEOP_MAX_NODES * sizeof(*pageop_buf));
+	if (!pageop_op || !pageop_buf) {
+		xn_xen_pageop_release();
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-void xn_xen_pageop_release(void)
+/* One request with room for XN_PAGEOP_MAX_NODES entries. On 0, *nr holds the
+ * entries Xen wrote (copied to pages). */
+static int pageop_issue(uint32_t domid, uint64_t *pages, unsigned *nr)
 {
-	if (pageop_xcall)
-		xencall_close(pageop_xcall);
-	pageop_xcall = NULL;
-}
+	struct xn_domctl_numa_op req = {
+	        .op = XN_DOMCTL_NUMA_OP_GET_NODE_PAGES,
+	        .nr_nodes = XN_PAGEOP_MAX_NODES,
+	};
+	int rc = pageop_open();
 
-/* One raw request. On 0, *rep holds the hypervisor's copy-back and pages
- * (nr entries) the counts. */
-static int pageop_issue(uint32_t domid, unsigned nr, struct xn_domctl_node_pages *rep,
-                        uint64_t *pages)
-{
-	struct xen_domctl *op;
-	struct xn_domctl_node_pages req;
-	uint64_t *buf;
-	int rc, err = 0;
-
-	rc = pageop_open();
 	if (rc)
 		return rc;
-	op = xencall_alloc_buffer(pageop_xcall, sizeof(*op));
-	buf = xencall_alloc_buffer(pageop_xcall, (size_t)nr * sizeof(*buf));
-	if (!op || !buf) {
-		err = -ENOMEM;
-		goto out;
-	}
-	memset(op, 0, sizeof(*op));
-	memset(buf, 0, (size_t)nr * sizeof(*buf));
-	op->cmd = XN_DOMCTL_GET_NODE_PAGES;
-	op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-	op->domain = (domid_t)domid;
-	req = (struct xn_domctl_node_pages){
-	        .magic = XN_DOMCTL_NODE_PAGES_MAGIC,
-	        .nr_nodes = nr,
-	        .node_pages = (uint64_t)(uintptr_t)buf,
-	};
-	memcpy(&op->u, &req, sizeof(req));
+	memset(pageop_op, 0, sizeof(*pageop_op));
+	memset(pageop_buf, 0, XN_PAGEOP_MAX_NODES * sizeof(*pageop_buf));
+	pageop_op->cmd = XN_DOMCTL_NUMA_OP;
+	pageop_op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	pageop_op->domain = (domid_t)domid;
+	req.node_tot_pages = (uint64_t)(uintptr_t)pageop_buf;
+	memcpy(&pageop_op->u, &req, sizeof(req));
 
-	rc = xencall1(pageop_xcall, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)op);
-	if (rc < 0) {
-		err = -(errno ? errno : EIO);
-		goto out;
-	}
-	memcpy(rep, &op->u, sizeof(*rep));
-	memcpy(pages, buf, (size_t)nr * sizeof(*buf));
-out:
-	if (buf)
-		xencall_free_buffer(pageop_xcall, buf);
-	if (op)
-		xencall_free_buffer(pageop_xcall, op);
-	return err;
+	if (xencall1(pageop_xcall, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)pageop_op) < 0)
+		return -(errno ? errno : EIO);
+	memcpy(&req, &pageop_op->u, sizeof(req));
+	*nr = req.nr_nodes;
+	if (*nr > XN_PAGEOP_MAX_NODES)
+		return -EPROTO; /* never copy more than the buffer */
+	memcpy(pages, pageop_buf, (size_t)*nr * sizeof(*pages));
+	return 0;
 }
 
-/* The counts are read under the same lock as tot_pages, so they add up to it
- * exactly; anything else means this is not our op or not our ABI. */
-static int pageop_check(const struct xn_domctl_node_pages *rep, unsigned nr, const uint64_t *pages)
+int xn_pageop_check(const uint64_t *pages, unsigned nr, unsigned cap, unsigned need,
+                    uint64_t tot_pages, char *err, size_t errlen)
 {
 	uint64_t sum = 0;
 
-	if (rep->magic != XN_DOMCTL_NODE_PAGES_MAGIC || rep->nr_nodes == 0 ||
-	    rep->nr_nodes > XN_PAGEOP_MAX_NODES)
+	if (nr == 0 || nr > cap) {
+		snprintf(err, errlen, "the op answered %u nodes for a buffer of %u", nr, cap);
 		return -EPROTO;
+	}
+	if (nr < need) {
+		snprintf(err, errlen, "the op answered %u node ids, the host has %u", nr, need);
+		return -EPROTO;
+	}
 	for (unsigned i = 0; i < nr; i++)
 		sum += pages[i];
-	return sum == rep->tot_pages ? 0 : -EPROTO;
+	if (sum < tot_pages || sum - tot_pages > XN_PAGEOP_EXTRA_SLACK) {
+		snprintf(err, errlen, "counts sum to %" PRIu64 " pages, tot_pages is %" PRIu64, sum,
+		         tot_pages);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+int xn_pageop_absent(int err)
+{
+	/* No such domctl, another interface, refused, or no privcmd to ask. */
+	return err == -ENOSYS || err == -EOPNOTSUPP || err == -EACCES || err == -EPERM ||
+	       err == -EINVAL || err == -EPROTO || err == -ENOENT || err == -ENODEV ||
+	       err == -ENXIO;
 }
 
 int xn_xen_pageop_probe(xc_interface *xch)
 {
-	struct xn_domctl_node_pages rep;
 	uint64_t pages[XN_PAGEOP_MAX_NODES];
+	unsigned nr = 0;
+	char why[128];
 	int rc;
 
 	(void)xch;
-	rc = pageop_issue(0, XN_PAGEOP_MAX_NODES, &rep, pages);
+	rc = pageop_issue(0, pages, &nr);
 	if (rc)
 		return rc;
-	return pageop_check(&rep, XN_PAGEOP_MAX_NODES, pages);
+	/* Domain 0 always has pages on some node: an answer of none is not ours. */
+	return xn_pageop_check(pages, nr, XN_PAGEOP_MAX_NODES, 1, 1, why, sizeof(why)) == -EPROTO
+	               ? -EPROTO
+	               : 0;
 }
 
-int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t *pages_out)
+/* tot_pages as getdomaininfo reports it (domain_tot_pages(): no extra pages). */
+static int pageop_tot_pages(xc_interface *xch, uint32_t domid, uint64_t *tot)
 {
-	struct xn_domctl_node_pages rep;
-	uint64_t pages[XN_PAGEOP_MAX_NODES];
-	int rc;
+	xc_domaininfo_t info;
+	int n = xc_domain_getinfolist(xch, domid, 1, &info);
 
-	(void)xch;
-	/* The hypervisor rejects these too; refusing here keeps pages[] bounded. */
-	if (nr_nodes == 0 || nr_nodes > XN_PAGEOP_MAX_NODES)
+	if (n < 0)
+		return -(errno ? errno : EIO);
+	if (n != 1 || info.domain != domid)
+		return -ESRCH;
+	*tot = info.tot_pages;
+	return 0;
+}
+
+int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t *pages_out,
+                        char *err, size_t errlen)
+{
+	uint64_t pages[XN_PAGEOP_MAX_NODES], tot = 0;
+	unsigned nr = 0;
+	int rc = -EAGAIN;
+
+	if (!xch || nr_nodes == 0 || nr_nodes > XN_PAGEOP_MAX_NODES) {
+		snprintf(err, errlen, "bad request: %u nodes", nr_nodes);
 		return -EINVAL;
-	rc = pageop_issue(domid, nr_nodes, &rep, pages);
-	if (rc)
-		return rc;
-	rc = pageop_check(&rep, nr_nodes, pages);
+	}
+	/* The op and getdomaininfo are two hypercalls: a domain whose memory
+	 * is changing (ballooning, being built or torn down) can differ between
+	 * them. Read both again, twice at most; the caller retries next refresh. */
+	for (int attempt = 0; attempt < 3 && (rc == -EAGAIN || rc == -EPROTO); attempt++) {
+		rc = pageop_issue(domid, pages, &nr);
+		if (rc) {
+			snprintf(err, errlen, "%s", strerror(-rc));
+			return rc;
+		}
+		rc = pageop_tot_pages(xch, domid, &tot);
+		if (rc) {
+			snprintf(err, errlen, "getdomaininfo: %s", strerror(-rc));
+			return rc;
+		}
+		rc = xn_pageop_check(pages, nr, XN_PAGEOP_MAX_NODES, nr_nodes, tot, err, errlen);
+	}
 	if (rc)
 		return rc;
 	memcpy(pages_out, pages, nr_nodes * sizeof(*pages_out));

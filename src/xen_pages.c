@@ -1,7 +1,10 @@
 /* xen_pages.c - where each domain's pages are, node by node. One entry
  * point, xen_pages_query(): the hypervisor's per-node page op when it has
  * one (exact, cheap), else debug key 'u' (O(pages) in Xen, so rate-limited
- * and labelled with its age), else unknown. */
+ * and labelled with its age), else unknown. A domain the op could not answer
+ * this refresh (memory changing under the two reads, an error) takes its
+ * figures from 'u' for this refresh only: the op is asked again on the next
+ * one. Each domain's pages_method says which gave its figures. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,33 +16,43 @@
 
 void xen_pages_init(struct xen_priv *p)
 {
-	if (!p->cfg.no_pageop)
-		p->have_pageop = xn_xen_pageop_probe(p->xch) == 0;
+	/* have_pageop: the op is not known to be absent. Only a hypervisor
+	 * without it (or one refusing us for good) turns it off; a transient
+	 * probe failure leaves it on, to be asked again on every refresh. */
+	p->have_pageop = !p->cfg.no_pageop && !xn_pageop_absent(xn_xen_pageop_probe(p->xch));
 }
 
-/* 0 when every domain answered; a domain gone meanwhile keeps unknown pages. */
-static int query_pageop(struct xen_priv *p, struct xn_snapshot *s)
+/* Fill what the op answers; returns how many domains it could not answer
+ * (their figures stay unknown), with the first reason in note. */
+static size_t query_pageop(struct xen_priv *p, struct xn_snapshot *s, char *note, size_t notelen)
 {
 	int top = 0;
+	size_t failed = 0;
 	for (int i = 0; i < s->host.nr_nodes; i++)
 		if (s->host.nodes[i].id + 1 > top)
 			top = s->host.nodes[i].id + 1;
-	uint64_t pages[XEN_MAX_NODE_IDS];
+	uint64_t pages[XN_PAGEOP_MAX_NODES];
 	for (size_t k = 0; k < s->nr_domains; k++) {
 		struct xn_domain *d = &s->domains[k];
+		char why[160] = "";
 		memset(pages, 0, sizeof(pages));
-		int r = xn_xen_pageop_query(p->xch, (uint32_t)d->id, (unsigned)top, pages);
+		int r = xn_xen_pageop_query(p->xch, (uint32_t)d->id, (unsigned)top, pages, why,
+		                            sizeof(why));
 		if (r == -ESRCH)
+			continue; /* gone since the domain list was read */
+		if (r) {
+			if (!failed++)
+				snprintf(note, notelen, "page op: d%lld: %s; 'u' this refresh",
+				         (long long)d->id, why);
 			continue;
-		if (r)
-			return r;
+		}
 		for (int i = 0; i < s->host.nr_nodes; i++)
 			d->node_pages[i] = pages[s->host.nodes[i].id];
 		d->pages_method = XN_PAGES_XEN_OP;
 		d->pages_age_ms = 0;
 		d->valid |= XN_DOM_PAGES;
 	}
-	return 0;
+	return failed;
 }
 
 /* Take a new 'u' dump unless the last attempt is younger than the interval. */
@@ -75,6 +88,8 @@ static void fill_from_udump(struct xen_priv *p, struct xn_snapshot *s, uint64_t 
 	int64_t age_ms = (int64_t)((now - p->udump_mono_ns) / 1000000u);
 	for (size_t k = 0; k < s->nr_domains; k++) {
 		struct xn_domain *d = &s->domains[k];
+		if (d->valid & XN_DOM_PAGES)
+			continue; /* the op answered it */
 		const struct xn_udump_dom *ud = xn_udump_find(&p->udump, (uint32_t)d->id);
 		if (!ud)
 			continue; /* created after the dump: unknown until the next one */
@@ -104,13 +119,18 @@ void xen_pages_close(struct xen_priv *p)
 
 void xen_pages_query(struct xen_priv *p, struct xn_snapshot *s)
 {
+	char note[sizeof(p->base.note)] = "";
 	if (p->have_pageop) {
-		if (query_pageop(p, s) == 0)
+		if (query_pageop(p, s, note, sizeof(note)) == 0) {
+			p->base.note[0] = '\0';
 			return;
-		p->have_pageop = false; /* stop asking; fall back to the debug key */
+		}
 	}
 	uint64_t now = xn_now_mono_ns();
 	refresh_udump(p, now);
 	if (p->have_udump)
 		fill_from_udump(p, s, now);
+	/* The op's reason goes first: it is why 'u' is being used at all. */
+	if (note[0])
+		snprintf(p->base.note, sizeof(p->base.note), "%s", note);
 }

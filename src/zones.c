@@ -70,6 +70,10 @@ int xn_zones_for_node(const struct xn_host *h, int ni, bool exact, struct xn_zon
 		int w;
 		if (z->node_idx != ni)
 			continue;
+		/* a zone with no memory (Linux lists DMA, Movable and Device
+		 * zones of 0 pages) says nothing: not listed */
+		if ((z->valid & XN_ZONE_MANAGED) && z->managed_pages == 0)
+			continue;
 		if (!xn_zone_width_number(z->name, &w) || exact) {
 			if (n < max) {
 				out[n] = *z;

@@ -9,6 +9,7 @@
 
 #include "advise_priv.h"
 #include "source.h"
+#include "util.h"
 
 static const char *const action_names[XN_ADVICE__COUNT] = {
         [XN_ADVICE_NONE] = "none",     [XN_ADVICE_OK] = "ok",     [XN_ADVICE_VCPUS] = "vcpus",
@@ -132,7 +133,8 @@ static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
                        struct xn_advice *a, const struct xn_adv_cand *top)
 {
 	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
-	char nodes[64], mem[32], stay[96] = "";
+	/* composed at full length, then cut to the field: no silent overflow */
+	char r[512] = "", nodes[64], mem[32], stay[96] = "";
 	xn_bits_format_list(a->nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
 	const char *nw = xn_bits_count(a->nodes.w, XN_MAX_NODES) > 1 ? "nodes" : "node";
 	fmt_bytes(a->pages_to_move * ps, mem, sizeof(mem));
@@ -145,7 +147,7 @@ static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 			fmt_bytes(off * ps, b, sizeof(b));
 			snprintf(stay, sizeof(stay), "; %s stays where it is", b);
 		}
-		snprintf(a->reason, sizeof(a->reason),
+		snprintf(r, sizeof(r),
 		         "run its vCPUs on %s %s, where %.0f%% of its memory is (LOCAL%% %.1f -> "
 		         "%.1f)%s%s",
 		         nw, nodes, share, a->local_now, a->local_expected,
@@ -153,21 +155,22 @@ static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 		break;
 	}
 	case XN_ADVICE_MEMORY:
-		snprintf(a->reason, sizeof(a->reason),
+		snprintf(r, sizeof(r),
 		         "move %s of memory to %s %s, where its vCPUs run (LOCAL%% %.1f -> %.1f)",
 		         mem, nw, nodes, a->local_now, a->local_expected);
 		break;
 	case XN_ADVICE_BOTH:
-		snprintf(a->reason, sizeof(a->reason),
+		snprintf(r, sizeof(r),
 		         "move its vCPUs and %s of memory to %s %s (LOCAL%% %.1f -> %.1f)", mem, nw,
 		         nodes, a->local_now, a->local_expected);
 		break;
 	case XN_ADVICE_OK:
 		ok_reason(ah, dd, a, top);
-		break;
+		return;
 	default:
 		break;
 	}
+	xn_strlcpy(a->reason, r, sizeof(a->reason));
 }
 
 /* The verdict on its own, before hysteresis. */

@@ -1,16 +1,21 @@
 /* numa_hog - a test process whose memory sits on a known node.
  *
- * Usage: numa_hog MIB NODE [THREADS]
+ * Usage: numa_hog MIB NODE [THREADS [churn]]
  * Allocates MIB MiB bound to NODE (libnuma, MPOL_BIND), writes every page so
  * that all of it is resident, starts THREADS-1 extra sleeping threads (default
  * 1 thread in all), prints "READY" on stdout and sleeps until killed.
- * On SIGUSR1 it allocates and writes MIB MiB more on NODE and prints "GREW". */
+ * On SIGUSR1 it allocates and writes MIB MiB more on NODE and prints "GREW".
+ * With "churn" it gives back one page and faults it in again every 20 ms
+ * (same node, same RSS give or take a page): page faults that move nothing. */
 #include <numa.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t grow;
@@ -43,13 +48,14 @@ static void *sleeper(void *arg)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: numa_hog MIB NODE [THREADS]\n");
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr, "usage: numa_hog MIB NODE [THREADS [churn]]\n");
 		return 2;
 	}
 	long mib = atol(argv[1]), node = atol(argv[2]);
-	long threads = argc == 4 ? atol(argv[3]) : 1;
-	if (mib <= 0 || node < 0 || threads < 1 || threads > 256) {
+	long threads = argc >= 4 ? atol(argv[3]) : 1;
+	bool churn = argc == 5 && !strcmp(argv[4], "churn");
+	if (mib <= 0 || node < 0 || threads < 1 || threads > 256 || (argc == 5 && !churn)) {
 		fprintf(stderr, "numa_hog: bad arguments\n");
 		return 2;
 	}
@@ -62,7 +68,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	size_t size = (size_t)mib << 20;
-	if (!alloc_touched(size, (int)node)) {
+	char *mem = alloc_touched(size, (int)node);
+	if (!mem) {
 		fprintf(stderr, "numa_hog: cannot allocate %ld MiB on node %ld\n", mib, node);
 		return 1;
 	}
@@ -83,8 +90,19 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 	printf("READY\n");
 	fflush(stdout);
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t next = 0;
 	for (;;) {
-		pause();
+		if (churn) {
+			struct timespec ts = {0, 20000000};
+			nanosleep(&ts, NULL);
+			/* the bind policy of the range brings it back on node */
+			madvise(mem + next, (size_t)ps, MADV_DONTNEED);
+			mem[next] = 1;
+			next = (next + (size_t)ps * 97) % size;
+		} else {
+			pause();
+		}
 		if (grow) {
 			grow = 0;
 			if (!alloc_touched(size, (int)node)) {

@@ -1,11 +1,15 @@
-/* pageop_probe - issue raw XEN_DOMCTL_get_node_pages requests (our hypervisor
- * extension, hypervisor/README.md) from dom0, for the QEMU lab's checks.
+/* pageop_probe - issue raw XEN_DOMCTL_numa_op / GET_NODE_PAGES requests
+ * (XenServer's ABI, which our series implements: hypervisor/README.md) from
+ * dom0, for the QEMU lab's checks.
  *
  *   pageop_probe probe              exit 0 when the hypervisor has the op
  *   pageop_probe query DOMID...     one line per domain: "DOMID TOTAL P0 P1 ..."
- *                                   (one P per online node id), exit 1 on error
- *   pageop_probe bad                bad requests must fail with the right errno
- *                                   and leave the counts intact: "PASS/FAIL what"
+ *                                   (TOTAL: getdomaininfo's tot_pages, which the
+ *                                   Ps must sum to; one P per node id the op
+ *                                   answers), exit 1 on error
+ *   pageop_probe bad                the ABI's edges (nr_nodes 0, clamping) and bad
+ *                                   requests (each with its errno), none of which
+ *                                   may change a count: "PASS/FAIL what"
  *   pageop_probe time DOMID COUNT   ns per query over COUNT queries
  *   pageop_probe timekey KEY COUNT  ns per debug key press (e.g. 'u', the walk)
  *   pageop_probe populate DOMID NODE PAGES FILE   give a paused PV guest PAGES
@@ -54,24 +58,26 @@ int main(void)
 
 struct req {
 	uint32_t domid;
-	uint32_t magic;
+	uint32_t op;
 	uint32_t nr_nodes;
 	uint32_t version;
-	uint64_t handle; /* 0 = use the buffer below */
+	int own_handle;  /* 0: our buffer; 1: handle below */
+	uint64_t handle; /* when own_handle */
 };
 
 static xencall_handle *xcall;
+static xc_interface *info_xch; /* for getdomaininfo */
 
-/* Issue one request; returns 0 or -errno. rep gets the copy-back, pages the
- * counts (when the handle is our buffer, nr <= 64). */
-static int issue(struct req r, struct xn_domctl_node_pages *rep, uint64_t *pages)
+/* Issue one request; returns 0 or -errno. *nr_out gets the copied-back
+ * nr_nodes, pages (XN_PAGEOP_MAX_NODES entries) the whole buffer, which is
+ * filled with fill before the call so that untouched entries show. */
+static int issue(struct req r, uint32_t *nr_out, uint64_t *pages, uint64_t fill)
 {
 	struct xen_domctl *op = xencall_alloc_buffer(xcall, sizeof(*op));
 	uint64_t *buf = xencall_alloc_buffer(xcall, XN_PAGEOP_MAX_NODES * sizeof(*buf));
-	struct xn_domctl_node_pages np = {
-	        .magic = r.magic,
+	struct xn_domctl_numa_op np = {
+	        .op = r.op,
 	        .nr_nodes = r.nr_nodes,
-	        .node_pages = r.handle ? r.handle : (uint64_t)(uintptr_t)buf,
 	};
 	int rc = 0;
 
@@ -79,16 +85,19 @@ static int issue(struct req r, struct xn_domctl_node_pages *rep, uint64_t *pages
 		fprintf(stderr, "pageop_probe: cannot allocate hypercall buffers\n");
 		exit(2);
 	}
+	np.node_tot_pages = r.own_handle ? r.handle : (uint64_t)(uintptr_t)buf;
 	memset(op, 0, sizeof(*op));
-	memset(buf, 0, XN_PAGEOP_MAX_NODES * sizeof(*buf));
-	op->cmd = XN_DOMCTL_GET_NODE_PAGES;
+	for (unsigned i = 0; i < XN_PAGEOP_MAX_NODES; i++)
+		buf[i] = fill;
+	op->cmd = XN_DOMCTL_NUMA_OP;
 	op->interface_version = r.version;
 	op->domain = (domid_t)r.domid;
 	memcpy(&op->u, &np, sizeof(np));
 	if (xencall1(xcall, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)op) < 0)
 		rc = -errno;
-	if (rep)
-		memcpy(rep, &op->u, sizeof(*rep));
+	memcpy(&np, &op->u, sizeof(np));
+	if (nr_out)
+		*nr_out = np.nr_nodes;
 	if (pages)
 		memcpy(pages, buf, XN_PAGEOP_MAX_NODES * sizeof(*buf));
 	xencall_free_buffer(xcall, buf);
@@ -98,27 +107,47 @@ static int issue(struct req r, struct xn_domctl_node_pages *rep, uint64_t *pages
 
 static struct req good(uint32_t domid, uint32_t nr)
 {
-	return (struct req){domid, XN_DOMCTL_NODE_PAGES_MAGIC, nr, XEN_DOMCTL_INTERFACE_VERSION, 0};
+	return (struct req){
+	        domid, XN_DOMCTL_NUMA_OP_GET_NODE_PAGES, nr, XEN_DOMCTL_INTERFACE_VERSION, 0, 0};
 }
 
-/* A valid query: counts for node ids 0..*needed-1; checks they sum to total. */
+/* getdomaininfo's tot_pages; 0 or -errno. */
+static int tot_pages(uint32_t domid, uint64_t *total)
+{
+	xc_domaininfo_t info;
+	int n = xc_domain_getinfolist(info_xch, domid, 1, &info);
+
+	if (n < 0)
+		return -errno;
+	if (n != 1 || info.domain != domid)
+		return -ESRCH;
+	*total = info.tot_pages;
+	return 0;
+}
+
+/* A valid query with room for every node: counts for node ids 0..*needed-1
+ * and the domain's tot_pages; they must sum exactly to it (our series
+ * leaves extra pages out). Memory may move between the two hypercalls, so
+ * a mismatch is read again (3 tries). */
 static int query(uint32_t domid, uint64_t *total, uint32_t *needed, uint64_t *pages)
 {
-	struct xn_domctl_node_pages rep;
-	uint64_t sum = 0;
-	int rc = issue(good(domid, XN_PAGEOP_MAX_NODES), &rep, pages);
+	int rc = -EPROTO;
 
-	if (rc)
-		return rc;
-	if (rep.nr_nodes == 0 || rep.nr_nodes > XN_PAGEOP_MAX_NODES)
-		return -EPROTO;
-	for (unsigned i = 0; i < XN_PAGEOP_MAX_NODES; i++)
-		sum += pages[i];
-	if (sum != rep.tot_pages)
-		return -EPROTO;
-	*total = rep.tot_pages;
-	*needed = rep.nr_nodes;
-	return 0;
+	for (int attempt = 0; attempt < 3 && rc == -EPROTO; attempt++) {
+		uint64_t sum = 0;
+
+		rc = issue(good(domid, XN_PAGEOP_MAX_NODES), needed, pages, 0);
+		if (!rc)
+			rc = tot_pages(domid, total);
+		if (rc)
+			return rc;
+		if (*needed == 0 || *needed > XN_PAGEOP_MAX_NODES)
+			return -ERANGE;
+		for (unsigned i = 0; i < *needed; i++)
+			sum += pages[i];
+		rc = sum == *total ? 0 : -EPROTO;
+	}
+	return rc;
 }
 
 static int cmd_query(int argc, char **argv)
@@ -154,11 +183,32 @@ static void expect(const char *what, int got, int want)
 	failures += !ok;
 }
 
+static void expect_u(const char *what, unsigned long long got, unsigned long long want)
+{
+	int ok = got == want;
+
+	printf("%s %s: got %llu, want %llu\n", ok ? "PASS" : "FAIL", what, got, want);
+	failures += !ok;
+}
+
+#define SENTINEL 0x5a5a5a5a5a5a5a5aULL
+
+/* Entries from..XN_PAGEOP_MAX_NODES-1 still hold the sentinel. */
+static int untouched_from(const uint64_t *p, unsigned from)
+{
+	for (unsigned i = from; i < XN_PAGEOP_MAX_NODES; i++)
+		if (p[i] != SENTINEL)
+			return 0;
+	return 1;
+}
+
+/* The ABI's edges (hypervisor/README.md): no size query, clamping, the
+ * errors; and none of it may change a count. */
 static int cmd_bad(void)
 {
-	uint64_t before[XN_PAGEOP_MAX_NODES], after[XN_PAGEOP_MAX_NODES], t0, t1;
-	uint32_t needed, n1;
-	struct xn_domctl_node_pages rep;
+	uint64_t before[XN_PAGEOP_MAX_NODES], after[XN_PAGEOP_MAX_NODES], got[XN_PAGEOP_MAX_NODES];
+	uint64_t t0, t1;
+	uint32_t needed, n1, nr;
 	struct req r;
 	int rc;
 
@@ -169,30 +219,65 @@ static int cmd_bad(void)
 	}
 	printf("dom0: %llu pages, %u node ids\n", (unsigned long long)t0, needed);
 
-	expect("nonexistent domain 31999", issue(good(31999, needed), NULL, NULL), -ESRCH);
-	expect("DOMID_SELF", issue(good(DOMID_SELF, needed), NULL, NULL), -ESRCH);
-	expect("DOMID_XEN", issue(good(DOMID_XEN, needed), NULL, NULL), -ESRCH);
-	expect("nr_nodes 0", issue(good(0, 0), NULL, NULL), -EINVAL);
-	expect("nr_nodes 65", issue(good(0, XN_PAGEOP_MAX_NODES + 1), NULL, NULL), -EINVAL);
-	expect("nr_nodes 0xffffffff", issue(good(0, 0xffffffffu), NULL, NULL), -EINVAL);
+	/* No size query: nr_nodes 0 writes nothing and answers 0, even with a
+	 * NULL handle. */
+	nr = 99;
+	expect("nr_nodes 0", issue(good(0, 0), &nr, got, SENTINEL), 0);
+	expect_u("nr_nodes 0 answers 0 nodes", nr, 0);
+	expect_u("nr_nodes 0 writes nothing", untouched_from(got, 0), 1);
+	r = good(0, 0);
+	r.own_handle = 1;
+	r.handle = 0;
+	nr = 99;
+	expect("nr_nodes 0 with a NULL handle", issue(r, &nr, NULL, 0), 0);
+	expect_u("nr_nodes 0 with a NULL handle answers 0 nodes", nr, 0);
+
+	/* Clamping: a small buffer gets the first entries, no error. */
+	nr = 99;
+	expect("nr_nodes 1", issue(good(0, 1), &nr, got, SENTINEL), 0);
+	expect_u("nr_nodes 1 answers 1 node", nr, 1);
+	expect_u("nr_nodes 1: entry 0 as in a full query", got[0], before[0]);
+	expect_u("nr_nodes 1 writes one entry", untouched_from(got, 1), 1);
 	if (needed > 1) {
-		rc = issue(good(0, needed - 1), &rep, NULL);
-		expect("nr_nodes below the online nodes", rc, -ENOBUFS);
-		expect("ENOBUFS reports the nodes needed", rep.nr_nodes == needed ? 0 : -EPROTO, 0);
+		nr = 99;
+		expect("nr_nodes below the node ids",
+		       issue(good(0, needed - 1), &nr, got, SENTINEL), 0);
+		expect_u("nr_nodes below the node ids answers nr_nodes", nr, needed - 1);
+		expect_u("nr_nodes below the node ids: entries within",
+		         untouched_from(got, needed - 1), 1);
 	}
+	/* A large capacity is clamped to the highest online node id + 1. */
+	nr = 0;
+	expect("nr_nodes 256", issue(good(0, XN_PAGEOP_MAX_NODES), &nr, got, SENTINEL), 0);
+	expect_u("nr_nodes 256 answers the node ids", nr, needed);
+	expect_u("nr_nodes 256 writes only those", untouched_from(got, needed), 1);
+	nr = 0;
+	expect("nr_nodes 0xffffffff", issue(good(0, 0xffffffffu), &nr, got, SENTINEL), 0);
+	expect_u("nr_nodes 0xffffffff answers the node ids", nr, needed);
+
+	expect("nonexistent domain 31999", issue(good(31999, needed), NULL, NULL, 0), -ESRCH);
+	expect("DOMID_SELF", issue(good(DOMID_SELF, needed), NULL, NULL, 0), -ESRCH);
+	expect("DOMID_XEN", issue(good(DOMID_XEN, needed), NULL, NULL, 0), -ESRCH);
 	r = good(0, needed);
-	r.magic ^= 1;
-	expect("wrong magic", issue(r, NULL, NULL), -EINVAL);
+	r.op = 1;
+	expect("unknown sub-op 1", issue(r, NULL, NULL, 0), -EINVAL);
+	r.op = 0xffffffffu;
+	expect("unknown sub-op 0xffffffff", issue(r, NULL, NULL, 0), -EINVAL);
 	r = good(0, needed);
 	r.version ^= 0x100;
-	expect("wrong interface version", issue(r, NULL, NULL), -EACCES);
+	expect("wrong interface version", issue(r, NULL, NULL, 0), -EACCES);
 	r = good(0, needed);
+	r.own_handle = 1;
 	r.handle = 8; /* NULL page: not mapped */
-	expect("handle in page 0", issue(r, NULL, NULL), -EFAULT);
+	nr = 99;
+	expect("handle in page 0", issue(r, &nr, NULL, 0), -EFAULT);
+	expect_u("EFAULT answers 0 nodes", nr, 0);
+	r.handle = 0;
+	expect("NULL handle", issue(r, NULL, NULL, 0), -EFAULT);
 	r.handle = 0xffff830000000000ull; /* Xen's own direct map */
-	expect("handle in Xen's address space", issue(r, NULL, NULL), -EFAULT);
+	expect("handle in Xen's address space", issue(r, NULL, NULL, 0), -EFAULT);
 	r.handle = 0x0000800000000000ull; /* non-canonical */
-	expect("non-canonical handle", issue(r, NULL, NULL), -EFAULT);
+	expect("non-canonical handle", issue(r, NULL, NULL, 0), -EFAULT);
 	{
 		volatile uint64_t *ro =
 		        mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -203,7 +288,7 @@ static int cmd_bad(void)
 		} else {
 			(void)ro[0]; /* mapped, read-only */
 			r.handle = (uint64_t)(uintptr_t)ro;
-			expect("read-only handle", issue(r, NULL, NULL), -EFAULT);
+			expect("read-only handle", issue(r, NULL, NULL, 0), -EFAULT);
 			munmap((void *)ro, 4096);
 		}
 	}
@@ -211,7 +296,8 @@ static int cmd_bad(void)
 	rc = query(0, &t1, &n1, after);
 	expect("valid query after the bad ones", rc, 0);
 	if (!rc) {
-		int same = n1 == needed && t1 == t0 && !memcmp(before, after, sizeof(before));
+		int same = n1 == needed && t1 == t0 &&
+		           !memcmp(before, after, needed * sizeof(*before));
 
 		/* dom0 is quiet in the lab, so its counts must not have moved. */
 		printf("%s counts unchanged by the bad requests\n", same ? "PASS" : "FAIL");
@@ -525,7 +611,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	xcall = xencall_open(NULL, 0);
-	if (!xcall) {
+	info_xch = xc_interface_open(NULL, NULL, 0);
+	if (!xcall || !info_xch) {
 		printf("cannot open privcmd: %s\n", strerror(errno));
 		return 77;
 	}

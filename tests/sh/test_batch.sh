@@ -29,15 +29,37 @@ while [ "$(cat /proc/$child/comm 2>/dev/null)" != "$evil" ] && [ $i -lt 50 ]; do
 done
 [ "$(cat /proc/$child/comm)" = "$evil" ] || fail "the test process did not take the name"
 
+# --- names are cut to NAME's 10 places unless -f, as xentop: the escaped
+# name (12 places) loses its last two
+"$BIN" -s linux -b -i 1 -d 0 -p "$child" >"$tmp/cut" 2>"$tmp/cut.err" ||
+	fail "-b -d 0 failed: $(cat "$tmp/cut.err")"
+grep -q '^ *a\\x1b\[31m, ' "$tmp/cut" || fail "the name is not cut to 10 places: $(grep -a 'x1b' "$tmp/cut")"
+grep -q '31m,"b' "$tmp/cut" && fail "the name is not cut without -f"
+# -r repeats the header before each domain (at least the child and us)
+"$BIN" -s linux -b -i 1 -r -p "$child" >"$tmp/rep" 2>&1 || fail "-b -r failed"
+h=$(grep -c '^ *NAME  *STATE ' "$tmp/rep")
+r=$(grep -vc '^ *NAME  *STATE ' "$tmp/rep")
+[ "$h" = "$r" ] && [ "$h" -ge 1 ] || fail "-r: $h headers for $r rows"
+# -v: a line per vCPU (thread) under each domain
+"$BIN" -s linux -b -i 1 -v -p "$child" >"$tmp/vc" 2>&1 || fail "-b -v failed"
+grep -q '^  vCPU 0 CPU [0-9-]* node [0-9-]* state ' "$tmp/vc" || fail "-v: no vCPU line: $(head -3 "$tmp/vc")"
+# -n -x: xentop's network and VBD columns after VCPUS, unknown on linux
+"$BIN" -s linux -b -i 1 -n -x -p "$child" >"$tmp/nx" 2>&1 || fail "-b -n -x failed"
+grep -q ' VCPUS NETS NETTX(k) NETRX(k) VBDS  *VBD_OO .* VBD_WSECT  *ID ' "$tmp/nx" ||
+	fail "-n -x: no network/VBD columns: $(head -1 "$tmp/nx")"
+# -d 0 is for batch mode only; replay and refreshes moved to long options
+"$BIN" -s linux -d 0 >/dev/null 2>"$tmp/d0.err" && fail "-d 0 without -b was accepted"
+grep -q 'batch mode' "$tmp/d0.err" || fail "-d 0 without -b: $(cat "$tmp/d0.err")"
+
 # --- text: two iterations, two header lines, xentop's columns first
-"$BIN" -s linux -b -i 2 -d 0.2 -p "$child" >"$tmp/text" 2>"$tmp/text.err"
+"$BIN" -s linux -b -i 2 -d 0.2 -f -p "$child" >"$tmp/text" 2>"$tmp/text.err"
 rc=$?
 [ $rc = 0 ] || fail "text batch exited $rc: $(cat "$tmp/text.err")"
 headers=$(grep -c '^ *NAME  *STATE ' "$tmp/text")
 [ "$headers" = 2 ] || fail "expected 2 header lines, got $headers"
 first=$(grep -m1 '^ *NAME ' "$tmp/text" | tr -s ' ' | sed 's/^ //')
 case "$first" in
-"NAME STATE CPU(sec) CPU(%) MEM(k) MEM(%) MAXMEM(k) MAXMEM(%) VCPUS ID N"*"LOCAL% AFFINITY OUTSIDE(MiB) METHOD VNODES ADVICE") ;;
+"NAME STATE CPU(sec) CPU(%) MEM(k) MEM(%) MAXMEM(k) MAXMEM(%) VCPUS ID N"*"LOCAL% ADVICE AFFINITY VNODES OUTSIDE(MiB) METHOD AGE(s)") ;;
 *) fail "header is not xentop's columns + ours: $first" ;;
 esac
 # every row is under a header, the child's row is in both iterations
@@ -61,6 +83,23 @@ row_end=$(grep -m1 '\\x1b' "$tmp/text" | awk '{ i = index($0, ",\"b"); print i +
 grep -q 'N[0-9]*(pg)' "$tmp/pages" || fail "--units pages: no N0(pg) title"
 "$BIN" -s linux -b -i 1 --units pct -p "$child" >"$tmp/pct" 2>&1 || fail "--units pct failed"
 grep -q 'N[0-9]*(%)' "$tmp/pct" || fail "--units pct: no N0(%) title"
+# --- units in the values: a recording's first sample (fixed figures), each
+# domain's N0/N1 column (found by its title) against the recorded node_pages
+rec=tests/fixtures/replay/good-2node.jsonl
+for u in pages pct; do
+	"$BIN" --replay "$rec" -b -i 1 --units $u >"$tmp/u-$u" 2>&1 || fail "--units $u on a recording failed"
+	got=$(awk -v t=$u 'BEGIN { t = (t == "pct") ? "%" : "pg" }
+		/^ *NAME / { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ printf "%s=%s/%s ", $c["NAME"], $c["N0(" t ")"], $c["N1(" t ")"] }' "$tmp/u-$u")
+	want=$(sed -n 1p "$rec" | jq -r --arg u $u '[.domains[] | (.node_pages | add) as $t
+		| "\(.name)=" + (if $u == "pages" then "\(.node_pages[0])/\(.node_pages[1])"
+		  else (.node_pages | map(. * 1000 / $t | round / 10
+		    | tostring | if test("\\.") then . else . + ".0" end) | join("/")) end)]
+		| sort | join(" ")')
+	got=$(echo "$got" | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')
+	[ "$got" = "$want" ] || fail "--units $u values: $got, want (from the JSON) $want"
+	echo "--units $u: $got"
+done
 
 # --- JSON: one object per line, each parses, the schema holds
 "$BIN" -s linux -b -i 2 -d 0.2 --format json -p "$child" >"$tmp/json" 2>"$tmp/json.err"
@@ -98,7 +137,14 @@ fi
 "$BIN" -s linux -b -i 2 -d 0.2 --format csv -p "$child" >"$tmp/csv" 2>"$tmp/csv.err"
 rc=$?
 [ $rc = 0 ] || fail "csv batch exited $rc: $(cat "$tmp/csv.err")"
-[ "$(grep -c '^time,id,name,' "$tmp/csv")" = 1 ] || fail "CSV header not exactly once"
+[ "$(grep -c '^time,name,state,' "$tmp/csv")" = 1 ] || fail "CSV header not exactly once"
+# --sort -KEY reverses the column's order: the same rows, the other way
+# (every field is one word: ID is the 10th)
+"$BIN" -s linux -b -i 1 --top 0 --sort id -p "$child,$$" | awk 'NR > 1 { print $10 }' >"$tmp/asc"
+"$BIN" -s linux -b -i 1 --top 0 --sort -id -p "$child,$$" | awk 'NR > 1 { print $10 }' >"$tmp/desc"
+sort -n "$tmp/asc" | cmp -s - "$tmp/asc" || fail "--sort id is not ascending: $(tr '\n' ' ' <"$tmp/asc")"
+sort -rn "$tmp/desc" | cmp -s - "$tmp/desc" || fail "--sort -id is not descending: $(tr '\n' ' ' <"$tmp/desc")"
+[ "$(wc -l <"$tmp/desc")" -ge 2 ] || fail "--sort -id: fewer than 2 rows"
 # count fields of each record, honouring quotes (a quoted field may hold
 # commas, doubled quotes and newlines)
 awk '

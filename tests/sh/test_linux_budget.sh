@@ -1,7 +1,9 @@
 #!/bin/sh
 # The scan budget of the linux source, on a real process (numa_hog):
-#  - the first refresh walks numa_maps, later ones estimate ("sampled"), with
-#    the age of the walk they rest on;
+#  - the first refresh walks numa_maps; later ones keep that figure, aged, for
+#    a process that has not faulted since (nothing can have moved), and
+#    estimate ("sampled") for one that has (numa_hog churn), with the age of
+#    the walk they rest on, within 2 % of numa_maps;
 #  - --exact-interval shorter than the delay makes every refresh a walk;
 #  - a process that grows (SIGUSR1: numa_hog allocates as much again) is
 #    walked again, so the figure follows it (within 2 % of numa_maps).
@@ -25,13 +27,33 @@ xn_wait_for "$tmp/hog" READY || fail "numa_hog did not get ready: $(cat "$tmp/ho
 "$BIN" --source linux -b --format json -d 0.3 -i 3 --top 0 --pid $pid >"$tmp/a.jsonl" ||
 	fail "batch exited $?"
 m=$(methods "$tmp/a.jsonl")
-echo "default budget: $m"
+echo "default budget, a still process: $m"
 set -- $m
 [ $# = 3 ] || fail "want 3 refreshes of PID $pid, got: $m"
+[ "$1" = numa_maps:0 ] || fail "first refresh: $1, want numa_maps:0"
+case "$2" in numa_maps:0 | sampled:*) fail "second refresh: $2, want the walk kept" ;; esac
+case "$3" in numa_maps:*) ;; *) fail "third refresh: $3, want the walk kept" ;; esac
+[ "${3#numa_maps:}" -gt "${2#numa_maps:}" ] || fail "the walk's age does not grow: $2 then $3"
+
+xn_start "$tmp/churn" "$HOG" $MIB 0 1 churn
+cpid=$xn_last
+xn_wait_for "$tmp/churn" READY || fail "numa_hog churn did not get ready: $(cat "$tmp/churn")"
+"$BIN" --source linux -b --format json -d 0.3 -i 3 --top 0 --pid $cpid >"$tmp/ch.jsonl" ||
+	fail "batch exited $?"
+m=$(xn_domain "$tmp/ch.jsonl" "$cpid" | jq -r '"\(.pages_method):\(.pages_age_ms)"' | tr '\n' ' ')
+echo "default budget, a process that faults: $m"
+set -- $m
+[ $# = 3 ] || fail "want 3 refreshes of PID $cpid, got: $m"
 [ "$1" = numa_maps:0 ] || fail "first refresh: $1, want numa_maps:0"
 case "$2" in sampled:*) ;; *) fail "second refresh: $2, want sampled" ;; esac
 case "$3" in sampled:*) ;; *) fail "third refresh: $3, want sampled" ;; esac
 [ "${3#sampled:}" -gt "${2#sampled:}" ] || fail "the walk's age does not grow: $2 then $3"
+ours=$(tail -n 1 "$tmp/ch.jsonl" | xn_domain - $cpid | jq '.node_pages | add')
+ours=$((ours * $(tail -n 1 "$tmp/ch.jsonl" | jq .host.page_size)))
+exact=$(xn_numa_maps_bytes /proc/$cpid/numa_maps)
+d=$((ours > exact ? ours - exact : exact - ours))
+echo "estimate $ours bytes, numa_maps $exact"
+[ $((d * 100)) -le $((exact * 2)) ] || fail "estimate $ours vs numa_maps $exact: more than 2 % apart"
 
 "$BIN" --source linux -b --format json -d 0.3 -i 3 --top 0 --pid $pid --exact-interval 0.01 \
 	>"$tmp/b.jsonl" || fail "batch exited $?"

@@ -5,7 +5,7 @@
 # heatmap and help screens; resize to 80x24 (nothing wider) and to 40x10
 # ("terminal too small"); colours by default, none with NO_COLOR and ASCII
 # only in the C locale; a corrupt recording steps through its valid samples
-# and its bad lines are named; -n 3 --record writes the 3 samples shown; the
+# and its bad lines are named; --refreshes 3 --record writes the 3 samples shown; the
 # linux source on a real child process: an invalid node list shows the error
 # and changes nothing, a confirmed one moves it (Cpus_allowed_list), and
 # --read-only refuses with the reason; v shows vCPU rows, Enter opens the
@@ -30,6 +30,7 @@ xn_at_exit 'for s in $SOCKS; do tmux -L "$s" kill-server 2>/dev/null; done'
 # The pane runs the program, then records how it ended and the tty state.
 cat >"$tmp/pane.sh" <<'EOF2'
 trap : INT # as an interactive shell: Ctrl-C is for the program, not for us
+ulimit -c 0 # the crash tests leave no core behind
 tag=$1
 shift
 sh -c 'echo $$ >"$0"; exec "$@"' "$TMPD/$tag.pid" "$@"
@@ -207,6 +208,9 @@ wait_for 'vm-0001' && {
 	check_exit bad
 	screen | grep -q 'corrupt-mixed.jsonl:2: ' || fail "the bad line 2 was not named"
 }
+# ...and on the status line as well as on stderr
+start badst 120 40 "--replay $FIX/corrupt-mixed.jsonl -d 60"
+wait_for '10 invalid lines skipped \(line 2: ' && { keys q; check_exit badst; }
 # ...and a recording cut in the middle of a line plays to its end
 start trunc 120 40 "--replay $FIX/truncated.jsonl -d 0.1"
 wait_for 'end of the recording|truncated.jsonl:4' && { keys q; check_exit trunc; }
@@ -216,8 +220,43 @@ start int 100 30 "--replay $FIX/good-2node.jsonl -d 60"
 wait_for 'vm-0001' && { keys C-c; check_exit int; }
 start term 100 30 "--replay $FIX/good-2node.jsonl -d 60"
 wait_for 'vm-0001' && { kill -TERM "$(cat "$tmp/term.pid")"; check_exit term; }
-# -n 3: three refreshes, each recorded (--record) as one JSON line
-start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 -n 3 --record $tmp/rec.jsonl"
+# SIGSEGV and SIGABRT restore the terminal, then die of the signal (the
+# default action: exit status 128 + the signal's number)
+for sn in SEGV:11 ABRT:6; do
+	sig=${sn%:*} num=${sn#*:}
+	start "crash$sig" 100 30 "--replay $FIX/good-2node.jsonl -d 60"
+	wait_for 'vm-0001' && {
+		kill -"$sig" "$(cat "$tmp/crash$sig.pid")"
+		wait_for "XN-SHELL-BACK-crash$sig" && {
+			want=$((128 + num))
+			grep -q "^EXIT=$want\$" "$tmp/crash$sig.exit" ||
+				fail "SIG$sig: $(cat "$tmp/crash$sig.exit"), expected $want"
+			st=$(cat "$tmp/crash$sig.stty")
+			for flag in icanon echo isig icrnl opost; do
+				echo " $st " | tr ';\n' '  ' | grep -q " $flag " ||
+					fail "SIG$sig: stty lacks $flag after the crash"
+			done
+			[ "$(tm display -p -t xn '#{alternate_on}')" = 0 ] ||
+				fail "SIG$sig: the terminal is left in the alternate screen"
+		}
+	}
+done
+# Esc alone never quits (Alt+key arrives as Esc): it says how to; F1 opens
+# the help, which says how to close it; Esc closes it; F10 quits
+start esc 100 30 "--replay $FIX/good-2node.jsonl -d 60"
+wait_for 'vm-0001' && {
+	keys Escape
+	wait_for 'q or F10 quits'
+	kill -0 "$(cat "$tmp/esc.pid")" 2>/dev/null || fail "Esc quit"
+	keys F1
+	wait_for 'Esc, q or F1 closes'
+	keys Escape
+	wait_for 'vm-0001'
+	keys F10
+	check_exit esc
+}
+# --refreshes 3: three refreshes, each recorded (--record) as one JSON line
+start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 --refreshes 3 --record $tmp/rec.jsonl"
 check_exit iter
 [ "$(wc -l <"$tmp/rec.jsonl")" = 3 ] || fail "-n 3 --record wrote $(wc -l <"$tmp/rec.jsonl") lines"
 [ "$(grep -o '"time":"[^"]*"' "$tmp/rec.jsonl")" = "$(head -n 3 $FIX/good-2node.jsonl | grep -o '"time":"[^"]*"')" ] ||
@@ -253,10 +292,10 @@ if [ -r "$node0" ] && command -v taskset >/dev/null; then
 		keys / s l e e p Enter a 9
 		wait_for 'node 9 does not exist \(valid nodes: '
 		keys Enter
-		sleep 0.3
-		[ "$(allowed)" = "$before" ] || fail "an invalid node list changed the affinity"
 		keys Escape
+		# once the status line says so, both keys have been handled
 		wait_for 'affinity unchanged'
+		[ "$(allowed)" = "$before" ] || fail "an invalid node list changed the affinity"
 		keys a 0 Enter
 		wait_for 'apply node affinity 0 to sleep'
 		[ "$(allowed)" = "$before" ] || fail "affinity changed before confirmation"
@@ -277,7 +316,7 @@ if [ -r "$node0" ] && command -v taskset >/dev/null; then
 		check_exit ro
 	}
 else
-	echo "note: no /sys node 0 or no taskset: linux affinity part skipped"
+	skip_part "linux affinity on the screen: no /sys node 0 or no taskset"
 fi
 
 xn_finish tui

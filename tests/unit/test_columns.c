@@ -80,13 +80,14 @@ static void test_format(void)
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_PCT, 0, -1), "42.2");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MEM, 0, -1), "1048576");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MEM_PCT, 0, -1), "12.5");
-	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM, 0, -1), "no limit");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM, 0, -1), "unlimited"); /* one word */
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM_PCT, 0, -1), "n/a");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM, 1, -1), "4194304");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM_PCT, 1, -1), "50.0");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_VCPUS, 0, -1), "2");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_LOCAL, 0, -1), "75.0");
-	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_METHOD, 0, -1), "sampled 4s");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_METHOD, 0, -1), "sampled");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AGE, 0, -1), "4"); /* its own column */
 	/* units: MiB, pages, % of the domain's pages */
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NODE, 0, 0), "768.0");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NODE, 0, 1), "256.0");
@@ -154,7 +155,7 @@ static void test_affinity(void)
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 0, -1), "2");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 1, -1), "all");
 	s.domains[1].affinity_auto = true;
-	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 1, -1), "auto");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_AFFINITY, 1, -1), "all"); /* as xl list -n */
 	/* a list when not every node: on a 3-node host {0,2} is "0,2" */
 	xn_snapshot_clear(&s);
 	make_snap(&s);
@@ -336,22 +337,24 @@ static void test_output(void)
 	struct xn_snapshot s;
 	make_snap(&s);
 	xn_domain_set_name(&s.domains[1], "b,\"q\"\x1b");
-	/* text: xentop's header, then one line per domain, names right-aligned;
-	 * VNODES and ADVICE last, left-aligned, the last one unpadded */
+	/* text: the screen's columns in the screen's order (xentop's first,
+	 * ID after them), names right-aligned; every field one word, METHOD and
+	 * AGE(s) apart; the last column unpadded */
 	char *t = output(&s, XN_FMT_TEXT, XN_UNITS_MIB, 3);
 	const char *want =
-	        "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) "
-	        "MAXMEM(%) VCPUS    ID N0(MiB) N2(MiB) LOCAL% AFFINITY OUTSIDE(MiB) METHOD       "
-	        "VNODES ADVICE\n"
-	        "     alpha -b----         12   42.2    1048576   12.5   no limit       n/a "
-	        "    2    10   768.0   256.0   75.0 2               768.0 sampled 4s   "
-	        "2      vcpus>0\n"
-	        " b,\"q\"\\x1b      -          -    3.0    2097152   25.0    4194304      50.0 "
-	        "    -    11       -       -      - all                 - -            "
-	        "-      -\n"
-	        "         -      -          -      -          -      -          -         - "
-	        "    -    12       -       -      - -                   - -            "
-	        "-      -\n";
+	        "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS "
+	        "   ID N0(MiB) N2(MiB) LOCAL% ADVICE    AFFINITY VNODES OUTSIDE(MiB) METHOD       "
+	        "AGE(s)\n"
+	        "     alpha -b----         12   42.2    1048576   12.5  unlimited       n/a     2 "
+	        "   10   768.0   256.0   75.0 vcpus>0   2        2             768.0 sampled      "
+	        "     4\n"
+	        " b,\"q\"\\x1b      -          -    3.0    2097152   25.0    4194304      50.0     "
+	        "- "
+	        "   11       -       -      - -         all      -                 - -            "
+	        "     -\n"
+	        "         -      -          -      -          -      -          -         -     - "
+	        "   12       -       -      - -         -        -                 - -            "
+	        "     -\n";
 	CHECK_STR(t, want);
 	CHECK(strstr(t, "b,\"q\"\\x1b ") != NULL); /* escaped, not raw */
 	CHECK(strchr(t, 0x1b) == NULL);
@@ -369,7 +372,7 @@ static void test_output(void)
 		dashes += *p == '-';
 		other |= *p != '-' && *p != ' ' && !(*p >= '0' && *p <= '9');
 	}
-	CHECK(!other && dashes == 17); /* 18 columns, all "-" but ID */
+	CHECK(!other && dashes == 18); /* 19 columns, all "-" but ID */
 	CHECK(strstr(last, " 12 ") != NULL);
 	CHECK(strcmp(last + strlen(last) - 3, " -\n") == 0);
 	free(t);
@@ -377,14 +380,14 @@ static void test_output(void)
 	/* CSV: header at iteration 0 only, every row as wide as it */
 	char *c0 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 0);
 	char *c1 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 1);
-	const char *csv_head = "time,id,name,state,cpu_sec,cpu_pct,mem,mem_pct,maxmem,maxmem_pct,"
-	                       "vcpus,node0_pages,node2_pages,local,affinity,outside_pages,method,"
-	                       "vnodes,advice\n";
+	const char *csv_head = "time,name,state,cpu_sec,cpu_pct,mem,mem_pct,maxmem,maxmem_pct,"
+	                       "vcpus,id,node0_pages,node2_pages,local,advice,affinity,vnodes,"
+	                       "outside_pages,method,age\n";
 	CHECK(strncmp(c0, csv_head, strlen(csv_head)) == 0);
 	CHECK(strncmp(c1, "time,", 5) != 0);
 	const char *nl = strchr(c0, '\n');
 	int width = csv_fields(c0, (size_t)(nl - c0));
-	CHECK(width == 19); /* time + 18 columns (2 nodes) */
+	CHECK(width == 20); /* time + 19 columns (2 nodes) */
 	int rows = 0;
 	for (const char *p = nl + 1; *p; p = strchr(p, '\n') + 1) {
 		CHECK(csv_fields(p, (size_t)(strchr(p, '\n') - p)) == width);
@@ -392,15 +395,16 @@ static void test_output(void)
 	}
 	CHECK(rows == 3);
 	CHECK(strstr(c0, ",\"b,\"\"q\"\"\\x1b\",") != NULL);
-	CHECK(strstr(c1, "1970-01-01T00:00:00.000Z,12,,,,,,,,,,,,,,,,,\n") != NULL);
-	CHECK(strstr(c0, ",10,alpha,-b----,12,42.2,1048576,12.5,no limit,n/a,2,196608,65536,75.0,2,"
-	                 "196608,sampled 4s,2,vcpus>0\n") != NULL);
+	CHECK(strstr(c1, "1970-01-01T00:00:00.000Z,,,,,,,,,,12,,,,,,,,,\n") != NULL);
+	/* numeric fields hold a number or nothing: no "unlimited", no "n/a" */
+	CHECK(strstr(c0, "Z,alpha,-b----,12,42.2,1048576,12.5,,,2,10,196608,65536,75.0,vcpus>0,2,2,"
+	                 "196608,sampled,4\n") != NULL);
 	free(c0);
 	free(c1);
 	/* a process really named "-" keeps its name in CSV */
 	xn_domain_set_name(&s.domains[2], "-");
 	c1 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 1);
-	CHECK(strstr(c1, ",12,-,") != NULL);
+	CHECK(strstr(c1, "Z,-,") != NULL);
 	free(c1);
 	/* sorted rows (batch --sort): biggest CPU first, unknown last; JSON
 	 * keeps id order */
@@ -410,7 +414,8 @@ static void test_output(void)
 	CHECK(xn_output_sample_sorted(f, XN_FMT_CSV, &s, XN_UNITS_MIB, 1, XN_COL_CPU_PCT, -1,
 	                              true) == 0);
 	fclose(f);
-	const char *a = strstr(buf, "Z,10,"), *b = strstr(buf, "Z,11,"), *u = strstr(buf, "Z,12,");
+	const char *a = strstr(buf, "Z,alpha,"), *b = strstr(buf, "Z,\"b,"),
+	           *u = strstr(buf, "Z,-,");
 	CHECK(a && b && u && a < b && b < u);
 	free(buf);
 	f = open_memstream(&buf, &len);
@@ -439,8 +444,130 @@ static void test_output(void)
 	xn_snapshot_clear(&s);
 }
 
+static char *write_opts(const struct xn_snapshot *s, enum xn_format fmt, long it,
+                        const struct xn_out_opts *o, struct xn_out_state *st)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK(xn_output_write(f, fmt, s, it, o, st) == 0);
+	fclose(f);
+	return buf;
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* The batch flags: names cut to NAME unless -f, -r, -v, -z, -n and -x, and
+ * CSV's new header block when the nodes change. */
+static void test_batch_flags(void)
+{
+	struct xn_snapshot s;
+	make_snap(&s);
+	/* a 40-byte name, and a bidi override that would reverse what follows */
+	xn_domain_set_name(&s.domains[1], "a-domain-name-far-longer-than-ten-places");
+	xn_domain_set_name(&s.domains[2], "ev\xe2\x80\xaeil");
+	struct xn_out_opts o = {.units = XN_UNITS_MIB, .sort_col = XN_COL_ID, .sort_node = -1};
+	char *t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, "a-domain-n ") != NULL); /* cut to 10, as xentop */
+	CHECK(strstr(t, "a-domain-na") == NULL);
+	CHECK(strncmp(t, "      NAME ", 11) == 0); /* NAME stays 10 wide */
+	CHECK(strstr(t, "ev\\xe2\\x80") != NULL);  /* escaped as bytes: "ev\xe2\x80..." */
+	CHECK(strstr(t, "\xe2\x80\xae") == NULL);  /* never raw */
+	free(t);
+	o.full_names = true;
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, "\na-domain-name-far-longer-than-ten-places ") != NULL);
+	CHECK(strstr(t, "ev\\xe2\\x80\\xaeil") != NULL);
+	free(t);
+	/* CSV never cuts, and escapes the same way */
+	t = write_opts(&s, XN_FMT_CSV, 0, &o, NULL);
+	CHECK(strstr(t, ",a-domain-name-far-longer-than-ten-places,") != NULL);
+	CHECK(strstr(t, ",ev\\xe2\\x80\\xaeil,") != NULL);
+	free(t);
+	o.full_names = false;
+	/* every field one word: a blank in a name is escaped in text */
+	xn_domain_set_name(&s.domains[0], "Web Content");
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, "\nWeb\\x20Con ") != NULL); /* and cut to 10 */
+	free(t);
+	t = write_opts(&s, XN_FMT_CSV, 0, &o, NULL);
+	CHECK(strstr(t, ",Web Content,") != NULL); /* CSV keeps it as it is */
+	free(t);
+	xn_domain_set_name(&s.domains[0], "alpha");
+	/* -r: the header before each of the 3 domains */
+	o.repeat_header = true;
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(count_of(t, "      NAME ") == 3);
+	CHECK(strstr(t, "AGE(s)\n     alpha") != NULL);
+	free(t);
+	o.repeat_header = false;
+	/* -v: one line per vCPU under its domain (alpha has 2, on node 2) */
+	o.vcpus = true;
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, "\n  vCPU 0 CPU - node 2 state - hard - soft -\n"
+	                "  vCPU 1 CPU - node 2 state - hard - soft -\n") != NULL);
+	CHECK(count_of(t, "  vCPUs unknown\n") == 2);
+	free(t);
+	o.vcpus = false;
+	/* -z: domain 0 first whatever the sort */
+	s.domains[2].id = 0;
+	o.dom0_first = true;
+	o.sort_col = XN_COL_NAME;
+	t = write_opts(&s, XN_FMT_CSV, 0, &o, NULL);
+	const char *d0 = strstr(t, ",0,"), *al = strstr(t, "alpha");
+	CHECK(d0 && al && d0 < al);
+	free(t);
+	o.dom0_first = false;
+	t = write_opts(&s, XN_FMT_CSV, 0, &o, NULL);
+	d0 = strstr(t, ",0,");
+	al = strstr(t, "alpha");
+	CHECK(d0 && al && al < d0); /* "a-domain..." < "alpha" < "ev..." by name */
+	free(t);
+	/* -n, -x: xentop's columns after VCPUS, figures from the source */
+	s.domains[0].nets = 2;
+	s.domains[0].net_tx_bytes = 10240;
+	s.domains[0].net_rx_bytes = 2048;
+	s.domains[0].vbds = 1;
+	s.domains[0].vbd_rd = 77;
+	s.domains[0].valid |= XN_DOM_NET | XN_DOM_VBD;
+	o.show = XN_SHOW_NET | XN_SHOW_VBD;
+	o.sort_col = XN_COL_ID;
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, " VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT "
+	                " VBD_WSECT    ID ") != NULL);
+	CHECK(strstr(t, "     2    2       10        2    1        0       77        0          0 "
+	                "         0    10 ") != NULL);
+	free(t);
+	o.show = 0;
+	/* CSV: one header per run; a change of nodes says so on stderr and
+	 * starts a new block after a blank line */
+	struct xn_out_state st = {.csv_header = false};
+	char *c0 = write_opts(&s, XN_FMT_CSV, 0, &o, &st);
+	char *c1 = write_opts(&s, XN_FMT_CSV, 1, &o, &st);
+	CHECK(strncmp(c0, "time,", 5) == 0);
+	CHECK(strstr(c1, "time,") == NULL);
+	s.host.nodes[1].id = 3;
+	char *c2 = write_opts(&s, XN_FMT_CSV, 2, &o, &st);
+	CHECK(strncmp(c2, "\ntime,name,", 11) == 0);
+	CHECK(strstr(c2, ",node0_mib,node3_mib,") != NULL);
+	char *c3 = write_opts(&s, XN_FMT_CSV, 3, &o, &st);
+	CHECK(strstr(c3, "time,") == NULL);
+	free(c0);
+	free(c1);
+	free(c2);
+	free(c3);
+	xn_snapshot_clear(&s);
+}
+
 int main(void)
 {
+	test_batch_flags();
 	test_format();
 	test_affinity();
 	test_escape();

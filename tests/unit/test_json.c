@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "output.h"
+#include "replay.h"
 #include "snapshot.h"
 
 static const struct {
@@ -369,8 +370,52 @@ static void test_write_error(void)
 	xn_snapshot_clear(&s);
 }
 
+/* xentop's -n / -x figures: written only when the source read them, and
+ * read back by the replay source into the same fields. */
+static void test_net_vbd(void)
+{
+	struct xn_snapshot s, back;
+	size_t len;
+	make_snap(&s);
+	struct xn_domain *d = &s.domains[0];
+	d->nets = 2;
+	d->net_tx_bytes = 5000000000ull;
+	d->net_rx_bytes = 7;
+	d->vbds = 1;
+	d->vbd_oo = 3;
+	d->vbd_rd = 11;
+	d->vbd_wr = 12;
+	d->vbd_rsect = 88;
+	d->vbd_wsect = 99;
+	d->valid |= XN_DOM_NET | XN_DOM_VBD;
+	char *line = write_line(&s, &len);
+	CHECK(strstr(line, "\"nets\":2,\"net_tx_bytes\":5000000000,\"net_rx_bytes\":7") != NULL);
+	CHECK(strstr(line, "\"vbds\":1,\"vbd_oo\":3,\"vbd_rd\":11,\"vbd_wr\":12,\"vbd_rsect\":88,"
+	                   "\"vbd_wsect\":99") != NULL);
+	/* the other domains know none: no key at all (not null) */
+	const char *second = strstr(line, "\"id\":1000,");
+	CHECK(second && strstr(second, "\"nets\"") == NULL);
+	char why[256] = "";
+	memset(&back, 0, sizeof(back));
+	CHECK(xn_replay_parse_line(line, len, &back, why, sizeof(why)) == 0);
+	const struct xn_domain *b = xn_snapshot_find(&back, 0);
+	const struct xn_domain *b2 = xn_snapshot_find(&back, 1000);
+	CHECK(b && b2);
+	if (b && b2) {
+		CHECK((b->valid & (XN_DOM_NET | XN_DOM_VBD)) == (XN_DOM_NET | XN_DOM_VBD));
+		CHECK(b->nets == 2 && b->net_tx_bytes == 5000000000ull && b->net_rx_bytes == 7);
+		CHECK(b->vbds == 1 && b->vbd_oo == 3 && b->vbd_rd == 11 && b->vbd_wr == 12 &&
+		      b->vbd_rsect == 88 && b->vbd_wsect == 99);
+		CHECK(!(b2->valid & (XN_DOM_NET | XN_DOM_VBD)));
+	}
+	xn_snapshot_clear(&back);
+	free(line);
+	xn_snapshot_clear(&s);
+}
+
 int main(void)
 {
+	test_net_vbd();
 	test_roundtrip();
 	test_advice_vcpus();
 	test_empty();

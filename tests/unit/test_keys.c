@@ -51,7 +51,10 @@ static void test_keys(struct xn_sampler *s)
 
 	/* quit */
 	CHECK(press(&c, 'q') & XN_FX_QUIT);
-	CHECK(press(&c, XN_KEY_ESC) & XN_FX_QUIT);
+	CHECK(press(&c, XN_KEY_F10) & XN_FX_QUIT);
+	/* Esc alone never quits (Alt+key arrives as Esc): it says how to */
+	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
+	CHECK(strstr(v.status, "q or F10 quits") != NULL);
 	CHECK(!(press(&c, 'x') & XN_FX_QUIT));
 
 	/* sort: s cycles from NAME to the next column and wraps back */
@@ -63,17 +66,19 @@ static void test_keys(struct xn_sampler *s)
 		press(&c, 's');
 		n++;
 	}
-	CHECK_EQ_U64(n, XN_COL__COUNT - 2 + s->cur.host.nr_nodes); /* all but MAXMEM_PCT */
-	press(&c, 's');                                            /* STATE */
-	press(&c, '>');                                            /* CPU_SEC */
+	/* every column shown but the -n/-x groups (9 of them) */
+	CHECK_EQ_U64(n, XN_COL__COUNT - 9 - 1 + s->cur.host.nr_nodes);
+	press(&c, 's'); /* STATE */
+	press(&c, '>'); /* CPU_SEC */
 	CHECK(v.sort_col == XN_COL_CPU_SEC && v.sort_reverse);
 	press(&c, '<');
 	press(&c, '<');
-	press(&c, '<');
-	CHECK(v.sort_col == XN_COL_ID);
+	CHECK(v.sort_col == XN_COL_NAME);    /* the first column, as on screen */
 	CHECK(press(&c, '<') == XN_FX_NONE); /* no wrap */
-	/* per-node columns one by one */
+	/* per-node columns one by one, after ID */
 	xn_view_set_sort(&v, XN_COL_VCPUS, 0);
+	press(&c, '>');
+	CHECK(v.sort_col == XN_COL_ID);
 	press(&c, '>');
 	CHECK(v.sort_col == XN_COL_NODE && v.sort_node == 0);
 	press(&c, '>');
@@ -130,6 +135,33 @@ static void test_keys(struct xn_sampler *s)
 	press(&c, 'H');
 	CHECK(v.mode == XN_MODE_HEATMAP);
 	press(&c, 'H');
+	CHECK(v.mode == XN_MODE_MAIN);
+	/* F1 opens help as htop; the arrows scroll it (they do not close it),
+	 * Esc closes it; F10 quits from it */
+	press(&c, XN_KEY_F1);
+	CHECK(v.mode == XN_MODE_HELP && v.help_top == 0);
+	v.page_rows = 5;
+	press(&c, XN_KEY_DOWN);
+	press(&c, XN_KEY_DOWN);
+	CHECK(v.mode == XN_MODE_HELP && v.help_top == 2);
+	press(&c, XN_KEY_PGDN);
+	CHECK(v.help_top == 7);
+	press(&c, XN_KEY_UP);
+	CHECK(v.help_top == 6);
+	press(&c, XN_KEY_PGUP);
+	press(&c, XN_KEY_PGUP);
+	CHECK(v.help_top == 0);
+	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
+	CHECK(v.mode == XN_MODE_MAIN);
+	press(&c, XN_KEY_F1);
+	CHECK(press(&c, XN_KEY_F10) & XN_FX_QUIT);
+	press(&c, XN_KEY_ESC);
+	CHECK(v.mode == XN_MODE_MAIN);
+	/* Esc closes the heatmap too, and in the main view only says how to quit */
+	press(&c, 'H');
+	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
+	CHECK(v.mode == XN_MODE_MAIN);
+	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
 	CHECK(v.mode == XN_MODE_MAIN);
 
 	/* toggles */

@@ -37,6 +37,11 @@ static void test_bits(void)
 	CHECK(xn_bits_parse_list("3-1", m.w, XN_MAX_CPUS, err, sizeof(err)) == -EINVAL);
 	CHECK(xn_bits_parse_list("1,,2", m.w, XN_MAX_CPUS, err, sizeof(err)) == -EINVAL);
 	CHECK(xn_bits_parse_list("1x", m.w, XN_MAX_CPUS, err, sizeof(err)) == -EINVAL);
+	/* an open range is not "up to the end", nor the single number */
+	CHECK(xn_bits_parse_list("0-", m.w, XN_MAX_CPUS, err, sizeof(err)) == -EINVAL);
+	CHECK(strstr(err, "expected a number after '-'") != NULL);
+	CHECK(xn_bits_parse_list("2,0-", m.w, XN_MAX_CPUS, err, sizeof(err)) == -EINVAL);
+	CHECK(xn_bits_parse_list("0-,2", m.w, XN_MAX_CPUS, err, sizeof(err)) == -EINVAL);
 	CHECK(xn_bits_parse_list("99999", m.w, XN_MAX_CPUS, err, sizeof(err)) == -ERANGE);
 	CHECK(xn_bits_parse_list("99999999999999", m.w, XN_MAX_CPUS, err, sizeof(err)) == -ERANGE);
 	/* truncation keeps the buffer terminated and reports the full length */
@@ -65,6 +70,9 @@ static void test_nodelist(void)
 	CHECK_STR(err, "node 5 does not exist (valid nodes: 0-1,3)");
 	CHECK(xn_nodelist_parse("", &h, &m, err, sizeof(err)) == -EINVAL);
 	CHECK(strstr(err, "empty node list") != NULL);
+	CHECK(xn_nodelist_parse("0-", &h, &m, err, sizeof(err)) == -EINVAL);
+	CHECK(strstr(err, "bad node list") != NULL);
+	CHECK(xn_nodelist_parse("1,0-", &h, &m, err, sizeof(err)) == -EINVAL);
 	CHECK(xn_nodelist_parse("0;1", &h, &m, err, sizeof(err)) == -EINVAL);
 	CHECK(strstr(err, "bad node list") != NULL && strstr(err, "valid nodes: 0-1,3"));
 	CHECK(xn_nodelist_parse("2000", &h, &m, err, sizeof(err)) == -EINVAL);

@@ -165,8 +165,30 @@ static void test_advice(void)
 	xn_snapshot_clear(&s);
 }
 
+/* One vocabulary: the dialog says "current" in the AFFINITY column's words
+ * for every domain ("all" for no explicit affinity, as `xl list -n`). */
+static void test_affinity_words(void)
+{
+	struct xn_snapshot s;
+	fx_snapshot(&s, 4);
+	struct xn_fmt_ctx ctx = {.snap = &s, .units = XN_UNITS_MIB};
+	bool all = false;
+	for (size_t i = 0; i < s.nr_domains; i++) {
+		const struct xn_domain *d = &s.domains[i];
+		char col[64];
+		struct xn_prompt p;
+		xn_columns[XN_COL_AFFINITY].format(&ctx, d, 0, col, sizeof(col));
+		xn_prompt_open_affinity(&p, d, &s.host, false);
+		CHECK_STR(p.current, col);
+		all |= !strcmp(col, "all") && d->affinity_auto;
+	}
+	CHECK(all); /* Domain-0's derived affinity reads "all", never "auto" */
+	xn_snapshot_clear(&s);
+}
+
 int main(void)
 {
+	test_affinity_words();
 	test_affinity();
 	test_advice();
 	test_delay_filter();

@@ -345,8 +345,15 @@ static void test_roundtrip(void)
 	d->pages_age_ms = 1500;
 	XN_NM_SET(&d->node_affinity, 1);
 	d->mem_max = UINT64_MAX;
+	strcpy(d->state, "-b--p-");
+	d->mem_cur = 123456789012ull;
+	d->locality = 42.5;
+	d->pages_outside = 3;
+	d->node_delta[0] = -2;
+	d->node_delta[1] = 7;
 	d->valid = XN_DOM_CPU_NS | XN_DOM_CPU_PCT | XN_DOM_VCPUS | XN_DOM_VCPU_NODE | XN_DOM_PAGES |
-	           XN_DOM_AFFINITY | XN_DOM_MEM_MAX;
+	           XN_DOM_AFFINITY | XN_DOM_MEM_MAX | XN_DOM_STATE | XN_DOM_MEM_CUR |
+	           XN_DOM_LOCALITY | XN_DOM_OUTSIDE | XN_DOM_DELTA;
 	a.domains[1].mem_max = 7;
 	a.domains[1].valid = XN_DOM_MEM_MAX;
 
@@ -374,8 +381,26 @@ static void test_roundtrip(void)
 	CHECK_EQ_U64(b.host.nodes[1].mem_total, 1ull << 40);
 	CHECK_STR(b.domains[0].name, names[0]);
 	CHECK_STR(b.domains[1].name, "\xc3\xbf\xc3\xbe"); /* documented: U+00XX */
+	CHECK_STR(b.host.hostname, "h");
+	CHECK_EQ_U64(b.host.page_size, 4096);
+	CHECK(b.host.nr_nodes == 2 && b.host.nodes[0].id == 0 && b.host.nodes[1].id == 1);
+	CHECK_EQ_U64(b.host.zones[0].free_pages, 5);
+	CHECK_EQ_U64(b.nr_domains, 3);
+	for (size_t i = 0; i < b.nr_domains && i < 3; i++)
+		CHECK(b.domains[i].id == (int64_t)i);
 	const struct xn_domain *e = &b.domains[0];
 	CHECK(e->valid == d->valid);
+	CHECK_EQ_U64(e->cpu_ns, 5000000000ull);
+	CHECK_EQ_U64(e->vcpus, 2);
+	/* each node's pages in its own column, not only their sum */
+	CHECK_EQ_U64(e->node_pages[0], 3);
+	CHECK_EQ_U64(e->node_pages[1], 4);
+	CHECK_STR(e->state, "-b--p-");
+	CHECK_EQ_U64(e->mem_cur, 123456789012ull);
+	CHECK(e->locality == 42.5);
+	CHECK_EQ_U64(e->pages_outside, 3);
+	CHECK(e->node_delta[0] == -2 && e->node_delta[1] == 7);
+	CHECK(!e->affinity_auto);
 	CHECK(e->cpu_pct == 33.25);
 	CHECK(e->vcpu_node[0] == -1 && e->vcpu_node[1] == 1);
 	CHECK(e->pages_method == XN_PAGES_NUMA_MAPS);
@@ -484,8 +509,14 @@ static void test_roundtrip_v2(void)
 	}
 	CHECK_STR(b.origin, "xen");
 	CHECK_STR(b.source, "replay");
+	CHECK_EQ_U64(b.nr_domains, 2);
 	const struct xn_domain *e = &b.domains[0];
 	CHECK(e->valid == d->valid);
+	CHECK(e->id == 1 && b.domains[1].id == 2);
+	CHECK_EQ_U64(e->vcpus, 3);
+	CHECK(e->vcpu_node[0] == 1 && e->vcpu_node[1] == -1 && e->vcpu_node[2] == 0);
+	CHECK_EQ_U64(e->node_pages[0], 900);
+	CHECK_EQ_U64(e->node_pages[1], 100);
 	CHECK(e->vcpu_info != NULL);
 	for (uint32_t i = 0; e->vcpu_info && i < 3; i++) {
 		const struct xn_vcpu *x = &d->vcpu_info[i], *y = &e->vcpu_info[i];

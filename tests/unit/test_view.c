@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "keys.h"
+#include "output.h"
 #include "replay.h"
 #include "source.h"
 #include "view_fixture.h"
@@ -68,6 +69,11 @@ static void test_other_screens(void)
 	render_golden("heatmap-4node-80x24-mono-ascii", &v, &s4, 80, 24, false, false);
 	v.mode = XN_MODE_HELP;
 	render_golden("help-80x24", &v, &s4, 80, 24, true, true);
+	/* scrolled past its end: the last full screen, the notes at the bottom */
+	v.help_top = 100;
+	render_golden("help-60x12-scrolled", &v, &s4, 60, 12, true, true);
+	CHECK(v.help_top == xn_view_help_lines() - 8); /* 12 rows less title, blank, status */
+	v.help_top = 0;
 	v.mode = XN_MODE_MAIN;
 
 	/* the affinity prompt: an invalid list, then a valid one */
@@ -206,6 +212,175 @@ static void test_recording(void)
 	src->ops->close(src);
 }
 
+static void add_zone(struct xn_snapshot *s, int ni, const char *name, uint64_t free_pages,
+                     uint64_t managed)
+{
+	struct xn_zone *z = xn_host_add_zone(&s->host);
+	z->node_idx = ni;
+	snprintf(z->name, sizeof(z->name), "%s", name);
+	z->free_pages = free_pages;
+	z->managed_pages = managed;
+	z->valid = XN_ZONE_FREE | XN_ZONE_MANAGED;
+}
+
+static bool screen_has(const struct xn_canvas *c, int y, const char *what)
+{
+	char row[1024];
+	xn_canvas_row_utf8(c, 0, y, c->w, row, sizeof(row));
+	return strstr(row, what) != NULL;
+}
+
+/* Narrow terminals, 4 nodes: the columns give way by priority (MEM(k),
+ * MAXMEM(k), CPU(sec) first), the node cells keep their figures and their
+ * unit, the indicator at the top right and the method's age stay, a zone
+ * without memory is not listed and the ones that do not fit are counted. */
+static void test_narrow_screens(void)
+{
+	struct xn_snapshot s;
+	fx_snapshot(&s, 4);
+	for (size_t i = 0; i < s.nr_domains; i++)
+		if (s.domains[i].valid & XN_DOM_PAGES) {
+			s.domains[i].pages_method = XN_PAGES_XEN_DEBUGKEY;
+			s.domains[i].pages_age_ms = 12000;
+		}
+	add_zone(&s, 0, "Movable", 0, 0); /* no memory: never listed */
+	add_zone(&s, 1, "DMA", 3000, 3976);
+	add_zone(&s, 1, "DMA32", 200000, 250000);
+	add_zone(&s, 1, "HighMem", 1000, 2000);
+	struct xn_view v;
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	snprintf(v.position, sizeof(v.position), "sample 3/10");
+	v.paused = true;
+	static const int sizes[][2] = {{80, 24}, {70, 20}, {60, 20}};
+	static const char *const names[] = {"narrow-4node-80x24", "narrow-4node-70x20",
+	                                    "narrow-4node-60x20"};
+	for (int k = 0; k < 3; k++) {
+		int w = sizes[k][0], h = sizes[k][1];
+		render_golden(names[k], &v, &s, w, h, true, true);
+		struct xn_canvas c = {0};
+		struct xn_view_caps caps = {.utf8 = true, .color = true};
+		CHECK(xn_canvas_resize(&c, w, h) == 0);
+		xn_view_render(&c, &v, &s, &caps);
+		CHECK(screen_has(&c, 0, "sample 3/10  PAUSED"));
+		CHECK(screen_has(&c, 1, "12s old"));
+		bool movable = false, more = false, n3 = false, mem = false;
+		for (int y = 0; y < h; y++) {
+			movable |= screen_has(&c, y, "Movable");
+			more |= screen_has(&c, y, "+");
+			n3 |= screen_has(&c, y, "N3 MiB");
+			mem |= screen_has(&c, y, "MEM(k)");
+		}
+		CHECK(!movable);
+		CHECK(more);           /* node 1's zones do not all fit: counted */
+		CHECK(n3);             /* every node cell, with its unit */
+		CHECK(!mem || w > 80); /* MEM(k) gives way first */
+		xn_canvas_free(&c);
+	}
+	/* 'u' changes the unit in the titles */
+	v.units = XN_UNITS_PAGES;
+	render_golden("narrow-4node-70x20-pages", &v, &s, 70, 20, false, false);
+	xn_view_free(&v);
+	xn_snapshot_clear(&s);
+}
+
+/* A node figure that cannot be read says why once, on the status line,
+ * and in the detail view. */
+static void test_unknown_reason(void)
+{
+	struct xn_snapshot s;
+	fx_snapshot(&s, 2);
+	snprintf(s.origin, sizeof(s.origin), "linux");
+	struct xn_view v;
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	xn_view_update(&v, &s);
+	xn_view_sampled(&v, &s);
+	CHECK(strstr(v.status, "node figures unknown for ") != NULL);
+	CHECK(strstr(v.status, "numa_maps could not be read") != NULL);
+	/* once: the next sample with the same domains says nothing again */
+	v.status[0] = '\0';
+	xn_view_sampled(&v, &s);
+	CHECK(v.status[0] == '\0');
+	xn_view_free(&v);
+	xn_snapshot_clear(&s);
+}
+
+/* Titles of a header line as words, units dropped ("N0 MiB", "N0(MiB)" and
+ * "OUTSIDE(MiB)" become "N0", "OUTSIDE"): the screen's and the batch text's
+ * column lists, compared. */
+static void header_words(const char *line, char *out, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (const char *p = line; *p;) {
+		while (*p == ' ' || *p == '!')
+			p++;
+		const char *start = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t n = (size_t)(p - start);
+		if (!n)
+			break;
+		if (n == 3 && !strncmp(start, "MiB", 3))
+			continue; /* the screen's unit word after "N0" */
+		char w[64];
+		snprintf(w, sizeof(w), "%.*s", (int)n, start);
+		char *paren = strstr(w, "(MiB)");
+		if (paren)
+			*paren = '\0';
+		o += (size_t)snprintf(out + o, len - o, "%s ", w);
+		if (o >= len)
+			break;
+	}
+}
+
+static void test_same_columns(void)
+{
+	struct xn_snapshot s;
+	fx_snapshot(&s, 2);
+	struct xn_view v;
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	v.show = XN_SHOW_NET | XN_SHOW_VBD;
+	struct xn_canvas c = {0};
+	struct xn_view_caps caps = {.utf8 = true, .color = true};
+	CHECK(xn_canvas_resize(&c, 400, 40) == 0);
+	CHECK(xn_view_update(&v, &s) == 0);
+	xn_view_render(&c, &v, &s, &caps);
+	char row[2048], screen[1024] = "", batch[1024] = "";
+	for (int y = 0; y < c.h; y++) {
+		xn_canvas_row_utf8(&c, 0, y, c.w, row, sizeof(row));
+		if (strstr(row, " NAME ") && strstr(row, "LOCAL%")) {
+			header_words(row, screen, sizeof(screen));
+			break;
+		}
+	}
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	struct xn_out_opts o = {.units = XN_UNITS_MIB,
+	                        .show = XN_SHOW_NET | XN_SHOW_VBD,
+	                        .sort_col = XN_COL_ID,
+	                        .sort_node = -1};
+	CHECK(xn_output_write(f, XN_FMT_TEXT, &s, 0, &o, NULL) == 0);
+	fclose(f);
+	char *nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	header_words(buf, batch, sizeof(batch));
+	CHECK_STR(screen, batch);
+	CHECK(strncmp(batch, "NAME STATE CPU(sec) ", 20) == 0);
+	free(buf);
+	xn_canvas_free(&c);
+	/* -z: Domain-0 first whatever the sort, on the screen too */
+	xn_view_set_sort(&v, XN_COL_NAME, 0);
+	v.sort_reverse = true;
+	v.dom0_first = true;
+	CHECK(xn_view_update(&v, &s) == 0);
+	CHECK(v.nr_rows > 2 && v.rows[0]->id == 0);
+	CHECK(v.rows[1]->id != 0 && strcmp(v.rows[1]->name, v.rows[2]->name) > 0);
+	xn_view_free(&v);
+	xn_snapshot_clear(&s);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -217,5 +392,8 @@ int main(void)
 	test_other_screens();
 	test_advice_screens();
 	test_recording();
+	test_narrow_screens();
+	test_unknown_reason();
+	test_same_columns();
 	return check_report("test_view");
 }

@@ -11,11 +11,15 @@
 /* The canonical left-to-right order, stated here on its own. */
 static int canon_rank(enum xn_col_id id)
 {
+	/* xentop -b's order first (ID, which xentop lacks, after its columns),
+	 * as the batch text prints them */
 	static const enum xn_col_id order[] = {
-	        XN_COL_ID,       XN_COL_NAME,   XN_COL_STATE,   XN_COL_CPU_SEC,
-	        XN_COL_CPU_PCT,  XN_COL_MEM,    XN_COL_MEM_PCT, XN_COL_MAXMEM,
-	        XN_COL_VCPUS,    XN_COL_NODE,   XN_COL_LOCAL,   XN_COL_ADVICE,
-	        XN_COL_AFFINITY, XN_COL_VNODES, XN_COL_OUTSIDE, XN_COL_METHOD,
+	        XN_COL_NAME,    XN_COL_STATE,     XN_COL_CPU_SEC,    XN_COL_CPU_PCT, XN_COL_MEM,
+	        XN_COL_MEM_PCT, XN_COL_MAXMEM,    XN_COL_MAXMEM_PCT, XN_COL_VCPUS,   XN_COL_NETS,
+	        XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,       XN_COL_VBD_OO,  XN_COL_VBD_RD,
+	        XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT,  XN_COL_ID,      XN_COL_NODE,
+	        XN_COL_LOCAL,   XN_COL_ADVICE,    XN_COL_AFFINITY,   XN_COL_VNODES,  XN_COL_OUTSIDE,
+	        XN_COL_METHOD,  XN_COL_AGE,
 	};
 	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
 		if (order[i] == id)
@@ -28,7 +32,7 @@ static void test_layout(void)
 	for (int nn = 0; nn <= 80; nn += (nn < 8 ? 1 : 24)) {
 		for (int w = XN_VIEW_MIN_W; w <= 300; w += 7) {
 			struct xn_layout l;
-			xn_layout_table(w, nn, &l);
+			xn_layout_table(w, nn, XN_UNITS_MIB, 0, 0, &l);
 			CHECK(l.n >= 1 && l.n <= XN_LAYOUT_MAX_COLS);
 			CHECK(l.cols[0].x == XN_LAYOUT_GUTTER);
 			bool name = false, local = false, advice = false;
@@ -61,20 +65,56 @@ static void test_layout(void)
 	}
 	/* wider never shows fewer columns */
 	struct xn_layout a, b;
-	xn_layout_table(80, 2, &a);
-	xn_layout_table(120, 2, &b);
+	xn_layout_table(80, 2, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(120, 2, XN_UNITS_MIB, 0, 0, &b);
 	CHECK(b.n >= a.n);
 	CHECK(a.n >= 6);
 	/* at 80 columns and 4 nodes the node cells keep their figures (>= 5
 	 * wide) and VNODES sits right after AFFINITY once both fit */
-	xn_layout_table(80, 4, &a);
+	xn_layout_table(80, 4, XN_UNITS_MIB, 0, 0, &a);
 	for (int i = 0; i < a.n; i++)
 		if (a.cols[i].id == XN_COL_NODE)
 			CHECK(a.cols[i].width >= 5);
-	xn_layout_table(200, 4, &b);
+	xn_layout_table(200, 4, XN_UNITS_MIB, 0, 0, &b);
 	for (int i = 1; i < b.n; i++)
 		if (b.cols[i].id == XN_COL_VNODES)
 			CHECK(b.cols[i - 1].id == XN_COL_AFFINITY);
+	/* the node cells hold their titles with the unit ("N3 MiB", "N3 pg") */
+	xn_layout_table(60, 4, XN_UNITS_MIB, 0, 0, &a);
+	for (int i = 0; i < a.n; i++)
+		if (a.cols[i].id == XN_COL_NODE)
+			CHECK(a.cols[i].width >= 6);
+	CHECK(a.hidden_nodes == 0);
+	/* narrow: xentop's MEM(k), MAXMEM(k) and CPU(sec) give way first */
+	for (int w = 60; w <= 120; w++) {
+		xn_layout_table(w, 4, XN_UNITS_PAGES, 0, 0, &a);
+		bool on[XN_COL__COUNT] = {false};
+		for (int i = 0; i < a.n; i++)
+			on[a.cols[i].id] = true;
+		if (on[XN_COL_MEM])
+			CHECK(on[XN_COL_MAXMEM] && on[XN_COL_CPU_SEC] && on[XN_COL_ADVICE] &&
+			      on[XN_COL_CPU_PCT] && on[XN_COL_AFFINITY] && on[XN_COL_ID]);
+		if (on[XN_COL_MAXMEM])
+			CHECK(on[XN_COL_CPU_SEC] && on[XN_COL_METHOD]);
+		CHECK(on[XN_COL_NODE] && on[XN_COL_LOCAL] && a.hidden_nodes == 0);
+	}
+	/* -f: the name widens to what its longest value needs, when there is room */
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 60, &b);
+	CHECK(a.cols[0].id == XN_COL_NAME && a.cols[0].width < 60);
+	CHECK(b.cols[0].id == XN_COL_NAME && b.cols[0].width == 60);
+	/* -n and -x columns only when asked for, in xentop's place */
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
+	for (int i = 0; i < a.n; i++)
+		CHECK(a.cols[i].id != XN_COL_NETS && a.cols[i].id != XN_COL_VBDS);
+	xn_layout_table(300, 2, XN_UNITS_MIB, XN_SHOW_NET | XN_SHOW_VBD, 0, &a);
+	int nets = -1, vcpus = -1, vbds = -1;
+	for (int i = 0; i < a.n; i++) {
+		nets = a.cols[i].id == XN_COL_NETS ? i : nets;
+		vbds = a.cols[i].id == XN_COL_VBDS ? i : vbds;
+		vcpus = a.cols[i].id == XN_COL_VCPUS ? i : vcpus;
+	}
+	CHECK(vcpus >= 0 && nets == vcpus + 1 && vbds == nets + 3);
 }
 
 static void test_heat(void)
@@ -96,7 +136,8 @@ static void test_heat(void)
 		CHECK(l >= last);
 		last = l;
 	}
-	const char ramp[] = " .:-=+*#%@";
+	/* no '-' in the ramp: that is how "unknown" looks */
+	const char ramp[] = " .:;=+*#%@";
 	for (int l = 0; l < XN_HEAT_LEVELS; l++)
 		CHECK(xn_heat_glyph(l) == ramp[l]);
 }
@@ -222,7 +263,7 @@ static void test_odd_hosts(void)
 	}
 	CHECK(more);
 	struct xn_layout l;
-	xn_layout_table(120, 64, &l);
+	xn_layout_table(120, 64, XN_UNITS_MIB, 0, 0, &l);
 	CHECK(l.hidden_nodes > 0);
 	xn_canvas_free(&c);
 	xn_view_free(&v);

@@ -26,6 +26,9 @@ int main(void)
 	add(&s.host, 0, "z21", 400, XN_ZONE_FREE);
 	add(&s.host, 1, "z22", 800, XN_ZONE_FREE);
 	add(&s.host, 1, "Normal", 7, XN_ZONE_FREE | XN_ZONE_MANAGED);
+	s.host.zones[s.host.nr_zones - 1].managed_pages = 9;
+	/* Linux lists zones with no memory at all (Movable, Device): left out */
+	add(&s.host, 1, "Movable", 0, XN_ZONE_FREE | XN_ZONE_MANAGED);
 
 	struct xn_zone out[8];
 	int n = xn_zones_for_node(&s.host, 0, false, out, 8);

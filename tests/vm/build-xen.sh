@@ -8,7 +8,8 @@
 # Usage: sh tests/vm/build-xen.sh [--print-key]
 # Environment: XN_CACHE (cache top, default ~/.cache/xentop-numa),
 #              XN_XEN_CONFIG ("defconfig" or "debug": CONFIG_DEBUG=y, which
-#              also enables the patch's counter-versus-walk assertion).
+#              also enables the series' check that the node counts sum to
+#              tot_pages on every update).
 # Exit 0 with the path on stdout; 77 with the reason as the last line when the
 # source or the build tools cannot be had; 1 when the build itself fails.
 set -eu

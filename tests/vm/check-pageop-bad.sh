@@ -1,9 +1,12 @@
 #!/bin/sh
 # xn-timeout: 900
-# Runs inside dom0 of the patched hypervisor: bad requests (no such domain,
-# nr_nodes 0 or too large or too small, wrong magic or interface version,
-# handles Xen must not write through) get the documented error, never a crash
-# or a changed count; a destroyed domain's query fails with ESRCH.
+# Runs inside dom0 of the patched hypervisor: the ABI's edges as XenServer's
+# op has them (nr_nodes 0 answers 0 and writes nothing: no size query; a
+# small nr_nodes is truncated, a large one clamped to the node ids) and bad
+# requests (no such domain, unknown sub-op, wrong interface version, handles
+# Xen must not write through: EFAULT with nr_nodes 0) get the documented
+# error, never a crash or a changed count; a destroyed domain's query fails
+# with ESRCH.
 PAGEOP_LIB_ONLY=1
 # shellcheck source=tests/vm/check-pageop.sh
 . "$(ls /checks/*check-pageop.sh | head -n 1)"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # xn-timeout: 900
 # Runs inside dom0 of the patched hypervisor (XN_XEN_IMAGE=$(sh tests/vm/build-xen.sh)):
-# for every domain, the per-node counts of XEN_DOMCTL_get_node_pages equal a
+# for every domain, the per-node counts of XEN_DOMCTL_numa_op (XenServer's
+# GET_NODE_PAGES, hypervisor/README.md) equal a
 # full walk of its pages (debug key 'u', as shipped) at quiescent moments:
 # after boot; after creating domains; after giving one pages on node 0,
 # one on node 1 and one on both (populate_physmap with an exact node, as the
