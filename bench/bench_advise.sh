@@ -17,7 +17,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 GEN=${XN_HELPERS:-build/helpers}/gen_recording
 [ -x "$GEN" ] && [ -f build/libxn.a ] || { echo "build first (make)"; exit 1; }
-command -v jq >/dev/null || { echo "jq is not installed: cannot derive the misplaced recording"; exit 0; }
+command -v jq >/dev/null || { echo "jq is not installed: cannot derive the misplaced recording"; exit 77; }
 tmp=$(mktemp -d /tmp/xn-bench-advise.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 SAMPLES=${XN_BENCH_SAMPLES:-20}
@@ -46,7 +46,7 @@ for rec in ok mis; do
 done
 
 command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
-	{ echo "valgrind not installed: no instruction counts"; exit 0; }
+	{ echo "valgrind not installed: no instruction counts"; exit 77; }
 # 5 samples are enough: every sample costs the same work.
 for rec in ok mis; do
 	head -n 5 "$tmp/$rec.jsonl" >"$tmp/$rec.5.jsonl"

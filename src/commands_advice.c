@@ -87,6 +87,18 @@ static void print_locality(const struct xn_domain *d, double predicted)
 		printf("predicted LOCAL%% %.1f, now unknown\n", predicted);
 }
 
+/* Every vCPU whose node is known runs on one of these nodes. */
+static bool vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
+{
+	if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node)
+		return false;
+	for (uint32_t v = 0; v < d->vcpus; v++)
+		if (d->vcpu_node[v] >= 0 &&
+		    (d->vcpu_node[v] >= XN_MAX_NODES || !XN_NM_TEST(nodes, d->vcpu_node[v])))
+			return false;
+	return true;
+}
+
 int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 {
 	const char *dom = o->apply_advice;
@@ -130,11 +142,20 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 		return xn_cmd_change_failed(s, dom, r, msg);
 	printf("%s: %s %s: %s\n", dom, xn_advice_action_name(a.action), nodes,
 	       msg[0] ? msg : "applied");
-	/* What the advice predicted against what the next sample shows: the
-	 * check that the advisor is right. */
-	xn_cmd_sleep(o->delay < 1.0 ? o->delay : 1.0);
-	if (xn_cmd_sample(s))
-		return XN_EXIT_RUNTIME;
+	/* What the advice predicted against what a sample shows: the check
+	 * that the advisor is right. Moved vCPUs reach their nodes at their
+	 * next wake-up, so sample until every vCPU runs on the target, 10
+	 * samples at most (5 s at the default delay). */
+	bool moves_vcpus = a.action != XN_ADVICE_MEMORY;
+	double step = o->delay < 0.5 ? o->delay : 0.5;
+	for (int n = 1;; n++) {
+		xn_cmd_sleep(step);
+		if (xn_cmd_sample(s))
+			return XN_EXIT_RUNTIME;
+		const struct xn_domain *now = xn_snapshot_find(&s->cur, id);
+		if (!now || !moves_vcpus || vcpus_within(now, &a.nodes) || n >= 10)
+			break;
+	}
 	print_locality(xn_snapshot_find(&s->cur, id), a.local_expected);
 	if (fflush(stdout) || ferror(stdout))
 		return errno == EPIPE ? XN_EXIT_OK : XN_EXIT_RUNTIME;

@@ -9,8 +9,11 @@
 enum { HEADROOM_MIN = 64 << 20 };
 #define HEADROOM_SHARE 0.02 /* of the target nodes' memory, kept free after a move */
 #define MOVE_WEIGHT 10.0    /* points a move of all of a domain's memory costs */
-#define CPU_WEIGHT 20.0     /* points per 100 % of load over the host's usual load */
-#define DIST_WEIGHT 0.05    /* points per unit of mean distance over local (10) */
+#define MOVE_FIXED                                                                                 \
+	5.0              /* points any memory move costs: cheapest first, so a move                \
+	                    that gains a point or two over moving vCPUs loses */
+#define CPU_WEIGHT 20.0  /* points per 100 % of load over the host's usual load */
+#define DIST_WEIGHT 0.05 /* points per unit of mean distance over local (10) */
 
 static int cpus_of(const struct xn_node *n)
 {
@@ -235,7 +238,8 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	c->distance = mean_distance(h, nn, vw, pw);
 	free(pw);
 
-	double pen = moves ? MOVE_WEIGHT * (double)moved / (double)dd->total : 0;
+	double pen =
+	        moves && moved ? MOVE_FIXED + MOVE_WEIGHT * (double)moved / (double)dd->total : 0;
 	/* CPU fit: vCPUs per CPU on the target against the host's own ratio
 	 * (a host that runs 2 vCPUs per CPU everywhere is no reason to stay
 	 * put), never below 1; crowding a node past that costs in proportion. */

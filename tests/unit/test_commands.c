@@ -25,6 +25,7 @@ struct fake {
 	int64_t set_id;
 	xn_nodemask set_nodes;
 	unsigned set_flags;
+	int arrive_at; /* first step whose sample has web's vCPUs on node 0 */
 };
 
 static int fake_sample(struct xn_source *src, struct xn_snapshot *out)
@@ -51,7 +52,10 @@ static int fake_sample(struct xn_source *src, struct xn_snapshot *out)
 	web->advice.local_expected = 100;
 	strcpy(web->advice.reason, "run vCPUs on node 0, where 100% of its memory is");
 	web->locality = step == 0 ? 0 : 97.5;
-	web->valid = XN_DOM_ADVICE | XN_DOM_LOCALITY;
+	web->vcpus = 2;
+	xn_domain_alloc_vcpu_node(web);
+	web->vcpu_node[0] = web->vcpu_node[1] = step >= f->arrive_at ? 0 : 1;
+	web->valid = XN_DOM_ADVICE | XN_DOM_LOCALITY | XN_DOM_VCPU_NODE;
 	/* db: well placed */
 	db->advice.action = XN_ADVICE_OK;
 	strcpy(db->advice.reason, "well placed: 100% local");
@@ -130,6 +134,7 @@ static void fake_init(struct fake *f, struct xn_options *o)
 	memset(f, 0, sizeof(*f));
 	f->base.ops = &fake_ops;
 	f->fail_sample_at = -1;
+	f->arrive_at = 1;
 	memset(o, 0, sizeof(*o));
 	o->delay = 0.001; /* the pause before the check sample */
 }
@@ -185,6 +190,24 @@ static void test_apply(void)
 	               "predicted LOCAL% 100.0, now 97.5\n");
 	CHECK_STR(err, "");
 	CHECK(f.step == 2); /* sampled again after the change */
+	free(out);
+	free(err);
+
+	/* the vCPUs reach node 0 two samples later: sampled until they do */
+	fake_init(&f, &o);
+	o.apply_advice = "web";
+	f.arrive_at = 3;
+	CHECK(run(do_apply, &f, &o, &out, &err) == XN_EXIT_OK);
+	CHECK(f.step == 4);
+	free(out);
+	free(err);
+
+	/* and never: given up after 10 samples */
+	fake_init(&f, &o);
+	o.apply_advice = "web";
+	f.arrive_at = 1 << 30;
+	CHECK(run(do_apply, &f, &o, &out, &err) == XN_EXIT_OK);
+	CHECK(f.step == 11);
 	free(out);
 	free(err);
 

@@ -117,14 +117,16 @@ steady_snap() { # node
 	t=0
 	while :; do
 		t=$((t + 1))
+		# The guest's vCPUs follow a soft affinity only: one may run
+		# elsewhere for an instant and come back (seen under a loaded TCG
+		# host). Paused, a vCPU keeps the CPU it last ran on, so the
+		# sample and both lists see the same positions.
+		wait_on_node "$id" "$1" 60 >/dev/null || true
+		xl pause "$id"
 		vlist >/tmp/vl.before
 		snap --debugkey-interval 0.1
 		vlist >/tmp/vl.after
-		# The guest's vCPUs follow a soft affinity only: one may run
-		# elsewhere for an instant and come back (seen under a loaded TCG
-		# host), unseen by both lists. A sample that saw such an instant
-		# is retried too: the check is that the tool agrees with xl on a
-		# sample where nothing moved, within 8 tries.
+		xl unpause "$id"
 		jq -r --argjson d "$id" '.domains[] | select(.id == $d) | .vcpu_info[] |
 			"\($d) \(.vcpu) \(.cpu // "-")"' /tmp/snap.json >/tmp/vi.g
 		awk -v d="$id" '$1 == d { print $1, $2, $3 }' /tmp/vl.before >/tmp/vl.g
@@ -269,7 +271,11 @@ near "$a_loc" "$pred" 0.1 && echo "ok   LOCAL% after = predicted" ||
 near "$got_xl" "$pred" 0.1 && echo "ok   xl+u after = predicted" ||
 	{ echo "DIFF LOCAL% after by xl+u: $got_xl, predicted $pred"; bad=$((bad + 1)); }
 same "advice after" ok "$(adv .advice.action)"
+# Paused for the same reason as steady_snap: one sample, positions fixed.
+wait_on_node "$id" "$n0" 60 >/dev/null || true
+xl pause "$id"
 "$XN" --source xen --advise >/tmp/adv.out 2>&1
+xl unpause "$id"
 cat /tmp/adv.out
 grep -q "^$g (id $id): " /tmp/adv.out && { echo "DIFF --advise still names $g"; bad=$((bad + 1)); }
 [ $bad = 0 ] || fail "$bad differences"
