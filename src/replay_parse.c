@@ -139,6 +139,10 @@ static int parse_time(const char *s, struct timespec *t)
 	tm.tm_mon -= 1;
 	t->tv_sec = timegm(&tm);
 	t->tv_nsec = ns;
+	/* 9999-12-31T23:59:60Z is 10000-01-01: it could not be written back
+	 * in this format (four-digit years), so it is refused here too. */
+	if (t->tv_sec == (time_t)-1 || t->tv_sec >= (time_t)253402300800)
+		return -EINVAL;
 	return 0;
 }
 
@@ -386,8 +390,14 @@ static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
 				d->pages_method = XN_PAGES_RECORDED;
 		}
 		const json_t *age = json_object_get(o, "pages_age_ms");
-		if (age && !json_is_null(age) && !json_is_integer(age))
-			return bad(c, "%spages_age_ms: expected an integer or null", w);
+		/* A century of milliseconds is far beyond any real age, and
+		 * keeps the rounding of the age column clear of overflow. */
+		if (age && !json_is_null(age) &&
+		    (!json_is_integer(age) || json_integer_value(age) < 0 ||
+		     json_integer_value(age) > 100LL * 366 * 86400 * 1000))
+			return bad(c,
+			           "%spages_age_ms: expected milliseconds (0 to a century) or null",
+			           w);
 		d->pages_age_ms = json_is_integer(age) ? json_integer_value(age) : 0;
 	}
 	if ((r = get_per_node(c, o, w, "node_delta", nn, true, d->node_delta, &known)))
