@@ -50,6 +50,11 @@ void xn_strlcpy(char *dst, const char *src, size_t len);
  * whole character or escape; always NUL-terminated (len > 0). */
 void xn_escape(const char *s, char *buf, size_t len);
 
+/* Invisible or bidi format code points (soft hyphen, zero-width and bidi
+ * marks, embeddings, overrides, isolates, BOM, tags): they hide or reorder
+ * what follows on a terminal. */
+bool xn_cp_invisible(unsigned cp);
+
 /* "xentop-numa: " + the formatted message, escaped by xn_escape, + newline,
  * on stderr: the one way a message quoting untrusted text is printed. */
 void xn_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

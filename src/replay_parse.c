@@ -318,6 +318,13 @@ static int parse_domain_cpu(struct xn_rp_ctx *c, const json_t *o, const char *w,
 	if ((r = xn_rp_get_string(c, o, w, "state", &s)))
 		return r;
 	if (s) {
+		/* xentop's flags are ASCII letters and '-': anything else
+		 * (controls, or UTF-8 that 6 bytes would cut) is refused */
+		for (const char *q = s; *q; q++)
+			if (*q < 0x20 || *q > 0x7e || q - s >= 6)
+				return bad(c,
+				           "%sstate: \"%.12s\" is not 6 printable ASCII characters",
+				           w, s);
 		memset(d->state, '-', 6);
 		memcpy(d->state, s, strnlen(s, 6));
 		d->state[6] = '\0';

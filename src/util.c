@@ -123,7 +123,7 @@ void xn_strlcpy(char *dst, const char *src, size_t len)
 /* Soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width
  * and bidi marks, embeddings and overrides, word joiner and invisible
  * operators, isolates, BOM, interlinear annotation and tags. */
-static bool cp_invisible(unsigned cp)
+bool xn_cp_invisible(unsigned cp)
 {
 	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
 	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
@@ -176,7 +176,7 @@ void xn_escape(const char *s, char *buf, size_t len)
 				seq = 0; /* C1 control: escape its bytes */
 			/* invisible format characters and bidi controls would
 			 * reorder or hide what follows: escaped as on screen */
-			if (seq > 1 && (cp_invisible(cp) || cp_not_one_cell(cp)))
+			if (seq > 1 && (xn_cp_invisible(cp) || cp_not_one_cell(cp)))
 				seq = 0;
 		}
 		if (seq > 1) {
