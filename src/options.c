@@ -310,7 +310,7 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 {
 	bool source_given = false;
 	set_defaults(o);
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-bd" of an earlier call */
 	for (;;) {
 		int c = getopt_long(argc, argv, "bd:i:s:p:nxrvfzhV", long_opts, NULL);
 		if (c == -1)

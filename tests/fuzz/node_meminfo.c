@@ -1,4 +1,6 @@
 /* fuzz a node's meminfo and distance files. */
+#include <errno.h>
+
 #include "fuzz.h"
 #include "linux_parse.h"
 #include "snapshot.h"
@@ -12,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	XN_FUZZ_ASSERT((valid & ~(unsigned)(XN_NODE_TOTAL | XN_NODE_FREE)) == 0, "meminfo bits");
 	uint32_t d[8];
 	int n = xn_lx_parse_u32_list(s, d, 8);
-	XN_FUZZ_ASSERT(n <= 8, "distance count within max");
+	/* how many numbers there are: more than max is the caller's to refuse */
+	XN_FUZZ_ASSERT(n >= -EINVAL, "distance count or -EINVAL");
 	free(s);
 	return 0;
 }
