@@ -422,6 +422,9 @@ static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
 	}
 	if ((r = xn_rp_get_double(c, o, w, "locality", &d->locality, &known)))
 		return r;
+	/* a percentage, as the advice's local_now that is made from it */
+	if (known && (d->locality < 0 || d->locality > 100))
+		return bad(c, "%slocality: expected 0..100", w);
 	/* Schema 1's locality meant "pages on any vCPU's node" (a dom0 spread
 	 * over every node showed 100): leave it to the sampler, which derives
 	 * today's meaning from the recorded pages and vCPU nodes. */

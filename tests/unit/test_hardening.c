@@ -113,6 +113,20 @@ static void test_age(void)
 	CHECK_STR(buf, "2");
 }
 
+/* Found by the replay_derive harness: a recorded locality of 778 became an
+ * advice with LOCAL% 778, written back and then refused: both are 0..100. */
+static void test_locality_range(void)
+{
+	struct xn_snapshot s;
+	char err[256];
+	CHECK(parse("2026-01-01T00:00:00Z", "{\"id\":1,\"name\":\"a\",\"locality\":778}", &s, err,
+	            sizeof(err)) == -EINVAL);
+	CHECK(strstr(err, "locality") != NULL);
+	CHECK(parse("2026-01-01T00:00:00Z", "{\"id\":1,\"name\":\"a\",\"locality\":100}", &s, err,
+	            sizeof(err)) == 0);
+	xn_snapshot_clear(&s);
+}
+
 /* Finding 8: 9999-12-31T23:59:60Z is year 10000: refused; the last
  * second of 9999 is still read. */
 static void test_year_10000(void)
@@ -222,6 +236,7 @@ int main(void)
 	test_hostile_state();
 	test_age();
 	test_year_10000();
+	test_locality_range();
 	test_read_line();
 	test_qemu_contract();
 	test_escape();
