@@ -106,7 +106,7 @@ static void put_u64(FILE *f, bool known, uint64_t v)
 static void put_double(FILE *f, bool known, double v)
 {
 	if (known && isfinite(v))
-		fprintf(f, "%.15g", v);
+		fprintf(f, "%.15g", v == 0 ? 0.0 : v); /* -0 would read back as 0 */
 	else
 		fputs("null", f);
 }

@@ -13,6 +13,7 @@
 #include "columns.h"
 #include "linux_parse.h"
 #include "linux_priv.h"
+#include "output.h"
 #include "replay.h"
 #include "util.h"
 
@@ -127,6 +128,25 @@ static void test_locality_range(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Found by the replay_derive harness: a locality of -0 was written "-0"
+ * and read back as the integer 0: written as 0. */
+static void test_negative_zero(void)
+{
+	struct xn_snapshot s;
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	CHECK(parse("2026-01-01T00:00:00Z", "{\"id\":1,\"name\":\"a\",\"locality\":5}", &s, err,
+	            sizeof(err)) == 0);
+	s.domains[0].locality = -0.0;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK(xn_json_write_snapshot(f, &s) == 0);
+	fclose(f);
+	CHECK(strstr(buf, "\"locality\":0,") != NULL);
+	CHECK(strstr(buf, "\"locality\":-0") == NULL);
+	free(buf);
+	xn_snapshot_clear(&s);
+}
+
 /* Finding 8: 9999-12-31T23:59:60Z is year 10000: refused; the last
  * second of 9999 is still read. */
 static void test_year_10000(void)
@@ -237,6 +257,7 @@ int main(void)
 	test_age();
 	test_year_10000();
 	test_locality_range();
+	test_negative_zero();
 	test_read_line();
 	test_qemu_contract();
 	test_escape();
