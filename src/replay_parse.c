@@ -307,6 +307,11 @@ static int get_per_node(struct xn_rp_ctx *c, const json_t *o, const char *where,
 	return 0;
 }
 
+/* Xen's limit is 4096 vCPUs and a process with more threads than this is
+ * not real: a recorded count beyond it would make -v print billions of
+ * lines (found by the replay_derive harness). */
+#define XN_RP_MAX_VCPUS 65536
+
 static int parse_domain_cpu(struct xn_rp_ctx *c, const json_t *o, const char *w,
                             struct xn_domain *d)
 {
@@ -336,7 +341,7 @@ static int parse_domain_cpu(struct xn_rp_ctx *c, const json_t *o, const char *w,
 	if ((r = xn_rp_get_double(c, o, w, "cpu_pct", &d->cpu_pct, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_CPU_PCT : 0;
-	if ((r = xn_rp_get_u64(c, o, w, "vcpus", UINT32_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "vcpus", XN_RP_MAX_VCPUS, &v, &known)))
 		return r;
 	if (known) {
 		d->vcpus = (uint32_t)v;
