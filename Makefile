@@ -66,11 +66,16 @@ BIN := $(if $(filter build,$(BUILD)),xentop-numa,$(BUILD)/xentop-numa)
 
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# libFuzzer harnesses (tests/fuzz/NAME.c): each also links with driver.c as
+# $(BUILD)/tests/test_fuzz_NAME, which tests/run.sh runs like a unit test: it
+# replays tests/fuzz/corpus/NAME and tests/fuzz/crashes/NAME.
+FUZZ_NAMES := $(basename $(notdir $(filter-out tests/fuzz/driver.c,$(wildcard tests/fuzz/*.c))))
+TEST_BINS += $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 .PHONY: all deps run check check-fast test asan analyze format format-check bench install \
-	uninstall clean vm-check lint-man mutate
+	uninstall clean vm-check lint-man mutate fuzz fuzz-bin soak
 
 all: $(BIN)
 
@@ -103,6 +108,11 @@ $(BIN): $(BUILD)/obj/main.o $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB) | $(BUILD)/tests
 	$(say) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIB) | $(BUILD)/tests
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fuzz -DXN_FUZZ_NAME=\"$*\" $(ALL_LDFLAGS) -o $@ \
+		tests/fuzz/$*.c tests/fuzz/driver.c $(LIB) $(PKG_LIBS)
 
 $(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
 	$(say) CCLD $@
@@ -140,8 +150,37 @@ asan:
 vm-check: all
 	@sh tests/vm/run.sh
 
+# Fuzzing (clang + libFuzzer, ASan+UBSan): every harness for FUZZ_SECONDS,
+# new inputs in build-fuzz/corpus/NAME (seeded from tests/fuzz/corpus/NAME),
+# crashes saved in tests/fuzz/crashes/NAME/ (commit them: make check replays
+# them). One line per harness: its executions. FUZZ=NAME runs one.
+CLANG ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ ?= $(FUZZ_NAMES)
+FUZZ_BINS := $(FUZZ_NAMES:%=build-fuzz/fuzz/%)
+
+fuzz-bin: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz SAN=1 CC=$(CLANG) \
+		CFLAGS=-fsanitize=fuzzer-no-link $(FUZZ_BINS)
+
+build-fuzz/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(LIB) \
+		$(PKG_LIBS)
+
+fuzz: fuzz-bin
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
+
+# The soak (not in make check): the Linux source for SOAK_SECONDS (default
+# 1800) at -d 0.2 under process and cgroup churn; RSS, fds and CPU at start
+# and end; fails if RSS or fds grew.
+soak: all
+	@sh tests/sh/soak.sh
+
 CLANG_FORMAT ?= clang-format
-FORMAT_FILES = $(wildcard src/*.c src/*/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c)
+FORMAT_FILES = $(wildcard src/*.c src/*/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c \
+	tests/fuzz/*.c tests/fuzz/*.h)
 
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_FILES)
@@ -175,4 +214,4 @@ uninstall:
 	      $(DESTDIR)$(MANDIR)/man5/xentop-numa-json.5
 
 clean:
-	rm -rf build build-asan xentop-numa
+	rm -rf build build-asan build-fuzz xentop-numa

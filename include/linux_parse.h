@@ -111,7 +111,9 @@ int xn_lx_parse_stat(const char *text, struct xn_lx_stat *out);
 
 /* The guest name of a QEMU command line (NUL-separated, len bytes):
  * "-name guest=NAME,..." or "-name NAME[,...]" (also "--name"); ",," is a
- * literal comma. 0 with the name in buf, -ENOENT when there is none. */
+ * literal comma. Reads only cmdline[0..len), which need not be NUL-terminated
+ * (an unterminated last argument is ignored). 0 with the name in buf,
+ * -ENOENT when there is none. */
 int xn_lx_qemu_guest_name(const char *cmdline, size_t len, char *buf, size_t buflen);
 
 /* True when a comm or exe basename is QEMU's system emulator

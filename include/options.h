@@ -35,8 +35,9 @@ struct xn_options {
 };
 
 /* Parse argv into o (defaults first). Returns 0 to run, 1 when it printed
- * --help/--version and the program should exit 0, or -EINVAL after printing
- * the problem to stderr (exit 2). */
+ * --help/--version and the program should exit 0, -EIO when that output
+ * could not be written (exit 1), or -EINVAL after printing the problem to
+ * stderr (exit 2). */
 int xn_options_parse(int argc, char **argv, struct xn_options *o);
 
 #endif

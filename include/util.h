@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #define XN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -29,5 +31,38 @@ uint64_t xn_now_mono_ns(void);
 
 /* Copy with truncation, always NUL-terminated (len > 0). */
 void xn_strlcpy(char *dst, const char *src, size_t len);
+
+/* THE ESCAPE BOUNDARY. Every untrusted byte - a process or domain name, a
+ * recorded field, a parser's or jansson's error text quoting its input -
+ * passes xn_escape() before it reaches a terminal or stderr: in batch text
+ * and CSV through the column formatters (columns.c), on stderr through
+ * xn_warn(), on the screen through xn_text_escape() (canvas.h), which is
+ * stricter (ASCII only) because the canvas counts one byte per cell. JSON
+ * has its own \u escaping (json_write.c). Code that prints a string it did
+ * not write itself goes through one of these, never fprintf("%s").
+ *
+ * xn_escape: C0 controls, DEL, C1 controls (U+0080..U+009F, which some
+ * terminals take as CSI), bytes that are not valid UTF-8, invisible or bidi
+ * format characters (they reorder or hide what follows) and characters of
+ * other than one cell (wide, combining: they break column alignment) become
+ * \xNN;
+ * a backslash becomes \\ so the escaping is unambiguous. Truncated at a
+ * whole character or escape; always NUL-terminated (len > 0). */
+void xn_escape(const char *s, char *buf, size_t len);
+
+/* Invisible or bidi format code points (soft hyphen, zero-width and bidi
+ * marks, embeddings, overrides, isolates, BOM, tags): they hide or reorder
+ * what follows on a terminal. */
+bool xn_cp_invisible(unsigned cp);
+
+/* "xentop-numa: " + the formatted message, escaped by xn_escape, + newline,
+ * on stderr: the one way a message quoting untrusted text is printed. */
+void xn_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line of f (with its '\n', if any) into *buf (grown, NUL-terminated),
+ * at most max bytes kept: a longer line is read to its end and dropped
+ * (*too_long set; the length returned is how much was read). Returns the
+ * length, 0 at end of file, -ENOMEM or -EIO (never end of file for those). */
+ssize_t xn_read_line(FILE *f, char **buf, size_t *cap, size_t max, bool *too_long);
 
 #endif

@@ -14,76 +14,6 @@
 
 #define MIB 1048576.0
 
-/* Soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width
- * and bidi marks, embeddings and overrides, word joiner and invisible
- * operators, isolates, BOM, interlinear annotation and tags. */
-static bool cp_invisible(unsigned cp)
-{
-	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
-	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
-	       (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe0fff);
-}
-
-/* Escape a raw name so that no control character or escape sequence can reach
- * a terminal: C0 controls, DEL, C1 controls (U+0080..U+009F, which some
- * terminals take as CSI) and bytes that are not valid UTF-8 become \xNN;
- * a backslash becomes \\ so the escaping is unambiguous. */
-static void name_escape(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	if (len == 0)
-		return;
-	while (*p) {
-		char tmp[8];
-		size_t n = 0;
-		int seq = 0;
-		unsigned cp = 0;
-		if (*p >= 0xc2 && *p <= 0xf4) {
-			seq = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-			cp = *p & (0x3f >> (seq - 1));
-			for (int i = 1; i < seq; i++) {
-				if ((p[i] & 0xc0) != 0x80) {
-					seq = 0;
-					break;
-				}
-				cp = (cp << 6) | (p[i] & 0x3f);
-			}
-			/* overlong, surrogate or beyond U+10FFFF: invalid */
-			if (seq == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-				seq = 0;
-			if (seq == 4 && (cp < 0x10000 || cp > 0x10ffff))
-				seq = 0;
-			if (seq == 2 && cp < 0xa0)
-				seq = 0; /* C1 control: escape its bytes */
-			/* invisible format characters and bidi controls would
-			 * reorder or hide what follows: escaped as on screen */
-			if (seq > 1 && cp_invisible(cp))
-				seq = 0;
-		}
-		if (seq > 1) {
-			for (n = 0; n < (size_t)seq; n++)
-				tmp[n] = (char)*p++;
-		} else if (*p == '\\') {
-			tmp[0] = tmp[1] = '\\';
-			n = 2;
-			p++;
-		} else if (*p < 0x20 || *p >= 0x7f) {
-			snprintf(tmp, sizeof(tmp), "\\x%02x", *p);
-			n = 4;
-			p++;
-		} else {
-			tmp[0] = (char)*p++;
-			n = 1;
-		}
-		if (o + n >= len)
-			break; /* truncate at a whole character or escape */
-		memcpy(buf + o, tmp, n);
-		o += n;
-	}
-	buf[o] = '\0';
-}
-
 static void put_unknown(char *buf, size_t len)
 {
 	snprintf(buf, len, "-");
@@ -101,7 +31,7 @@ static void fmt_name(const struct xn_fmt_ctx *c, const struct xn_domain *d, int 
 	if (!d->name)
 		put_unknown(buf, len);
 	else
-		name_escape(d->name, buf, len);
+		xn_escape(d->name, buf, len);
 }
 
 static void fmt_state(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
@@ -110,7 +40,7 @@ static void fmt_state(const struct xn_fmt_ctx *c, const struct xn_domain *d, int
 	if (!(d->valid & XN_DOM_STATE))
 		put_unknown(buf, len);
 	else
-		snprintf(buf, len, "%.6s", d->state);
+		xn_escape(d->state, buf, len); /* a recording can hold any 6 bytes */
 }
 
 static void fmt_cpu_sec(const struct xn_fmt_ctx *c, const struct xn_domain *d, int node_idx,
@@ -285,7 +215,9 @@ static void fmt_age(const struct xn_fmt_ctx *c, const struct xn_domain *d, int n
 		put_unknown(buf, len);
 	else
 		snprintf(buf, len, "%" PRId64,
-		         (d->pages_age_ms < 0 ? 0 : d->pages_age_ms + 500) / 1000);
+		         d->pages_age_ms < 0
+		                 ? 0
+		                 : d->pages_age_ms / 1000 + (d->pages_age_ms % 1000 >= 500));
 }
 
 /* xentop's network and VBD figures (libxenstat): counts, kB and requests. */

@@ -41,7 +41,7 @@ int xn_cmd_sample(struct xn_sampler *s)
 {
 	int r = xn_sampler_step(s);
 	if (r && r != -ENODATA)
-		fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name, s->src->err);
+		xn_warn("%s: %s", s->src->ops->name, s->src->err);
 	return r;
 }
 
@@ -60,7 +60,7 @@ int xn_cmd_resolve_domain(const struct xn_snapshot *snap, const char *what, int6
 	if (all_digits(what)) {
 		uint64_t v;
 		if (xn_parse_u64(what, &v) || v > INT64_MAX) {
-			fprintf(stderr, "xentop-numa: domain id \"%s\" is out of range\n", what);
+			xn_warn("domain id \"%s\" is out of range", what);
 			return XN_EXIT_USAGE;
 		}
 		/* Not in the snapshot (e.g. a small process outside --top) is
@@ -76,15 +76,17 @@ int xn_cmd_resolve_domain(const struct xn_snapshot *snap, const char *what, int6
 			n++;
 		}
 	if (n == 0) {
-		fprintf(stderr, "xentop-numa: no domain named \"%s\"\n", what);
+		xn_warn("no domain named \"%s\"", what);
 		return XN_EXIT_NO_DOMAIN;
 	}
 	if (n > 1) {
-		fprintf(stderr, "xentop-numa: %d domains are named \"%s\"; give an id:", n, what);
-		for (size_t i = 0; i < snap->nr_domains; i++)
+		char ids[512] = "";
+		size_t o = 0;
+		for (size_t i = 0; i < snap->nr_domains && o < sizeof(ids); i++)
 			if (snap->domains[i].name && !strcmp(snap->domains[i].name, what))
-				fprintf(stderr, " %lld", (long long)snap->domains[i].id);
-		fputc('\n', stderr);
+				o += (size_t)snprintf(ids + o, sizeof(ids) - o, " %lld",
+				                      (long long)snap->domains[i].id);
+		xn_warn("%d domains are named \"%s\"; give an id:%s", n, what, ids);
 		return XN_EXIT_NO_DOMAIN;
 	}
 	*id = hit->id;
@@ -95,16 +97,16 @@ int xn_cmd_check_writable(const struct xn_sampler *s)
 {
 	if (s->src->ops->set_node_affinity)
 		return 0;
-	fprintf(stderr, "xentop-numa: the %s source is read-only\n", s->src->ops->name);
+	xn_warn("the %s source is read-only", s->src->ops->name);
 	return XN_EXIT_USAGE;
 }
 
 int xn_cmd_change_failed(const struct xn_sampler *s, const char *dom, int neg_errno,
                          const char *msg)
 {
-	fprintf(stderr, "xentop-numa: cannot set node affinity of %s: %s\n", dom, s->src->err);
+	xn_warn("cannot set node affinity of %s: %s", dom, s->src->err);
 	if (msg[0])
-		fprintf(stderr, "xentop-numa: applied before the failure: %s\n", msg);
+		xn_warn("applied before the failure: %s", msg);
 	return xn_exit_for_errno(neg_errno);
 }
 
@@ -127,7 +129,7 @@ int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
 	char err[512];
 	xn_nodemask mask;
 	if (xn_nodelist_parse(nodes, &s->cur.host, &mask, err, sizeof(err))) {
-		fprintf(stderr, "xentop-numa: %s\n", err);
+		xn_warn("%s", err);
 		rc = XN_EXIT_USAGE;
 		goto out;
 	}
@@ -141,7 +143,7 @@ int xn_cmd_set_affinity(struct xn_sampler *s, const struct xn_options *o)
 	/* An id that was in no sample never existed as far as we know: "has
 	 * exited" would be a guess. */
 	if (r == -ESRCH && !xn_snapshot_find(&s->cur, id)) {
-		fprintf(stderr, "xentop-numa: no such domain: %s\n", dom);
+		xn_warn("no such domain: %s", dom);
 		rc = XN_EXIT_NO_DOMAIN;
 		goto out;
 	}
@@ -161,7 +163,7 @@ static int write_status(FILE *f)
 	if (fflush(f) || ferror(f)) {
 		if (errno == EPIPE)
 			return XN_EXIT_OK; /* the reader went away: not our error */
-		fprintf(stderr, "xentop-numa: write error: %s\n", strerror(errno));
+		xn_warn("write error: %s", strerror(errno));
 		return XN_EXIT_RUNTIME;
 	}
 	return XN_EXIT_OK;
@@ -180,7 +182,7 @@ int xn_cmd_snapshot(struct xn_sampler *s, const struct xn_options *o)
 	int r = xn_json_write_snapshot(stdout, &s->cur);
 	int st = write_status(stdout);
 	if (r && !st && r != -EPIPE) {
-		fprintf(stderr, "xentop-numa: cannot write the snapshot: %s\n", strerror(-r));
+		xn_warn("cannot write the snapshot: %s", strerror(-r));
 		return XN_EXIT_RUNTIME;
 	}
 	return st;
@@ -216,14 +218,12 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 		if (strcmp(last_note, s->src->note)) {
 			xn_strlcpy(last_note, s->src->note, sizeof(last_note));
 			if (last_note[0])
-				fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name,
-				        last_note);
+				xn_warn("%s: %s", s->src->ops->name, last_note);
 		}
 		if (xn_output_write(stdout, o->format, &s->cur, it, &oo, &st))
 			return write_status(stdout);
 		if (record && xn_json_write_snapshot(record, &s->cur)) {
-			fprintf(stderr, "xentop-numa: cannot write the recording: %s\n",
-			        strerror(errno));
+			xn_warn("cannot write the recording: %s", strerror(errno));
 			return XN_EXIT_RUNTIME;
 		}
 	}

@@ -23,7 +23,7 @@ static void safe_name(const struct xn_domain *d, char *buf, size_t len)
 static void print_note(const struct xn_sampler *s)
 {
 	if (s->src->note[0])
-		fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name, s->src->note);
+		xn_warn("%s: %s", s->src->ops->name, s->src->note);
 }
 
 /* "vm1 (id 3): vcpus 0: <reason> [LOCAL% 12.5 -> 100.0, 0 pages to move]" */
@@ -47,14 +47,14 @@ int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record
 	 * first sample's. */
 	int r = xn_cmd_sample(s);
 	if (r == -ENODATA) {
-		fprintf(stderr, "xentop-numa: %s: %s\n", s->src->ops->name, s->src->err);
+		xn_warn("%s: %s", s->src->ops->name, s->src->err);
 		return XN_EXIT_ADVISE_FAILED;
 	}
 	if (r)
 		return r == -EPERM || r == -EACCES ? XN_EXIT_PERM : XN_EXIT_ADVISE_FAILED;
 	print_note(s);
 	if (record && xn_json_write_snapshot(record, &s->cur)) {
-		fprintf(stderr, "xentop-numa: cannot write the recording: %s\n", strerror(errno));
+		xn_warn("cannot write the recording: %s", strerror(errno));
 		return XN_EXIT_ADVISE_FAILED;
 	}
 	size_t misplaced = 0, judged = 0;
@@ -69,11 +69,11 @@ int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record
 		misplaced++;
 	}
 	if (s->cur.nr_domains > 0 && judged == 0)
-		fprintf(stderr, "xentop-numa: no domain could be judged (pages or vCPU nodes "
-		                "unknown, or all too small)\n");
+		xn_warn("no domain could be judged (pages or vCPU nodes "
+		        "unknown, or all too small)");
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno != EPIPE)
-			fprintf(stderr, "xentop-numa: write error: %s\n", strerror(errno));
+			xn_warn("write error: %s", strerror(errno));
 		return XN_EXIT_ADVISE_FAILED;
 	}
 	return misplaced ? 1 : XN_EXIT_OK;
@@ -113,9 +113,7 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 		return rc;
 	const struct xn_domain *d = xn_snapshot_find(&s->cur, id);
 	if (!d) {
-		fprintf(stderr,
-		        "xentop-numa: no domain with id %" PRId64 " (or not shown: see --pid)\n",
-		        id);
+		xn_warn("no domain with id %" PRId64 " (or not shown: see --pid)", id);
 		return XN_EXIT_NO_DOMAIN;
 	}
 	if (!(d->valid & XN_DOM_ADVICE)) {

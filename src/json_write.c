@@ -10,6 +10,7 @@
 
 #include "advise.h"
 #include "output.h"
+#include "util.h"
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 when the byte at p
  * does not start one (stray continuation, overlong form, surrogate, beyond
@@ -37,7 +38,8 @@ static int utf8_seq_len(const unsigned char *p)
 }
 
 /* A JSON string for any byte string: valid UTF-8 passes through; control
- * characters (C0, DEL, C1) are \u escapes so the line is safe on a terminal;
+ * characters (C0, DEL, C1) and invisible or bidi format characters
+ * (xn_cp_invisible) are \u escapes so the line is safe on a terminal;
  * each byte that is not valid UTF-8 becomes the code point U+00XX (written
  * \u00XX) so the output is always valid JSON. */
 static void put_string(FILE *f, const char *s)
@@ -77,7 +79,16 @@ static void put_string(FILE *f, const char *s)
 			fprintf(f, "\\u%04x", p[1]); /* C1 control U+0080..U+009F */
 			p += 2;
 		} else {
-			fwrite(p, 1, (size_t)n, f);
+			unsigned cp = p[0] & (0x3fu >> (n - 1));
+			for (int i = 1; i < n; i++)
+				cp = (cp << 6) | (p[i] & 0x3fu);
+			if (!xn_cp_invisible(cp))
+				fwrite(p, 1, (size_t)n, f);
+			else if (cp < 0x10000)
+				fprintf(f, "\\u%04x", cp); /* bidi, zero-width: not raw */
+			else
+				fprintf(f, "\\u%04x\\u%04x", 0xd800 + ((cp - 0x10000) >> 10),
+				        0xdc00 + ((cp - 0x10000) & 0x3ff));
 			p += n;
 		}
 	}
@@ -95,7 +106,7 @@ static void put_u64(FILE *f, bool known, uint64_t v)
 static void put_double(FILE *f, bool known, double v)
 {
 	if (known && isfinite(v))
-		fprintf(f, "%.15g", v);
+		fprintf(f, "%.15g", v == 0 ? 0.0 : v); /* -0 would read back as 0 */
 	else
 		fputs("null", f);
 }

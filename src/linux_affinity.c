@@ -52,6 +52,24 @@ static int check_process(struct xn_source *src, pid_t pid, struct xn_lx_stat *ps
 	return 0;
 }
 
+/* Is pid still the process looked up (same start time)? A PID that was
+ * reused in between is another process: nothing may be done to it. */
+static int same_process(struct xn_source *src, pid_t pid, uint64_t starttime)
+{
+	char path[64], buf[4096];
+	struct xn_lx_stat ps;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (xn_lx_read_small(path, buf, sizeof(buf)) < 0 || xn_lx_parse_stat(buf, &ps) ||
+	    ps.state == 'Z' || ps.state == 'X')
+		return xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
+	if (ps.starttime != starttime)
+		return xn_source_fail(src, -ESRCH,
+		                      "process %d has exited (its PID now names another "
+		                      "process)",
+		                      (int)pid);
+	return 0;
+}
+
 /* Whether thread tid of pid is a QEMU vCPU thread ("CPU n/KVM"): 1, 0, or
  * -ESRCH when it has gone. */
 static int thread_is_vcpu(pid_t pid, pid_t tid)
@@ -154,6 +172,46 @@ static int pin_threads(pid_t pid, const xn_cpumask *cpus, bool vcpu_only, int *p
 	return r;
 }
 
+/* May every thread of pid be pinned to cpus? Checked before any page
+ * moves, so that a refusal changes nothing: the nodes must have CPUs, and
+ * setting each thread's own current mask again (which changes nothing)
+ * must be permitted. (A target outside the process's cpuset is still
+ * found only when pinning: the kernel says so, after the pages moved.) */
+static int check_pinning(struct xn_source *src, pid_t pid, const xn_cpumask *cpus)
+{
+	if (xn_bits_next(cpus->w, XN_MAX_CPUS, 0) < 0)
+		return xn_source_fail(src, -ECANCELED,
+		                      "the nodes have no CPU to pin process %d's threads to; "
+		                      "nothing was changed",
+		                      (int)pid);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
+	size_t setsize = CPU_ALLOC_SIZE(XN_MAX_CPUS);
+	cpu_set_t *set = CPU_ALLOC(XN_MAX_CPUS);
+	int r = set ? 0 : xn_source_fail(src, -ENOMEM, "out of memory");
+	struct dirent *de;
+	while (!r && (de = readdir(dir))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid_t tid = (pid_t)atoi(de->d_name);
+		if (sched_getaffinity(tid, setsize, set) == 0 &&
+		    !sched_setaffinity(tid, setsize, set))
+			continue;
+		if (errno == ESRCH)
+			continue; /* that thread exited */
+		int e = errno;
+		r = xn_source_fail(src, xn_lx_refused(e),
+		                   "pinning thread %d: %s%s; nothing was changed", (int)tid,
+		                   strerror(e), e == EPERM ? " (needs root or CAP_SYS_NICE)" : "");
+	}
+	closedir(dir);
+	CPU_FREE(set);
+	return r;
+}
+
 /* XN_AFF_NO_MEMORY: pin the threads that run the guest (a QEMU guest's
  * vCPU threads; every thread of another process or of a QEMU without
  * named vCPU threads), no migrate_pages. */
@@ -176,7 +234,10 @@ static int pin_only(struct xn_lx_source *lx, pid_t pid, const struct xn_lx_stat 
 	}
 	char err[400];
 	int pinned = 0;
-	int r = pin_threads(pid, cpus, vcpu_only, &pinned, err, sizeof(err));
+	int r = same_process(src, pid, ps->starttime);
+	if (r)
+		return r;
+	r = pin_threads(pid, cpus, vcpu_only, &pinned, err, sizeof(err));
 	snprintf(msg, msglen, "pinned %d %s%s to CPUs %s (node%s %s); memory not moved", pinned,
 	         what, pinned == 1 ? "" : "s", cl, s, nl);
 	if (r)
@@ -204,6 +265,16 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 	r = check_process(src, pid, &ps, st);
 	if (r)
 		goto out;
+	/* The PID was looked up in the last refresh: if the process seen there
+	 * had another start time, this is another process with its PID. */
+	for (size_t i = 0; i < lx->nr_qseen; i++)
+		if (lx->qseen[i].pid == pid && lx->qseen[i].starttime != ps.starttime) {
+			r = xn_source_fail(src, -ESRCH,
+			                   "process %d has exited (its PID now names another "
+			                   "process); nothing was changed",
+			                   (int)pid);
+			goto out;
+		}
 	char nl[256], cl[1024], allowed[256];
 	xn_bits_format_list(nodes->w, XN_MAX_NODES, nl, sizeof(nl));
 	xn_cpumask cpus;
@@ -247,6 +318,8 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 		         (unsigned long long)xn_lx_pages_outside(before, nodes), s, nl, cl);
 		goto out;
 	}
+	if ((r = check_pinning(src, pid, &cpus)))
+		goto out;
 	/* from = every node of the host, to = the target: the kernel leaves
 	 * pages already on a target node where they are. */
 	unsigned long from[XN_MAX_NODES / (8 * sizeof(unsigned long))] = {0};
@@ -257,6 +330,9 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 	for (int b = xn_bits_next(nodes->w, XN_MAX_NODES, 0); b >= 0;
 	     b = xn_bits_next(nodes->w, XN_MAX_NODES, b + 1))
 		to[b / bpl] |= 1ul << (b % bpl);
+	/* the PID looked up may have been reused since: check just before */
+	if ((r = same_process(src, pid, ps.starttime)))
+		goto out;
 	/* maxnode counts one more than the bits the kernel reads */
 	long left = migrate_pages((int)pid, XN_MAX_NODES + 1, from, to);
 	if (left < 0) {
@@ -285,7 +361,11 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 	if (left > 0)
 		snprintf(part, sizeof(part), " (%ld could not be moved)", left);
 	int pinned = 0;
-	r = pin_threads(pid, &cpus, false, &pinned, err, sizeof(err));
+	r = same_process(src, pid, ps.starttime);
+	if (!r)
+		r = pin_threads(pid, &cpus, false, &pinned, err, sizeof(err));
+	else
+		xn_strlcpy(err, src->err, sizeof(err));
 	if (r) {
 		r = xn_source_fail(src, r,
 		                   "moved %llu pages to node%s %s%s, but then %s; pinned %d "

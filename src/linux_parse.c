@@ -525,6 +525,13 @@ static const char *item_end(const char *s)
 
 int xn_lx_qemu_guest_name(const char *cmdline, size_t len, char *buf, size_t buflen)
 {
+	/* Only whole (NUL-terminated) arguments inside len count: an
+	 * unterminated tail is cut off, so that no string below runs past
+	 * len. */
+	while (len > 0 && cmdline[len - 1] != '\0')
+		len--;
+	if (buflen == 0)
+		return -ENOENT;
 	const char *end = cmdline + len;
 	for (const char *a = cmdline; a < end; a += strnlen(a, (size_t)(end - a)) + 1) {
 		if (strcmp(a, "-name") && strcmp(a, "--name"))

@@ -12,13 +12,14 @@
 #include "sampler.h"
 #include "source.h"
 #include "tui.h"
+#include "util.h"
 
 static int open_source(const struct xn_options *o, struct xn_source **src)
 {
 	char err[512] = "";
 	int r = xn_source_open(o->source, &o->cfg, src, err, sizeof(err));
 	if (r) {
-		fprintf(stderr, "xentop-numa: %s\n", err[0] ? err : strerror(-r));
+		xn_warn("%s", err[0] ? err : strerror(-r));
 		return r == -EPERM || r == -EACCES ? XN_EXIT_PERM : XN_EXIT_RUNTIME;
 	}
 	return 0;
@@ -27,14 +28,14 @@ static int open_source(const struct xn_options *o, struct xn_source **src)
 static int run_screen(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "xentop-numa: not a terminal: use -b for batch mode or "
-		                "--snapshot for one JSON sample\n");
+		xn_warn("not a terminal: use -b for batch mode or "
+		        "--snapshot for one JSON sample");
 		return XN_EXIT_USAGE;
 	}
 	char err[512] = "";
 	int r = xn_tui_run(s, o, record, err, sizeof(err));
 	if (r) {
-		fprintf(stderr, "xentop-numa: %s\n", err[0] ? err : strerror(-r));
+		xn_warn("%s", err[0] ? err : strerror(-r));
 		return XN_EXIT_RUNTIME;
 	}
 	return XN_EXIT_OK;
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 	struct xn_options o;
 	int r = xn_options_parse(argc, argv, &o);
 	if (r)
-		return r > 0 ? XN_EXIT_OK : XN_EXIT_USAGE;
+		return r > 0 ? XN_EXIT_OK : r == -EIO ? XN_EXIT_RUNTIME : XN_EXIT_USAGE;
 	/* A closed pipe is a normal end for batch output, not a crash. */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -59,8 +60,7 @@ int main(int argc, char **argv)
 	if (o.record) {
 		record = fopen(o.record, "ae");
 		if (!record) {
-			fprintf(stderr, "xentop-numa: cannot open recording %s: %s\n", o.record,
-			        strerror(errno));
+			xn_warn("cannot open recording %s: %s", o.record, strerror(errno));
 			return advise_status(&o, XN_EXIT_RUNTIME);
 		}
 	}
@@ -87,8 +87,7 @@ int main(int argc, char **argv)
 	xn_sampler_clear(&s);
 	src->ops->close(src);
 	if (record && fclose(record) && (rc == XN_EXIT_OK || (o.advise && rc == 1))) {
-		fprintf(stderr, "xentop-numa: cannot write recording %s: %s\n", o.record,
-		        strerror(errno));
+		xn_warn("cannot write recording %s: %s", o.record, strerror(errno));
 		rc = advise_status(&o, XN_EXIT_RUNTIME);
 	}
 	return rc;

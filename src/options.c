@@ -124,7 +124,7 @@ static void usage(FILE *f)
 
 static int bad(const char *opt, const char *val, const char *why)
 {
-	fprintf(stderr, "xentop-numa: invalid value \"%s\" for %s: %s\n", val, opt, why);
+	xn_warn("invalid value \"%s\" for %s: %s", val, opt, why);
 	fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
 	return -EINVAL;
 }
@@ -153,6 +153,21 @@ static int parse_interval(const char *opt, const char *val, double *out)
 	if (xn_parse_seconds(val, out) || *out > 86400)
 		return bad(opt, val, "expected seconds >= 0, e.g. 10 or 0.5 (0: every refresh)");
 	return 0;
+}
+
+/* "123,456": whole numbers 1..PID_MAX_LIMIT (4194304), no empty item. */
+static bool pids_valid(const char *s)
+{
+	do {
+		uint64_t v = 0;
+		const char *d = s;
+		for (; *s >= '0' && *s <= '9'; s++)
+			if ((v = v * 10 + (uint64_t)(*s - '0')) > 4194304)
+				return false;
+		if (s == d || v == 0 || (*s && *s != ','))
+			return false;
+	} while (*s++);
+	return true;
 }
 
 static void set_defaults(struct xn_options *o)
@@ -211,10 +226,10 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 		o->cfg.replay_file = arg;
 		return 0;
 	case 'p':
-		/* syntax only: the source says which PIDs exist */
-		for (const char *p = arg; *p; p++)
-			if (!((*p >= '0' && *p <= '9') || *p == ','))
-				return bad("-p/--pid", arg, "expected PIDs separated by commas");
+		/* syntax and range only: the source says which PIDs exist */
+		if (!pids_valid(arg))
+			return bad("-p/--pid", arg,
+			           "expected PIDs (1..4194304) separated by commas, e.g. 123,456");
 		o->cfg.pids = arg;
 		return 0;
 	case OPT_FORMAT:
@@ -295,54 +310,59 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 {
 	bool source_given = false;
 	set_defaults(o);
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-bd" of an earlier call */
 	for (;;) {
 		int c = getopt_long(argc, argv, "bd:i:s:p:nxrvfzhV", long_opts, NULL);
 		if (c == -1)
 			break;
-		if (c == 'h') {
-			usage(stdout);
-			return 1;
-		}
-		if (c == 'V') {
-			printf("xentop-numa %s (sources:", XN_VERSION);
-			for (size_t i = 0; i < xn_nr_sources; i++)
-				printf(" %s", xn_sources[i]->name);
-			printf(")\n");
+		if (c == 'h' || c == 'V') {
+			if (c == 'h')
+				usage(stdout);
+			else {
+				printf("xentop-numa %s (sources:", XN_VERSION);
+				for (size_t i = 0; i < xn_nr_sources; i++)
+					printf(" %s", xn_sources[i]->name);
+				printf(")\n");
+			}
+			/* -h >/dev/full must not claim success. */
+			errno = 0;
+			if (fflush(stdout) || ferror(stdout)) {
+				xn_warn("write error: %s", strerror(errno ? errno : EIO));
+				return -EIO;
+			}
 			return 1;
 		}
 		if (parse_one(c, optarg, o, &source_given))
 			return -EINVAL;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "xentop-numa: unexpected argument \"%s\"\n", argv[optind]);
+		xn_warn("unexpected argument \"%s\"", argv[optind]);
 		fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
 		return -EINVAL;
 	}
 	if (o->cfg.replay_file && !source_given)
 		o->source = "replay";
 	if (!strcmp(o->source, "replay") && !o->cfg.replay_file) {
-		fprintf(stderr, "xentop-numa: --source replay needs a recording: --replay FILE\n");
+		xn_warn("--source replay needs a recording: --replay FILE");
 		return -EINVAL;
 	}
 	if (o->cfg.replay_file && strcmp(o->source, "replay")) {
-		fprintf(stderr,
-		        "xentop-numa: --replay plays a recording; it cannot be "
-		        "combined with --source %s\n",
+		xn_warn("--replay plays a recording; it cannot be "
+		        "combined with --source %s",
 		        o->source);
 		return -EINVAL;
 	}
 	if (o->delay == 0 && !o->batch) {
-		fprintf(stderr, "xentop-numa: -d 0 is for batch mode (-b); the screen needs a "
-		                "delay > 0\n");
+		xn_warn("-d 0 is for batch mode (-b); the screen needs a "
+		        "delay > 0");
 		return -EINVAL;
 	}
 	if (o->set_affinity && o->read_only) {
-		fprintf(stderr, "xentop-numa: --set-affinity is not allowed with --read-only\n");
+		xn_warn("--set-affinity is not allowed with --read-only");
 		return -EINVAL;
 	}
 	if (o->apply_advice && o->read_only) {
-		fprintf(stderr, "xentop-numa: --apply-advice is not allowed with --read-only\n");
+		xn_warn("--apply-advice is not allowed with --read-only");
 		return -EINVAL;
 	}
 	/* One mode at a time. */
@@ -354,7 +374,7 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 		if (!modes[i])
 			continue;
 		if (first) {
-			fprintf(stderr, "xentop-numa: use %s and %s separately\n", first, modes[i]);
+			xn_warn("use %s and %s separately", first, modes[i]);
 			return -EINVAL;
 		}
 		first = modes[i];

@@ -291,10 +291,7 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, const struct xn_out_
 	if (!header && st && strcmp(key, st->csv_nodes)) {
 		/* The columns change with the nodes: a new header block, said on
 		 * stderr, rather than rows that no longer match the header. */
-		fprintf(stderr,
-		        "xentop-numa: the host now has %d node(s): a new CSV header "
-		        "follows\n",
-		        s->host.nr_nodes);
+		xn_warn("the host now has %d node(s): a new CSV header follows", s->host.nr_nodes);
 		fputc('\n', f);
 		header = true;
 	}

@@ -139,6 +139,10 @@ static int parse_time(const char *s, struct timespec *t)
 	tm.tm_mon -= 1;
 	t->tv_sec = timegm(&tm);
 	t->tv_nsec = ns;
+	/* 9999-12-31T23:59:60Z is 10000-01-01: it could not be written back
+	 * in this format (four-digit years), so it is refused here too. */
+	if (t->tv_sec == (time_t)-1 || t->tv_sec >= (time_t)253402300800)
+		return -EINVAL;
 	return 0;
 }
 
@@ -303,6 +307,11 @@ static int get_per_node(struct xn_rp_ctx *c, const json_t *o, const char *where,
 	return 0;
 }
 
+/* Xen's limit is 4096 vCPUs and a process with more threads than this is
+ * not real: a recorded count beyond it would make -v print billions of
+ * lines (found by the replay_derive harness). */
+#define XN_RP_MAX_VCPUS 65536
+
 static int parse_domain_cpu(struct xn_rp_ctx *c, const json_t *o, const char *w,
                             struct xn_domain *d)
 {
@@ -314,6 +323,13 @@ static int parse_domain_cpu(struct xn_rp_ctx *c, const json_t *o, const char *w,
 	if ((r = xn_rp_get_string(c, o, w, "state", &s)))
 		return r;
 	if (s) {
+		/* xentop's flags are ASCII letters and '-': anything else
+		 * (controls, or UTF-8 that 6 bytes would cut) is refused */
+		for (const char *q = s; *q; q++)
+			if (*q < 0x20 || *q > 0x7e || q - s >= 6)
+				return bad(c,
+				           "%sstate: \"%.12s\" is not 6 printable ASCII characters",
+				           w, s);
 		memset(d->state, '-', 6);
 		memcpy(d->state, s, strnlen(s, 6));
 		d->state[6] = '\0';
@@ -325,7 +341,7 @@ static int parse_domain_cpu(struct xn_rp_ctx *c, const json_t *o, const char *w,
 	if ((r = xn_rp_get_double(c, o, w, "cpu_pct", &d->cpu_pct, &known)))
 		return r;
 	d->valid |= known ? XN_DOM_CPU_PCT : 0;
-	if ((r = xn_rp_get_u64(c, o, w, "vcpus", UINT32_MAX, &v, &known)))
+	if ((r = xn_rp_get_u64(c, o, w, "vcpus", XN_RP_MAX_VCPUS, &v, &known)))
 		return r;
 	if (known) {
 		d->vcpus = (uint32_t)v;
@@ -386,8 +402,14 @@ static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
 				d->pages_method = XN_PAGES_RECORDED;
 		}
 		const json_t *age = json_object_get(o, "pages_age_ms");
-		if (age && !json_is_null(age) && !json_is_integer(age))
-			return bad(c, "%spages_age_ms: expected an integer or null", w);
+		/* A century of milliseconds is far beyond any real age, and
+		 * keeps the rounding of the age column clear of overflow. */
+		if (age && !json_is_null(age) &&
+		    (!json_is_integer(age) || json_integer_value(age) < 0 ||
+		     json_integer_value(age) > 100LL * 366 * 86400 * 1000))
+			return bad(c,
+			           "%spages_age_ms: expected milliseconds (0 to a century) or null",
+			           w);
 		d->pages_age_ms = json_is_integer(age) ? json_integer_value(age) : 0;
 	}
 	if ((r = get_per_node(c, o, w, "node_delta", nn, true, d->node_delta, &known)))
@@ -405,6 +427,9 @@ static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
 	}
 	if ((r = xn_rp_get_double(c, o, w, "locality", &d->locality, &known)))
 		return r;
+	/* a percentage, as the advice's local_now that is made from it */
+	if (known && (d->locality < 0 || d->locality > 100))
+		return bad(c, "%slocality: expected 0..100", w);
 	/* Schema 1's locality meant "pages on any vCPU's node" (a dom0 spread
 	 * over every node showed 100): leave it to the sampler, which derives
 	 * today's meaning from the recorded pages and vCPU nodes. */

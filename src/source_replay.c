@@ -6,16 +6,22 @@
  * their line number, and skipped; the source's note counts them with the
  * first one, for the status line. Read-only: no set_node_affinity. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "replay.h"
 #include "util.h"
 
 /* Past this many bad lines, only a count is reported. */
 enum { WARN_MAX = 10 };
+/* A line longer than this is reported and skipped, not read into memory:
+ * a recording of thousands of domains stays far below it. */
+#define LINE_MAX_BYTES (64u << 20)
 
 struct line_ref {
 	off_t off;
@@ -73,16 +79,22 @@ static int replay_scan(struct replay *p, char *err, size_t errlen)
 	off_t off = 0;
 	int r = 0;
 	char why[256];
-	while ((n = getline(&line, &cap, p->f)) > 0) {
+	bool too_long;
+	while ((n = xn_read_line(p->f, &line, &cap, LINE_MAX_BYTES, &too_long)) > 0) {
 		lineno++;
 		off_t here = off;
 		off += n;
-		if (blank(line, (size_t)n))
+		if (too_long) {
+			snprintf(why, sizeof(why), "line longer than %u MiB", LINE_MAX_BYTES >> 20);
+			r = -EINVAL;
+		} else if (blank(line, (size_t)n)) {
 			continue;
-		struct xn_snapshot s;
-		memset(&s, 0, sizeof(s));
-		r = xn_replay_parse_line(line, (size_t)n, &s, why, sizeof(why));
-		xn_snapshot_clear(&s);
+		} else {
+			struct xn_snapshot s;
+			memset(&s, 0, sizeof(s));
+			r = xn_replay_parse_line(line, (size_t)n, &s, why, sizeof(why));
+			xn_snapshot_clear(&s);
+		}
 		if (r == -ENOMEM)
 			break;
 		if (r == 0) {
@@ -95,17 +107,18 @@ static int replay_scan(struct replay *p, char *err, size_t errlen)
 			snprintf(p->base.note, sizeof(p->base.note), "line %ld: %.200s", lineno,
 			         why);
 		if (++bad <= WARN_MAX)
-			fprintf(stderr, "xentop-numa: %s:%ld: %s%s\n", p->path, lineno, why,
-			        line[n - 1] == '\n' ? "" : " (truncated last line?)");
+			xn_warn("%s:%ld: %s%s", p->path, lineno, why,
+			        too_long || line[n - 1] == '\n' ? "" : " (truncated last line?)");
 	}
 	free(line);
+	if (n == -ENOMEM)
+		r = -ENOMEM;
 	if (r)
 		return xn_errf(err, errlen, r, "%s: out of memory while reading", p->path);
-	if (ferror(p->f))
+	if (n < 0)
 		return xn_errf(err, errlen, -EIO, "%s: read error", p->path);
 	if (bad > WARN_MAX)
-		fprintf(stderr, "xentop-numa: %s: %ld more invalid lines skipped\n", p->path,
-		        bad - WARN_MAX);
+		xn_warn("%s: %ld more invalid lines skipped", p->path, bad - WARN_MAX);
 	if (p->nr_lines == 0)
 		return xn_errf(err, errlen, -ENODATA, "%s: no valid sample in the recording%s",
 		               p->path, lineno ? "" : " (empty file)");
@@ -150,10 +163,26 @@ static int replay_open(const struct xn_source_config *cfg, struct xn_source **ou
 		free(p);
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
 	}
-	p->f = fopen(cfg->replay_file, "re");
-	if (!p->f) {
-		int e = -errno;
-		xn_errf(err, errlen, e, "%s: %s", cfg->replay_file, strerror(-e));
+	/* O_NONBLOCK: a FIFO without a writer must not hang the open. Only a
+	 * regular file will do (samples are read back by offset; /dev/zero
+	 * or a pipe would be read for ever). */
+	int fd = open(cfg->replay_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat sb;
+	int e = 0;
+	if (fd < 0)
+		e = -errno;
+	else if (fstat(fd, &sb))
+		e = -errno;
+	else if (!S_ISREG(sb.st_mode))
+		e = -EINVAL;
+	else if (fcntl(fd, F_SETFL, O_RDONLY) || !(p->f = fdopen(fd, "r")))
+		e = -errno;
+	if (e) {
+		if (fd >= 0 && !p->f)
+			close(fd);
+		xn_errf(err, errlen, e, "%s: %s", cfg->replay_file,
+		        e == -EINVAL ? "not a regular file (a recording is a file of JSON lines)"
+		                     : strerror(-e));
 		replay_free(p);
 		return e;
 	}

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Run every test of xentop-numa from the top of the tree; print one line per
 # test and the tally "N passed, N failed, N skipped". A test is:
-#   - each unit binary (built twice: build/ and build-asan/ with ASan+UBSan);
+#   - each unit binary (built twice: build/ and build-asan/ with ASan+UBSan),
+#     among them build*/tests/test_fuzz_NAME: the libFuzzer harness
+#     tests/fuzz/NAME.c with a plain driver that replays its seed corpus and
+#     saved crash inputs (tests/fuzz/corpus/NAME, tests/fuzz/crashes/NAME);
 #   - each tests/sh/test_*.sh, run against ./xentop-numa and again against
 #     build-asan/xentop-numa (XN_BIN says which); exit 77 = skipped;
 #   - tests/vm/run.sh (the QEMU lab: real Xen, multi-node Linux) unless XN_NO_VM=1.

@@ -195,7 +195,7 @@ static void test_corrupt(void)
 	/* each bad line once, with its number; good and blank lines silent */
 	const int bad[] = {2, 4, 5, 7, 8, 9, 10, 12, 13, 14};
 	const char *why[] = {"cpu_ns",   "integer", "node_pages", "time", "node_pages",
-	                     "schema 3", "object",  "twice",      "JSON", "vcpu_node"};
+	                     "schema 3", "object",  "twice",      "JSON", "vcpus"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *m = msg_for_line(msgs, path, bad[i]);
 		CHECK(m != NULL);

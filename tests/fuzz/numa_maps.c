@@ -1,0 +1,29 @@
+/* fuzz numa_maps: xn_lx_parse_numa_maps on any text; the per-node sums and
+ * the total agree (both saturate), every VMA callback's pages are counted. */
+#include "fuzz.h"
+#include "linux_parse.h"
+
+static void on_vma(void *arg, uint64_t start, uint64_t pages)
+{
+	uint64_t *sum = arg;
+	*sum = *sum + pages < *sum ? UINT64_MAX : *sum + pages;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = xn_fuzz_str(data, size);
+	static uint64_t np[XN_MAX_NODES];
+	struct xn_lx_nm_stats st;
+	uint64_t sum = 0;
+	const uint64_t sizes[] = {4096, 65536, 1};
+	for (size_t k = 0; k < 3; k++) {
+		memset(&st, 0, sizeof(st));
+		sum = 0;
+		XN_FUZZ_ASSERT(xn_lx_parse_numa_maps(s, sizes[k], np, on_vma, &sum, &st) == 0,
+		               "numa_maps returns 0");
+		XN_FUZZ_ASSERT(st.max_node < XN_MAX_NODES, "max_node in range");
+		XN_FUZZ_ASSERT(st.bad_lines <= st.lines, "bad lines are lines");
+	}
+	free(s);
+	return 0;
+}
