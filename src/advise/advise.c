@@ -211,9 +211,7 @@ static void judge(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, str
 static bool fill_terms(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                        struct xn_advice *a)
 {
-	int *idx = calloc((size_t)(ah->nn ? ah->nn : 1), sizeof(int));
-	if (!idx)
-		return false;
+	int *idx = ah->idx;
 	int k = xn_adv_mask_to_idx(ah, &a->nodes, idx);
 	struct xn_adv_cand c;
 	bool ok;
@@ -240,7 +238,6 @@ static bool fill_terms(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 			a->score = c.score;
 		}
 	}
-	free(idx);
 	return ok;
 }
 

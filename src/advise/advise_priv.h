@@ -19,6 +19,10 @@ struct xn_adv_host {
 	int64_t *free;     /* nn: free bytes per node (-1 = unknown) */
 	int *near;         /* nn * nn: for each node index, node indexes by distance */
 	double host_ratio; /* vCPUs per CPU over the whole host (0 = CPUs unknown) */
+	/* scratch, reused by every evaluation of the sample (no allocation per
+	 * candidate in the refresh loop); the pointers are const, not the data */
+	double *shares; /* 2 * nn: page and vCPU shares afterwards */
+	int *idx;       /* nn: node indexes of a verdict */
 };
 
 /* Build / free the host context. 0 or -ENOMEM. */

@@ -32,7 +32,9 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 	ah->cpus = calloc(n, sizeof(*ah->cpus));
 	ah->free = calloc(n, sizeof(*ah->free));
 	ah->near = calloc(n * n, sizeof(*ah->near));
-	if (!ah->load || !ah->cpus || !ah->free || !ah->near) {
+	ah->shares = calloc(n * 2, sizeof(*ah->shares));
+	ah->idx = calloc(n, sizeof(*ah->idx));
+	if (!ah->load || !ah->cpus || !ah->free || !ah->near || !ah->shares || !ah->idx) {
 		xn_adv_host_free(ah);
 		return -ENOMEM;
 	}
@@ -94,6 +96,8 @@ void xn_adv_host_free(struct xn_adv_host *ah)
 	free(ah->cpus);
 	free(ah->free);
 	free(ah->near);
+	free(ah->shares);
+	free(ah->idx);
 	memset(ah, 0, sizeof(*ah));
 }
 
@@ -217,9 +221,7 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	}
 
 	/* Pages and vCPUs afterwards, as shares; moved pages spread evenly. */
-	double *pw = calloc((size_t)nn * 2, sizeof(double));
-	if (!pw)
-		return false;
+	double *pw = ah->shares;
 	double *vw = pw + nn;
 	for (int i = 0; i < nn; i++) {
 		double p = (double)d->node_pages[i];
@@ -236,7 +238,6 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		e += vw[i] * pw[i];
 	c->local_expected = 100.0 * e;
 	c->distance = mean_distance(h, nn, vw, pw);
-	free(pw);
 
 	double pen =
 	        moves && moved ? MOVE_FIXED + MOVE_WEIGHT * (double)moved / (double)dd->total : 0;
@@ -351,9 +352,7 @@ void xn_adv_current(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	c->local_expected = dd->local_now;
 	if (dd->total == 0 || dd->known == 0)
 		return;
-	double *pw = calloc((size_t)nn * 2, sizeof(double));
-	if (!pw)
-		return;
+	double *pw = ah->shares;
 	double *vw = pw + nn;
 	bool free_known = true;
 	for (int i = 0; i < nn; i++) {
@@ -373,7 +372,6 @@ void xn_adv_current(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	if (!free_known)
 		c->mem_free_after = 0;
 	c->distance = mean_distance(h, nn, vw, pw);
-	free(pw);
 }
 
 int xn_adv_mask_to_idx(const struct xn_adv_host *ah, const xn_nodemask *m, int *idx)
