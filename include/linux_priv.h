@@ -201,6 +201,18 @@ bool xn_lx_is_qemu_pid(pid_t pid, const char *comm);
 int xn_lx_thread_vcpu(const struct xn_lx_source *lx, pid_t tid, const struct xn_lx_stat *st,
                       struct xn_vcpu *v);
 
+/* ---- linux_cpuset.c ---- */
+
+/* The effective cpuset of the cgroup rel (below cg->cpuset_root): its CPUs
+ * (cpus) or memory nodes into w[nbits]; the nearest ancestor's where rel has
+ * none of its own. -ENOENT when there is no cpuset hierarchy. */
+int xn_lx_cpuset_read(const struct xn_lx_cg *cg, const char *rel, bool cpus, uint64_t *w,
+                      int nbits);
+
+/* The effective CPUs of pid's cpuset: no sched_setaffinity() of its threads
+ * can leave them. -ENOENT when unknown (no cpuset hierarchy), -ESRCH gone. */
+int xn_lx_cpuset_pid_cpus(const struct xn_lx_cg *cg, pid_t pid, xn_cpumask *cpus);
+
 /* ---- linux_cgroup.c ---- */
 
 /* Find the hierarchies in /proc/self/mountinfo. 0 or -ENOENT with why. */

@@ -175,8 +175,8 @@ static int pin_threads(pid_t pid, const xn_cpumask *cpus, bool vcpu_only, int *p
 /* May every thread of pid be pinned to cpus? Checked before any page
  * moves, so that a refusal changes nothing: the nodes must have CPUs, and
  * setting each thread's own current mask again (which changes nothing)
- * must be permitted. (A target outside the process's cpuset is still
- * found only when pinning: the kernel says so, after the pages moved.) */
+ * must be permitted. (A target outside the process's cpuset was refused
+ * before: clip_to_cpuset.) */
 static int check_pinning(struct xn_source *src, pid_t pid, const xn_cpumask *cpus)
 {
 	if (xn_bits_next(cpus->w, XN_MAX_CPUS, 0) < 0)
@@ -210,6 +210,32 @@ static int check_pinning(struct xn_source *src, pid_t pid, const xn_cpumask *cpu
 	closedir(dir);
 	CPU_FREE(set);
 	return r;
+}
+
+/* The kernel clips a thread's CPU mask to its cpuset's CPUs and refuses a
+ * mask outside them: find that before anything moves, and pin to what the
+ * kernel will really use, so that the message names those CPUs. */
+static int clip_to_cpuset(struct xn_lx_source *lx, pid_t pid, const char *nl, xn_cpumask *cpus)
+{
+	xn_cpumask allowed;
+	if (xn_bits_next(cpus->w, XN_MAX_CPUS, 0) < 0)
+		return 0; /* CPU-less nodes: check_pinning says so */
+	if (xn_lx_cpuset_pid_cpus(&lx->cg, pid, &allowed))
+		return 0; /* no cpuset hierarchy: nothing clips */
+	char have[1024], want[1024];
+	xn_bits_format_list(allowed.w, XN_MAX_CPUS, have, sizeof(have));
+	xn_bits_format_list(cpus->w, XN_MAX_CPUS, want, sizeof(want));
+	bool any = false;
+	for (size_t i = 0; i < sizeof(cpus->w) / sizeof(cpus->w[0]); i++) {
+		cpus->w[i] &= allowed.w[i];
+		any |= cpus->w[i] != 0;
+	}
+	if (!any)
+		return xn_source_fail(&lx->base, -EINVAL,
+		                      "the CPUs of node%s %s (%s) are outside process %d's cpuset "
+		                      "(CPUs %s); nothing was changed",
+		                      strpbrk(nl, ",-") ? "s" : "", nl, want, (int)pid, have);
+	return 0;
 }
 
 /* XN_AFF_NO_MEMORY: pin the threads that run the guest (a QEMU guest's
@@ -279,6 +305,8 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 	xn_bits_format_list(nodes->w, XN_MAX_NODES, nl, sizeof(nl));
 	xn_cpumask cpus;
 	xn_lx_nodes_cpus(h, nodes, &cpus);
+	if ((r = clip_to_cpuset(lx, pid, nl, &cpus)))
+		goto out;
 	xn_bits_format_list(cpus.w, XN_MAX_CPUS, cl, sizeof(cl));
 	if (flags & XN_AFF_NO_MEMORY) {
 		r = pin_only(lx, pid, &ps, &cpus, nl, cl, flags, msg, msglen);

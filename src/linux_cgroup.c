@@ -137,27 +137,6 @@ uint64_t xn_lx_cgroup_pid_limit(const struct xn_lx_cg *cg, pid_t pid)
 	return UINT64_MAX;
 }
 
-/* Node mask of a cgroup's cpuset; the nearest ancestor when (v1) the cgroup
- * has no directory in the cpuset hierarchy. -ENOENT when there is none. */
-static int cpuset_mems(const struct xn_lx_cg *cg, const char *rel, xn_nodemask *m)
-{
-	if (!cg->cpuset_root[0])
-		return -ENOENT;
-	char r[4096];
-	xn_strlcpy(r, rel, sizeof(r));
-	for (;;) {
-		char path[PATHLEN], buf[4096];
-		pathf(path, "%s%s/%s", cg->cpuset_root, r,
-		      cg->version == 2 ? "cpuset.mems.effective" : "cpuset.effective_mems");
-		if (xn_lx_read_small(path, buf, sizeof(buf)) >= 0)
-			return xn_bits_parse_list(buf, m->w, XN_MAX_NODES, NULL, 0);
-		char *slash = strrchr(r, '/');
-		if (!slash)
-			return -ENOENT;
-		*slash = '\0';
-	}
-}
-
 /* Threads directly in the cgroup: state, where each ran last, and each
  * one's CPU, state and hard affinity (vcpu_info). */
 static void cgroup_threads(const struct xn_lx_source *lx, const char *dir, struct xn_domain *d)
@@ -259,7 +238,7 @@ static int add_cgroup(struct xn_lx_source *lx, struct xn_snapshot *s, const char
 		d->valid |= XN_DOM_CPU_NS;
 	}
 	cgroup_threads(lx, dir, d);
-	if (!cpuset_mems(cg, rel, &d->node_affinity)) {
+	if (!xn_lx_cpuset_read(cg, rel, false, d->node_affinity.w, XN_MAX_NODES)) {
 		d->affinity_auto = xn_nodemask_is_all(&d->node_affinity, &s->host);
 		d->valid |= XN_DOM_AFFINITY;
 	} else if (cg->version == 2) {

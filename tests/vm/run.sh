@@ -47,7 +47,7 @@ boot xen xen2 2 $(paths $xen_all) ${XN_VM_EXTRA_CHECKS:-}
 # shellcheck disable=SC2046
 boot xen xen4 4 $(paths $xen_4) ${XN_VM_EXTRA_CHECKS:-}
 boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh $vm/checks/linux/cgroup.sh \
-	$vm/checks/linux/advice.sh
+	$vm/checks/linux/advice.sh $vm/checks/linux/cpuset.sh
 
 # Our hypervisor extension (hypervisor/, built by build-xen.sh) with the
 # "hypervisor" engineer's dom0 checks; check-pageop.sh first-class: the
