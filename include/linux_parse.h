@@ -142,4 +142,10 @@ int xn_lx_parse_vmstat_moves(const char *text, uint64_t *moves);
 /* "start-end perms ..." of a /proc/PID/maps line. 0 or -EINVAL. */
 int xn_lx_parse_maps_line(const char *line, uint64_t *start, uint64_t *end);
 
+/* Shared by linux_parse*.c: digits at *p as uint64, advancing *p (-EINVAL no
+ * digit, -ERANGE overflow, *p past the digits either way); and whether c
+ * ends a numa_maps/stat token. */
+int xn_lx_take_u64(const char **p, uint64_t *out);
+bool xn_lx_is_end(char c);
+
 #endif
