@@ -189,14 +189,14 @@ int xn_http_start(const char *spec, struct xn_http **out, char *err, size_t errl
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	h->daemon =
-	        MHD_start_daemon(flags, (uint16_t)h->port, NULL, NULL, on_request, h,
-	                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)XN_HTTP_MAX_CONNECTIONS,
-	                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)XN_HTTP_MEMORY_LIMIT,
-	                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)XN_HTTP_TIMEOUT_SECONDS,
-	                         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)XN_HTTP_MAX_CONNECTIONS,
-	                         MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL, MHD_OPTION_END);
+	/* the logger first, or the library's own prints before it is set */
+	h->daemon = MHD_start_daemon(
+	        flags, (uint16_t)h->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER,
+	        on_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	        MHD_OPTION_CONNECTION_LIMIT, (unsigned)XN_HTTP_MAX_CONNECTIONS,
+	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)XN_HTTP_MEMORY_LIMIT,
+	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)XN_HTTP_TIMEOUT_SECONDS,
+	        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)XN_HTTP_MAX_CONNECTIONS, MHD_OPTION_END);
 	if (!h->daemon) {
 		int e = errno ? errno : EADDRINUSE;
 		pthread_mutex_destroy(&h->lock);
