@@ -101,8 +101,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return reply(c, MHD_HTTP_NOT_FOUND, "Not found: the metrics are at /metrics\n");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed: GET /metrics\n");
-	/* A GET with a body: refused rather than read. */
-	if (*upload_data_size)
+	/* A GET with a body: refused rather than read (the body follows the
+	 * first call, so its headers say it is coming). */
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (*upload_data_size || (cl && strcmp(cl, "0")) ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))
 		return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "A GET takes no body\n");
 	enum xn_prom_format fmt =
 	        accept_format(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"));
