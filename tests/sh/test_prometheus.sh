@@ -127,6 +127,13 @@ else
 	skip_part "the linux source: no /proc/PID/numa_maps or NUMA here"
 fi
 
+# every metric family is documented in the man page (METRICS)
+"$BIN" --replay examples/xen-2node-advice.jsonl --prometheus "$tmp/all.prom" 2>/dev/null
+for m in $(sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' "$tmp/all.prom"); do
+	grep -q "^\.It Sy $m" xentop-numa.1 || fail "$m is not in xentop-numa.1's METRICS"
+done
+[ "$(grep -c '^# TYPE ' "$tmp/all.prom")" -ge 16 ] || fail "fewer than 16 metric families"
+
 # --- 2. atomic textfile: copies taken while a 1000-domain recording is
 # rewritten as fast as it is read are each complete and valid
 if [ -x "$HELPERS/gen_recording" ]; then
@@ -342,6 +349,21 @@ EOF
 			t=$(curl -s "http://127.0.0.1:$pport/api/v1/targets/metadata?metric=xentop_numa_build" | jq -r '.data[0].type // empty')
 			[ "$t" = info ] || fail "build_info's metadata type is '$t', not info (OpenMetrics not served?)"
 		fi
+		# README's PromQL examples (A fleet) run on the real server
+		python3 -c '
+import re, sys
+t = open("README.md").read().split("```promql\n", 1)[1].split("```", 1)[0]
+for q in t.split("\n\n"):
+    q = "\n".join(l for l in q.splitlines() if not l.startswith("#")).strip()
+    if q:
+        print(q.replace("\n", " "))' >"$tmp/readme.promql"
+		nq=0
+		while IFS= read -r q; do
+			nq=$((nq + 1))
+			st=$(curl -s -G --data-urlencode "query=$q" "$api" | jq -r .status)
+			[ "$st" = success ] || fail "README query $nq: $st: $q"
+		done <"$tmp/readme.promql"
+		[ $nq = 3 ] || fail "README: $nq PromQL examples, not 3"
 		stop $prom TERM "prometheus"
 		stop $srv_pid TERM "--listen scraped by Prometheus"
 	fi
