@@ -16,7 +16,6 @@ enum {
 	XN_HTTP_MAX_CONNECTIONS = 128, /* more are refused by the server */
 	XN_HTTP_MEMORY_LIMIT = 16384,  /* bytes per connection for the request */
 	XN_HTTP_TIMEOUT_SECONDS = 10,  /* an idle or slow client is dropped */
-	XN_HTTP_MAX_BODY = 0,          /* GET needs no body: any is refused */
 };
 
 struct xn_http;

@@ -29,17 +29,17 @@ struct xn_http {
 	unsigned port;
 };
 
-/* The q value of one media range's parameters (";q=0.5"), 1 when absent. */
-static double accept_q(const char *params, const char *end)
+/* The q value of one media range: p at the ';' before its parameters
+ * (";version=1.0.0; q=0.5") or NULL, end at its end; 1 when absent. */
+static double accept_q(const char *p, const char *end)
 {
-	for (const char *p = params; p && p < end; p = memchr(p + 1, ';', (size_t)(end - p - 1))) {
-		const char *k = p + 1;
-		while (k < end && (*k == ' ' || *k == '\t'))
-			k++;
-		if (end - k >= 2 && (k[0] == 'q' || k[0] == 'Q') && k[1] == '=')
-			return strtod(k + 2, NULL);
-		if (p + 1 >= end)
-			break;
+	while (p && p < end) {
+		p++; /* past the ';' */
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (end - p >= 2 && (*p == 'q' || *p == 'Q') && p[1] == '=')
+			return strtod(p + 2, NULL);
+		p = memchr(p, ';', (size_t)(end - p));
 	}
 	return 1.0;
 }
