@@ -253,6 +253,32 @@ time.sleep(60)' "$port"
 		[ $bad = 0 ] || fail "$bad of 100 concurrent scrapes failed"
 		[ $diff = 0 ] || fail "$diff of 100 scrapes differ from the first: a scrape sampled"
 		rm -f "$tmp"/cc.*
+		# bounded connections: with 160 idle clients the server holds 128
+		# connections (sockets: those and the listening one; awaited until
+		# 129 with a deadline); the rest wait in the listen queue, and once
+		# the clients go it serves again
+		if have python3; then
+			socks() { ls -l /proc/"$1"/fd 2>/dev/null | grep -c 'socket:'; }
+			xn_start "$tmp/idle.out" python3 -c '
+import socket, sys, time
+socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(160)]
+print("OPEN", flush=True)
+time.sleep(60)' "${base##*:}"
+			idle=$xn_last
+			xn_wait_for "$tmp/idle.out" OPEN 100 || fail "160 idle connections: $(cat "$tmp/idle.out")"
+			i=0
+			while [ "$(socks $srv_pid)" -lt 129 ] && [ $i -lt 50 ]; do
+				sleep 0.1
+				i=$((i + 1))
+			done
+			ns=$(socks $srv_pid)
+			echo "160 idle clients: the server holds $ns sockets (128 connections + listening)"
+			[ "$ns" = 129 ] || fail "160 idle clients: the server holds $ns sockets, not 129"
+			kill $idle
+			wait_exit $idle 10
+			c=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$url")
+			[ "$c" = 200 ] || fail "a scrape after 160 idle clients: $c"
+		fi
 		# the port is taken: an error, status 1
 		"$BIN" -s linux --listen "127.0.0.1:${base##*:}" -i 1 2>"$tmp/inuse.err"
 		rc=$?
