@@ -180,6 +180,7 @@ static int parse_spec(const char *spec, struct sockaddr_storage *ss, char *addr,
 int xn_http_start(const char *spec, struct xn_http **out, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
 	struct xn_http *h = calloc(1, sizeof(*h));
 	if (!h)
 		return xn_errf(err, errlen, -ENOMEM, "out of memory");
