@@ -3,7 +3,8 @@
 #  1. --prometheus FILE from every source (replay recordings, the hostile
 #     recording, the linux source with a process named with a quote, a
 #     backslash, a newline and a byte that is not UTF-8, --cgroups) passes
-#     `promtool check metrics`; the hostile name is escaped exactly;
+#     `promtool check metrics`; the hostile name is escaped exactly; the
+#     metrics and the JSON of one sample agree (prom_agree.sh);
 #  2. the textfile is replaced atomically: a reader copying it while it is
 #     rewritten never gets a partial file; no temporary file is left;
 #  3. --listen: 404, 405 (with Allow), HEAD, oversized requests refused,
@@ -82,6 +83,12 @@ for f in examples/*.jsonl tests/fixtures/replay/good-2node.jsonl \
 	rc=$?
 	[ $rc = 0 ] || fail "--replay $f --prometheus exited $rc: $(head -3 "$tmp/r.err")"
 	check_metrics "$tmp/r.prom" "$f"
+	# the same sample as JSON and as metrics: the same figures
+	"$BIN" --replay "$f" -b --format json -i 1 --prometheus "$tmp/a.prom" >"$tmp/a.json" 2>/dev/null ||
+		fail "--replay $f -b --format json --prometheus exited $?"
+	sh tests/sh/prom_agree.sh "$tmp/a.prom" "$tmp/a.json" >"$tmp/agree.out" 2>&1 ||
+		fail "$f: metrics and JSON disagree: $(head -5 "$tmp/agree.out")"
+	echo "$f: $(tail -n 1 "$tmp/agree.out")"
 done
 # the hostile recording's names: no control byte, invalid UTF-8 as U+FFFD
 LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp/r.prom" && fail "hostile.jsonl: raw control byte"
@@ -111,6 +118,11 @@ if [ -r /proc/self/numa_maps ] && [ -d /sys/devices/system/node ]; then
 	"$BIN" -s linux -p $child --prometheus "$tmp/l.prom" -i 1 2>"$tmp/l.err" ||
 		fail "-s linux --prometheus exited $?: $(head -3 "$tmp/l.err")"
 	check_metrics "$tmp/l.prom" "linux"
+	"$BIN" -s linux -b --format json -i 1 --prometheus "$tmp/a.prom" >"$tmp/a.json" 2>/dev/null ||
+		fail "-s linux -b --format json --prometheus exited $?"
+	sh tests/sh/prom_agree.sh "$tmp/a.prom" "$tmp/a.json" >"$tmp/agree.out" 2>&1 ||
+		fail "linux: metrics and JSON disagree: $(head -5 "$tmp/agree.out")"
+	echo "linux: $(tail -n 1 "$tmp/agree.out")"
 	grep -q "^xentop_numa_domain_memory_bytes{domid=\"$child\",name=\"q\\\\\"b\\\\\\\\c\\\\nd$(printf '\357\277\275')\",node=\"0\"} [1-9]" "$tmp/l.prom" ||
 		fail "linux: hostile name not escaped exactly: $(grep -a "domid=\"$child\"" "$tmp/l.prom" | head -1)"
 	grep -q '^xentop_numa_build_info{version="[^"]*",source="linux",pages_method="[a-z_,]*"} 1$' "$tmp/l.prom" ||
