@@ -348,7 +348,14 @@ else
 	if ! xn_wait_for "$tmp/hog.out" READY; then
 		fail "numa_hog did not get ready: $(cat "$tmp/hog.out")"
 	else
-		serve "$tmp/s4.out" -s linux -p $hog --exact-interval 0 -d 1
+		# the hostile replay, scraped too: Prometheus' OpenMetrics parser
+		# takes its names
+		serve "$tmp/s5.out" --replay tests/fixtures/replay/hostile.jsonl -d 1
+		hport=${url%/metrics}
+		hport=${hport##*:}
+		hsrv=$srv_pid
+		# the hog, and the process with the hostile name of part 1
+		serve "$tmp/s4.out" -s linux -p "$hog${child:+,$child}" --exact-interval 0 -d 1
 		xport=${url%/metrics}
 		xport=${xport##*:}
 		pport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -360,6 +367,9 @@ scrape_configs:
   - job_name: xn
     static_configs:
       - targets: ['127.0.0.1:$xport']
+  - job_name: hostile
+    static_configs:
+      - targets: ['127.0.0.1:$hport']
 EOF
 		xn_start "$tmp/prometheus.out" prometheus --config.file="$tmp/prometheus.yml" \
 			--storage.tsdb.path="$tmp/tsdb" --web.listen-address="127.0.0.1:$pport"
@@ -383,6 +393,23 @@ EOF
 			awk -v d="$d" 'BEGIN { exit !(d <= 2) }' || fail "Prometheus says $got, numa_maps $want ($d % apart)"
 			up=$(curl -s -G --data-urlencode 'query=up{job="xn"}' "$api" | jq -r '.data.result[0].value[1]')
 			[ "$up" = 1 ] || fail "up{job=\"xn\"} is $up"
+			# the hostile name as Prometheus stored it: exact, U+FFFD for 0xff
+			if [ -n "${child:-}" ]; then
+				nm=$(curl -s -G --data-urlencode "query=xentop_numa_domain_memory_bytes{job=\"xn\",domid=\"$child\",node=\"0\"}" "$api" |
+					jq -r '.data.result[0].metric.name == "q\"b\\c\nd\ufffd"')
+				[ "$nm" = true ] || fail "the hostile process's name in Prometheus: $(curl -s -G --data-urlencode "query=xentop_numa_domain_memory_bytes{domid=\"$child\"}" "$api")"
+			fi
+			# the hostile recording: scraped (up 1), its bidi override as U+FFFD
+			i=0 hn=""
+			while [ $i -lt 100 ]; do
+				hn=$(curl -s -G --data-urlencode 'query=xentop_numa_domain_memory_bytes{job="hostile",domid="1",node="0"}' "$api" |
+					jq -r '.data.result[0].metric.name // empty')
+				[ -n "$hn" ] && break
+				sleep 0.1
+				i=$((i + 1))
+			done
+			[ "$hn" = "名$(printf '\357\277\275')ab$(printf '\357\277\275')c$(printf '\314\201')" ] ||
+				fail "hostile recording's domain 1 in Prometheus: '$hn' (up: $(curl -s -G --data-urlencode 'query=up{job="hostile"}' "$api" | jq -c .data.result))"
 			# Prometheus asked for OpenMetrics and got it: the info type
 			t=$(curl -s "http://127.0.0.1:$pport/api/v1/targets/metadata?metric=xentop_numa_build" | jq -r '.data[0].type // empty')
 			[ "$t" = info ] || fail "build_info's metadata type is '$t', not info (OpenMetrics not served?)"
@@ -404,6 +431,7 @@ for q in t.split("\n\n"):
 		[ $nq = 3 ] || fail "README: $nq PromQL examples, not 3"
 		stop $prom TERM "prometheus"
 		stop $srv_pid TERM "--listen scraped by Prometheus"
+		stop $hsrv TERM "--listen of the hostile recording"
 	fi
 	kill $hog
 	wait_exit $hog 10
