@@ -149,7 +149,7 @@ done
 # --- 2. atomic textfile: copies taken while a 1000-domain recording is
 # rewritten as fast as it is read are each complete and valid
 if [ -x "$HELPERS/gen_recording" ]; then
-	"$HELPERS/gen_recording" -d 1000 -n 8 -s 30 >"$tmp/big.jsonl" || fail "gen_recording failed"
+	"$HELPERS/gen_recording" -d 1000 -n 8 -s 20 >"$tmp/big.jsonl" || fail "gen_recording failed"
 	mkdir "$tmp/tf"
 	xn_start "$tmp/tf.out" "$BIN" --replay "$tmp/big.jsonl" --prometheus "$tmp/tf/xn.prom"
 	w=$xn_last
