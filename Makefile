@@ -33,12 +33,18 @@ REQ_PKGS = ncursesw numa jansson
 HAVE_PKGS := $(shell $(PKG_CONFIG) --exists $(REQ_PKGS) && echo yes)
 XEN_PKGS = xencontrol xenstat xentoollog xencall
 HAVE_XEN := $(shell $(PKG_CONFIG) --exists $(XEN_PKGS) 2>/dev/null && echo yes)
+# libmicrohttpd serves --listen; without it --listen says so (scripts/deps.sh installs it).
+HAVE_MHD := $(shell $(PKG_CONFIG) --exists libmicrohttpd 2>/dev/null && echo yes)
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(REQ_PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(REQ_PKGS) 2>/dev/null) -lm
 ifeq ($(HAVE_XEN),yes)
 PKG_CFLAGS += -DHAVE_XEN $(shell $(PKG_CONFIG) --cflags $(XEN_PKGS))
 PKG_LIBS += $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
+endif
+ifeq ($(HAVE_MHD),yes)
+PKG_CFLAGS += -DHAVE_MHD $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
+PKG_LIBS += $(shell $(PKG_CONFIG) --libs libmicrohttpd)
 endif
 
 # Quiet by default: one line per step ("CC src/x.c"); V=1 shows the commands.
@@ -59,6 +65,11 @@ ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
 ifneq ($(HAVE_XEN),yes)
 SRCS := $(filter-out src/xen_%.c,$(SRCS))
+endif
+ifeq ($(HAVE_MHD),yes)
+SRCS := $(filter-out src/export/http_none.c,$(SRCS))
+else
+SRCS := $(filter-out src/export/http.c,$(SRCS))
 endif
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libxn.a

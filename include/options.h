@@ -32,6 +32,8 @@ struct xn_options {
 	enum xn_units units;      /* --units */
 	const char *sort;         /* --sort KEY (a column key, without its sign) */
 	bool sort_flip;           /* --sort -KEY: the column's natural order reversed */
+	const char *listen;       /* --listen [ADDR:]PORT: serve GET /metrics (export.h) */
+	const char *prometheus;   /* --prometheus FILE: node_exporter textfile */
 };
 
 /* Parse argv into o (defaults first). Returns 0 to run, 1 when it printed

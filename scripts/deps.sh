@@ -3,7 +3,8 @@
 # As root: installs what is missing. Otherwise: prints the exact command.
 set -eu
 PKGS="gcc make pkg-config libncurses-dev libnuma-dev libjansson-dev libxen-dev
-mandoc numactl tmux jq clang-format clang-tidy cppcheck
+mandoc numactl tmux jq clang-format clang-tidy cppcheck libmicrohttpd-dev prometheus curl
+prometheus-node-exporter
 qemu-system-x86 busybox-static cpio xz-utils zstd flex bison dpkg-dev python3"
 missing=""
 for p in $PKGS; do

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "export.h"
 #include "options.h"
 #include "sampler.h"
 #include "source.h"
@@ -80,6 +81,8 @@ int main(int argc, char **argv)
 		rc = xn_cmd_advise(&s, &o, record);
 	else if (o.snapshot)
 		rc = xn_cmd_snapshot(&s, &o);
+	else if (o.listen || o.prometheus)
+		rc = xn_cmd_export(&s, &o, record);
 	else if (o.batch)
 		rc = xn_cmd_batch(&s, &o, record);
 	else

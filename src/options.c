@@ -27,6 +27,8 @@ enum {
 	OPT_APPLY_ADVICE,
 	OPT_REPLAY,
 	OPT_REFRESHES,
+	OPT_LISTEN,
+	OPT_PROMETHEUS,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +60,8 @@ static const struct option long_opts[] = {
         {"exact-interval", required_argument, NULL, OPT_EXACT_INTERVAL},
         {"debugkey-interval", required_argument, NULL, OPT_DEBUGKEY_INTERVAL},
         {"no-pageop", no_argument, NULL, OPT_NO_PAGEOP},
+        {"listen", required_argument, NULL, OPT_LISTEN},
+        {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -100,6 +104,10 @@ static void usage(FILE *f)
 	      "                           -KEY reverses its order (-local: worst placed first)\n"
 	      "      --snapshot           print one JSON sample and exit\n"
 	      "      --record FILE        append every sample to FILE as a JSON line\n"
+	      "      --listen [ADDR:]PORT serve Prometheus metrics at GET /metrics (address\n"
+	      "                           127.0.0.1 unless given), sampling every -d seconds\n"
+	      "      --prometheus FILE    write the metrics to FILE each refresh (node_exporter\n"
+	      "                           textfile format, replaced atomically)\n"
 	      "\n"
 	      "Changes:\n"
 	      "      --set-affinity DOMAIN=NODES  set a domain's node affinity and exit;\n"
@@ -264,6 +272,17 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 	case OPT_RECORD:
 		o->record = arg;
 		return 0;
+	case OPT_LISTEN:
+		if (!arg[0])
+			return bad("--listen", arg,
+			           "expected [ADDR:]PORT, e.g. 9101 or 0.0.0.0:9101");
+		o->listen = arg;
+		return 0;
+	case OPT_PROMETHEUS:
+		if (!arg[0])
+			return bad("--prometheus", arg, "expected a file name");
+		o->prometheus = arg;
+		return 0;
 	case OPT_READ_ONLY:
 		o->read_only = true;
 		return 0;
@@ -352,7 +371,11 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 		        o->source);
 		return -EINVAL;
 	}
-	if (o->delay == 0 && !o->batch) {
+	if (o->delay == 0 && o->listen) {
+		xn_warn("--listen samples every -d seconds: it needs a delay > 0");
+		return -EINVAL;
+	}
+	if (o->delay == 0 && !o->batch && !o->prometheus) {
 		xn_warn("-d 0 is for batch mode (-b); the screen needs a "
 		        "delay > 0");
 		return -EINVAL;
@@ -378,6 +401,10 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 			return -EINVAL;
 		}
 		first = modes[i];
+	}
+	if (first && (o->listen || o->prometheus)) {
+		xn_warn("use %s and %s separately", first, o->listen ? "--listen" : "--prometheus");
+		return -EINVAL;
 	}
 	return 0;
 }
