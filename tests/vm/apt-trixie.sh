@@ -60,9 +60,9 @@ fi
 
 cmd=$1
 shift
+# shellcheck disable=SC2086
 case $cmd in
 dir) echo "$dir" ;;
-# shellcheck disable=SC2086
 apt-get | apt-cache) exec "$cmd" $opts "$@" ;;
 *)
 	echo "apt-trixie: unknown command $cmd" >&2
