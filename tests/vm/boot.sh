@@ -48,6 +48,10 @@ if [ "$gen" = 4.17 ]; then
 else
 	# The tool and helpers of this generation, against its own libraries.
 	build=build-xen$(echo "$gen" | tr -d .)
+	# make does not see a new sysroot (a package update): start afresh then.
+	if [ "$(cat "$top/$build/.sysroot" 2>/dev/null)" != "$root" ]; then
+		rm -rf "${top:?}/$build" && mkdir -p "$top/$build" && echo "$root" >"$top/$build/.sysroot"
+	fi
 	make -C "$top" --no-print-directory -j2 SYSROOT="$root" BUILD="$build" WERROR=1 lab-bin \
 		>"$vmdir/$name.make.log" 2>&1 || {
 		tail -n 10 "$vmdir/$name.make.log"

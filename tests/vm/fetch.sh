@@ -59,9 +59,13 @@ libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxentoolcore1 libxentoollog1
 libyajl2 $kpkg busybox-static numactl libnuma1 $extra"
 
 # Key = every package=version apt would fetch, plus this script's own text.
+# One apt-cache call for all (each call reads every list: ~1 s for Debian 13's).
+# shellcheck disable=SC2086
+cands=$(aptc policy $PKGS 2>/dev/null | awk '/^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
+	/^ *Candidate: / { print p, $2 }')
 spec=""
 for p in $PKGS; do
-	v=$(aptc policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	v=$(echo "$cands" | awk -v p="$p" '$1 == p { print $2; exit }')
 	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
 		say "package $p is not available from the configured mirrors"
 		echo "Debian package $p cannot be had (apt-cache policy: no candidate)"
