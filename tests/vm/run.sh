@@ -11,9 +11,10 @@
 # nothing failed, 77 (reason on the last line) if the lab cannot run here.
 #
 # Environment: XN_XEN_IMAGE (hypervisor ELF or .gz), XN_VM_EXTRA_CHECKS
-# (more dom0 check scripts, run after ours in both Xen boots), XN_VM_ONLY
-# (xen2, xen4, linux2, pageop, xen420 or pageop420: boot only that machine), XN_VM_TIMEOUT (per boot,
-# seconds), XN_CACHE (package cache), XN_VM_DIR (logs; default build/vm).
+# (more dom0 check scripts, run after ours in the xen2, xen4 and xen420 boots),
+# XN_VM_ONLY (xen2, xen4, linux2, pageop, xen420 or pageop420: boot only that
+# machine), XN_VM_TIMEOUT (per boot, seconds), XN_CACHE (package cache),
+# XN_VM_DIR (logs; default build/vm), XN_XEN_GIT (build-xen.sh).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 vm=tests/vm
