@@ -28,6 +28,18 @@ BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g -Iinclude -DXN_VERSION=\"$(VERSION)\
 LDSAN = -fsanitize=address,undefined
 endif
 
+# SYSROOT=DIR builds against another Debian's headers and libraries, e.g. the
+# Xen 4.20 lab's unpacked Debian 13 packages (tests/vm/fetch.sh with XN_GEN=4.20),
+# into its own BUILD directory; the result runs on that distribution.
+SYSROOT ?=
+ifneq ($(SYSROOT),)
+PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/x86_64-linux-gnu/pkgconfig:$(SYSROOT)/usr/share/pkgconfig \
+	$(PKG_CONFIG)
+SYSROOT_FLAGS = --sysroot=$(SYSROOT)
+SYSROOT_LDFLAGS = --sysroot=$(SYSROOT) -Wl,-rpath-link=$(SYSROOT)/usr/lib/x86_64-linux-gnu
+endif
+
 # Required libraries; Xen's are optional (the xen source needs them).
 REQ_PKGS = ncursesw numa jansson
 HAVE_PKGS := $(shell $(PKG_CONFIG) --exists $(REQ_PKGS) && echo yes)
@@ -59,8 +71,8 @@ endif
 
 CFLAGS ?=
 LDFLAGS ?=
-ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
-ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
+ALL_CFLAGS = $(SYSROOT_FLAGS) $(BASE_CFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
+ALL_LDFLAGS = $(SYSROOT_LDFLAGS) $(LDSAN) $(LDFLAGS)
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
 ifneq ($(HAVE_XEN),yes)
@@ -154,6 +166,10 @@ test: check
 
 .PHONY: tests-bin
 tests-bin: $(TEST_BINS) $(HELPER_BINS) $(BIN)
+
+# What the QEMU lab puts in a dom0 (built per Xen generation, see SYSROOT).
+.PHONY: lab-bin
+lab-bin: $(BIN) $(HELPER_BINS)
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 build-asan/xentop-numa

@@ -7,9 +7,14 @@
 #
 # Environment:
 #   XN_NODES       emulated NUMA nodes (default 2; memory 4 GiB split evenly)
+#   XN_GEN         the Debian generation (fetch.sh): 4.17 (Debian 12, default)
+#                  or 4.20 (Debian 13: its kernel, Xen, tools and userland;
+#                  xentop-numa and the helpers are then built here against
+#                  Debian 13's packages, `make SYSROOT=... BUILD=build-xen420`)
 #   XN_XEN_IMAGE   the hypervisor to boot: a xen ELF or xen.gz (default:
-#                  Debian's xen-hypervisor-4.17-amd64, from fetch.sh)
-#   XN_VM_BIN      the xentop-numa binary to test (default ./xentop-numa)
+#                  Debian's xen-hypervisor-GEN-amd64, from fetch.sh)
+#   XN_VM_BIN      the xentop-numa binary to test (default ./xentop-numa, or
+#                  build-xen420/xentop-numa for 4.20)
 #   XN_VM_TIMEOUT  seconds before the machine is killed (default 1500 for Xen,
 #                  300 for Linux: TCG on 2 shared cores is slow)
 #   XN_VM_DIR      where logs, images and copied-out files go (default build/vm)
@@ -36,10 +41,29 @@ root=$(sh "$here/fetch.sh") || skip "$(sh "$here/fetch.sh" 2>/dev/null | tail -n
 root=$root/root
 kver=$(ls "$root/lib/modules" | head -n 1)
 
-bin=${XN_VM_BIN:-$top/xentop-numa}
+gen=${XN_GEN:-4.17}
+if [ "$gen" = 4.17 ]; then
+	bin=${XN_VM_BIN:-$top/xentop-numa}
+	helpers=$top/build/helpers
+else
+	# The tool and helpers of this generation, against its own libraries.
+	build=build-xen$(echo "$gen" | tr -d .)
+	# make does not see a new sysroot (a package update): start afresh then.
+	if [ "$(cat "$top/$build/.sysroot" 2>/dev/null)" != "$root" ]; then
+		rm -rf "${top:?}/$build" && mkdir -p "$top/$build" && echo "$root" >"$top/$build/.sysroot"
+	fi
+	make -C "$top" --no-print-directory -j2 SYSROOT="$root" BUILD="$build" WERROR=1 lab-bin \
+		>"$vmdir/$name.make.log" 2>&1 || {
+		tail -n 10 "$vmdir/$name.make.log"
+		echo "FAIL $name: cannot build xentop-numa against Xen $gen (see $vmdir/$name.make.log)"
+		exit 1
+	}
+	bin=${XN_VM_BIN:-$top/$build/xentop-numa}
+	helpers=$top/$build/helpers
+fi
 [ -x "$bin" ] || bin=""
 export XN_VM_BIN=$bin XN_VM_CHECKS="$*"
-export XN_VM_HELPERS=$top/build/helpers
+export XN_VM_HELPERS=$helpers
 img=$vmdir/$name.initrd.gz
 if [ "$kind" = xen ]; then
 	[ -f "$vmdir/domu.initrd.gz" ] || sh "$here/mkinitrd.sh" domu "$vmdir/domu.initrd.gz" "$root" ||
@@ -79,7 +103,7 @@ limit=${XN_VM_TIMEOUT:-1500}
 qemu="qemu-system-x86_64 -machine q35,accel=${XN_VM_ACCEL:-tcg} -cpu qemu64 -smp $smp -m $((mem * nodes)) $numa
  -nodefaults -display none -monitor none -serial stdio -no-reboot"
 if [ "$kind" = xen ]; then
-	xen=${XN_XEN_IMAGE:-$root/boot/xen-4.17-amd64.gz}
+	xen=${XN_XEN_IMAGE:-$root/boot/xen-$gen-amd64.gz}
 	[ -f "$xen" ] || skip "hypervisor image $xen not found"
 	# QEMU's multiboot loader takes the ELF, not the .gz (XEN-FACTS).
 	case $xen in

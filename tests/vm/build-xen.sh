@@ -1,21 +1,32 @@
 #!/bin/sh
-# Build Debian 12's Xen hypervisor with our patch series (hypervisor/*.patch)
-# and print the path of the resulting ELF (xen/xen, the image QEMU boots with
-# -kernel). The result is cached under a key made of the source package
-# version, the sha256 of every patch file and the build configuration, so an
-# unchanged series is never rebuilt and a changed one always is.
+# Build Debian's Xen hypervisor with our patch series and print the path of
+# the resulting ELF (xen/xen, the image QEMU boots with -kernel). The result
+# is cached under a key made of the source version, the sha256 of every patch
+# file and the build configuration, so an unchanged series is never rebuilt
+# and a changed one always is.
+#
+#   XN_GEN=4.17 (default)  Debian 12's xen source + hypervisor/*.patch
+#   XN_GEN=4.20            Debian 13's xen source (through apt-trixie.sh)
+#                          + hypervisor/4.20/*.patch
+#
+# When the mirror lists a source package but does not carry it (security
+# updates: the pool has the binaries only), the upstream commit the Debian
+# version names (4.20.4+63-gHASH) is taken from git instead, else the
+# release tag of its base version (RELEASE-4.20.4): XN_XEN_GIT is the
+# repository (a URL or a local clone; default xenbits). What was built is
+# written to KEY/source.
 #
 # Usage: sh tests/vm/build-xen.sh [--print-key]
 # Environment: XN_CACHE (cache top, default ~/.cache/xentop-numa),
 #              XN_XEN_CONFIG ("defconfig" or "debug": CONFIG_DEBUG=y, which
 #              also enables the series' check that the node counts sum to
-#              tot_pages on every update).
+#              tot_pages on every update), XN_GEN, XN_XEN_GIT.
 # Exit 0 with the path on stdout; 77 with the reason as the last line when the
 # source or the build tools cannot be had; 1 when the build itself fails.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-series_dir=$top/hypervisor
+gen=${XN_GEN:-4.17}
 cache_top=${XN_CACHE:-${HOME:-/root}/.cache/xentop-numa}/hypervisor
 config=${XN_XEN_CONFIG:-defconfig}
 say() { echo "build-xen: $*" >&2; }
@@ -28,6 +39,20 @@ skip() {
 case $config in
 defconfig | debug) ;;
 *) skip "XN_XEN_CONFIG must be defconfig or debug, not '$config'" ;;
+esac
+case $gen in
+4.17)
+	series_dir=$top/hypervisor
+	aptc() { apt-cache "$@"; }
+	aptg() { apt-get "$@"; }
+	;;
+4.20)
+	series_dir=$top/hypervisor/4.20
+	why=$(sh "$top/tests/vm/apt-trixie.sh" dir) || skip "$(echo "$why" | tail -n 1)"
+	aptc() { sh "$top/tests/vm/apt-trixie.sh" apt-cache "$@"; }
+	aptg() { sh "$top/tests/vm/apt-trixie.sh" apt-get "$@"; }
+	;;
+*) skip "XN_GEN must be 4.17 or 4.20, not '$gen'" ;;
 esac
 
 # deb-src entries mirroring the machine's own deb entries (same URIs and
@@ -84,9 +109,41 @@ need_tools() {
 # Versions of the xen source package apt knows, newest first. The security
 # suite may list a version its mirror does not carry, so each is tried in turn
 # and the first that downloads wins; a downloaded one is reused offline.
-src_versions() { apt-cache showsrc xen 2>/dev/null | sed -n 's/^Version: //p' | sort -r -V | uniq; }
+src_versions() { aptc showsrc xen 2>/dev/null | sed -n 's/^Version: //p' | sort -r -V | uniq; }
+# The upstream tree a Debian version names, from git: the commit of its
+# "+N-gHASH" suffix, else the tag of its base version. Writes DIR/upstream.tar
+# and DIR/upstream.commit.
+git_source() { # version dir
+	command -v git >/dev/null || return 1
+	url=${XN_XEN_GIT:-https://xenbits.xen.org/git-http/xen.git}
+	hash=$(echo "$1" | sed -n 's/.*+[0-9]*-g\([0-9a-f]\{7,\}\)-.*/\1/p')
+	base=$(echo "$1" | sed 's/[-+~].*//')
+	if [ -d "$url" ]; then
+		repo=$url
+	else
+		repo=$2/git
+		say "cloning stable-$gen from $url"
+		git clone -q --bare --single-branch --branch "stable-$gen" "$url" "$repo" \
+			>>"$2/fetch.log" 2>&1 || return 1
+		git -C "$repo" fetch -q origin "refs/tags/RELEASE-$base:refs/tags/RELEASE-$base" \
+			>>"$2/fetch.log" 2>&1 || true
+	fi
+	for rev in $hash RELEASE-$base; do
+		c=$(git -C "$repo" rev-parse -q --verify "$rev^{commit}" 2>/dev/null) || continue
+		say "xen $1: no source package on the mirror; upstream $rev ($c) from $url"
+		git -C "$repo" archive --format=tar "$c" >"$2/upstream.tar" || return 1
+		echo "$c" >"$2/upstream.commit"
+		echo "$rev" >"$2/upstream.rev"
+		rm -rf "$2/git"
+		return 0
+	done
+	say "xen $1: neither ${hash:-(no hash)} nor RELEASE-$base in $url"
+	rm -rf "$2/git"
+	return 1
+}
+
 versions=$(src_versions)
-if [ -z "$versions" ]; then
+if [ -z "$versions" ] && [ "$gen" = 4.17 ]; then
 	add_deb_src || skip "no deb-src entry for xen and cannot add one (need root)"
 	versions=$(src_versions)
 	[ -n "$versions" ] || skip "apt-get source xen: no source package available"
@@ -105,7 +162,7 @@ if [ -z "$version" ]; then
 		mkdir -p "$d"
 		chmod 777 "$d" # apt-get source drops to _apt for the download
 		say "fetching xen $v source"
-		if (cd "$d" && apt-get source --download-only -qq "xen=$v" >"$d/fetch.log" 2>&1); then
+		if (cd "$d" && aptg source --download-only -qq "xen=$v" >"$d/fetch.log" 2>&1); then
 			touch "$d/.complete"
 			version=$v
 			break
@@ -114,14 +171,32 @@ if [ -z "$version" ]; then
 		rm -rf "$d"
 	done
 fi
-[ -n "$version" ] || skip "apt-get source xen failed for every version ($(echo $versions))"
+# No source package for any version: the upstream commit of the newest.
+if [ -z "$version" ]; then
+	for v in $versions; do
+		d=$cache_top/src-$v
+		mkdir -p "$d"
+		if git_source "$v" "$d"; then
+			touch "$d/.complete"
+			version=$v
+			break
+		fi
+		rm -rf "$d"
+	done
+fi
+[ -n "$version" ] || skip "apt-get source xen failed for every version ($(echo $versions)), and git too"
 srcdir=$cache_top/src-$version
-dsc=$(cd "$srcdir" && ls xen_*.dsc)
+if [ -f "$srcdir/upstream.commit" ]; then
+	srcid="$version~git-$(cat "$srcdir/upstream.commit")"
+else
+	srcid=$version
+	dsc=$(cd "$srcdir" && ls xen_*.dsc)
+fi
 
 patches=$(ls "$series_dir"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null || true)
 [ -n "$patches" ] || skip "no patch series in $series_dir"
 # shellcheck disable=SC2086
-key=$( (echo "xen=$version config=$config"; sha256sum $patches | sed 's|  .*/|  |') |
+key=$( (echo "xen=$srcid config=$config"; sha256sum $patches | sed 's|  .*/|  |') |
 	sha256sum | cut -c1-16)
 if [ "${1:-}" = --print-key ]; then
 	echo "$key"
@@ -134,13 +209,18 @@ if [ -f "$dir/.complete" ]; then
 fi
 
 need_tools
-say "building xen $version + series (key $key, $config) in $dir"
+say "building xen $srcid + series (key $key, $config) in $dir"
 rm -rf "$dir"
 mkdir -p "$dir"
 log=$dir/build.log
-dpkg-source -q --no-copy -x "$srcdir/$dsc" "$dir/tree" >"$log" 2>&1 || {
+if [ -f "$srcdir/upstream.tar" ]; then
+	mkdir -p "$dir/tree"
+	tar -x -C "$dir/tree" -f "$srcdir/upstream.tar" >"$log" 2>&1
+else
+	dpkg-source -q --no-copy -x "$srcdir/$dsc" "$dir/tree" >"$log" 2>&1
+fi || {
 	tail -n 20 "$log" >&2
-	echo "dpkg-source -x failed (see $log)"
+	echo "unpacking the xen source failed (see $log)"
 	exit 1
 }
 for p in $patches; do
@@ -166,6 +246,7 @@ cp "$dir/tree/xen/xen" "$dir/xen"
 cp "$dir/tree/xen/xen-syms" "$dir/xen-syms"
 cp "$dir/tree/xen/.config" "$dir/config"
 echo "$version" >"$dir/version"
+echo "$srcid" >"$dir/source"
 # Keep the patched tree only for debugging a failed build: it is ~300 MB.
 rm -rf "$dir/tree"
 touch "$dir/.complete"

@@ -2,7 +2,9 @@
 # /init of the lab's dom0: bring up Xen's control stack (XEN-FACTS.md order),
 # start the PV guests' console logger, run the checks, power off.
 /bin/busybox --install -s /bin
-export PATH=/usr/lib/xen-4.17/bin:/bin:/sbin:/usr/bin:/usr/sbin
+# Xen's tools live in /usr/lib/xen-VERSION/bin (4.17 or 4.20: one per image).
+xenbin=$(ls -d /usr/lib/xen-4.*/bin | head -n 1)
+export PATH=$xenbin:/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev

@@ -14,38 +14,64 @@ set -eu
 kind=$1 out=$2 root=$3
 here=$(cd "$(dirname "$0")" && pwd)
 kver=$(ls "$root/lib/modules" | head -n 1)
+# The Xen generation of the unpacked tree (4.17 from Debian 12, 4.20 from 13).
+xenver=$(cd "$root/usr/lib" && ls -d xen-4.* | head -n 1)
+xenver=${xenver#xen-}
 stage=$(mktemp -d "${TMPDIR:-/tmp}/xn-initrd.XXXXXX")
 trap 'rm -rf "$stage"' EXIT INT TERM
-libpath="$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu:$root/usr/lib/xen-4.17/lib"
+# Libraries come from the unpacked packages first, then the host's (on Debian
+# 12, xentop-numa's own libraries are the host's; a Debian 13 tree carries its
+# whole userland, libc included, and the image is then merged-/usr like it).
+libdirs="$root/usr/lib/x86_64-linux-gnu $root/lib/x86_64-linux-gnu $root/usr/lib/xen-$xenver/lib
+ /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu"
+if [ -L "$root/lib" ]; then
+	mkdir -p "$stage/usr/bin" "$stage/usr/sbin" "$stage/usr/lib" "$stage/usr/lib64"
+	for l in bin sbin lib lib64; do ln -s "usr/$l" "$stage/$l"; done
+fi
 
-# Copy a dynamic executable and every library ldd finds for it (the unpacked
-# packages first, then the host's: xentop-numa's own libraries are the host's).
+find_lib() { # soname
+	for d in $libdirs; do
+		[ -e "$d/$1" ] && echo "$d/$1" && return 0
+	done
+	return 1
+}
+
+# Copy a dynamic executable, its interpreter and, recursively, every library
+# its ELF headers name. readelf rather than the host's ldd: ldd would load a
+# Debian 13 libc with Debian 12's dynamic loader.
 add_bin() { # src dest
 	mkdir -p "$stage$(dirname "$2")"
 	cp -L "$1" "$stage$2"
-	LD_LIBRARY_PATH=$libpath ldd "$1" 2>/dev/null | while read -r a b c rest; do
-		case "$a $b $c" in
-		*"not found"*)
-			echo "mkinitrd: $1 needs $a, found nowhere" >&2
-			exit 1
-			;;
-		/*) lib=$a ;;
-		*" => /"*) lib=$c ;;
-		*) continue ;;
-		esac
-		dest=${lib#"$root"}
-		[ -e "$stage$dest" ] && continue
-		mkdir -p "$stage$(dirname "$dest")"
-		cp -L "$lib" "$stage$dest"
+	todo=$1
+	while [ -n "$todo" ]; do
+		f=${todo%% *}
+		todo=${todo#"$f"}
+		todo=${todo# }
+		interp=$(readelf -lW "$f" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
+		if [ -n "$interp" ] && [ ! -e "$stage$interp" ]; then
+			src=$root$interp
+			[ -e "$src" ] || src=$interp
+			mkdir -p "$stage$(dirname "$interp")"
+			cp -L "$src" "$stage$interp"
+		fi
+		for n in $(readelf -dW "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			lib=$(find_lib "$n") || {
+				echo "mkinitrd: $1 needs $n, found nowhere" >&2
+				exit 1
+			}
+			dest=${lib#"$root"}
+			[ -e "$stage$dest" ] && continue
+			mkdir -p "$stage$(dirname "$dest")"
+			cp -L "$lib" "$stage$dest"
+			todo="$todo${todo:+ }$lib"
+		done
 	done
 }
 
 add_libgcc() {
 	# glibc dlopen()s it for pthread_cancel; ldd cannot see that (XEN-FACTS).
-	g=$(ls /lib/x86_64-linux-gnu/libgcc_s.so.1 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 2>/dev/null | head -n 1)
-	[ -n "$g" ] || { echo "mkinitrd: libgcc_s.so.1 not found on the host" >&2; exit 1; }
-	mkdir -p "$stage/lib/x86_64-linux-gnu"
-	cp -L "$g" "$stage/lib/x86_64-linux-gnu/"
+	g=$(find_lib libgcc_s.so.1) || { echo "mkinitrd: libgcc_s.so.1 not found" >&2; exit 1; }
+	add_bin "$g" "${g#"$root"}"
 }
 
 add_common() { # init script
@@ -70,8 +96,11 @@ add_common() { # init script
 			[ -x "$h" ] && add_bin "$h" "/usr/libexec/xn/$(basename "$h")"
 		done
 	fi
-	# The checks read xentop-numa's JSON with jq (a host package, like qemu).
-	if command -v jq >/dev/null; then
+	# The checks read xentop-numa's JSON with jq (a host package, like qemu;
+	# Debian 13's own in a Debian 13 tree).
+	if [ -x "$root/usr/bin/jq" ]; then
+		add_bin "$root/usr/bin/jq" /usr/bin/jq
+	elif command -v jq >/dev/null; then
 		add_bin "$(command -v jq)" /usr/bin/jq
 	fi
 	add_libgcc
@@ -88,14 +117,20 @@ domu)
 xen)
 	add_common "$here/init-xen.sh"
 	for b in xl xenstored xenconsoled xen-init-dom0 xentop; do
-		add_bin "$root/usr/lib/xen-4.17/bin/$b" "/usr/lib/xen-4.17/bin/$b"
+		add_bin "$root/usr/lib/xen-$xenver/bin/$b" "/usr/lib/xen-$xenver/bin/$b"
 	done
 	for b in "$root"/usr/bin/xenstore*; do
 		add_bin "$b" "/usr/bin/$(basename "$b")"
 	done
 	mkdir -p "$stage/lib/modules" "$stage/etc/xen" "$stage/guest"
+	# Debian 13's modules are xz-compressed; busybox's insmod wants them plain.
 	for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs/xenfs; do
-		cp "$root/lib/modules/$kver/kernel/drivers/xen/$m.ko" "$stage/lib/modules/"
+		ko=$root/lib/modules/$kver/kernel/drivers/xen/$m.ko
+		if [ -f "$ko" ]; then
+			cp "$ko" "$stage/lib/modules/"
+		else
+			xz -dc "$ko.xz" >"$stage/lib/modules/$(basename "$m").ko"
+		fi
 	done
 	cp -r "$root/etc/xen/." "$stage/etc/xen/"
 	cp "$root/boot/vmlinuz-$kver" "$stage/guest/vmlinuz"

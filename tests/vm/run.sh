@@ -4,13 +4,17 @@
 # tests/vm/checks/xen/ run inside dom0 against Xen's own tools; then a plain
 # 2-node Linux guest for the linux source (tests/vm/checks/linux/); then
 # the patched hypervisor (tests/vm/build-xen.sh) with tests/vm/check-pageop*.sh.
+# Then the same for Debian 13 (XN_GEN=4.20: its Xen 4.20, kernel, tools and
+# userland, xentop-numa built against them): xen420 with the xen checks,
+# pageop420 with hypervisor/4.20/ and the page-op checks.
 # Prints "PASS name" / "FAIL name ..." / "SKIP name: reason"; exit 0 only if
 # nothing failed, 77 (reason on the last line) if the lab cannot run here.
 #
 # Environment: XN_XEN_IMAGE (hypervisor ELF or .gz), XN_VM_EXTRA_CHECKS
-# (more dom0 check scripts, run after ours in both Xen boots), XN_VM_ONLY
-# (xen2, xen4, linux2 or pageop: boot only that machine), XN_VM_TIMEOUT (per boot,
-# seconds), XN_CACHE (package cache), XN_VM_DIR (logs; default build/vm).
+# (more dom0 check scripts, run after ours in the xen2, xen4 and xen420 boots),
+# XN_VM_ONLY (xen2, xen4, linux2, pageop, xen420 or pageop420: boot only that
+# machine), XN_VM_TIMEOUT (per boot, seconds), XN_CACHE (package cache),
+# XN_VM_DIR (logs; default build/vm), XN_XEN_GIT (build-xen.sh).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 vm=tests/vm
@@ -46,6 +50,12 @@ boot() { # kind name nodes checks...
 boot xen xen2 2 $(paths $xen_all) ${XN_VM_EXTRA_CHECKS:-}
 # shellcheck disable=SC2046
 boot xen xen4 4 $(paths $xen_4) ${XN_VM_EXTRA_CHECKS:-}
+# Debian 13 / Xen 4.20 beside Debian 12 / Xen 4.17 (boot.sh builds the tool
+# against Debian 13's packages; a fetch failure is its SKIP).
+export XN_GEN=4.20
+# shellcheck disable=SC2046
+boot xen xen420 2 $(paths $xen_all) ${XN_VM_EXTRA_CHECKS:-}
+unset XN_GEN
 boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh $vm/checks/linux/cgroup.sh \
 	$vm/checks/linux/advice.sh $vm/checks/linux/cpuset.sh
 
@@ -57,26 +67,32 @@ for c in bad "" cycles balloon tool measure; do
 	f=$vm/check-pageop${c:+-$c}.sh
 	[ -f "$f" ] && pageop="$pageop $f"
 done
-if [ -n "$pageop" ] && [ -f $vm/build-xen.sh ]; then
-	case ${XN_VM_ONLY:-pageop} in
-	pageop)
-		if img=$(sh $vm/build-xen.sh 2>build/vm-build-xen.err); then
+pageop_boot() { # name generation
+	case ${XN_VM_ONLY:-$1} in
+	"$1")
+		if img=$(XN_GEN=$2 sh $vm/build-xen.sh 2>build/vm-build-xen-$1.err); then
+			export XN_GEN=$2
 			# shellcheck disable=SC2086
-			XN_XEN_IMAGE=$img boot xen pageop 2 $pageop
+			XN_XEN_IMAGE=$img boot xen "$1" 2 $pageop
+			unset XN_GEN
 		elif [ $? = 77 ]; then
-			echo "SKIP pageop: $(echo "$img" | tail -n 1)"
+			echo "SKIP $1: $(echo "$img" | tail -n 1)"
 		else
-			echo "FAIL pageop/build-xen: see build/vm-build-xen.err"
-			tail -n 10 build/vm-build-xen.err | sed 's/^/    /'
+			echo "FAIL $1/build-xen: see build/vm-build-xen-$1.err"
+			tail -n 10 build/vm-build-xen-$1.err | sed 's/^/    /'
 			fails=$((fails + 1))
 		fi
 		;;
 	esac
+}
+if [ -n "$pageop" ] && [ -f $vm/build-xen.sh ]; then
+	pageop_boot pageop 4.17
+	pageop_boot pageop420 4.20
 fi
 
 # Recordings made in the lab, for examples/ (the lead commits them).
 for f in build/vm/xen*-out/*.jsonl; do
 	[ -f "$f" ] && echo "     recording: $f"
 done
-[ $ran -gt 0 ] || { echo "XN_VM_ONLY=${XN_VM_ONLY:-} matches no machine (xen2, xen4, linux2, pageop)"; exit 77; }
+[ $ran -gt 0 ] || { echo "XN_VM_ONLY=${XN_VM_ONLY:-} matches no machine (xen2, xen4, linux2, pageop, xen420, pageop420)"; exit 77; }
 [ $fails = 0 ]
