@@ -58,33 +58,35 @@ int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, 
 /* xl's cpumap syntax for a node set: "node:0" or "node:0,node:2". */
 int xn_move_nodes_cpumap(const xn_nodemask *nodes, char *buf, size_t len);
 
-/* Progress of a running move, from xl's output lines. */
+/* Progress of a running move. xl migrate hides libxc's per-round progress
+ * (xl_migrate.c sets XTL_STDIOSTREAM_HIDE_PROGRESS for the whole
+ * transfer), so for a live move the pages come from samples: the receiving
+ * domain "NAME--incoming" holds the pages received so far
+ * (xn_move_job_observe). xl save prints "xc: progress: Frames: N/T". */
 enum xn_move_phase {
 	XN_MOVE_STARTING = 0,
-	XN_MOVE_COPYING,   /* live rounds: the guest runs */
-	XN_MOVE_SUSPENDED, /* last round: the guest is paused (downtime) */
-	XN_MOVE_RESUMING,  /* the copy is complete; the new domain starts */
+	XN_MOVE_COPYING,   /* the guest runs while its pages are sent */
+	XN_MOVE_SUSPENDED, /* the guest is paused (last round, or saved) */
+	XN_MOVE_RESUMING,  /* every page is there; the new domain starts */
 	XN_MOVE_DONE,
 	XN_MOVE_FAILED,
 };
 
 struct xn_move_progress {
 	enum xn_move_phase phase;
-	int round;            /* xl's "Frames iteration N", -1 before the first */
-	uint64_t done, total; /* pages sent in this round / pages in this round */
-	uint64_t sent;        /* pages sent over all rounds (completed rounds + done) */
-	uint64_t sent_before; /* pages of the completed rounds */
+	uint64_t done, total; /* pages at the target (live) or saved (offline) / all */
 	char error[200];      /* the first error line xl printed (ASCII) */
+	char summary[120];    /* xl's last word on a failure ("Migration failed, ...") */
 };
 
-/* A fresh progress (round -1, nothing sent). */
+/* A fresh progress: starting, nothing copied. */
 void xn_move_progress_init(struct xn_move_progress *p);
 
 /* Feed one line of xl's output (stdout and stderr merged, split on \n and
  * \r). Returns 1 when the progress changed, 0 otherwise. */
 int xn_move_progress_feed(struct xn_move_progress *p, const char *line);
 
-/* The progress in words: "round 2: 1536/2048 pages (75%), 70000 sent". */
+/* The progress in words: "copying (guest runs): 1536/65536 pages (2%)". */
 void xn_move_progress_format(const struct xn_move_progress *p, char *buf, size_t len);
 
 /* Facts the checks need, gathered by xn_move_facts_read() (or a test). */
@@ -160,6 +162,10 @@ int xn_move_job_start(struct xn_move_job *j, const struct xn_move_plan *plan, co
  * when something changed, 0 when not, and leaves j->prog.phase DONE or
  * FAILED at the end. wait_ms: how long to wait for output (-1 forever). */
 int xn_move_job_poll(struct xn_move_job *j, int wait_ms);
+
+/* Update a live move's progress from a sample: the pages of the receiving
+ * domain, and the original's suspended state. Returns 1 when it changed. */
+int xn_move_job_observe(struct xn_move_job *j, const struct xn_snapshot *snap);
 
 /* Cancel: kill xl while the guest still runs on its old pages (before the
  * last round). Returns 0, or -EBUSY when it is too late (the guest is

@@ -58,12 +58,12 @@ static const struct xn_domain *find_by_name(const struct xn_snapshot *snap, cons
 	return NULL;
 }
 
-/* Print progress when the phase or round changes, or every quarter. */
+/* Print progress when the phase changes, and every tenth of the pages. */
 static void print_progress(const struct xn_move_job *j, int *last_key)
 {
 	const struct xn_move_progress *p = &j->prog;
-	int quarter = p->total ? (int)(p->done * 4 / p->total) : 0;
-	int key = (int)p->phase * 100000 + p->round * 10 + quarter;
+	uint64_t d = p->done < p->total ? p->done : p->total;
+	int key = (int)p->phase * 100 + (p->total ? (int)(d * 10 / p->total) : 0);
 	if (key == *last_key)
 		return;
 	*last_key = key;
@@ -73,7 +73,7 @@ static void print_progress(const struct xn_move_job *j, int *last_key)
 	fflush(stdout);
 }
 
-static int run_job(struct xn_move_job *j)
+static int run_job(struct xn_sampler *s, struct xn_move_job *j)
 {
 	struct sigaction sa = {.sa_handler = on_interrupt}, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
@@ -81,6 +81,7 @@ static int run_job(struct xn_move_job *j)
 	sigaction(SIGTERM, &sa, &old_term);
 	int last = -1;
 	bool said = false;
+	double sampled = 0;
 	while (j->prog.phase != XN_MOVE_DONE && j->prog.phase != XN_MOVE_FAILED) {
 		if (move_interrupted && !said) {
 			int r = xn_move_job_cancel(j);
@@ -90,8 +91,15 @@ static int run_job(struct xn_move_job *j)
 			                       : "interrupt: cancelling (stopping the sending xl)");
 			said = true;
 		}
-		if (xn_move_job_poll(j, 500))
+		if (xn_move_job_poll(j, 1000))
 			print_progress(j, &last);
+		/* a live move's pages show at the target: sample about once a second */
+		double t = (double)xn_now_mono_ns() / 1e9;
+		if (j->live && j->pid > 0 && t - sampled >= 1.0) {
+			sampled = t;
+			if (xn_sampler_step(s) == 0 && xn_move_job_observe(j, &s->cur))
+				print_progress(j, &last);
+		}
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -186,7 +194,7 @@ static int move_checked(struct xn_sampler *s, const struct xn_options *o, const 
 		xn_move_job_clear(&j);
 		return XN_EXIT_RUNTIME;
 	}
-	int r = run_job(&j);
+	int r = run_job(s, &j);
 	xn_move_job_clear(&j);
 	if (r) {
 		printf("%s: %s\n", name, j.words);

@@ -348,6 +348,12 @@ static int put_build(struct out *o, const json_t *b, struct xn_move_dominfo *inf
 			               strs[i]);
 		put(o, "\n");
 	}
+	/* the scheduler's share: what an operator tunes (xl sched-credit2 -w) */
+	const json_t *sp = json_object_get(b, "sched_params");
+	if (jint(sp, "weight", &v) && v > 0)
+		put(o, "weight = %lld\n", (long long)v);
+	if (jint(sp, "cap", &v) && v > 0)
+		put(o, "cap = %lld\n", (long long)v);
 	const json_t *pv = json_object_get(b, "type.pv");
 	const char *bl = pv ? jstr(pv, "bootloader") : NULL;
 	if (bl) {

@@ -253,6 +253,10 @@ int xn_move_job_start(struct xn_move_job *j, const struct xn_move_plan *plan, co
 		         (long long)j->domid);
 	}
 	j->t_start = now_s();
+	if (!j->live)
+		j->t_suspend = j->t_start; /* xl save stops the guest first */
+	else
+		j->prog.total = plan->pages; /* counted at the target by observe */
 	return start_step(j, err, errlen);
 }
 
@@ -261,10 +265,7 @@ static int feed_line(struct xn_move_job *j, char *line)
 {
 	if (!line[0])
 		return 0;
-	int ch = xn_move_progress_feed(&j->prog, line);
-	if (j->prog.phase == XN_MOVE_SUSPENDED && j->t_suspend == 0)
-		j->t_suspend = now_s();
-	return ch;
+	return xn_move_progress_feed(&j->prog, line);
 }
 
 static int drain(struct xn_move_job *j)
@@ -329,7 +330,7 @@ static void finish(struct xn_move_job *j, int st)
 	if (ok && !j->live && j->step == 0) {
 		char err[200];
 		j->step = 1;
-		xn_move_progress_feed(&j->prog, "Domain now suspended"); /* it is: saved */
+		j->prog.phase = XN_MOVE_RESUMING; /* saved; the restore builds it anew */
 		if (start_step(j, err, sizeof(err)) == 0)
 			return;
 		snprintf(j->words, sizeof(j->words),
@@ -360,9 +361,10 @@ static void finish(struct xn_move_job *j, int st)
 		         "%.96s` brings it back.",
 		         j->prog.error[0] ? j->prog.error : "no message", j->ckpt, j->ckpt);
 	else
-		snprintf(j->words, sizeof(j->words), "xl %s failed: %s. Nothing moved.",
+		snprintf(j->words, sizeof(j->words), "xl %s failed: %.200s%s%.110s Nothing moved.",
 		         j->live ? "migrate" : "save",
-		         j->prog.error[0] ? j->prog.error : "no message");
+		         j->prog.error[0] ? j->prog.error : "no message",
+		         j->prog.summary[0] ? "; " : ".", j->prog.summary);
 	if (j->live)
 		destroy_incoming(j);
 }
@@ -388,11 +390,40 @@ int xn_move_job_poll(struct xn_move_job *j, int wait_ms)
 	return changed;
 }
 
+int xn_move_job_observe(struct xn_move_job *j, const struct xn_snapshot *snap)
+{
+	if (!j->live || j->prog.phase >= XN_MOVE_DONE)
+		return 0;
+	struct xn_move_progress before = j->prog;
+	char incoming[160];
+	snprintf(incoming, sizeof(incoming), "%s--incoming", j->name);
+	uint64_t ps = snap->host.page_size ? snap->host.page_size : 4096;
+	for (size_t i = 0; i < snap->nr_domains; i++) {
+		const struct xn_domain *d = &snap->domains[i];
+		if (d->name && !strcmp(d->name, incoming) && (d->valid & XN_DOM_MEM_CUR) &&
+		    d->mem_cur / ps > j->prog.done)
+			j->prog.done = d->mem_cur / ps;
+		/* the original shut down for suspend: the last round */
+		if (d->id == j->domid && (d->valid & XN_DOM_STATE) && strchr(d->state, 's') &&
+		    j->prog.phase < XN_MOVE_SUSPENDED) {
+			j->prog.phase = XN_MOVE_SUSPENDED;
+			j->t_suspend = now_s();
+		}
+	}
+	return memcmp(&before, &j->prog, sizeof(before)) != 0;
+}
+
 int xn_move_job_cancel(struct xn_move_job *j)
 {
 	if (j->pid <= 0)
 		return 0;
-	if (j->prog.phase >= XN_MOVE_SUSPENDED)
+	/* Killing the sender before it suspends the guest is harmless (seen
+	 * in the lab: the original runs on, the receiver destroys its copy);
+	 * after that the guest would stay suspended. The first round sends
+	 * every page, so once the target holds them all the end is near:
+	 * refuse from then on. */
+	if (j->prog.phase >= XN_MOVE_SUSPENDED || !j->live ||
+	    (j->prog.total && j->prog.done >= j->prog.total))
 		return -EBUSY;
 	j->cancelled = true;
 	kill(j->pid, SIGTERM);

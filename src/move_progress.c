@@ -1,11 +1,12 @@
 /* move_progress.c - what xl prints while it migrates or saves a domain,
- * turned into rounds and pages (see move.h). The lines come from libxc's
- * progress reports, forwarded by libxl-save-helper to xl's logger:
- *   "xc: Frames iteration 1: 1536/2048  75%"   (live rounds)
- *   "xc: Frames: 65536/65536  100%"            (non-live save)
- *   "xc: info: ... Domain now suspended"       (the last round begins)
- * and xl's own "migration sender: ..." / "migration target: ..." lines.
- * tests/fixtures/xl-migrate-*.out hold real captures. */
+ * turned into phases and pages (see move.h). Lines seen from Xen 4.17's xl
+ * (tests/fixtures/xl-migrate-*.out, xl-save-*.out are real captures):
+ *   "xc: info: Saving domain 1, type x86 PV"          the copy starts
+ *   "xc: progress: Frames: 4096/65536    6%"          xl save only
+ *   "xc: info: Restore successful"                    every page arrived
+ *   "migration target: Transfer complete, ..."        the same, said by xl
+ *   "xc: error: ...", "libxl: error: ..."             the first one is kept
+ *   "Migration failed, failed to suspend at sender."  xl's summary */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +15,19 @@
 #include "move.h"
 #include "util.h"
 
-/* "DONE/TOTAL" after the prefix's colon. */
-static bool parse_fraction(const char *s, uint64_t *done, uint64_t *total)
+void xn_move_progress_init(struct xn_move_progress *p)
 {
-	const char *c = strrchr(s, ':');
-	if (!c)
-		return false;
+	memset(p, 0, sizeof(*p));
+}
+
+/* "N/T" after "Frames:". */
+static bool parse_frames(const char *s, uint64_t *done, uint64_t *total)
+{
 	char *end;
-	unsigned long long d = strtoull(c + 1, &end, 10);
-	if (end == c + 1 || *end != '/')
+	while (*s == ' ')
+		s++;
+	unsigned long long d = strtoull(s, &end, 10);
+	if (end == s || *end != '/')
 		return false;
 	const char *t = end + 1;
 	unsigned long long tot = strtoull(t, &end, 10);
@@ -33,58 +38,46 @@ static bool parse_fraction(const char *s, uint64_t *done, uint64_t *total)
 	return true;
 }
 
-static void set_error(struct xn_move_progress *p, const char *line)
+/* Keep an ASCII copy of line in dst (once: the first one is the cause). */
+static void keep(char *dst, size_t len, const char *line)
 {
-	if (p->error[0])
+	if (dst[0])
 		return;
 	size_t o = 0;
-	for (const unsigned char *s = (const unsigned char *)line; *s && o + 1 < sizeof(p->error);
-	     s++)
-		p->error[o++] = *s >= 0x20 && *s < 0x7f ? (char)*s : '?';
-	p->error[o] = '\0';
+	for (const unsigned char *s = (const unsigned char *)line; *s && o + 1 < len; s++)
+		dst[o++] = *s >= 0x20 && *s < 0x7f ? (char)*s : '?';
+	dst[o] = '\0';
 }
 
-static bool is_error(const char *line)
+static void advance(struct xn_move_progress *p, enum xn_move_phase to)
 {
-	return strstr(line, "error") || strstr(line, "ERROR") || strstr(line, "Failed") ||
-	       strstr(line, "failed") || strstr(line, "unable");
-}
-
-void xn_move_progress_init(struct xn_move_progress *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->round = -1;
+	if (p->phase < to && p->phase != XN_MOVE_FAILED)
+		p->phase = to;
 }
 
 int xn_move_progress_feed(struct xn_move_progress *p, const char *line)
 {
 	struct xn_move_progress before = *p;
-	const char *fr = strstr(line, "Frames");
+	const char *fr = strstr(line, "progress: Frames:");
 	uint64_t done, total;
-	if (fr && parse_fraction(fr, &done, &total)) {
-		int round = 0;
-		const char *it = strstr(fr, "iteration ");
-		if (it)
-			round = atoi(it + 10);
-		if (round != p->round) {
-			/* a new round: the previous one was sent whole */
-			if (p->round >= 0)
-				p->sent_before += p->total;
-			p->round = round;
-		}
+	if (fr && parse_frames(fr + strlen("progress: Frames:"), &done, &total)) {
 		p->done = done;
 		p->total = total;
-		p->sent = p->sent_before + done;
-		if (p->phase == XN_MOVE_STARTING)
-			p->phase = XN_MOVE_COPYING;
-	} else if (strstr(line, "Domain now suspended")) {
-		p->phase = XN_MOVE_SUSPENDED;
-	} else if (strstr(line, "End of stream") || strstr(line, "Complete") ||
-	           strstr(line, "Target reports successful startup")) {
-		if (p->phase < XN_MOVE_RESUMING)
-			p->phase = XN_MOVE_RESUMING;
-	} else if (is_error(line)) {
-		set_error(p, line);
+		advance(p, XN_MOVE_COPYING);
+	} else if (strstr(line, "xc: info: Saving domain")) {
+		advance(p, XN_MOVE_COPYING);
+	} else if (strstr(line, "Restore successful") || strstr(line, "Transfer complete")) {
+		if (p->total)
+			p->done = p->total;
+		advance(p, XN_MOVE_RESUMING);
+	} else if (!strncmp(line, "Migration failed", 16) ||
+	           !strncmp(line, "migration sender: ", 18) ||
+	           !strncmp(line, "migration target: Domain creation failed", 40)) {
+		if (strstr(line, "fail"))
+			keep(p->summary, sizeof(p->summary), line);
+	} else if (strstr(line, "error: ") || strstr(line, "ERROR") || strstr(line, "Failed to") ||
+	           strstr(line, "cannot ")) {
+		keep(p->error, sizeof(p->error), line);
 	}
 	return memcmp(&before, p, sizeof(before)) != 0;
 }
@@ -93,15 +86,15 @@ void xn_move_progress_format(const struct xn_move_progress *p, char *buf, size_t
 {
 	static const char *const phase[] = {[XN_MOVE_STARTING] = "starting",
 	                                    [XN_MOVE_COPYING] = "copying (guest runs)",
-	                                    [XN_MOVE_SUSPENDED] = "last round (guest paused)",
+	                                    [XN_MOVE_SUSPENDED] = "guest paused",
 	                                    [XN_MOVE_RESUMING] = "starting the new copy",
 	                                    [XN_MOVE_DONE] = "done",
 	                                    [XN_MOVE_FAILED] = "failed"};
-	if (p->round < 0) {
+	if (!p->total) {
 		snprintf(buf, len, "%s", phase[p->phase]);
 		return;
 	}
-	unsigned pct = p->total ? (unsigned)(p->done * 100 / p->total) : 0;
-	snprintf(buf, len, "%s: round %d, %" PRIu64 "/%" PRIu64 " pages (%u%%), %" PRIu64 " sent",
-	         phase[p->phase], p->round, p->done, p->total, pct, p->sent);
+	uint64_t d = p->done < p->total ? p->done : p->total;
+	snprintf(buf, len, "%s: %" PRIu64 "/%" PRIu64 " pages (%u%%)", phase[p->phase], d, p->total,
+	         (unsigned)(d * 100 / p->total));
 }
