@@ -25,6 +25,11 @@ struct xn_move_ui {
 /* 'm': open the move dialog for the selected domain. */
 unsigned xn_move_ui_key(struct xn_ctl *c, int key);
 
+/* 'A' on a Xen "move memory" advice: the move dialog with its nodes
+ * typed in, asking y/n once the checks passed. */
+unsigned xn_move_ui_open_nodes(struct xn_ctl *c, const struct xn_domain *d,
+                               const xn_nodemask *nodes);
+
 /* The move dialog got a key; r is what xn_prompt_key said. */
 unsigned xn_move_ui_prompt(struct xn_ctl *c, enum xn_prompt_result r);
 

@@ -259,6 +259,9 @@ static unsigned cmd_advice(struct xn_ctl *c, int key)
 		xn_view_status(v, XN_ROLE_STATUS, "%s has no advice: %s", name, why);
 	} else {
 		char what[120], detail[320];
+		/* Xen moves memory only by a live migration: the 'm' dialog */
+		if (d->advice.action == XN_ADVICE_MEMORY && !d->advice.memory_moves)
+			return xn_move_ui_open_nodes(c, d, &d->advice.nodes);
 		xn_advice_words(&d->advice, d, &c->s->cur, what, sizeof(what), detail,
 		                sizeof(detail));
 		bool future_only = !d->advice.memory_moves && d->advice.action != XN_ADVICE_VCPUS;

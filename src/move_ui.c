@@ -35,6 +35,27 @@ unsigned xn_move_ui_key(struct xn_ctl *c, int key)
 	return XN_FX_REDRAW;
 }
 
+static bool make_plan(struct xn_ctl *c, const struct xn_domain *d);
+
+unsigned xn_move_ui_open_nodes(struct xn_ctl *c, const struct xn_domain *d,
+                               const xn_nodemask *nodes)
+{
+	unsigned fx = xn_move_ui_key(c, 'm');
+	struct xn_prompt *p = &c->v->prompt;
+	if (p->kind != XN_PROMPT_AFFINITY || !p->move)
+		return fx;
+	if (xn_bits_format_list(nodes->w, XN_MAX_NODES, p->buf, sizeof(p->buf)) == 0)
+		p->buf[0] = '\0';
+	p->len = strlen(p->buf);
+	xn_prompt_validate(p, &c->s->cur.host, d);
+	if (p->valid) {
+		p->confirming = true;
+		if (!make_plan(c, d))
+			xn_prompt_close(p);
+	}
+	return XN_FX_REDRAW;
+}
+
 /* Enter was pressed on a valid node list: run the checks, put the plan in
  * the question. When only the log-dirty check refuses, the question
  * becomes the non-live one (p->offline), which the operator must answer y
