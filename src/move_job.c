@@ -178,10 +178,13 @@ int xn_move_facts_read(int64_t domid, struct xn_move_facts *f, char **json, char
 		return 0;
 	}
 	/* only to learn info; the real text is written with the target later */
-	static char scratch[8192];
+	enum { SCRATCH = 16384 };
+	char *scratch = malloc(SCRATCH);
 	xn_nodemask one = {{1}};
-	int cr = xn_move_config_write(out, &one, scratch, sizeof(scratch), &f->info, f->info_err,
-	                              sizeof(f->info_err));
+	int cr = scratch ? xn_move_config_write(out, &one, scratch, SCRATCH, &f->info, f->info_err,
+	                                        sizeof(f->info_err))
+	                 : -ENOMEM;
+	free(scratch);
 	f->have_info = cr == 0 || cr == -EOPNOTSUPP;
 	if (json)
 		*json = out;
@@ -379,13 +382,20 @@ int xn_move_job_poll(struct xn_move_job *j, int wait_ms)
 		if (poll(&pfd, 1, wait_ms) > 0)
 			changed |= drain(j);
 	}
-	if (j->fd < 0 && j->pid > 0) {
-		int st;
-		pid_t r = waitpid(j->pid, &st, wait_ms == 0 ? WNOHANG : 0);
-		if (r == j->pid) {
-			finish(j, st);
-			changed = 1;
+	if (j->pid <= 0)
+		return changed;
+	/* xl's end, even if something it started still holds the pipe; after
+	 * EOF it is about to exit, so wait for it when allowed to */
+	int st;
+	pid_t r = waitpid(j->pid, &st, j->fd < 0 && wait_ms != 0 ? 0 : WNOHANG);
+	if (r == j->pid) {
+		if (j->fd >= 0) {
+			drain(j);
+			close(j->fd);
+			j->fd = -1;
 		}
+		finish(j, st);
+		changed = 1;
 	}
 	return changed;
 }
