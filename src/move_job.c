@@ -132,9 +132,11 @@ static void find_save_helper(const char *info, struct xn_move_facts *f)
 	/* Debian: /usr/lib/xen-4.17/bin; upstream: libexec; older: lib/xen */
 	snprintf(path, sizeof(path), "/usr/lib/xen-%d.%d/bin/libxl-save-helper", atoi(maj),
 	         atoi(min));
-	const char *cands[] = {path, "/usr/libexec/xen/bin/libxl-save-helper",
-	                       "/usr/lib/xen/bin/libxl-save-helper",
-	                       "/usr/local/lib/xen/bin/libxl-save-helper"};
+	/* XN_SAVE_HELPER: where a non-standard build installed it */
+	const char *env = getenv("XN_SAVE_HELPER");
+	const char *cands[] = {
+	        env && env[0] ? env : path, path, "/usr/libexec/xen/bin/libxl-save-helper",
+	        "/usr/lib/xen/bin/libxl-save-helper", "/usr/local/lib/xen/bin/libxl-save-helper"};
 	for (size_t i = 0; i < XN_ARRAY_SIZE(cands); i++)
 		if (access(cands[i], X_OK) == 0) {
 			f->save_helper = true;
