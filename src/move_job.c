@@ -33,7 +33,7 @@ static pid_t spawn(const char *const argv[], int *fd, bool own_group)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC))
-		return -errno;
+		return errno ? -errno : -EIO;
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -66,25 +66,24 @@ static pid_t spawn(const char *const argv[], int *fd, bool own_group)
  * Returns its exit status, or -errno. */
 static int run_capture(const char *const argv[], char **out)
 {
-	int fd;
+	int fd = -1;
 	pid_t pid = spawn(argv, &fd, false);
 	if (pid < 0)
 		return (int)pid;
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
-	ssize_t n;
-	while (buf) {
+	bool nomem = !buf;
+	while (!nomem) {
 		if (len + 1 >= cap) {
 			char *nb = realloc(buf, cap * 2);
 			if (!nb) {
-				free(buf);
-				buf = NULL;
+				nomem = true;
 				break;
 			}
 			buf = nb;
 			cap *= 2;
 		}
-		n = read(fd, buf + len, cap - len - 1);
+		ssize_t n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -95,8 +94,10 @@ static int run_capture(const char *const argv[], char **out)
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	if (!buf)
+	if (nomem) {
+		free(buf);
 		return -ENOMEM;
+	}
 	buf[len] = '\0';
 	*out = buf;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
