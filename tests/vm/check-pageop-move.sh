@@ -55,7 +55,7 @@ echo
 [ "$(echo "$before" | awk '$1 == 0 { print $2 }')" = 65536 ] || fail "pmove is not all on node 0: $before"
 
 # 1. Not enough free memory on node 1: a guest whose maximum is larger than
-# node 1's free memory (it has 64 MiB, may grow to 1800) is refused first.
+# node 1's free memory (it has 128 MiB, may grow to 1800) is refused first.
 free1=$(xl info -n | awk '/^numa_info/ { t = 1; next } t && /^ *1:/ { print $3; exit }')
 echo "node 1 free: $free1 MiB"
 cat >/etc/xen/pbig.cfg <<CFG
@@ -64,7 +64,7 @@ type = "pv"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/initrd"
 extra = "console=hvc0"
-memory = 64
+memory = 128
 maxmem = 1800
 vcpus = 1
 cpus_soft = "node:0"
