@@ -77,6 +77,7 @@ struct xn_move_progress {
 	uint64_t done, total; /* pages at the target (live) or saved (offline) / all */
 	char error[200];      /* the first error line xl printed (ASCII) */
 	char summary[120];    /* xl's last word on a failure ("Migration failed, ...") */
+	char last[160];       /* the last other line, when no line names an error */
 };
 
 /* A fresh progress: starting, nothing copied. */

@@ -63,6 +63,23 @@ static int put_str(struct out *o, const char *s)
 	return 0;
 }
 
+/* libxl's JSON names of libxl_action_on_shutdown ("soft_reset") as xl's
+ * config spells them ("soft-reset", xl_parse.c), which it insists on. */
+static const char *action_name(const char *json)
+{
+	static const char *const map[][2] = {{"destroy", "destroy"},
+	                                     {"restart", "restart"},
+	                                     {"restart_rename", "rename-restart"},
+	                                     {"preserve", "preserve"},
+	                                     {"coredump_destroy", "coredump-destroy"},
+	                                     {"coredump_restart", "coredump-restart"},
+	                                     {"soft_reset", "soft-reset"}};
+	for (size_t i = 0; json && i < XN_ARRAY_SIZE(map); i++)
+		if (!strcmp(json, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
 static const char *jstr(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
@@ -189,6 +206,8 @@ static int put_nics(struct out *o, const json_t *nics, char *err, size_t errlen)
 		bool first = true;
 		for (size_t k = 0; k < XN_ARRAY_SIZE(keys); k++) {
 			const char *v = jstr(nic, keys[k].json);
+			if (v && !strcmp(keys[k].json, "nictype"))
+				v = !strcmp(v, "vif_ioemu") ? "ioemu" : v;
 			/* the receiving side names the backend afresh (vifDOMID.N) */
 			if (v && !(!strcmp(keys[k].json, "ifname") && !strncmp(v, "vif", 3)) &&
 			    put_spec_item(o, &first, keys[k].xl, v))
@@ -408,7 +427,7 @@ int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, 
 	static const char *const actions[] = {"on_poweroff", "on_reboot", "on_watchdog", "on_crash",
 	                                      "on_soft_reset"};
 	for (size_t i = 0; i < XN_ARRAY_SIZE(actions); i++) {
-		const char *a = jstr(cfg, actions[i]);
+		const char *a = action_name(jstr(cfg, actions[i]));
 		if (a)
 			put(&o, "%s = \"%s\"\n", actions[i], a);
 	}

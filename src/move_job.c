@@ -259,9 +259,10 @@ int xn_move_job_start(struct xn_move_job *j, const struct xn_move_plan *plan, co
 		         (long long)j->domid);
 	}
 	j->t_start = now_s();
-	if (!j->live)
+	if (!j->live) {
 		j->t_suspend = j->t_start; /* xl save stops the guest first */
-	else
+		j->prog.phase = XN_MOVE_SUSPENDED;
+	} else
 		j->prog.total = plan->pages; /* counted at the target by observe */
 	return start_step(j, err, errlen);
 }
@@ -365,11 +366,16 @@ static void finish(struct xn_move_job *j, int st)
 		snprintf(j->words, sizeof(j->words),
 		         "xl restore failed: %.100s. The guest is saved in %.96s: `xl restore "
 		         "%.96s` brings it back.",
-		         j->prog.error[0] ? j->prog.error : "no message", j->ckpt, j->ckpt);
+		         j->prog.error[0]  ? j->prog.error
+		         : j->prog.last[0] ? j->prog.last
+		                           : "no message",
+		         j->ckpt, j->ckpt);
 	else
 		snprintf(j->words, sizeof(j->words), "xl %s failed: %.200s%s%.110s Nothing moved.",
 		         j->live ? "migrate" : "save",
-		         j->prog.error[0] ? j->prog.error : "no message",
+		         j->prog.error[0]  ? j->prog.error
+		         : j->prog.last[0] ? j->prog.last
+		                           : "no message",
 		         j->prog.summary[0] ? "; " : ".", j->prog.summary);
 	if (j->live)
 		destroy_incoming(j);
