@@ -75,10 +75,20 @@ int xn_move_progress_feed(struct xn_move_progress *p, const char *line)
 	           !strncmp(line, "migration target: Domain creation failed", 40)) {
 		if (strstr(line, "fail"))
 			keep(p->summary, sizeof(p->summary), line);
-	} else if (strstr(line, "error: ") || strstr(line, "ERROR") || strstr(line, "Failed to") ||
-	           strstr(line, "cannot ")) {
+	} else if (strstr(line, "error") || strstr(line, "ERROR") || strstr(line, "Failed") ||
+	           strstr(line, "failed") || strstr(line, "cannot ") || strstr(line, "Unknown ") ||
+	           strstr(line, "unable")) {
 		keep(p->error, sizeof(p->error), line);
+	} else if (strncmp(line, "xc: info:", 9) && strncmp(line, "migration ", 10) &&
+	           strncmp(line, "Parsing config", 14) && strncmp(line, "Loading new save", 16) &&
+	           strncmp(line, "Saving to", 9) && strncmp(line, " Savefile", 9) &&
+	           strncmp(line, "xc: progress:", 13)) {
+		/* anything else xl says: the fallback when no line says "error" */
+		p->last[0] = '\0';
+		keep(p->last, sizeof(p->last), line);
 	}
+	/* the fallback line alone is no progress */
+	memcpy(before.last, p->last, sizeof(before.last));
 	return memcmp(&before, p, sizeof(before)) != 0;
 }
 
