@@ -149,7 +149,8 @@ struct xn_move_job {
 	char buf[1024];
 	size_t used;
 	struct xn_move_progress prog;
-	double t_start, t_suspend, t_end; /* monotonic seconds */
+	double t_start, t_suspend, t_end; /* monotonic seconds; t_suspend 0: not seen */
+	double t_copied, t_started;       /* xl said: all pages there / the new domain runs */
 	bool cancelled;
 	int status; /* 0 ok, else -errno; valid once prog.phase is DONE / FAILED */
 	char words[480];

@@ -201,11 +201,23 @@ static int move_checked(struct xn_sampler *s, const struct xn_options *o, const 
 		return r == -ECANCELED ? XN_EXIT_REFUSED : XN_EXIT_RUNTIME;
 	}
 	double secs = j.t_end - j.t_start;
-	double pause = j.t_suspend > 0 ? j.t_end - j.t_suspend : secs;
-	printf("%s: moved %s in %.1f s (guest paused at most %.1f s: from its last "
-	       "round to the end), %.0f pages/s\n",
-	       name, plan.live ? "live" : "offline", secs, pause,
-	       secs > 0 ? (double)plan.pages / secs : 0.0);
+	char pause[200];
+	if (!plan.live)
+		snprintf(pause, sizeof(pause), "guest stopped throughout");
+	else if (j.t_suspend > 0)
+		snprintf(pause, sizeof(pause),
+		         "guest paused at most %.1f s: seen suspended, then "
+		         "running again",
+		         (j.t_started > 0 ? j.t_started : j.t_end) - j.t_suspend);
+	else if (j.t_copied > 0 && j.t_started >= j.t_copied)
+		snprintf(pause, sizeof(pause),
+		         "guest paused about %.1f s: from xl's \"all pages there\" to \"domain "
+		         "started\", plus its last round",
+		         j.t_started - j.t_copied);
+	else
+		snprintf(pause, sizeof(pause), "pause not measured");
+	printf("%s: moved %s in %.1f s (%s), %.0f pages/s\n", name, plan.live ? "live" : "offline",
+	       secs, pause, secs > 0 ? (double)plan.pages / secs : 0.0);
 	return report_after(s, &plan, name);
 }
 

@@ -272,7 +272,16 @@ static int feed_line(struct xn_move_job *j, char *line)
 {
 	if (!line[0])
 		return 0;
-	return xn_move_progress_feed(&j->prog, line);
+	enum xn_move_phase was = j->prog.phase;
+	int ch = xn_move_progress_feed(&j->prog, line);
+	/* the pause as xl's messages bound it: every page is there ... */
+	if (was < XN_MOVE_RESUMING && j->prog.phase == XN_MOVE_RESUMING && j->t_copied == 0)
+		j->t_copied = now_s();
+	/* ... and the new domain runs ("Domain started successsfully", sic) */
+	if (j->t_started == 0 &&
+	    (strstr(line, "Domain started") || strstr(line, "successful startup")))
+		j->t_started = now_s();
+	return ch;
 }
 
 static int drain(struct xn_move_job *j)

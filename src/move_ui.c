@@ -204,9 +204,15 @@ static void verify(struct xn_ctl *c)
 				outside += d->node_pages[i];
 		}
 	}
-	double pause = m->job.t_suspend > 0 ? m->job.t_end - m->job.t_suspend : secs;
+	/* the pause as xl's messages bound it (see commands_move.c) */
+	const struct xn_move_job *j = &m->job;
+	double pause = !m->plan.live ? secs
+	               : j->t_suspend > 0
+	                       ? (j->t_started > 0 ? j->t_started : j->t_end) - j->t_suspend
+	               : j->t_started > j->t_copied && j->t_copied > 0 ? j->t_started - j->t_copied
+	                                                               : secs;
 	xn_view_status(c->v, outside ? XN_ROLE_WARN : XN_ROLE_OK,
-	               "%s moved %s in %.1f s (paused <= %.1f s): pages %s; predicted all %" PRIu64
+	               "%s moved %s in %.1f s (paused ~%.1f s): pages %s; predicted all %" PRIu64
 	               " on node %s%s",
 	               m->name, m->plan.live ? "live" : "offline", secs, pause, pages,
 	               m->plan.pages, nl, outside ? " - DIFFERENT" : "");

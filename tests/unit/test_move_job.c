@@ -98,6 +98,8 @@ static void test_live(void)
 	CHECK_EQ_U64(j.status, 0);
 	/* "Restore successful": every page is at the target */
 	CHECK_EQ_U64(j.prog.done, 65536);
+	/* the pause as xl's messages bound it: both seen, in order */
+	CHECK(j.t_copied > 0 && j.t_started >= j.t_copied && j.t_end >= j.t_started);
 	xn_move_job_clear(&j);
 	CHECK(access(cfg, F_OK) != 0);
 	/* what xl was asked: the plan's domain, our config, no ssh */
