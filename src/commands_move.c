@@ -124,12 +124,20 @@ static int report_after(struct xn_sampler *s, const struct xn_move_plan *plan, c
 	if (s->src->ops->set_node_affinity &&
 	    s->src->ops->set_node_affinity(s->src, id, &plan->nodes, 0, msg, sizeof(msg)))
 		xn_warn("node affinity of %s not set: %s", name, s->src->err);
-	/* a fresh sample for the pages (the affinity call above changed none) */
-	if (xn_cmd_sample(s))
-		return XN_EXIT_RUNTIME;
-	d = xn_snapshot_find(&s->cur, id);
-	if (!d)
-		return XN_EXIT_RUNTIME;
+	/* a fresh sample for the pages (the affinity call above changed none);
+	 * without the page op they come from debug key 'u', dumped at most
+	 * every --debugkey-interval: wait for one that has the new domain (a
+	 * dump that knows its id was taken after the move) */
+	for (int tries = 0;; tries++) {
+		if (xn_cmd_sample(s))
+			return XN_EXIT_RUNTIME;
+		d = xn_snapshot_find(&s->cur, id);
+		if (!d)
+			return XN_EXIT_RUNTIME;
+		if ((d->valid & XN_DOM_PAGES) || tries >= 15)
+			break;
+		xn_cmd_sleep(1.0);
+	}
 	format_pages(&s->cur, d, pages, sizeof(pages));
 	int64_t outside = pages_outside(&s->cur, d, &plan->nodes);
 	printf("after: %s (id %" PRId64 "): pages %s; predicted: all %" PRIu64 " on node %s; %s\n",
