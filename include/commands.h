@@ -41,6 +41,11 @@ int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record
  * print "predicted LOCAL% X, now Y". Exit statuses as --set-affinity. */
 int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o);
 
+/* --move-memory DOMAIN=NODES (xen): check, move live (or --offline),
+ * print progress lines, then the per-node pages against the prediction.
+ * Exit 5 when a check refuses it (nothing started), 1 when xl failed. */
+int xn_cmd_move_memory(struct xn_sampler *s, const struct xn_options *o);
+
 /* Exit status for a source's -errno from a change. */
 int xn_exit_for_errno(int neg_errno);
 

@@ -38,11 +38,14 @@ enum {
 	XN_FX_RESORT = 1u << 4,     /* sort/filter changed: rebuild rows */
 };
 
+struct xn_move_ui;
+
 /* What a command may touch. */
 struct xn_ctl {
 	struct xn_view *v;
 	struct xn_sampler *s; /* s->cur is the sample shown */
 	const struct xn_options *o;
+	struct xn_move_ui *move; /* the memory move ('m', move_ui.h); NULL: none */
 };
 
 struct xn_key_binding {

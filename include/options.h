@@ -27,6 +27,8 @@ struct xn_options {
 	bool aff_cpus;            /* --affinity-cpus: also steer vCPUs/threads */
 	bool advise;              /* --advise */
 	const char *apply_advice; /* --apply-advice DOMAIN */
+	const char *move_memory;  /* --move-memory DOMAIN=NODES */
+	bool offline;             /* --offline: save + restore instead of live */
 	const char *record;       /* --record FILE */
 	bool read_only;           /* --read-only */
 	enum xn_units units;      /* --units */

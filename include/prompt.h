@@ -45,6 +45,12 @@ struct xn_prompt {
 	xn_nodemask advice_nodes; /* the advised nodes */
 	char what[120];           /* the action, short: "run vCPUs on node 0" */
 	char detail[320];         /* the hint while the list is the advised one */
+	/* memory move prompt opened by 'm' (move.h): the same node list and
+	 * y/n; move_hint is the plan in words once Enter asked for y/n; offline
+	 * is the second question, asked when only the log-dirty check refused */
+	bool move;
+	bool offline;
+	char move_hint[320];
 	/* delay */
 	double delay;
 };
@@ -59,6 +65,9 @@ void xn_prompt_open_affinity(struct xn_prompt *p, const struct xn_domain *d,
  * gets; what / detail: the action in words (xn_advice_words). */
 void xn_prompt_open_advice(struct xn_prompt *p, const struct xn_domain *d, const struct xn_host *h,
                            bool future_only, unsigned flags, const char *what, const char *detail);
+
+/* Open the affinity prompt as the memory move dialog ('m'). */
+void xn_prompt_open_move(struct xn_prompt *p, const struct xn_domain *d, const struct xn_host *h);
 
 /* Open the delay prompt (current value shown in the hint) or the filter
  * prompt (starting from the current filter text). */

@@ -134,6 +134,14 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 	}
 	char nodes[128], msg[1024] = "";
 	xn_bits_format_list(a.nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
+	if (a.action == XN_ADVICE_MEMORY && !a.memory_moves) {
+		/* Xen: only a live migration moves it, with its own checks */
+		printf("%s: %s %s: %.*s; this is a live migration: run --move-memory %s=%s; "
+		       "nothing changed\n",
+		       dom, xn_advice_action_name(a.action), nodes, (int)sizeof(a.reason), a.reason,
+		       dom, nodes);
+		return XN_EXIT_OK;
+	}
 	int r = s->src->ops->set_node_affinity(s->src, id, &a.nodes, xn_advice_apply_flags(&a), msg,
 	                                       sizeof(msg));
 	if (r)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "advise.h"
+#include "move_ui.h"
 #include "util.h"
 
 /* The sort columns in screen order (xn_column_order; the -n/-x groups only
@@ -258,6 +259,9 @@ static unsigned cmd_advice(struct xn_ctl *c, int key)
 		xn_view_status(v, XN_ROLE_STATUS, "%s has no advice: %s", name, why);
 	} else {
 		char what[120], detail[320];
+		/* Xen moves memory only by a live migration: the 'm' dialog */
+		if (d->advice.action == XN_ADVICE_MEMORY && !d->advice.memory_moves)
+			return xn_move_ui_open_nodes(c, d, &d->advice.nodes);
 		xn_advice_words(&d->advice, d, &c->s->cur, what, sizeof(what), detail,
 		                sizeof(detail));
 		bool future_only = !d->advice.memory_moves && d->advice.action != XN_ADVICE_VCPUS;
@@ -325,6 +329,7 @@ const struct xn_key_binding xn_key_table[] = {
         {{'/'}, "/", cmd_filter, "filter domains by name (substring, any case)"},
         {{'a'}, "a", cmd_affinity, "change the selected domain's node affinity (asks first)"},
         {{'A'}, "A", cmd_advice, "apply the selected domain's placement advice (asks first)"},
+        {{'m'}, "m", xn_move_ui_key, "xen: move the selected domain's memory live (asks first)"},
         {{'d'}, "d", cmd_delay, "change the delay between refreshes"},
         {{'p'}, "p", cmd_pause, "pause / resume refreshing"},
         {{'[', ']'}, "[ ]", cmd_step, "recording: step one sample back / forward (pauses)"},
@@ -399,6 +404,8 @@ static unsigned handle_prompt(struct xn_ctl *c, int key)
 			xn_prompt_close(p);
 		return XN_FX_REDRAW | (r == XN_PROMPT_ACCEPTED ? XN_FX_RESCHEDULE : 0);
 	case XN_PROMPT_AFFINITY:
+		if (p->move)
+			return xn_move_ui_prompt(c, r);
 		if (r == XN_PROMPT_ACCEPTED)
 			return apply_affinity(c);
 		if (r == XN_PROMPT_CANCELLED) {
@@ -430,6 +437,8 @@ unsigned xn_keys_handle(struct xn_ctl *c, int key)
 			        c->v->help_from == XN_MODE_HELP ? XN_MODE_MAIN : c->v->help_from;
 		return XN_FX_REDRAW;
 	}
+	if (key == XN_KEY_ESC && c->move && c->move->active)
+		return xn_move_ui_cancel(c);
 	c->v->status[0] = '\0';
 	for (size_t i = 0; i < xn_key_table_len; i++)
 		for (size_t k = 0; k < XN_ARRAY_SIZE(xn_key_table[i].keys); k++)

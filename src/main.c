@@ -75,6 +75,8 @@ int main(int argc, char **argv)
 	struct xn_sampler s = {.src = src};
 	if (o.set_affinity)
 		rc = xn_cmd_set_affinity(&s, &o);
+	else if (o.move_memory)
+		rc = xn_cmd_move_memory(&s, &o);
 	else if (o.apply_advice)
 		rc = xn_cmd_apply_advice(&s, &o);
 	else if (o.advise)

@@ -29,6 +29,8 @@ enum {
 	OPT_REFRESHES,
 	OPT_LISTEN,
 	OPT_PROMETHEUS,
+	OPT_MOVE_MEMORY,
+	OPT_OFFLINE,
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +64,8 @@ static const struct option long_opts[] = {
         {"no-pageop", no_argument, NULL, OPT_NO_PAGEOP},
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
+        {"move-memory", required_argument, NULL, OPT_MOVE_MEMORY},
+        {"offline", no_argument, NULL, OPT_OFFLINE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -117,6 +121,10 @@ static void usage(FILE *f)
 	      "                           0 none misplaced, 1 some are, 6 runtime error\n"
 	      "      --apply-advice DOMAIN  apply a domain's placement advice, then show\n"
 	      "                           its predicted and actual LOCAL% and exit\n"
+	      "      --move-memory DOMAIN=NODES  xen: move a running domain's memory to NODES\n"
+	      "                           (a localhost live migration), then exit\n"
+	      "      --offline            with --move-memory: save and restore instead (the\n"
+	      "                           guest stops for the copy; when log-dirty is missing)\n"
 	      "      --read-only          never change anything (the screen's 'a' and 'A' are "
 	      "off)\n"
 	      "\n"
@@ -258,6 +266,14 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 			return bad("--set-affinity", arg, "expected DOMAIN=NODES, e.g. vm1=0-1");
 		o->set_affinity = arg;
 		return 0;
+	case OPT_MOVE_MEMORY:
+		if (!strchr(arg, '=') || arg[0] == '=' || arg[strlen(arg) - 1] == '=')
+			return bad("--move-memory", arg, "expected DOMAIN=NODES, e.g. vm1=1");
+		o->move_memory = arg;
+		return 0;
+	case OPT_OFFLINE:
+		o->offline = true;
+		return 0;
 	case OPT_AFF_CPUS:
 		o->aff_cpus = true;
 		return 0;
@@ -388,10 +404,19 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 		xn_warn("--apply-advice is not allowed with --read-only");
 		return -EINVAL;
 	}
+	if (o->move_memory && o->read_only) {
+		xn_warn("--move-memory is not allowed with --read-only");
+		return -EINVAL;
+	}
+	if (o->offline && !o->move_memory) {
+		xn_warn("--offline goes with --move-memory");
+		return -EINVAL;
+	}
 	/* One mode at a time. */
 	const char *modes[] = {o->set_affinity ? "--set-affinity" : NULL,
 	                       o->apply_advice ? "--apply-advice" : NULL,
-	                       o->advise ? "--advise" : NULL, o->snapshot ? "--snapshot" : NULL};
+	                       o->advise ? "--advise" : NULL, o->snapshot ? "--snapshot" : NULL,
+	                       o->move_memory ? "--move-memory" : NULL};
 	const char *first = NULL;
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (!modes[i])

@@ -53,6 +53,13 @@ void xn_prompt_open_advice(struct xn_prompt *p, const struct xn_domain *d, const
 	p->confirming = p->valid;
 }
 
+void xn_prompt_open_move(struct xn_prompt *p, const struct xn_domain *d, const struct xn_host *h)
+{
+	xn_prompt_open_affinity(p, d, h, false);
+	p->move = true;
+	xn_prompt_validate(p, h, d);
+}
+
 void xn_prompt_open_delay(struct xn_prompt *p, double current)
 {
 	open_common(p, XN_PROMPT_DELAY);
@@ -109,6 +116,29 @@ static void describe_affinity(struct xn_prompt *p, const struct xn_host *h,
 		         ": %" PRIu64 " of %" PRIu64 " pages will be moved", outside, total);
 }
 
+/* 'm': what a move copies (every page: the domain is created again). */
+static void describe_move(struct xn_prompt *p, const struct xn_host *h, const struct xn_domain *d)
+{
+	char target[128];
+	xn_bits_format_list(p->mask.w, XN_MAX_NODES, target, sizeof(target));
+	uint64_t total = 0, outside = 0;
+	for (int i = 0; (d->valid & XN_DOM_PAGES) && i < h->nr_nodes; i++) {
+		total += d->node_pages[i];
+		if (!XN_NM_TEST(&p->mask, h->nodes[i].id))
+			outside += d->node_pages[i];
+	}
+	if (!(d->valid & XN_DOM_PAGES))
+		snprintf(p->hint, sizeof(p->hint),
+		         "memory -> node %s: every page is copied (a localhost live migration); "
+		         "pages per node unknown",
+		         target);
+	else
+		snprintf(p->hint, sizeof(p->hint),
+		         "memory -> node %s: all %" PRIu64 " pages are copied (a localhost live "
+		         "migration), %" PRIu64 " of them now elsewhere; Enter checks",
+		         target, total, outside);
+}
+
 void xn_prompt_validate(struct xn_prompt *p, const struct xn_host *h, const struct xn_domain *d)
 {
 	p->valid = false;
@@ -136,7 +166,11 @@ void xn_prompt_validate(struct xn_prompt *p, const struct xn_host *h, const stru
 			return;
 		}
 		p->valid = true;
-		if (p->advice && !memcmp(&p->mask, &p->advice_nodes, sizeof(p->mask)))
+		if (p->move && p->confirming && p->move_hint[0])
+			xn_strlcpy(p->hint, p->move_hint, sizeof(p->hint));
+		else if (p->move)
+			describe_move(p, h, d);
+		else if (p->advice && !memcmp(&p->mask, &p->advice_nodes, sizeof(p->mask)))
 			xn_strlcpy(p->hint, p->detail, sizeof(p->hint));
 		else
 			describe_affinity(p, h, d);
@@ -180,8 +214,11 @@ enum xn_prompt_result xn_prompt_key(struct xn_prompt *p, int key, const struct x
 		}
 		if (key == XN_KEY_ESC)
 			return XN_PROMPT_CANCELLED;
-		if (key == 'n' || key == 'N' || key == XN_KEY_BACKSPACE)
+		if (key == 'n' || key == 'N' || key == XN_KEY_BACKSPACE) {
 			p->confirming = false;
+			p->offline = false;
+			p->move_hint[0] = '\0';
+		}
 		return XN_PROMPT_EDITING;
 	}
 	if (key == XN_KEY_ESC)
@@ -219,7 +256,18 @@ void xn_prompt_line(const struct xn_prompt *p, char *buf, size_t len)
 	xn_text_escape(p->buf, typed, sizeof(typed));
 	switch (p->kind) {
 	case XN_PROMPT_AFFINITY:
-		if (p->confirming && p->advice)
+		if (p->move && p->confirming && p->offline)
+			snprintf(buf, len,
+			         "move %s (id %" PRId64 ") to node %s OFFLINE, stopping it for "
+			         "the copy? [y/n] ",
+			         p->name, p->domid, typed);
+		else if (p->move && p->confirming)
+			snprintf(buf, len,
+			         "move the memory of %s (id %" PRId64 ") to node %s? [y/n] ",
+			         p->name, p->domid, typed);
+		else if (p->move)
+			snprintf(buf, len, "move the memory of %s to nodes: %s_", p->name, typed);
+		else if (p->confirming && p->advice)
 			snprintf(buf, len, "apply advice to %s (id %" PRId64 "): %s? [y/n] ",
 			         p->name, p->domid, p->what);
 		else if (p->confirming)

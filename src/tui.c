@@ -14,6 +14,7 @@
 
 #include "canvas.h"
 #include "keys.h"
+#include "move_ui.h"
 #include "output.h"
 #include "replay.h"
 #include "util.h"
@@ -28,6 +29,10 @@ static void on_signal(int sig)
 }
 
 enum { WAIT_MAX_MS = 250 };
+
+/* The memory move ('m'): file scope, 17 KiB, one screen per process; the
+ * loop polls it (WAIT_MAX_MS keeps its progress line fresh). */
+static struct xn_move_ui tui_move;
 
 struct tui {
 	struct xn_view v;
@@ -283,7 +288,7 @@ static int take_sample(struct tui *t, struct xn_sampler *s, FILE *record, char *
 static int loop(struct tui *t, struct xn_sampler *s, const struct xn_options *o, FILE *record,
                 char *err, size_t errlen)
 {
-	struct xn_ctl ctl = {.v = &t->v, .s = s, .o = o};
+	struct xn_ctl ctl = {.v = &t->v, .s = s, .o = o, .move = &tui_move};
 	long refreshes = 1;
 	uint64_t next = xn_now_mono_ns() + (uint64_t)(t->v.delay * 1e9);
 	bool dirty = true;
@@ -308,7 +313,7 @@ static int loop(struct tui *t, struct xn_sampler *s, const struct xn_options *o,
 		}
 		if (ch != ERR) {
 			unsigned fx = xn_keys_handle(&ctl, map_key(ch));
-			if (fx & XN_FX_QUIT)
+			if ((fx & XN_FX_QUIT) && !xn_move_ui_blocks_quit(&ctl))
 				return 0;
 			if ((fx & XN_FX_RESORT) &&
 			    xn_view_update(&t->v, s->have_cur ? &s->cur : NULL))
@@ -323,6 +328,13 @@ static int loop(struct tui *t, struct xn_sampler *s, const struct xn_options *o,
 			dirty = true;
 			/* no continue: a stream of keys must not hold back the samples */
 		}
+		unsigned mfx = xn_move_ui_poll(&ctl);
+		if ((mfx & XN_FX_RESAMPLE) && s->have_cur) {
+			if ((r = take_sample(t, s, record, err, errlen)))
+				return r;
+			refreshes++;
+		}
+		dirty |= mfx != XN_FX_NONE;
 		now = xn_now_mono_ns();
 		if (!t->v.paused && !t->v.ended && now >= next) {
 			if ((r = take_sample(t, s, record, err, errlen)))
@@ -398,6 +410,7 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 	colors_init(&t);
 
 	r = loop(&t, s, o, record, err, errlen);
+	xn_move_ui_clear(&tui_move); /* a running move is cancelled or finished first */
 
 	/* Every way out restores the terminal before main prints anything. */
 	endwin();

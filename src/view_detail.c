@@ -71,6 +71,12 @@ void xn_advice_words(const struct xn_advice *a, const struct xn_domain *d,
 	else if (a->memory_moves)
 		n = snprintf(detail, dlen, "moves %" PRIu64 " pages (%.0f MiB)", a->pages_to_move,
 		             pages_mib(a->pages_to_move, s));
+	else if (a->action == XN_ADVICE_MEMORY && a->local_expected > a->local_now)
+		/* Xen: by live migration (move.h); older recordings' Xen memory
+		 * advice set node affinity only and expected no gain */
+		n = snprintf(detail, dlen,
+		             "a live migration copies all %" PRIu64 " pages (%.0f MiB)",
+		             a->pages_to_move, pages_mib(a->pages_to_move, s));
 	else
 		n = snprintf(detail, dlen,
 		             "existing pages stay where they are (%" PRIu64

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "advise_priv.h"
+#include "move.h"
 #include "source.h"
 #include "util.h"
 
@@ -155,9 +156,20 @@ static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 		break;
 	}
 	case XN_ADVICE_MEMORY:
-		snprintf(r, sizeof(r),
-		         "move %s of memory to %s %s, where its vCPUs run (LOCAL%% %.1f -> %.1f)",
-		         mem, nw, nodes, a->local_now, a->local_expected);
+		if (!a->memory_moves) /* Xen: a live migration copies every page */
+			snprintf(r, sizeof(r),
+			         "move memory to %s %s, where its vCPUs run, live: copies all "
+			         "%" PRIu64 " pages (%s), about %.0f s at an assumed %.0f pages/s "
+			         "(LOCAL%% %.1f -> "
+			         "%.1f)",
+			         nw, nodes, a->pages_to_move, mem,
+			         (double)a->pages_to_move / XN_MOVE_ASSUMED_RATE,
+			         XN_MOVE_ASSUMED_RATE, a->local_now, a->local_expected);
+		else
+			snprintf(r, sizeof(r),
+			         "move %s of memory to %s %s, where its vCPUs run (LOCAL%% %.1f -> "
+			         "%.1f)",
+			         mem, nw, nodes, a->local_now, a->local_expected);
 		break;
 	case XN_ADVICE_BOTH:
 		snprintf(r, sizeof(r),

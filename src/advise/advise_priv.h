@@ -14,6 +14,8 @@ struct xn_adv_host {
 	int nn;
 	bool memory_moves; /* the source moves existing pages (linux) */
 	bool soft_only;    /* vCPU moves go through soft affinity (xen): hard affinity binds */
+	bool xen_move;     /* memory moves by re-creating the domain (xen, move.h): every
+	                      page is copied, so a MEMORY move costs the whole domain */
 	uint32_t *load;    /* nn: vCPUs of all domains that ran last on each node */
 	uint32_t *cpus;    /* nn: CPUs of each node (0 = unknown) */
 	int64_t *free;     /* nn: free bytes per node (-1 = unknown) */

@@ -27,6 +27,7 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 	ah->nn = s->host.nr_nodes > 0 ? s->host.nr_nodes : 0;
 	ah->memory_moves = !strcmp(s->origin, "linux");
 	ah->soft_only = !strcmp(s->origin, "xen");
+	ah->xen_move = ah->soft_only;
 	size_t n = ah->nn ? (size_t)ah->nn : 1;
 	ah->load = calloc(n, sizeof(*ah->load));
 	ah->cpus = calloc(n, sizeof(*ah->cpus));
@@ -179,8 +180,11 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	c->action = action;
 	c->nr_nodes = k;
 	bool moves = action == XN_ADVICE_MEMORY || action == XN_ADVICE_BOTH;
-	if (moves && !ah->memory_moves)
-		return false; /* Xen: node affinity moves nothing that exists */
+	/* Xen: node affinity moves nothing that exists; only a live migration
+	 * (--move-memory, 'm') does, for the memory where the vCPUs run */
+	bool whole = moves && !ah->memory_moves;
+	if (whole && !(ah->xen_move && action == XN_ADVICE_MEMORY))
+		return false;
 
 	uint64_t ps = h->page_size ? h->page_size : 4096, in_s = 0, total_bytes = 0;
 	int64_t free_s = 0;
@@ -205,7 +209,7 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 			return false; /* soft affinity cannot take a vCPU past its hard affinity */
 	}
 	c->vcpus_there -= own_there < c->vcpus_there ? own_there : c->vcpus_there;
-	uint64_t moved = dd->total - in_s;
+	uint64_t moved = whole ? dd->total : dd->total - in_s;
 	int64_t headroom = (int64_t)((double)total_bytes * HEADROOM_SHARE);
 	if (headroom < HEADROOM_MIN)
 		headroom = HEADROOM_MIN;
@@ -225,7 +229,9 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	double *vw = pw + nn;
 	for (int i = 0; i < nn; i++) {
 		double p = (double)d->node_pages[i];
-		if (moves)
+		if (whole) /* re-allocated: all of it on the targets */
+			p = XN_NM_TEST(&in, i) ? (double)dd->total / k : 0;
+		else if (moves)
 			p = XN_NM_TEST(&in, i) ? p + (double)moved / k : 0;
 		pw[i] = p / (double)dd->total;
 		if (action == XN_ADVICE_MEMORY)

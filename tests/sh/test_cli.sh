@@ -66,6 +66,13 @@ expect 6 'does-not-exist' "$BIN" --advise --replay /nonexistent/does-not-exist.j
 expect 6 'cannot open recording' "$BIN" --advise -s linux --record /nonexistent/dir/x.jsonl
 # a recording is read-only: refused as --set-affinity refuses it
 expect 2 'the replay source is read-only' "$BIN" --apply-advice 1 --replay tests/fixtures/replay/advice-2node.jsonl
+# --move-memory: DOMAIN=NODES, Xen only, one mode, never read-only; --offline only with it
+expect 2 'for --move-memory' "$BIN" --move-memory vm1
+expect 2 'for --move-memory' "$BIN" --move-memory vm1=
+expect 2 'not allowed with --read-only' "$BIN" --read-only --move-memory vm1=1
+expect 2 '--offline goes with --move-memory' "$BIN" --offline
+expect 2 'use --set-affinity and --move-memory separately' "$BIN" --set-affinity 1=0 --move-memory 1=0
+expect 2 '--move-memory moves Xen domains (this is the replay source)' "$BIN" --move-memory 1=0 --replay tests/fixtures/replay/advice-2node.jsonl
 # an unknown domain on a live source: 3, as --set-affinity
 if [ -r /proc/self/numa_maps ]; then
 	expect 3 'no domain named "no-such-domain-xn"' "$BIN" -s linux --apply-advice no-such-domain-xn

@@ -116,7 +116,7 @@ domu)
 	;;
 xen)
 	add_common "$here/init-xen.sh"
-	for b in xl xenstored xenconsoled xen-init-dom0 xentop; do
+	for b in xl xenstored xenconsoled xen-init-dom0 xentop libxl-save-helper; do
 		add_bin "$root/usr/lib/xen-$xenver/bin/$b" "/usr/lib/xen-$xenver/bin/$b"
 	done
 	for b in "$root"/usr/bin/xenstore*; do

@@ -28,7 +28,7 @@ if ! sh $vm/fetch.sh >/dev/null 2>build/vm-fetch.err; then
 	exit 77
 fi
 
-xen_all="lab host zones dom0_pages guests batch affinity balloon gone record advice"
+xen_all="lab host zones dom0_pages guests batch affinity balloon gone record advice move"
 # 4 nodes: the topology-dependent checks (the others do not change with nodes).
 xen_4="lab host zones dom0_pages guests batch affinity record"
 paths() { for c in "$@"; do printf '%s ' "$vm/checks/xen/$c.sh"; done; }
@@ -63,7 +63,7 @@ boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh $vm/che
 # "hypervisor" engineer's dom0 checks; check-pageop.sh first-class: the
 # others source it.
 pageop=""
-for c in bad "" cycles balloon tool measure; do
+for c in bad "" cycles balloon tool measure move; do
 	f=$vm/check-pageop${c:+-$c}.sh
 	[ -f "$f" ] && pageop="$pageop $f"
 done

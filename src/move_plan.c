@@ -1,0 +1,171 @@
+/* move_plan.c - the checks before a move (see move.h), each stated in
+ * words, and the estimate of what it costs. Pure: the facts come from
+ * xn_move_facts_read() or from a test. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "move.h"
+#include "util.h"
+
+static void say(struct xn_move_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct xn_move_plan *p, const char *fmt, ...)
+{
+	size_t u = strlen(p->words);
+	if (u + 1 >= sizeof(p->words))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->words + u, sizeof(p->words) - u, fmt, ap);
+	va_end(ap);
+}
+
+static void refuse(struct xn_move_plan *p, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static void refuse(struct xn_move_plan *p, const char *fmt, ...)
+{
+	p->refused = true;
+	size_t u = strlen(p->words);
+	if (u + 1 >= sizeof(p->words))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->words + u, sizeof(p->words) - u, fmt, ap);
+	va_end(ap);
+}
+
+/* Pages of d now on the target nodes, and in all. */
+static void count_pages(const struct xn_snapshot *snap, const struct xn_domain *d,
+                        const xn_nodemask *nodes, struct xn_move_plan *p)
+{
+	const struct xn_host *h = &snap->host;
+	p->pages = d->mem_cur / (h->page_size ? h->page_size : 4096);
+	if (!(d->valid & XN_DOM_PAGES) || !d->node_pages)
+		return;
+	uint64_t all = 0, there = 0;
+	for (int i = 0; i < h->nr_nodes; i++) {
+		all += d->node_pages[i];
+		if (h->nodes[i].id >= 0 && h->nodes[i].id < XN_MAX_NODES &&
+		    XN_NM_TEST(nodes, h->nodes[i].id))
+			there += d->node_pages[i];
+	}
+	p->pages = all;
+	p->pages_there = there;
+}
+
+static void free_there(const struct xn_snapshot *snap, const xn_nodemask *nodes, uint64_t *bytes,
+                       bool *known)
+{
+	*bytes = 0;
+	*known = true;
+	for (int i = 0; i < snap->host.nr_nodes; i++) {
+		const struct xn_node *n = &snap->host.nodes[i];
+		if (n->id < 0 || n->id >= XN_MAX_NODES || !XN_NM_TEST(nodes, n->id))
+			continue;
+		if (!(n->valid & XN_NODE_FREE))
+			*known = false;
+		*bytes += n->mem_free;
+	}
+}
+
+void xn_move_plan_make(const struct xn_snapshot *snap, const struct xn_domain *d,
+                       const xn_nodemask *nodes, bool offline, const struct xn_move_facts *f,
+                       double rate, struct xn_move_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->domid = d->id;
+	plan->nodes = *nodes;
+	plan->live = !offline;
+	char nl[128];
+	xn_bits_format_list(nodes->w, XN_MAX_NODES, nl, sizeof(nl));
+	uint64_t ps = snap->host.page_size ? snap->host.page_size : 4096;
+	count_pages(snap, d, nodes, plan);
+	plan->rate_measured = rate > 0;
+	plan->rate_pages_s = rate > 0 ? rate : XN_MOVE_ASSUMED_RATE;
+	/* A live copy sends every page once, then what the guest dirtied; an
+	 * idle guest adds little, so the first round is the estimate. */
+	plan->seconds = (double)plan->pages / plan->rate_pages_s;
+	if (d->id == 0) {
+		refuse(plan, "refused: domain 0 cannot be moved (it cannot be "
+		             "suspended or re-created). ");
+		return;
+	}
+	if (f->have_info) {
+		if (f->info.no_migrate)
+			refuse(plan, "refused: its config forbids migration (disable_migrate), "
+			             "and a move is a migration. ");
+		if (f->info.passthrough[0])
+			refuse(plan,
+			       "refused: it has passthrough devices (%s), which cannot be "
+			       "migrated. ",
+			       f->info.passthrough);
+		if (f->info.unsupported[0])
+			refuse(plan,
+			       "refused: it has devices the move cannot carry over yet (%s). ",
+			       f->info.unsupported);
+	} else {
+		refuse(plan, "refused: its configuration cannot be rewritten: %s. ", f->info_err);
+	}
+	if (!f->xl)
+		refuse(plan, "refused: xl was not found in PATH. ");
+	if (!f->save_helper)
+		refuse(plan,
+		       "refused: libxl-save-helper was not found (%s): xl needs it to "
+		       "save the guest's memory. ",
+		       f->save_helper_path[0] ? f->save_helper_path : "no candidate path");
+	/* Both copies exist until the old one is destroyed (live); for save and
+	 * restore the old one is gone first, but the other domains stay. */
+	bool known;
+	free_there(snap, nodes, &plan->bytes_free, &known);
+	uint64_t want = f->have_info ? f->info.max_memkb * 1024 : plan->pages * ps;
+	if (plan->pages * ps > want)
+		want = plan->pages * ps;
+	plan->bytes_needed = want;
+	if (!known)
+		refuse(plan, "refused: free memory on node %s is unknown. ", nl);
+	else if (plan->bytes_free < want)
+		refuse(plan,
+		       "refused: node %s has %" PRIu64 " MiB free, the domain needs %" PRIu64
+		       " MiB there (its maximum; the old copy stays until the new one runs). ",
+		       nl, plan->bytes_free >> 20, want >> 20);
+	bool other = plan->refused;
+	if (plan->live && f->shadow == 0 && f->have_info && strcmp(f->info.type, "hvm")) {
+		refuse(plan,
+		       "refused: live move impossible: this Xen has no shadow paging "
+		       "(built without CONFIG_SHADOW_PAGING; `xl info` virt_caps lacks "
+		       "\"shadow\"), and a %s guest's log-dirty mode needs it "
+		       "(xl would fail with \"Failed to enable logdirty: 95\"). The "
+		       "non-live path (--offline: xl save, then xl restore on node %s) "
+		       "would stop the guest for the whole copy, about %.0f s. ",
+		       f->info.type, nl, 2 * plan->seconds);
+		/* offline is possible when the log-dirty reason is the only one */
+		plan->offline_possible = !other;
+	}
+	if (plan->refused)
+		return;
+	if (plan->live)
+		say(plan,
+		    "live move of %" PRIu64 " pages (%" PRIu64 " MiB, %" PRIu64
+		    " already on node %s) to node %s: a localhost migration; the guest "
+		    "runs during the copy and pauses only for its last round; expected "
+		    "%.0f s at %.0f pages/s (%s). ",
+		    plan->pages, plan->pages * ps >> 20, plan->pages_there, nl, nl, plan->seconds,
+		    plan->rate_pages_s, plan->rate_measured ? "measured here" : "assumed");
+	else
+		say(plan,
+		    "offline move of %" PRIu64 " pages (%" PRIu64 " MiB) to node %s: xl save "
+		    "then xl restore; the guest is stopped for the whole copy, about "
+		    "%.0f s (%s rate). ",
+		    plan->pages, plan->pages * ps >> 20, nl, 2 * plan->seconds,
+		    plan->rate_measured ? "measured" : "assumed");
+	if (f->shadow < 0 && plan->live)
+		say(plan, "Whether this Xen can log dirty pages is unknown: if not, xl stops "
+		          "with \"Failed to enable logdirty\" and nothing changes. ");
+	say(plan,
+	    "Node %s free: %" PRIu64 " MiB, needed %" PRIu64 " MiB. Afterwards its vCPU "
+	    "soft affinity and node affinity are node %s.",
+	    nl, plan->bytes_free >> 20, plan->bytes_needed >> 20, nl);
+	if (f->info.dropped[0])
+		say(plan, " Not carried over: %s.", f->info.dropped);
+}
