@@ -6,6 +6,7 @@
 # the patched hypervisor (tests/vm/build-xen.sh) with tests/vm/check-pageop*.sh.
 # Prints "PASS name" / "FAIL name ..." / "SKIP name: reason"; exit 0 only if
 # nothing failed, 77 (reason on the last line) if the lab cannot run here.
+# A machine some of whose checks skipped is "SKIP name/boot", never PASS.
 #
 # Environment: XN_XEN_IMAGE (hypervisor ELF or .gz), XN_VM_EXTRA_CHECKS
 # (more dom0 check scripts, run after ours in both Xen boots), XN_VM_ONLY
@@ -24,9 +25,9 @@ if ! sh $vm/fetch.sh >/dev/null 2>build/vm-fetch.err; then
 	exit 77
 fi
 
-xen_all="lab host zones dom0_pages guests batch affinity balloon gone record advice"
+xen_all="lab unit host zones dom0_pages guests batch affinity locality balloon gone record advice"
 # 4 nodes: the topology-dependent checks (the others do not change with nodes).
-xen_4="lab host zones dom0_pages guests batch affinity record"
+xen_4="lab unit host zones dom0_pages guests batch affinity locality record"
 paths() { for c in "$@"; do printf '%s ' "$vm/checks/xen/$c.sh"; done; }
 
 fails=0 ran=0
@@ -46,8 +47,8 @@ boot() { # kind name nodes checks...
 boot xen xen2 2 $(paths $xen_all) ${XN_VM_EXTRA_CHECKS:-}
 # shellcheck disable=SC2046
 boot xen xen4 4 $(paths $xen_4) ${XN_VM_EXTRA_CHECKS:-}
-boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh $vm/checks/linux/cgroup.sh \
-	$vm/checks/linux/advice.sh
+boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/pages.sh $vm/checks/linux/migrate.sh \
+	$vm/checks/linux/cgroup.sh $vm/checks/linux/advice.sh
 
 # Our hypervisor extension (hypervisor/, built by build-xen.sh) with the
 # "hypervisor" engineer's dom0 checks; check-pageop.sh first-class: the
