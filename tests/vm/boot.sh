@@ -46,7 +46,9 @@ export XN_VM_BIN=$bin XN_VM_CHECKS="$*"
 # image's /usr/libexec/xn.
 helpers=$vmdir/helpers
 rm -rf "$helpers" && mkdir -p "$helpers"
-for h in "$top"/build/helpers/* "$top"/build/tests/test_xen_probe "$top"/build/tests/test_pageop; do
+# XN_VM_EXTRA_HELPERS: a directory of more (tests/vm/mutate-lab.sh's mutants).
+for h in "$top"/build/helpers/* "$top"/build/tests/test_xen_probe "$top"/build/tests/test_pageop \
+	${XN_VM_EXTRA_HELPERS:+"$XN_VM_EXTRA_HELPERS"/*}; do
 	[ -x "$h" ] && ln -s "$h" "$helpers/"
 done
 export XN_VM_HELPERS=$helpers
