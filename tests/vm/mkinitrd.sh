@@ -84,6 +84,9 @@ add_common() { # init script
 			cp -L "$t/s/screen" "$stage/usr/share/terminfo/s/"
 			break
 		done
+		# tmux refuses to start without a UTF-8 locale: C.UTF-8's files.
+		[ -d /usr/lib/locale/C.utf8 ] && mkdir -p "$stage/usr/lib/locale" &&
+			cp -r /usr/lib/locale/C.utf8 "$stage/usr/lib/locale/"
 	fi
 }
 
