@@ -75,7 +75,7 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 .PHONY: all deps run check check-fast test asan analyze format format-check bench install \
-	uninstall clean vm-check lint-man mutate fuzz fuzz-bin soak
+	uninstall clean vm-check lint-man mutate mutate-lab fuzz fuzz-bin soak
 
 all: $(BIN)
 
@@ -202,6 +202,11 @@ bench: all $(HELPER_BINS)
 mutate: all tests-bin
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
 	@sh tests/mutations/run.sh
+
+# The lab half: the patches with a LabRun line against the QEMU lab checks
+# they name (two boots; not part of check). Serialize it with other boots.
+mutate-lab: all tests-bin
+	@sh tests/vm/mutate-lab.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
