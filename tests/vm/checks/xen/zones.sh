@@ -40,7 +40,9 @@ fi
 
 # --- the screen: zones grouped below and above 4 GiB (key z, on by default)
 command -v tmux >/dev/null || skip "tmux is not in the lab image (install tmux on the host): the <4G/>4G screen is not checked"
-tm() { tmux -S /tmp/tmux.sock "$@"; }
+# The client checks its own terminal too: the console's "linux" has no
+# terminfo entry in the image, "screen" has.
+tm() { TERM=screen TERMINFO=/usr/share/terminfo tmux -S /tmp/tmux.sock "$@"; }
 trap 'tm kill-server 2>/dev/null' EXIT
 # Sampled every second; the pages are left to 'u' every 60 s (not needed here).
 tm -f /dev/null new-session -d -s xn -x 200 -y 40 \
