@@ -22,7 +22,7 @@ same() { # what expected got
 	if [ "$2" = "$3" ]; then
 		echo "ok   $1: $3"
 	else
-		echo "DIFF $1: xen says '$2', xentop-numa says '$3'"
+		echo "DIFF $1: the system's own tools say '$2', xentop-numa says '$3'"
 		bad=$((bad + 1))
 	fi
 }
