@@ -98,7 +98,7 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 .PHONY: all deps run check check-fast test asan analyze format format-check bench install \
-	uninstall clean vm-check lint-man mutate fuzz fuzz-bin soak
+	uninstall clean vm-check lint-man mutate mutate-lab fuzz fuzz-bin soak
 
 all: $(BIN)
 
@@ -169,7 +169,7 @@ tests-bin: $(TEST_BINS) $(HELPER_BINS) $(BIN)
 
 # What the QEMU lab puts in a dom0 (built per Xen generation, see SYSROOT).
 .PHONY: lab-bin
-lab-bin: $(BIN) $(HELPER_BINS)
+lab-bin: $(BIN) $(HELPER_BINS) $(BUILD)/tests/test_xen_probe $(BUILD)/tests/test_pageop
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 build-asan/xentop-numa
@@ -229,6 +229,11 @@ bench: all $(HELPER_BINS)
 mutate: all tests-bin
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
 	@sh tests/mutations/run.sh
+
+# The lab half: the patches with a LabRun line against the QEMU lab checks
+# they name (two boots; not part of check). Serialize it with other boots.
+mutate-lab: all tests-bin
+	@sh tests/vm/mutate-lab.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

@@ -6,6 +6,8 @@
 #   Only: the tests that bear on it (XN_ONLY patterns; XN_MUTATE_FULL=1 runs
 #         the whole of check-fast instead)
 #   Lab:  for a bug only the QEMU lab can see, the lab check that catches it
+#   LabRun: KIND CHECK... [; KIND CHECK...]: the lab checks `make mutate-lab`
+#         (tests/vm/mutate-lab.sh) runs against it in the QEMU lab
 # XN_MUTATE=substring plants only the patches whose name contains it.
 # A mutation that does not build is reported as such, not as caught.
 # Exit 1 when a mutation without a Lab line survived.

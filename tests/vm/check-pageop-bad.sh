@@ -1,5 +1,5 @@
 #!/bin/sh
-# xn-timeout: 900
+# xn-timeout: 1800
 # Runs inside dom0 of the patched hypervisor: the ABI's edges as XenServer's
 # op has them (nr_nodes 0 answers 0 and writes nothing: no size query; a
 # small nr_nodes is truncated, a large one clamped to the node ids) and bad

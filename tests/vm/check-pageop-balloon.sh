@@ -1,5 +1,5 @@
 #!/bin/sh
-# xn-timeout: 900
+# xn-timeout: 1800
 # Runs inside dom0 of the patched hypervisor: a running guest's balloon driver
 # takes memory (xl mem-set up) and gives it back (down); the op equals the
 # 'u' walk after each, and the guest's total follows the target.
@@ -10,7 +10,7 @@ pageop_need
 
 pageop_guest_cfg pbal 128 512 >/tmp/pbal.cfg
 xl create -q /tmp/pbal.cfg || fail "xl create"
-wait_domu pbal 200 || fail "the guest did not come up in 200 s"
+wait_domu pbal 600 || fail "the guest did not come up in 600 s"
 id=$(xl domid pbal)
 pageop_settle 30
 pageop_compare "guest up"

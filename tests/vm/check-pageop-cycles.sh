@@ -1,5 +1,5 @@
 #!/bin/sh
-# xn-timeout: 900
+# xn-timeout: 1800
 # Runs inside dom0 of the patched hypervisor: 50 create/destroy cycles of a
 # PV guest leave no drift in the counters (every domain still equals the 'u'
 # walk, dom0's counts are unchanged) and no leak (Xen's free memory per node

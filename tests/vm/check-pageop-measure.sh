@@ -1,5 +1,5 @@
 #!/bin/sh
-# xn-timeout: 900
+# xn-timeout: 1800
 # Runs inside dom0 of the patched hypervisor: how the cost of reading a
 # guest's pages per node grows with its memory, for the page op (one query)
 # and for debug key 'u' (one walk of every domain's pages). Prints figures

@@ -1,5 +1,5 @@
 #!/bin/sh
-# xn-timeout: 900
+# xn-timeout: 1800
 # Runs inside dom0 of the patched hypervisor: xentop-numa's figures equal the
 # hypervisor's counters and the 'u' walk, with pages_method "xen_op"; with
 # --no-pageop it falls back to the walk ("debugkey_u") and still agrees.

@@ -104,6 +104,19 @@ add_common() { # init script
 		add_bin "$(command -v jq)" /usr/bin/jq
 	fi
 	add_libgcc
+	# tmux and the "screen" terminfo: a check reads the screen as a user sees it.
+	if command -v tmux >/dev/null; then
+		add_bin "$(command -v tmux)" /usr/bin/tmux
+		for t in /etc/terminfo /lib/terminfo /usr/share/terminfo; do
+			[ -f "$t/s/screen" ] || continue
+			mkdir -p "$stage/usr/share/terminfo/s"
+			cp -L "$t/s/screen" "$stage/usr/share/terminfo/s/"
+			break
+		done
+		# tmux refuses to start without a UTF-8 locale: C.UTF-8's files.
+		[ -d /usr/lib/locale/C.utf8 ] && mkdir -p "$stage/usr/lib/locale" &&
+			cp -r /usr/lib/locale/C.utf8 "$stage/usr/lib/locale/"
+	fi
 }
 
 case $kind in

@@ -9,6 +9,7 @@
 # pageop420 with hypervisor/4.20/ and the page-op checks.
 # Prints "PASS name" / "FAIL name ..." / "SKIP name: reason"; exit 0 only if
 # nothing failed, 77 (reason on the last line) if the lab cannot run here.
+# A machine some of whose checks skipped is "SKIP name/boot", never PASS.
 #
 # Environment: XN_XEN_IMAGE (hypervisor ELF or .gz), XN_VM_EXTRA_CHECKS
 # (more dom0 check scripts, run after ours in the xen2, xen4 and xen420 boots),
@@ -28,12 +29,15 @@ if ! sh $vm/fetch.sh >/dev/null 2>build/vm-fetch.err; then
 	exit 77
 fi
 
-xen_all="lab host zones dom0_pages guests batch affinity balloon gone record advice move"
+xen_all="lab unit host zones dom0_pages guests batch affinity locality balloon gone record advice move"
+# Xen 4.20: all but the memory move (proven on 4.17 only so far: a 4.20
+# run costs minutes of the CI budget and has not been made yet).
+xen_420=$(echo "$xen_all" | sed 's/ move//')
 # 4 nodes: the topology-dependent checks (the others do not change with nodes).
-xen_4="lab host zones dom0_pages guests batch affinity record"
+xen_4="lab unit host zones dom0_pages guests batch affinity locality record"
 paths() { for c in "$@"; do printf '%s ' "$vm/checks/xen/$c.sh"; done; }
 
-fails=0 ran=0
+fails=0 ran=0 skipped=0
 boot() { # kind name nodes checks...
 	kind=$1 name=$2 nodes=$3
 	shift 3
@@ -43,6 +47,8 @@ boot() { # kind name nodes checks...
 	XN_NODES=$nodes sh $vm/boot.sh "$kind" "$name" "$@"
 	rc=$?
 	echo "     ($name: $(($(date +%s) - t0)) s)"
+	# A skip is counted by tests/run.sh as a part skipped ("SKIP: ").
+	[ $rc = 77 ] && skipped=$((skipped + 1)) && echo "SKIP: $name (see its SKIP lines above)"
 	[ $rc = 0 ] || [ $rc = 77 ] || fails=$((fails + 1))
 }
 
@@ -54,10 +60,10 @@ boot xen xen4 4 $(paths $xen_4) ${XN_VM_EXTRA_CHECKS:-}
 # against Debian 13's packages; a fetch failure is its SKIP).
 export XN_GEN=4.20
 # shellcheck disable=SC2046
-boot xen xen420 2 $(paths $xen_all) ${XN_VM_EXTRA_CHECKS:-}
+boot xen xen420 2 $(paths $xen_420) ${XN_VM_EXTRA_CHECKS:-}
 unset XN_GEN
-boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh $vm/checks/linux/cgroup.sh \
-	$vm/checks/linux/advice.sh $vm/checks/linux/cpuset.sh
+boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/pages.sh $vm/checks/linux/migrate.sh \
+	$vm/checks/linux/cgroup.sh $vm/checks/linux/advice.sh $vm/checks/linux/cpuset.sh
 
 # Our hypervisor extension (hypervisor/, built by build-xen.sh) with the
 # "hypervisor" engineer's dom0 checks; check-pageop.sh first-class: the
@@ -67,16 +73,20 @@ for c in bad "" cycles balloon tool measure move; do
 	f=$vm/check-pageop${c:+-$c}.sh
 	[ -f "$f" ] && pageop="$pageop $f"
 done
-pageop_boot() { # name generation
+pageop_boot() { # name generation checks...
+	pb_name=$1 pb_gen=$2
+	shift 2
+	set -- "$pb_name" "$pb_gen" "$*"
 	case ${XN_VM_ONLY:-$1} in
 	"$1")
 		if img=$(XN_GEN=$2 sh $vm/build-xen.sh 2>build/vm-build-xen-$1.err); then
 			export XN_GEN=$2
 			# shellcheck disable=SC2086
-			XN_XEN_IMAGE=$img boot xen "$1" 2 $pageop
+			XN_XEN_IMAGE=$img boot xen "$1" 2 $3
 			unset XN_GEN
 		elif [ $? = 77 ]; then
 			echo "SKIP $1: $(echo "$img" | tail -n 1)"
+			ran=$((ran + 1)) skipped=$((skipped + 1))
 		else
 			echo "FAIL $1/build-xen: see build/vm-build-xen-$1.err"
 			tail -n 10 build/vm-build-xen-$1.err | sed 's/^/    /'
@@ -86,8 +96,12 @@ pageop_boot() { # name generation
 	esac
 }
 if [ -n "$pageop" ] && [ -f $vm/build-xen.sh ]; then
-	pageop_boot pageop 4.17
-	pageop_boot pageop420 4.20
+	# shellcheck disable=SC2086
+	pageop_boot pageop 4.17 $pageop
+	# 4.20: the op's own checks (the move and the scale run on 4.17 only:
+	# the same tool code, and minutes of the CI budget each).
+	# shellcheck disable=SC2086
+	pageop_boot pageop420 4.20 $(echo "$pageop" | tr ' ' '\n' | grep -v -e '-move.sh$' -e '-scale.sh$')
 fi
 
 # Recordings made in the lab, for examples/ (the lead commits them).
@@ -95,4 +109,5 @@ for f in build/vm/xen*-out/*.jsonl; do
 	[ -f "$f" ] && echo "     recording: $f"
 done
 [ $ran -gt 0 ] || { echo "XN_VM_ONLY=${XN_VM_ONLY:-} matches no machine (xen2, xen4, linux2, pageop, xen420, pageop420)"; exit 77; }
-[ $fails = 0 ]
+[ $fails = 0 ] || exit 1
+[ $skipped -lt $ran ] || { echo "every machine skipped"; exit 77; }

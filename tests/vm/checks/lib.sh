@@ -1,5 +1,10 @@
 # lib.sh - helpers for the lab's check scripts (sourced; busybox sh + awk).
 XN=${XN:-/usr/bin/xentop-numa}
+# The nodes the host's boot.sh emulated (XN_EXPECT_NODES=N on the kernel
+# command line: the kernel passes it to /init's environment; read again
+# here in case it did not).
+[ -n "${XN_EXPECT_NODES:-}" ] ||
+	XN_EXPECT_NODES=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^XN_EXPECT_NODES=//p' | tail -n 1)
 fail() {
 	echo "FAIL: $*"
 	exit 1
@@ -17,7 +22,7 @@ same() { # what expected got
 	if [ "$2" = "$3" ]; then
 		echo "ok   $1: $3"
 	else
-		echo "DIFF $1: xen says '$2', xentop-numa says '$3'"
+		echo "DIFF $1: the system's own tools say '$2', xentop-numa says '$3'"
 		bad=$((bad + 1))
 	fi
 }
@@ -38,22 +43,65 @@ xen_u_pages() {
 		/^d[0-9]+ \(total/ { d = substr($1, 2); next }
 		/^ *Node [0-9]+:/ { sub(":", "", $2); print d, $2, $3 }'
 }
+# Whole seconds since boot: deadlines count real time, not loop turns (a
+# turn of a loop that runs xl takes from 0.1 s to several seconds under TCG).
+now() { cut -d. -f1 /proc/uptime; }
+# wait_until SECONDS WHAT CMD...: run CMD once a second until it succeeds;
+# 0 then, else (the deadline passed) 1 and "timed out after N s waiting for
+# WHAT". Every wait in the lab is one of these, never a bare sleep. The
+# deadlines are 3-5 times what a quiet machine needs: TCG on a host busy
+# with other work is that much slower.
+wait_until() {
+	_wlim=$1 _what=$2
+	shift 2
+	_wend=$(($(now) + _wlim))
+	until "$@"; do
+		[ "$(now)" -lt "$_wend" ] || {
+			echo "timed out after $_wlim s waiting for $_what"
+			return 1
+		}
+		sleep 1
+	done
+}
+domu_is_up() { grep -q '@@@DOMU up' "/var/log/xen/console/guest-$1.log" 2>/dev/null; }
 # Wait until a guest's console log says it is up.
 wait_domu() { # name seconds
-	i=0
-	while [ $i -lt "$2" ]; do
-		grep -q '@@@DOMU up' "/var/log/xen/console/guest-$1.log" 2>/dev/null && return 0
-		sleep 1
-		i=$((i + 1))
-	done
-	return 1
+	wait_until "$2" "guest $1's console to say it is up" domu_is_up "$1"
 }
+# A line in a file (a helper's "READY").
+file_has() { grep -q "$2" "$1" 2>/dev/null; }
 # One JSON sample from the xen source into /tmp/snap.json (extra options allowed).
 snap() {
 	"$XN" --snapshot --source xen "$@" >/tmp/snap.json 2>/tmp/snap.err || {
 		cat /tmp/snap.err
 		fail "xentop-numa --snapshot $* failed"
 	}
+}
+# A snapshot taken at a quiet moment for a comparison to the page: 'u'
+# dumped before and after it (into /tmp/u.before, /tmp/u); when both dumps
+# are equal nothing moved in between and the snapshot must equal them
+# exactly. Retried (a guest's balloon driver, dom0's own work) until the
+# deadline; 1 with both dumps kept when no quiet moment came.
+quiet_snap() { # seconds [snap options]
+	_qlim=$1
+	shift
+	_qend=$(($(now) + _qlim)) _qt=0
+	while :; do
+		_qt=$((_qt + 1))
+		xen_u_pages >/tmp/u.before
+		snap "$@"
+		xen_u_pages >/tmp/u
+		cmp -s /tmp/u.before /tmp/u && [ -s /tmp/u ] && {
+			echo "quiet sample after $_qt tries ('u' equal before and after)"
+			return 0
+		}
+		[ "$(now)" -lt "$_qend" ] || {
+			echo "timed out after $_qlim s waiting for a quiet moment ('u' before = after a sample):"
+			diff /tmp/u.before /tmp/u
+			return 1
+		}
+		sleep 1
+	done
 }
 # jq on the last snapshot.
 sj() { jq -r "$@" /tmp/snap.json; }

@@ -1,4 +1,4 @@
-# xn-timeout: 300
+# xn-timeout: 900
 # Placement advice on the multi-node Linux guest (issue 8). Processes from
 # tests/helpers/numa_tick (memory on chosen nodes; threads that wake every
 # 100 ms, so that where they run follows their affinity), their threads on
@@ -64,12 +64,8 @@ start() { # tag threads node:mib... (threads on the last node)
 	shift
 	numactl --cpunodebind="$n1" "$tick" "$@" >/tmp/$tag.out 2>&1 &
 	eval "pid_$tag=$!"
-	i=0
-	until grep -q READY /tmp/$tag.out || [ $i -ge 60 ]; do
-		sleep 1
-		i=$((i + 1))
-	done
-	grep -q READY /tmp/$tag.out || fail "numa_tick $* did not start: $(cat /tmp/$tag.out)"
+	wait_until 300 "numa_tick $* to print READY (its memory written)" file_has /tmp/$tag.out READY ||
+		fail "numa_tick $* did not start: $(cat /tmp/$tag.out)"
 }
 # A sample of one PID whose thread nodes the kernel confirms unchanged
 # across it (else sampled again, up to 5 times); numa_maps read after it.
@@ -175,12 +171,9 @@ scenario() {
 	fi
 	# The threads wake every 100 ms: give them a moment to run where their
 	# affinity now says, then the next sample must show the prediction.
-	i=0
-	while [ $i -lt 20 ]; do
-		[ "$(thread_nodes "$pid" | sort -u)" = "$wnode" ] && break
-		sleep 1
-		i=$((i + 1))
-	done
+	on_target() { [ "$(thread_nodes "$pid" | sort -u)" = "$wnode" ]; }
+	wait_until 100 "every thread of $pid to run on node $wnode" on_target ||
+		echo "note: not every thread ran on node $wnode yet (the figures are still compared)"
 	steady_snap "$pid"
 	got=$(local_pct /tmp/np /tmp/tn.before)
 	# What may stay behind after a move: pages that could not be migrated

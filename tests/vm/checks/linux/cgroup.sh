@@ -5,7 +5,7 @@
 # root cgroup with everyone else (numa_maps walks and move_pages estimates):
 # both start on node 0, `--set-affinity PID=1` moves them, and the figures
 # of the same batch run must then match numa_maps on each node within 2 %.
-# xn-timeout: 400
+# xn-timeout: 900
 . /checks/lib.sh
 need_xn
 hog=/usr/libexec/xn/numa_hog
@@ -26,11 +26,8 @@ sh -c 'echo $$ >/sys/fs/cgroup/vm/emu/cgroup.procs || exit 9; exec "$0" 200 0' "
 own=$!
 "$hog" 120 0 >/tmp/shared.out 2>&1 &
 shared=$!
-i=0
-until { grep -q READY /tmp/own.out && grep -q READY /tmp/shared.out; } || [ $i -ge 90 ]; do
-	sleep 1
-	i=$((i + 1))
-done
+both_ready() { file_has /tmp/own.out READY && file_has /tmp/shared.out READY; }
+wait_until 300 "both numa_hogs to print READY (their memory written)" both_ready
 grep -q READY /tmp/own.out || fail "numa_hog in $cg/vm/emu did not start: $(cat /tmp/own.out)"
 grep -q READY /tmp/shared.out || fail "numa_hog did not start: $(cat /tmp/shared.out)"
 cat $cg/vm/memory.numa_stat | grep -E '^(anon|file_mapped) '
@@ -38,14 +35,11 @@ cat $cg/vm/memory.numa_stat | grep -E '^(anon|file_mapped) '
 "$XN" --source linux -b --format json -d 1 -i 300 --top 0 --pid $own,$shared >/tmp/run.jsonl \
 	2>/tmp/run.err &
 xnp=$!
-# lines N: until the batch run has written N samples (deadline 150 s)
+# lines N: until the batch run has written N samples (deadline 300 s)
+has_lines() { [ "$(grep -c . /tmp/run.jsonl)" -ge "$1" ]; }
 lines() {
-	i=0
-	while [ "$(grep -c . /tmp/run.jsonl)" -lt "$1" ]; do
-		[ $i -lt 150 ] || fail "batch run stalled: $(cat /tmp/run.err)"
-		sleep 1
-		i=$((i + 1))
-	done
+	wait_until 300 "the batch run's sample $1 in /tmp/run.jsonl" has_lines "$1" ||
+		fail "batch run stalled: $(cat /tmp/run.err)"
 }
 # fig PID NODE: "method bytes" of PID on NODE in the last sample
 fig() {

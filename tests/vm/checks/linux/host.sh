@@ -4,6 +4,8 @@ need_xn
 numactl -H
 "$XN" --snapshot --source linux >/tmp/snap.json || fail "xentop-numa --snapshot failed"
 same "nodes" "$(numactl -H | sed -n 's/^available: \([0-9]*\) nodes.*/\1/p')" "$(sj '.host.nodes | length')"
+[ -n "${XN_EXPECT_NODES:-}" ] || fail "XN_EXPECT_NODES is not set (boot.sh puts it on the kernel command line)"
+same "nodes emulated by boot.sh" "$XN_EXPECT_NODES" "$(sj '.host.nodes | length')"
 for n in $(sj '.host.nodes[].id'); do
 	want=$(numactl -H | sed -n "s/^node $n size: \([0-9]*\) MB/\1/p")
 	got=$(sj ".host.nodes[] | select(.id == $n) | .mem_total / 1048576 | floor")

@@ -7,12 +7,8 @@ hog=/usr/libexec/xn/numa_hog
 [ -x "$hog" ] || skip "numa_hog helper not built (build/helpers/numa_hog)"
 "$hog" 200 0 >/tmp/hog.out 2>&1 &
 pid=$!
-i=0
-until grep -q READY /tmp/hog.out || [ $i -ge 60 ]; do
-	sleep 1
-	i=$((i + 1))
-done
-grep -q READY /tmp/hog.out || fail "numa_hog did not start: $(cat /tmp/hog.out)"
+wait_until 300 "numa_hog to print READY (200 MiB written on node 0)" file_has /tmp/hog.out READY ||
+	fail "numa_hog did not start: $(cat /tmp/hog.out)"
 node_mb() { # pid node: MB on that node per numastat -p
 	numastat -p "$1" | awk -v c=$(($2 + 2)) '$1 == "Total" { print int($c) }'
 }

@@ -7,11 +7,15 @@ before=$(xl dmesg | head -n 1)
 snap --debugkey-interval 0.1
 after=$(xl dmesg | head -n 1)
 same "oldest console line after a sample" "$before" "$after"
+# dom0 works while it is sampled: the figures are compared to the page at
+# a moment when 'u' before and after the sample agree.
+quiet_snap 300 --debugkey-interval 0.1 || fail "no quiet moment to compare dom0's pages"
 sj '.domains[] | select(.id == 0) | "\(.pages_method) \(.node_pages)"'
 same "dom0 pages method" debugkey_u "$(sj '.domains[] | select(.id == 0) | .pages_method')"
-ours=$(sj '.domains[] | select(.id == 0) | .node_pages | map(tostring) | join(" ")')
-xen=$(xen_u_pages | awk '$1 == 0 { printf "%s%s", s, $3; s = " " }')
-same "dom0 pages per node" "$xen" "$ours"
+ours=$(sj '.host.nodes as $n | .domains[] | select(.id == 0) | .node_pages | to_entries[] |
+	"\($n[.key].id)=\(.value)"' | sort -n | tr '\n' ' ')
+xen=$(awk '$1 == 0 { print $2 "=" $3 }' /tmp/u | sort -n | tr '\n' ' ')
+same "dom0 pages per node (node=pages)" "$xen" "$ours"
 
 # Rate limit: 4 samples 0.5 s apart with a 10 s interval = one dump.
 n0=$(xl dmesg | grep -c "'u' pressed")

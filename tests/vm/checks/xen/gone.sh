@@ -8,14 +8,14 @@ n0=$(xl dmesg | grep -c "'u' pressed")
 pid=$!
 # Destroy it once the first sample is taken: its 'u' dump (pressed after the
 # domain list is read) shows in the console ring. Its stdout may be buffered.
-i=0
-until [ "$(xl dmesg | grep -c "'u' pressed")" -gt "$n0" ] || [ $i -ge 90 ]; do
-	sleep 1
-	i=$((i + 1))
-done
+sampled() { [ "$(xl dmesg | grep -c "'u' pressed")" -gt "$n0" ]; }
+wait_until 300 "the batch run's first 'u' dump in the console ring" sampled ||
+	fail "the batch run took no sample: $(cat /tmp/gone.err)"
 xl destroy xnC
 kill -0 $pid 2>/dev/null || fail "the batch ended before xnC was gone (raise -i)"
 echo "xnC destroyed while the batch runs"
+ended() { ! kill -0 $pid 2>/dev/null; }
+wait_until 300 "the batch run (20 samples, 1 s apart) to end" ended || fail "the batch run did not end"
 wait $pid
 rc=$?
 cat /tmp/gone.out /tmp/gone.err

@@ -9,13 +9,19 @@ nA=$(xl_nodes | head -n 1) nB=$(xl_nodes | tail -n 1)
 make_guest xnA 128 128 "$nA" -p || fail "xl create xnA failed"
 make_guest xnB 128 128 "$nB" -p || fail "xl create xnB failed"
 xl list -n
-snap --debugkey-interval 0.1
-xen_u_pages >/tmp/u
+# At a quiet moment ('u' equal before and after the sample), to the page.
+quiet_snap 300 --debugkey-interval 0.1 || fail "no quiet moment to compare the pages"
 cat /tmp/u
-for id in $(sj '.domains[].id'); do
-	ours=$(sj ".domains[] | select(.id == $id) | .node_pages | map(tostring) | join(\" \")")
-	xen=$(awk -v d="$id" '$1 == d { printf "%s%s", s, $3; s = " " }' /tmp/u)
-	same "domain $id pages per node" "$xen" "$ours"
+# The domains 'u' lists drive the loop (a domain the tool left out must
+# fail, not be skipped); the tool's figures by node id, not by position.
+same "domain ids ('u' vs xentop-numa)" "$(awk '{ print $1 }' /tmp/u | sort -un | tr '\n' ' ')" \
+	"$(sj '.domains[].id' | sort -un | tr '\n' ' ')"
+sj '.host.nodes as $n | .domains[] | .id as $d | .node_pages // [] | to_entries[] |
+	"\($d) \($n[.key].id) \(.value)"' >/tmp/ours
+for id in $(awk '{ print $1 }' /tmp/u | sort -un); do
+	xen=$(awk -v d="$id" '$1 == d { print $2 "=" $3 }' /tmp/u | sort -n | tr '\n' ' ')
+	ours=$(awk -v d="$id" '$1 == d { print $2 "=" $3 }' /tmp/ours | sort -n | tr '\n' ' ')
+	same "domain $id pages per node (node=pages)" "$xen" "$ours"
 done
 # Where the guests' memory is: all (but a handful of pages) on the chosen node.
 for g in xnA:$nA xnB:$nB; do

@@ -1,5 +1,8 @@
 # A recording of this host with its guests, copied out as an example
-# (build/vm/NAME-out/); it must replay.
+# (build/vm/NAME-out/); replayed as JSON it must give back the recording:
+# every field of every sample, but "source" (replay) and "interval" (the
+# replay derives it from the recorded times, which the recorder took with
+# the wall clock a few microseconds off its monotonic one).
 . /checks/lib.sh
 need_xn
 n=$(xl_nodes | wc -l)
@@ -7,6 +10,28 @@ f=/out/xen-${n}node.jsonl
 "$XN" -b --source xen -d 1 -i 4 --debugkey-interval 2 --record "$f" >/dev/null ||
 	fail "recording failed"
 same "samples recorded" 4 "$(wc -l <"$f")"
-"$XN" --source replay --replay "$f" -b -i 4 >/tmp/replay.txt || fail "replay of $f failed"
+"$XN" --source replay --replay "$f" -b --format json -i 4 >/tmp/replay.jsonl ||
+	fail "JSON replay of $f failed"
+same "samples replayed" 4 "$(wc -l </tmp/replay.jsonl)"
+same "source of the replayed samples" "replay replay replay replay " \
+	"$(jq -r .source /tmp/replay.jsonl | tr '\n' ' ')"
+jq -S -c 'del(.source, .interval)' "$f" >/tmp/rec.norm
+jq -S -c 'del(.source, .interval)' /tmp/replay.jsonl >/tmp/rep.norm
+if cmp -s /tmp/rec.norm /tmp/rep.norm; then
+	echo "ok   replayed JSON = recording ($(wc -c <"$f") bytes)"
+else
+	echo "DIFF replayed JSON differs from the recording:"
+	jq -S . "$f" | sed 's/"source": "xen"/"source": "replay"/' >/tmp/rec.pretty
+	jq -S . /tmp/replay.jsonl | diff /tmp/rec.pretty - | grep -v '"interval"' | head -n 40
+	bad=$((bad + 1))
+fi
+# interval: the same to a millisecond (null for the first sample in both).
+jq -r '.interval // "null"' "$f" >/tmp/rec.int
+jq -r '.interval // "null"' /tmp/replay.jsonl >/tmp/rep.int
+paste -d' ' /tmp/rec.int /tmp/rep.int | awk '{ d = $1 - $2; if (d < 0) d = -d
+	if (($1 == "null") != ($2 == "null") || d > 0.001) { print "DIFF interval: recorded " $1 ", replayed " $2; b++ }
+	else print "ok   interval: recorded " $1 ", replayed " $2 }
+	END { exit b > 0 }' || bad=$((bad + 1))
+"$XN" --source replay --replay "$f" -b -i 4 >/tmp/replay.txt || fail "text replay of $f failed"
 head -n 5 /tmp/replay.txt
 [ $bad = 0 ] || fail "$bad differences"
