@@ -22,7 +22,9 @@
  *   pageop_probe mkdom PAGES0 PAGES1   a bare PV domain (no kernel, never runs) with
  *                                   PAGES0 pages on node 0 and PAGES1 on node 1;
  *                                   prints its id
- *   pageop_probe rmdom DOMID        destroy it
+ *   pageop_probe rmdom DOMID...     destroy them
+ *   pageop_probe mkdoms N PAGES0 PAGES1  N such domains; prints their ids
+ *   pageop_probe sweep COUNT        ns per sweep of one op query per domain
  *   pageop_probe cycle COUNT PAGES  COUNT times: mkdom with PAGES on each of
  *                                   nodes 0 and 1, check the op reads exactly
  *                                   that, destroy; "PASS"/"FAIL" per cycle
@@ -533,10 +535,52 @@ static int cmd_dom(const char *what, int argc, char **argv)
 			printf("xc_domain_getinfolist: %s\n", strerror(errno));
 			rc = 1;
 		}
-	} else if (!strcmp(what, "rmdom") && argc == 1) {
-		rc = xc_domain_destroy(xch, (uint32_t)strtoul(argv[0], NULL, 0)) ? 1 : 0;
-		if (rc)
-			printf("rmdom: %s\n", strerror(errno));
+	} else if (!strcmp(what, "rmdom") && argc >= 1) {
+		rc = 0;
+		for (int i = 0; i < argc; i++)
+			if (xc_domain_destroy(xch, (uint32_t)strtoul(argv[i], NULL, 0))) {
+				printf("rmdom %s: %s\n", argv[i], strerror(errno));
+				rc = 1;
+			}
+	} else if (!strcmp(what, "mkdoms") && argc == 3) {
+		/* Many bare domains from one process: under TCG a process start
+		 * and a libxenctrl open cost more than the domain itself. */
+		long count = strtol(argv[0], NULL, 0);
+		unsigned long p0 = strtoul(argv[1], NULL, 0), p1 = strtoul(argv[2], NULL, 0);
+
+		rc = 0;
+		for (long i = 0; i < count; i++) {
+			uint32_t domid;
+			int r = make_domain(xch, p0, p1, &domid);
+
+			if (r) {
+				printf("mkdoms: domain %ld of %ld: %s\n", i + 1, count,
+				       strerror(-r));
+				rc = 1;
+				break;
+			}
+			printf("%u\n", domid);
+		}
+	} else if (!strcmp(what, "sweep") && argc == 1) {
+		/* One op query per domain, as a refresh does: ns per sweep. */
+		long count = strtol(argv[0], NULL, 0);
+		xc_domaininfo_t info[1024];
+		uint64_t pages[XN_PAGEOP_MAX_NODES];
+		uint32_t nr;
+		int n = xc_domain_getinfolist(xch, 0, 1024, info);
+		double t0 = now_ns();
+
+		rc = n > 0 && count > 0 ? 0 : 1;
+		for (long k = 0; k < count && !rc; k++)
+			for (int i = 0; i < n && !rc; i++)
+				rc = issue(good(info[i].domain, XN_PAGEOP_MAX_NODES), &nr, pages, 0)
+				             ? 1
+				             : 0;
+		if (!rc)
+			printf("op sweep over %d domains: %.0f ns (%ld sweeps)\n", n,
+			       (now_ns() - t0) / count, count);
+		else
+			printf("sweep failed\n");
 	} else if (!strcmp(what, "cycle") && argc == 2) {
 		long count = strtol(argv[0], NULL, 0);
 		unsigned long n = strtoul(argv[1], NULL, 0);
@@ -635,7 +679,7 @@ int main(int argc, char **argv)
 	    argc >= 4)
 		return cmd_memop(argv[1], (uint32_t)strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
 	if (!strcmp(argv[1], "mkdom") || !strcmp(argv[1], "rmdom") || !strcmp(argv[1], "cycle") ||
-	    !strcmp(argv[1], "ids"))
+	    !strcmp(argv[1], "ids") || !strcmp(argv[1], "mkdoms") || !strcmp(argv[1], "sweep"))
 		return cmd_dom(argv[1], argc - 2, argv + 2);
 	if (!strcmp(argv[1], "timekey") && argc == 4)
 		return cmd_timekey(argv[2], strtol(argv[3], NULL, 0));
