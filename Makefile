@@ -118,6 +118,12 @@ $(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
 	$(say) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
 
+# pageop_probe names the domains it makes in xenstore (libxenstat lists only
+# named domains).
+ifeq ($(HAVE_XEN),yes)
+$(BUILD)/helpers/pageop_probe: PKG_LIBS += $(shell $(PKG_CONFIG) --libs xenstore)
+endif
+
 deps:
 	@sh scripts/deps.sh
 
