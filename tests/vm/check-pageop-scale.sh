@@ -36,6 +36,7 @@ n=${PAGEOP_SCALE_DOMAINS:-300}
 churn_secs=${PAGEOP_CHURN_SECONDS:-45}
 slack=${PAGEOP_CHURN_RSS_SLACK_KB:-1024}
 r=${PAGEOP_SCALE_REFRESHES:-5}
+timing=${PAGEOP_SCALE_TIMING:-1}
 
 progress "creating $n domains"
 t0=$(up)
@@ -94,7 +95,12 @@ got=$(jq '[.domains[] | select((.name // "") | startswith("scale-")) |
 	select(.pages_method == "xen_op" and .node_pages == [256, 256])] | length' /tmp/scale.json)
 [ "$got" = "$n" ] || fail "xentop-numa shows $got scale domains with the op's 256+256, not $n"
 [ -s /tmp/scale.err ] && fail "xentop-numa --snapshot said: $(head -n 1 /tmp/scale.err)"
-echo "xentop-numa lists all $n scale domains, 256+256 pages each, from the op"
+# Each domain Xen lists, once (libxenstat lists some twice past 256).
+jq -r '.domains[].id' /tmp/scale.json | sort -n >/tmp/xn.ids
+pageop_ids | tr ' ' '\n' | grep . | sort -n >/tmp/xen.ids
+cmp -s /tmp/xn.ids /tmp/xen.ids ||
+	fail "xentop-numa lists $(wc -l </tmp/xn.ids) domains ($(sort -n /tmp/xn.ids | uniq -d | wc -l) twice), Xen $(wc -l </tmp/xen.ids)"
+echo "xentop-numa lists all $n scale domains, 256+256 pages each, from the op, and every domain once"
 
 # CPU per refresh of a command (children's user + system time: hypercall
 # time counts as system time in a PV dom0), in ms.
@@ -112,41 +118,45 @@ cpu() { # refreshes command...
 		function sec(t) { split(t, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
 		{ printf "%.1f\n", (sec($1) + sec($2)) * 1000 / n }'
 }
-progress "timing"
-if command -v xentop >/dev/null; then
-	xt=$(cpu "$r" timeout 600 xentop -b -i "$r" -d 1)
-else
-	xt="not-installed"
-fi
-op=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2)
-ud=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2 --no-pageop)
-ue=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2 --no-pageop --debugkey-interval 0.01)
-# A binary to compare against (before/after a change), when the host put one
-# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
-base=/usr/libexec/xn/xentop-numa-base
-if [ -x "$base" ]; then
-	echo "SCALE base_op_ms_per_refresh $(cpu "$r" timeout 600 "$base" -b -i "$r" -d 0.2)"
-	echo "SCALE base_u_every_refresh_ms_per_refresh $(cpu "$r" timeout 600 "$base" -b -i "$r" -d 0.2 --no-pageop --debugkey-interval 0.01)"
-fi
-echo "SCALE xentop_ms_per_refresh $xt"
-echo "SCALE xn_op_ms_per_refresh $op"
-echo "SCALE xn_u_default_ms_per_refresh $ud"
-echo "SCALE xn_u_every_refresh_ms_per_refresh $ue"
-ratio() { # name ms
-	awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }'
+timing() {
+	progress "timing"
+	if command -v xentop >/dev/null; then
+		xt=$(cpu "$r" timeout 600 xentop -b -i "$r" -d 1)
+	else
+		xt="not-installed"
+	fi
+	op=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2)
+	ud=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2 --no-pageop)
+	ue=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2 --no-pageop --debugkey-interval 0.01)
+	# A binary to compare against (before/after a change), when the host put one
+	# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
+	base=/usr/libexec/xn/xentop-numa-base
+	if [ -x "$base" ]; then
+		echo "SCALE base_op_ms_per_refresh $(cpu "$r" timeout 600 "$base" -b -i "$r" -d 0.2)"
+		echo "SCALE base_u_every_refresh_ms_per_refresh $(cpu "$r" timeout 600 "$base" -b -i "$r" -d 0.2 --no-pageop --debugkey-interval 0.01)"
+	fi
+	echo "SCALE xentop_ms_per_refresh $xt"
+	echo "SCALE xn_op_ms_per_refresh $op"
+	echo "SCALE xn_u_default_ms_per_refresh $ud"
+	echo "SCALE xn_u_every_refresh_ms_per_refresh $ue"
+	ratio() { # name ms
+		awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }'
+	}
+	ratio op "$op"
+	ratio u_default "$ud"
+	ratio u_every_refresh "$ue"
+	$PAGEOP timekey u 3 >/tmp/key.txt || fail "timing 'u': $(cat /tmp/key.txt)"
+	$PAGEOP sweep 5 >/tmp/sweep.txt || fail "timing op sweeps: $(cat /tmp/sweep.txt)"
+	cat /tmp/key.txt /tmp/sweep.txt
+	kn=$(awk '{ print $3 }' /tmp/key.txt)
+	sn=$(awk '{ print $6 }' /tmp/sweep.txt)
+	echo "SCALE u_dump_ms $(awk -v a="$kn" 'BEGIN { printf "%.1f", a / 1e6 }')"
+	echo "SCALE op_sweep_ms $(awk -v a="$sn" 'BEGIN { printf "%.1f", a / 1e6 }')"
+	awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }'
+	$PAGEOP costs 3 || fail "timing the calls of a refresh"
 }
-ratio op "$op"
-ratio u_default "$ud"
-ratio u_every_refresh "$ue"
-$PAGEOP timekey u 3 >/tmp/key.txt || fail "timing 'u': $(cat /tmp/key.txt)"
-$PAGEOP sweep 5 >/tmp/sweep.txt || fail "timing op sweeps: $(cat /tmp/sweep.txt)"
-cat /tmp/key.txt /tmp/sweep.txt
-kn=$(awk '{ print $3 }' /tmp/key.txt)
-sn=$(awk '{ print $6 }' /tmp/sweep.txt)
-echo "SCALE u_dump_ms $(awk -v a="$kn" 'BEGIN { printf "%.1f", a / 1e6 }')"
-echo "SCALE op_sweep_ms $(awk -v a="$sn" 'BEGIN { printf "%.1f", a / 1e6 }')"
-awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }'
-$PAGEOP costs 3 || fail "timing the calls of a refresh"
+# Not in the soak (make soak-xen): it churns only.
+[ "$timing" = 1 ] && timing
 
 # Churn, with the scale domains still there.
 progress "churn for $churn_secs s"
