@@ -32,9 +32,10 @@
  *   pageop_probe costs COUNT        ns per call, over every domain, of each call
  *                                   a refresh makes (what xentop-numa and
  *                                   libxenstat ask per domain)
- *   pageop_probe churn SECONDS POOL PAGES PREFIX  for SECONDS: create named
- *                                   domains (PAGES on each node), keeping POOL
- *                                   of them, destroying the oldest; prints
+ *   pageop_probe churn SECONDS POOL PAGES PREFIX PAUSE  for SECONDS: create
+ *                                   named domains (PAGES on each node), keeping
+ *                                   POOL of them, destroying the oldest, PAUSE
+ *                                   seconds between two; prints
  *                                   "made ID TIME" and "gone ID TIME", TIME
  *                                   (RFC 3339 UTC, ns, as xentop-numa's JSON)
  *                                   taken after Xen stopped listing it
@@ -649,8 +650,9 @@ static int cmd_costs(xc_interface *xch, long count)
 
 /* Create and destroy named domains for secs seconds, keeping pool of them. */
 static int cmd_churn(xc_interface *xch, double secs, long pool, unsigned long pages,
-                     const char *prefix)
+                     const char *prefix, double pause)
 {
+	struct timespec gap = {(time_t)pause, (long)((pause - (double)(time_t)pause) * 1e9)};
 	struct xs_handle *xs = xs_open(0);
 	uint32_t *ids = calloc((size_t)(pool > 0 ? pool : 1), sizeof(*ids));
 	long head = 0, live = 0, made = 0, gone = 0;
@@ -694,6 +696,9 @@ static int cmd_churn(xc_interface *xch, double secs, long pool, unsigned long pa
 		ids[(head + live) % pool] = domid;
 		live++;
 		made++;
+		/* Domains must outlive a refresh (seconds under TCG) to be seen. */
+		if (pause > 0)
+			nanosleep(&gap, NULL);
 	}
 	/* Leave none behind. */
 	for (; live > 0; live--, head = (head + 1) % pool) {
@@ -790,9 +795,9 @@ static int cmd_dom(const char *what, int argc, char **argv)
 			xs_close(xs);
 	} else if (!strcmp(what, "costs") && argc == 1) {
 		rc = cmd_costs(xch, strtol(argv[0], NULL, 0));
-	} else if (!strcmp(what, "churn") && argc == 4) {
+	} else if (!strcmp(what, "churn") && argc == 5) {
 		rc = cmd_churn(xch, strtod(argv[0], NULL), strtol(argv[1], NULL, 0),
-		               strtoul(argv[2], NULL, 0), argv[3]);
+		               strtoul(argv[2], NULL, 0), argv[3], strtod(argv[4], NULL));
 	} else if (!strcmp(what, "sweep") && argc == 1) {
 		/* One op query per domain, as a refresh does: ns per sweep. */
 		long count = strtol(argv[0], NULL, 0);

@@ -53,7 +53,7 @@ boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/migrate.sh $vm/che
 # "hypervisor" engineer's dom0 checks; check-pageop.sh first-class: the
 # others source it.
 pageop=""
-for c in bad "" cycles balloon tool measure; do
+for c in bad "" cycles balloon tool measure scale; do
 	f=$vm/check-pageop${c:+-$c}.sh
 	[ -f "$f" ] && pageop="$pageop $f"
 done
