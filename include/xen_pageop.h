@@ -63,14 +63,18 @@ int xn_pageop_absent(int err);
 
 /* Pages (4 KiB) of domain domid per node id 0..nr_nodes-1 into pages_out
  * (nr_nodes: the host's highest online node id + 1, at most
- * XN_PAGEOP_MAX_NODES). The answer is checked against the domain's
- * tot_pages read just after (xn_pageop_check); a mismatch is re-read up to
- * twice, as memory may have moved between the two reads. 0 or -errno:
+ * XN_PAGEOP_MAX_NODES). The answer is checked (xn_pageop_check) first
+ * against tot_hint, the domain's tot_pages as the caller read it moments
+ * before (the domain list has it; XN_PAGEOP_NO_HINT: none), which saves a
+ * getdomaininfo per domain; failing that, against the tot_pages read just
+ * after; a mismatch is re-read up to twice, as memory may have moved
+ * between the two reads. 0 or -errno:
  * -EINVAL bad arguments, -ESRCH no such domain, -EAGAIN/-EPROTO see
  * xn_pageop_check, others from the hypercall. pages_out is untouched on
  * failure; the reason goes to err. */
-int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t *pages_out,
-                        char *err, size_t errlen);
+#define XN_PAGEOP_NO_HINT UINT64_MAX
+int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t tot_hint,
+                        uint64_t *pages_out, char *err, size_t errlen);
 
 /* Close the libxencall handle (safe to call when none is open). */
 void xn_xen_pageop_release(void);

@@ -155,10 +155,17 @@ int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 	}
 	int r = 0;
 	unsigned n = xenstat_node_num_domains(node);
+	/* libxenstat reads the domain list in chunks of 256 and starts each
+	 * chunk at the number of domains read so far, not after the last id:
+	 * past 256 domains with gaps in their ids it lists some twice (seen in
+	 * the lab with 300). Ids come in ascending order otherwise, so one
+	 * not above the last taken is such a repeat. */
+	int64_t last_id = -1;
 	for (unsigned i = 0; i < n; i++) {
 		xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
-		if (!xd)
+		if (!xd || (int64_t)xenstat_domain_id(xd) <= last_id)
 			continue;
+		last_id = xenstat_domain_id(xd);
 		struct xn_domain *d = xn_snapshot_add_domain(s);
 		if (!d) {
 			r = xn_source_fail(&p->base, -ENOMEM, "xen: out of memory");

@@ -173,8 +173,8 @@ static int pageop_tot_pages(xc_interface *xch, uint32_t domid, uint64_t *tot)
 	return 0;
 }
 
-int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t *pages_out,
-                        char *err, size_t errlen)
+int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t tot_hint,
+                        uint64_t *pages_out, char *err, size_t errlen)
 {
 	uint64_t pages[XN_PAGEOP_MAX_NODES], tot = 0;
 	unsigned nr = 0;
@@ -183,6 +183,22 @@ int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, ui
 	if (!xch || nr_nodes == 0 || nr_nodes > XN_PAGEOP_MAX_NODES) {
 		snprintf(err, errlen, "bad request: %u nodes", nr_nodes);
 		return -EINVAL;
+	}
+	/* The domain list's tot_pages, read just before: when the counts sum to
+	 * it, they are a state the domain was in, and the getdomaininfo below
+	 * (half of a refresh's page-op hypercalls) is not needed. */
+	if (tot_hint != XN_PAGEOP_NO_HINT) {
+		rc = pageop_issue(domid, pages, &nr);
+		if (rc) {
+			snprintf(err, errlen, "%s", strerror(-rc));
+			return rc;
+		}
+		if (!xn_pageop_check(pages, nr, XN_PAGEOP_MAX_NODES, nr_nodes, tot_hint, err,
+		                     errlen)) {
+			memcpy(pages_out, pages, nr_nodes * sizeof(*pages_out));
+			return 0;
+		}
+		rc = -EAGAIN;
 	}
 	/* The op and getdomaininfo are two hypercalls: a domain whose memory
 	 * is changing (ballooning, being built or torn down) can differ between

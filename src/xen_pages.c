@@ -36,8 +36,11 @@ static size_t query_pageop(struct xen_priv *p, struct xn_snapshot *s, char *note
 		struct xn_domain *d = &s->domains[k];
 		char why[160] = "";
 		memset(pages, 0, sizeof(pages));
-		int r = xn_xen_pageop_query(p->xch, (uint32_t)d->id, (unsigned)top, pages, why,
-		                            sizeof(why));
+		/* libxenstat's cur_mem is getdomaininfo's tot_pages in bytes */
+		uint64_t hint = (d->valid & XN_DOM_MEM_CUR) ? d->mem_cur / XEN_PAGE_SIZE
+		                                            : XN_PAGEOP_NO_HINT;
+		int r = xn_xen_pageop_query(p->xch, (uint32_t)d->id, (unsigned)top, hint, pages,
+		                            why, sizeof(why));
 		if (r == -ESRCH)
 			continue; /* gone since the domain list was read */
 		if (r) {

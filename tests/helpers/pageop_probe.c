@@ -22,7 +22,23 @@
  *   pageop_probe mkdom PAGES0 PAGES1   a bare PV domain (no kernel, never runs) with
  *                                   PAGES0 pages on node 0 and PAGES1 on node 1;
  *                                   prints its id
- *   pageop_probe rmdom DOMID        destroy it
+ *   pageop_probe rmdom DOMID...     destroy them (and their xenstore directory),
+ *                                   then wait until Xen no longer lists them
+ *   pageop_probe mkdoms N PAGES0 PAGES1 [PREFIX]  N such domains; prints their
+ *                                   ids; with PREFIX each gets the xenstore name
+ *                                   PREFIX-ID (libxenstat, so xentop and
+ *                                   xentop-numa, list only named domains)
+ *   pageop_probe sweep COUNT        ns per sweep of one op query per domain
+ *   pageop_probe costs COUNT        ns per call, over every domain, of each call
+ *                                   a refresh makes (what xentop-numa and
+ *                                   libxenstat ask per domain)
+ *   pageop_probe churn SECONDS POOL PAGES PREFIX PAUSE  for SECONDS: create
+ *                                   named domains (PAGES on each node), keeping
+ *                                   POOL of them, destroying the oldest, PAUSE
+ *                                   seconds between two; prints
+ *                                   "made ID TIME" and "gone ID TIME", TIME
+ *                                   (RFC 3339 UTC, ns, as xentop-numa's JSON)
+ *                                   taken after Xen stopped listing it
  *   pageop_probe cycle COUNT PAGES  COUNT times: mkdom with PAGES on each of
  *                                   nodes 0 and 1, check the op reads exactly
  *                                   that, destroy; "PASS"/"FAIL" per cycle
@@ -53,6 +69,7 @@ int main(void)
 #undef __STRICT_ANSI__
 #include <xencall.h>
 #include <xenctrl.h>
+#include <xenstore.h>
 
 #include "xen_pageop.h"
 
@@ -499,6 +516,209 @@ static int make_domain(xc_interface *xch, unsigned long p0, unsigned long p1, ui
 	return rc;
 }
 
+/* The xenstore name PREFIX-ID: libxenstat skips a domain without one, as
+ * a domain being destroyed. 0 or -errno. */
+static int name_domain(struct xs_handle *xs, uint32_t domid, const char *prefix)
+{
+	char path[64], name[128];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	snprintf(name, sizeof(name), "%s-%u", prefix, domid);
+	return xs_write(xs, XBT_NULL, path, name, strlen(name)) ? 0 : -(errno ? errno : EIO);
+}
+
+static void unname_domain(struct xs_handle *xs, uint32_t domid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/local/domain/%u", domid);
+	if (xs)
+		xs_rm(xs, XBT_NULL, path); /* absent for unnamed domains: fine */
+}
+
+static int listed(xc_interface *xch, uint32_t domid)
+{
+	xc_domaininfo_t info;
+
+	return xc_domain_getinfolist(xch, domid, 1, &info) == 1 && info.domain == domid;
+}
+
+/* Destroy, then wait (up to 60 s) until Xen no longer lists the domain:
+ * a dying domain stays listed until its last reference goes. 0 or -errno. */
+static int destroy_domain(xc_interface *xch, struct xs_handle *xs, uint32_t domid)
+{
+	double deadline;
+
+	if (xc_domain_destroy(xch, domid))
+		return -errno;
+	unname_domain(xs, domid);
+	deadline = now_ns() + 60e9;
+	while (listed(xch, domid)) {
+		struct timespec t = {0, 10000000};
+
+		if (now_ns() > deadline)
+			return -ETIMEDOUT;
+		nanosleep(&t, NULL);
+	}
+	return 0;
+}
+
+/* Now, as xentop-numa's JSON writes sample times (so that the two compare as
+ * strings). */
+static void rfc3339_now(char *buf, size_t len)
+{
+	struct timespec t;
+	struct tm tm;
+	char s[32];
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	gmtime_r(&t.tv_sec, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09ldZ", s, t.tv_nsec);
+}
+
+/* ns per call of each request a refresh makes per domain, over every
+ * domain; and a batched getdomaininfo for all of them. */
+static int cmd_costs(xc_interface *xch, long count)
+{
+	static xc_domaininfo_t info[1024];
+	struct xs_handle *xs = xs_open(0);
+	xc_cpumap_t hard = xc_cpumap_alloc(xch), soft = xc_cpumap_alloc(xch);
+	xc_nodemap_t nodes = xc_nodemap_alloc(xch);
+	int n = xc_domain_getinfolist(xch, 0, 1024, info);
+	const char *names[] = {
+	        "getdomaininfo batch (all domains)", "getdomaininfo (one domain)", "vcpu_getinfo",
+	        "vcpu_getaffinity (hard+soft)",      "node_getaffinity",           "page op",
+	        "xenstore read of the name"};
+
+	if (n <= 0 || count <= 0 || !hard || !soft || !nodes || !xs) {
+		printf("costs: cannot start: %s\n", strerror(errno));
+		return 1;
+	}
+	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		double t0 = now_ns();
+		long calls = 0;
+
+		for (long c = 0; c < count; c++) {
+			if (k == 0) {
+				xc_domain_getinfolist(xch, 0, 1024, info);
+				calls++;
+				continue;
+			}
+			for (int i = 0; i < n; i++, calls++) {
+				uint32_t d = info[i].domain, nr;
+				xc_domaininfo_t one;
+				xc_vcpuinfo_t vi;
+				uint64_t pages[XN_PAGEOP_MAX_NODES];
+				char path[64];
+
+				switch (k) {
+				case 1:
+					xc_domain_getinfolist(xch, d, 1, &one);
+					break;
+				case 2:
+					xc_vcpu_getinfo(xch, d, 0, &vi);
+					break;
+				case 3:
+					xc_vcpu_getaffinity(xch, d, 0, hard, soft,
+					                    XEN_VCPUAFFINITY_HARD |
+					                            XEN_VCPUAFFINITY_SOFT);
+					break;
+				case 4:
+					xc_domain_node_getaffinity(xch, d, nodes);
+					break;
+				case 5:
+					issue(good(d, XN_PAGEOP_MAX_NODES), &nr, pages, 0);
+					break;
+				case 6:
+					snprintf(path, sizeof(path), "/local/domain/%u/name", d);
+					free(xs_read(xs, XBT_NULL, path, NULL));
+					break;
+				}
+			}
+		}
+		printf("cost %-34s %8.0f ns per call (%ld calls)\n", names[k],
+		       (now_ns() - t0) / (double)calls, calls);
+	}
+	printf("cost over %d domains\n", n);
+	free(hard);
+	free(soft);
+	free(nodes);
+	xs_close(xs);
+	return 0;
+}
+
+/* Create and destroy named domains for secs seconds, keeping pool of them. */
+static int cmd_churn(xc_interface *xch, double secs, long pool, unsigned long pages,
+                     const char *prefix, double pause)
+{
+	struct timespec gap = {(time_t)pause, (long)((pause - (double)(time_t)pause) * 1e9)};
+	struct xs_handle *xs = xs_open(0);
+	uint32_t *ids = calloc((size_t)(pool > 0 ? pool : 1), sizeof(*ids));
+	long head = 0, live = 0, made = 0, gone = 0;
+	double end = now_ns() + secs * 1e9;
+	char when[64];
+	int rc = 0;
+
+	if (!xs || !ids || pool <= 0) {
+		printf("churn: cannot start: %s\n", strerror(errno));
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!rc && now_ns() < end) {
+		uint32_t domid;
+		int r;
+
+		if (live == pool) {
+			domid = ids[head];
+			head = (head + 1) % pool;
+			live--;
+			r = destroy_domain(xch, xs, domid);
+			rfc3339_now(when, sizeof(when));
+			if (r) {
+				printf("churn: destroying d%u: %s\n", domid, strerror(-r));
+				rc = 1;
+				break;
+			}
+			printf("gone %u %s\n", domid, when);
+			gone++;
+		}
+		r = make_domain(xch, pages, pages, &domid);
+		if (!r && (r = name_domain(xs, domid, prefix)))
+			destroy_domain(xch, xs, domid);
+		if (r) {
+			printf("churn: creating a domain: %s\n", strerror(-r));
+			rc = 1;
+			break;
+		}
+		rfc3339_now(when, sizeof(when));
+		printf("made %u %s\n", domid, when);
+		ids[(head + live) % pool] = domid;
+		live++;
+		made++;
+		/* Domains must outlive a refresh (seconds under TCG) to be seen. */
+		if (pause > 0)
+			nanosleep(&gap, NULL);
+	}
+	/* Leave none behind. */
+	for (; live > 0; live--, head = (head + 1) % pool) {
+		int r = destroy_domain(xch, xs, ids[head]);
+
+		rfc3339_now(when, sizeof(when));
+		if (r) {
+			printf("churn: destroying d%u: %s\n", ids[head], strerror(-r));
+			rc = 1;
+			continue;
+		}
+		printf("gone %u %s\n", ids[head], when);
+		gone++;
+	}
+	printf("churn: made %ld, destroyed %ld domains in %.0f s\n", made, gone, secs);
+	free(ids);
+	xs_close(xs);
+	return rc;
+}
+
 static int cmd_dom(const char *what, int argc, char **argv)
 {
 	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
@@ -533,10 +753,71 @@ static int cmd_dom(const char *what, int argc, char **argv)
 			printf("xc_domain_getinfolist: %s\n", strerror(errno));
 			rc = 1;
 		}
-	} else if (!strcmp(what, "rmdom") && argc == 1) {
-		rc = xc_domain_destroy(xch, (uint32_t)strtoul(argv[0], NULL, 0)) ? 1 : 0;
+	} else if (!strcmp(what, "rmdom") && argc >= 1) {
+		struct xs_handle *xs = xs_open(0); /* NULL: no names to remove */
+
+		rc = 0;
+		for (int i = 0; i < argc; i++) {
+			int r = destroy_domain(xch, xs, (uint32_t)strtoul(argv[i], NULL, 0));
+
+			if (r) {
+				printf("rmdom %s: %s\n", argv[i], strerror(-r));
+				rc = 1;
+			}
+		}
+		if (xs)
+			xs_close(xs);
+	} else if (!strcmp(what, "mkdoms") && (argc == 3 || argc == 4)) {
+		/* Many bare domains from one process: under TCG a process start
+		 * and a libxenctrl open cost more than the domain itself. */
+		long count = strtol(argv[0], NULL, 0);
+		unsigned long p0 = strtoul(argv[1], NULL, 0), p1 = strtoul(argv[2], NULL, 0);
+		struct xs_handle *xs = argc == 4 ? xs_open(0) : NULL;
+
+		rc = argc == 4 && !xs ? 1 : 0;
 		if (rc)
-			printf("rmdom: %s\n", strerror(errno));
+			printf("mkdoms: cannot open xenstore: %s\n", strerror(errno));
+		for (long i = 0; i < count && !rc; i++) {
+			uint32_t domid;
+			int r = make_domain(xch, p0, p1, &domid);
+
+			if (!r && xs && (r = name_domain(xs, domid, argv[3])))
+				xc_domain_destroy(xch, domid);
+			if (r) {
+				printf("mkdoms: domain %ld of %ld: %s\n", i + 1, count,
+				       strerror(-r));
+				rc = 1;
+				break;
+			}
+			printf("%u\n", domid);
+		}
+		if (xs)
+			xs_close(xs);
+	} else if (!strcmp(what, "costs") && argc == 1) {
+		rc = cmd_costs(xch, strtol(argv[0], NULL, 0));
+	} else if (!strcmp(what, "churn") && argc == 5) {
+		rc = cmd_churn(xch, strtod(argv[0], NULL), strtol(argv[1], NULL, 0),
+		               strtoul(argv[2], NULL, 0), argv[3], strtod(argv[4], NULL));
+	} else if (!strcmp(what, "sweep") && argc == 1) {
+		/* One op query per domain, as a refresh does: ns per sweep. */
+		long count = strtol(argv[0], NULL, 0);
+		xc_domaininfo_t info[1024];
+		uint64_t pages[XN_PAGEOP_MAX_NODES];
+		uint32_t nr;
+		int n = xc_domain_getinfolist(xch, 0, 1024, info);
+		double t0 = now_ns();
+
+		rc = n > 0 && count > 0 ? 0 : 1;
+		for (long k = 0; k < count && !rc; k++)
+			for (int i = 0; i < n && !rc; i++)
+				rc = issue(good(info[i].domain, XN_PAGEOP_MAX_NODES), &nr, pages, 0)
+				             ? 1
+				             : 0;
+		if (!rc)
+			printf("op sweep over %d domains: %.0f ns (%ld sweeps)\n", n,
+			       (now_ns() - t0) / count, count);
+		else
+			printf("sweep failed\n");
 	} else if (!strcmp(what, "cycle") && argc == 2) {
 		long count = strtol(argv[0], NULL, 0);
 		unsigned long n = strtoul(argv[1], NULL, 0);
@@ -635,7 +916,8 @@ int main(int argc, char **argv)
 	    argc >= 4)
 		return cmd_memop(argv[1], (uint32_t)strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
 	if (!strcmp(argv[1], "mkdom") || !strcmp(argv[1], "rmdom") || !strcmp(argv[1], "cycle") ||
-	    !strcmp(argv[1], "ids"))
+	    !strcmp(argv[1], "ids") || !strcmp(argv[1], "mkdoms") || !strcmp(argv[1], "sweep") ||
+	    !strcmp(argv[1], "costs") || !strcmp(argv[1], "churn"))
 		return cmd_dom(argv[1], argc - 2, argv + 2);
 	if (!strcmp(argv[1], "timekey") && argc == 4)
 		return cmd_timekey(argv[2], strtol(argv[3], NULL, 0));

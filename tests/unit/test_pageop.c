@@ -169,9 +169,11 @@ int main(void)
 	test_absent();
 
 	fill(pages, n);
-	CHECK_EQ_U64(xn_xen_pageop_query(NULL, 0, 0, pages, err, sizeof(err)), (uint64_t)-EINVAL);
+	CHECK_EQ_U64(xn_xen_pageop_query(NULL, 0, 0, XN_PAGEOP_NO_HINT, pages, err, sizeof(err)),
+	             (uint64_t)-EINVAL);
 	CHECK(untouched(pages, n));
-	CHECK_EQ_U64(xn_xen_pageop_query(NULL, 0, XN_PAGEOP_MAX_NODES + 1, pages, err, sizeof(err)),
+	CHECK_EQ_U64(xn_xen_pageop_query(NULL, 0, XN_PAGEOP_MAX_NODES + 1, XN_PAGEOP_NO_HINT, pages,
+	                                 err, sizeof(err)),
 	             (uint64_t)-EINVAL);
 	CHECK(untouched(pages, n));
 

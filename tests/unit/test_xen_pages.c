@@ -26,6 +26,7 @@ int main(void)
 static int fake_err[8];
 static int fake_probe_err;
 static unsigned fake_queries;
+static uint64_t fake_hint[8]; /* the tot_hint each domain was last asked with */
 static const uint64_t fake_pages[8][2] = {{300, 100}, {0}, {0}, {0}, {0}, {7, 70}};
 
 int xn_xen_pageop_probe(xc_interface *xch)
@@ -34,13 +35,14 @@ int xn_xen_pageop_probe(xc_interface *xch)
 	return fake_probe_err;
 }
 
-int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t *pages_out,
-                        char *err, size_t errlen)
+int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t tot_hint,
+                        uint64_t *pages_out, char *err, size_t errlen)
 {
 	(void)xch;
 	fake_queries++;
 	if (domid >= 8 || nr_nodes != 2)
 		return -EINVAL;
+	fake_hint[domid] = tot_hint;
 	if (fake_err[domid]) {
 		snprintf(err, errlen, "fake error %d", fake_err[domid]);
 		return fake_err[domid];
@@ -198,9 +200,33 @@ static void test_probe(void)
 	xn_udump_free(&p.udump);
 }
 
+/* The op's answer is checked first against the domain list's tot_pages
+ * (cur_mem in bytes), saving a getdomaininfo; no hint when it is unknown. */
+static void test_hint(void)
+{
+	struct xen_priv p;
+	struct xn_snapshot s = {0};
+
+	init_priv(&p);
+	fake_probe_err = 0;
+	xen_pages_init(&p);
+	memset(fake_err, 0, sizeof(fake_err));
+	new_snapshot(&s);
+	s.domains[0].mem_cur = 400ull * 4096;
+	s.domains[0].valid |= XN_DOM_MEM_CUR;
+	xen_pages_query(&p, &s);
+	CHECK_EQ_U64(fake_hint[0], 400);
+	CHECK_EQ_U64(fake_hint[5], XN_PAGEOP_NO_HINT);
+	CHECK_EQ_U64(s.domains[0].pages_method, XN_PAGES_XEN_OP);
+
+	xn_snapshot_clear(&s);
+	xn_udump_free(&p.udump);
+}
+
 int main(void)
 {
 	test_retry();
+	test_hint();
 	test_probe();
 	return check_report("test_xen_pages");
 }

@@ -1,0 +1,245 @@
+#!/bin/sh
+# xn-timeout: 1500
+# Runs inside dom0 of the patched hypervisor: a host with many domains
+# (PAGEOP_SCALE_DOMAINS, default 300 bare domains with 256 pages on each of
+# nodes 0 and 1, named scale-ID in xenstore so that libxenstat, hence xentop
+# and xentop-numa, list them).
+#  1. exactness: every domain's op counts equal the 'u' walk (read between
+#     two op readings that agree), sum to getdomaininfo's tot_pages, and
+#     `xl list` shows each scale domain with exactly that memory;
+#     xentop-numa lists all of them with the op's figures;
+#  2. cost per refresh, in one run: xentop -b, xentop-numa at its defaults
+#     (the op), with 'u' at its default interval and with 'u' every refresh;
+#     one 'u' dump against one op sweep over all domains; the cost of each
+#     call a refresh makes per domain (pageop_probe costs);
+#  3. churn (PAGEOP_CHURN_SECONDS, default 45; `make soak-xen` runs it for
+#     SOAK_SECONDS): named domains created and destroyed while xentop-numa
+#     samples every 0.2 s: no error line, no domain shown in a sample taken
+#     after Xen stopped listing it, every scale domain in every sample with
+#     its exact figures, and RSS and open fds the same at the end as after
+#     the warm-up, the churn's first fifth (RSS within
+#     PAGEOP_CHURN_RSS_SLACK_KB, default 1024).
+# Figures are printed as "SCALE key value" lines (bench and man page).
+PAGEOP_LIB_ONLY=1
+# shellcheck source=tests/vm/check-pageop.sh
+. "$(ls /checks/*check-pageop.sh | head -n 1)"
+need_xn
+pageop_need
+command -v jq >/dev/null || skip "jq is not in the image (install jq on the host)"
+
+up() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }'; }
+# Progress on the console as well: the check's own output is reported only
+# when it ends, and a slow step under TCG should show where it is.
+progress() { echo "scale: $* (uptime $(up))" >/dev/console 2>/dev/null || true; }
+
+n=${PAGEOP_SCALE_DOMAINS:-300}
+churn_secs=${PAGEOP_CHURN_SECONDS:-45}
+slack=${PAGEOP_CHURN_RSS_SLACK_KB:-1024}
+r=${PAGEOP_SCALE_REFRESHES:-5}
+timing=${PAGEOP_SCALE_TIMING:-1}
+
+progress "creating $n domains"
+t0=$(up)
+$PAGEOP mkdoms "$n" 256 256 scale >/tmp/scale.ids || fail "mkdoms: $(tail -n 1 /tmp/scale.ids)"
+[ "$(wc -l </tmp/scale.ids)" -eq "$n" ] || fail "made $(wc -l </tmp/scale.ids) domains, not $n"
+echo "SCALE create_s $(since "$t0") ($n domains, 256+256 pages each)"
+# Whatever happens next, leave no domain behind for the checks after us.
+# shellcheck disable=SC2046
+trap '$PAGEOP rmdom $(cat /tmp/scale.ids) >/dev/null 2>&1' EXIT
+
+progress "created"
+# Each made domain reads exactly 256 + 256.
+# shellcheck disable=SC2046
+$PAGEOP query $(cat /tmp/scale.ids) >/tmp/scale.q || fail "query of the new domains"
+bad=$(awk '$2 != 512 || $3 != 256 || $4 != 256' /tmp/scale.q | head -n 3)
+[ -z "$bad" ] || fail "domains not at 256+256: $bad"
+echo "all $n domains read 256 pages on node 0 and 256 on node 1"
+
+# pageop_compare prints a line per domain: keep the log short, but all of it
+# when it fails.
+compare_short() { # label
+	if ! (pageop_compare "$1") >/tmp/scale.cmp 2>&1; then
+		tail -n 20 /tmp/scale.cmp
+		fail "$1: the op and the walk differ"
+	fi
+	head -n 3 /tmp/scale.cmp
+	echo "  ... ($(grep -c ' total ' /tmp/scale.cmp) domains, each equal to the walk)"
+}
+progress "comparing with 'u'"
+compare_short "with $n more domains"
+
+# The sums against getdomaininfo's tot_pages: pageop_probe query fails any
+# domain whose counts do not add up to it exactly.
+# shellcheck disable=SC2046
+$PAGEOP query $(pageop_ids) >/tmp/scale.all || fail "a domain's counts do not sum to its tot_pages"
+echo "$(wc -l </tmp/scale.all) domains: counts sum to getdomaininfo's tot_pages"
+
+# ... and against xl list: its Mem column is tot_pages in MiB (rounded down).
+progress "xl list"
+t0=$(up)
+timeout 600 xl list >/tmp/xl.list 2>/tmp/xl.err || fail "xl list: $(tail -n 1 /tmp/xl.err)"
+echo "SCALE xl_list_s $(since "$t0")"
+awk 'NR == FNR { sum = 0; for (i = 3; i <= NF; i++) sum += $i; mib[$1] = int(sum * 4096 / 1048576); next }
+	$1 ~ /^scale-/ {
+		seen++
+		if (!($2 in mib)) { print "xl list shows " $1 " (id " $2 "), which the op did not answer"; bad = 1; next }
+		if ($3 != mib[$2]) { print $1 ": xl list says " $3 " MiB, the op counts sum to " mib[$2] " MiB"; bad = 1 }
+	}
+	END { printf "xl list: %d scale domains, each equal to the sum of its op counts\n", seen; exit bad || seen != n }' \
+	n="$n" /tmp/scale.all /tmp/xl.list || fail "xl list and the op's sums differ (or domains are missing)"
+
+# xentop-numa lists every scale domain with the op's exact figures.
+progress "snapshot"
+"$XN" --snapshot >/tmp/scale.json 2>/tmp/scale.err || fail "xentop-numa --snapshot: $(tail -n 1 /tmp/scale.err)"
+got=$(jq '[.domains[] | select((.name // "") | startswith("scale-")) |
+	select(.pages_method == "xen_op" and .node_pages == [256, 256])] | length' /tmp/scale.json)
+[ "$got" = "$n" ] || fail "xentop-numa shows $got scale domains with the op's 256+256, not $n"
+[ -s /tmp/scale.err ] && fail "xentop-numa --snapshot said: $(head -n 1 /tmp/scale.err)"
+# Each domain Xen lists, once (libxenstat lists some twice past 256).
+jq -r '.domains[].id' /tmp/scale.json | sort -n >/tmp/xn.ids
+pageop_ids | tr ' ' '\n' | grep . | sort -n >/tmp/xen.ids
+cmp -s /tmp/xn.ids /tmp/xen.ids ||
+	fail "xentop-numa lists $(wc -l </tmp/xn.ids) domains ($(sort -n /tmp/xn.ids | uniq -d | wc -l) twice), Xen $(wc -l </tmp/xen.ids)"
+echo "xentop-numa lists all $n scale domains, 256+256 pages each, from the op, and every domain once"
+
+# CPU per refresh of a command (children's user + system time: hypercall
+# time counts as system time in a PV dom0), in ms.
+cpu() { # refreshes command...
+	rr=$1
+	shift
+	(
+		"$@" >/dev/null 2>/tmp/cpu.err || exit 1
+		times
+	) >/tmp/times.txt 2>&1 || {
+		echo "failed: $(tail -n 1 /tmp/cpu.err)"
+		return
+	}
+	tail -n 1 /tmp/times.txt | awk -v n="$rr" '
+		function sec(t) { split(t, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
+		{ printf "%.1f\n", (sec($1) + sec($2)) * 1000 / n }'
+}
+timing() {
+	progress "timing"
+	if command -v xentop >/dev/null; then
+		xt=$(cpu "$r" timeout 600 xentop -b -i "$r" -d 1)
+	else
+		xt="not-installed"
+	fi
+	op=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2)
+	ud=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2 --no-pageop)
+	ue=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2 --no-pageop --debugkey-interval 0.01)
+	# A binary to compare against (before/after a change), when the host put one
+	# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
+	base=/usr/libexec/xn/xentop-numa-base
+	if [ -x "$base" ]; then
+		echo "SCALE base_op_ms_per_refresh $(cpu "$r" timeout 600 "$base" -b -i "$r" -d 0.2)"
+		echo "SCALE base_u_every_refresh_ms_per_refresh $(cpu "$r" timeout 600 "$base" -b -i "$r" -d 0.2 --no-pageop --debugkey-interval 0.01)"
+	fi
+	echo "SCALE xentop_ms_per_refresh $xt"
+	echo "SCALE xn_op_ms_per_refresh $op"
+	echo "SCALE xn_u_default_ms_per_refresh $ud"
+	echo "SCALE xn_u_every_refresh_ms_per_refresh $ue"
+	ratio() { # name ms
+		awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }'
+	}
+	ratio op "$op"
+	ratio u_default "$ud"
+	ratio u_every_refresh "$ue"
+	$PAGEOP timekey u 3 >/tmp/key.txt || fail "timing 'u': $(cat /tmp/key.txt)"
+	$PAGEOP sweep 5 >/tmp/sweep.txt || fail "timing op sweeps: $(cat /tmp/sweep.txt)"
+	cat /tmp/key.txt /tmp/sweep.txt
+	kn=$(awk '{ print $3 }' /tmp/key.txt)
+	sn=$(awk '{ print $6 }' /tmp/sweep.txt)
+	echo "SCALE u_dump_ms $(awk -v a="$kn" 'BEGIN { printf "%.1f", a / 1e6 }')"
+	echo "SCALE op_sweep_ms $(awk -v a="$sn" 'BEGIN { printf "%.1f", a / 1e6 }')"
+	awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }'
+	$PAGEOP costs 3 || fail "timing the calls of a refresh"
+}
+# Not in the soak (make soak-xen): it churns only.
+[ "$timing" = 1 ] && timing
+
+# Churn, with the scale domains still there.
+progress "churn for $churn_secs s"
+figures() { # pid: "rss_kb fds"
+	rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null)
+	echo "${rss:-0} $(ls "/proc/$1/fd" 2>/dev/null | wc -l)"
+}
+# Wait until the filter has seen at least $1 samples (deadline $2 s).
+samples_at_least() { # count seconds
+	t=$(up)
+	while [ "$(grep -c '^S ' /tmp/churn.seen 2>/dev/null)" -lt "$1" ]; do
+		kill -0 "$xnpid" 2>/dev/null || fail "xentop-numa exited: $(tail -n 1 /tmp/churn.err)"
+		awk -v a="$t" -v b="$(up)" -v l="$2" 'BEGIN { exit !(b - a > l) }' &&
+			fail "waited $2 s for $1 samples from xentop-numa, saw $(grep -c '^S ' /tmp/churn.seen)"
+		sleep 0.2
+	done
+}
+rm -f /tmp/xn.fifo
+mkfifo /tmp/xn.fifo || fail "mkfifo"
+# Per sample "S time scale-domains exact-ones all-domains"; per churn domain
+# shown "D time id". The samples themselves are not kept (a soak makes GBs).
+jq -r --unbuffered '.time as $t |
+	[.domains[] | select((.name // "") | startswith("scale-"))] as $s |
+	"S \($t) \($s | length) \([$s[] | select(.pages_method == "xen_op" and .node_pages == [256, 256])] | length) \(.domains | length)",
+	(.domains[] | select((.name // "") | startswith("churn-")) | "D \($t) \(.id)")' \
+	</tmp/xn.fifo >/tmp/churn.seen 2>/tmp/jq.err &
+jqpid=$!
+"$XN" -b -d 0.2 --format json >/tmp/xn.fifo 2>/tmp/churn.err &
+xnpid=$!
+samples_at_least 3 300
+t0=$(up)
+# 20 domains alive, one made and the oldest destroyed every ~0.3 s: each
+# lives ~6 s, across one or two refreshes (a refresh over 300 domains takes
+# seconds under TCG), so most are shown, and many destroyed mid-refresh.
+$PAGEOP churn "$churn_secs" 20 16 churn 0.3 >/tmp/churn.log &
+churnpid=$!
+# The warm-up, as in tests/sh/soak.sh: the first fifth of the churn (the
+# heap grows to what 300 domains and the churned ones need); then a sample
+# more, so that the tool has run since.
+sleep $((churn_secs / 5))
+have=$(grep -c '^S ' /tmp/churn.seen)
+samples_at_least $((have + 1)) 300
+start=$(figures "$xnpid")
+wait "$churnpid" || fail "churn: $(grep -v '^made\|^gone' /tmp/churn.log | tail -n 1)"
+echo "SCALE churn_s $(since "$t0")"
+tail -n 1 /tmp/churn.log
+# Two more samples, both begun after the last destruction.
+have=$(grep -c '^S ' /tmp/churn.seen)
+samples_at_least $((have + 2)) 300
+end=$(figures "$xnpid")
+kill "$xnpid"
+wait "$jqpid"
+samples=$(grep -c '^S ' /tmp/churn.seen)
+echo "SCALE churn_samples $samples"
+echo "SCALE churn_rss_kb_start_end $(echo "$start $end" | awk '{ print $1, $3 }')"
+echo "xentop-numa RSS kB, fds: $start after the warm-up, $end at the end"
+[ -s /tmp/churn.err ] && fail "xentop-numa printed during the churn: $(head -n 3 /tmp/churn.err)"
+[ -s /tmp/jq.err ] && fail "jq: $(head -n 1 /tmp/jq.err)"
+awk -v n="$n" '$1 == "S" && ($3 != n || $4 != n) { print "sample at " $2 ": " $3 " scale domains, " $4 " with 256+256 from the op"; bad = 1 }
+	END { exit bad }' /tmp/churn.seen | head -n 5
+awk -v n="$n" '$1 == "S" && ($3 != n || $4 != n) { bad = 1 } END { exit bad }' /tmp/churn.seen ||
+	fail "a sample during the churn lost scale domains or their exact figures"
+seen=$(awk '$1 == "D" { s[$3] = 1 } END { print length(s) }' /tmp/churn.seen)
+made=$(grep -c '^made ' /tmp/churn.log)
+echo "churn: $made domains made, $seen of them shown in some sample"
+[ "$seen" -gt 0 ] || fail "no churn domain was ever shown: the check would see no stale one"
+awk '$1 == "gone" { g[$2] = $3; next }
+	$1 == "D" && ($3 in g) && $2 > g[$3] { print "d" $3 " shown at " $2 ", gone since " g[$3]; bad = 1 }
+	END { exit bad }' /tmp/churn.log /tmp/churn.seen >/tmp/stale.txt || {
+	head -n 5 /tmp/stale.txt
+	fail "a destroyed domain was shown after its destruction completed"
+}
+echo "no destroyed domain shown in a sample begun after it was gone"
+echo "$start $end" | awk -v s="$slack" '{
+	if ($4 != $2) { print "fds: " $2 " -> " $4; bad = 1 }
+	if ($3 - $1 > s) { print "RSS grew by " $3 - $1 " kB (slack " s ")"; bad = 1 }
+	exit bad }' || fail "xentop-numa leaked during the churn"
+echo "no leak: RSS and fds after the churn as after the warm-up"
+
+progress "destroying"
+# shellcheck disable=SC2046
+$PAGEOP rmdom $(cat /tmp/scale.ids) || fail "destroying the domains"
+trap - EXIT
+pageop_settle 60
+compare_short "after destroying them"
