@@ -101,6 +101,9 @@ void xn_column_title(enum xn_col_id id, const struct xn_snapshot *s, int node_id
 bool xn_column_default_reverse(enum xn_col_id id);
 
 /* Sort domains (an array of pointers) by a column, stable on id. */
+/* -z, as xentop: Domain-0 (id 0) first, the others in their order. */
+void xn_columns_dom0_first(const struct xn_domain **rows, size_t n);
+
 void xn_columns_sort(const struct xn_domain **doms, size_t n, enum xn_col_id col, int node_idx,
                      bool reverse);
 

@@ -625,3 +625,14 @@ bool xn_column_default_reverse(enum xn_col_id id)
 	         id == XN_COL_AFFINITY || id == XN_COL_METHOD || id == XN_COL_VNODES ||
 	         id == XN_COL_AGE);
 }
+
+void xn_columns_dom0_first(const struct xn_domain **rows, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (rows[i]->id == 0) {
+			const struct xn_domain *d0 = rows[i];
+			memmove(rows + 1, rows, i * sizeof(const struct xn_domain *));
+			rows[0] = d0;
+			return;
+		}
+}

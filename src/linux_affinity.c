@@ -287,7 +287,7 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 		r = xn_source_fail(src, -ENOMEM, "out of memory");
 		goto out;
 	}
-	struct xn_lx_stat ps;
+	struct xn_lx_stat ps = {0};
 	r = check_process(src, pid, &ps, st);
 	if (r)
 		goto out;

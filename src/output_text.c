@@ -338,18 +338,6 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, const struct xn_out_
 	return 0;
 }
 
-/* -z: domain 0 first, the rest in their order. */
-static void dom0_to_front(const struct xn_domain **rows, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		if (rows[i]->id == 0) {
-			const struct xn_domain *d0 = rows[i];
-			memmove(rows + 1, rows, i * sizeof(*rows));
-			rows[0] = d0;
-			return;
-		}
-}
-
 int xn_output_write(FILE *f, enum xn_format fmt, const struct xn_snapshot *s, long iteration,
                     const struct xn_out_opts *o, struct xn_out_state *st)
 {
@@ -367,7 +355,7 @@ int xn_output_write(FILE *f, enum xn_format fmt, const struct xn_snapshot *s, lo
 	if (o->sort_col != XN_COL_ID || o->reverse)
 		xn_columns_sort(rows, nrows, o->sort_col, o->sort_node, o->reverse);
 	if (o->dom0_first)
-		dom0_to_front(rows, nrows);
+		xn_columns_dom0_first(rows, nrows);
 	int r = fmt == XN_FMT_CSV ? output_csv(f, s, o, iteration, rows, nrows, st)
 	                          : output_text(f, s, o, rows, nrows);
 	free(rows);

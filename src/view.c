@@ -62,13 +62,8 @@ int xn_view_update(struct xn_view *v, const struct xn_snapshot *s)
 		v->sort_col = XN_COL_NAME;
 	xn_columns_sort(v->rows, v->nr_rows, v->sort_col, v->sort_node, v->sort_reverse);
 	/* -z: Domain-0 first, as xentop, whatever the sort */
-	for (size_t i = 1; v->dom0_first && i < v->nr_rows; i++)
-		if (v->rows[i]->id == 0) {
-			const struct xn_domain *d0 = v->rows[i];
-			memmove(v->rows + 1, v->rows, i * sizeof(*v->rows));
-			v->rows[0] = d0;
-			break;
-		}
+	if (v->dom0_first)
+		xn_columns_dom0_first(v->rows, v->nr_rows);
 
 	if (v->nr_rows == 0) {
 		v->sel = 0;

@@ -190,7 +190,7 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 		hl = snprintf(host_line, sizeof(host_line), "Nodes %d CPUs %s free %s MiB",
 		              s->host.nr_nodes, cpus, free_);
 	if (hl + pl > c->w)
-		hl = snprintf(host_line, sizeof(host_line), "Nodes %d", s->host.nr_nodes);
+		snprintf(host_line, sizeof(host_line), "Nodes %d", s->host.nr_nodes);
 	x = xn_canvas_text(c, 0, y + 1, -1, XN_ROLE_NORMAL, host_line);
 	if (x + pl > c->w)
 		x = c->w - pl > 0 ? c->w - pl : 0;
