@@ -200,6 +200,7 @@ struct xn_snapshot {
 	struct xn_host host;
 	size_t nr_domains;
 	struct xn_domain *domains; /* sorted by id after xn_snapshot_sort() */
+	size_t cap_domains;        /* slots allocated in domains[] (snapshot.c's business) */
 	double interval;           /* seconds since the previous sample, 0 = none */
 };
 

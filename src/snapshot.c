@@ -36,11 +36,19 @@ void xn_snapshot_clear(struct xn_snapshot *s)
 
 struct xn_domain *xn_snapshot_add_domain(struct xn_snapshot *s)
 {
-	struct xn_domain *nd = realloc(s->domains, (s->nr_domains + 1) * sizeof(*nd));
-	if (!nd)
-		return NULL;
-	s->domains = nd;
-	struct xn_domain *d = &nd[s->nr_domains];
+	/* Doubling, not one slot at a time: a refresh of a few hundred domains
+	 * would otherwise copy the array hundreds of times and leave the
+	 * allocator a trail of ever larger freed blocks between the small
+	 * per-domain ones. */
+	if (s->nr_domains == s->cap_domains) {
+		size_t cap = s->cap_domains ? 2 * s->cap_domains : 16;
+		struct xn_domain *nd = realloc(s->domains, cap * sizeof(*nd));
+		if (!nd)
+			return NULL;
+		s->domains = nd;
+		s->cap_domains = cap;
+	}
+	struct xn_domain *d = &s->domains[s->nr_domains];
 	memset(d, 0, sizeof(*d));
 	size_t nn = s->host.nr_nodes > 0 ? (size_t)s->host.nr_nodes : 1;
 	d->node_pages = calloc(nn, sizeof(*d->node_pages));
@@ -202,6 +210,7 @@ int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src)
 	*dst = *src;
 	dst->domains = NULL;
 	dst->nr_domains = 0;
+	dst->cap_domains = 0;
 	size_t nn = src->host.nr_nodes > 0 ? (size_t)src->host.nr_nodes : 1;
 	dst->host.nodes = dup_mem(src->host.nodes, nn * sizeof(*src->host.nodes));
 	dst->host.distance = dup_mem(src->host.distance, nn * nn * sizeof(uint32_t));
@@ -214,6 +223,7 @@ int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src)
 		dst->domains = calloc(src->nr_domains, sizeof(*dst->domains));
 		if (!dst->domains)
 			goto fail;
+		dst->cap_domains = src->nr_domains;
 	}
 	for (size_t i = 0; i < src->nr_domains; i++) {
 		const struct xn_domain *a = &src->domains[i];
