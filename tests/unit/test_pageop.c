@@ -133,7 +133,7 @@ static void test_dom0(void)
 	char err[160] = "";
 	int r = xn_xen_pageop_probe(xch);
 	fill(pages, nodes);
-	int q = xn_xen_pageop_query(xch, 0, nodes, pages, err, sizeof(err));
+	int q = xn_xen_pageop_query(xch, 0, nodes, XN_PAGEOP_NO_HINT, pages, err, sizeof(err));
 	if (!strcmp(want_op, "1")) {
 		CHECK_EQ_U64(r, 0);
 		CHECK_EQ_U64(q, 0);
@@ -144,7 +144,8 @@ static void test_dom0(void)
 		printf("test_pageop: the op: Domain-0 has %llu pages on %u nodes\n",
 		       (unsigned long long)sum, nodes);
 		fill(pages, nodes);
-		CHECK_EQ_U64(xn_xen_pageop_query(xch, 32000, nodes, pages, err, sizeof(err)),
+		CHECK_EQ_U64(xn_xen_pageop_query(xch, 32000, nodes, XN_PAGEOP_NO_HINT, pages, err,
+		                                 sizeof(err)),
 		             (uint64_t)-ESRCH);
 		CHECK(untouched(pages, nodes));
 	} else {
