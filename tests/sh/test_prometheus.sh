@@ -86,7 +86,7 @@ for f in examples/*.jsonl tests/fixtures/replay/good-2node.jsonl \
 	# the same sample as JSON and as metrics: the same figures
 	"$BIN" --replay "$f" -b --format json -i 1 --prometheus "$tmp/a.prom" >"$tmp/a.json" 2>/dev/null ||
 		fail "--replay $f -b --format json --prometheus exited $?"
-	sh tests/vm/checks/prom_agree.sh "$tmp/a.prom" "$tmp/a.json" >"$tmp/agree.out" 2>&1 ||
+	sh tests/sh/prom_agree.sh "$tmp/a.prom" "$tmp/a.json" >"$tmp/agree.out" 2>&1 ||
 		fail "$f: metrics and JSON disagree: $(head -5 "$tmp/agree.out")"
 	echo "$f: $(tail -n 1 "$tmp/agree.out")"
 done
@@ -120,7 +120,7 @@ if [ -r /proc/self/numa_maps ] && [ -d /sys/devices/system/node ]; then
 	check_metrics "$tmp/l.prom" "linux"
 	"$BIN" -s linux -b --format json -i 1 --prometheus "$tmp/a.prom" >"$tmp/a.json" 2>/dev/null ||
 		fail "-s linux -b --format json --prometheus exited $?"
-	sh tests/vm/checks/prom_agree.sh "$tmp/a.prom" "$tmp/a.json" >"$tmp/agree.out" 2>&1 ||
+	sh tests/sh/prom_agree.sh "$tmp/a.prom" "$tmp/a.json" >"$tmp/agree.out" 2>&1 ||
 		fail "linux: metrics and JSON disagree: $(head -5 "$tmp/agree.out")"
 	echo "linux: $(tail -n 1 "$tmp/agree.out")"
 	grep -q "^xentop_numa_domain_memory_bytes{domid=\"$child\",name=\"q\\\\\"b\\\\\\\\c\\\\nd$(printf '\357\277\275')\",node=\"0\"} [1-9]" "$tmp/l.prom" ||

@@ -90,7 +90,7 @@ add_common() { # init script
 		cp "$c" "$stage/checks/$i-$(basename "$c")"
 		i=$((i + 1))
 	done
-	cp "$here/checks/lib.sh" "$here/checks/prom_agree.sh" "$here/runner.sh" "$stage/checks/"
+	cp "$here/checks/lib.sh" "$here/runner.sh" "$stage/checks/"
 	if [ -n "${XN_VM_HELPERS:-}" ] && [ -d "$XN_VM_HELPERS" ]; then
 		for h in "$XN_VM_HELPERS"/*; do
 			[ -x "$h" ] && add_bin "$h" "/usr/libexec/xn/$(basename "$h")"

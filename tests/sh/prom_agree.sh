@@ -6,7 +6,7 @@
 # Take both from one sample:
 #   xentop-numa -b --format json -i 1 --prometheus x.prom >x.json
 # Prints each disagreement, and the number of figures compared. Used by
-# tests/sh/test_prometheus.sh and, inside dom0, by tests/vm/checks/xen/prom.sh.
+# tests/sh/test_prometheus.sh; the Xen lab can run it inside dom0.
 set -u
 [ $# = 2 ] || { echo "usage: prom_agree.sh PROM JSON" >&2; exit 2; }
 t=$(mktemp -d /tmp/prom_agree.XXXXXX) || exit 2
