@@ -74,9 +74,10 @@ LDFLAGS ?=
 ALL_CFLAGS = $(SYSROOT_FLAGS) $(BASE_CFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
 ALL_LDFLAGS = $(SYSROOT_LDFLAGS) $(LDSAN) $(LDFLAGS)
 
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+# src/ has one folder per layer (README, "Layout"); main.c is the program only.
+SRCS := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 ifneq ($(HAVE_XEN),yes)
-SRCS := $(filter-out src/xen_%.c,$(SRCS))
+SRCS := $(filter-out src/xen/%.c,$(SRCS))
 endif
 ifeq ($(HAVE_MHD),yes)
 SRCS := $(filter-out src/export/http_none.c,$(SRCS))
@@ -96,6 +97,11 @@ FUZZ_NAMES := $(basename $(notdir $(filter-out tests/fuzz/driver.c,$(wildcard te
 TEST_BINS += $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+# Benchmark programs (bench/NAME.c, linked with the library), run by bench/*.sh.
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+# Tests and benchmarks reach a layer's private headers by room: "linux/linux_priv.h".
+TEST_INC = -iquote src
 
 .PHONY: all deps run check check-fast test asan analyze format format-check bench install \
 	uninstall clean vm-check lint-man mutate mutate-lab fuzz fuzz-bin soak soak-xen
@@ -111,12 +117,16 @@ $(info xentop-numa: Xen development files (libxen-dev) not found: building witho
 endif
 endif
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+# Header dependencies come from the compiler (-MMD -MP): touching a header
+# rebuilds exactly its users.
+DEPFLAGS = -MMD -MP
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers $(BUILD)/bench:
 	$(Q)mkdir -p $@
 
 $(LIB): $(OBJS)
@@ -124,22 +134,29 @@ $(LIB): $(OBJS)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BIN): $(BUILD)/obj/main.o $(LIB)
+$(BIN): $(BUILD)/obj/cli/main.o $(LIB)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB) | $(BUILD)/tests
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) -Itests/unit $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 $(BUILD)/tests/test_fuzz_%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIB) | $(BUILD)/tests
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fuzz -DXN_FUZZ_NAME=\"$*\" $(ALL_LDFLAGS) -o $@ \
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) -Itests/fuzz -DXN_FUZZ_NAME=\"$*\" $(ALL_LDFLAGS) -o $@ \
 		tests/fuzz/$*.c tests/fuzz/driver.c $(LIB) $(PKG_LIBS)
 
 $(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB) | $(BUILD)/bench
+	$(say) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+# What each object and program includes, as the compiler saw it.
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # pageop_probe names the domains it makes in xenstore (libxenstat lists only
 # named domains).
@@ -162,13 +179,27 @@ check: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
 	@sh tests/run.sh
 
-# Without the QEMU lab (quick iteration).
-check-fast: deps
+# A developer's loop: without the QEMU lab, without root and without the
+# installer (build dependencies must already be there: `make deps` once).
+check-fast:
 	@$(MAKE) --no-print-directory all tests-bin
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
 	@XN_NO_VM=1 sh tests/run.sh
 
-test: check
+# One test by name, alone: `make test T=test_columns` (a unit test, plain
+# build) or `make test T=test_cli` (tests/sh/test_cli.sh against ./xentop-numa).
+# Without T: make check.
+T ?=
+test:
+ifeq ($(T),)
+	@$(MAKE) --no-print-directory check
+else ifneq ($(wildcard tests/sh/$(T).sh),)
+	@$(MAKE) --no-print-directory all $(HELPER_BINS)
+	XN_ROOT=$(CURDIR) XN_BIN=./$(BIN) XN_HELPERS=$(BUILD)/helpers sh tests/sh/$(T).sh
+else
+	@$(MAKE) --no-print-directory $(BUILD)/tests/$(T)
+	XN_ROOT=$(CURDIR) $(BUILD)/tests/$(T)
+endif
 
 .PHONY: tests-bin
 tests-bin: $(TEST_BINS) $(HELPER_BINS) $(BIN)
@@ -199,7 +230,7 @@ fuzz-bin: deps
 build-fuzz/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(say) CCLD $@
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(LIB) \
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_INC) -Itests/fuzz -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(LIB) \
 		$(PKG_LIBS)
 
 fuzz: fuzz-bin
@@ -218,8 +249,8 @@ soak-xen: all tests-bin
 	@sh tests/vm/soak-xen.sh
 
 CLANG_FORMAT ?= clang-format
-FORMAT_FILES = $(wildcard src/*.c src/*/*.c include/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c \
-	tests/fuzz/*.c tests/fuzz/*.h)
+FORMAT_FILES = $(wildcard src/*/*.c src/*/*.h include/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c \
+	tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
 
 format:
 	$(CLANG_FORMAT) -i $(FORMAT_FILES)
@@ -228,12 +259,12 @@ format-check:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_FILES)
 
 analyze:
-	@sh scripts/analyze.sh "$(ALL_CFLAGS)" $(SRCS) src/main.c
+	@sh scripts/analyze.sh "$(ALL_CFLAGS)" $(SRCS) src/cli/main.c
 
 lint-man:
 	mandoc -Tlint -W warning xentop-numa.1 man/xentop-numa-json.5
 
-bench: all $(HELPER_BINS)
+bench: all $(HELPER_BINS) $(BENCH_BINS)
 	@sh bench/run.sh
 
 # Planted bugs (tests/mutations/*.patch), one at a time in a scratch copy:

@@ -22,10 +22,10 @@
 #include <time.h>
 
 #include "advise.h"
-#include "canvas.h"
+#include "tui/canvas.h"
 #include "sampler.h"
 #include "source.h"
-#include "view.h"
+#include "tui/view.h"
 
 static double cpu_s(void)
 {

@@ -25,13 +25,11 @@ SAMPLES=${XN_BENCH_SAMPLES:-20}
 "$GEN" -d 500 -n 8 -s "$SAMPLES" | jq -c '.domains |= map(del(.locality))' >"$tmp/ok.jsonl" || exit 1
 jq -c '(.host.nodes | length) as $n | .domains |= map(if .id % 2 == 0
 	then .vcpu_node |= map((. + 1) % $n) else . end)' "$tmp/ok.jsonl" >"$tmp/mis.jsonl" || exit 1
-libs=$(make -np -f Makefile 2>/dev/null | sed -n 's/^PKG_LIBS := //p' | head -n 1)
-# shellcheck disable=SC2086
-${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -o "$tmp/bench" bench/bench_advise.c \
-	build/libxn.a $libs || exit 1
+# built by `make bench` (the Makefile's flags and libraries)
+[ -x build/bench/bench_advise ] || make --no-print-directory build/bench/bench_advise || exit 1
 
 for rec in ok mis; do
-	"$tmp/bench" "$tmp/$rec.jsonl" 20 >"$tmp/$rec.out" || exit 1
+	build/bench/bench_advise "$tmp/$rec.jsonl" 20 >"$tmp/$rec.out" || exit 1
 	awk -v tag=$rec '{ for (i = 1; i < NF; i += 2) f[$i] = $(i + 1) }
 	END {
 		what = tag == "ok" ? "as generated" : "half moved"
@@ -51,7 +49,7 @@ command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null ||
 for rec in ok mis; do
 	head -n 5 "$tmp/$rec.jsonl" >"$tmp/$rec.5.jsonl"
 	valgrind --tool=callgrind --callgrind-out-file="$tmp/$rec.cg" \
-		"$tmp/bench" "$tmp/$rec.5.jsonl" 0 >/dev/null 2>"$tmp/$rec.vg" ||
+		build/bench/bench_advise "$tmp/$rec.5.jsonl" 0 >/dev/null 2>"$tmp/$rec.vg" ||
 		{ tail -n 3 "$tmp/$rec.vg"; exit 1; }
 	callgrind_annotate --inclusive=yes "$tmp/$rec.cg" 2>/dev/null >"$tmp/$rec.ann"
 	# inclusive Ir of a function: "1,234,567 (12.3%)  file:function [obj]"

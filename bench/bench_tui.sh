@@ -20,13 +20,10 @@ S=xnb$$
 trap 'tmux -L $S kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 
 "$GEN" -d 500 -n 8 -s 45 >"$tmp/rec.jsonl" || exit 1
-# the libraries exactly as the Makefile links them
-libs=$(make -np -f Makefile 2>/dev/null | sed -n 's/^PKG_LIBS := //p' | head -n 1)
-# shellcheck disable=SC2086
-${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o "$tmp/render" bench/bench_tui_render.c \
-	build/libxn.a $libs || exit 1
-"$tmp/render" "$tmp/rec.jsonl" 120 40 2000
-"$tmp/render" "$tmp/rec.jsonl" 80 24 2000
+# built by `make bench` (the Makefile's flags and libraries)
+[ -x build/bench/bench_tui_render ] || make --no-print-directory build/bench/bench_tui_render || exit 1
+build/bench/bench_tui_render "$tmp/rec.jsonl" 120 40 2000
+build/bench/bench_tui_render "$tmp/rec.jsonl" 80 24 2000
 
 # Runs the binary in a 120x40 pane; prints its user+sys CPU seconds.
 cat >"$tmp/pane.sh" <<'EOF2'

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "canvas.h"
+#include "tui/canvas.h"
 #include "sampler.h"
 #include "source.h"
-#include "view.h"
+#include "tui/view.h"
 
 static double cpu_s(void)
 {

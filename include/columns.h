@@ -107,4 +107,10 @@ void xn_columns_dom0_first(const struct xn_domain **rows, size_t n);
 void xn_columns_sort(const struct xn_domain **doms, size_t n, enum xn_col_id col, int node_idx,
                      bool reverse);
 
+/* What a vCPU row shows of vCPU k of d (k < d->vcpus): cpu and node as
+ * numbers, state as a word, hard and soft affinity as CPU lists (owned by
+ * d); "-" for each that is unknown. cpu and node have len bytes. */
+void xn_vcpu_fields(const struct xn_domain *d, uint32_t k, char *cpu, char *node,
+                    const char **state, const char **hard, const char **soft, size_t len);
+
 #endif

@@ -65,4 +65,10 @@ void xn_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * length, 0 at end of file, -ENOMEM or -EIO (never end of file for those). */
 ssize_t xn_read_line(FILE *f, char **buf, size_t *cap, size_t max, bool *too_long);
 
+/* Copy s into out so that it is safe and unambiguous on a terminal:
+ * printable ASCII is kept, a backslash doubles, ESC is "\e", newline "\n",
+ * tab "\t", and every other byte (controls, DEL, any non-ASCII byte) is
+ * "\xHH". Always NUL-terminated (len > 0); truncated at a whole escape. */
+void xn_text_escape(const char *s, char *out, size_t len);
+
 #endif

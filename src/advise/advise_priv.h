@@ -47,16 +47,16 @@ struct xn_adv_cand {
 /* The domain as the scorer sees it. */
 struct xn_adv_dom {
 	const struct xn_domain *d;
-	uint64_t total;     /* pages */
-	uint32_t known;     /* vCPUs whose node is known */
-	uint32_t *on;       /* nn: this domain's vCPUs per node index */
-	bool *allowed;      /* nn: every vCPU's hard affinity reaches the node (soft_only) */
+	uint64_t total; /* pages */
+	uint32_t known; /* vCPUs whose node is known */
+	uint32_t *on;   /* nn: this domain's vCPUs per node index */
+	bool *allowed;  /* nn: every vCPU's hard affinity reaches the node (soft_only) */
 	double local_now;
 };
 
 /* Fill dd for d (on/allowed are caller-provided arrays of nn). */
-void xn_adv_dom_init(const struct xn_adv_host *ah, const struct xn_domain *d,
-                     struct xn_adv_dom *dd, uint32_t *on, bool *allowed);
+void xn_adv_dom_init(const struct xn_adv_host *ah, const struct xn_domain *d, struct xn_adv_dom *dd,
+                     uint32_t *on, bool *allowed);
 
 /* Evaluate one action on a node-index set (idx[0..k)). Returns false when
  * it cannot be done (memory does not fit, hard affinity forbids, an action

@@ -1,7 +1,7 @@
 /* fuzz numa_maps: xn_lx_parse_numa_maps on any text; the per-node sums and
  * the total agree (both saturate), every VMA callback's pages are counted. */
 #include "fuzz.h"
-#include "linux_parse.h"
+#include "linux/linux_parse.h"
 
 static void on_vma(void *arg, uint64_t start, uint64_t pages)
 {

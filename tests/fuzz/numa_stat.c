@@ -1,7 +1,7 @@
 /* fuzz memory.numa_stat (cgroup v1 and v2), whole-cgroup and one-process
  * figures. */
 #include "fuzz.h"
-#include "linux_parse.h"
+#include "linux/linux_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

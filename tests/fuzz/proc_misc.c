@@ -4,8 +4,8 @@
 #include <sys/types.h>
 
 #include "fuzz.h"
-#include "linux_parse.h"
-#include "linux_priv.h"
+#include "linux/linux_parse.h"
+#include "linux/linux_priv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

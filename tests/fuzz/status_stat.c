@@ -1,7 +1,7 @@
 /* fuzz status/stat: /proc/PID/status and /proc/PID/stat parsers, and the
  * comm-derived checks (vCPU thread index, QEMU name). */
 #include "fuzz.h"
-#include "linux_parse.h"
+#include "linux/linux_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

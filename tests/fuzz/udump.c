@@ -2,7 +2,7 @@
  * NUL-terminated: an exact-size copy). The error text is bound for the
  * screen's status line: it must be terminated. */
 #include "fuzz.h"
-#include "xconsole_parse.h"
+#include "xen/xen_udump.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* fuzz zoneinfo: /proc/zoneinfo into zones; names terminated, bits known. */
 #include "fuzz.h"
-#include "linux_parse.h"
+#include "linux/linux_parse.h"
 #include "snapshot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -71,7 +71,7 @@ int main(void)
 #include <xenctrl.h>
 #include <xenstore.h>
 
-#include "xen_pageop.h"
+#include "xen/xen_pageop.h"
 
 struct req {
 	uint32_t domid;

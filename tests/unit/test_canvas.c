@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canvas.h"
+#include "tui/canvas.h"
+#include "util.h"
 #include "check.h"
 
 static char *dump(const struct xn_canvas *c)

@@ -11,8 +11,8 @@
 
 #include "check.h"
 #include "columns.h"
-#include "linux_parse.h"
-#include "linux_priv.h"
+#include "linux/linux_parse.h"
+#include "linux/linux_priv.h"
 #include "output.h"
 #include "replay.h"
 #include "util.h"

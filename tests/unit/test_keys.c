@@ -9,11 +9,11 @@
 
 #include "advise.h"
 #include "check.h"
-#include "keys.h"
+#include "tui/keys.h"
 #include "options.h"
 #include "source.h"
 #include "util.h"
-#include "view.h"
+#include "tui/view.h"
 #include "view_fixture.h"
 
 static unsigned press(struct xn_ctl *c, int key)

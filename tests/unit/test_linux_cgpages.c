@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "linux_parse.h"
-#include "linux_priv.h"
+#include "linux/linux_parse.h"
+#include "linux/linux_priv.h"
 
 static uint64_t np[XN_MAX_NODES];
 

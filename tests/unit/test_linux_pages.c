@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "linux_priv.h"
+#include "linux/linux_priv.h"
 #include "snapshot.h"
 
 static void host_with_nodes(struct xn_host *h, const int *ids, int n)

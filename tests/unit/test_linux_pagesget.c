@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "linux_priv.h"
+#include "linux/linux_priv.h"
 #include "snapshot.h"
 
 /* Pages (of page_size) on node 0 in /proc/PID/numa_maps: each line's N0=

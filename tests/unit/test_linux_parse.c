@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "linux_parse.h"
+#include "linux/linux_parse.h"
 #include "snapshot.h"
 #include "util.h"
 

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "keys.h"
-#include "move_ui.h"
-#include "prompt.h"
+#include "tui/keys.h"
+#include "tui/move_ui.h"
+#include "tui/prompt.h"
 #include "view_fixture.h"
 
 static char dir[] = "/tmp/xn-test-moveui-XXXXXX";

@@ -26,7 +26,7 @@ int main(void)
 #undef __STRICT_ANSI__
 #include <xenctrl.h>
 
-#include "xen_pageop.h"
+#include "xen/xen_pageop.h"
 
 /* pages_out must be left alone on every failure. */
 static int untouched(const uint64_t *p, unsigned n)

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "keys.h"
-#include "prompt.h"
+#include "tui/keys.h"
+#include "tui/prompt.h"
 #include "view_fixture.h"
 
 static enum xn_prompt_result type(struct xn_prompt *p, const char *s, const struct xn_host *h,

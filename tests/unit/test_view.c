@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "keys.h"
+#include "tui/keys.h"
 #include "output.h"
 #include "replay.h"
 #include "source.h"

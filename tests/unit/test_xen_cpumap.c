@@ -8,7 +8,7 @@
 #include "check.h"
 
 #ifdef HAVE_XEN
-#include "xen_priv.h"
+#include "xen/xen_priv.h"
 
 static void test_format(void)
 {

@@ -18,7 +18,7 @@ int main(void)
 	return 77;
 }
 #else
-#include "xen_priv.h"
+#include "xen/xen_priv.h"
 
 struct xenstat_domain {
 	unsigned id;

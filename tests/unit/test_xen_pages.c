@@ -19,8 +19,8 @@ int main(void)
 }
 #else
 #include "util.h"
-#include "xen_pageop.h"
-#include "xen_priv.h"
+#include "xen/xen_pageop.h"
+#include "xen/xen_priv.h"
 
 /* The fake op: per domain id, the error to answer (0 = the figures below). */
 static int fake_err[8];

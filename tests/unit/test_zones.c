@@ -5,7 +5,7 @@
 
 #include "check.h"
 #include "snapshot.h"
-#include "zones.h"
+#include "tui/zones.h"
 
 static void add(struct xn_host *h, int ni, const char *name, uint64_t free, unsigned valid)
 {

@@ -11,7 +11,7 @@
 #include "check.h"
 #include "sampler.h"
 #include "snapshot.h"
-#include "view.h"
+#include "tui/view.h"
 
 #define GIB (1ull << 30)
 

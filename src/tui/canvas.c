@@ -243,32 +243,3 @@ int xn_canvas_dump(const struct xn_canvas *c, FILE *f)
 	free(line);
 	return ferror(f) ? -EIO : 0;
 }
-
-void xn_text_escape(const char *s, char *out, size_t len)
-{
-	size_t o = 0;
-	if (!len)
-		return;
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		char esc[8];
-		if (*p == '\\')
-			strcpy(esc, "\\\\");
-		else if (*p == 0x1b)
-			strcpy(esc, "\\e");
-		else if (*p == '\n')
-			strcpy(esc, "\\n");
-		else if (*p == '\t')
-			strcpy(esc, "\\t");
-		else if (*p >= 0x20 && *p < 0x7f) {
-			esc[0] = (char)*p;
-			esc[1] = '\0';
-		} else
-			snprintf(esc, sizeof(esc), "\\x%02x", *p);
-		size_t k = strlen(esc);
-		if (o + k + 1 > len)
-			break;
-		memcpy(out + o, esc, k);
-		o += k;
-	}
-	out[o] = '\0';
-}

@@ -14,7 +14,7 @@
 
 #include "snapshot.h"
 #include "source.h"
-#include "xconsole_parse.h"
+#include "xen_udump.h"
 
 enum {
 	XEN_PAGE_SIZE = 4096,

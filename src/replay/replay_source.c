@@ -1,4 +1,4 @@
-/* source_replay.c - the replay source: plays back a --record file (JSON
+/* replay_source.c - the replay source: plays back a --record file (JSON
  * lines, schema 1 or 2). open() checks every line once and keeps only the file
  * offsets of the valid ones, so memory stays small for long recordings of
  * many domains; sample() re-reads and parses one line at a time. Bad lines

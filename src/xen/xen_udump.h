@@ -1,8 +1,8 @@
-/* xconsole_parse.h - pure parser of Xen's debug key 'u' dump ("dumping numa
+/* xen_udump.h - pure parser of Xen's debug key 'u' dump ("dumping numa
  * info") as found in the hypervisor's console ring: per-domain per-node pages.
  * Needs no Xen headers, so its unit test builds everywhere. */
-#ifndef XN_XCONSOLE_PARSE_H
-#define XN_XCONSOLE_PARSE_H
+#ifndef XN_XEN_UDUMP_H
+#define XN_XEN_UDUMP_H
 
 #include <stdbool.h>
 #include <stddef.h>

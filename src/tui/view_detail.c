@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "advise.h"
+#include "util.h"
 
 #define MIB 1048576.0
 
@@ -276,7 +277,7 @@ static void draw_vcpus(struct pen *p, const struct xn_domain *d)
 		}
 		char cpu[24], node[24], h[96], so[96];
 		const char *state, *hard, *soft;
-		xn_view_vcpu_fields(d, k, cpu, node, &state, &hard, &soft, sizeof(cpu));
+		xn_vcpu_fields(d, k, cpu, node, &state, &hard, &soft, sizeof(cpu));
 		xn_text_escape(hard, h, sizeof(h));
 		xn_text_escape(soft, so, sizeof(so));
 		xn_canvas_printf(c, 0, p->y++, -1, XN_ROLE_NORMAL,

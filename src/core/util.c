@@ -248,3 +248,32 @@ ssize_t xn_read_line(FILE *f, char **buf, size_t *cap, size_t max, bool *too_lon
 	(*buf)[n] = '\0';
 	return (ssize_t)n;
 }
+
+void xn_text_escape(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+	if (!len)
+		return;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		char esc[8];
+		if (*p == '\\')
+			strcpy(esc, "\\\\");
+		else if (*p == 0x1b)
+			strcpy(esc, "\\e");
+		else if (*p == '\n')
+			strcpy(esc, "\\n");
+		else if (*p == '\t')
+			strcpy(esc, "\\t");
+		else if (*p >= 0x20 && *p < 0x7f) {
+			esc[0] = (char)*p;
+			esc[1] = '\0';
+		} else
+			snprintf(esc, sizeof(esc), "\\x%02x", *p);
+		size_t k = strlen(esc);
+		if (o + k + 1 > len)
+			break;
+		memcpy(out + o, esc, k);
+		o += k;
+	}
+	out[o] = '\0';
+}

@@ -636,3 +636,43 @@ void xn_columns_dom0_first(const struct xn_domain **rows, size_t n)
 			return;
 		}
 }
+
+static const char *vcpu_state_word(char st)
+{
+	switch (st) {
+	case 'r':
+		return "running";
+	case 'b':
+		return "blocked";
+	case 'o':
+		return "offline";
+	default:
+		return "-";
+	}
+}
+
+/* One vCPU row under its domain, from the name column on: number, CPU,
+ * node, state, hard and soft affinity ("-" for what the source does not
+ * know). k is the vCPU's index; k < 0 when the number of vCPUs is unknown. */
+void xn_vcpu_fields(const struct xn_domain *d, uint32_t k, char *cpu, char *node,
+                    const char **state, const char **hard, const char **soft, size_t len)
+{
+	const struct xn_vcpu *vi =
+	        (d->valid & XN_DOM_VCPU_INFO) && d->vcpu_info ? &d->vcpu_info[k] : NULL;
+	snprintf(cpu, len, "-");
+	snprintf(node, len, "-");
+	*state = "-";
+	*hard = *soft = "-";
+	if ((d->valid & XN_DOM_VCPU_NODE) && d->vcpu_node && d->vcpu_node[k] >= 0)
+		snprintf(node, len, "%d", d->vcpu_node[k]);
+	if (!vi)
+		return;
+	if ((vi->valid & XN_VCPU_CPU) && vi->cpu >= 0)
+		snprintf(cpu, len, "%d", vi->cpu);
+	if (vi->valid & XN_VCPU_STATE)
+		*state = vcpu_state_word(vi->state);
+	if ((vi->valid & XN_VCPU_HARD) && vi->hard)
+		*hard = vi->hard;
+	if ((vi->valid & XN_VCPU_SOFT) && vi->soft)
+		*soft = vi->soft;
+}

@@ -1,4 +1,4 @@
-/* test_xconsole_parse.c - the 'u' dump parser on console text captured from
+/* test_xen_udump.c - the 'u' dump parser on console text captured from
  * real Xen 4.17 (tests/fixtures/xen-4.17/) and on the 4.18+ variant. */
 #include <errno.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include "check.h"
 #include "util.h"
-#include "xconsole_parse.h"
+#include "xen/xen_udump.h"
 
 /* The lab's capture prefixes each console line with "[  12.34] " and the
  * ring read-back with "dmesg: ": keep only the ring read-back lines, as
@@ -150,5 +150,5 @@ int main(void)
 	test_real_4_17();
 	test_4_18_interleaved_vnuma();
 	test_incomplete();
-	return check_report("test_xconsole_parse");
+	return check_report("test_xen_udump");
 }

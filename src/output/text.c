@@ -1,4 +1,4 @@
-/* output_text.c - batch output without a terminal: xentop-compatible text
+/* text.c - batch output without a terminal: xentop-compatible text
  * and CSV, both through the column table; JSON goes to json_write.c. */
 #include <errno.h>
 #include <stdio.h>
@@ -6,10 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "canvas.h"
 #include "output.h"
 #include "util.h"
-#include "view.h"
 
 enum { CELL = 256 };
 
@@ -170,7 +168,7 @@ static void text_vcpus(FILE *f, const struct xn_domain *d)
 	for (uint32_t k = 0; k < d->vcpus; k++) {
 		char cpu[24], node[24], h[96], so[96];
 		const char *state, *hard, *soft;
-		xn_view_vcpu_fields(d, k, cpu, node, &state, &hard, &soft, sizeof(cpu));
+		xn_vcpu_fields(d, k, cpu, node, &state, &hard, &soft, sizeof(cpu));
 		xn_text_escape(hard, h, sizeof(h));
 		xn_text_escape(soft, so, sizeof(so));
 		fprintf(f, "  vCPU %u CPU %s node %s state %s hard %s soft %s\n", k, cpu, node,

@@ -1,4 +1,4 @@
-/* json_write.c - one snapshot as one line of JSON (schema 2, documented in
+/* json.c - one snapshot as one line of JSON (schema 2, documented in
  * man/xentop-numa-json.5). The same line is the --record format, read back by
  * the replay source. Unknown values are null, never 0. */
 #include <errno.h>

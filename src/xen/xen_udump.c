@@ -1,6 +1,6 @@
-/* xconsole_parse.c - see xconsole_parse.h. Xen's dump_numa() (4.17:
+/* xen_udump.c - see xen_udump.h. Xen's dump_numa() (4.17:
  * xen/arch/x86/numa.c; 4.18+: xen/common/numa.c) is the format's reference. */
-#include "xconsole_parse.h"
+#include "xen_udump.h"
 
 #include <errno.h>
 #include <inttypes.h>

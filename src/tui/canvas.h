@@ -95,10 +95,4 @@ int xn_canvas_dump(const struct xn_canvas *c, FILE *f);
 /* Letter of a role in the dump. */
 char xn_role_letter(enum xn_role r);
 
-/* Copy s into out so that it is safe and unambiguous on a terminal:
- * printable ASCII is kept, a backslash doubles, ESC is "\e", newline "\n",
- * tab "\t", and every other byte (controls, DEL, any non-ASCII byte) is
- * "\xHH". Always NUL-terminated (len > 0); truncated at a whole escape. */
-void xn_text_escape(const char *s, char *out, size_t len);
-
 #endif

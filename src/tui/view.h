@@ -196,11 +196,6 @@ int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn
                        const struct xn_snapshot *s, const struct xn_view_caps *caps);
 int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
                        const struct xn_snapshot *s, const struct xn_view_caps *caps);
-/* What a vCPU row shows of vCPU k of d (k < d->vcpus): cpu and node as
- * numbers, state as a word, hard and soft affinity as CPU lists (owned by
- * d); "-" for each that is unknown. cpu and node have len bytes. */
-void xn_view_vcpu_fields(const struct xn_domain *d, uint32_t k, char *cpu, char *node,
-                         const char **state, const char **hard, const char **soft, size_t len);
 
 /* Whole screens: the heatmap ('H'), the help ('h') and the detail view of
  * the selected domain (Enter). */

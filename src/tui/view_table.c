@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "advise.h"
+#include "util.h"
 
 /* A figure too wide for its cell loses its decimals, then is shortened with
  * a k/M/G/T suffix ("196608" -> "197k"): a cell never blanks its figure
@@ -155,46 +156,6 @@ static int put_field(struct xn_canvas *c, int x, int y, int w, const char *label
 	return x - x0 < w ? x0 + w : x + 1;
 }
 
-static const char *vcpu_state_word(char st)
-{
-	switch (st) {
-	case 'r':
-		return "running";
-	case 'b':
-		return "blocked";
-	case 'o':
-		return "offline";
-	default:
-		return "-";
-	}
-}
-
-/* One vCPU row under its domain, from the name column on: number, CPU,
- * node, state, hard and soft affinity ("-" for what the source does not
- * know). k is the vCPU's index; k < 0 when the number of vCPUs is unknown. */
-void xn_view_vcpu_fields(const struct xn_domain *d, uint32_t k, char *cpu, char *node,
-                         const char **state, const char **hard, const char **soft, size_t len)
-{
-	const struct xn_vcpu *vi =
-	        (d->valid & XN_DOM_VCPU_INFO) && d->vcpu_info ? &d->vcpu_info[k] : NULL;
-	snprintf(cpu, len, "-");
-	snprintf(node, len, "-");
-	*state = "-";
-	*hard = *soft = "-";
-	if ((d->valid & XN_DOM_VCPU_NODE) && d->vcpu_node && d->vcpu_node[k] >= 0)
-		snprintf(node, len, "%d", d->vcpu_node[k]);
-	if (!vi)
-		return;
-	if ((vi->valid & XN_VCPU_CPU) && vi->cpu >= 0)
-		snprintf(cpu, len, "%d", vi->cpu);
-	if (vi->valid & XN_VCPU_STATE)
-		*state = vcpu_state_word(vi->state);
-	if ((vi->valid & XN_VCPU_HARD) && vi->hard)
-		*hard = vi->hard;
-	if ((vi->valid & XN_VCPU_SOFT) && vi->soft)
-		*soft = vi->soft;
-}
-
 static void draw_vcpu_row(struct xn_canvas *c, int yy, int x, const struct xn_domain *d, long k,
                           const struct xn_view_caps *caps)
 {
@@ -205,7 +166,7 @@ static void draw_vcpu_row(struct xn_canvas *c, int yy, int x, const struct xn_do
 	}
 	char num[24], cpu[24], node[24];
 	const char *state, *hard, *soft;
-	xn_view_vcpu_fields(d, (uint32_t)k, cpu, node, &state, &hard, &soft, sizeof(cpu));
+	xn_vcpu_fields(d, (uint32_t)k, cpu, node, &state, &hard, &soft, sizeof(cpu));
 	char h[96], so[96];
 	xn_text_escape(hard, h, sizeof(h));
 	xn_text_escape(soft, so, sizeof(so));
