@@ -191,6 +191,8 @@ int xn_lx_pids_parse(const char *s, pid_t **out, size_t *n, char *err, size_t er
 /* Processes as domains: QEMU guests, the top_n largest others, --pid. */
 int xn_lx_procs_sample(struct xn_lx_source *lx, struct xn_snapshot *s);
 
+/* ---- linux_threads.c ---- */
+
 /* Whether a process is QEMU: by comm, else by its executable's name. */
 bool xn_lx_is_qemu_pid(pid_t pid, const char *comm);
 

@@ -343,6 +343,16 @@ const struct xn_key_binding xn_key_table[] = {
 };
 const size_t xn_key_table_len = XN_ARRAY_SIZE(xn_key_table);
 
+const struct xn_help_entry *xn_keys_help(size_t *n)
+{
+	/* the table's words, in its order: built once (the table is constant) */
+	static struct xn_help_entry help[XN_ARRAY_SIZE(xn_key_table)];
+	for (size_t i = 0; i < XN_ARRAY_SIZE(xn_key_table); i++)
+		help[i] = (struct xn_help_entry){xn_key_table[i].label, xn_key_table[i].help};
+	*n = XN_ARRAY_SIZE(xn_key_table);
+	return help;
+}
+
 static unsigned apply_affinity(struct xn_ctl *c)
 {
 	struct xn_view *v = c->v;
@@ -425,7 +435,7 @@ unsigned xn_keys_handle(struct xn_ctl *c, int key)
 		return handle_prompt(c, key);
 	if (c->v->mode == XN_MODE_HELP) {
 		int step = key == XN_KEY_UP || key == XN_KEY_DOWN ? 1 : c->v->page_rows;
-		int max = xn_view_help_lines() - 1; /* the render clamps to a full screen */
+		int max = xn_view_help_lines(c->v) - 1; /* the render clamps to a full screen */
 		if (key == XN_KEY_UP || key == XN_KEY_PGUP)
 			c->v->help_top = c->v->help_top > step ? c->v->help_top - step : 0;
 		else if (key == XN_KEY_DOWN || key == XN_KEY_PGDN)

@@ -58,6 +58,8 @@ struct xn_key_binding {
 /* The key table, in the help screen's order, and its length. */
 extern const struct xn_key_binding xn_key_table[];
 extern const size_t xn_key_table_len;
+/* The table's labels and help texts, for the help screen (xn_view_set_help). */
+const struct xn_help_entry *xn_keys_help(size_t *n);
 
 /* Handle one key: an open prompt gets it first (Esc cancels it), the help
  * screen scrolls with Up Down PgUp PgDn and closes on any other key but

@@ -358,6 +358,9 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 	setlocale(LC_CTYPE, "");
 	t.caps.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	xn_view_init(&t.v, o->units, o->delay > 0 ? o->delay : 3.0);
+	size_t nr_help;
+	const struct xn_help_entry *help = xn_keys_help(&nr_help);
+	xn_view_set_help(&t.v, help, nr_help);
 	int col = o->sort ? xn_column_find(o->sort) : -1;
 	if (col >= 0)
 		xn_view_set_sort(&t.v, (enum xn_col_id)col, 0);

@@ -21,6 +21,12 @@ void xn_view_init(struct xn_view *v, enum xn_units units, double delay)
 	v->status_role = XN_ROLE_STATUS;
 }
 
+void xn_view_set_help(struct xn_view *v, const struct xn_help_entry *help, size_t n)
+{
+	v->help = help;
+	v->nr_help = n;
+}
+
 void xn_view_free(struct xn_view *v)
 {
 	free(v->rows);
@@ -118,27 +124,6 @@ void xn_view_status(struct xn_view *v, enum xn_role role, const char *fmt, ...)
 	v->status_role = role;
 }
 
-size_t xn_view_dom_lines(const struct xn_view *v, const struct xn_domain *d)
-{
-	if (!v->show_vcpus)
-		return 1;
-	return 1 + ((d->valid & XN_DOM_VCPUS) && d->vcpus > 0 ? (size_t)d->vcpus : 1);
-}
-
-enum xn_role xn_local_role(double locality)
-{
-	if (locality >= XN_LOCAL_GOOD)
-		return XN_ROLE_OK;
-	return locality >= XN_LOCAL_WARN ? XN_ROLE_WARN : XN_ROLE_ERROR;
-}
-
-char xn_local_mark(double locality)
-{
-	if (locality >= XN_LOCAL_GOOD)
-		return ' ';
-	return locality >= XN_LOCAL_WARN ? '~' : 'x';
-}
-
 void xn_view_check_start(struct xn_view *v, const struct xn_domain *d)
 {
 	memset(&v->check, 0, sizeof(v->check));
@@ -146,24 +131,6 @@ void xn_view_check_start(struct xn_view *v, const struct xn_domain *d)
 	v->check.domid = d->id;
 	xn_text_escape(d->name ? d->name : "-", v->check.name, sizeof(v->check.name));
 	v->check.predicted = d->advice.local_expected;
-}
-
-void xn_view_pages_why(const struct xn_snapshot *s, const struct xn_domain *d, char *buf,
-                       size_t len)
-{
-	const char *o = s && s->origin[0] ? s->origin : s ? s->source : "";
-	if (!strcmp(o, "linux"))
-		snprintf(buf, len,
-		         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
-		         "or a kernel thread, which has none)",
-		         (long long)d->id);
-	else if (!strcmp(o, "xen"))
-		snprintf(buf, len,
-		         "Xen gave no page counts for domain %lld (no page-count op, "
-		         "no debug key 'u' figures yet)",
-		         (long long)d->id);
-	else
-		snprintf(buf, len, "not in the recording");
 }
 
 /* Node figures that cannot be read are said once, on the status line, when
@@ -198,51 +165,6 @@ void xn_view_sampled(struct xn_view *v, const struct xn_snapshot *s)
 		return;
 	if (++v->check.refreshes > XN_VIEW_CHECK_REFRESHES)
 		v->check.active = false;
-}
-
-int xn_view_check_text(const struct xn_view *v, const struct xn_snapshot *s, int64_t id, char *buf,
-                       size_t len)
-{
-	const struct xn_view_check *k = &v->check;
-	if (len)
-		buf[0] = '\0';
-	if (!k->active || (id >= 0 && id != k->domid))
-		return -1;
-	const struct xn_domain *d = s ? xn_snapshot_find(s, k->domid) : NULL;
-	unsigned n = k->refreshes;
-	if (!d || !(d->valid & XN_DOM_LOCALITY)) {
-		snprintf(buf, len, "predicted %.1f, now %s (%u refresh%s)", k->predicted,
-		         d ? "unknown" : "gone", n, n == 1 ? "" : "es");
-		return XN_ROLE_WARN;
-	}
-	snprintf(buf, len, "predicted %.1f, now %.1f (%u refresh%s)", k->predicted, d->locality, n,
-	         n == 1 ? "" : "es");
-	return d->locality >= k->predicted - XN_ADVISE_MIN_GAIN ? XN_ROLE_OK : XN_ROLE_WARN;
-}
-
-int xn_heat_level(uint64_t pages, uint64_t total)
-{
-	if (pages == 0 || total == 0)
-		return 0;
-	if (pages >= total)
-		return XN_HEAT_LEVELS - 1;
-	/* ceil(9 * pages / total), in integers while 9 * pages fits */
-	int lvl;
-	if (pages <= UINT64_MAX / (XN_HEAT_LEVELS - 1))
-		lvl = (int)((pages * (XN_HEAT_LEVELS - 1) + total - 1) / total);
-	else
-		lvl = (int)((double)pages / (double)total * (XN_HEAT_LEVELS - 1) + 0.999999);
-	if (lvl < 1)
-		lvl = 1;
-	return lvl > XN_HEAT_LEVELS - 1 ? XN_HEAT_LEVELS - 1 : lvl;
-}
-
-char xn_heat_glyph(int level)
-{
-	static const char ramp[XN_HEAT_LEVELS + 1] = " .:;=+*#%@"; /* no "-": that is "unknown" */
-	if (level < 0)
-		level = 0;
-	return ramp[level >= XN_HEAT_LEVELS ? XN_HEAT_LEVELS - 1 : level];
 }
 
 static void draw_too_small(struct xn_canvas *c)
@@ -345,7 +267,7 @@ void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snap
 	if (v->mode == XN_MODE_HELP) {
 		/* the keys scroll by what the screen shows, and no further than
 		 * the last line */
-		int rows = xn_view_help_rows(c), last = xn_view_help_lines() - rows;
+		int rows = xn_view_help_rows(c), last = xn_view_help_lines(v) - rows;
 		v->page_rows = rows;
 		if (v->help_top > last)
 			v->help_top = last > 0 ? last : 0;

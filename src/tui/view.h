@@ -43,6 +43,12 @@ struct xn_view_caps {
 	bool color; /* colours (not NO_COLOR, terminal has them); else glyph ramp */
 };
 
+/* One line of the help screen: the keys and what they do. */
+struct xn_help_entry {
+	const char *label; /* "q Esc" */
+	const char *help;
+};
+
 /* The UI state, owned by the TUI loop (no statics). Zero it, then
  * xn_view_init(); xn_view_free() releases rows. */
 struct xn_view {
@@ -76,10 +82,14 @@ struct xn_view {
 	char status[320];
 	enum xn_role status_role;
 	struct xn_prompt prompt;
-	const char *hint;              /* key hint for the status line (e.g. replay keys) */
-	char position[40];             /* replay: "sample 2/4", shown in the summary */
-	enum xn_view_mode help_from;   /* the mode the help screen returns to */
-	int help_top;                  /* first help line shown (scrolling) */
+	const char *hint;            /* key hint for the status line (e.g. replay keys) */
+	char position[40];           /* replay: "sample 2/4", shown in the summary */
+	enum xn_view_mode help_from; /* the mode the help screen returns to */
+	int help_top;                /* first help line shown (scrolling) */
+	/* The help screen's key lines, as the controller's key table says them
+	 * (set by xn_view_set_help; the view never calls the controller). */
+	const struct xn_help_entry *help;
+	size_t nr_help;
 	enum xn_view_mode detail_from; /* the mode the detail view returns to */
 	struct xn_view_check check;
 	size_t pages_unknown_said; /* domains without node figures, as last said */
@@ -87,6 +97,8 @@ struct xn_view {
 
 /* Defaults: sort by name, units, delay; zones shown. */
 void xn_view_init(struct xn_view *v, enum xn_units units, double delay);
+/* The key lines the help screen shows (owned by the caller, kept as long as v). */
+void xn_view_set_help(struct xn_view *v, const struct xn_help_entry *help, size_t n);
 /* Free the rows; v may be initialised again. */
 void xn_view_free(struct xn_view *v);
 
@@ -205,7 +217,7 @@ void xn_view_draw_detail(struct xn_canvas *c, const struct xn_view *v, const str
                          const struct xn_view_caps *caps);
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v);
 /* Lines of the help text, and how many a canvas shows at once. */
-int xn_view_help_lines(void);
+int xn_view_help_lines(const struct xn_view *v);
 int xn_view_help_rows(const struct xn_canvas *c);
 /* One heat cell of width w at (x, y). */
 void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn_domain *d,

@@ -1,9 +1,9 @@
-/* view_help.c - the help screen, generated from the key table; it says how
- * to close it and scrolls (Up Down PgUp PgDn) when it does not fit. */
+/* view_help.c - the help screen, generated from the key table (handed over
+ * by the controller: xn_view_set_help); it says how to close it and scrolls (Up Down PgUp PgDn)
+ * when it does not fit. */
 #include <stdio.h>
 #include <string.h>
 
-#include "keys.h"
 #include "view.h"
 
 static const char *const notes[] = {
@@ -15,9 +15,9 @@ static const char *const notes[] = {
 
 enum { HELP_TOP = 2 };
 
-int xn_view_help_lines(void)
+int xn_view_help_lines(const struct xn_view *v)
 {
-	return (int)xn_key_table_len + 1 + (int)(sizeof(notes) / sizeof(notes[0]));
+	return (int)v->nr_help + 1 + (int)(sizeof(notes) / sizeof(notes[0]));
 }
 
 int xn_view_help_rows(const struct xn_canvas *c)
@@ -28,7 +28,7 @@ int xn_view_help_rows(const struct xn_canvas *c)
 
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v)
 {
-	int total = xn_view_help_lines(), rows = xn_view_help_rows(c);
+	int total = xn_view_help_lines(v), rows = xn_view_help_rows(c);
 	int top = v->help_top;
 	if (top > total - rows)
 		top = total - rows;
@@ -39,16 +39,16 @@ void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v)
 	if (total > rows)
 		xn_canvas_printf(c, x, 0, -1, XN_ROLE_DIM, "; Up Down PgUp PgDn scroll (%d-%d/%d)",
 		                 top + 1, top + rows, total);
-	size_t nk = xn_key_table_len;
+	size_t nk = v->nr_help;
 	/* the labels' column as wide as the widest label */
 	int lw = 1;
 	for (size_t i = 0; i < nk; i++)
-		if ((int)strlen(xn_key_table[i].label) > lw)
-			lw = (int)strlen(xn_key_table[i].label);
+		if ((int)strlen(v->help[i].label) > lw)
+			lw = (int)strlen(v->help[i].label);
 	for (int r = 0; r < rows && top + r < total; r++) {
 		int i = top + r, yy = HELP_TOP + r;
 		if (i < (int)nk) {
-			const struct xn_key_binding *b = &xn_key_table[i];
+			const struct xn_help_entry *b = &v->help[i];
 			xn_canvas_printf(c, 1, yy, lw, XN_ROLE_HEADER, "%-*s", lw, b->label);
 			xn_canvas_text(c, lw + 3, yy, c->w - lw - 4, XN_ROLE_NORMAL, b->help);
 			continue;

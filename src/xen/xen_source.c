@@ -31,21 +31,6 @@ static xentoollog_logger quiet_logger = {
         .destroy = quiet_destroy,
 };
 
-const char *xen_strerror(int err)
-{
-	switch (err) {
-	case EPERM:
-	case EACCES:
-		return "permission denied (needs root in dom0)";
-	case ESRCH:
-		return "no such domain";
-	case ENOSYS:
-		return "the hypervisor does not support this call";
-	default:
-		return strerror(err);
-	}
-}
-
 static bool privcmd_present(void)
 {
 	return access("/dev/xen/privcmd", F_OK) == 0 || access("/proc/xen/privcmd", F_OK) == 0;

@@ -45,6 +45,11 @@ static void test_keys(struct xn_sampler *s)
 	memset(&o, 0, sizeof(o));
 	struct xn_view v;
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	struct xn_ctl c = {.v = &v, .s = s, .o = &o};
 	xn_view_update(&v, &s->cur);
 	CHECK(v.nr_rows == s->cur.nr_domains && v.nr_rows >= 3);
@@ -298,6 +303,11 @@ static void test_apply_advice(void)
 	o.aff_cpus = true; /* 'a' would pass XN_AFF_CPUS; 'A' passes the advice's flags */
 	struct xn_view v;
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	struct xn_ctl c = {.v = &v, .s = &s, .o = &o};
 	xn_view_update(&v, &s.cur);
 

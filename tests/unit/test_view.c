@@ -23,6 +23,11 @@ static void test_main_screens(void)
 	fx_snapshot(&s4, 4);
 
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	render_golden("main-2node-120x40", &v, &s2, 120, 40, true, true);
 	render_golden("main-2node-80x24", &v, &s2, 80, 24, true, true);
 	render_golden("main-4node-80x24-mono-ascii", &v, &s4, 80, 24, false, false);
@@ -40,6 +45,11 @@ static void test_main_screens(void)
 
 	/* filter + per-node sort + paused + status message */
 	xn_view_init(&v, XN_UNITS_PCT, 0.5);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	snprintf(v.filter, sizeof(v.filter), "E");
 	xn_view_set_sort(&v, XN_COL_NODE, 1);
 	v.paused = true;
@@ -50,6 +60,11 @@ static void test_main_screens(void)
 
 	/* narrow: the minimum size, and below it */
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	render_golden("main-4node-60x12", &v, &s4, 60, 12, true, true);
 	render_golden("too-small-40x10", &v, &s4, 40, 10, true, true);
 	xn_view_free(&v);
@@ -64,6 +79,11 @@ static void test_other_screens(void)
 	struct xn_view v;
 	fx_snapshot(&s4, 4);
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	v.mode = XN_MODE_HEATMAP;
 	render_golden("heatmap-4node-120x40", &v, &s4, 120, 40, true, true);
 	render_golden("heatmap-4node-80x24-mono-ascii", &v, &s4, 80, 24, false, false);
@@ -72,7 +92,7 @@ static void test_other_screens(void)
 	/* scrolled past its end: the last full screen, the notes at the bottom */
 	v.help_top = 100;
 	render_golden("help-60x12-scrolled", &v, &s4, 60, 12, true, true);
-	CHECK(v.help_top == xn_view_help_lines() - 8); /* 12 rows less title, blank, status */
+	CHECK(v.help_top == xn_view_help_lines(&v) - 8); /* 12 rows less title, blank, status */
 	v.help_top = 0;
 	v.mode = XN_MODE_MAIN;
 
@@ -115,6 +135,11 @@ static void test_advice_screens(void)
 	struct xn_view v;
 	fx_snapshot(&s4, 4);
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	/* LOCAL% good / warn / bad: roles K W E in colour (8 and 256 colours
 	 * share them; tui.c maps them), marks ~ x in monochrome */
 	xn_view_set_sort(&v, XN_COL_LOCAL, 0);
@@ -124,6 +149,11 @@ static void test_advice_screens(void)
 
 	/* v: one row per vCPU; the selection stays on domains */
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	v.show_vcpus = true;
 	select_id(&v, &s4, 3);
 	render_golden("vcpus-4node-120x40", &v, &s4, 120, 40, true, true);
@@ -134,6 +164,11 @@ static void test_advice_screens(void)
 
 	/* Enter: the detail view; an applied advice being checked */
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	const struct xn_domain *d = select_id(&v, &s4, 3);
 	v.mode = XN_MODE_DETAIL;
 	xn_view_check_start(&v, d);
@@ -201,6 +236,11 @@ static void test_recording(void)
 	}
 	struct xn_view v;
 	xn_view_init(&v, XN_UNITS_MIB, 1);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	long idx = -1, count = 0;
 	CHECK(xn_replay_position(src, &idx, &count) == 0);
 	snprintf(v.position, sizeof(v.position), "sample %ld/%ld", idx + 1, count);
@@ -249,6 +289,11 @@ static void test_narrow_screens(void)
 	add_zone(&s, 1, "HighMem", 1000, 2000);
 	struct xn_view v;
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	snprintf(v.position, sizeof(v.position), "sample 3/10");
 	v.paused = true;
 	static const int sizes[][2] = {{80, 24}, {70, 20}, {60, 20}};
@@ -292,6 +337,11 @@ static void test_unknown_reason(void)
 	snprintf(s.origin, sizeof(s.origin), "linux");
 	struct xn_view v;
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	xn_view_update(&v, &s);
 	xn_view_sampled(&v, &s);
 	CHECK(strstr(v.status, "node figures unknown for ") != NULL);
@@ -339,6 +389,11 @@ static void test_same_columns(void)
 	fx_snapshot(&s, 2);
 	struct xn_view v;
 	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
 	v.show = XN_SHOW_NET | XN_SHOW_VBD;
 	struct xn_canvas c = {0};
 	struct xn_view_caps caps = {.utf8 = true, .color = true};

@@ -1,8 +1,8 @@
-/* source.c - the explicit registry of sources and auto-detection. */
+/* source.c - the explicit registry of sources and auto-detection. The one
+ * place that names every backend: the sampler room sits above them. */
 #include "source.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,13 +59,4 @@ int xn_source_open(const char *name, const struct xn_source_config *cfg, struct 
 			return ops->open(cfg, out, err, errlen);
 	}
 	return xn_errf(err, errlen, -ENODEV, "no usable source: %s", why);
-}
-
-int xn_source_fail(struct xn_source *src, int neg_errno, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(src->err, sizeof(src->err), fmt, ap);
-	va_end(ap);
-	return neg_errno;
 }

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""layers.py - which file of src/ calls which, from the objects' symbol tables
+(nm: what each object defines and what it needs), and whether the layering
+holds: a room (src/ROOM/) may call only rooms below it in RANK, never a
+sibling of its own rank or one above; and no circle of files calls itself
+round. Prints the offending edges and circles; exit 1 if any.
+
+Usage: scripts/layers.py [BUILD_DIR]   (default build; run after `make`)
+       scripts/layers.py --graph       every file-to-file edge, for reading
+"""
+import os
+import subprocess
+import sys
+
+# Lower rank = lower layer. Rooms of one rank are siblings: they must not call
+# each other (a backend never calls another, the screen never calls export).
+RANK = {
+    "core": 0,
+    "linux": 1, "xen": 1, "replay": 1, "advise": 1,
+    "move": 2,
+    "sampler": 3,
+    "output": 4, "export": 5, "tui": 5,
+    "cli": 6,
+}
+
+
+def objects(build):
+    top = os.path.join(build, "obj")
+    for root, _dirs, files in os.walk(top):
+        for f in files:
+            if f.endswith(".o"):
+                path = os.path.join(root, f)
+                rel = os.path.relpath(path, top)[:-2] + ".c"
+                if os.path.exists(os.path.join("src", rel)):
+                    yield rel, path
+
+
+def symbols(path):
+    out = subprocess.run(["nm", path], capture_output=True, text=True, check=True).stdout
+    defined, needed = set(), set()
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "U":
+            needed.add(parts[1])
+        elif len(parts) == 3 and parts[1] in "TDBR":
+            defined.add(parts[2])
+    return defined, needed
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    build = args[0] if args else "build"
+    objs = dict(objects(build))
+    if not objs:
+        print(f"layers.py: no objects under {build}/obj (run make first)")
+        return 2
+    defs, needs = {}, {}
+    for rel, path in objs.items():
+        defs[rel], needs[rel] = symbols(path)
+    owner = {}
+    for rel, ds in defs.items():
+        for s in ds:
+            owner[s] = rel
+    edges = {rel: sorted({owner[s] for s in needs[rel] if s in owner and owner[s] != rel})
+             for rel in objs}
+    if "--graph" in sys.argv:
+        for a in sorted(edges):
+            for b in edges[a]:
+                print(f"{a} -> {b}")
+        return 0
+    bad = 0
+    for a in sorted(edges):
+        ra = a.split("/")[0]
+        for b in edges[a]:
+            rb = b.split("/")[0]
+            if ra == rb:
+                continue
+            if ra not in RANK or rb not in RANK:
+                print(f"unknown room: {a} -> {b}")
+                bad += 1
+            elif RANK[rb] >= RANK[ra]:
+                kind = "sideways" if RANK[rb] == RANK[ra] else "upward"
+                print(f"{kind}: {a} -> {b}")
+                bad += 1
+    # circles: strongly connected components of more than one file (Tarjan)
+    index, low, stack, on, comps = {}, {}, [], set(), []
+    counter = [0]
+    sys.setrecursionlimit(10000)
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                comps.append(sorted(comp))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    for c in comps:
+        print("circle: " + " <-> ".join(c))
+    n_edges = sum(len(v) for v in edges.values())
+    print(f"{len(objs)} files, {n_edges} file-to-file calls, {bad} against the layering, "
+          f"{len(comps)} circles")
+    return 1 if bad or comps else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
