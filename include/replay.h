@@ -20,9 +20,4 @@ extern const struct xn_source_ops xn_source_replay;
 int xn_replay_parse_line(const char *line, size_t len, struct xn_snapshot *out, char *err,
                          size_t errlen);
 
-/* Position of a replay source: *index = the sample sample() returned last
- * (-1 before the first), *count = valid samples in the file. -EINVAL when
- * src is not a replay source. */
-int xn_replay_position(const struct xn_source *src, long *index, long *count);
-
 #endif

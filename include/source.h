@@ -1,5 +1,5 @@
 /* source.h - the interface every data source (xen, linux, replay) implements,
- * and the explicit registry that chooses one.
+ * and the explicit registry that chooses one (src/sampler/source.c).
  *
  * A backend's private state embeds struct xn_source as its first member, so
  * open() returns &priv->base and the backend casts back.
@@ -41,10 +41,20 @@ enum {
 	                               no xc_domain_node_setaffinity */
 };
 
+/* What a source is and can do: the modes and the screen ask these, never
+ * compare a source's name (only the registry names backends). */
+enum {
+	XN_SRC_RECORDED = 1u << 0,    /* plays samples back: each carries its own time and
+	                                 origin; they come as fast as they are read */
+	XN_SRC_FUTURE_ONLY = 1u << 1, /* node affinity steers future allocations only:
+	                                 existing pages stay where they are (Xen) */
+};
+
 struct xn_source;
 
 struct xn_source_ops {
 	const char *name; /* "xen", "linux", "replay" */
+	unsigned caps;    /* XN_SRC_* */
 	/* 0 when this source can work here (for --source auto), else -errno and
 	 * why in err. Cheap: no allocation that outlives the call. */
 	int (*probe)(const struct xn_source_config *cfg, char *err, size_t errlen);
@@ -63,6 +73,12 @@ struct xn_source_ops {
 	                         unsigned flags, char *msg, size_t msglen);
 	/* Optional: replay stepping. delta samples forward (+) or back (-). */
 	int (*seek)(struct xn_source *src, long delta);
+	/* Optional: where a recording stands (index of the sample last read, from
+	 * 0; -1 before the first) and how many samples it holds. 0 or -errno. */
+	int (*position)(const struct xn_source *src, long *index, long *count);
+	/* Optional: why this source (as a snapshot's origin) has no per-node page
+	 * figures for domain id, in words, for the screen. */
+	void (*pages_why)(int64_t id, char *buf, size_t len);
 	void (*close)(struct xn_source *src);
 };
 
@@ -86,6 +102,11 @@ const struct xn_source_ops *xn_source_find(const char *name);
  * On failure the reason is in err. */
 int xn_source_open(const char *name, const struct xn_source_config *cfg, struct xn_source **out,
                    char *err, size_t errlen);
+
+/* Why the snapshot's domain id has no page figures, as the source its
+ * figures came from (its origin) says it; "not in the recording" when that
+ * source is not built in or says nothing. */
+void xn_source_pages_why(const struct xn_snapshot *s, int64_t id, char *buf, size_t len);
 
 /* Set the source's error text (printf-style); returns -err_no for chaining:
  * return xn_source_fail(src, -ENOENT, "domain %d is gone", id); */

@@ -174,7 +174,7 @@ int xn_cmd_snapshot(struct xn_sampler *s, const struct xn_options *o)
 	if (xn_cmd_sample(s))
 		return XN_EXIT_RUNTIME;
 	/* Rates (CPU %) need two samples: take the second a moment later. */
-	if (strcmp(s->src->ops->name, "replay")) {
+	if (!(s->src->ops->caps & XN_SRC_RECORDED)) {
 		xn_cmd_sleep(o->delay < 0.5 ? o->delay : 0.5);
 		if (xn_cmd_sample(s))
 			return XN_EXIT_RUNTIME;
@@ -190,7 +190,7 @@ int xn_cmd_snapshot(struct xn_sampler *s, const struct xn_options *o)
 
 int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
-	bool replay = !strcmp(s->src->ops->name, "replay");
+	bool replay = (s->src->ops->caps & XN_SRC_RECORDED) != 0;
 	enum xn_col_id sort = o->sort ? (enum xn_col_id)xn_column_find(o->sort) : XN_COL_ID;
 	bool rev = xn_column_default_reverse(sort);
 	struct xn_out_opts oo = {.units = o->units,

@@ -56,7 +56,7 @@ static int export_one(struct xn_sampler *s, const struct xn_options *o, FILE *re
 static int export_loop(struct xn_sampler *s, const struct xn_options *o, FILE *record,
                        struct xn_http **hp, const sigset_t *sigs)
 {
-	bool replay = !strcmp(s->src->ops->name, "replay");
+	bool replay = (s->src->ops->caps & XN_SRC_RECORDED) != 0;
 	/* a recording plays as fast as it is read, unless served: then -d */
 	bool wait = o->listen || !replay;
 	enum xn_col_id sort = o->sort ? (enum xn_col_id)xn_column_find(o->sort) : XN_COL_ID;

@@ -82,10 +82,6 @@ fail:
 static int lx_sample(struct xn_source *src, struct xn_snapshot *out)
 {
 	struct xn_lx_source *lx = (struct xn_lx_source *)src;
-	clock_gettime(CLOCK_REALTIME, &out->time);
-	out->mono_ns = xn_now_mono_ns();
-	xn_strlcpy(out->source, "linux", sizeof(out->source));
-	xn_strlcpy(out->origin, "linux", sizeof(out->origin));
 	int r = xn_lx_host_read(&out->host, src->err, sizeof(src->err));
 	if (r)
 		return r;
@@ -123,8 +119,17 @@ static int lx_set_node_affinity(struct xn_source *src, int64_t domid, const xn_n
 	return r;
 }
 
+static void lx_pages_why(int64_t id, char *buf, size_t len)
+{
+	snprintf(buf, len,
+	         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
+	         "or a kernel thread, which has none)",
+	         (long long)id);
+}
+
 const struct xn_source_ops xn_source_linux = {
         .name = "linux",
+        .pages_why = lx_pages_why,
         .probe = lx_probe,
         .open = lx_open,
         .sample = lx_sample,

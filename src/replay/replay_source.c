@@ -239,7 +239,7 @@ static int replay_seek(struct xn_source *src, long delta)
 	return 0;
 }
 
-int xn_replay_position(const struct xn_source *src, long *index, long *count)
+static int replay_position(const struct xn_source *src, long *index, long *count)
 {
 	if (!src || src->ops != &xn_source_replay)
 		return -EINVAL;
@@ -251,10 +251,12 @@ int xn_replay_position(const struct xn_source *src, long *index, long *count)
 
 const struct xn_source_ops xn_source_replay = {
         .name = "replay",
+        .caps = XN_SRC_RECORDED,
         .probe = replay_probe,
         .open = replay_open,
         .sample = replay_sample,
         .set_node_affinity = NULL,
         .seek = replay_seek,
+        .position = replay_position,
         .close = replay_close,
 };

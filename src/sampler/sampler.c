@@ -4,6 +4,9 @@
 #include "advise.h"
 
 #include <string.h>
+#include <time.h>
+
+#include "util.h"
 
 void xn_sampler_clear(struct xn_sampler *s)
 {
@@ -82,13 +85,22 @@ void xn_derive(const struct xn_snapshot *prev, struct xn_snapshot *cur)
 
 int xn_sampler_step(struct xn_sampler *s)
 {
+	const struct xn_source_ops *ops = s->src->ops;
 	struct xn_snapshot next;
 	memset(&next, 0, sizeof(next));
-	int r = s->src->ops->sample(s->src, &next);
+	/* Stamped here, once for every source: a live sample is taken now and
+	 * its figures come from this source; a recorded one keeps its own. */
+	if (!(ops->caps & XN_SRC_RECORDED)) {
+		clock_gettime(CLOCK_REALTIME, &next.time);
+		next.mono_ns = xn_now_mono_ns();
+		xn_strlcpy(next.origin, ops->name, sizeof(next.origin));
+	}
+	int r = ops->sample(s->src, &next);
 	if (r) {
 		xn_snapshot_clear(&next);
 		return r;
 	}
+	xn_strlcpy(next.source, ops->name, sizeof(next.source));
 	xn_snapshot_sort(&next);
 	xn_derive(s->have_cur ? &s->cur : NULL, &next);
 	xn_snapshot_clear(&s->prev);

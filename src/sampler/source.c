@@ -53,10 +53,20 @@ int xn_source_open(const char *name, const struct xn_source_config *cfg, struct 
 	char why[256] = "";
 	for (size_t i = 0; i < xn_nr_sources; i++) {
 		const struct xn_source_ops *ops = xn_sources[i];
-		if (!strcmp(ops->name, "replay"))
+		if (ops->caps & XN_SRC_RECORDED)
 			continue;
 		if (ops->probe(cfg, why, sizeof(why)) == 0)
 			return ops->open(cfg, out, err, errlen);
 	}
 	return xn_errf(err, errlen, -ENODEV, "no usable source: %s", why);
+}
+
+void xn_source_pages_why(const struct xn_snapshot *s, int64_t id, char *buf, size_t len)
+{
+	const char *o = s && s->origin[0] ? s->origin : s ? s->source : "";
+	const struct xn_source_ops *ops = o[0] ? xn_source_find(o) : NULL;
+	if (ops && ops->pages_why)
+		ops->pages_why(id, buf, len);
+	else
+		snprintf(buf, len, "not in the recording");
 }

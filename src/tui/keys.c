@@ -142,7 +142,8 @@ static unsigned cmd_affinity(struct xn_ctl *c, int key)
 		               "the %s source is read-only: affinity cannot be changed here",
 		               ops->name);
 	else
-		xn_prompt_open_affinity(&v->prompt, d, &c->s->cur.host, !strcmp(ops->name, "xen"));
+		xn_prompt_open_affinity(&v->prompt, d, &c->s->cur.host,
+		                        (ops->caps & XN_SRC_FUTURE_ONLY) != 0);
 	return XN_FX_REDRAW;
 }
 

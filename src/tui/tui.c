@@ -16,7 +16,6 @@
 #include "keys.h"
 #include "move_ui.h"
 #include "output.h"
-#include "replay.h"
 #include "util.h"
 #include "view.h"
 
@@ -252,7 +251,7 @@ static int map_key(int ch)
 static void note_position(struct tui *t, const struct xn_sampler *s)
 {
 	long idx, count;
-	if (xn_replay_position(s->src, &idx, &count) == 0 && idx >= 0)
+	if (s->src->ops->position && s->src->ops->position(s->src, &idx, &count) == 0 && idx >= 0)
 		snprintf(t->v.position, sizeof(t->v.position), "sample %ld/%ld", idx + 1, count);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "advise.h"
+#include "source.h"
 #include "util.h"
 
 size_t xn_view_dom_lines(const struct xn_view *v, const struct xn_domain *d)
@@ -36,19 +37,7 @@ char xn_local_mark(double locality)
 void xn_view_pages_why(const struct xn_snapshot *s, const struct xn_domain *d, char *buf,
                        size_t len)
 {
-	const char *o = s && s->origin[0] ? s->origin : s ? s->source : "";
-	if (!strcmp(o, "linux"))
-		snprintf(buf, len,
-		         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
-		         "or a kernel thread, which has none)",
-		         (long long)d->id);
-	else if (!strcmp(o, "xen"))
-		snprintf(buf, len,
-		         "Xen gave no page counts for domain %lld (no page-count op, "
-		         "no debug key 'u' figures yet)",
-		         (long long)d->id);
-	else
-		snprintf(buf, len, "not in the recording");
+	xn_source_pages_why(s, d->id, buf, len);
 }
 
 int xn_view_check_text(const struct xn_view *v, const struct xn_snapshot *s, int64_t id, char *buf,

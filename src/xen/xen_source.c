@@ -133,10 +133,6 @@ static int xen_open(const struct xn_source_config *cfg, struct xn_source **out, 
 static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 {
 	struct xen_priv *p = (struct xen_priv *)src;
-	clock_gettime(CLOCK_REALTIME, &s->time);
-	s->mono_ns = xn_now_mono_ns();
-	xn_strlcpy(s->source, "xen", sizeof(s->source));
-	xn_strlcpy(s->origin, "xen", sizeof(s->origin));
 	int r = xen_host_sample(p, &s->host);
 	if (r)
 		return r;
@@ -148,8 +144,18 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 	return 0;
 }
 
+static void xen_pages_why(int64_t id, char *buf, size_t len)
+{
+	snprintf(buf, len,
+	         "Xen gave no page counts for domain %lld (no page-count op, "
+	         "no debug key 'u' figures yet)",
+	         (long long)id);
+}
+
 const struct xn_source_ops xn_source_xen = {
         .name = "xen",
+        .caps = XN_SRC_FUTURE_ONLY,
+        .pages_why = xen_pages_why,
         .probe = xen_probe,
         .open = xen_open,
         .sample = xen_sample,

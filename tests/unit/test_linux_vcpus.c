@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "sampler.h"
 #include "source.h"
 
 static char helpers[512];
@@ -262,9 +263,15 @@ static void test_fakeqemu_vcpu_info(void)
 	CHECK(nt == 1 + 3 + 1 + 2); /* main, 3 vCPUs, I/O thread, 2 workers */
 	char pids[32];
 	struct xn_source *src = open_linux(pid, pids, sizeof(pids));
+	/* through the sampler, which stamps the sample (time, source, origin) */
+	struct xn_sampler smp = {.src = src};
 	struct xn_snapshot s = {0};
-	if (src && src->ops->sample(src, &s) == 0) {
+	if (src && xn_sampler_step(&smp) == 0) {
+		s = smp.cur;
+		memset(&smp.cur, 0, sizeof(smp.cur));
 		CHECK_STR(s.origin, "linux");
+		CHECK_STR(s.source, "linux");
+		CHECK(s.time.tv_sec > 0 && s.mono_ns > 0);
 		const struct xn_domain *d = find(&s, pid);
 		CHECK(d != NULL);
 		if (d) {
@@ -287,6 +294,7 @@ static void test_fakeqemu_vcpu_info(void)
 		CHECK(!"sample failed");
 	}
 	xn_snapshot_clear(&s);
+	xn_sampler_clear(&smp);
 	if (src)
 		src->ops->close(src);
 	stop(pid);

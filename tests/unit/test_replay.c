@@ -77,7 +77,7 @@ static void test_good(void)
 	if (r)
 		return;
 	long idx, count;
-	CHECK(xn_replay_position(src, &idx, &count) == 0);
+	CHECK(src->ops->position(src, &idx, &count) == 0);
 	CHECK(idx == -1);
 	CHECK(count == 4);
 	CHECK(src->ops->set_node_affinity == NULL);
@@ -127,7 +127,7 @@ static void test_good(void)
 	struct xn_snapshot x;
 	memset(&x, 0, sizeof(x));
 	CHECK(src->ops->sample(src, &x) == -ENODATA);
-	CHECK(xn_replay_position(src, &idx, &count) == 0);
+	CHECK(src->ops->position(src, &idx, &count) == 0);
 	CHECK(idx == 3);
 
 	/* step back one: the third sample again */
@@ -219,7 +219,7 @@ static void test_corrupt(void)
 	if (r)
 		return;
 	long idx, count;
-	xn_replay_position(src, &idx, &count);
+	src->ops->position(src, &idx, &count);
 	CHECK(count == 3);
 	/* the valid samples are the ones of lines 1, 3 and 11, in order */
 	struct xn_snapshot s;
@@ -246,7 +246,7 @@ static void test_truncated(void)
 	free(msgs);
 	long idx, count = 0;
 	if (src) {
-		xn_replay_position(src, &idx, &count);
+		src->ops->position(src, &idx, &count);
 		src->ops->close(src);
 	}
 	CHECK(count == 3);

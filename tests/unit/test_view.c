@@ -242,7 +242,7 @@ static void test_recording(void)
 		xn_view_set_help(&v, h, nh);
 	}
 	long idx = -1, count = 0;
-	CHECK(xn_replay_position(src, &idx, &count) == 0);
+	CHECK(src->ops->position(src, &idx, &count) == 0);
 	snprintf(v.position, sizeof(v.position), "sample %ld/%ld", idx + 1, count);
 	render_golden("replay-good-2node-120x40", &v, &s.cur, 120, 40, true, true);
 	v.mode = XN_MODE_HEATMAP;
