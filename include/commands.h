@@ -54,9 +54,6 @@ int xn_exit_for_errno(int neg_errno);
 /* Take a sample; a failure other than the end of a recording is printed. */
 int xn_cmd_sample(struct xn_sampler *s);
 
-/* Sleep, resuming after signals. */
-void xn_cmd_sleep(double secs);
-
 /* Find the domain the operator named: an id, else an exact name. Returns 0
  * with *id set, or an exit status after printing why (an id need not be in
  * the snapshot: the source checks it). */

@@ -17,8 +17,6 @@ typedef struct {
 	uint64_t w[XN_MAX_CPUS / 64];
 } xn_cpumask;
 
-struct xn_host;
-
 /* Generic bitmap helpers on the word arrays above (nbits = capacity). */
 void xn_bits_set(uint64_t *w, int bit);
 void xn_bits_clear(uint64_t *w, int bit);
@@ -39,15 +37,5 @@ int xn_bits_parse_list(const char *s, uint64_t *w, int nbits, char *err, size_t 
 /* Format w as a compact list "0-3,8" into buf; "" when empty. Returns the
  * length it needed (like snprintf). */
 int xn_bits_format_list(const uint64_t *w, int nbits, char *buf, size_t len);
-
-/* Parse an operator's node list against a host: "all", "0", "0-1", "0,2".
- * Every node must exist on the host; otherwise -EINVAL with a message that
- * names the bad node and lists the valid ones, e.g.
- * "node 5 does not exist (valid nodes: 0-1)". An empty list is -EINVAL. */
-int xn_nodelist_parse(const char *s, const struct xn_host *h, xn_nodemask *out, char *err,
-                      size_t errlen);
-
-/* True when m holds every node of the host (Xen's automatic mode, "all"). */
-bool xn_nodemask_is_all(const xn_nodemask *m, const struct xn_host *h);
 
 #endif

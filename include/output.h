@@ -50,6 +50,11 @@ int xn_output_sample_sorted(FILE *f, enum xn_format fmt, const struct xn_snapsho
                             enum xn_units units, long iteration, enum xn_col_id col, int node_idx,
                             bool reverse);
 
+struct xn_options;
+/* The display options of the command line (-n -x -f -r -v -z, --units,
+ * --sort) as output settings; the screen takes its settings from the same. */
+void xn_out_opts_from(struct xn_out_opts *oo, const struct xn_options *o);
+
 /* Write s as one JSON object on one line, newline-terminated (schema 2,
  * man/xentop-numa-json.5). Returns 0 or -errno. */
 int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s);

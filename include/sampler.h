@@ -4,6 +4,9 @@
 #ifndef XN_SAMPLER_H
 #define XN_SAMPLER_H
 
+#include <signal.h>
+#include <stdbool.h>
+
 #include "snapshot.h"
 #include "source.h"
 
@@ -31,5 +34,34 @@ void xn_sampler_clear(struct xn_sampler *s);
  * - pages_outside: pages on nodes not in node_affinity;
  * - advice: xn_advise() (advise.h), last, as it reads the others. */
 void xn_derive(const struct xn_snapshot *prev, struct xn_snapshot *cur);
+
+/* The one sampling loop of the modes without a screen (loop.c). */
+struct xn_loop {
+	double delay;        /* seconds between live samples */
+	long iterations;     /* samples to take; 0: until stopped or the recording ends */
+	bool pace_recording; /* wait delay between a recording's samples too */
+	/* Signals that end the loop (the caller blocks them first), or NULL:
+	 * plain sleeps, and the default actions end the process. */
+	const sigset_t *stop;
+	/* Called with each sample (it counts from 0; took = seconds the sample
+	 * took); a non-zero return ends the loop and is returned. */
+	int (*each)(void *ctx, struct xn_sampler *s, long it, double took);
+	void *ctx;
+};
+
+/* xn_loop_run's "the recording has ended, after at least one sample". */
+#define XN_LOOP_ENDED 1
+/* What each() returns to end the loop early without an error (a reader
+ * that went away); xn_loop_run returns it. */
+#define XN_LOOP_STOP_OK 1000
+
+/* Run l over s: 0 when its iterations are done or a stop signal came,
+ * XN_LOOP_ENDED when a recording ended, -ENODATA when it held no sample,
+ * a source's -errno (said on stderr), or what each() returned. *done (may
+ * be NULL) gets the number of samples handed to each(). */
+int xn_loop_run(struct xn_sampler *s, const struct xn_loop *l, long *done);
+
+/* Wait secs or until one of l->stop arrives (true). */
+bool xn_loop_wait_stop(const struct xn_loop *l, double secs);
 
 #endif

@@ -253,4 +253,14 @@ const char *xn_pages_method_name(enum xn_pages_method m);
 /* Inverse of xn_pages_method_name; XN_PAGES_NONE if unknown. */
 enum xn_pages_method xn_pages_method_parse(const char *name);
 
+/* Parse an operator's node list against a host: "all", "0", "0-1", "0,2".
+ * Every node must exist on the host; otherwise -EINVAL with a message that
+ * names the bad node and lists the valid ones, e.g.
+ * "node 5 does not exist (valid nodes: 0-1)". An empty list is -EINVAL. */
+int xn_nodelist_parse(const char *s, const struct xn_host *h, xn_nodemask *out, char *err,
+                      size_t errlen);
+
+/* True when m holds every node of the host (Xen's automatic mode, "all"). */
+bool xn_nodemask_is_all(const xn_nodemask *m, const struct xn_host *h);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define XN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -53,7 +54,20 @@ void xn_escape(const char *s, char *buf, size_t len);
 /* Invisible or bidi format code points (soft hyphen, zero-width and bidi
  * marks, embeddings, overrides, isolates, BOM, tags): they hide or reorder
  * what follows on a terminal. */
-bool xn_cp_invisible(unsigned cp);
+bool xn_cp_invisible(uint32_t cp);
+
+/* The one UTF-8 decoder (utf8.c): the length (1..4) of the valid sequence
+ * at p and its code point in *cp, or 0 when the byte at p starts none
+ * (stray continuation, overlong form, surrogate, beyond U+10FFFF,
+ * truncated). */
+int xn_utf8_decode(const unsigned char *p, uint32_t *cp);
+
+/* Whether cp takes exactly one terminal cell: false for controls (C0, DEL,
+ * C1), combining marks and East Asian wide/fullwidth and emoji, per the one
+ * width table (xn_cp_wide_ranges, [first, last] pairs). */
+bool xn_cp_one_cell(uint32_t cp);
+extern const uint32_t xn_cp_wide_ranges[][2];
+extern const size_t xn_cp_nr_wide_ranges;
 
 /* "xentop-numa: " + the formatted message, escaped by xn_escape, + newline,
  * on stderr: the one way a message quoting untrusted text is printed. */
@@ -64,6 +78,12 @@ void xn_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (*too_long set; the length returned is how much was read). Returns the
  * length, 0 at end of file, -ENOMEM or -EIO (never end of file for those). */
 ssize_t xn_read_line(FILE *f, char **buf, size_t *cap, size_t max, bool *too_long);
+
+/* secs (>= 0) as a timespec. */
+struct timespec xn_timespec(double secs);
+
+/* Sleep secs, resuming after signals. */
+void xn_sleep(double secs);
 
 /* Copy s into out so that it is safe and unambiguous on a terminal:
  * printable ASCII is kept, a backslash doubles, ESC is "\e", newline "\n",

@@ -29,14 +29,6 @@ int xn_exit_for_errno(int neg_errno)
 	}
 }
 
-void xn_cmd_sleep(double secs)
-{
-	struct timespec ts = {.tv_sec = (time_t)secs,
-	                      .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9)};
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 int xn_cmd_sample(struct xn_sampler *s)
 {
 	int r = xn_sampler_step(s);
@@ -175,7 +167,7 @@ int xn_cmd_snapshot(struct xn_sampler *s, const struct xn_options *o)
 		return XN_EXIT_RUNTIME;
 	/* Rates (CPU %) need two samples: take the second a moment later. */
 	if (!(s->src->ops->caps & XN_SRC_RECORDED)) {
-		xn_cmd_sleep(o->delay < 0.5 ? o->delay : 0.5);
+		xn_sleep(o->delay < 0.5 ? o->delay : 0.5);
 		if (xn_cmd_sample(s))
 			return XN_EXIT_RUNTIME;
 	}
@@ -188,44 +180,35 @@ int xn_cmd_snapshot(struct xn_sampler *s, const struct xn_options *o)
 	return st;
 }
 
+struct batch {
+	const struct xn_options *o;
+	FILE *record;
+	struct xn_out_opts oo;
+	struct xn_out_state st;
+};
+
+static int batch_one(void *ctx, struct xn_sampler *s, long it, double took)
+{
+	struct batch *b = ctx;
+	if (xn_output_write(stdout, b->o->format, &s->cur, it, &b->oo, &b->st)) {
+		int st = write_status(stdout);
+		return st ? st : XN_LOOP_STOP_OK;
+	}
+	if (b->record && xn_json_write_snapshot(b->record, &s->cur)) {
+		xn_warn("cannot write the recording: %s", strerror(errno));
+		return XN_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
 int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
-	bool replay = (s->src->ops->caps & XN_SRC_RECORDED) != 0;
-	enum xn_col_id sort = o->sort ? (enum xn_col_id)xn_column_find(o->sort) : XN_COL_ID;
-	bool rev = xn_column_default_reverse(sort);
-	struct xn_out_opts oo = {.units = o->units,
-	                         .show = (o->show_net ? XN_SHOW_NET : 0u) |
-	                                 (o->show_vbd ? XN_SHOW_VBD : 0u),
-	                         .full_names = o->full_names,
-	                         .repeat_header = o->repeat_header,
-	                         .vcpus = o->show_vcpus,
-	                         .dom0_first = o->dom0_first,
-	                         .sort_col = sort,
-	                         .sort_node = 0,
-	                         .reverse = o->sort_flip ? !rev : rev};
-	struct xn_out_state st = {.csv_header = false};
-	char last_note[sizeof(s->src->note)] = "";
-	for (long it = 0; !o->iterations || it < o->iterations; it++) {
-		/* A recording plays as fast as it is read; live sources wait. */
-		if (it > 0 && !replay && o->delay > 0)
-			xn_cmd_sleep(o->delay);
-		int r = xn_cmd_sample(s);
-		if (r == -ENODATA)
-			return XN_EXIT_OK;
-		if (r)
-			return XN_EXIT_RUNTIME;
-		/* Stale or unknown figures are said once per change, on stderr. */
-		if (strcmp(last_note, s->src->note)) {
-			xn_strlcpy(last_note, s->src->note, sizeof(last_note));
-			if (last_note[0])
-				xn_warn("%s: %s", s->src->ops->name, last_note);
-		}
-		if (xn_output_write(stdout, o->format, &s->cur, it, &oo, &st))
-			return write_status(stdout);
-		if (record && xn_json_write_snapshot(record, &s->cur)) {
-			xn_warn("cannot write the recording: %s", strerror(errno));
-			return XN_EXIT_RUNTIME;
-		}
-	}
-	return XN_EXIT_OK;
+	struct batch b = {.o = o, .record = record, .st = {.csv_header = false}};
+	xn_out_opts_from(&b.oo, o);
+	struct xn_loop l = {
+	        .delay = o->delay, .iterations = o->iterations, .each = batch_one, .ctx = &b};
+	int r = xn_loop_run(s, &l, NULL);
+	if (r == 0 || r == XN_LOOP_ENDED || r == -ENODATA || r == XN_LOOP_STOP_OK)
+		return XN_EXIT_OK;
+	return r < 0 ? XN_EXIT_RUNTIME : r;
 }

@@ -155,7 +155,7 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 	bool moves_vcpus = a.action != XN_ADVICE_MEMORY;
 	double step = o->delay < 0.5 ? o->delay : 0.5;
 	for (int n = 1;; n++) {
-		xn_cmd_sleep(step);
+		xn_sleep(step);
 		if (xn_cmd_sample(s))
 			return XN_EXIT_RUNTIME;
 		const struct xn_domain *now = xn_snapshot_find(&s->cur, id);

@@ -136,7 +136,7 @@ static int report_after(struct xn_sampler *s, const struct xn_move_plan *plan, c
 			return XN_EXIT_RUNTIME;
 		if ((d->valid & XN_DOM_PAGES) || tries >= 15)
 			break;
-		xn_cmd_sleep(1.0);
+		xn_sleep(1.0);
 	}
 	format_pages(&s->cur, d, pages, sizeof(pages));
 	int64_t outside = pages_outside(&s->cur, d, &plan->nodes);

@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "util.h"
 
 static void vcpu_info_free(struct xn_vcpu *v, uint32_t n)
 {
@@ -274,4 +277,47 @@ enum xn_pages_method xn_pages_method_parse(const char *name)
 		if (!strcmp(method_names[i], name))
 			return (enum xn_pages_method)i;
 	return XN_PAGES_NONE;
+}
+
+static void host_nodes_list(const struct xn_host *h, char *buf, size_t len)
+{
+	xn_nodemask all;
+	memset(&all, 0, sizeof(all));
+	for (int i = 0; i < h->nr_nodes; i++)
+		XN_NM_SET(&all, h->nodes[i].id);
+	xn_bits_format_list(all.w, XN_MAX_NODES, buf, len);
+}
+
+int xn_nodelist_parse(const char *s, const struct xn_host *h, xn_nodemask *out, char *err,
+                      size_t errlen)
+{
+	char valid[256];
+	host_nodes_list(h, valid, sizeof(valid));
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(s, "all")) {
+		for (int i = 0; i < h->nr_nodes; i++)
+			XN_NM_SET(out, h->nodes[i].id);
+		return 0;
+	}
+	char perr[128];
+	int r = xn_bits_parse_list(s, out->w, XN_MAX_NODES, perr, sizeof(perr));
+	if (r)
+		return xn_errf(err, errlen, -EINVAL, "bad node list \"%s\": %s (valid nodes: %s)",
+		               s, perr, valid);
+	if (xn_bits_empty(out->w, XN_MAX_NODES))
+		return xn_errf(err, errlen, -EINVAL, "empty node list (valid nodes: %s)", valid);
+	for (int b = xn_bits_next(out->w, XN_MAX_NODES, 0); b >= 0;
+	     b = xn_bits_next(out->w, XN_MAX_NODES, b + 1))
+		if (xn_host_node_index(h, b) < 0)
+			return xn_errf(err, errlen, -EINVAL,
+			               "node %d does not exist (valid nodes: %s)", b, valid);
+	return 0;
+}
+
+bool xn_nodemask_is_all(const xn_nodemask *m, const struct xn_host *h)
+{
+	for (int i = 0; i < h->nr_nodes; i++)
+		if (!XN_NM_TEST(m, h->nodes[i].id))
+			return false;
+	return h->nr_nodes > 0;
 }

@@ -120,31 +120,6 @@ void xn_strlcpy(char *dst, const char *src, size_t len)
 	dst[n] = '\0';
 }
 
-/* Soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width
- * and bidi marks, embeddings and overrides, word joiner and invisible
- * operators, isolates, BOM, interlinear annotation and tags. */
-bool xn_cp_invisible(unsigned cp)
-{
-	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
-	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
-	       (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe0fff);
-}
-
-/* Characters that take other than one cell: East Asian wide and fullwidth
- * (two cells) and combining marks (none). Escaped so that every character
- * kept is one cell and the batch columns stay aligned (main ranges of
- * Unicode's EastAsianWidth W/F and of the Mn blocks). */
-static bool cp_not_one_cell(unsigned cp)
-{
-	return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1100 && cp <= 0x115f) ||
-	       (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
-	       (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	       (cp >= 0xfe20 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	       (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
-	       (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
-}
-
 /* See util.h. */
 void xn_escape(const char *s, char *buf, size_t len)
 {
@@ -155,30 +130,13 @@ void xn_escape(const char *s, char *buf, size_t len)
 	while (*p) {
 		char tmp[8];
 		size_t n = 0;
-		int seq = 0;
-		unsigned cp = 0;
-		if (*p >= 0xc2 && *p <= 0xf4) {
-			seq = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-			cp = *p & (0x3f >> (seq - 1));
-			for (int i = 1; i < seq; i++) {
-				if ((p[i] & 0xc0) != 0x80) {
-					seq = 0;
-					break;
-				}
-				cp = (cp << 6) | (p[i] & 0x3f);
-			}
-			/* overlong, surrogate or beyond U+10FFFF: invalid */
-			if (seq == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-				seq = 0;
-			if (seq == 4 && (cp < 0x10000 || cp > 0x10ffff))
-				seq = 0;
-			if (seq == 2 && cp < 0xa0)
-				seq = 0; /* C1 control: escape its bytes */
-			/* invisible format characters and bidi controls would
-			 * reorder or hide what follows: escaped as on screen */
-			if (seq > 1 && (xn_cp_invisible(cp) || cp_not_one_cell(cp)))
-				seq = 0;
-		}
+		uint32_t cp = 0;
+		int seq = *p >= 0x80 ? xn_utf8_decode(p, &cp) : 0;
+		/* C1 controls, invisible format characters and bidi controls
+		 * (they would reorder or hide what follows) and characters not one
+		 * cell wide: their bytes escaped, as the screen replaces them */
+		if (seq > 1 && (xn_cp_invisible(cp) || !xn_cp_one_cell(cp)))
+			seq = 0;
 		if (seq > 1) {
 			for (n = 0; n < (size_t)seq; n++)
 				tmp[n] = (char)*p++;
@@ -276,4 +234,19 @@ void xn_text_escape(const char *s, char *out, size_t len)
 		o += k;
 	}
 	out[o] = '\0';
+}
+
+struct timespec xn_timespec(double secs)
+{
+	if (secs < 0)
+		secs = 0;
+	return (struct timespec){.tv_sec = (time_t)secs,
+	                         .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9)};
+}
+
+void xn_sleep(double secs)
+{
+	struct timespec ts = xn_timespec(secs);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 }

@@ -89,33 +89,13 @@ const char *xn_prom_content_type(enum xn_prom_format fmt)
 	                                  : "text/plain; version=0.0.4; charset=utf-8";
 }
 
-/* Length of the valid UTF-8 sequence at p (2..4) and its code point, or 0. */
-static int utf8_seq(const unsigned char *p, unsigned *cpp)
-{
-	if (*p < 0xc2 || *p > 0xf4)
-		return 0;
-	int n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-	unsigned cp = *p & (0x3fu >> (n - 1));
-	for (int i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3fu);
-	}
-	if (n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-		return 0;
-	if (n == 4 && (cp < 0x10000 || cp > 0x10ffff))
-		return 0;
-	*cpp = cp;
-	return n;
-}
-
 void xn_prom_put_label_value(FILE *f, const char *s)
 {
 	static const char fffd[] = "\xef\xbf\xbd";
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
-		unsigned cp = 0;
-		int n = *p < 0x80 ? 1 : utf8_seq(p, &cp);
+		uint32_t cp = 0;
+		int n = xn_utf8_decode(p, &cp);
 		if (n == 1) {
 			if (*p == '\\')
 				fputs("\\\\", f);

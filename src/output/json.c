@@ -12,31 +12,6 @@
 #include "output.h"
 #include "util.h"
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when the byte at p
- * does not start one (stray continuation, overlong form, surrogate, beyond
- * U+10FFFF, truncated). */
-static int utf8_seq_len(const unsigned char *p)
-{
-	int n;
-	unsigned cp;
-	if (*p < 0x80)
-		return 1;
-	if (*p < 0xc2 || *p > 0xf4)
-		return 0;
-	n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
-	cp = *p & (0x3fu >> (n - 1));
-	for (int i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3fu);
-	}
-	if (n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-		return 0;
-	if (n == 4 && (cp < 0x10000 || cp > 0x10ffff))
-		return 0;
-	return n;
-}
-
 /* A JSON string for any byte string: valid UTF-8 passes through; control
  * characters (C0, DEL, C1) and invisible or bidi format characters
  * (xn_cp_invisible) are \u escapes so the line is safe on a terminal;
@@ -47,7 +22,8 @@ static void put_string(FILE *f, const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', f);
 	while (*p) {
-		int n = utf8_seq_len(p);
+		uint32_t cp = 0;
+		int n = xn_utf8_decode(p, &cp);
 		if (n == 0) {
 			fprintf(f, "\\u%04x", *p);
 			p++;
@@ -75,13 +51,10 @@ static void put_string(FILE *f, const char *s)
 					fputc(*p, f);
 			}
 			p++;
-		} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
-			fprintf(f, "\\u%04x", p[1]); /* C1 control U+0080..U+009F */
+		} else if (cp < 0xa0) {
+			fprintf(f, "\\u%04x", cp); /* C1 control U+0080..U+009F */
 			p += 2;
 		} else {
-			unsigned cp = p[0] & (0x3fu >> (n - 1));
-			for (int i = 1; i < n; i++)
-				cp = (cp << 6) | (p[i] & 0x3fu);
 			if (!xn_cp_invisible(cp))
 				fwrite(p, 1, (size_t)n, f);
 			else if (cp < 0x10000)

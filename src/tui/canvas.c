@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 static const char role_letters[XN_ROLE__COUNT] = {
 #define XN_ROLE_LETTER(name, letter) [XN_ROLE_##name] = letter,
         XN_ROLES(XN_ROLE_LETTER)
@@ -59,63 +61,20 @@ struct xn_cell *xn_canvas_at(struct xn_canvas *c, int x, int y)
 	return &c->cells[(size_t)y * (size_t)c->w + (size_t)x];
 }
 
-/* Code points that are not one cell wide on a terminal: combining marks
- * (width 0) and East Asian wide / emoji (width 2). The canvas keeps one glyph
- * per cell, so these become '?' rather than shifting the rest of the row. */
-static bool cp_not_single(uint32_t v)
-{
-	static const uint32_t ranges[][2] = {
-	        {0x0300, 0x036f},   {0x0483, 0x0489},   {0x0591, 0x05bd},   {0x0610, 0x061a},
-	        {0x064b, 0x065f},   {0x0e31, 0x0e3a},   {0x1100, 0x115f},   {0x200b, 0x200f},
-	        {0x2028, 0x202e},   {0x2060, 0x206f},   {0x20d0, 0x20ff},   {0x2e80, 0x303e},
-	        {0x3041, 0x33ff},   {0x3400, 0x4dbf},   {0x4e00, 0x9fff},   {0xa000, 0xa4cf},
-	        {0xac00, 0xd7a3},   {0xf900, 0xfaff},   {0xfe00, 0xfe0f},   {0xfe20, 0xfe2f},
-	        {0xfe30, 0xfe4f},   {0xfeff, 0xfeff},   {0xff00, 0xff60},   {0xffe0, 0xffe6},
-	        {0x1f000, 0x1faff}, {0x20000, 0x3fffd}, {0xe0000, 0xe0fff},
-	};
-	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
-		if (v >= ranges[i][0] && v <= ranges[i][1])
-			return true;
-	return false;
-}
-
-/* Decode one UTF-8 sequence; returns its length (>= 1) and the code point,
- * or U+FFFD's stand-in '?' for anything malformed, overlong or a control. */
+/* Decode one character: its length (>= 1) and the code point, or '?' (for
+ * U+FFFD) for a byte that starts no valid sequence, a control, an invisible
+ * or bidi format character, or one that is not one cell wide (the canvas
+ * keeps one glyph per cell: it must not shift the rest of the row). */
 static size_t utf8_next(const unsigned char *s, uint32_t *cp)
 {
-	unsigned char b = s[0];
-	size_t n;
-	uint32_t v;
-	if (b < 0x80) {
-		*cp = (b < 0x20 || b == 0x7f) ? '?' : b;
-		return 1;
-	}
-	if ((b & 0xe0) == 0xc0) {
-		n = 2;
-		v = b & 0x1f;
-	} else if ((b & 0xf0) == 0xe0) {
-		n = 3;
-		v = b & 0x0f;
-	} else if ((b & 0xf8) == 0xf0) {
-		n = 4;
-		v = b & 0x07;
-	} else {
+	int n = xn_utf8_decode(s, cp);
+	if (n == 0) {
 		*cp = '?';
 		return 1;
 	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = '?';
-			return i;
-		}
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-	if (v < min[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (v >= 0x80 && v < 0xa0) ||
-	    cp_not_single(v))
-		v = '?';
-	*cp = v;
-	return n;
+	if (!xn_cp_one_cell(*cp) || xn_cp_invisible(*cp))
+		*cp = '?';
+	return (size_t)n;
 }
 
 int xn_canvas_text(struct xn_canvas *c, int x, int y, int maxw, enum xn_role role, const char *s)

@@ -7,26 +7,10 @@
 
 #include <stddef.h>
 
+#include "keycodes.h"
 #include "options.h"
 #include "sampler.h"
 #include "view.h"
-
-/* Special keys, above every Unicode code point. */
-enum {
-	XN_KEY_UP = 0x110000,
-	XN_KEY_DOWN,
-	XN_KEY_LEFT,
-	XN_KEY_RIGHT,
-	XN_KEY_PGUP,
-	XN_KEY_PGDN,
-	XN_KEY_HOME,
-	XN_KEY_END,
-	XN_KEY_ENTER,
-	XN_KEY_ESC,
-	XN_KEY_BACKSPACE,
-	XN_KEY_F1,  /* help, as htop */
-	XN_KEY_F10, /* quit, as htop */
-};
 
 /* Effect flags returned by commands. */
 enum {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "canvas.h"
+#include "keys.h"
 #include "util.h"
 
 unsigned xn_move_ui_key(struct xn_ctl *c, int key)

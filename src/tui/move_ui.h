@@ -7,9 +7,10 @@
 
 #include <stdbool.h>
 
-#include "keys.h"
 #include "move.h"
 #include "prompt.h"
+
+struct xn_ctl; /* keys.h: the controller, which calls this dialog */
 
 struct xn_move_ui {
 	bool active; /* a move runs */

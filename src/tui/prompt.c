@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "canvas.h"
-#include "keys.h"
+#include "keycodes.h"
 #include "util.h"
 
 static void open_common(struct xn_prompt *p, enum xn_prompt_kind kind)

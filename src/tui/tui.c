@@ -360,15 +360,16 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 	size_t nr_help;
 	const struct xn_help_entry *help = xn_keys_help(&nr_help);
 	xn_view_set_help(&t.v, help, nr_help);
-	int col = o->sort ? xn_column_find(o->sort) : -1;
-	if (col >= 0)
-		xn_view_set_sort(&t.v, (enum xn_col_id)col, 0);
-	if (col >= 0 && o->sort_flip)
-		t.v.sort_reverse = !t.v.sort_reverse;
-	t.v.show = (o->show_net ? XN_SHOW_NET : 0u) | (o->show_vbd ? XN_SHOW_VBD : 0u);
-	t.v.show_vcpus = o->show_vcpus;
-	t.v.dom0_first = o->dom0_first;
-	t.v.full_names = o->full_names;
+	struct xn_out_opts oo;
+	xn_out_opts_from(&oo, o);
+	if (o->sort) {
+		xn_view_set_sort(&t.v, oo.sort_col, 0);
+		t.v.sort_reverse = oo.reverse;
+	}
+	t.v.show = oo.show;
+	t.v.show_vcpus = oo.vcpus;
+	t.v.dom0_first = oo.dom0_first;
+	t.v.full_names = oo.full_names;
 	if (s->src->ops->seek)
 		t.v.hint = "h help  q quit  [ ] step  p pause  s sort  / filter  Enter detail";
 
