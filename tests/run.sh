@@ -8,6 +8,8 @@
 #   - each tests/sh/test_*.sh, run against ./xentop-numa and again against
 #     build-asan/xentop-numa (XN_BIN says which); exit 77 = skipped;
 #   - tests/vm/run.sh (the QEMU lab: real Xen, multi-node Linux) unless XN_NO_VM=1.
+# XN_BUILDS="build-noxen" runs the unit binaries of other builds; XN_NO_SH=1
+# leaves out the shell tests (the build variants of .ci/run use both).
 # XN_ONLY="pattern..." runs only tests whose name contains one of the
 # blank-separated patterns (make mutate uses it to run the tests that bear
 # on a planted bug).
@@ -54,13 +56,13 @@ export XN_ROOT="$PWD"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=66"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=67"
 
-for b in build build-asan; do
+for b in ${XN_BUILDS:-build build-asan}; do
 	for t in "$b"/tests/test_*; do
 		[ -x "$t" ] || continue
 		run_one "$b/$(basename "$t")" "$t"
 	done
 done
-for t in tests/sh/test_*.sh; do
+[ "${XN_NO_SH:-0}" = 1 ] || for t in tests/sh/test_*.sh; do
 	[ -f "$t" ] || continue
 	XN_BIN=./xentop-numa XN_HELPERS=build/helpers run_one "$(basename "$t" .sh)" sh "$t"
 	XN_BIN=build-asan/xentop-numa XN_HELPERS=build/helpers \

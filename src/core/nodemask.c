@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "snapshot.h"
 #include "util.h"
 
 void xn_bits_set(uint64_t *w, int bit)

@@ -10,14 +10,11 @@
 
 extern const struct xn_source_ops xn_source_linux;
 extern const struct xn_source_ops xn_source_replay;
-#ifdef HAVE_XEN
+/* without Xen's headers xn_source_xen is xen_none.c's: it says so */
 extern const struct xn_source_ops xn_source_xen;
-#endif
 
 const struct xn_source_ops *const xn_sources[] = {
-#ifdef HAVE_XEN
         &xn_source_xen,
-#endif
         &xn_source_linux,
         &xn_source_replay,
 };
@@ -36,14 +33,9 @@ int xn_source_open(const char *name, const struct xn_source_config *cfg, struct 
 {
 	if (strcmp(name, "auto") != 0) {
 		const struct xn_source_ops *ops = xn_source_find(name);
-		if (!ops) {
-			if (!strcmp(name, "xen"))
-				return xn_errf(err, errlen, -ENOTSUP,
-				               "this build has no xen source (built without "
-				               "Xen's development files)");
+		if (!ops)
 			return xn_errf(err, errlen, -EINVAL,
 			               "unknown source \"%s\" (auto, xen, linux, replay)", name);
-		}
 		return ops->open(cfg, out, err, errlen);
 	}
 	/* auto: a recording when one is named, else xen when reachable, else linux */

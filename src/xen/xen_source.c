@@ -11,6 +11,7 @@
 
 #include "util.h"
 #include "xen_priv.h"
+#include "xen_words.h"
 
 /* libxenctrl logs every failed hypercall to stderr by default; we report
  * errors in words ourselves (and stderr may be the TUI's terminal). */
@@ -142,14 +143,6 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 	xn_snapshot_sort(s);
 	xen_pages_query(p, s);
 	return 0;
-}
-
-static void xen_pages_why(int64_t id, char *buf, size_t len)
-{
-	snprintf(buf, len,
-	         "Xen gave no page counts for domain %lld (no page-count op, "
-	         "no debug key 'u' figures yet)",
-	         (long long)id);
 }
 
 const struct xn_source_ops xn_source_xen = {

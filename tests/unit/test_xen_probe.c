@@ -89,8 +89,17 @@ int main(void)
 	}
 	return check_report("test_xen_probe");
 #else
-	/* Without libxen-dev the registry has no xen entry. */
-	CHECK(xn_source_find("xen") == NULL);
+	/* Without libxen-dev the xen entry says what is missing, never opens. */
+	const struct xn_source_ops *xen = xn_source_find("xen");
+	CHECK(xen != NULL);
+	if (xen) {
+		struct xn_source_config cfg = {0};
+		struct xn_source *src = NULL;
+		char err[256] = "";
+		CHECK(xen->probe(&cfg, err, sizeof(err)) == -ENOTSUP);
+		CHECK(strstr(err, "libxen-dev") != NULL);
+		CHECK(xen->open(&cfg, &src, err, sizeof(err)) == -ENOTSUP && src == NULL);
+	}
 	return check_report("test_xen_probe");
 #endif
 }
