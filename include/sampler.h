@@ -49,8 +49,9 @@ struct xn_loop {
 	void *ctx;
 };
 
-/* xn_loop_run's "the recording has ended, after at least one sample". */
-#define XN_LOOP_ENDED 1
+/* xn_loop_run's "the recording has ended, after at least one sample" (far
+ * from every exit status each() may return). */
+#define XN_LOOP_ENDED 1001
 /* What each() returns to end the loop early without an error (a reader
  * that went away); xn_loop_run returns it. */
 #define XN_LOOP_STOP_OK 1000

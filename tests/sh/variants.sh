@@ -9,7 +9,7 @@ fails=0
 expect() { # what, exit status wanted, pattern, command...
 	what=$1 want=$2 pat=$3
 	shift 3
-	out=$("$@" 2>&1)
+	out=$(timeout 60 "$@" 2>&1)
 	rc=$?
 	if [ "$rc" != "$want" ] || ! printf '%s\n' "$out" | grep -q "$pat"; then
 		echo "FAIL $what: exit $rc (wanted $want), output: $out"
