@@ -8,13 +8,7 @@
 #include <stddef.h>
 
 #include "snapshot.h"
-
-enum xn_units {
-	XN_UNITS_MIB = 0, /* per-node figures in MiB */
-	XN_UNITS_PAGES,   /* in pages of host.page_size */
-	XN_UNITS_PCT,     /* as % of the domain's pages */
-	XN_UNITS__COUNT
-};
+#include "units.h"
 
 enum xn_col_id {
 	XN_COL_ID = 0,

@@ -5,9 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "columns.h"
-#include "output.h"
 #include "source.h"
+#include "units.h"
 
 struct xn_options {
 	const char *source; /* "auto", "xen", "linux", "replay" */

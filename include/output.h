@@ -9,8 +9,7 @@
 
 #include "columns.h"
 #include "snapshot.h"
-
-enum xn_format { XN_FMT_TEXT = 0, XN_FMT_JSON, XN_FMT_CSV };
+#include "units.h"
 
 /* How text and CSV rows are written (the batch options). */
 struct xn_out_opts {
