@@ -121,6 +121,8 @@ enum xn_advice_action {
 	XN_ADVICE_VCPUS,    /* run the vCPUs on `nodes`, where the memory is ("vcpus>N0") */
 	XN_ADVICE_MEMORY,   /* move the memory to `nodes`, where the vCPUs run ("mem>N3") */
 	XN_ADVICE_BOTH,     /* move vCPUs and memory to `nodes` ("both>N1") */
+	XN_ADVICE_STUCK,    /* badly placed and no feasible change helps: the reason says
+	                       why ("stuck") */
 	XN_ADVICE__COUNT
 };
 
@@ -142,12 +144,17 @@ struct xn_advice {
 	uint32_t cpus_there;    /* CPUs of the target nodes */
 	double distance;        /* mean node distance a vCPU's access travels afterwards
 	                           (10 = all local on a usual SLIT) */
-	double score;           /* the scorer's value of the chosen candidate (higher is better) */
+	double score;           /* the plan's net gain of the step, in GiB-weighted access cost
+	                           (advise.h: the cost model); 0 when not a step */
+	uint32_t step;          /* 1-based order of the step in the host's plan; 0 = no step */
+	double ratio_after;     /* busy vCPUs per CPU on the target nodes after the step
+	                           (0 = unknown / not a step) */
+	char overrides[96];     /* what the step overrides (an explicit node affinity), or "" */
 	/* hysteresis: a new verdict is shown only after it held pending_count samples */
 	enum xn_advice_action pending_action;
 	xn_nodemask pending_nodes;
 	uint32_t pending_count;
-	char reason[200]; /* one sentence for the operator, plain ASCII */
+	char reason[320]; /* one sentence for the operator, plain ASCII */
 };
 
 struct xn_domain {
@@ -252,5 +259,19 @@ const char *xn_pages_method_name(enum xn_pages_method m);
 
 /* Inverse of xn_pages_method_name; XN_PAGES_NONE if unknown. */
 enum xn_pages_method xn_pages_method_parse(const char *name);
+
+
+/* Stable name of an advice action for JSON, CSV and metrics: "none", "ok",
+ * "vcpus", "memory", "both", "stuck"; and its inverse (XN_ADVICE__COUNT when
+ * unknown). Model-side, like xn_pages_method_name: outputs need no engine. */
+const char *xn_advice_action_name(enum xn_advice_action a);
+enum xn_advice_action xn_advice_action_parse(const char *name);
+
+/* True when the advice asks for a change (VCPUS, MEMORY or BOTH): a step. */
+bool xn_advice_is_misplaced(const struct xn_advice *a);
+
+/* Short form for columns: "-", "ok", "stuck", "1:vcpus>0", "2:mem>3",
+ * "both>0-1" (the step number first when the advice is a plan's step). */
+void xn_advice_format_short(const struct xn_advice *a, char *buf, size_t len);
 
 #endif

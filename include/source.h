@@ -41,10 +41,20 @@ enum {
 	                               no xc_domain_node_setaffinity */
 };
 
+/* What a source's change operations do (struct xn_source_ops.caps): the
+ * advisor asks these instead of comparing source names. */
+enum {
+	XN_CAP_MEMORY_MOVES = 1u << 0, /* existing pages move (Linux migrate_pages) */
+	XN_CAP_SOFT_VCPUS = 1u << 1,   /* vCPU moves set soft affinity: hard affinity binds (Xen) */
+	XN_CAP_RECREATE = 1u << 2,     /* memory moves by re-creating the domain, every page
+	                                  copied (Xen live move, move.h) */
+};
+
 struct xn_source;
 
 struct xn_source_ops {
 	const char *name; /* "xen", "linux", "replay" */
+	unsigned caps;    /* XN_CAP_*: what its changes do (0 for read-only sources) */
 	/* 0 when this source can work here (for --source auto), else -errno and
 	 * why in err. Cheap: no allocation that outlives the call. */
 	int (*probe)(const struct xn_source_config *cfg, char *err, size_t errlen);
@@ -78,6 +88,11 @@ struct xn_source {
 /* The registry, in auto-detection order (xen first when built in). */
 extern const struct xn_source_ops *const xn_sources[];
 extern const size_t xn_nr_sources;
+
+/* The capabilities of the source whose figures a snapshot holds (its
+ * origin: a replay keeps the recorded one), also when that source is not
+ * built in here; 0 when unknown. */
+unsigned xn_source_caps(const char *origin);
 
 /* Find a source by name, or NULL. */
 const struct xn_source_ops *xn_source_find(const char *name);

@@ -125,6 +125,7 @@ static int lx_set_node_affinity(struct xn_source *src, int64_t domid, const xn_n
 
 const struct xn_source_ops xn_source_linux = {
         .name = "linux",
+        .caps = XN_CAP_MEMORY_MOVES,
         .probe = lx_probe,
         .open = lx_open,
         .sample = lx_sample,

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "advise.h"
 #include "output.h"
 #include "util.h"
 

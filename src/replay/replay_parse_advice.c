@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advise.h"
 #include "replay_priv.h"
 #include "util.h"
 

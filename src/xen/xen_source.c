@@ -165,6 +165,7 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 
 const struct xn_source_ops xn_source_xen = {
         .name = "xen",
+        .caps = XN_CAP_SOFT_VCPUS | XN_CAP_RECREATE,
         .probe = xen_probe,
         .open = xen_open,
         .sample = xen_sample,
