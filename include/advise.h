@@ -18,7 +18,9 @@
  *   XN_ADVISE_BLOCKED_BUSY, offline 0; unknown 1);
  * - gain of a step = size GiB x ((A_now - A_after) + (crowd_now - crowd_after));
  *   cost = XN_ADVISE_COPY_COST x GiB copied (Xen live move: every page;
- *   Linux: pages not yet on the targets; vCPU moves copy nothing);
+ *   Linux: pages not yet on the targets; vCPU moves copy nothing), and any
+ *   memory move at least XN_ADVISE_COPY_MIN_GIB (so that moving a few MiB
+ *   does not beat moving the vCPUs alone by a rounding);
  * - score = (gain - cost) x (XN_ADVISE_IDLE_BUSY + CPUs the domain uses):
  *   the sign is the gain's against the cost, the weight orders busy domains
  *   first. A step needs score > 0, +XN_ADVISE_MIN_GAIN points of LOCAL% or
@@ -52,11 +54,12 @@ enum {
 	XN_ADVISE_STUCK_LOCAL = 50,     /* a big domain below this LOCAL% is advised or stuck */
 };
 #define XN_ADVISE_BIG_BYTES ((uint64_t)1 << 30)
-#define XN_ADVISE_MIN_ACCESS 0.1    /* ... or this much less expected access cost */
-#define XN_ADVISE_COPY_COST 0.25    /* access-cost units per GiB copied */
-#define XN_ADVISE_MAX_RATIO 2.0     /* busy vCPUs per CPU a step may leave on its targets */
-#define XN_ADVISE_BLOCKED_BUSY 0.25 /* busy share of a blocked vCPU when CPU use is unmeasured */
-#define XN_ADVISE_IDLE_BUSY 0.1     /* weight of an idle domain, in CPUs */
+#define XN_ADVISE_MIN_ACCESS 0.1      /* ... or this much less expected access cost */
+#define XN_ADVISE_COPY_COST 0.25      /* access-cost units per GiB copied */
+#define XN_ADVISE_COPY_MIN_GIB 0.0625 /* GiB any memory move costs at least (64 MiB) */
+#define XN_ADVISE_MAX_RATIO 2.0       /* busy vCPUs per CPU a step may leave on its targets */
+#define XN_ADVISE_BLOCKED_BUSY 0.25   /* busy share of a blocked vCPU when CPU use is unmeasured */
+#define XN_ADVISE_IDLE_BUSY 0.1       /* weight of an idle domain, in CPUs */
 
 /* Fill cur's domains' advice from cur (and prev's advice for hysteresis;
  * prev may be NULL). Run after xn_derive(). A domain whose advice the

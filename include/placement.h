@@ -8,7 +8,8 @@
  * - the domain is not the control domain (id 0: Domain-0 on Xen; its vCPUs
  *   serve the guests' I/O, and the mover cannot re-create it);
  * - every target node exists and has CPUs (a memory-only node, as CXL and
- *   some 4-socket hosts have, can hold memory but run no vCPU);
+ *   some 4-socket hosts have, can hold memory but run no vCPU; CPUs that
+ *   are unknown are not refused on a guess, and skip the next check);
  * - when vCPUs are placed on the targets: the targets have at least as many
  *   CPUs as the domain has vCPUs (libxl never places a domain on fewer pCPUs
  *   than vCPUs), unless every vCPU already runs there (said so); and, where
@@ -54,12 +55,12 @@ enum xn_place_kind {
 /* Why a change is refused (0 = feasible). */
 enum xn_place_refusal {
 	XN_PLACE_OK = 0,
-	XN_PLACE_CONTROL,    /* the control domain */
-	XN_PLACE_NO_NODE,    /* a target node is not on this host */
-	XN_PLACE_NO_CPUS,    /* a target node has no CPUs (or they are unknown) */
-	XN_PLACE_FEW_CPUS,   /* fewer CPUs than vCPUs on the targets */
-	XN_PLACE_HARD,       /* hard affinity keeps a vCPU off the targets */
-	XN_PLACE_MEMORY,     /* not enough free memory */
+	XN_PLACE_CONTROL,      /* the control domain */
+	XN_PLACE_NO_NODE,      /* a target node is not on this host */
+	XN_PLACE_NO_CPUS,      /* a target node has no CPUs */
+	XN_PLACE_FEW_CPUS,     /* fewer CPUs than vCPUs on the targets */
+	XN_PLACE_HARD,         /* hard affinity keeps a vCPU off the targets */
+	XN_PLACE_MEMORY,       /* not enough free memory */
 	XN_PLACE_FREE_UNKNOWN, /* free memory of a target unknown */
 };
 
@@ -68,11 +69,11 @@ struct xn_place_req {
 	const struct xn_domain *d;
 	xn_nodemask nodes; /* target node ids */
 	enum xn_place_kind kind;
-	bool hard_binds;       /* vCPU moves go through soft affinity: hard affinity binds */
-	const int64_t *free;   /* optional: free bytes per node index (a plan's simulation);
-	                          NULL = the snapshot's; < 0 = unknown */
-	uint64_t max_bytes;    /* optional: the toolstack's maximum memory (max_memkb * 1024);
-	                          0 = use d->mem_max */
+	bool hard_binds;     /* vCPU moves go through soft affinity: hard affinity binds */
+	const int64_t *free; /* optional: free bytes per node index (a plan's simulation);
+	                        NULL = the snapshot's; < 0 = unknown */
+	uint64_t max_bytes;  /* optional: the toolstack's maximum memory (max_memkb * 1024);
+	                        0 = use d->mem_max */
 };
 
 struct xn_place_result {

@@ -260,7 +260,6 @@ const char *xn_pages_method_name(enum xn_pages_method m);
 /* Inverse of xn_pages_method_name; XN_PAGES_NONE if unknown. */
 enum xn_pages_method xn_pages_method_parse(const char *name);
 
-
 /* Stable name of an advice action for JSON, CSV and metrics: "none", "ok",
  * "vcpus", "memory", "both", "stuck"; and its inverse (XN_ADVICE__COUNT when
  * unknown). Model-side, like xn_pages_method_name: outputs need no engine. */

@@ -36,10 +36,10 @@ void xn_advice_place_req(const struct xn_snapshot *s, const struct xn_domain *d,
 	req->d = d;
 	req->nodes = a->nodes;
 	req->hard_binds = (caps & XN_CAP_SOFT_VCPUS) != 0;
-	req->kind = a->action == XN_ADVICE_VCPUS   ? XN_PLACE_VCPUS
-	            : a->action == XN_ADVICE_BOTH  ? XN_PLACE_BOTH
-	            : (caps & XN_CAP_RECREATE)     ? XN_PLACE_RECREATE
-	                                           : XN_PLACE_MIGRATE;
+	req->kind = a->action == XN_ADVICE_VCPUS  ? XN_PLACE_VCPUS
+	            : a->action == XN_ADVICE_BOTH ? XN_PLACE_BOTH
+	            : (caps & XN_CAP_RECREATE)    ? XN_PLACE_RECREATE
+	                                          : XN_PLACE_MIGRATE;
 }
 
 static bool ends_with(const char *s, const char *tail)
@@ -66,8 +66,8 @@ static const char *no_judgement(const struct xn_adv_host *ah, const struct xn_ad
 		return "no advice: a stub (device model) domain follows its guest";
 	if (ends_with(name, "--incoming") || ends_with(name, "--migratedaway"))
 		return "no advice: it is being migrated";
-	if ((d->valid & XN_DOM_STATE) && (d->state[0] == 'd' || d->state[1] == 's' ||
-	                                  d->state[3] == 'c' || d->state[4] == 'p'))
+	if ((d->valid & XN_DOM_STATE) &&
+	    (d->state[0] == 'd' || d->state[1] == 's' || d->state[3] == 'c' || d->state[4] == 'p'))
 		return "no advice: paused, dying or shut down";
 	return NULL;
 }
@@ -176,8 +176,7 @@ static bool held_step(const struct xn_snapshot *cur, struct xn_domain *d, struct
 }
 
 /* Hysteresis: a changed verdict shows after XN_ADVISE_HOLD samples. */
-static void hold(const struct xn_snapshot *prev, const struct xn_snapshot *cur,
-                 struct xn_domain *d)
+static void hold(const struct xn_snapshot *prev, const struct xn_snapshot *cur, struct xn_domain *d)
 {
 	const struct xn_domain *p = prev ? xn_snapshot_find(prev, d->id) : NULL;
 	if (p && (!p->name || !d->name || strcmp(p->name, d->name)))
@@ -231,7 +230,6 @@ void xn_advise(const struct xn_snapshot *prev, struct xn_snapshot *cur)
 			continue;
 		hold(prev, cur, &cur->domains[i]);
 		cur->domains[i].valid |= XN_DOM_ADVICE;
-		
 	}
 	free(mine);
 }

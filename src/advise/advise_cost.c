@@ -261,7 +261,7 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	c->ratio_after = cpus > 0 ? dem / cpus : 0;
 	double gib_copied = (double)c->bytes_copied / (double)(1u << 30);
 	c->gain = dd->gib * ((dd->access - c->access_after) + (c->crowd_now - c->crowd_after));
-	c->cost = XN_ADVISE_COPY_COST * gib_copied;
+	c->cost = memory ? XN_ADVISE_COPY_COST * (gib_copied + XN_ADVISE_COPY_MIN_GIB) : 0;
 	c->score = (c->gain - c->cost) * (XN_ADVISE_IDLE_BUSY + dd->busy);
 	/* crowding: only a step that adds vCPUs to the targets is held to it */
 	bool adds = false;

@@ -18,13 +18,13 @@
 struct xn_adv_host {
 	const struct xn_snapshot *s;
 	int nn;
-	unsigned caps;    /* XN_CAP_* of the snapshot's origin (source.h) */
-	uint32_t *cpus;   /* nn: CPUs of each node (0 = none or unknown) */
-	int64_t *free;    /* nn: free bytes per node (-1 = unknown), simulated */
-	double *demand;   /* nn: busy vCPUs that run on each node (CPUs' worth), simulated */
-	double *load;     /* nn: vCPUs that run on each node, simulated */
-	int *near;        /* nn * nn: for each node index, node indexes by distance */
-	double *scratch;  /* 2 * nn: vCPU and page shares of a candidate */
+	unsigned caps;   /* XN_CAP_* of the snapshot's origin (source.h) */
+	uint32_t *cpus;  /* nn: CPUs of each node (0 = none or unknown) */
+	int64_t *free;   /* nn: free bytes per node (-1 = unknown), simulated */
+	double *demand;  /* nn: busy vCPUs that run on each node (CPUs' worth), simulated */
+	double *load;    /* nn: vCPUs that run on each node, simulated */
+	int *near;       /* nn * nn: for each node index, node indexes by distance */
+	double *scratch; /* 2 * nn: vCPU and page shares of a candidate */
 };
 
 int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s);
@@ -33,16 +33,16 @@ void xn_adv_host_free(struct xn_adv_host *ah);
 /* One domain as the plan sees it. */
 struct xn_adv_dom {
 	struct xn_domain *d;
-	uint64_t total;   /* pages */
-	uint32_t known;   /* vCPUs whose node is known */
-	double *vw;       /* nn: share of its vCPUs on each node now (simulated) */
-	double *pw;       /* nn: share of its pages on each node now (simulated) */
-	double busy;      /* CPUs' worth its vCPUs use (measured, else from vCPU states) */
-	double gib;       /* its size in GiB */
-	double local;     /* LOCAL% now (simulated) */
-	double access;    /* expected access cost now (1.0 = all local) */
-	bool eligible;    /* the plan may give it a step */
-	bool planned;     /* it has its step */
+	uint64_t total; /* pages */
+	uint32_t known; /* vCPUs whose node is known */
+	double *vw;     /* nn: share of its vCPUs on each node now (simulated) */
+	double *pw;     /* nn: share of its pages on each node now (simulated) */
+	double busy;    /* CPUs' worth its vCPUs use (measured, else from vCPU states) */
+	double gib;     /* its size in GiB */
+	double local;   /* LOCAL% now (simulated) */
+	double access;  /* expected access cost now (1.0 = all local) */
+	bool eligible;  /* the plan may give it a step */
+	bool planned;   /* it has its step */
 };
 
 /* Busy share of one vCPU of d (0..1) and the domain's sum; see advise.h. */
@@ -55,7 +55,7 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 /* One candidate placement and its terms. */
 struct xn_adv_cand {
 	enum xn_advice_action action;
-	xn_nodemask nodes; /* node ids */
+	xn_nodemask nodes;                              /* node ids */
 	int idx[XN_MAX_NODES > 64 ? 64 : XN_MAX_NODES]; /* node indexes */
 	int k;
 	double local_after, access_after;

@@ -121,7 +121,8 @@ void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 			snprintf(r, sizeof(r), "well placed (LOCAL%% %.1f)", dd->local);
 		else
 			snprintf(r, sizeof(r),
-			         "no node set gives it more local memory (LOCAL%% %.1f)", dd->local);
+			         "no node set gives it more local memory (LOCAL%% %.1f)",
+			         dd->local);
 		xn_strlcpy(a->reason, r, sizeof(a->reason));
 		return;
 	}
@@ -134,12 +135,14 @@ void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	else if (top->over_crowded)
 		snprintf(r + u, left, "%s would run %.1f busy vCPUs per CPU (over %.0f)", nw,
 		         top->ratio_after, XN_ADVISE_MAX_RATIO);
-	else if (top->gain <= top->cost)
-		snprintf(r + u, left, "copying costs more than it gains (%.1f GiB copied: %.2f, "
-		                      "gain %.2f)",
-		         (double)top->bytes_copied / (1 << 30), top->cost, top->gain);
-	else
-		snprintf(r + u, left, "that gains under %d points (or %.1f of access cost)",
+	else if (top->local_after - dd->local < XN_ADVISE_MIN_GAIN - 1e-9 &&
+	         dd->access - top->access_after < XN_ADVISE_MIN_ACCESS - 1e-9)
+		snprintf(r + u, left, "that gains under %d points (and under %.1f of access cost)",
 		         XN_ADVISE_MIN_GAIN, XN_ADVISE_MIN_ACCESS);
+	else
+		snprintf(r + u, left,
+		         "copying costs more than it gains (%.1f GiB copied: cost "
+		         "%.2f, gain %.2f)",
+		         (double)top->bytes_copied / (1 << 30), top->cost, top->gain);
 	xn_strlcpy(a->reason, r, sizeof(a->reason));
 }

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "nodemask.h"
 #include "output.h"
+#include "placement.h"
 #include "util.h"
 
 /* A name that is safe on a terminal (the column formatter escapes it). */
@@ -98,7 +99,8 @@ int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record
 	}
 	for (size_t i = 0; i < s->cur.nr_domains; i++)
 		judged += (s->cur.domains[i].valid & XN_DOM_ADVICE) &&
-		          s->cur.domains[i].advice.action != XN_ADVICE_NONE;
+		          (s->cur.domains[i].advice.action != XN_ADVICE_NONE ||
+		           s->cur.domains[i].id == 0); /* Domain-0 is judged: never advised */
 	if (s->cur.nr_domains > 0 && judged == 0)
 		xn_warn("no domain could be judged (pages or vCPU nodes "
 		        "unknown, or all too small)");
@@ -172,6 +174,16 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 		       dom, xn_advice_action_name(a.action), nodes, (int)sizeof(a.reason), a.reason,
 		       dom, nodes);
 		return XN_EXIT_OK;
+	}
+	/* The advisor's hard constraints, checked again on this sample: the
+	 * same function, so advice and action cannot disagree. */
+	struct xn_place_req req;
+	struct xn_place_result pr;
+	xn_advice_place_req(&s->cur, d, &a, &req);
+	if (xn_place_check(&req, &pr)) {
+		printf("%s: %s %s: refused: %s; nothing changed\n", dom,
+		       xn_advice_action_name(a.action), nodes, pr.why);
+		return XN_EXIT_REFUSED;
 	}
 	int r = s->src->ops->set_node_affinity(s->src, id, &a.nodes, xn_advice_apply_flags(&a), msg,
 	                                       sizeof(msg));

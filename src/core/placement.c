@@ -102,7 +102,7 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 	if (xn_bits_empty(q->nodes.w, XN_MAX_NODES))
 		return refuse(r, XN_PLACE_NO_NODE, -ENODEV, "no target node");
 	uint64_t total = 0, freeb = 0;
-	bool free_known = true;
+	bool free_known = true, cpus_unknown = false;
 	for (int b = xn_bits_next(q->nodes.w, XN_MAX_NODES, 0); b >= 0;
 	     b = xn_bits_next(q->nodes.w, XN_MAX_NODES, b + 1)) {
 		int i = xn_host_node_index(h, b);
@@ -110,23 +110,26 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 			return refuse(r, XN_PLACE_NO_NODE, -ENODEV, "node %d is not on this host",
 			              b);
 		const struct xn_node *n = &h->nodes[i];
-		int c = (n->valid & XN_NODE_CPUS) ? xn_bits_count(n->cpus.w, XN_MAX_CPUS) : 0;
+		/* unknown CPUs are not refused on a guess; a known empty set is */
+		int c = (n->valid & XN_NODE_CPUS) ? xn_bits_count(n->cpus.w, XN_MAX_CPUS) : -1;
 		if (c == 0)
 			return refuse(r, XN_PLACE_NO_CPUS, -EINVAL,
-			              (n->valid & XN_NODE_CPUS)
-			                      ? "node %d has no CPUs (memory only): no vCPU runs there"
-			                      : "node %d's CPUs are unknown",
-			              b);
-		r->cpus += (uint32_t)c;
+			              "node %d has no CPUs (memory only): no vCPU runs there", b);
+		if (c < 0)
+			cpus_unknown = true;
+		else
+			r->cpus += (uint32_t)c;
 		total += n->mem_total;
-		int64_t f = q->free ? q->free[i] : (n->valid & XN_NODE_FREE) ? (int64_t)n->mem_free : -1;
+		int64_t f = q->free                     ? q->free[i]
+		            : (n->valid & XN_NODE_FREE) ? (int64_t)n->mem_free
+		                                        : -1;
 		if (f < 0)
 			free_known = false;
 		else
 			freeb += (uint64_t)f;
 	}
 	bool places_vcpus = q->kind != XN_PLACE_MIGRATE;
-	if (places_vcpus && r->cpus < d->vcpus) {
+	if (places_vcpus && !cpus_unknown && r->cpus < d->vcpus) {
 		if (!vcpus_within(q->s, d, &q->nodes))
 			return refuse(r, XN_PLACE_FEW_CPUS, -EINVAL,
 			              "node %s has %u CPU%s for its %u vCPUs", nl, r->cpus,
@@ -155,8 +158,8 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 	if (r->headroom < XN_PLACE_HEADROOM_MIN)
 		r->headroom = XN_PLACE_HEADROOM_MIN;
 	if (!free_known)
-		return refuse(r, XN_PLACE_FREE_UNKNOWN, -ENODATA, "free memory on node %s is unknown",
-		              nl);
+		return refuse(r, XN_PLACE_FREE_UNKNOWN, -ENODATA,
+		              "free memory on node %s is unknown", nl);
 	if (freeb < r->need_bytes + r->headroom)
 		return refuse(r, XN_PLACE_MEMORY, -ENOSPC,
 		              "node %s has %" PRIu64 " MiB free; the move needs %" PRIu64

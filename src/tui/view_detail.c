@@ -196,7 +196,8 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 		if (!(d->valid & XN_DOM_ADVICE))
 			snprintf(buf, sizeof(buf), "none (not computed)");
 		else
-			snprintf(buf, sizeof(buf), "none (%.1000s)", why[0] ? why : "no reason given");
+			snprintf(buf, sizeof(buf), "none (%.1000s)",
+			         why[0] ? why : "no reason given");
 		xn_canvas_text(p->c, 8, p->y, -1, XN_ROLE_DIM, buf);
 		p->y++;
 		return;
@@ -208,12 +209,14 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 		snprintf(what, sizeof(what), "stuck: badly placed, and no allowed change helps");
 	else
 		snprintf(what, sizeof(what), "ok: well placed, or no change gains enough");
-	xn_canvas_text(p->c, 8, p->y, -1, mis || a->action == XN_ADVICE_STUCK ? XN_ROLE_WARN : XN_ROLE_OK,
-	               what);
+	xn_canvas_text(p->c, 8, p->y, -1,
+	               mis || a->action == XN_ADVICE_STUCK ? XN_ROLE_WARN : XN_ROLE_OK, what);
 	p->y++;
 	if (mis && a->step) {
-		snprintf(buf, sizeof(buf), "%" PRIu32 " of the host's plan (steps in order: no two "
-		         "compete for a node)", a->step);
+		snprintf(buf, sizeof(buf),
+		         "%" PRIu32 " of the host's plan (steps in order: no two "
+		         "compete for a node)",
+		         a->step);
 		term(p, "step", XN_ROLE_NORMAL, buf);
 	}
 	if (mis && a->overrides[0])
@@ -244,8 +247,7 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 		         (double)-a->mem_free_after / MIB);
 	/* only a change that moves memory has a fit to show */
 	if (a->pages_to_move)
-		term(p, "memory fit", a->mem_free_after >= 0 ? XN_ROLE_NORMAL : XN_ROLE_WARN,
-		     buf);
+		term(p, "memory fit", a->mem_free_after >= 0 ? XN_ROLE_NORMAL : XN_ROLE_WARN, buf);
 	snprintf(buf, sizeof(buf),
 	         "%" PRIu32 " vCPUs of other domains ran last on its %" PRIu32 " CPUs",
 	         a->vcpus_there, a->cpus_there);
