@@ -30,8 +30,8 @@
  * Plan: greedy, highest score first; after each step the host (free
  * memory, busy vCPUs per node) is updated and every remaining domain
  * re-scored. Never planned: the control domain (id 0), stub domains (name
- * "*-dm"), paused, dying or migrating domains ("*--incoming",
- * "*--migratedaway"), domains under XN_ADVISE_MIN_BYTES, or with unknown
+ * "*-dm"), dying, shut-down or crashed domains, migrating ones
+ * ("*--incoming", "*--migratedaway"), domains under XN_ADVISE_MIN_BYTES, or with unknown
  * pages / vCPU nodes ("-").
  * Verdicts: a step; "stuck" for a domain of XN_ADVISE_BIG_BYTES or more
  * below XN_ADVISE_STUCK_LOCAL LOCAL% with no step (the reason says what

@@ -10,11 +10,13 @@
  * - every target node exists and has CPUs (a memory-only node, as CXL and
  *   some 4-socket hosts have, can hold memory but run no vCPU; CPUs that
  *   are unknown are not refused on a guess, and skip the next check);
- * - when vCPUs are placed on the targets: the targets have at least as many
- *   CPUs as the domain has vCPUs (libxl never places a domain on fewer pCPUs
- *   than vCPUs), unless every vCPU already runs there (said so); and, where
- *   vCPU moves go through soft affinity (Xen), every vCPU's hard affinity
- *   reaches the targets' CPUs;
+ * - when vCPUs are placed on the targets, where they are a hypervisor's
+ *   vCPUs (hard_binds: Xen): the targets have at least as many CPUs as the
+ *   domain has vCPUs (libxl never places a domain on fewer pCPUs than
+ *   vCPUs), unless every vCPU already runs there (said so), and every
+ *   vCPU's hard affinity reaches every target node (soft affinity cannot
+ *   take it past). Linux threads are not counted so: a process may run more
+ *   threads than a node has CPUs;
  * - free memory on the targets after the move covers what the move needs
  *   plus a headroom (the larger of 64 MiB and 2 % of the targets' memory):
  *   a Xen live move re-creates the domain, so it needs the domain's maximum

@@ -66,9 +66,12 @@ static const char *no_judgement(const struct xn_adv_host *ah, const struct xn_ad
 		return "no advice: a stub (device model) domain follows its guest";
 	if (ends_with(name, "--incoming") || ends_with(name, "--migratedaway"))
 		return "no advice: it is being migrated";
+	/* Dying, shut down or crashed: nothing to place. (Paused domains are
+	 * judged: a pause is often brief, and the lab freezes vCPU positions
+	 * with one to check the advice against Xen's own tools.) */
 	if ((d->valid & XN_DOM_STATE) &&
-	    (d->state[0] == 'd' || d->state[1] == 's' || d->state[3] == 'c' || d->state[4] == 'p'))
-		return "no advice: paused, dying or shut down";
+	    (d->state[0] == 'd' || d->state[1] == 's' || d->state[3] == 'c'))
+		return "no advice: dying, shut down or crashed";
 	return NULL;
 }
 
@@ -96,7 +99,7 @@ static int fresh_verdicts(struct xn_snapshot *cur, struct xn_adv_host *ah)
 {
 	size_t n = cur->nr_domains, nn = ah->nn ? (size_t)ah->nn : 1;
 	struct xn_adv_dom *doms = calloc(n ? n : 1, sizeof(*doms));
-	double *shares = calloc(2 * nn * (n ? n : 1), sizeof(*shares));
+	double *shares = calloc(3 * nn * (n ? n : 1), sizeof(*shares));
 	if (!doms || !shares) {
 		free(doms);
 		free(shares);
@@ -105,7 +108,7 @@ static int fresh_verdicts(struct xn_snapshot *cur, struct xn_adv_host *ah)
 	for (size_t i = 0; i < n; i++) {
 		struct xn_domain *d = &cur->domains[i];
 		struct xn_adv_dom *dd = &doms[i];
-		xn_adv_dom_init(ah, d, dd, shares + 2 * nn * i, shares + 2 * nn * i + nn);
+		xn_adv_dom_init(ah, d, dd, shares + 3 * nn * i);
 		if (d->valid & XN_DOM_ADVICE) {
 			dd->planned = true; /* given by the source: not ours */
 			continue;
@@ -146,12 +149,12 @@ static bool held_step(const struct xn_snapshot *cur, struct xn_domain *d, struct
 	if (xn_adv_host_init(&ah, cur))
 		return false;
 	size_t nn = ah.nn ? (size_t)ah.nn : 1;
-	double *sh = calloc(2 * nn, sizeof(*sh));
+	double *sh = calloc(3 * nn, sizeof(*sh));
 	int idx[64];
 	bool ok = false;
 	if (sh) {
 		struct xn_adv_dom dd;
-		xn_adv_dom_init(&ah, d, &dd, sh, sh + nn);
+		xn_adv_dom_init(&ah, d, &dd, sh);
 		struct xn_adv_cand c;
 		int k = xn_adv_mask_to_idx(&ah, &out->nodes, idx, 64);
 		ok = k > 0 && xn_adv_evaluate(&ah, &dd, out->action, idx, k, &c);

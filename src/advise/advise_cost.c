@@ -51,7 +51,7 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 	ah->demand = calloc(n, sizeof(*ah->demand));
 	ah->load = calloc(n, sizeof(*ah->load));
 	ah->near = calloc(n * n, sizeof(*ah->near));
-	ah->scratch = calloc(n * 2, sizeof(*ah->scratch));
+	ah->scratch = calloc(n * 3, sizeof(*ah->scratch));
 	if (!ah->cpus || !ah->free || !ah->demand || !ah->load || !ah->near || !ah->scratch) {
 		xn_adv_host_free(ah);
 		return -ENOMEM;
@@ -142,24 +142,28 @@ static void access_of(const struct xn_host *h, int nn, const double *vw, const d
 }
 
 void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct xn_adv_dom *dd,
-                     double *vw, double *pw)
+                     double *sh)
 {
 	const struct xn_host *h = &ah->s->host;
 	uint64_t ps = h->page_size ? h->page_size : 4096;
+	size_t nn = ah->nn ? (size_t)ah->nn : 1;
+	double *vw = sh, *pw = sh + nn, *bw = sh + 2 * nn;
 	memset(dd, 0, sizeof(*dd));
 	dd->d = d;
 	dd->vw = vw;
 	dd->pw = pw;
+	dd->bw = bw;
 	for (int i = 0; i < ah->nn; i++)
-		vw[i] = pw[i] = 0;
+		vw[i] = pw[i] = bw[i] = 0;
 	dd->total = (d->valid & XN_DOM_PAGES) ? xn_domain_pages_total(d, ah->nn) : 0;
 	dd->gib = (double)(dd->total * ps) / (double)(1u << 30);
-	dd->busy = xn_adv_busy(d);
 	if ((d->valid & XN_DOM_VCPU_NODE) && d->vcpu_node)
 		for (uint32_t v = 0; v < d->vcpus; v++) {
 			int ni = d->vcpu_node[v] >= 0 ? xn_host_node_index(h, d->vcpu_node[v]) : -1;
 			if (ni >= 0) {
 				vw[ni] += 1;
+				bw[ni] += vcpu_busy(d, v);
+				dd->busy += vcpu_busy(d, v);
 				dd->known++;
 			}
 		}
@@ -174,17 +178,17 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 		dd->local = d->locality; /* the figure every surface shows */
 }
 
-/* max(0, rho - 1) averaged over the nodes where shares vw put its vCPUs,
- * with the domain's own busy vCPUs counted where vw puts them. */
-static double crowd_of(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                       const double *vw_now, const double *vw)
+/* max(0, rho - 1) of the nodes its vCPUs run on, weighted by vw, when
+ * its busy vCPUs are where ba puts them (CPUs' worth per node) instead of
+ * where they are now (dd->bw). */
+static double crowd_of(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, const double *vw,
+                       const double *ba)
 {
 	double c = 0;
 	for (int i = 0; i < ah->nn; i++) {
 		if (vw[i] <= 0 || ah->cpus[i] == 0)
 			continue;
-		double dem = ah->demand[i] - vw_now[i] * dd->busy + vw[i] * dd->busy;
-		double rho = dem / ah->cpus[i];
+		double rho = (ah->demand[i] - dd->bw[i] + ba[i]) / ah->cpus[i];
 		c += vw[i] * (rho > 1 ? rho - 1 : 0);
 	}
 	return c;
@@ -233,41 +237,46 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	/* Shares afterwards: vCPUs spread evenly over the targets (unless only
 	 * pages migrate), pages re-allocated evenly (Xen) or the ones off the
 	 * targets moved evenly onto them (Linux). */
-	double *vw = ah->scratch, *pw = ah->scratch + nn, off = 1;
+	double *vw = ah->scratch, *pw = ah->scratch + nn, *ba = ah->scratch + 2 * nn, off = 1;
 	for (int i = 0; i < nn; i++) {
 		vw[i] = kind == XN_PLACE_MIGRATE ? dd->vw[i] : 0;
 		pw[i] = kind == XN_PLACE_VCPUS ? dd->pw[i] : 0;
+		ba[i] = kind == XN_PLACE_MIGRATE ? dd->bw[i] : 0;
 	}
 	for (int t = 0; t < k; t++)
 		off -= dd->pw[idx[t]];
 	for (int t = 0; t < k; t++) {
 		int i = idx[t];
-		if (kind != XN_PLACE_MIGRATE)
-			vw[i] = 1.0 / k;
+		if (kind != XN_PLACE_MIGRATE) {
+			vw[i] = 1.0 / k; /* spread evenly, busy ones too */
+			ba[i] = dd->busy / k;
+		}
 		if (kind == XN_PLACE_RECREATE)
 			pw[i] = 1.0 / k;
 		else if (kind != XN_PLACE_VCPUS)
 			pw[i] = dd->pw[i] + off / k;
 	}
 	access_of(h, nn, vw, pw, &c->local_after, &c->access_after);
-	c->crowd_now = crowd_of(ah, dd, dd->vw, dd->vw);
-	c->crowd_after = crowd_of(ah, dd, dd->vw, vw);
-	double dem = 0, cpus = 0;
+	c->crowd_now = crowd_of(ah, dd, dd->vw, dd->bw);
+	c->crowd_after = crowd_of(ah, dd, vw, ba);
+	/* the most crowded target afterwards: an even-looking set can hide a
+	 * node past the limit */
+	c->ratio_after = 0;
 	for (int t = 0; t < k; t++) {
 		int i = idx[t];
-		dem += ah->demand[i] - dd->vw[i] * dd->busy + vw[i] * dd->busy;
-		cpus += ah->cpus[i];
+		double dem = ah->demand[i] - dd->bw[i] + ba[i];
+		double rho = ah->cpus[i] ? dem / ah->cpus[i] : 0;
+		bool more = ba[i] > dd->bw[i] + 1e-9;
+		if (rho > c->ratio_after)
+			c->ratio_after = rho;
+		/* crowding: only a node the step adds vCPUs to is held to it */
+		if (more && rho > XN_ADVISE_MAX_RATIO + 1e-9)
+			c->over_crowded = true;
 	}
-	c->ratio_after = cpus > 0 ? dem / cpus : 0;
 	double gib_copied = (double)c->bytes_copied / (double)(1u << 30);
 	c->gain = dd->gib * ((dd->access - c->access_after) + (c->crowd_now - c->crowd_after));
 	c->cost = memory ? XN_ADVISE_COPY_COST * (gib_copied + XN_ADVISE_COPY_MIN_GIB) : 0;
 	c->score = (c->gain - c->cost) * (XN_ADVISE_IDLE_BUSY + dd->busy);
-	/* crowding: only a step that adds vCPUs to the targets is held to it */
-	bool adds = false;
-	for (int t = 0; t < k; t++)
-		adds |= vw[idx[t]] > dd->vw[idx[t]] + 1e-9;
-	c->over_crowded = adds && c->ratio_after > XN_ADVISE_MAX_RATIO + 1e-9;
 	if (c->refused || c->over_crowded)
 		return false;
 	bool enough = c->local_after - dd->local >= XN_ADVISE_MIN_GAIN - 1e-9 ||
@@ -372,19 +381,20 @@ void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct
 {
 	const struct xn_host *h = &ah->s->host;
 	int nn = ah->nn;
-	double *vw = ah->scratch, *pw = ah->scratch + nn;
+	double *vw = ah->scratch, *pw = ah->scratch + nn, *ba = ah->scratch + 2 * nn;
 	/* recompute the shares of c (scratch may hold another candidate) */
 	struct xn_adv_cand again;
 	xn_adv_evaluate(ah, dd, c->action, c->idx, c->k, &again);
 	uint64_t ps = h->page_size ? h->page_size : 4096;
 	double bytes = (double)(dd->total * ps);
 	for (int i = 0; i < nn; i++) {
-		ah->demand[i] += (vw[i] - dd->vw[i]) * dd->busy;
+		ah->demand[i] += ba[i] - dd->bw[i];
 		ah->load[i] += (vw[i] - dd->vw[i]) * dd->known;
 		if (ah->free[i] >= 0 && c->action != XN_ADVICE_VCPUS)
 			ah->free[i] -= (int64_t)((pw[i] - dd->pw[i]) * bytes);
 		dd->vw[i] = vw[i];
 		dd->pw[i] = pw[i];
+		dd->bw[i] = ba[i];
 	}
 	dd->local = again.local_after;
 	dd->access = again.access_after;

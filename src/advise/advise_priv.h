@@ -24,7 +24,7 @@ struct xn_adv_host {
 	double *demand;  /* nn: busy vCPUs that run on each node (CPUs' worth), simulated */
 	double *load;    /* nn: vCPUs that run on each node, simulated */
 	int *near;       /* nn * nn: for each node index, node indexes by distance */
-	double *scratch; /* 2 * nn: vCPU and page shares of a candidate */
+	double *scratch; /* 3 * nn: vCPU shares, page shares, busy per node of a candidate */
 };
 
 int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s);
@@ -37,6 +37,7 @@ struct xn_adv_dom {
 	uint32_t known; /* vCPUs whose node is known */
 	double *vw;     /* nn: share of its vCPUs on each node now (simulated) */
 	double *pw;     /* nn: share of its pages on each node now (simulated) */
+	double *bw;     /* nn: CPUs' worth its vCPUs use on each node now (simulated) */
 	double busy;    /* CPUs' worth its vCPUs use (measured, else from vCPU states) */
 	double gib;     /* its size in GiB */
 	double local;   /* LOCAL% now (simulated) */
@@ -48,9 +49,9 @@ struct xn_adv_dom {
 /* Busy share of one vCPU of d (0..1) and the domain's sum; see advise.h. */
 double xn_adv_busy(const struct xn_domain *d);
 
-/* Fill dd (vw/pw are caller-provided arrays of nn). */
+/* Fill dd; sh is a caller-provided array of 3 * nn (vw, pw, bw). */
 void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct xn_adv_dom *dd,
-                     double *vw, double *pw);
+                     double *sh);
 
 /* One candidate placement and its terms. */
 struct xn_adv_cand {
@@ -60,7 +61,7 @@ struct xn_adv_cand {
 	int k;
 	double local_after, access_after;
 	double crowd_now, crowd_after; /* max(0, ratio - 1) of its nodes */
-	double ratio_after;            /* busy vCPUs per CPU on the targets after */
+	double ratio_after;            /* busy vCPUs per CPU on its most crowded target after */
 	uint64_t bytes_copied;
 	double gain, cost, score; /* GiB-weighted: access + crowding gain, copy cost, net x busy */
 	struct xn_place_result place;

@@ -129,7 +129,9 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 			freeb += (uint64_t)f;
 	}
 	bool places_vcpus = q->kind != XN_PLACE_MIGRATE;
-	if (places_vcpus && !cpus_unknown && r->cpus < d->vcpus) {
+	/* vCPUs, not threads: a Linux process may run more threads than a node
+	 * has CPUs, and often does (hard_binds marks a hypervisor's vCPUs) */
+	if (places_vcpus && q->hard_binds && !cpus_unknown && r->cpus < d->vcpus) {
 		if (!vcpus_within(q->s, d, &q->nodes))
 			return refuse(r, XN_PLACE_FEW_CPUS, -EINVAL,
 			              "node %s has %u CPU%s for its %u vCPUs", nl, r->cpus,
