@@ -17,16 +17,16 @@
  *   use over its vCPUs; unmeasured, from its state: running 1, blocked
  *   XN_ADVISE_BLOCKED_BUSY, offline 0; unknown 1);
  * - gain of a step = size GiB x ((A_now - A_after) + (crowd_now - crowd_after));
- *   cost = XN_ADVISE_COPY_COST x GiB copied (Xen live move: every page;
- *   Linux: pages not yet on the targets; vCPU moves copy nothing), and any
- *   memory move at least XN_ADVISE_COPY_MIN_GIB (so that moving a few MiB
- *   does not beat moving the vCPUs alone by a rounding);
+ *   cost = XN_ADVISE_COPY_COST x (GiB copied + XN_ADVISE_COPY_MIN_GIB) for a
+ *   change that moves memory (Xen live move: every page; Linux: pages not
+ *   yet on the targets; the fixed part keeps a move of a few MiB from
+ *   beating the vCPU move alone by a rounding); vCPU moves cost nothing;
  * - score = (gain - cost) x (XN_ADVISE_IDLE_BUSY + CPUs the domain uses):
  *   the sign is the gain's against the cost, the weight orders busy domains
  *   first. A step needs score > 0, +XN_ADVISE_MIN_GAIN points of LOCAL% or
  *   XN_ADVISE_MIN_ACCESS less access cost, never a lower LOCAL% nor a
- *   higher access cost, and no target above XN_ADVISE_MAX_RATIO busy vCPUs
- *   per CPU after it.
+ *   higher access cost, and no node it adds vCPUs to above
+ *   XN_ADVISE_MAX_RATIO busy vCPUs per CPU after it.
  * Plan: greedy, highest score first; after each step the host (free
  * memory, busy vCPUs per node) is updated and every remaining domain
  * re-scored. Never planned: the control domain (id 0), stub domains (name
@@ -54,8 +54,10 @@ enum {
 	XN_ADVISE_STUCK_LOCAL = 50,     /* a big domain below this LOCAL% is advised or stuck */
 };
 #define XN_ADVISE_BIG_BYTES ((uint64_t)1 << 30)
-#define XN_ADVISE_MIN_ACCESS 0.1      /* ... or this much less expected access cost */
-#define XN_ADVISE_COPY_COST 0.25      /* access-cost units per GiB copied */
+#define XN_ADVISE_MIN_ACCESS 0.1 /* ... or this much less expected access cost */
+#define XN_ADVISE_COPY_COST                                                                        \
+	0.4                           /* access-cost units per GiB copied: a live move pays        \
+	                                 when it makes 40 % of the memory local (distance 20) */
 #define XN_ADVISE_COPY_MIN_GIB 0.0625 /* GiB any memory move costs at least (64 MiB) */
 #define XN_ADVISE_MAX_RATIO 2.0       /* busy vCPUs per CPU a step may leave on its targets */
 #define XN_ADVISE_BLOCKED_BUSY 0.25   /* busy share of a blocked vCPU when CPU use is unmeasured */

@@ -71,11 +71,15 @@ struct xn_place_req {
 	const struct xn_domain *d;
 	xn_nodemask nodes; /* target node ids */
 	enum xn_place_kind kind;
-	bool hard_binds;     /* vCPU moves go through soft affinity: hard affinity binds */
-	const int64_t *free; /* optional: free bytes per node index (a plan's simulation);
-	                        NULL = the snapshot's; < 0 = unknown */
-	uint64_t max_bytes;  /* optional: the toolstack's maximum memory (max_memkb * 1024);
-	                        0 = use d->mem_max */
+	bool hard_binds;      /* vCPU moves go through soft affinity: hard affinity binds */
+	const int64_t *free;  /* optional: free bytes per node index (a plan's simulation);
+	                         NULL = the snapshot's; < 0 = unknown */
+	uint64_t max_bytes;   /* optional: the toolstack's maximum memory (max_memkb * 1024);
+	                         0 = use d->mem_max */
+	const uint32_t *cpus; /* optional: CPUs per node index (0 = none), counted once by a
+	                         caller that checks many candidates; NULL = counted here */
+	bool quiet;           /* leave res->why empty (the refusal code is still set): a
+	                         caller that words only some refusals asks again for those */
 };
 
 struct xn_place_result {

@@ -220,6 +220,7 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		XN_NM_SET(&c->nodes, h->nodes[idx[t]].id);
 	}
 	enum xn_place_kind kind = kind_of(ah, action);
+	c->kind = kind;
 	bool memory = action != XN_ADVICE_VCPUS;
 	if (memory && !(ah->caps & (XN_CAP_MEMORY_MOVES | XN_CAP_RECREATE)))
 		return false; /* this source cannot move memory */
@@ -230,7 +231,9 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	                           .nodes = c->nodes,
 	                           .kind = kind,
 	                           .hard_binds = (ah->caps & XN_CAP_SOFT_VCPUS) != 0,
-	                           .free = ah->free};
+	                           .free = ah->free,
+	                           .cpus = ah->cpus,
+	                           .quiet = true};
 	c->refused = xn_place_check(&req, &c->place);
 	c->bytes_copied = xn_place_bytes_copied(ah->s, dd->d, &c->nodes, kind);
 

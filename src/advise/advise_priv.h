@@ -56,6 +56,7 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 /* One candidate placement and its terms. */
 struct xn_adv_cand {
 	enum xn_advice_action action;
+	enum xn_place_kind kind;                        /* what the action does on this source */
 	xn_nodemask nodes;                              /* node ids */
 	int idx[XN_MAX_NODES > 64 ? 64 : XN_MAX_NODES]; /* node indexes */
 	int k;

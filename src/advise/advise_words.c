@@ -110,10 +110,29 @@ static const char *change_words(const struct xn_adv_host *ah, enum xn_advice_act
 	}
 }
 
+/* The words of a candidate's refusal: the advisor checks quietly (fast),
+ * so the one refusal it tells is checked again, in words. */
+static const char *refusal_words(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                                 const struct xn_adv_cand *c, char *buf, size_t len)
+{
+	struct xn_place_req req = {.s = ah->s,
+	                           .d = dd->d,
+	                           .nodes = c->nodes,
+	                           .kind = c->kind,
+	                           .hard_binds = (ah->caps & XN_CAP_SOFT_VCPUS) != 0,
+	                           .free = ah->free,
+	                           .cpus = ah->cpus};
+	struct xn_place_result res;
+	if (!xn_place_check(&req, &res))
+		return "it is allowed now";
+	xn_strlcpy(buf, res.why, len);
+	return buf;
+}
+
 void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                      const struct xn_adv_cand *top, bool have_top, struct xn_advice *a)
 {
-	char r[512], nw[80];
+	char r[512], nw[200];
 	bool gains = have_top && (top->local_after - dd->local > 0.05 ||
 	                          dd->access - top->access_after > 0.005);
 	if (!gains) {
@@ -131,7 +150,7 @@ void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	                 change_words(ah, top->action), nw, top->local_after);
 	size_t left = sizeof(r) - (size_t)u;
 	if (top->refused)
-		snprintf(r + u, left, "%s", top->place.why);
+		snprintf(r + u, left, "%s", refusal_words(ah, dd, top, nw, sizeof(nw)));
 	else if (top->over_crowded)
 		snprintf(r + u, left, "%s would run %.1f busy vCPUs per CPU (over %.0f)", nw,
 		         top->ratio_after, XN_ADVISE_MAX_RATIO);

@@ -11,12 +11,15 @@
 
 #include "util.h"
 
-static int refuse(struct xn_place_result *r, enum xn_place_refusal why, int err, const char *fmt,
-                  ...) __attribute__((format(printf, 4, 5)));
-static int refuse(struct xn_place_result *r, enum xn_place_refusal why, int err, const char *fmt,
-                  ...)
+static int refuse(const struct xn_place_req *q, struct xn_place_result *r,
+                  enum xn_place_refusal why, int err, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+static int refuse(const struct xn_place_req *q, struct xn_place_result *r,
+                  enum xn_place_refusal why, int err, const char *fmt, ...)
 {
 	r->refusal = why;
+	if (q->quiet)
+		return err;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(r->why, sizeof(r->why), fmt, ap);
@@ -88,32 +91,42 @@ static uint64_t bytes_needed(const struct xn_place_req *q)
 	return max > copied ? max : copied;
 }
 
+/* The targets in words, for a refusal only: this runs for every candidate
+ * of every domain in the advisor's refresh. */
+static const char *list_of(const xn_nodemask *m, char *buf, size_t len)
+{
+	xn_bits_format_list(m->w, XN_MAX_NODES, buf, len);
+	return buf;
+}
+#define LIST list_of(&q->nodes, nl, sizeof(nl))
+
 int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 {
 	const struct xn_host *h = &q->s->host;
 	const struct xn_domain *d = q->d;
 	memset(r, 0, sizeof(*r));
-	char nl[96];
-	xn_bits_format_list(q->nodes.w, XN_MAX_NODES, nl, sizeof(nl));
+	char nl[96]; /* the node list in words, made only for a refusal (LIST) */
 	if (d->id == 0)
-		return refuse(r, XN_PLACE_CONTROL, -EPERM,
+		return refuse(q, r, XN_PLACE_CONTROL, -EPERM,
 		              "it is the control domain (its vCPUs serve the guests' I/O; it "
 		              "cannot be re-created)");
 	if (xn_bits_empty(q->nodes.w, XN_MAX_NODES))
-		return refuse(r, XN_PLACE_NO_NODE, -ENODEV, "no target node");
+		return refuse(q, r, XN_PLACE_NO_NODE, -ENODEV, "no target node");
 	uint64_t total = 0, freeb = 0;
 	bool free_known = true, cpus_unknown = false;
 	for (int b = xn_bits_next(q->nodes.w, XN_MAX_NODES, 0); b >= 0;
 	     b = xn_bits_next(q->nodes.w, XN_MAX_NODES, b + 1)) {
 		int i = xn_host_node_index(h, b);
 		if (i < 0)
-			return refuse(r, XN_PLACE_NO_NODE, -ENODEV, "node %d is not on this host",
-			              b);
+			return refuse(q, r, XN_PLACE_NO_NODE, -ENODEV,
+			              "node %d is not on this host", b);
 		const struct xn_node *n = &h->nodes[i];
 		/* unknown CPUs are not refused on a guess; a known empty set is */
-		int c = (n->valid & XN_NODE_CPUS) ? xn_bits_count(n->cpus.w, XN_MAX_CPUS) : -1;
+		int c = !(n->valid & XN_NODE_CPUS) ? -1
+		        : q->cpus                  ? (int)q->cpus[i]
+		                                   : xn_bits_count(n->cpus.w, XN_MAX_CPUS);
 		if (c == 0)
-			return refuse(r, XN_PLACE_NO_CPUS, -EINVAL,
+			return refuse(q, r, XN_PLACE_NO_CPUS, -EINVAL,
 			              "node %d has no CPUs (memory only): no vCPU runs there", b);
 		if (c < 0)
 			cpus_unknown = true;
@@ -133,8 +146,8 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 	 * has CPUs, and often does (hard_binds marks a hypervisor's vCPUs) */
 	if (places_vcpus && q->hard_binds && !cpus_unknown && r->cpus < d->vcpus) {
 		if (!vcpus_within(q->s, d, &q->nodes))
-			return refuse(r, XN_PLACE_FEW_CPUS, -EINVAL,
-			              "node %s has %u CPU%s for its %u vCPUs", nl, r->cpus,
+			return refuse(q, r, XN_PLACE_FEW_CPUS, -EINVAL,
+			              "node %s has %u CPU%s for its %u vCPUs", LIST, r->cpus,
 			              r->cpus == 1 ? "" : "s", d->vcpus);
 		r->overcommitted = true; /* already runs there: the change adds nothing */
 	}
@@ -146,7 +159,7 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 			for (uint32_t v = 0; v < d->vcpus; v++) {
 				const struct xn_vcpu *vc = &d->vcpu_info[v];
 				if ((vc->valid & XN_VCPU_HARD) && !list_reaches(vc->hard, &n->cpus))
-					return refuse(r, XN_PLACE_HARD, -EACCES,
+					return refuse(q, r, XN_PLACE_HARD, -EACCES,
 					              "vCPU %u's hard affinity (CPUs %.40s) keeps "
 					              "it off node %d",
 					              v, vc->hard, b);
@@ -160,13 +173,13 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 	if (r->headroom < XN_PLACE_HEADROOM_MIN)
 		r->headroom = XN_PLACE_HEADROOM_MIN;
 	if (!free_known)
-		return refuse(r, XN_PLACE_FREE_UNKNOWN, -ENODATA,
-		              "free memory on node %s is unknown", nl);
+		return refuse(q, r, XN_PLACE_FREE_UNKNOWN, -ENODATA,
+		              "free memory on node %s is unknown", LIST);
 	if (freeb < r->need_bytes + r->headroom)
-		return refuse(r, XN_PLACE_MEMORY, -ENOSPC,
+		return refuse(q, r, XN_PLACE_MEMORY, -ENOSPC,
 		              "node %s has %" PRIu64 " MiB free; the move needs %" PRIu64
 		              " MiB%s and %" PRIu64 " MiB headroom",
-		              nl, freeb >> 20, r->need_bytes >> 20,
+		              LIST, freeb >> 20, r->need_bytes >> 20,
 		              q->kind == XN_PLACE_RECREATE ? " (its maximum: the old copy stays "
 		                                             "until the new one runs)"
 		                                           : "",

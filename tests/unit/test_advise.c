@@ -280,7 +280,7 @@ static void test_ok_small_unknown(void)
 	 * would give 87.9 % (cost 1.121) but node 0's 2 CPUs already run 3 busy
 	 * vCPUs (good, tiny, nopages): 4 / 2 = 2 per CPU, crowding 1: gain
 	 * 0.25 GiB x (0.758 - 1) < 0. Moving the 57600 pages (0.2197 GiB) to
-	 * node 2 gives 100 % (cost 1.0): gain 0.25 x 0.879 = 0.2197, cost 0.25 x
+	 * node 2 gives 100 % (cost 1.0): gain 0.25 x 0.879 = 0.2197, cost 0.4 x
 	 * (0.2197 + 0.0625) = 0.0706, times (0.1 + 1 busy CPU). */
 	uint64_t most[] = {57600, 7936};
 	int v2[] = {2};
@@ -295,7 +295,8 @@ static void test_ok_small_unknown(void)
 	CHECK_ADVICE(&s, 4, "-");
 	CHECK(strstr(advice_of(&s, 4)->reason, "no vCPU's node") != NULL);
 	CHECK_ADVICE(&s, 7, "1:mem>2");
-	double g7 = 0.25 * 57600.0 / 65536, c7 = 0.25 * (57600.0 * 4096 / GIB + 0.0625);
+	double g7 = 0.25 * 57600.0 / 65536,
+	       c7 = XN_ADVISE_COPY_COST * (57600.0 * 4096 / GIB + 0.0625);
 	CHECK(NEAR(advice_of(&s, 7)->score, (g7 - c7) * 1.1));
 	xn_snapshot_clear(&s);
 
@@ -329,9 +330,9 @@ static void test_hard_affinity(void)
 	CHECK_EQ_U64(advice_of(&s, 1)->pages_to_move, 65536);
 	CHECK(!advice_of(&s, 1)->memory_moves);
 	CHECK(NEAR(advice_of(&s, 1)->local_expected, 100));
-	/* access cost 2.0 -> 1.0 on 0.25 GiB: gain 0.25; copy cost 0.25 x
+	/* access cost 2.0 -> 1.0 on 0.25 GiB: gain 0.25; copy cost 0.4 x
 	 * (0.25 + 0.0625); times (0.1 + 1 busy CPU) */
-	CHECK(NEAR(advice_of(&s, 1)->score, (0.25 - 0.25 * 0.3125) * 1.1));
+	CHECK(NEAR(advice_of(&s, 1)->score, (0.25 - XN_ADVISE_COPY_COST * 0.3125) * 1.1));
 	CHECK_STR(advice_of(&s, 1)->reason,
 	          "live move to node 2 (vCPUs and memory): copies all 65536 pages (256 MiB), "
 	          "about 17 s at an assumed 3900 pages/s (LOCAL% 0.0 -> 100.0)");
