@@ -87,8 +87,11 @@ static void make_domains(struct xn_snapshot *s)
 		xn_domain_set_name(d, name);
 		uint64_t pages = 0;
 		for (int i = 0; i < nn; i++) {
-			d->node_pages[i] =
-			        rin(0, 2) ? (uint64_t)rin(0, 4 << 20) / (uint64_t)rin(1, 8) : 0;
+			/* one draw per statement: the order of two calls in one
+			 * expression is unspecified (the cases must not depend
+			 * on the compiler) */
+			uint64_t p = rin(0, 2) ? (uint64_t)rin(0, 4 << 20) : 0;
+			d->node_pages[i] = p ? p / (uint64_t)rin(1, 8) : 0;
 			pages += d->node_pages[i];
 		}
 		d->vcpus = (uint32_t)rin(1, 16);
