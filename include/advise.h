@@ -36,8 +36,12 @@
  * Verdicts: a step; "stuck" for a domain of XN_ADVISE_BIG_BYTES or more
  * below XN_ADVISE_STUCK_LOCAL LOCAL% with no step (the reason says what
  * stops the best change); else "ok" with why nothing is worth doing.
- * Hysteresis: a changed verdict shows after XN_ADVISE_HOLD consecutive
- * samples (the first sample of a domain at once: scripts take one).
+ * Smoothing: a changed verdict shows once it has been the fresh verdict in
+ * XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples (two thirds: a domain
+ * remote two samples in three is advised; one that flips every sample keeps
+ * what is shown); a held verdict keeps its own reason. The first sample of
+ * a domain shows at once (scripts take one). Every surface reads the shown
+ * verdict: screen, --advise, --apply-advice, JSON, metrics.
  */
 #ifndef XN_ADVISE_H
 #define XN_ADVISE_H
@@ -50,7 +54,8 @@
 enum {
 	XN_ADVISE_MIN_BYTES = 16 << 20, /* smaller domains get no advice */
 	XN_ADVISE_MIN_GAIN = 10,        /* points of LOCAL% a step gains at least ... */
-	XN_ADVISE_HOLD = 3,             /* samples a changed verdict must hold */
+	XN_ADVISE_HOLD = 4,             /* samples of the window a changed verdict must hold */
+	XN_ADVISE_WINDOW = 6,           /* samples the smoothing looks back over */
 	XN_ADVISE_STUCK_LOCAL = 50,     /* a big domain below this LOCAL% is advised or stuck */
 };
 #define XN_ADVISE_BIG_BYTES ((uint64_t)1 << 30)

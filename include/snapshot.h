@@ -150,7 +150,12 @@ struct xn_advice {
 	double ratio_after;     /* busy vCPUs per CPU on the target nodes after the step
 	                           (0 = unknown / not a step) */
 	char overrides[96];     /* what the step overrides (an explicit node affinity), or "" */
-	/* hysteresis: a new verdict is shown only after it held pending_count samples */
+	/* smoothing (advise.h): the fresh verdicts of the last samples, as keys of
+	 * (action, nodes), oldest first; a new verdict shows once it is the fresh
+	 * one in XN_ADVISE_HOLD of the last XN_ADVICE_WINDOW samples */
+	uint32_t recent[6];
+	uint32_t nrecent;
+	/* a changed verdict waiting: seen in pending_count of those samples */
 	enum xn_advice_action pending_action;
 	xn_nodemask pending_nodes;
 	uint32_t pending_count;

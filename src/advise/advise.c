@@ -80,7 +80,7 @@ static void verdict_no_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd)
 {
 	struct xn_advice *a = &dd->d->advice;
 	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
-	struct xn_adv_cand best, top;
+	struct xn_adv_cand best = {0}, top = {0};
 	xn_adv_best(ah, dd, &best, &top);
 	bool big = dd->total * ps >= XN_ADVISE_BIG_BYTES;
 	a->action = big && dd->local < XN_ADVISE_STUCK_LOCAL ? XN_ADVICE_STUCK : XN_ADVICE_OK;
@@ -142,7 +142,7 @@ static bool same_verdict(enum xn_advice_action a, const xn_nodemask *na, enum xn
 }
 
 /* A held step, evaluated again on the snapshot as it is (not as the plan
- * simulated it): false when it is no longer possible or no longer gains. */
+ * simulated it): false when it is no longer allowed. */
 static bool held_step(const struct xn_snapshot *cur, struct xn_domain *d, struct xn_advice *out)
 {
 	struct xn_adv_host ah;
@@ -155,9 +155,12 @@ static bool held_step(const struct xn_snapshot *cur, struct xn_domain *d, struct
 	if (sh) {
 		struct xn_adv_dom dd;
 		xn_adv_dom_init(&ah, d, &dd, sh);
-		struct xn_adv_cand c;
+		struct xn_adv_cand c = {0};
 		int k = xn_adv_mask_to_idx(&ah, &out->nodes, idx, 64);
-		ok = k > 0 && xn_adv_evaluate(&ah, &dd, out->action, idx, k, &c);
+		/* still allowed (a gain is not asked: smoothing decides that) */
+		if (k > 0)
+			xn_adv_evaluate(&ah, &dd, out->action, idx, k, &c);
+		ok = k > 0 && c.k > 0 && !c.refused && !c.over_crowded;
 		if (ok) {
 			struct xn_advice h = *out;
 			uint64_t ps = cur->host.page_size ? cur->host.page_size : 4096;
@@ -178,40 +181,74 @@ static bool held_step(const struct xn_snapshot *cur, struct xn_domain *d, struct
 	return ok;
 }
 
-/* Hysteresis: a changed verdict shows after XN_ADVISE_HOLD samples. */
+/* A verdict as a key: 0 for none, else FNV-1a of the action and nodes. */
+static uint32_t verdict_key(const struct xn_advice *a)
+{
+	if (a->action == XN_ADVICE_NONE)
+		return 0;
+	uint32_t h = 2166136261u ^ (uint32_t)a->action;
+	h *= 16777619u;
+	if (a->action >= XN_ADVICE_VCPUS && a->action <= XN_ADVICE_BOTH)
+		for (size_t w = 0; w < sizeof(a->nodes.w) / sizeof(a->nodes.w[0]); w++)
+			if (a->nodes.w[w]) {
+				h = (h ^ (uint32_t)(a->nodes.w[w] ^ (a->nodes.w[w] >> 32) ^ w)) *
+				    16777619u;
+			}
+	return h ? h : 1;
+}
+
+/* Smoothing over a window (advise.h): what shows is the fresh verdict once
+ * it has been fresh in XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples,
+ * else the verdict shown before (re-evaluated, with its own reason). */
 static void hold(const struct xn_snapshot *prev, const struct xn_snapshot *cur, struct xn_domain *d)
 {
+	_Static_assert(XN_ADVISE_WINDOW <= sizeof(d->advice.recent) / sizeof(d->advice.recent[0]),
+	               "the window fits the advice's history");
 	const struct xn_domain *p = prev ? xn_snapshot_find(prev, d->id) : NULL;
 	if (p && (!p->name || !d->name || strcmp(p->name, d->name)))
 		p = NULL; /* a reused id is another domain */
 	const struct xn_advice *pa = p && (p->valid & XN_DOM_ADVICE) ? &p->advice : NULL;
 	struct xn_advice fresh = d->advice;
+	/* the window: the previous one, the fresh verdict last */
+	uint32_t win[XN_ADVISE_WINDOW], n = 0, key = verdict_key(&fresh);
+	if (pa)
+		for (uint32_t i = pa->nrecent > XN_ADVISE_WINDOW - 1
+		                          ? pa->nrecent - (XN_ADVISE_WINDOW - 1)
+		                          : 0;
+		     i < pa->nrecent && i < XN_ADVISE_WINDOW; i++)
+			win[n++] = pa->recent[i];
+	win[n++] = key;
+	uint32_t count = 0;
+	for (uint32_t i = 0; i < n; i++)
+		count += win[i] == key;
+	memcpy(d->advice.recent, win, n * sizeof(win[0]));
+	d->advice.nrecent = n;
 	/* Missing data is not a judgement: it shows at once. So does the
-	 * first verdict, and one that agrees with what is shown. */
+	 * first verdict, one that agrees with what is shown, and one that
+	 * held long enough. */
 	if (!pa || fresh.action == XN_ADVICE_NONE || pa->action == XN_ADVICE_NONE ||
-	    same_verdict(fresh.action, &fresh.nodes, pa->action, &pa->nodes))
-		return;
-	uint32_t count = 1;
-	if (pa->pending_count &&
-	    same_verdict(fresh.action, &fresh.nodes, pa->pending_action, &pa->pending_nodes))
-		count = pa->pending_count + 1;
-	if (count >= XN_ADVISE_HOLD)
+	    same_verdict(fresh.action, &fresh.nodes, pa->action, &pa->nodes) ||
+	    count >= XN_ADVISE_HOLD)
 		return;
 	struct xn_advice held = *pa;
-	held.pending_count = 0;
+	uint32_t held_count = 0, hk = verdict_key(pa);
+	for (uint32_t i = 0; i < n; i++)
+		held_count += win[i] == hk;
 	if (xn_advice_is_misplaced(pa)) {
-		/* a held step that no longer gains is resolved (applied, or the
-		 * domain moved): the fresh verdict shows */
+		/* A held step that is no longer possible goes at once. One that
+		 * no longer gains goes at once too (applied, or the domain
+		 * moved), unless the window still holds it: a domain remote two
+		 * samples in three is advised in its local third as well. */
 		if (!held_step(cur, d, &held) ||
-		    held.local_expected - held.local_now < XN_ADVISE_MIN_GAIN / 2.0)
+		    (held_count < XN_ADVISE_HOLD &&
+		     held.local_expected - held.local_now < XN_ADVISE_MIN_GAIN / 2.0))
 			return;
 	} else {
-		/* a held ok / stuck keeps its own reason, and says what waits */
-		char r[sizeof(held.reason)];
-		snprintf(r, sizeof(r), "%s", pa->reason);
-		xn_strlcpy(held.reason, r, sizeof(held.reason));
+		/* a held ok / stuck keeps its own reason */
 		held.local_now = held.local_expected = fresh.local_now;
 	}
+	memcpy(held.recent, win, n * sizeof(win[0]));
+	held.nrecent = n;
 	held.pending_action = fresh.action;
 	held.pending_nodes = fresh.nodes;
 	held.pending_count = count;

@@ -350,6 +350,7 @@ bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 {
 	struct search s = {ah, dd, best, top, false, false};
 	int nn = ah->nn, vn[64], nv = 0;
+	memset(best, 0, sizeof(*best));
 	memset(top, 0, sizeof(*top));
 	for (int i = 0; i < nn; i++) {
 		consider(&s, XN_ADVICE_VCPUS, &i, 1);

@@ -43,7 +43,7 @@ uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n)
 	uint32_t step = 0;
 	if (!cache || !have)
 		goto out;
-	struct xn_adv_cand top;
+	struct xn_adv_cand top = {0};
 	for (size_t i = 0; i < n; i++)
 		if (doms[i].eligible)
 			have[i] = xn_adv_best(ah, &doms[i], &cache[i], &top);

@@ -72,7 +72,7 @@ void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 			         "live move to %s (vCPUs and memory): copies all %" PRIu64
 			         " pages (%s), about %.0f s at an assumed %.0f pages/s",
 			         nw, c->bytes_copied / ps, mem,
-			         (double)(c->bytes_copied / ps) / XN_MOVE_ASSUMED_RATE,
+			         (double)c->bytes_copied / (double)ps / XN_MOVE_ASSUMED_RATE,
 			         XN_MOVE_ASSUMED_RATE);
 		else
 			snprintf(r, sizeof(r), "move %s of memory to %s, where its vCPUs run", mem,

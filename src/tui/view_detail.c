@@ -264,8 +264,9 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 		struct xn_advice pend = {.action = a->pending_action, .nodes = a->pending_nodes};
 		char sh[64];
 		xn_advice_format_short(&pend, sh, sizeof(sh));
-		snprintf(buf, sizeof(buf), "%s, held %" PRIu32 " of %d samples before it is shown",
-		         sh, a->pending_count, XN_ADVISE_HOLD);
+		snprintf(buf, sizeof(buf),
+		         "%s, seen in %" PRIu32 " of the last %d samples; shown at %d", sh,
+		         a->pending_count, XN_ADVISE_WINDOW, XN_ADVISE_HOLD);
 		term(p, "pending", XN_ROLE_DIM, buf);
 	}
 	int role = xn_view_check_text(v, s, d->id, what, sizeof(what));
