@@ -177,7 +177,7 @@ grep -q '"a\\x1b\[31m,""b"' "$tmp/csv" || fail "the hostile name is not quoted/e
 rc=$?
 case $rc in
 0) [ -s "$tmp/adv" ] && fail "--advise exited 0 but printed: $(head -3 "$tmp/adv")" ;;
-1) grep -vqE '^.+ \(id [0-9]+\): (vcpus|memory|both) [0-9,-]+: .* \[LOCAL% [0-9.]+ -> [0-9.]+, [0-9]+ pages to move\]$' "$tmp/adv" &&
+1) grep -vqE '^.+ \(id [0-9]+\): ((vcpus|memory|both) [0-9,-]+: .* \[LOCAL% [0-9.]+ -> [0-9.]+, [0-9]+ pages to move\]|stuck: .* \[LOCAL% [0-9.]+\])$' "$tmp/adv" &&
 	fail "--advise printed a line not in the documented form: $(cat "$tmp/adv")" ;;
 *) fail "--advise on the linux source exited $rc: $(cat "$tmp/adv.err")" ;;
 esac

@@ -171,7 +171,7 @@ for ex in examples/xen-4node-guests.jsonl; do
 	rc=$?
 	case $rc in
 	0) [ -s "$tmp/exa" ] && fail "$ex: --advise exited 0 but printed lines" ;;
-	1) grep -vqE '^.+ \(id [0-9]+\): (vcpus|memory|both) [0-9,-]+: .* \[LOCAL% [0-9.]+ -> [0-9.]+, [0-9]+ pages to move\]$' "$tmp/exa" &&
+	1) grep -vqE '^.+ \(id [0-9]+\): ((vcpus|memory|both) [0-9,-]+: .* \[LOCAL% [0-9.]+ -> [0-9.]+, [0-9]+ pages to move\]|stuck: .* \[LOCAL% [0-9.]+\])$' "$tmp/exa" &&
 		fail "$ex: --advise line not in the documented form: $(cat "$tmp/exa")" ;;
 	*) fail "$ex: --advise exited $rc: $(cat "$tmp/exa.err")" ;;
 	esac
