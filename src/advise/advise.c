@@ -75,13 +75,18 @@ static const char *no_judgement(const struct xn_adv_host *ah, const struct xn_ad
 	return NULL;
 }
 
-/* Verdict of a domain without a step: ok or stuck, with why. */
-static void verdict_no_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd)
+/* Verdict of a domain without a step: ok or stuck, with why. top: its
+ * biggest-gain candidate as the plan last saw it, evaluated again here on
+ * the host after the plan (one candidate, not a search: the refresh's
+ * budget), so that the reason tells what stops it now. */
+static void verdict_no_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd,
+                            const struct xn_adv_cand *top)
 {
 	struct xn_advice *a = &dd->d->advice;
 	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
-	struct xn_adv_cand best = {0}, top = {0};
-	xn_adv_best(ah, dd, &best, &top);
+	struct xn_adv_cand now = {0};
+	if (top->k > 0)
+		xn_adv_evaluate(ah, dd, top->action, top->idx, top->k, &now);
 	bool big = dd->total * ps >= XN_ADVISE_BIG_BYTES;
 	a->action = big && dd->local < XN_ADVISE_STUCK_LOCAL ? XN_ADVICE_STUCK : XN_ADVICE_OK;
 	a->local_now = a->local_expected = dd->local;
@@ -91,7 +96,7 @@ static void verdict_no_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd)
 			XN_NM_SET(&a->nodes, ah->s->host.nodes[i].id);
 			a->cpus_there += ah->cpus[i];
 		}
-	xn_adv_words_ok(ah, dd, &top, top.k > 0, a);
+	xn_adv_words_ok(ah, dd, &now, now.k > 0, a);
 }
 
 /* The host's fresh verdicts (no hysteresis) into each domain's advice. */
@@ -124,10 +129,17 @@ static int fresh_verdicts(struct xn_snapshot *cur, struct xn_adv_host *ah)
 		}
 		dd->eligible = true;
 	}
-	xn_adv_plan(ah, doms, n);
+	struct xn_adv_cand *tops = calloc(n ? n : 1, sizeof(*tops));
+	if (!tops) {
+		free(doms);
+		free(shares);
+		return -1;
+	}
+	xn_adv_plan(ah, doms, n, tops);
 	for (size_t i = 0; i < n; i++)
 		if (doms[i].eligible && !doms[i].planned)
-			verdict_no_step(ah, &doms[i]);
+			verdict_no_step(ah, &doms[i], &tops[i]);
+	free(tops);
 	free(doms);
 	free(shares);
 	return 0;

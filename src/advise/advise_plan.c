@@ -36,17 +36,17 @@ static void record_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd,
 	xn_adv_words_step(ah, dd, c, a);
 }
 
-uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n)
+uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,
+                     struct xn_adv_cand *tops)
 {
 	struct xn_adv_cand *cache = calloc(n ? n : 1, sizeof(*cache));
 	bool *have = calloc(n ? n : 1, sizeof(*have));
 	uint32_t step = 0;
 	if (!cache || !have)
 		goto out;
-	struct xn_adv_cand top = {0};
 	for (size_t i = 0; i < n; i++)
 		if (doms[i].eligible)
-			have[i] = xn_adv_best(ah, &doms[i], &cache[i], &top);
+			have[i] = xn_adv_best(ah, &doms[i], &cache[i], &tops[i]);
 	for (;;) {
 		size_t bi = n;
 		for (size_t i = 0; i < n; i++)
@@ -55,7 +55,7 @@ uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n)
 		if (bi == n)
 			break;
 		/* the host may have changed under it: evaluate it again */
-		have[bi] = xn_adv_best(ah, &doms[bi], &cache[bi], &top);
+		have[bi] = xn_adv_best(ah, &doms[bi], &cache[bi], &tops[bi]);
 		if (!have[bi])
 			continue;
 		bool still = true;

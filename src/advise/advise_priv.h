@@ -86,8 +86,11 @@ bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct xn_adv_cand *c);
 
 /* Greedy plan over the eligible domains (advise_plan.c): fills each planned
- * domain's advice (action, nodes, terms, step). Returns the number of steps. */
-uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n);
+ * domain's advice (action, nodes, terms, step), and tops[i] (n, zeroed by
+ * the caller) with each domain's biggest-gain candidate at its last
+ * evaluation. Returns the number of steps. */
+uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,
+                     struct xn_adv_cand *tops);
 
 /* Words (advise_words.c). */
 void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
