@@ -1,60 +1,84 @@
-/* advise.h - placement advice: which domains are badly placed, where they
- * should go, and why. Derived data like locality: computed once per sample
- * by the sampler (after xn_derive), read by every view and output, never
- * recomputed there. Its terms are kept beside its verdict (struct
- * xn_advice in snapshot.h) so that each surface can say why.
+/* advise.h - placement advice: one plan for the host, and each domain's
+ * verdict (its step, "ok", "stuck: why", or "-"). Derived data like
+ * locality: computed once per sample by the sampler (after xn_derive), read
+ * by every view and output, never recomputed there. Its terms are kept
+ * beside its verdict (struct xn_advice in snapshot.h) so that each surface
+ * can say why.
  *
- * The scorer, for a domain with known pages and known vCPU nodes:
- * - candidates: each single node, then for each node the set of it and its
- *   nearest nodes (by distance) grown one node at a time until the domain's
- *   memory fits, as libxl's placement does (libxl_numa.c);
- * - actions per candidate: run the vCPUs there (VCPUS), move the memory
- *   there (MEMORY; only where the vCPUs already run), or both (BOTH);
- * - terms: memory fit (free memory left after the move, less a headroom),
- *   CPU fit (vCPUs already running there against the nodes' CPUs), the
- *   distance a vCPU's access travels, the cost of the move (pages not yet
- *   there) and the expected LOCAL% afterwards. On Xen, MEMORY moves nothing
- *   that exists (node affinity steers future allocations only), so its
- *   expected LOCAL% is today's.
- * - no judgement (NONE, "-") under XN_ADVISE_MIN_BYTES or without pages or
- *   vCPU nodes; OK when no action gains XN_ADVISE_MIN_GAIN points of LOCAL%
- *   with a positive score (the reason then says why the biggest gain was
- *   left alone);
- * - hysteresis: a changed verdict is shown only after it has held for
- *   XN_ADVISE_HOLD consecutive samples (the first sample of a domain is
- *   shown at once: scripts take one sample).
+ * Hard constraints: core's xn_place_check (placement.h), the same function
+ * --apply-advice and --move-memory's pre-check call.
+ *
+ * Cost model (units: GiB-weighted access cost; 1.0 = one local access):
+ * - expected access cost A = sum over (vCPU node a, page node j) of
+ *   vCPU share(a) x page share(j) x distance(a, j) / 10 (SLIT: 10 local;
+ *   without distances, remote counts 20); LOCAL% = the a == j part;
+ * - crowding of the nodes a domain's vCPUs run on: max(0, rho - 1), rho =
+ *   busy vCPUs per CPU there (a vCPU's busy share: its domain's measured CPU
+ *   use over its vCPUs; unmeasured, from its state: running 1, blocked
+ *   XN_ADVISE_BLOCKED_BUSY, offline 0; unknown 1);
+ * - gain of a step = size GiB x ((A_now - A_after) + (crowd_now - crowd_after));
+ *   cost = XN_ADVISE_COPY_COST x (GiB copied + XN_ADVISE_COPY_MIN_GIB) for a
+ *   change that moves memory (Xen live move: every page; Linux: pages not
+ *   yet on the targets; the fixed part keeps a move of a few MiB from
+ *   beating the vCPU move alone by a rounding); vCPU moves cost nothing;
+ * - score = (gain - cost) x (XN_ADVISE_IDLE_BUSY + CPUs the domain uses):
+ *   the sign is the gain's against the cost, the weight orders busy domains
+ *   first. A step needs score > 0, +XN_ADVISE_MIN_GAIN points of LOCAL% or
+ *   XN_ADVISE_MIN_ACCESS less access cost, never a lower LOCAL% nor a
+ *   higher access cost, and no node it adds vCPUs to above
+ *   XN_ADVISE_MAX_RATIO busy vCPUs per CPU after it.
+ * Plan: greedy, highest score first; after each step the host (free
+ * memory, busy vCPUs per node) is updated and every remaining domain
+ * re-scored. Never planned: the control domain (id 0), stub domains (name
+ * "*-dm"), dying, shut-down or crashed domains, migrating ones
+ * ("*--incoming", "*--migratedaway"), domains under XN_ADVISE_MIN_BYTES, or with unknown
+ * pages / vCPU nodes ("-").
+ * Verdicts: a step; "stuck" for a domain of XN_ADVISE_BIG_BYTES or more
+ * below XN_ADVISE_STUCK_LOCAL LOCAL% with no step (the reason says what
+ * stops the best change); else "ok" with why nothing is worth doing.
+ * Smoothing: a changed verdict shows once it has been the fresh verdict in
+ * XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples (two thirds: a domain
+ * remote two samples in three is advised; one that flips every sample keeps
+ * what is shown); a held verdict keeps its own reason. The first sample of
+ * a domain shows at once (scripts take one). Every surface reads the shown
+ * verdict: screen, --advise, --apply-advice, JSON, metrics.
  */
 #ifndef XN_ADVISE_H
 #define XN_ADVISE_H
 
 #include <stddef.h>
 
+#include "placement.h"
 #include "snapshot.h"
 
 enum {
 	XN_ADVISE_MIN_BYTES = 16 << 20, /* smaller domains get no advice */
-	XN_ADVISE_MIN_GAIN = 10,        /* points of LOCAL% an action must gain */
-	XN_ADVISE_HOLD = 3,             /* samples a changed verdict must hold */
+	XN_ADVISE_MIN_GAIN = 10,        /* points of LOCAL% a step gains at least ... */
+	XN_ADVISE_HOLD = 4,             /* samples of the window a changed verdict must hold */
+	XN_ADVISE_WINDOW = 6,           /* samples the smoothing looks back over */
+	XN_ADVISE_STUCK_LOCAL = 50,     /* a big domain below this LOCAL% is advised or stuck */
 };
+#define XN_ADVISE_BIG_BYTES ((uint64_t)1 << 30)
+#define XN_ADVISE_MIN_ACCESS 0.1 /* ... or this much less expected access cost */
+#define XN_ADVISE_COPY_COST                                                                        \
+	0.4                           /* access-cost units per GiB copied: a live move pays        \
+	                                 when it makes 40 % of the memory local (distance 20) */
+#define XN_ADVISE_COPY_MIN_GIB 0.0625 /* GiB any memory move costs at least (64 MiB) */
+#define XN_ADVISE_MAX_RATIO 2.0       /* busy vCPUs per CPU a step may leave on its targets */
+#define XN_ADVISE_BLOCKED_BUSY 0.25   /* busy share of a blocked vCPU when CPU use is unmeasured */
+#define XN_ADVISE_IDLE_BUSY 0.1       /* weight of an idle domain, in CPUs */
 
 /* Fill cur's domains' advice from cur (and prev's advice for hysteresis;
  * prev may be NULL). Run after xn_derive(). A domain whose advice the
- * source already marked valid (replay) keeps it. */
+ * source already marked valid keeps it. */
 void xn_advise(const struct xn_snapshot *prev, struct xn_snapshot *cur);
 
-/* Short form for columns: "-", "ok", "vcpus>0", "mem>3", "both>0-1". */
-void xn_advice_format_short(const struct xn_advice *a, char *buf, size_t len);
-
-/* Stable name of an action for JSON and CSV: "none", "ok", "vcpus",
- * "memory", "both"; and its inverse (XN_ADVICE__COUNT when unknown). */
-const char *xn_advice_action_name(enum xn_advice_action a);
-enum xn_advice_action xn_advice_action_parse(const char *name);
-
-/* True when the advice asks for a change (VCPUS, MEMORY or BOTH). */
-bool xn_advice_is_misplaced(const struct xn_advice *a);
-
-/* The set_node_affinity flags that carry the action out on a source whose
- * memory_moves is as given (source.h: XN_AFF_*). */
+/* The set_node_affinity flags that carry the action out (source.h: XN_AFF_*). */
 unsigned xn_advice_apply_flags(const struct xn_advice *a);
+
+/* The feasibility request that carries out advice a for domain d of s
+ * (for --apply-advice's re-check). */
+void xn_advice_place_req(const struct xn_snapshot *s, const struct xn_domain *d,
+                         const struct xn_advice *a, struct xn_place_req *req);
 
 #endif

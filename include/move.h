@@ -32,6 +32,7 @@
 #include <sys/types.h>
 
 #include "nodemask.h"
+#include "placement.h"
 #include "snapshot.h"
 
 /* What the config rewriting learnt about the domain (from its JSON). */
@@ -118,10 +119,8 @@ struct xn_move_plan {
 	bool offline_possible; /* refused only for log-dirty: --offline would work */
 };
 
-/* The copy rate (pages per second) assumed before any move was measured:
- * 17 s for 65536 pages in the TCG lab is ~3900; real hardware copies far
- * faster, so the estimate is an upper bound on fast hosts. */
-#define XN_MOVE_ASSUMED_RATE 3900.0
+/* XN_MOVE_ASSUMED_RATE, the copy rate assumed before one was measured,
+ * lives in placement.h (core): the advisor prices moves with it too. */
 
 /* Decide. d: the domain in snap; nodes: the target; offline: the operator
  * asked for the non-live path; rate: measured pages/s or <= 0 for assumed.

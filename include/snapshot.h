@@ -121,6 +121,8 @@ enum xn_advice_action {
 	XN_ADVICE_VCPUS,    /* run the vCPUs on `nodes`, where the memory is ("vcpus>N0") */
 	XN_ADVICE_MEMORY,   /* move the memory to `nodes`, where the vCPUs run ("mem>N3") */
 	XN_ADVICE_BOTH,     /* move vCPUs and memory to `nodes` ("both>N1") */
+	XN_ADVICE_STUCK,    /* badly placed and no feasible change helps: the reason says
+	                       why ("stuck") */
 	XN_ADVICE__COUNT
 };
 
@@ -142,12 +144,22 @@ struct xn_advice {
 	uint32_t cpus_there;    /* CPUs of the target nodes */
 	double distance;        /* mean node distance a vCPU's access travels afterwards
 	                           (10 = all local on a usual SLIT) */
-	double score;           /* the scorer's value of the chosen candidate (higher is better) */
-	/* hysteresis: a new verdict is shown only after it held pending_count samples */
+	double score;           /* the plan's net gain of the step, in GiB-weighted access cost
+	                           (advise.h: the cost model); 0 when not a step */
+	uint32_t step;          /* 1-based order of the step in the host's plan; 0 = no step */
+	double ratio_after;     /* busy vCPUs per CPU on the target nodes after the step
+	                           (0 = unknown / not a step) */
+	char overrides[96];     /* what the step overrides (an explicit node affinity), or "" */
+	/* smoothing (advise.h): the fresh verdicts of the last samples, as keys of
+	 * (action, nodes), oldest first; a new verdict shows once it is the fresh
+	 * one in XN_ADVISE_HOLD of the last XN_ADVICE_WINDOW samples */
+	uint32_t recent[6];
+	uint32_t nrecent;
+	/* a changed verdict waiting: seen in pending_count of those samples */
 	enum xn_advice_action pending_action;
 	xn_nodemask pending_nodes;
 	uint32_t pending_count;
-	char reason[200]; /* one sentence for the operator, plain ASCII */
+	char reason[320]; /* one sentence for the operator, plain ASCII */
 };
 
 struct xn_domain {
@@ -197,6 +209,8 @@ struct xn_snapshot {
 	char source[16];      /* "linux", "xen", "replay" */
 	char origin[16];      /* where the figures come from: "linux", "xen"; a replay keeps
 	                         the recorded origin ("" when the recording has none) */
+	unsigned caps;        /* XN_SRC_* (source.h) of the origin's source, built in here
+	                         or not: stamped by the sampler (xn_derive), for the advisor */
 	struct xn_host host;
 	size_t nr_domains;
 	struct xn_domain *domains; /* sorted by id after xn_snapshot_sort() */
@@ -262,5 +276,18 @@ int xn_nodelist_parse(const char *s, const struct xn_host *h, xn_nodemask *out, 
 
 /* True when m holds every node of the host (Xen's automatic mode, "all"). */
 bool xn_nodemask_is_all(const xn_nodemask *m, const struct xn_host *h);
+
+/* Stable name of an advice action for JSON, CSV and metrics: "none", "ok",
+ * "vcpus", "memory", "both", "stuck"; and its inverse (XN_ADVICE__COUNT when
+ * unknown). Model-side, like xn_pages_method_name: outputs need no engine. */
+const char *xn_advice_action_name(enum xn_advice_action a);
+enum xn_advice_action xn_advice_action_parse(const char *name);
+
+/* True when the advice asks for a change (VCPUS, MEMORY or BOTH): a step. */
+bool xn_advice_is_misplaced(const struct xn_advice *a);
+
+/* Short form for columns: "-", "ok", "stuck", "1:vcpus>0", "2:mem>3",
+ * "both>0-1" (the step number first when the advice is a plan's step). */
+void xn_advice_format_short(const struct xn_advice *a, char *buf, size_t len);
 
 #endif

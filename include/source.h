@@ -41,13 +41,18 @@ enum {
 	                               no xc_domain_node_setaffinity */
 };
 
-/* What a source is and can do: the modes and the screen ask these, never
- * compare a source's name (only the registry names backends). */
+/* What a source is and can do (struct xn_source_ops.caps): the modes, the
+ * screen and the advisor ask these, never compare a source's name (only the
+ * registry names backends). */
 enum {
-	XN_SRC_RECORDED = 1u << 0,    /* plays samples back: each carries its own time and
-	                                 origin; they come as fast as they are read */
-	XN_SRC_FUTURE_ONLY = 1u << 1, /* node affinity steers future allocations only:
-	                                 existing pages stay where they are (Xen) */
+	XN_SRC_RECORDED = 1u << 0,     /* plays samples back: each carries its own time and
+	                                  origin; they come as fast as they are read */
+	XN_SRC_FUTURE_ONLY = 1u << 1,  /* node affinity steers future allocations only:
+	                                  existing pages stay where they are (Xen) */
+	XN_SRC_MEMORY_MOVES = 1u << 2, /* existing pages move (Linux migrate_pages) */
+	XN_SRC_SOFT_VCPUS = 1u << 3,   /* vCPU moves set soft affinity: hard affinity binds (Xen) */
+	XN_SRC_RECREATE = 1u << 4,     /* memory moves by re-creating the domain, every page
+	                                  copied (Xen live move, move.h) */
 };
 
 struct xn_source;
@@ -94,6 +99,11 @@ struct xn_source {
 /* The registry, in auto-detection order (xen first when built in). */
 extern const struct xn_source_ops *const xn_sources[];
 extern const size_t xn_nr_sources;
+
+/* The capabilities of the source whose figures a snapshot holds (its
+ * origin: a replay keeps the recorded one), also when that source is not
+ * built in here; 0 when unknown. */
+unsigned xn_source_caps(const char *origin);
 
 /* Find a source by name, or NULL. */
 const struct xn_source_ops *xn_source_find(const char *name);

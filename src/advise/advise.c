@@ -1,56 +1,15 @@
-/* advise.c - placement advice per domain, with hysteresis, and the words
- * that explain it (see advise.h; the scorer is advise_score.c). */
+/* advise.c - the advisor's driver (see advise.h): who may get a step, the
+ * plan, each domain's verdict, and hysteresis. The cost model is
+ * advise_cost.c, the plan advise_plan.c, the words advise_words.c. */
 #include "advise.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "advise_priv.h"
-#include "move.h"
 #include "source.h"
 #include "util.h"
-
-static const char *const action_names[XN_ADVICE__COUNT] = {
-        [XN_ADVICE_NONE] = "none",     [XN_ADVICE_OK] = "ok",     [XN_ADVICE_VCPUS] = "vcpus",
-        [XN_ADVICE_MEMORY] = "memory", [XN_ADVICE_BOTH] = "both",
-};
-
-const char *xn_advice_action_name(enum xn_advice_action a)
-{
-	return (unsigned)a < XN_ADVICE__COUNT ? action_names[a] : "none";
-}
-
-enum xn_advice_action xn_advice_action_parse(const char *name)
-{
-	for (int i = 0; i < XN_ADVICE__COUNT; i++)
-		if (!strcmp(action_names[i], name))
-			return (enum xn_advice_action)i;
-	return XN_ADVICE__COUNT;
-}
-
-bool xn_advice_is_misplaced(const struct xn_advice *a)
-{
-	return a->action >= XN_ADVICE_VCPUS && a->action < XN_ADVICE__COUNT;
-}
-
-void xn_advice_format_short(const struct xn_advice *a, char *buf, size_t len)
-{
-	static const char *const pre[XN_ADVICE__COUNT] = {
-	        [XN_ADVICE_VCPUS] = "vcpus", [XN_ADVICE_MEMORY] = "mem", [XN_ADVICE_BOTH] = "both"};
-	if (a->action == XN_ADVICE_OK) {
-		snprintf(buf, len, "ok");
-		return;
-	}
-	if (!xn_advice_is_misplaced(a)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	char nodes[64];
-	xn_bits_format_list(a->nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
-	snprintf(buf, len, "%s>%s", pre[a->action], nodes);
-}
 
 unsigned xn_advice_apply_flags(const struct xn_advice *a)
 {
@@ -68,189 +27,122 @@ unsigned xn_advice_apply_flags(const struct xn_advice *a)
 	}
 }
 
-/* "1.5 GiB", "512 MiB" */
-static void fmt_bytes(uint64_t b, char *buf, size_t len)
+void xn_advice_place_req(const struct xn_snapshot *s, const struct xn_domain *d,
+                         const struct xn_advice *a, struct xn_place_req *req)
 {
-	if (b >= (uint64_t)10 << 30)
-		snprintf(buf, len, "%.0f GiB", (double)b / (1 << 30));
-	else if (b >= (uint64_t)1 << 30)
-		snprintf(buf, len, "%.1f GiB", (double)b / (1 << 30));
-	else
-		snprintf(buf, len, "%.0f MiB", (double)b / (1 << 20));
+	unsigned caps = s->caps;
+	memset(req, 0, sizeof(*req));
+	req->s = s;
+	req->d = d;
+	req->nodes = a->nodes;
+	req->hard_binds = (caps & XN_SRC_SOFT_VCPUS) != 0;
+	req->kind = a->action == XN_ADVICE_VCPUS  ? XN_PLACE_VCPUS
+	            : a->action == XN_ADVICE_BOTH ? XN_PLACE_BOTH
+	            : (caps & XN_SRC_RECREATE)    ? XN_PLACE_RECREATE
+	                                          : XN_PLACE_MIGRATE;
 }
 
-/* Pages of the domain on a node-id mask. */
-static uint64_t pages_on(const struct xn_adv_host *ah, const struct xn_domain *d,
-                         const xn_nodemask *m)
+static bool ends_with(const char *s, const char *tail)
 {
-	uint64_t n = 0;
-	for (int i = 0; i < ah->nn; i++)
-		if (XN_NM_TEST(m, ah->s->host.nodes[i].id))
-			n += d->node_pages[i];
-	return n;
+	size_t a = strlen(s), b = strlen(tail);
+	return a >= b && !strcmp(s + a - b, tail);
 }
 
-/* Why nothing is advised: the biggest gain there is (top, may be NULL),
- * and what stood against it. */
-static void ok_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                      struct xn_advice *a, const struct xn_adv_cand *top)
-{
-	char *r = a->reason;
-	size_t n = sizeof(a->reason);
-	if (!top || top->local_expected - a->local_now <= 0.05) {
-		if (a->local_now >= 80)
-			snprintf(r, n, "well placed (LOCAL%% %.1f)", a->local_now);
-		else
-			snprintf(r, n, "no better placement can be had now (LOCAL%% %.1f)",
-			         a->local_now);
-		return;
-	}
-	double gain = top->local_expected - a->local_now;
-	const char *act = xn_advice_action_name(top->action);
-	char tn[64];
-	xn_bits_format_list(top->nodes.w, XN_MAX_NODES, tn, sizeof(tn));
-	uint32_t after = top->vcpus_there + dd->known;
-	bool crowded = top->action != XN_ADVICE_MEMORY && top->cpus_there &&
-	               (double)after / top->cpus_there > ah->host_ratio;
-	if (gain < XN_ADVISE_MIN_GAIN)
-		snprintf(r, n,
-		         "placed well enough: the best change (%s to node %s) gains %.1f points, "
-		         "under %d",
-		         act, tn, gain, XN_ADVISE_MIN_GAIN);
-	else if (crowded)
-		snprintf(r, n,
-		         "left as it is: %s to node %s would gain %.1f points but crowd it (%u "
-		         "vCPUs "
-		         "on %u CPU%s)",
-		         act, tn, gain, after, top->cpus_there, top->cpus_there == 1 ? "" : "s");
-	else
-		snprintf(r, n,
-		         "left as it is: %s to node %s would gain %.1f points but costs more than "
-		         "it gains",
-		         act, tn, gain);
-}
-
-static void set_reason(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                       struct xn_advice *a, const struct xn_adv_cand *top)
-{
-	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
-	/* composed at full length, then cut to the field: no silent overflow */
-	char r[512] = "", nodes[64], mem[32], stay[96] = "";
-	xn_bits_format_list(a->nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
-	const char *nw = xn_bits_count(a->nodes.w, XN_MAX_NODES) > 1 ? "nodes" : "node";
-	fmt_bytes(a->pages_to_move * ps, mem, sizeof(mem));
-	switch (a->action) {
-	case XN_ADVICE_VCPUS: {
-		uint64_t off = dd->total - pages_on(ah, dd->d, &a->nodes);
-		double share = 100.0 * (double)(dd->total - off) / (double)dd->total;
-		if (off && !a->memory_moves) {
-			char b[32];
-			fmt_bytes(off * ps, b, sizeof(b));
-			snprintf(stay, sizeof(stay), "; %s stays where it is", b);
-		}
-		snprintf(r, sizeof(r),
-		         "run its vCPUs on %s %s, where %.0f%% of its memory is (LOCAL%% %.1f -> "
-		         "%.1f)%s%s",
-		         nw, nodes, share, a->local_now, a->local_expected,
-		         a->memory_moves ? "" : "; new memory follows", stay);
-		break;
-	}
-	case XN_ADVICE_MEMORY:
-		if (!a->memory_moves) /* Xen: a live migration copies every page */
-			snprintf(r, sizeof(r),
-			         "move memory to %s %s, where its vCPUs run, live: copies all "
-			         "%" PRIu64 " pages (%s), about %.0f s at an assumed %.0f pages/s "
-			         "(LOCAL%% %.1f -> "
-			         "%.1f)",
-			         nw, nodes, a->pages_to_move, mem,
-			         (double)a->pages_to_move / XN_MOVE_ASSUMED_RATE,
-			         XN_MOVE_ASSUMED_RATE, a->local_now, a->local_expected);
-		else
-			snprintf(r, sizeof(r),
-			         "move %s of memory to %s %s, where its vCPUs run (LOCAL%% %.1f -> "
-			         "%.1f)",
-			         mem, nw, nodes, a->local_now, a->local_expected);
-		break;
-	case XN_ADVICE_BOTH:
-		snprintf(r, sizeof(r),
-		         "move its vCPUs and %s of memory to %s %s (LOCAL%% %.1f -> %.1f)", mem, nw,
-		         nodes, a->local_now, a->local_expected);
-		break;
-	case XN_ADVICE_OK:
-		ok_reason(ah, dd, a, top);
-		return;
-	default:
-		break;
-	}
-	xn_strlcpy(a->reason, r, sizeof(a->reason));
-}
-
-/* The verdict on its own, before hysteresis. */
-static void judge(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, struct xn_advice *a,
-                  struct xn_adv_cand *best, struct xn_adv_cand *top, bool *have_best)
+/* Why d gets no judgement at all ("-"), or NULL when it gets one. */
+static const char *no_judgement(const struct xn_adv_host *ah, const struct xn_adv_dom *dd)
 {
 	const struct xn_domain *d = dd->d;
 	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
-	memset(a, 0, sizeof(*a));
-	a->memory_moves = ah->memory_moves;
-	a->local_now = dd->local_now;
-	*have_best = false;
-	if (!(d->valid & XN_DOM_PAGES) || dd->total == 0) {
-		snprintf(a->reason, sizeof(a->reason), "no advice: its pages per node are unknown");
-		return;
-	}
-	if (dd->known == 0 || !(d->valid & XN_DOM_LOCALITY)) {
-		snprintf(a->reason, sizeof(a->reason), "no advice: no vCPU's node is known");
-		return;
-	}
-	if (dd->total * ps < (uint64_t)XN_ADVISE_MIN_BYTES) {
-		snprintf(a->reason, sizeof(a->reason), "no advice: smaller than %d MiB",
-		         XN_ADVISE_MIN_BYTES >> 20);
-		return;
-	}
-	*have_best = xn_adv_best(ah, dd, best, top);
-	if (*have_best && best->local_expected - dd->local_now >= XN_ADVISE_MIN_GAIN &&
-	    best->score > 0) {
-		a->action = best->action;
-		a->nodes = best->nodes;
-		return;
-	}
-	a->action = XN_ADVICE_OK;
+	const char *name = d->name ? d->name : "";
+	if (d->id == 0)
+		return "control domain: its vCPUs serve the guests' I/O; its LOCAL% is not a goal";
+	if (!(d->valid & XN_DOM_PAGES) || dd->total == 0)
+		return "no advice: its pages per node are unknown";
+	if (dd->known == 0 || !(d->valid & XN_DOM_LOCALITY))
+		return "no advice: no vCPU's node is known";
+	if (dd->total * ps < (uint64_t)XN_ADVISE_MIN_BYTES)
+		return "no advice: smaller than 16 MiB";
+	if (ends_with(name, "-dm"))
+		return "no advice: a stub (device model) domain follows its guest";
+	if (ends_with(name, "--incoming") || ends_with(name, "--migratedaway"))
+		return "no advice: it is being migrated";
+	/* Dying, shut down or crashed: nothing to place. (Paused domains are
+	 * judged: a pause is often brief, and the lab freezes vCPU positions
+	 * with one to check the advice against Xen's own tools.) */
+	if ((d->valid & XN_DOM_STATE) &&
+	    (d->state[0] == 'd' || d->state[1] == 's' || d->state[3] == 'c'))
+		return "no advice: dying, shut down or crashed";
+	return NULL;
 }
 
-/* Fill the terms of a verdict (action + nodes) from a fresh evaluation.
- * False when the verdict cannot be carried out now. */
-static bool fill_terms(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                       struct xn_advice *a)
+/* Verdict of a domain without a step: ok or stuck, with why. top: its
+ * biggest-gain candidate as the plan last saw it, evaluated again here on
+ * the host after the plan (one candidate, not a search: the refresh's
+ * budget), so that the reason tells what stops it now. */
+static void verdict_no_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd,
+                            const struct xn_adv_cand *top)
 {
-	int *idx = ah->idx;
-	int k = xn_adv_mask_to_idx(ah, &a->nodes, idx);
-	struct xn_adv_cand c;
-	bool ok;
-	if (a->action == XN_ADVICE_OK) {
-		ok = true;
-		xn_adv_current(ah, dd, &c);
-		a->nodes = c.nodes;
-		a->local_expected = a->local_now;
-		a->pages_to_move = 0;
-		a->mem_free_after = c.mem_free_after;
-		a->vcpus_there = c.vcpus_there;
-		a->cpus_there = c.cpus_there;
-		a->distance = c.distance;
-		a->score = 0;
-	} else {
-		ok = k > 0 && xn_adv_evaluate(ah, dd, a->action, idx, k, &c);
-		if (ok) {
-			a->local_expected = c.local_expected;
-			a->pages_to_move = c.pages_to_move;
-			a->mem_free_after = c.mem_free_after;
-			a->vcpus_there = c.vcpus_there;
-			a->cpus_there = c.cpus_there;
-			a->distance = c.distance;
-			a->score = c.score;
+	struct xn_advice *a = &dd->d->advice;
+	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
+	struct xn_adv_cand now = {0};
+	if (top->k > 0)
+		xn_adv_evaluate(ah, dd, top->action, top->idx, top->k, &now);
+	bool big = dd->total * ps >= XN_ADVISE_BIG_BYTES;
+	a->action = big && dd->local < XN_ADVISE_STUCK_LOCAL ? XN_ADVICE_STUCK : XN_ADVICE_OK;
+	a->local_now = a->local_expected = dd->local;
+	a->distance = 10.0 * dd->access;
+	for (int i = 0; i < ah->nn; i++)
+		if (dd->vw[i] > 0) {
+			XN_NM_SET(&a->nodes, ah->s->host.nodes[i].id);
+			a->cpus_there += ah->cpus[i];
 		}
+	xn_adv_words_ok(ah, dd, &now, now.k > 0, a);
+}
+
+/* The host's fresh verdicts (no hysteresis) into each domain's advice. */
+static int fresh_verdicts(struct xn_snapshot *cur, struct xn_adv_host *ah)
+{
+	size_t n = cur->nr_domains, nn = ah->nn ? (size_t)ah->nn : 1;
+	struct xn_adv_dom *doms = calloc(n ? n : 1, sizeof(*doms));
+	double *shares = calloc(3 * nn * (n ? n : 1), sizeof(*shares));
+	if (!doms || !shares) {
+		free(doms);
+		free(shares);
+		return -1;
 	}
-	return ok;
+	for (size_t i = 0; i < n; i++) {
+		struct xn_domain *d = &cur->domains[i];
+		struct xn_adv_dom *dd = &doms[i];
+		xn_adv_dom_init(ah, d, dd, shares + 3 * nn * i);
+		if (d->valid & XN_DOM_ADVICE) {
+			dd->planned = true; /* given by the source: not ours */
+			continue;
+		}
+		memset(&d->advice, 0, sizeof(d->advice));
+		d->advice.memory_moves = (ah->caps & XN_SRC_MEMORY_MOVES) != 0;
+		d->advice.local_now = dd->local;
+		const char *why = no_judgement(ah, dd);
+		if (why) {
+			xn_strlcpy(d->advice.reason, why, sizeof(d->advice.reason));
+			dd->planned = true;
+			continue;
+		}
+		dd->eligible = true;
+	}
+	struct xn_adv_cand *tops = calloc(n ? n : 1, sizeof(*tops));
+	if (!tops) {
+		free(doms);
+		free(shares);
+		return -1;
+	}
+	xn_adv_plan(ah, doms, n, tops);
+	for (size_t i = 0; i < n; i++)
+		if (doms[i].eligible && !doms[i].planned)
+			verdict_no_step(ah, &doms[i], &tops[i]);
+	free(tops);
+	free(doms);
+	free(shares);
+	return 0;
 }
 
 static bool same_verdict(enum xn_advice_action a, const xn_nodemask *na, enum xn_advice_action b,
@@ -258,56 +150,121 @@ static bool same_verdict(enum xn_advice_action a, const xn_nodemask *na, enum xn
 {
 	if (a != b)
 		return false;
-	return a == XN_ADVICE_OK || a == XN_ADVICE_NONE || !memcmp(na, nb, sizeof(*na));
+	return a < XN_ADVICE_VCPUS || a > XN_ADVICE_BOTH || !memcmp(na, nb, sizeof(*na));
 }
 
-static void advise_domain(const struct xn_adv_host *ah, const struct xn_snapshot *prev,
-                          struct xn_domain *d, uint32_t *on, bool *allowed)
+/* A held step, evaluated again on the snapshot as it is (not as the plan
+ * simulated it): false when it is no longer allowed. */
+static bool held_step(const struct xn_snapshot *cur, struct xn_domain *d, struct xn_advice *out)
 {
-	struct xn_adv_dom dd;
-	xn_adv_dom_init(ah, d, &dd, on, allowed);
-	struct xn_advice fresh;
-	struct xn_adv_cand best, top;
-	bool have_best;
-	judge(ah, &dd, &fresh, &best, &top, &have_best);
+	struct xn_adv_host ah;
+	if (xn_adv_host_init(&ah, cur))
+		return false;
+	size_t nn = ah.nn ? (size_t)ah.nn : 1;
+	double *sh = calloc(3 * nn, sizeof(*sh));
+	int idx[64];
+	bool ok = false;
+	if (sh) {
+		struct xn_adv_dom dd;
+		xn_adv_dom_init(&ah, d, &dd, sh);
+		struct xn_adv_cand c = {0};
+		int k = xn_adv_mask_to_idx(&ah, &out->nodes, idx, 64);
+		/* still allowed (a gain is not asked: smoothing decides that) */
+		if (k > 0)
+			xn_adv_evaluate(&ah, &dd, out->action, idx, k, &c);
+		ok = k > 0 && c.k > 0 && !c.refused && !c.over_crowded;
+		if (ok) {
+			struct xn_advice h = *out;
+			uint64_t ps = cur->host.page_size ? cur->host.page_size : 4096;
+			h.local_now = dd.local;
+			h.local_expected = c.local_after;
+			h.pages_to_move = c.bytes_copied / ps;
+			h.ratio_after = c.ratio_after;
+			h.score = c.score;
+			h.distance = 10.0 * c.access_after;
+			h.cpus_there = c.place.cpus;
+			h.step = 0; /* not this sample's plan: it is held */
+			xn_adv_words_step(&ah, &dd, &c, &h);
+			*out = h;
+		}
+	}
+	free(sh);
+	xn_adv_host_free(&ah);
+	return ok;
+}
 
+/* A verdict as a key: 0 for none, else FNV-1a of the action and nodes. */
+static uint32_t verdict_key(const struct xn_advice *a)
+{
+	if (a->action == XN_ADVICE_NONE)
+		return 0;
+	uint32_t h = 2166136261u ^ (uint32_t)a->action;
+	h *= 16777619u;
+	if (a->action >= XN_ADVICE_VCPUS && a->action <= XN_ADVICE_BOTH)
+		for (size_t w = 0; w < sizeof(a->nodes.w) / sizeof(a->nodes.w[0]); w++)
+			if (a->nodes.w[w]) {
+				h = (h ^ (uint32_t)(a->nodes.w[w] ^ (a->nodes.w[w] >> 32) ^ w)) *
+				    16777619u;
+			}
+	return h ? h : 1;
+}
+
+/* Smoothing over a window (advise.h): what shows is the fresh verdict once
+ * it has been fresh in XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples,
+ * else the verdict shown before (re-evaluated, with its own reason). */
+static void hold(const struct xn_snapshot *prev, const struct xn_snapshot *cur, struct xn_domain *d)
+{
+	_Static_assert(XN_ADVISE_WINDOW <= sizeof(d->advice.recent) / sizeof(d->advice.recent[0]),
+	               "the window fits the advice's history");
 	const struct xn_domain *p = prev ? xn_snapshot_find(prev, d->id) : NULL;
 	if (p && (!p->name || !d->name || strcmp(p->name, d->name)))
 		p = NULL; /* a reused id is another domain */
 	const struct xn_advice *pa = p && (p->valid & XN_DOM_ADVICE) ? &p->advice : NULL;
-
-	struct xn_advice out = fresh;
+	struct xn_advice fresh = d->advice;
+	/* the window: the previous one, the fresh verdict last */
+	uint32_t win[XN_ADVISE_WINDOW], n = 0, key = verdict_key(&fresh);
+	if (pa)
+		for (uint32_t i = pa->nrecent > XN_ADVISE_WINDOW - 1
+		                          ? pa->nrecent - (XN_ADVISE_WINDOW - 1)
+		                          : 0;
+		     i < pa->nrecent && i < XN_ADVISE_WINDOW; i++)
+			win[n++] = pa->recent[i];
+	win[n++] = key;
+	uint32_t count = 0;
+	for (uint32_t i = 0; i < n; i++)
+		count += win[i] == key;
+	memcpy(d->advice.recent, win, n * sizeof(win[0]));
+	d->advice.nrecent = n;
 	/* Missing data is not a judgement: it shows at once. So does the
-	 * first verdict, and one that agrees with what is shown. */
-	if (pa && fresh.action != XN_ADVICE_NONE && pa->action != XN_ADVICE_NONE &&
-	    !same_verdict(fresh.action, &fresh.nodes, pa->action, &pa->nodes)) {
-		uint32_t count = 1;
-		if (pa->pending_count && same_verdict(fresh.action, &fresh.nodes,
-		                                      pa->pending_action, &pa->pending_nodes))
-			count = pa->pending_count + 1;
-		if (count < XN_ADVISE_HOLD) {
-			struct xn_advice held = fresh;
-			held.action = pa->action;
-			held.nodes = pa->nodes;
-			/* A held change that no longer gains anything is resolved
-			 * (the operator applied it, or the domain moved): drop it. */
-			bool resolved =
-			        xn_advice_is_misplaced(&held) && fill_terms(ah, &dd, &held) &&
-			        held.local_expected - held.local_now < XN_ADVISE_MIN_GAIN / 2.0;
-			if (!resolved && fill_terms(ah, &dd, &held)) {
-				out = held;
-				out.pending_action = fresh.action;
-				out.pending_nodes = fresh.nodes;
-				out.pending_count = count;
-			}
-		}
+	 * first verdict, one that agrees with what is shown, and one that
+	 * held long enough. */
+	if (!pa || fresh.action == XN_ADVICE_NONE || pa->action == XN_ADVICE_NONE ||
+	    same_verdict(fresh.action, &fresh.nodes, pa->action, &pa->nodes) ||
+	    count >= XN_ADVISE_HOLD)
+		return;
+	struct xn_advice held = *pa;
+	uint32_t held_count = 0, hk = verdict_key(pa);
+	for (uint32_t i = 0; i < n; i++)
+		held_count += win[i] == hk;
+	if (xn_advice_is_misplaced(pa)) {
+		/* A held step that is no longer possible goes at once. One that
+		 * no longer gains goes at once too (applied, or the domain
+		 * moved), unless the window still holds it: a domain remote two
+		 * samples in three is advised in its local third as well. */
+		if (!held_step(cur, d, &held) ||
+		    (held_count < XN_ADVISE_HOLD &&
+		     held.local_expected - held.local_now < XN_ADVISE_MIN_GAIN / 2.0))
+			return;
+	} else {
+		/* a held ok / stuck keeps its own reason */
+		held.local_now = held.local_expected = fresh.local_now;
 	}
-	if (out.action != XN_ADVICE_NONE)
-		fill_terms(ah, &dd, &out);
-	if (out.action != XN_ADVICE_NONE)
-		set_reason(ah, &dd, &out, have_best && top.local_expected >= 0 ? &top : NULL);
-	d->advice = out;
-	d->valid |= XN_DOM_ADVICE;
+	memcpy(held.recent, win, n * sizeof(win[0]));
+	held.nrecent = n;
+	held.pending_action = fresh.action;
+	held.pending_nodes = fresh.nodes;
+	held.pending_count = count;
+	d->advice = held;
 }
 
 void xn_advise(const struct xn_snapshot *prev, struct xn_snapshot *cur)
@@ -315,13 +272,16 @@ void xn_advise(const struct xn_snapshot *prev, struct xn_snapshot *cur)
 	struct xn_adv_host ah;
 	if (xn_adv_host_init(&ah, cur))
 		return; /* out of memory: no advice this sample, the figures stand */
-	size_t n = ah.nn ? (size_t)ah.nn : 1;
-	uint32_t *on = calloc(n, sizeof(*on));
-	bool *allowed = calloc(n, sizeof(*allowed));
-	for (size_t i = 0; on && allowed && i < cur->nr_domains; i++)
-		if (!(cur->domains[i].valid & XN_DOM_ADVICE))
-			advise_domain(&ah, prev, &cur->domains[i], on, allowed);
-	free(on);
-	free(allowed);
+	bool *mine = calloc(cur->nr_domains ? cur->nr_domains : 1, sizeof(*mine));
+	for (size_t i = 0; mine && i < cur->nr_domains; i++)
+		mine[i] = !(cur->domains[i].valid & XN_DOM_ADVICE);
+	int r = mine ? fresh_verdicts(cur, &ah) : -1;
 	xn_adv_host_free(&ah);
+	for (size_t i = 0; r == 0 && i < cur->nr_domains; i++) {
+		if (!mine[i])
+			continue;
+		hold(prev, cur, &cur->domains[i]);
+		cur->domains[i].valid |= XN_DOM_ADVICE;
+	}
+	free(mine);
 }

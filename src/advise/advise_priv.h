@@ -1,5 +1,9 @@
-/* advise_priv.h - the advisor's parts: the per-sample host context and the
- * scorer (advise_score.c), used by the driver (advise.c). */
+/* advise_priv.h - the advisor's parts, one file per job:
+ * advise_cost.c  the host as the plan sees it, and the cost model of one
+ *                candidate (feasibility is core's xn_place_check);
+ * advise_plan.c  the greedy plan for the host;
+ * advise_words.c the sentences that explain a verdict;
+ * advise.c       the driver: eligibility, plan, verdicts, hysteresis. */
 #ifndef XN_ADVISE_PRIV_H
 #define XN_ADVISE_PRIV_H
 
@@ -7,76 +11,94 @@
 #include <stdint.h>
 
 #include "advise.h"
+#include "placement.h"
 
-/* What every domain's scoring reads of the host, computed once per sample. */
+/* The host as a plan sees it; free[] and demand[] change with each
+ * simulated step. */
 struct xn_adv_host {
 	const struct xn_snapshot *s;
 	int nn;
-	bool memory_moves; /* the source moves existing pages (linux) */
-	bool soft_only;    /* vCPU moves go through soft affinity (xen): hard affinity binds */
-	bool xen_move;     /* memory moves by re-creating the domain (xen, move.h): every
-	                      page is copied, so a MEMORY move costs the whole domain */
-	uint32_t *load;    /* nn: vCPUs of all domains that ran last on each node */
-	uint32_t *cpus;    /* nn: CPUs of each node (0 = unknown) */
-	int64_t *free;     /* nn: free bytes per node (-1 = unknown) */
-	int *near;         /* nn * nn: for each node index, node indexes by distance */
-	double host_ratio; /* vCPUs per CPU over the whole host (0 = CPUs unknown) */
-	/* scratch, reused by every evaluation of the sample (no allocation per
-	 * candidate in the refresh loop); the pointers are const, not the data */
-	double *shares; /* 2 * nn: page and vCPU shares afterwards */
-	int *idx;       /* nn: node indexes of a verdict */
+	unsigned caps;   /* XN_SRC_* of the snapshot's origin (source.h) */
+	uint32_t *cpus;  /* nn: CPUs of each node (0 = none or unknown) */
+	int64_t *free;   /* nn: free bytes per node (-1 = unknown), simulated */
+	double *demand;  /* nn: busy vCPUs that run on each node (CPUs' worth), simulated */
+	double *load;    /* nn: vCPUs that run on each node, simulated */
+	int *near;       /* nn * nn: for each node index, node indexes by distance */
+	double *scratch; /* 3 * nn: vCPU shares, page shares, busy per node of a candidate */
 };
 
-/* Build / free the host context. 0 or -ENOMEM. */
 int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s);
 void xn_adv_host_free(struct xn_adv_host *ah);
 
-/* One candidate placement of a domain and its terms. */
-struct xn_adv_cand {
-	enum xn_advice_action action;
-	xn_nodemask nodes; /* node ids */
-	int nr_nodes;
-	double local_expected;
-	uint64_t pages_to_move;
-	int64_t mem_free_after;
-	uint32_t vcpus_there, cpus_there;
-	double distance; /* 0 when the host gives no distances */
-	double score;
-};
-
-/* The domain as the scorer sees it. */
+/* One domain as the plan sees it. */
 struct xn_adv_dom {
-	const struct xn_domain *d;
+	struct xn_domain *d;
 	uint64_t total; /* pages */
 	uint32_t known; /* vCPUs whose node is known */
-	uint32_t *on;   /* nn: this domain's vCPUs per node index */
-	bool *allowed;  /* nn: every vCPU's hard affinity reaches the node (soft_only) */
-	double local_now;
+	double *vw;     /* nn: share of its vCPUs on each node now (simulated) */
+	double *pw;     /* nn: share of its pages on each node now (simulated) */
+	double *bw;     /* nn: CPUs' worth its vCPUs use on each node now (simulated) */
+	double busy;    /* CPUs' worth its vCPUs use (measured, else from vCPU states) */
+	double gib;     /* its size in GiB */
+	double local;   /* LOCAL% now (simulated) */
+	double access;  /* expected access cost now (1.0 = all local) */
+	bool eligible;  /* the plan may give it a step */
+	bool planned;   /* it has its step */
 };
 
-/* Fill dd for d (on/allowed are caller-provided arrays of nn). */
-void xn_adv_dom_init(const struct xn_adv_host *ah, const struct xn_domain *d, struct xn_adv_dom *dd,
-                     uint32_t *on, bool *allowed);
+/* Busy share of one vCPU of d (0..1) and the domain's sum; see advise.h. */
+double xn_adv_busy(const struct xn_domain *d);
 
-/* Evaluate one action on a node-index set (idx[0..k)). Returns false when
- * it cannot be done (memory does not fit, hard affinity forbids, an action
- * this source cannot carry out). */
+/* Fill dd; sh is a caller-provided array of 3 * nn (vw, pw, bw). */
+void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct xn_adv_dom *dd,
+                     double *sh);
+
+/* One candidate placement and its terms. */
+struct xn_adv_cand {
+	enum xn_advice_action action;
+	enum xn_place_kind kind;                        /* what the action does on this source */
+	xn_nodemask nodes;                              /* node ids */
+	int idx[XN_MAX_NODES > 64 ? 64 : XN_MAX_NODES]; /* node indexes */
+	int k;
+	double local_after, access_after;
+	double crowd_now, crowd_after; /* max(0, ratio - 1) of its nodes */
+	double ratio_after;            /* busy vCPUs per CPU on its most crowded target after */
+	uint64_t bytes_copied;
+	double gain, cost, score; /* GiB-weighted: access + crowding gain, copy cost, net x busy */
+	struct xn_place_result place;
+	int refused;       /* 0, or the -errno of xn_place_check */
+	bool over_crowded; /* feasible but over XN_ADVISE_MAX_RATIO */
+};
+
+/* Evaluate one action on node indexes idx[0..k). Always fills c; returns
+ * true when the candidate is a possible step (feasible, not over-crowded,
+ * never lowering LOCAL% nor raising the access cost). */
 bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                      enum xn_advice_action action, const int *idx, int k, struct xn_adv_cand *c);
 
-/* The best candidate over every action and node set (libxl's candidates:
- * single nodes, then each node with its nearest until the memory fits),
- * and the feasible one with the highest expected LOCAL% (top_gain; its
- * local_expected is -1 when none). False when no candidate is feasible. */
+/* The best step of a domain (false: none) and, apart, the candidate that
+ * would gain the most LOCAL% whatever stops it (to say why: top). */
 bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                 struct xn_adv_cand *best, struct xn_adv_cand *top_gain);
+                 struct xn_adv_cand *best, struct xn_adv_cand *top);
 
-/* The terms of the current placement (action OK, nodes = where the vCPUs
- * run, local_expected = local_now, free memory there as it is). */
-void xn_adv_current(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                    struct xn_adv_cand *c);
+/* Carry a step out in the simulation: free memory, demand, the domain's
+ * shares. */
+void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct xn_adv_cand *c);
 
-/* Node indexes of a node-id mask on this host; returns k (0 if a node is gone). */
-int xn_adv_mask_to_idx(const struct xn_adv_host *ah, const xn_nodemask *m, int *idx);
+/* Greedy plan over the eligible domains (advise_plan.c): fills each planned
+ * domain's advice (action, nodes, terms, step), and tops[i] (n, zeroed by
+ * the caller) with each domain's biggest-gain candidate at its last
+ * evaluation. Returns the number of steps. */
+uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,
+                     struct xn_adv_cand *tops);
+
+/* Words (advise_words.c). */
+void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                       const struct xn_adv_cand *c, struct xn_advice *a);
+void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                     const struct xn_adv_cand *top, bool have_top, struct xn_advice *a);
+
+/* Node indexes of a node-id mask; returns k (0 if a node is gone). */
+int xn_adv_mask_to_idx(const struct xn_adv_host *ah, const xn_nodemask *m, int *idx, int max);
 
 #endif

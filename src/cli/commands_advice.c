@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "nodemask.h"
 #include "output.h"
+#include "placement.h"
 #include "util.h"
 
 /* A name that is safe on a terminal (the column formatter escapes it). */
@@ -26,18 +27,38 @@ static void print_note(const struct xn_sampler *s)
 		xn_warn("%s: %s", s->src->ops->name, s->src->note);
 }
 
-/* "vm1 (id 3): vcpus 0: <reason> [LOCAL% 12.5 -> 100.0, 0 pages to move]" */
+/* A step: "step 2: vm1 (id 3): vcpus 0: <reason> [LOCAL% 12.5 -> 100.0,
+ * 0 pages to move]" ("step K: " only for a step of this sample's plan);
+ * stuck: "vm2 (id 4): stuck: <reason> [LOCAL% 0.0]". */
 static void print_advice_line(FILE *f, const struct xn_domain *d)
 {
 	const struct xn_advice *a = &d->advice;
-	char name[256], nodes[128];
+	char name[256], nodes[128], step[24] = "";
 	safe_name(d, name, sizeof(name));
+	if (a->action == XN_ADVICE_STUCK) {
+		fprintf(f, "%s (id %" PRId64 "): stuck: %.*s [LOCAL%% %.1f]\n", name, d->id,
+		        (int)sizeof(a->reason), a->reason, a->local_now);
+		return;
+	}
 	xn_bits_format_list(a->nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
+	if (a->step)
+		snprintf(step, sizeof(step), "step %u: ", a->step);
 	fprintf(f,
-	        "%s (id %" PRId64 "): %s %s: %.*s [LOCAL%% %.1f -> %.1f, %" PRIu64
+	        "%s%s (id %" PRId64 "): %s %s: %.*s [LOCAL%% %.1f -> %.1f, %" PRIu64
 	        " pages to move]\n",
-	        name, d->id, xn_advice_action_name(a->action), nodes, (int)sizeof(a->reason),
+	        step, name, d->id, xn_advice_action_name(a->action), nodes, (int)sizeof(a->reason),
 	        a->reason, a->local_now, a->local_expected, a->pages_to_move);
+}
+
+/* Print order: the plan's steps in order, then held or recorded changes
+ * (no step number), then stuck domains; each in id order within. */
+static unsigned print_rank(const struct xn_domain *d)
+{
+	if (!(d->valid & XN_DOM_ADVICE))
+		return 0;
+	if (xn_advice_is_misplaced(&d->advice))
+		return d->advice.step ? d->advice.step : UINT32_MAX - 1;
+	return d->advice.action == XN_ADVICE_STUCK ? UINT32_MAX : 0;
 }
 
 int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record)
@@ -58,16 +79,28 @@ int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record
 		return XN_EXIT_ADVISE_FAILED;
 	}
 	size_t misplaced = 0, judged = 0;
-	for (size_t i = 0; i < s->cur.nr_domains; i++) {
-		const struct xn_domain *d = &s->cur.domains[i];
-		if (!(d->valid & XN_DOM_ADVICE))
-			continue;
-		judged += d->advice.action != XN_ADVICE_NONE;
-		if (!xn_advice_is_misplaced(&d->advice))
-			continue;
-		print_advice_line(stdout, d);
-		misplaced++;
+	unsigned next = 1;
+	while (next) {
+		/* the smallest rank >= next, printed; then the one after it */
+		unsigned lowest = 0;
+		for (size_t i = 0; i < s->cur.nr_domains; i++) {
+			unsigned rk = print_rank(&s->cur.domains[i]);
+			if (rk >= next && (!lowest || rk < lowest))
+				lowest = rk;
+		}
+		if (!lowest)
+			break;
+		for (size_t i = 0; i < s->cur.nr_domains; i++)
+			if (print_rank(&s->cur.domains[i]) == lowest) {
+				print_advice_line(stdout, &s->cur.domains[i]);
+				misplaced++;
+			}
+		next = lowest == UINT32_MAX ? 0 : lowest + 1;
 	}
+	for (size_t i = 0; i < s->cur.nr_domains; i++)
+		judged += (s->cur.domains[i].valid & XN_DOM_ADVICE) &&
+		          (s->cur.domains[i].advice.action != XN_ADVICE_NONE ||
+		           s->cur.domains[i].id == 0); /* Domain-0 is judged: never advised */
 	if (s->cur.nr_domains > 0 && judged == 0)
 		xn_warn("no domain could be judged (pages or vCPU nodes "
 		        "unknown, or all too small)");
@@ -141,6 +174,16 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 		       dom, xn_advice_action_name(a.action), nodes, (int)sizeof(a.reason), a.reason,
 		       dom, nodes);
 		return XN_EXIT_OK;
+	}
+	/* The advisor's hard constraints, checked again on this sample: the
+	 * same function, so advice and action cannot disagree. */
+	struct xn_place_req req;
+	struct xn_place_result pr;
+	xn_advice_place_req(&s->cur, d, &a, &req);
+	if (xn_place_check(&req, &pr)) {
+		printf("%s: %s %s: refused: %s; nothing changed\n", dom,
+		       xn_advice_action_name(a.action), nodes, pr.why);
+		return XN_EXIT_REFUSED;
 	}
 	int r = s->src->ops->set_node_affinity(s->src, id, &a.nodes, xn_advice_apply_flags(&a), msg,
 	                                       sizeof(msg));

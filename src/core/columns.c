@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "advise.h"
 #include "util.h"
 
 #define MIB 1048576.0

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advise.h"
 #include "util.h"
 
 enum fam_type { GAUGE, COUNTER, INFO };
@@ -68,12 +67,13 @@ static const struct family families[F__COUNT] = {
         [F_DOM_AFFINITY] = {"xentop_numa_domain_node_affinity_info", INFO, NULL,
                             "Node affinity of the domain; auto: chosen by the system."},
         [F_ADV_INFO] = {"xentop_numa_domain_advice_info", INFO, NULL,
-                        "Placement advice for the domain: action ok, vcpus, memory or both, "
-                        "to the target nodes."},
+                        "Placement advice for the domain (the same verdict as --advise): "
+                        "action ok, stuck, vcpus, memory or both, to the target nodes."},
         [F_ADV_LOCAL] = {"xentop_numa_domain_advice_expected_local_ratio", GAUGE, "ratio",
                          "Local share expected right after the advised action (0 to 1)."},
         [F_ADV_MOVE] = {"xentop_numa_domain_advice_move_bytes", GAUGE, "bytes",
-                        "Memory not yet on the advised target nodes."},
+                        "Memory the advised action copies (Xen live move: all of it; Linux: "
+                        "pages not yet on the targets; a vCPU move copies none)."},
         [F_PAGES_AGE] = {"xentop_numa_pages_age_seconds", GAUGE, "seconds",
                          "Age of the domain's per-node memory figures at sample time."},
         [F_SAMPLE_DURATION] = {"xentop_numa_sample_duration_seconds", GAUGE, "seconds",

@@ -129,6 +129,7 @@ static void lx_pages_why(int64_t id, char *buf, size_t len)
 
 const struct xn_source_ops xn_source_linux = {
         .name = "linux",
+        .caps = XN_SRC_MEMORY_MOVES,
         .pages_why = lx_pages_why,
         .probe = lx_probe,
         .open = lx_open,

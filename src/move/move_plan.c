@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "move.h"
+#include "placement.h"
 #include "util.h"
 
 static void say(struct xn_move_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -54,21 +55,6 @@ static void count_pages(const struct xn_snapshot *snap, const struct xn_domain *
 	p->pages_there = there;
 }
 
-static void free_there(const struct xn_snapshot *snap, const xn_nodemask *nodes, uint64_t *bytes,
-                       bool *known)
-{
-	*bytes = 0;
-	*known = true;
-	for (int i = 0; i < snap->host.nr_nodes; i++) {
-		const struct xn_node *n = &snap->host.nodes[i];
-		if (n->id < 0 || n->id >= XN_MAX_NODES || !XN_NM_TEST(nodes, n->id))
-			continue;
-		if (!(n->valid & XN_NODE_FREE))
-			*known = false;
-		*bytes += n->mem_free;
-	}
-}
-
 void xn_move_plan_make(const struct xn_snapshot *snap, const struct xn_domain *d,
                        const xn_nodemask *nodes, bool offline, const struct xn_move_facts *f,
                        double rate, struct xn_move_plan *plan)
@@ -114,21 +100,19 @@ void xn_move_plan_make(const struct xn_snapshot *snap, const struct xn_domain *d
 		       "refused: libxl-save-helper was not found (%s): xl needs it to "
 		       "save the guest's memory. ",
 		       f->save_helper_path[0] ? f->save_helper_path : "no candidate path");
-	/* Both copies exist until the old one is destroyed (live); for save and
-	 * restore the old one is gone first, but the other domains stay. */
-	bool known;
-	free_there(snap, nodes, &plan->bytes_free, &known);
-	uint64_t want = f->have_info ? f->info.max_memkb * 1024 : plan->pages * ps;
-	if (plan->pages * ps > want)
-		want = plan->pages * ps;
-	plan->bytes_needed = want;
-	if (!known)
-		refuse(plan, "refused: free memory on node %s is unknown. ", nl);
-	else if (plan->bytes_free < want)
-		refuse(plan,
-		       "refused: node %s has %" PRIu64 " MiB free, the domain needs %" PRIu64
-		       " MiB there (its maximum; the old copy stays until the new one runs). ",
-		       nl, plan->bytes_free >> 20, want >> 20);
+	/* The hard constraints the advisor checks too (placement.h): CPUs,
+	 * free memory for the domain's maximum, with headroom. Hard affinity
+	 * does not bind here: the new config carries it over to the targets. */
+	struct xn_place_req req = {.s = snap,
+	                           .d = d,
+	                           .nodes = *nodes,
+	                           .kind = XN_PLACE_RECREATE,
+	                           .max_bytes = f->have_info ? f->info.max_memkb * 1024 : 0};
+	struct xn_place_result pr;
+	if (xn_place_check(&req, &pr))
+		refuse(plan, "refused: %s. ", pr.why);
+	plan->bytes_free = pr.free_bytes;
+	plan->bytes_needed = pr.need_bytes + pr.headroom;
 	bool other = plan->refused;
 	if (plan->live && f->shadow == 0 && f->have_info && strcmp(f->info.type, "hvm")) {
 		refuse(plan,

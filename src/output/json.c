@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "advise.h"
 #include "output.h"
 #include "util.h"
 
@@ -196,6 +195,20 @@ static void put_advice(FILE *f, const struct xn_domain *d)
 	put_double(f, k, a->distance);
 	fputs(",\"score\":", f);
 	put_double(f, k, a->score);
+	/* schema 3: the plan's step and what it overrides */
+	bool step = k && a->step > 0;
+	fputs(",\"step\":", f);
+	put_u64(f, step, a->step);
+	fputs(",\"ratio_after\":", f);
+	put_double(f, step && a->ratio_after > 0, a->ratio_after);
+	fputs(",\"overrides\":", f);
+	char ov[sizeof(a->overrides) + 1];
+	memcpy(ov, a->overrides, sizeof(a->overrides));
+	ov[sizeof(a->overrides)] = '\0';
+	if (step && ov[0])
+		put_string(f, ov);
+	else
+		fputs("null", f);
 	fputs(",\"reason\":", f);
 	char reason[sizeof(a->reason) + 1];
 	memcpy(reason, a->reason, sizeof(a->reason));
@@ -382,7 +395,7 @@ int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s)
 	memcpy(origin, s->origin, sizeof(s->origin));
 	origin[sizeof(s->origin)] = '\0';
 
-	fputs("{\"schema\":2,\"time\":", f);
+	fputs("{\"schema\":3,\"time\":", f);
 	put_time(f, &s->time);
 	fputs(",\"source\":", f);
 	put_string(f, source);

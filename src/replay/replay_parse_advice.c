@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advise.h"
 #include "replay_priv.h"
 #include "util.h"
 
@@ -118,8 +117,8 @@ static int get_action(struct xn_rp_ctx *c, const json_t *o, const char *where, c
 		return r;
 	*out = xn_advice_action_parse(s);
 	if (*out == XN_ADVICE__COUNT)
-		return bad(c, "%s%s: \"%.20s\" is not none, ok, vcpus, memory or both", where, key,
-		           s);
+		return bad(c, "%s%s: \"%.20s\" is not none, ok, vcpus, memory, both or stuck",
+		           where, key, s);
 	return 0;
 }
 
@@ -199,6 +198,25 @@ int xn_rp_parse_advice(struct xn_rp_ctx *c, const json_t *o, const char *w, stru
 	    (r = xn_rp_get_u64(c, ao, aw, "pending_count", UINT32_MAX, &x, &known)))
 		return r;
 	a->pending_count = known ? (uint32_t)x : 0;
+	/* schema 3: the plan's step, the crowding it leaves, what it overrides
+	 * (absent or null before: no step) */
+	const char *ov;
+	if ((r = xn_rp_get_u64(c, ao, aw, "step", UINT32_MAX, &x, &known)))
+		return r;
+	a->step = known ? (uint32_t)x : 0;
+	if ((r = xn_rp_get_double(c, ao, aw, "ratio_after", &a->ratio_after, &known)))
+		return r;
+	if (!known)
+		a->ratio_after = 0;
+	if (known && (a->ratio_after < 0 || a->ratio_after > 1e6))
+		return bad(c, "%sratio_after: expected 0 to a million", aw);
+	if ((r = xn_rp_get_string(c, ao, aw, "overrides", &ov)))
+		return r;
+	if (ov && strlen(ov) >= sizeof(a->overrides))
+		return bad(c, "%soverrides: longer than %zu characters", aw,
+		           sizeof(a->overrides) - 1);
+	for (size_t i = 0; ov && ov[i]; i++)
+		a->overrides[i] = ov[i] >= 0x20 && ov[i] < 0x7f ? ov[i] : '?';
 	d->valid |= XN_DOM_ADVICE;
 	return 0;
 }

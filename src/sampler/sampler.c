@@ -80,6 +80,9 @@ void xn_derive(const struct xn_snapshot *prev, struct xn_snapshot *cur)
 		cur->interval = (double)(cur->mono_ns - prev->mono_ns) / 1e9;
 	for (size_t i = 0; i < cur->nr_domains; i++)
 		derive_domain(prev, &cur->host, &cur->domains[i], cur->interval);
+	/* what the origin's source can do, for the advisor (which sits below
+	 * the registry and must not ask it) */
+	cur->caps = xn_source_caps(cur->origin[0] ? cur->origin : cur->source);
 	xn_advise(prev, cur);
 }
 

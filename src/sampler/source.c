@@ -28,6 +28,14 @@ const struct xn_source_ops *xn_source_find(const char *name)
 	return NULL;
 }
 
+unsigned xn_source_caps(const char *origin)
+{
+	const struct xn_source_ops *ops = origin && origin[0] ? xn_source_find(origin) : NULL;
+	/* without Xen's headers the registry's xen entry is xen_none.c's, whose
+	 * caps are the xen source's: a Xen recording is judged as on Xen */
+	return ops ? ops->caps : 0;
+}
+
 int xn_source_open(const char *name, const struct xn_source_config *cfg, struct xn_source **out,
                    char *err, size_t errlen)
 {

@@ -196,7 +196,8 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 		if (!(d->valid & XN_DOM_ADVICE))
 			snprintf(buf, sizeof(buf), "none (not computed)");
 		else
-			snprintf(buf, sizeof(buf), "none (%s)", why[0] ? why : "no reason given");
+			snprintf(buf, sizeof(buf), "none (%.1000s)",
+			         why[0] ? why : "no reason given");
 		xn_canvas_text(p->c, 8, p->y, -1, XN_ROLE_DIM, buf);
 		p->y++;
 		return;
@@ -204,10 +205,22 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 	bool mis = xn_advice_is_misplaced(a);
 	if (mis)
 		xn_advice_words(a, d, s, what, sizeof(what), buf, sizeof(buf));
+	else if (a->action == XN_ADVICE_STUCK)
+		snprintf(what, sizeof(what), "stuck: badly placed, and no allowed change helps");
 	else
 		snprintf(what, sizeof(what), "ok: well placed, or no change gains enough");
-	xn_canvas_text(p->c, 8, p->y, -1, mis ? XN_ROLE_WARN : XN_ROLE_OK, what);
+	xn_canvas_text(p->c, 8, p->y, -1,
+	               mis || a->action == XN_ADVICE_STUCK ? XN_ROLE_WARN : XN_ROLE_OK, what);
 	p->y++;
+	if (mis && a->step) {
+		snprintf(buf, sizeof(buf),
+		         "%" PRIu32 " of the host's plan (steps in order: no two "
+		         "compete for a node)",
+		         a->step);
+		term(p, "step", XN_ROLE_NORMAL, buf);
+	}
+	if (mis && a->overrides[0])
+		term(p, "overrides", XN_ROLE_WARN, a->overrides);
 	if (mis)
 		term(p, "press A", XN_ROLE_NORMAL, "to apply it (asks first)");
 	nodes_text(&a->nodes, what, sizeof(what));
@@ -232,20 +245,28 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 	else
 		snprintf(buf, sizeof(buf), "does not fit: %.0f MiB short, headroom kept",
 		         (double)-a->mem_free_after / MIB);
-	term(p, "memory fit", a->mem_free_after >= 0 ? XN_ROLE_NORMAL : XN_ROLE_WARN, buf);
+	/* only a change that moves memory has a fit to show */
+	if (a->pages_to_move)
+		term(p, "memory fit", a->mem_free_after >= 0 ? XN_ROLE_NORMAL : XN_ROLE_WARN, buf);
 	snprintf(buf, sizeof(buf),
 	         "%" PRIu32 " vCPUs of other domains ran last on its %" PRIu32 " CPUs",
 	         a->vcpus_there, a->cpus_there);
 	term(p, "CPU fit", a->vcpus_there > a->cpus_there ? XN_ROLE_WARN : XN_ROLE_NORMAL, buf);
 	snprintf(buf, sizeof(buf), "%.1f mean per access afterwards (10 = local)", a->distance);
 	term(p, "distance", XN_ROLE_NORMAL, buf);
+	if (mis && a->ratio_after > 0) {
+		snprintf(buf, sizeof(buf), "%.1f busy vCPUs per CPU on the target afterwards",
+		         a->ratio_after);
+		term(p, "crowding", a->ratio_after > 1 ? XN_ROLE_WARN : XN_ROLE_NORMAL, buf);
+	}
 	term(p, "why", XN_ROLE_NORMAL, why[0] ? why : "-");
 	if (a->pending_count > 0) {
 		struct xn_advice pend = {.action = a->pending_action, .nodes = a->pending_nodes};
 		char sh[64];
 		xn_advice_format_short(&pend, sh, sizeof(sh));
-		snprintf(buf, sizeof(buf), "%s, held %" PRIu32 " of %d samples before it is shown",
-		         sh, a->pending_count, XN_ADVISE_HOLD);
+		snprintf(buf, sizeof(buf),
+		         "%s, seen in %" PRIu32 " of the last %d samples; shown at %d", sh,
+		         a->pending_count, XN_ADVISE_WINDOW, XN_ADVISE_HOLD);
 		term(p, "pending", XN_ROLE_DIM, buf);
 	}
 	int role = xn_view_check_text(v, s, d->id, what, sizeof(what));

@@ -32,24 +32,33 @@ static void fmt_size(char *buf, size_t len, double bytes)
 		snprintf(buf, len, "%.1f GiB", bytes / (1024 * MIB));
 }
 
-/* The placement line: how many domains the advisor calls misplaced, and how
- * much memory is remote (a domain's pages times the share its vCPUs reach
- * remotely, 100 - LOCAL%), over every domain, filtered or not. */
+/* The placement line: how many domains the plan moves and how many are
+ * stuck, how much memory is remote (a domain's pages times the share its
+ * vCPUs reach remotely, 100 - LOCAL%) over every domain, filtered or not,
+ * and how much of that the flagged domains hold (a total that counts
+ * domains it does not flag says so). */
 static void draw_placement(struct xn_canvas *c, int y, const struct xn_snapshot *s,
                            const struct xn_view_caps *caps)
 {
-	size_t misplaced = 0, advised = 0, local_known = 0;
-	double remote = 0;
+	size_t misplaced = 0, stuck = 0, advised = 0, local_known = 0;
+	double remote = 0, flagged = 0;
 	for (size_t i = 0; i < s->nr_domains; i++) {
 		const struct xn_domain *d = &s->domains[i];
+		bool flag = false;
 		if (d->valid & XN_DOM_ADVICE) {
 			advised++;
 			misplaced += xn_advice_is_misplaced(&d->advice);
+			stuck += d->advice.action == XN_ADVICE_STUCK;
+			flag = xn_advice_is_misplaced(&d->advice) ||
+			       d->advice.action == XN_ADVICE_STUCK;
 		}
 		if ((d->valid & XN_DOM_LOCALITY) && (d->valid & XN_DOM_PAGES)) {
 			local_known++;
 			double pages = (double)xn_domain_pages_total(d, s->host.nr_nodes);
-			remote += pages * (100.0 - d->locality) / 100.0 * (double)s->host.page_size;
+			double r =
+			        pages * (100.0 - d->locality) / 100.0 * (double)s->host.page_size;
+			remote += r;
+			flagged += flag ? r : 0;
 		}
 	}
 	int x = xn_canvas_text(c, 0, y, -1, XN_ROLE_NORMAL, "Placement: ");
@@ -58,12 +67,18 @@ static void draw_placement(struct xn_canvas *c, int y, const struct xn_snapshot 
 		                      "%zu misplaced%s", misplaced, misplaced ? " (!)" : "");
 	else
 		x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, "no advice");
+	if (stuck)
+		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_WARN, ", %zu stuck", stuck);
 	char rem[32];
 	fmt_size(rem, sizeof(rem), remote);
 	if (local_known)
 		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, ", %s remote", rem);
 	else
 		x += xn_canvas_text(c, x, y, -1, XN_ROLE_DIM, ", remote memory unknown");
+	if (local_known && (misplaced || stuck)) {
+		fmt_size(rem, sizeof(rem), flagged);
+		x += xn_canvas_printf(c, x, y, -1, XN_ROLE_NORMAL, " (%s in them)", rem);
+	}
 	/* the LOCAL% legend, in the roles (colour) or marks (mono) it explains */
 	static const struct {
 		int from;

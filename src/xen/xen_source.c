@@ -147,7 +147,7 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 
 const struct xn_source_ops xn_source_xen = {
         .name = "xen",
-        .caps = XN_SRC_FUTURE_ONLY,
+        .caps = XN_SRC_FUTURE_ONLY | XN_SRC_SOFT_VCPUS | XN_SRC_RECREATE,
         .pages_why = xen_pages_why,
         .probe = xen_probe,
         .open = xen_open,

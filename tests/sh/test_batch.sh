@@ -111,7 +111,7 @@ n=0
 while IFS= read -r line; do
 	n=$((n + 1))
 	printf '%s\n' "$line" | jq -e '
-		.schema == 2 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
+		.schema == 3 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
 		and .source == "linux" and (.origin == null or .origin == "linux")
 		and (.host.nodes | length) >= 1
 		and ([.domains[] | has("vcpu_info") and has("advice") and has("vcpu_node")] | all)
@@ -177,7 +177,7 @@ grep -q '"a\\x1b\[31m,""b"' "$tmp/csv" || fail "the hostile name is not quoted/e
 rc=$?
 case $rc in
 0) [ -s "$tmp/adv" ] && fail "--advise exited 0 but printed: $(head -3 "$tmp/adv")" ;;
-1) grep -vqE '^.+ \(id [0-9]+\): (vcpus|memory|both) [0-9,-]+: .* \[LOCAL% [0-9.]+ -> [0-9.]+, [0-9]+ pages to move\]$' "$tmp/adv" &&
+1) grep -vqE '^.+ \(id [0-9]+\): ((vcpus|memory|both) [0-9,-]+: .* \[LOCAL% [0-9.]+ -> [0-9.]+, [0-9]+ pages to move\]|stuck: .* \[LOCAL% [0-9.]+\])$' "$tmp/adv" &&
 	fail "--advise printed a line not in the documented form: $(cat "$tmp/adv")" ;;
 *) fail "--advise on the linux source exited $rc: $(cat "$tmp/adv.err")" ;;
 esac

@@ -142,7 +142,7 @@ static void test_roundtrip(void)
 		xn_snapshot_clear(&s);
 		return;
 	}
-	CHECK_EQ_U64(ival(root, "schema"), 2);
+	CHECK_EQ_U64(ival(root, "schema"), 3);
 	CHECK(json_is_null(json_object_get(root, "origin"))); /* "" -> null */
 	CHECK_STR(json_string_value(json_object_get(root, "time")),
 	          "2026-11-23T13:44:09.123456789Z");
@@ -316,7 +316,10 @@ static void test_advice_vcpus(void)
 	CHECK_STR(json_string_value(json_object_get(ad, "pending_action")), "vcpus");
 	CHECK_STR(json_string_value(json_object_get(ad, "pending_nodes")), "3");
 	CHECK_EQ_U64(ival(ad, "pending_count"), 2);
-	CHECK_EQ_U64(json_object_size(ad), 15);
+	/* schema 3: step, ratio_after, overrides (null: this advice is no step) */
+	CHECK(json_is_null(json_object_get(ad, "step")));
+	CHECK(json_is_null(json_object_get(ad, "overrides")));
+	CHECK_EQ_U64(json_object_size(ad), 18);
 
 	json_t *a1 = json_object_get(json_array_get(doms, 1), "advice");
 	CHECK_STR(json_string_value(json_object_get(a1, "action")), "none");

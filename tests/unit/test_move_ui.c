@@ -146,8 +146,8 @@ int main(void)
 	key(&c, '1');
 	key(&c, XN_KEY_ENTER);
 	CHECK(v.prompt.kind == XN_PROMPT_NONE);
-	CHECK(strstr(v.status, "db-primary not moved: refused: node 1 has 1024 MiB free, the "
-	                       "domain needs 8192 MiB") != NULL);
+	CHECK(strstr(v.status, "db-primary not moved: refused: node 1 has 1024 MiB free; the "
+	                       "move needs 8192 MiB") != NULL);
 	CHECK(!mv.active);
 
 	xn_view_free(&v);

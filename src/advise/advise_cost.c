@@ -1,0 +1,418 @@
+/* advise_cost.c - the host as the plan sees it, and the cost model of one
+ * candidate placement (advise.h states the model; feasibility is core's
+ * xn_place_check, placement.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advise_priv.h"
+#include "source.h"
+
+static int cpus_of(const struct xn_node *n)
+{
+	return (n->valid & XN_NODE_CPUS) ? xn_bits_count(n->cpus.w, XN_MAX_CPUS) : 0;
+}
+
+/* Busy share of d's vCPU v (0..1): measured CPU use spread over its
+ * vCPUs, else from the vCPU's state, else 1 (assume busy: crowding is
+ * never under-counted). */
+static double vcpu_busy(const struct xn_domain *d, uint32_t v)
+{
+	if ((d->valid & XN_DOM_CPU_PCT) && d->vcpus) {
+		double b = d->cpu_pct / 100.0 / d->vcpus;
+		return b < 0 ? 0 : b > 1 ? 1 : b;
+	}
+	if ((d->valid & XN_DOM_VCPU_INFO) && d->vcpu_info &&
+	    (d->vcpu_info[v].valid & XN_VCPU_STATE)) {
+		char st = d->vcpu_info[v].state;
+		return st == 'o' ? 0 : st == 'b' ? XN_ADVISE_BLOCKED_BUSY : 1;
+	}
+	return 1;
+}
+
+double xn_adv_busy(const struct xn_domain *d)
+{
+	double b = 0;
+	for (uint32_t v = 0; v < d->vcpus; v++)
+		b += vcpu_busy(d, v);
+	return b;
+}
+
+int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
+{
+	memset(ah, 0, sizeof(*ah));
+	ah->s = s;
+	ah->nn = s->host.nr_nodes > 0 ? s->host.nr_nodes : 0;
+	ah->caps = s->caps;
+	size_t n = ah->nn ? (size_t)ah->nn : 1;
+	ah->cpus = calloc(n, sizeof(*ah->cpus));
+	ah->free = calloc(n, sizeof(*ah->free));
+	ah->demand = calloc(n, sizeof(*ah->demand));
+	ah->load = calloc(n, sizeof(*ah->load));
+	ah->near = calloc(n * n, sizeof(*ah->near));
+	ah->scratch = calloc(n * 3, sizeof(*ah->scratch));
+	if (!ah->cpus || !ah->free || !ah->demand || !ah->load || !ah->near || !ah->scratch) {
+		xn_adv_host_free(ah);
+		return -ENOMEM;
+	}
+	const struct xn_host *h = &s->host;
+	for (int i = 0; i < ah->nn; i++) {
+		ah->cpus[i] = (uint32_t)cpus_of(&h->nodes[i]);
+		ah->free[i] =
+		        (h->nodes[i].valid & XN_NODE_FREE) ? (int64_t)h->nodes[i].mem_free : -1;
+	}
+	for (size_t k = 0; k < s->nr_domains; k++) {
+		const struct xn_domain *d = &s->domains[k];
+		if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node)
+			continue;
+		for (uint32_t v = 0; v < d->vcpus; v++) {
+			int ni = d->vcpu_node[v] >= 0 ? xn_host_node_index(h, d->vcpu_node[v]) : -1;
+			if (ni >= 0) {
+				ah->demand[ni] += vcpu_busy(d, v);
+				ah->load[ni] += 1;
+			}
+		}
+	}
+	/* Each node's others by distance (ties by index), as libxl grows
+	 * candidates with the nearest nodes; without distances, by index. */
+	for (int i = 0; i < ah->nn; i++) {
+		int *row = &ah->near[(size_t)i * (size_t)ah->nn];
+		for (int j = 0; j < ah->nn; j++)
+			row[j] = j;
+		for (int a = 1; a < ah->nn; a++) {
+			int x = row[a], b = a;
+			for (; b > 0; b--) {
+				int y = row[b - 1];
+				uint32_t dx = 0, dy = 0;
+				if (h->valid & XN_HOST_DISTANCE) {
+					dx = h->distance[(size_t)i * (size_t)ah->nn + (size_t)x];
+					dy = h->distance[(size_t)i * (size_t)ah->nn + (size_t)y];
+				}
+				bool before = x == i ? y != i
+				                     : (y != i && (dx < dy || (dx == dy && x < y)));
+				if (!before)
+					break;
+				row[b] = y;
+			}
+			row[b] = x;
+		}
+	}
+	return 0;
+}
+
+void xn_adv_host_free(struct xn_adv_host *ah)
+{
+	free(ah->cpus);
+	free(ah->free);
+	free(ah->demand);
+	free(ah->load);
+	free(ah->near);
+	free(ah->scratch);
+	memset(ah, 0, sizeof(*ah));
+}
+
+/* Distance between node indexes a and j over 10 (1.0 local); without a
+ * distance table remote counts 2.0 (SLIT's usual 20). */
+static double dist(const struct xn_host *h, int nn, int a, int j)
+{
+	if ((h->valid & XN_HOST_DISTANCE) && h->distance) {
+		uint32_t v = h->distance[(size_t)a * (size_t)nn + (size_t)j];
+		if (v >= 10)
+			return v / 10.0;
+	}
+	return a == j ? 1.0 : 2.0;
+}
+
+/* LOCAL% and expected access cost of shares vw (vCPUs) and pw (pages). */
+static void access_of(const struct xn_host *h, int nn, const double *vw, const double *pw,
+                      double *local, double *access)
+{
+	double l = 0, c = 0;
+	for (int a = 0; a < nn; a++) {
+		if (vw[a] <= 0)
+			continue;
+		l += vw[a] * pw[a];
+		for (int j = 0; j < nn; j++)
+			if (pw[j] > 0)
+				c += vw[a] * pw[j] * dist(h, nn, a, j);
+	}
+	*local = 100.0 * l;
+	*access = c;
+}
+
+void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct xn_adv_dom *dd,
+                     double *sh)
+{
+	const struct xn_host *h = &ah->s->host;
+	uint64_t ps = h->page_size ? h->page_size : 4096;
+	size_t nn = ah->nn ? (size_t)ah->nn : 1;
+	double *vw = sh, *pw = sh + nn, *bw = sh + 2 * nn;
+	memset(dd, 0, sizeof(*dd));
+	dd->d = d;
+	dd->vw = vw;
+	dd->pw = pw;
+	dd->bw = bw;
+	for (int i = 0; i < ah->nn; i++)
+		vw[i] = pw[i] = bw[i] = 0;
+	dd->total = (d->valid & XN_DOM_PAGES) ? xn_domain_pages_total(d, ah->nn) : 0;
+	dd->gib = (double)(dd->total * ps) / (double)(1u << 30);
+	if ((d->valid & XN_DOM_VCPU_NODE) && d->vcpu_node)
+		for (uint32_t v = 0; v < d->vcpus; v++) {
+			int ni = d->vcpu_node[v] >= 0 ? xn_host_node_index(h, d->vcpu_node[v]) : -1;
+			if (ni >= 0) {
+				vw[ni] += 1;
+				bw[ni] += vcpu_busy(d, v);
+				dd->busy += vcpu_busy(d, v);
+				dd->known++;
+			}
+		}
+	for (int i = 0; i < ah->nn; i++) {
+		if (dd->known)
+			vw[i] /= dd->known;
+		if (dd->total)
+			pw[i] = (double)d->node_pages[i] / (double)dd->total;
+	}
+	access_of(h, ah->nn, vw, pw, &dd->local, &dd->access);
+	if (d->valid & XN_DOM_LOCALITY)
+		dd->local = d->locality; /* the figure every surface shows */
+}
+
+/* max(0, rho - 1) of the nodes its vCPUs run on, weighted by vw, when
+ * its busy vCPUs are where ba puts them (CPUs' worth per node) instead of
+ * where they are now (dd->bw). */
+static double crowd_of(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, const double *vw,
+                       const double *ba)
+{
+	double c = 0;
+	for (int i = 0; i < ah->nn; i++) {
+		if (vw[i] <= 0 || ah->cpus[i] == 0)
+			continue;
+		double rho = (ah->demand[i] - dd->bw[i] + ba[i]) / ah->cpus[i];
+		c += vw[i] * (rho > 1 ? rho - 1 : 0);
+	}
+	return c;
+}
+
+static enum xn_place_kind kind_of(const struct xn_adv_host *ah, enum xn_advice_action a)
+{
+	if (a == XN_ADVICE_VCPUS)
+		return XN_PLACE_VCPUS;
+	if (a == XN_ADVICE_BOTH)
+		return XN_PLACE_BOTH;
+	return (ah->caps & XN_SRC_RECREATE) ? XN_PLACE_RECREATE : XN_PLACE_MIGRATE;
+}
+
+bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                     enum xn_advice_action action, const int *idx, int k, struct xn_adv_cand *c)
+{
+	const struct xn_host *h = &ah->s->host;
+	int nn = ah->nn;
+	memset(c, 0, sizeof(*c));
+	c->action = action;
+	c->local_after = dd->local;
+	c->access_after = dd->access;
+	if (k <= 0 || k > (int)(sizeof(c->idx) / sizeof(c->idx[0])) || !dd->total || !dd->known)
+		return false;
+	c->k = k;
+	for (int t = 0; t < k; t++) {
+		c->idx[t] = idx[t];
+		XN_NM_SET(&c->nodes, h->nodes[idx[t]].id);
+	}
+	enum xn_place_kind kind = kind_of(ah, action);
+	c->kind = kind;
+	bool memory = action != XN_ADVICE_VCPUS;
+	if (memory && !(ah->caps & (XN_SRC_MEMORY_MOVES | XN_SRC_RECREATE)))
+		return false; /* this source cannot move memory */
+	if (action == XN_ADVICE_BOTH && !(ah->caps & XN_SRC_MEMORY_MOVES))
+		return false; /* Xen's move already places vCPUs: MEMORY is its BOTH */
+	struct xn_place_req req = {.s = ah->s,
+	                           .d = dd->d,
+	                           .nodes = c->nodes,
+	                           .kind = kind,
+	                           .hard_binds = (ah->caps & XN_SRC_SOFT_VCPUS) != 0,
+	                           .free = ah->free,
+	                           .cpus = ah->cpus,
+	                           .quiet = true};
+	c->refused = xn_place_check(&req, &c->place);
+	c->bytes_copied = xn_place_bytes_copied(ah->s, dd->d, &c->nodes, kind);
+
+	/* Shares afterwards: vCPUs spread evenly over the targets (unless only
+	 * pages migrate), pages re-allocated evenly (Xen) or the ones off the
+	 * targets moved evenly onto them (Linux). */
+	double *vw = ah->scratch, *pw = ah->scratch + nn, *ba = ah->scratch + 2 * nn, off = 1;
+	for (int i = 0; i < nn; i++) {
+		vw[i] = kind == XN_PLACE_MIGRATE ? dd->vw[i] : 0;
+		pw[i] = kind == XN_PLACE_VCPUS ? dd->pw[i] : 0;
+		ba[i] = kind == XN_PLACE_MIGRATE ? dd->bw[i] : 0;
+	}
+	for (int t = 0; t < k; t++)
+		off -= dd->pw[idx[t]];
+	for (int t = 0; t < k; t++) {
+		int i = idx[t];
+		if (kind != XN_PLACE_MIGRATE) {
+			vw[i] = 1.0 / k; /* spread evenly, busy ones too */
+			ba[i] = dd->busy / k;
+		}
+		if (kind == XN_PLACE_RECREATE)
+			pw[i] = 1.0 / k;
+		else if (kind != XN_PLACE_VCPUS)
+			pw[i] = dd->pw[i] + off / k;
+	}
+	access_of(h, nn, vw, pw, &c->local_after, &c->access_after);
+	c->crowd_now = crowd_of(ah, dd, dd->vw, dd->bw);
+	c->crowd_after = crowd_of(ah, dd, vw, ba);
+	/* the most crowded target afterwards: an even-looking set can hide a
+	 * node past the limit */
+	c->ratio_after = 0;
+	for (int t = 0; t < k; t++) {
+		int i = idx[t];
+		double dem = ah->demand[i] - dd->bw[i] + ba[i];
+		double rho = ah->cpus[i] ? dem / ah->cpus[i] : 0;
+		bool more = ba[i] > dd->bw[i] + 1e-9;
+		if (rho > c->ratio_after)
+			c->ratio_after = rho;
+		/* crowding: only a node the step adds vCPUs to is held to it */
+		if (more && rho > XN_ADVISE_MAX_RATIO + 1e-9)
+			c->over_crowded = true;
+	}
+	double gib_copied = (double)c->bytes_copied / (double)(1u << 30);
+	c->gain = dd->gib * ((dd->access - c->access_after) + (c->crowd_now - c->crowd_after));
+	c->cost = memory ? XN_ADVISE_COPY_COST * (gib_copied + XN_ADVISE_COPY_MIN_GIB) : 0;
+	c->score = (c->gain - c->cost) * (XN_ADVISE_IDLE_BUSY + dd->busy);
+	if (c->refused || c->over_crowded)
+		return false;
+	bool enough = c->local_after - dd->local >= XN_ADVISE_MIN_GAIN - 1e-9 ||
+	              dd->access - c->access_after >= XN_ADVISE_MIN_ACCESS - 1e-9;
+	return enough && c->score > 0 && c->local_after >= dd->local - 1e-9 &&
+	       c->access_after <= dd->access + 1e-9;
+}
+
+/* a better than b? Score, then the cheaper action, fewer nodes, the less
+ * crowded target, the lower node id: a total order, so a tie gives the
+ * same verdict every refresh. */
+static bool better(const struct xn_adv_cand *a, const struct xn_adv_cand *b)
+{
+	if (fabs(a->score - b->score) > 1e-9)
+		return a->score > b->score;
+	if (a->action != b->action)
+		return a->action < b->action;
+	if (a->k != b->k)
+		return a->k < b->k;
+	if (fabs(a->ratio_after - b->ratio_after) > 1e-9)
+		return a->ratio_after < b->ratio_after;
+	return xn_bits_next(a->nodes.w, XN_MAX_NODES, 0) <
+	       xn_bits_next(b->nodes.w, XN_MAX_NODES, 0);
+}
+
+struct search {
+	const struct xn_adv_host *ah;
+	const struct xn_adv_dom *dd;
+	struct xn_adv_cand *best, *top;
+	bool have, have_top;
+};
+
+static void consider(struct search *s, enum xn_advice_action action, const int *idx, int k)
+{
+	struct xn_adv_cand c;
+	bool ok = xn_adv_evaluate(s->ah, s->dd, action, idx, k, &c);
+	if (c.k == 0)
+		return;
+	if (ok && (!s->have || better(&c, s->best))) {
+		*s->best = c;
+		s->have = true;
+	}
+	/* the biggest gain of LOCAL% (then access) whatever stops it */
+	if (!s->have_top || c.local_after > s->top->local_after + 1e-9 ||
+	    (fabs(c.local_after - s->top->local_after) <= 1e-9 &&
+	     c.access_after < s->top->access_after - 1e-9)) {
+		*s->top = c;
+		s->have_top = true;
+	}
+}
+
+/* Would the domain's memory fit on these nodes (what is there plus free)? */
+static bool fits(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, const int *idx, int k)
+{
+	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096, in_s = 0;
+	int64_t free_s = 0;
+	for (int t = 0; t < k; t++) {
+		if (ah->free[idx[t]] < 0)
+			return false;
+		free_s += ah->free[idx[t]];
+		in_s += dd->d->node_pages[idx[t]];
+	}
+	return free_s >= (int64_t)((dd->total - in_s) * ps + XN_PLACE_HEADROOM_MIN);
+}
+
+bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                 struct xn_adv_cand *best, struct xn_adv_cand *top)
+{
+	struct search s = {ah, dd, best, top, false, false};
+	int nn = ah->nn, vn[64], nv = 0;
+	memset(best, 0, sizeof(*best));
+	memset(top, 0, sizeof(*top));
+	for (int i = 0; i < nn; i++) {
+		consider(&s, XN_ADVICE_VCPUS, &i, 1);
+		consider(&s, XN_ADVICE_BOTH, &i, 1);
+		if (ah->caps & XN_SRC_RECREATE)
+			consider(&s, XN_ADVICE_MEMORY, &i, 1);
+		if (dd->vw[i] > 0 && nv < 64)
+			vn[nv++] = i;
+	}
+	/* Linux: memory to where the vCPUs run, one node only, since
+	 * migrate_pages to several nodes does not spread pages as modelled. */
+	if (nv == 1 && (ah->caps & XN_SRC_MEMORY_MOVES))
+		consider(&s, XN_ADVICE_MEMORY, vn, nv);
+	/* Each node grown with its nearest until the domain fits (libxl). */
+	for (int i = 0; i < nn; i++) {
+		const int *row = &ah->near[(size_t)i * (size_t)nn];
+		if (fits(ah, dd, row, 1))
+			continue;
+		for (int k = 2; k <= nn && k <= 64; k++) {
+			consider(&s, XN_ADVICE_VCPUS, row, k);
+			consider(&s, XN_ADVICE_BOTH, row, k);
+			if (ah->caps & XN_SRC_RECREATE)
+				consider(&s, XN_ADVICE_MEMORY, row, k);
+			if (fits(ah, dd, row, k))
+				break;
+		}
+	}
+	return s.have;
+}
+
+void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct xn_adv_cand *c)
+{
+	const struct xn_host *h = &ah->s->host;
+	int nn = ah->nn;
+	double *vw = ah->scratch, *pw = ah->scratch + nn, *ba = ah->scratch + 2 * nn;
+	/* recompute the shares of c (scratch may hold another candidate) */
+	struct xn_adv_cand again;
+	xn_adv_evaluate(ah, dd, c->action, c->idx, c->k, &again);
+	uint64_t ps = h->page_size ? h->page_size : 4096;
+	double bytes = (double)(dd->total * ps);
+	for (int i = 0; i < nn; i++) {
+		ah->demand[i] += ba[i] - dd->bw[i];
+		ah->load[i] += (vw[i] - dd->vw[i]) * dd->known;
+		if (ah->free[i] >= 0 && c->action != XN_ADVICE_VCPUS)
+			ah->free[i] -= (int64_t)((pw[i] - dd->pw[i]) * bytes);
+		dd->vw[i] = vw[i];
+		dd->pw[i] = pw[i];
+		dd->bw[i] = ba[i];
+	}
+	dd->local = again.local_after;
+	dd->access = again.access_after;
+}
+
+int xn_adv_mask_to_idx(const struct xn_adv_host *ah, const xn_nodemask *m, int *idx, int max)
+{
+	int k = 0;
+	for (int b = xn_bits_next(m->w, XN_MAX_NODES, 0); b >= 0;
+	     b = xn_bits_next(m->w, XN_MAX_NODES, b + 1)) {
+		int i = xn_host_node_index(&ah->s->host, b);
+		if (i < 0 || k >= max)
+			return 0;
+		idx[k++] = i;
+	}
+	return k;
+}

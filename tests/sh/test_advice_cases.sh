@@ -1,0 +1,107 @@
+#!/bin/sh
+# Issue 19's "Wrong today" list, one hand-made recording each
+# (tests/fixtures/advice/, made by make_cases.py; its comments give each
+# case's figures): `--replay CASE --advise` must give the answer an
+# operator knows. Each check names the item it guards.
+set -u
+XN_KEEP_GOING=1
+# shellcheck source=tests/sh/lib.sh
+. "$(dirname "$0")/lib.sh"
+FIX=tests/fixtures/advice
+
+xn_need_bin
+
+# advise CASE: its --advise output in $out, exit status in $rc
+advise() {
+	out=$("$BIN" --replay "$FIX/$1.jsonl" --advise 2>"$tmp/err")
+	rc=$?
+}
+# line NAME: the --advise line of domain NAME ("" when none)
+line() { printf '%s\n' "$out" | grep -E "^(step [0-9]+: )?$1 \(id " | head -n 1; }
+want_rc() { [ "$rc" = "$2" ] || fail "$1: --advise exited $rc, want $2: $out $(cat "$tmp/err")"; }
+has() { printf '%s\n' "$2" | grep -qE -- "$3" || fail "$1: '$2' lacks /$3/"; }
+lacks() { printf '%s\n' "$2" | grep -qE -- "$3" && fail "$1: '$2' has /$3/"; }
+
+# 1: never vCPUs onto a node without CPUs; stuck, and says so
+advise 01-cpuless
+want_rc "1 cpuless" 1
+l=$(line big)
+lacks "1 cpuless" "$l" ': vcpus 1'
+has "1 cpuless" "$l" ': stuck: '
+
+# 2: never 16 vCPUs onto an 8-CPU node (LOCAL% 50: not below 50, so ok)
+advise 02-fewer-cpus
+want_rc "2 fewer CPUs" 0
+lacks "2 fewer CPUs" "$out" 'vcpus 0'
+
+# 3: Domain-0 is never advised, and --advise ignores it (exit 0)
+advise 03-dom0
+want_rc "3 dom0" 0
+[ -z "$out" ] || fail "3 dom0: --advise printed: $out"
+adv=$("$BIN" --replay "$FIX/03-dom0.jsonl" --snapshot | jq -r '.domains[0].advice.action')
+[ "$adv" = none ] || fail "3 dom0: its advice action is $adv, want none (shown -)"
+
+# 4: not onto a node that would run 9 busy vCPUs per CPU: stuck, crowding named
+advise 04-crowding
+l=$(line crowd)
+lacks "4 crowding" "$l" ': vcpus 0'
+has "4 crowding" "$l" 'stuck: .*busy vCPUs per CPU'
+
+# 5: copying all 32 GiB for 20 points of LOCAL% is not worth it
+advise 05-size
+want_rc "5 size" 0
+[ -z "$out" ] || fail "5 size: --advise printed: $out"
+
+# 6: one stray vCPU does not hide the live move that makes it local
+advise 06-stray
+want_rc "6 stray" 1
+has "6 stray" "$(line split)" '^step 1: split \(id 1\): memory 0: '
+
+# 7: maxmem 48 GiB does not fit in 40 GiB free: never advised, stuck
+advise 07-maxmem
+l=$(line balloon)
+lacks "7 maxmem" "$l" 'memory 0'
+has "7 maxmem" "$l" 'stuck: .*49152 MiB'
+
+# 8: LOCAL% 0 that nothing can fix is stuck (exit 1), not ok
+advise 08-stuck
+want_rc "8 stuck" 1
+has "8 stuck" "$(line pinned)" 'stuck: '
+
+# 9: local three samples, then remote two samples in three: the smoothed
+# verdict advises it, in its local samples too (the last sample's ADVICE
+# column over the whole replay; the last sample is a local one)
+last=$("$BIN" --replay "$FIX/09-window.jsonl" -b --format csv 2>/dev/null |
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { a = $c["advice"] } END { print a }')
+case $last in
+*vcpus\>0) ;;
+*) fail "9 window: the last verdict is '$last', want vcpus>0" ;;
+esac
+
+# 10: one plan: the three are not all sent to one node
+advise 10-joint
+want_rc "10 joint" 1
+targets=$(printf '%s\n' "$out" | sed -nE 's/^step [0-9]+: g10[123] \(id [0-9]+\): [a-z]+ ([0-9,-]+): .*/\1/p' | sort -u | wc -l)
+[ "$targets" = 3 ] || fail "10 joint: targets are not three different nodes: $out"
+
+# 11: half the memory at distance 22 while a distance-16 node has room
+advise 11-distance
+has "11 distance" "$(line far)" '^step 1: far \(id 1\): memory 2: '
+
+# 12: an explicit node affinity is named when overridden
+advise 12-policy
+has "12 policy" "$(line chosen)" 'overrides explicit node affinity 1'
+
+# 13: no "ok" beside LOCAL% 25 for a big domain; the metric of moved bytes
+# says what the action copies (a Xen vCPU move copies nothing)
+advise 13-words
+has "13 words" "$(line spread)" 'stuck: '
+has "13 words" "$(line lean)" ': vcpus 2: .*1.5 GiB stays where it is'
+"$BIN" --replay "$FIX/13-words.jsonl" --prometheus "$tmp/m.prom" -i 1 >/dev/null 2>&1 ||
+	fail "13 words: --prometheus failed"
+grep -q '^xentop_numa_domain_advice_move_bytes{.*name="lean".*} 0$' "$tmp/m.prom" ||
+	fail "13 words: move_bytes of lean is not 0: $(grep 'move_bytes' "$tmp/m.prom")"
+grep '^# HELP xentop_numa_domain_advice_move_bytes' "$tmp/m.prom" | grep -q 'copies' ||
+	fail "13 words: the HELP of move_bytes does not say it counts what the action copies"
+
+xn_finish test_advice_cases

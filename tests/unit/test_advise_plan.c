@@ -1,0 +1,295 @@
+/* test_advise_plan.c - properties of the host's plan over thousands of
+ * seeded random hosts and domains (xen and linux origins, nodes without
+ * CPUs, hard affinity, ballooned domains, Domain-0), each checked by this
+ * file's own arithmetic, not the advisor's:
+ * - no step breaks a hard constraint: never Domain-0, never a node without
+ *   CPUs, never fewer CPUs than vCPUs on the targets nor past a vCPU's hard
+ *   affinity (xen), and each step's memory fits, with headroom, in the
+ *   free memory left by the steps before it (a Xen live move needs the
+ *   domain's maximum);
+ * - applying the plan never lowers a domain's LOCAL% (so never the host's
+ *   expected local accesses) and the predicted LOCAL% is what the moved
+ *   shares give;
+ * - no node ends above its allowed crowding: XN_ADVISE_MAX_RATIO busy vCPUs
+ *   per CPU, or what it ran before the plan if that was more.
+ * Plus: a big domain (>= 1 GiB) below 50 % LOCAL% is always a step or stuck.
+ * XN_PLAN_CASES (default 3000) and XN_PLAN_SEED (default 1) vary the run. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advise.h"
+#include "check.h"
+#include "sampler.h"
+
+#define GIB (1ull << 30)
+#define MIB (1ull << 20)
+
+static uint64_t rng = 1;
+static uint64_t rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ull;
+}
+static int rin(int lo, int hi) /* [lo, hi] */
+{
+	return lo + (int)(rnd() % (uint64_t)(hi - lo + 1));
+}
+
+static int fails_here; /* failures of the current case, to print it once */
+
+static void make_host(struct xn_snapshot *s, bool xen)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->origin, sizeof(s->origin), "%s", xen ? "xen" : "linux");
+	int nn = rin(1, 6), cpu = 0;
+	xn_host_alloc_nodes(&s->host, nn);
+	s->host.page_size = 4096;
+	s->host.valid = XN_HOST_DISTANCE | XN_HOST_CPUS;
+	for (int i = 0; i < nn; i++) {
+		struct xn_node *n = &s->host.nodes[i];
+		n->id = i * rin(1, 2) + (i ? s->host.nodes[i - 1].id : 0);
+		n->mem_total = (uint64_t)rin(4, 64) * GIB;
+		n->mem_free = (uint64_t)rin(0, (int)(n->mem_total / MIB)) * MIB;
+		int c = rin(0, 5) == 0 ? 0 : rin(1, 8); /* some memory-only nodes */
+		for (int k = 0; k < c; k++)
+			XN_NM_SET(&n->cpus, cpu++);
+		n->valid = XN_NODE_TOTAL | XN_NODE_FREE | XN_NODE_CPUS;
+	}
+	s->host.nr_cpus = cpu;
+	for (int i = 0; i < nn; i++)
+		for (int j = 0; j <= i; j++) {
+			uint32_t d = i == j ? 10 : (uint32_t)rin(12, 40);
+			s->host.distance[i * nn + j] = s->host.distance[j * nn + i] = d;
+		}
+}
+
+/* Node index of a CPU, -1 if none. */
+static int node_of_cpu(const struct xn_host *h, int cpu)
+{
+	for (int i = 0; i < h->nr_nodes; i++)
+		if (XN_NM_TEST(&h->nodes[i].cpus, cpu))
+			return i;
+	return -1;
+}
+
+static void make_domains(struct xn_snapshot *s)
+{
+	struct xn_host *h = &s->host;
+	int nd = rin(0, 14), nn = h->nr_nodes;
+	for (int k = 0; k < nd; k++) {
+		struct xn_domain *d = xn_snapshot_add_domain(s);
+		d->id = k == 0 && rin(0, 1) ? 0 : 100 + k;
+		char name[32];
+		snprintf(name, sizeof(name), d->id ? "vm%d" : "Domain-0", k);
+		xn_domain_set_name(d, name);
+		uint64_t pages = 0;
+		for (int i = 0; i < nn; i++) {
+			/* one draw per statement: the order of two calls in one
+			 * expression is unspecified (the cases must not depend
+			 * on the compiler) */
+			uint64_t p = rin(0, 2) ? (uint64_t)rin(0, 4 << 20) : 0;
+			d->node_pages[i] = p ? p / (uint64_t)rin(1, 8) : 0;
+			pages += d->node_pages[i];
+		}
+		d->vcpus = (uint32_t)rin(1, 16);
+		d->mem_cur = pages * 4096;
+		d->mem_max = d->mem_cur + (rin(0, 3) ? 0 : (uint64_t)rin(0, 16) * GIB);
+		xn_domain_alloc_vcpu_node(d);
+		xn_domain_alloc_vcpu_info(d);
+		int pin = h->nr_cpus && rin(0, 4) == 0 ? rin(0, h->nr_cpus - 1) : -1;
+		for (uint32_t v = 0; v < d->vcpus; v++) {
+			struct xn_vcpu *vc = &d->vcpu_info[v];
+			vc->cpu = h->nr_cpus ? (pin >= 0 ? pin : rin(0, h->nr_cpus - 1)) : -1;
+			d->vcpu_node[v] = vc->cpu >= 0 ? h->nodes[node_of_cpu(h, vc->cpu)].id : -1;
+			vc->state = rin(0, 1) ? 'r' : 'b';
+			char hard[16];
+			snprintf(hard, sizeof(hard), "%d", pin);
+			vc->hard = strdup(pin >= 0 ? hard : "all");
+			vc->valid = XN_VCPU_CPU | XN_VCPU_STATE | XN_VCPU_HARD;
+		}
+		d->valid |= XN_DOM_PAGES | XN_DOM_VCPU_NODE | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
+		            XN_DOM_MEM_MAX;
+	}
+}
+
+static double busy_of(const struct xn_domain *d, uint32_t v)
+{
+	return d->vcpu_info[v].state == 'r' ? 1.0 : XN_ADVISE_BLOCKED_BUSY;
+}
+
+static bool hard_reaches_node(const struct xn_domain *d, const struct xn_node *n)
+{
+	for (uint32_t v = 0; v < d->vcpus; v++) {
+		const char *hl = d->vcpu_info[v].hard;
+		if (strcmp(hl, "all") && !XN_NM_TEST(&n->cpus, atoi(hl)))
+			return false;
+	}
+	return true;
+}
+
+/* What this step needs free on its targets, by this file's reading. */
+static uint64_t need_of(const struct xn_snapshot *s, const struct xn_domain *d,
+                        const struct xn_advice *a, bool xen)
+{
+	uint64_t all = 0, there = 0;
+	for (int i = 0; i < s->host.nr_nodes; i++) {
+		all += d->node_pages[i];
+		if (XN_NM_TEST(&a->nodes, s->host.nodes[i].id))
+			there += d->node_pages[i];
+	}
+	if (a->action == XN_ADVICE_VCPUS)
+		return 0;
+	if (xen)
+		return d->mem_max > all * 4096 ? d->mem_max : all * 4096;
+	return (all - there) * 4096;
+}
+
+static void check_case(int n)
+{
+	bool xen = rin(0, 1);
+	struct xn_snapshot s;
+	make_host(&s, xen);
+	make_domains(&s);
+	xn_snapshot_sort(&s);
+	xn_derive(NULL, &s);
+	const struct xn_host *h = &s.host;
+	int nn = h->nr_nodes;
+	int64_t freeb[8];
+	double demand[8] = {0}, before[8] = {0};
+	uint32_t cpus[8] = {0};
+	for (int i = 0; i < nn; i++) {
+		freeb[i] = (int64_t)h->nodes[i].mem_free;
+		cpus[i] = (uint32_t)xn_bits_count(h->nodes[i].cpus.w, XN_MAX_CPUS);
+	}
+	for (size_t k = 0; k < s.nr_domains; k++) {
+		const struct xn_domain *d = &s.domains[k];
+		for (uint32_t v = 0; v < d->vcpus; v++)
+			if (d->vcpu_node[v] >= 0)
+				demand[xn_host_node_index(h, d->vcpu_node[v])] += busy_of(d, v);
+	}
+	memcpy(before, demand, sizeof(before));
+	int before_fails = xn_checks_failed;
+	for (uint32_t step = 1;; step++) {
+		const struct xn_domain *d = NULL;
+		for (size_t k = 0; k < s.nr_domains; k++)
+			if (s.domains[k].advice.step == step)
+				d = &s.domains[k];
+		if (!d)
+			break;
+		const struct xn_advice *a = &d->advice;
+		CHECK(xn_advice_is_misplaced(a));
+		CHECK(d->id != 0);
+		uint32_t tc = 0, k = 0;
+		double page_share = 0, total = 0;
+		for (int i = 0; i < nn; i++)
+			total += (double)d->node_pages[i];
+		for (int i = 0; i < nn; i++) {
+			if (!XN_NM_TEST(&a->nodes, h->nodes[i].id))
+				continue;
+			k++;
+			tc += cpus[i];
+			CHECK(cpus[i] > 0); /* never a memory-only node */
+			page_share += (double)d->node_pages[i] / total;
+			if (xen)
+				CHECK(hard_reaches_node(d, &h->nodes[i]));
+		}
+		bool within = true;
+		for (uint32_t v = 0; v < d->vcpus; v++)
+			within &= d->vcpu_node[v] >= 0 && XN_NM_TEST(&a->nodes, d->vcpu_node[v]);
+		bool places = !(a->action == XN_ADVICE_MEMORY && !xen);
+		if (places && xen) /* Linux threads are not vCPUs (placement.h) */
+			CHECK(tc >= d->vcpus || within);
+		/* memory: what the step needs, plus headroom, fits what is left */
+		uint64_t need = need_of(&s, d, a, xen), tot = 0;
+		int64_t fr = 0;
+		for (int i = 0; i < nn; i++)
+			if (XN_NM_TEST(&a->nodes, h->nodes[i].id)) {
+				fr += freeb[i];
+				tot += h->nodes[i].mem_total;
+			}
+		uint64_t head = (uint64_t)((double)tot * XN_PLACE_HEADROOM_SHARE);
+		if (head < XN_PLACE_HEADROOM_MIN)
+			head = XN_PLACE_HEADROOM_MIN;
+		if (need)
+			CHECK(fr >= (int64_t)(need + head));
+		/* LOCAL% never lower, and what the shares give */
+		CHECK(a->local_expected >= a->local_now - 1e-6);
+		double want = -1;
+		if (a->action == XN_ADVICE_VCPUS)
+			want = 100.0 * page_share / k;
+		else if (xen)
+			want = 100.0 / k;
+		if (want >= 0)
+			CHECK(fabs(a->local_expected - want) < 1e-6);
+		/* apply it: pages and busy vCPUs move */
+		for (int i = 0; i < nn; i++) {
+			bool in = XN_NM_TEST(&a->nodes, h->nodes[i].id);
+			double p = (double)d->node_pages[i] * 4096;
+			if (a->action != XN_ADVICE_VCPUS) {
+				double after =
+				        xen ? (in ? total * 4096 / k : 0)
+				            : (in ? p + (total * 4096 * (1 - page_share)) / k : 0);
+				freeb[i] -= (int64_t)(after - p);
+			}
+		}
+		if (places) {
+			double b = 0;
+			for (uint32_t v = 0; v < d->vcpus; v++) {
+				b += busy_of(d, v);
+				if (d->vcpu_node[v] >= 0)
+					demand[xn_host_node_index(h, d->vcpu_node[v])] -=
+					        busy_of(d, v);
+			}
+			for (int i = 0; i < nn; i++)
+				if (XN_NM_TEST(&a->nodes, h->nodes[i].id))
+					demand[i] += b / k;
+		}
+	}
+	/* crowding after the whole plan */
+	for (int i = 0; i < nn; i++) {
+		if (!cpus[i])
+			continue;
+		double allowed = fmax(XN_ADVISE_MAX_RATIO, before[i] / cpus[i]);
+		CHECK(demand[i] / cpus[i] <= allowed + 1e-6);
+		if (getenv("XN_PLAN_DEBUG") && demand[i] / cpus[i] > allowed + 1e-6) {
+			fprintf(stderr, "node idx %d: before %.3f after %.3f cpus %u\n", i,
+			        before[i], demand[i], cpus[i]);
+			for (size_t q = 0; q < s.nr_domains; q++)
+				fprintf(stderr,
+				        "  dom %lld step %u action %d nodes %llx vcpus %u: %s\n",
+				        (long long)s.domains[q].id, s.domains[q].advice.step,
+				        s.domains[q].advice.action,
+				        (unsigned long long)s.domains[q].advice.nodes.w[0],
+				        s.domains[q].vcpus, s.domains[q].advice.reason);
+		}
+	}
+	/* a big domain below 50 % is a step or stuck; Domain-0 is never judged */
+	for (size_t k = 0; k < s.nr_domains; k++) {
+		const struct xn_domain *d = &s.domains[k];
+		const struct xn_advice *a = &d->advice;
+		if (d->id == 0) {
+			CHECK(a->action == XN_ADVICE_NONE);
+			continue;
+		}
+		if (a->action != XN_ADVICE_NONE && xn_domain_pages_total(d, nn) * 4096 >= GIB &&
+		    d->locality < XN_ADVISE_STUCK_LOCAL)
+			CHECK(xn_advice_is_misplaced(a) || a->action == XN_ADVICE_STUCK);
+	}
+	if (xn_checks_failed > before_fails && fails_here++ < 3)
+		fprintf(stderr, "  (case %d, origin %s, %d nodes, %zu domains)\n", n, s.origin, nn,
+		        s.nr_domains);
+	xn_snapshot_clear(&s);
+}
+
+int main(void)
+{
+	const char *c = getenv("XN_PLAN_CASES"), *sd = getenv("XN_PLAN_SEED");
+	int cases = c ? atoi(c) : 3000;
+	rng = sd ? strtoull(sd, NULL, 10) | 1 : 1;
+	for (int n = 0; n < cases; n++)
+		check_case(n);
+	return check_report("advise_plan");
+}
