@@ -41,6 +41,13 @@ enum {
 	                               no xc_domain_node_setaffinity */
 };
 
+/* What a source can do besides sampling (xn_source_ops.caps): asked, never
+ * inferred from its name. */
+enum {
+	XN_SRC_CAN_MOVE_MEMORY = 1u << 0, /* --move-memory and 'm': a domain's memory can be
+	                                     re-allocated on other nodes (xl, see move.h) */
+};
+
 struct xn_source;
 
 struct xn_source_ops {
@@ -64,6 +71,7 @@ struct xn_source_ops {
 	/* Optional: replay stepping. delta samples forward (+) or back (-). */
 	int (*seek)(struct xn_source *src, long delta);
 	void (*close)(struct xn_source *src);
+	unsigned caps; /* XN_SRC_CAN_* */
 };
 
 struct xn_source {

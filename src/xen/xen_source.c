@@ -170,4 +170,5 @@ const struct xn_source_ops xn_source_xen = {
         .sample = xen_sample,
         .set_node_affinity = xen_affinity_set,
         .close = xen_close,
+        .caps = XN_SRC_CAN_MOVE_MEMORY,
 };

@@ -90,7 +90,7 @@ int main(void)
 	/* another source: said why, no dialog */
 	key(&c, 'm');
 	CHECK(v.prompt.kind == XN_PROMPT_NONE);
-	CHECK(strstr(v.status, "m moves Xen domains' memory (the replay source") != NULL);
+	CHECK(strstr(v.status, "m: the replay source cannot move memory") != NULL);
 
 	src.ops = &fake_xen;
 	key(&c, 'm');
