@@ -44,15 +44,20 @@ struct xn_move_dominfo {
 	bool no_migrate;       /* b_info.disable_migrate */
 	char passthrough[160]; /* "pcidevs, iomem", empty when none */
 	char unsupported[200]; /* devices / fields xl text cannot get from us */
-	char dropped[200];     /* fields not carried over (said, not refused) */
+	char dropped[300];     /* settings not at their default that xl's config
+	                          cannot express ("b_info.cpuid, nics[0].trusted"):
+	                          the move is refused, naming them */
 };
 
 /* Turn the output of `xl list -l DOMID` (a JSON array of {domid, config})
  * into an xl config text for the same domain with vCPU soft affinity (and
- * hard affinity when it had one) on `nodes`, NUL-terminated in out. Fills
- * info. Returns 0, -EINVAL (bad JSON, err says where), -ENOSPC (out too
- * small) or -EOPNOTSUPP (a device or type we cannot carry over: err says
- * which; info->unsupported / passthrough too). */
+ * hard affinity when it had one) on `nodes`, NUL-terminated in out. Every
+ * key is carried over (cpupool, security labels, scheduler parameters,
+ * device rates and MTUs ...) or, when xl's format cannot express it and it
+ * is not at its default, the move is refused naming it. Fills info.
+ * Returns 0, -EINVAL (bad JSON, err says where), -ENOSPC (out too small)
+ * or -EOPNOTSUPP (a device, type, setting or control byte we cannot carry
+ * over: err says which; info->unsupported / passthrough / dropped too). */
 int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, size_t len,
                          struct xn_move_dominfo *info, char *err, size_t errlen);
 
