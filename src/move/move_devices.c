@@ -80,15 +80,17 @@ static int put_disk(struct out *o, const json_t *dk, size_t i, char *err, size_t
 	int d = take_defbool(&k, "discard_enable");
 	if (d >= 0)
 		spec_word(o, &first, d ? "discard" : "no-discard");
-	d = take_defbool(&k, "trusted");
-	if (d >= 0)
-		spec_word(o, &first, d ? "trusted" : "untrusted");
+	/* trusted is libxl's default; 4.17's disk syntax has no word for it
+	 * (a bare "trusted" would be taken as the target: libxlutil said so) */
+	if (take_defbool(&k, "trusted") == 0)
+		refuse_key(o, where, "trusted");
 	const char *spec = take_str(&k, "specification");
 	if (spec && strcmp(spec, "unknown") && strcmp(spec, "xen"))
 		spec_item(o, &first, "specification", spec);
+	/* "transport=" is not in 4.17's disk syntax either */
 	const char *tr = take_str(&k, "transport");
 	if (tr && strcmp(tr, "unknown"))
-		spec_item(o, &first, "transport", tr);
+		refuse_key(o, where, "transport");
 	/* COLO replication: not something a move can set up again */
 	if (take_defbool(&k, "colo_enable") == 1)
 		refuse_key(o, where, "colo_enable");

@@ -206,7 +206,7 @@ static void test_config_isolation(void)
 	CHECK(strstr(out, "e820_host = 1\n") != NULL);
 	CHECK(strstr(out, "msr_relaxed = 1\n") != NULL);
 	CHECK(strstr(out, "disk = [ 'format=raw,vdev=xvda,access=rw,backendtype=phy,direct-io-safe,"
-	                  "no-discard,trusted,target=/dev/vg/t' ]\n") != NULL);
+	                  "no-discard,target=/dev/vg/t' ]\n") != NULL);
 	/* 1250 bytes per 50 ms: 25000 B/s, which xl turns back into 1250 */
 	CHECK(strstr(out, "vif = [ 'mac=00:16:3e:01:02:03,bridge=xenbr0,devid=3,mtu=9000,"
 	                  "rate=25000B/s@50000us' ]\n") != NULL);
