@@ -47,8 +47,10 @@ static const struct {
 
 /* Settings that must be absent when the JSON has nothing for them. */
 static const char *const sources[][3] = {
-        {"bootloader", "bootloader", "type.pv"}, {"pool", "pool_name", "c_info"},
-        {"seclabel", "ssid_label", "c_info"},    {"init_seclabel", "exec_ssid_label", "b_info"},
+        {"bootloader", "bootloader", "type.pv"},
+        {"pool", "pool_name", "c_info"},
+        {"seclabel", "ssid_label", "c_info"},
+        {"init_seclabel", "exec_ssid_label", "b_info"},
         {"device_model_override", "device_model", "b_info"},
         {"stubdomain_kernel", "stubdomain_kernel", "b_info"},
         {"bootloader_args", "bootloader_args", "type.pv"},
@@ -72,7 +74,8 @@ static void check_disks(XLU_Config *x, const json_t *disks)
 		const char *t = json_string_value(json_object_get(jd, "pdev_path"));
 		const char *v = json_string_value(json_object_get(jd, "vdev"));
 		XN_FUZZ_ASSERT(v && d.vdev && !strcmp(v, d.vdev), "disk vdev read back");
-		XN_FUZZ_ASSERT((!t && !d.pdev_path) || (t && d.pdev_path && !strcmp(t, d.pdev_path)) ||
+		XN_FUZZ_ASSERT((!t && !d.pdev_path) ||
+		                       (t && d.pdev_path && !strcmp(t, d.pdev_path)) ||
 		                       (t && !t[0] && !d.pdev_path),
 		               "disk target read back");
 		libxl_device_disk_dispose(&d);
@@ -102,8 +105,8 @@ static void check_nics(XLU_Config *x, const json_t *nics)
 			*eq = '\0';
 			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 				if (!strcmp(tok, keys[k][0])) {
-					const char *want = json_string_value(
-					        json_object_get(jn, keys[k][1]));
+					const char *want =
+					        json_string_value(json_object_get(jn, keys[k][1]));
 					XN_FUZZ_ASSERT(want && !strcmp(want, eq + 1),
 					               "vif value read back");
 					seen++;
@@ -111,11 +114,12 @@ static void check_nics(XLU_Config *x, const json_t *nics)
 			if (!strcmp(tok, "rate")) {
 				libxl_device_nic nic;
 				libxl_device_nic_init(&nic);
-				XN_FUZZ_ASSERT(xlu_vif_parse_rate(x, eq + 1, &nic) == 0, "rate parses");
+				XN_FUZZ_ASSERT(xlu_vif_parse_rate(x, eq + 1, &nic) == 0,
+				               "rate parses");
 				json_int_t b = json_integer_value(
 				        json_object_get(jn, "rate_bytes_per_interval"));
-				json_int_t us =
-				        json_integer_value(json_object_get(jn, "rate_interval_usecs"));
+				json_int_t us = json_integer_value(
+				        json_object_get(jn, "rate_interval_usecs"));
 				XN_FUZZ_ASSERT(nic.rate_bytes_per_interval == (uint64_t)b &&
 				                       nic.rate_interval_usecs == (uint32_t)us,
 				               "rate read back");
@@ -178,7 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	XN_FUZZ_ASSERT(memchr(err, '\0', sizeof(err)) != NULL, "error terminated");
 	XN_FUZZ_ASSERT(memchr(info.dropped, '\0', sizeof(info.dropped)) != NULL, "list terminated");
 	if (r == 0) {
-		XN_FUZZ_ASSERT(strstr(out, "cpus_soft = \"node:1\"\n") != NULL, "placement written");
+		XN_FUZZ_ASSERT(strstr(out, "cpus_soft = \"node:1\"\n") != NULL,
+		               "placement written");
 #ifdef HAVE_XEN
 		parse_back(s, out);
 #endif
