@@ -30,6 +30,19 @@ static void spec_word(struct out *o, bool *first, const char *word)
 	*first = false;
 }
 
+/* libxl's enum names xl's disk syntax takes as they are; any other name
+ * (a newer libxl's, or garbage) cannot be written. */
+static bool one_of(const char *v, const char *const *names)
+{
+	for (; *names; names++)
+		if (!strcmp(v, *names))
+			return true;
+	return false;
+}
+
+static const char *const formats[] = {"raw", "qcow", "qcow2", "vhd", "qed", "empty", NULL};
+static const char *const backends[] = {"phy", "tap", "qdisk", "standalone", NULL};
+
 static const char *disk_backend(const char *b)
 {
 	if (!b || !strcmp(b, "unknown"))
@@ -64,14 +77,20 @@ static int put_disk(struct out *o, const json_t *dk, size_t i, char *err, size_t
 	bool first = true;
 	const char *fmt = take_str(&k, "format"), *backend = disk_backend(take_str(&k, "backend"));
 	const char *script = take_str(&k, "script"), *target = take_str(&k, "pdev_path");
-	if (fmt && strcmp(fmt, "unknown"))
+	if (fmt && strcmp(fmt, "unknown")) {
+		if (!one_of(fmt, formats))
+			o->bad = true;
 		spec_item(o, &first, "format", fmt);
+	}
 	spec_item(o, &first, "vdev", vdev);
 	spec_item(o, &first, "access", rw ? "rw" : "ro");
 	if (cd)
 		spec_item(o, &first, "devtype", "cdrom");
-	if (backend)
+	if (backend) {
+		if (!one_of(backend, backends))
+			o->bad = true;
 		spec_item(o, &first, "backendtype", backend);
+	}
 	if (script)
 		spec_item(o, &first, "script", script);
 	const json_t *dio = take(&k, "direct_io_safe");
@@ -85,8 +104,11 @@ static int put_disk(struct out *o, const json_t *dk, size_t i, char *err, size_t
 	if (take_defbool(&k, "trusted") == 0)
 		refuse_key(o, where, "trusted");
 	const char *spec = take_str(&k, "specification");
-	if (spec && strcmp(spec, "unknown") && strcmp(spec, "xen"))
+	if (spec && strcmp(spec, "unknown") && strcmp(spec, "xen")) {
+		if (strcmp(spec, "virtio"))
+			o->bad = true;
 		spec_item(o, &first, "specification", spec);
+	}
 	/* "transport=" is not in 4.17's disk syntax either */
 	const char *tr = take_str(&k, "transport");
 	if (tr && strcmp(tr, "unknown"))
