@@ -434,7 +434,7 @@ int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, 
 	const json_t *c = json_object_get(cfg, "c_info"), *b = json_object_get(cfg, "b_info");
 	const char *name = json_string_value(json_object_get(c, "name"));
 	const char *type = json_string_value(json_object_get(c, "type"));
-	if (!name || !type || !json_is_object(b)) {
+	if (!name || !name[0] || !type || !json_is_object(b)) {
 		r = xn_errf(err, errlen, -EINVAL, "c_info.name, c_info.type or b_info missing");
 		goto done;
 	}
