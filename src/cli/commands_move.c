@@ -91,11 +91,6 @@ static void print_progress(const struct xn_move_job *j, int *last_key)
  * guest is never left suspended because we went away. */
 static int run_job(struct xn_sampler *s, struct xn_move_job *j)
 {
-	struct sigaction sa = {.sa_handler = on_interrupt}, old_int, old_term, old_hup;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
 	int last = -1;
 	bool said = false;
 	double sampled = 0;
@@ -118,9 +113,6 @@ static int run_job(struct xn_sampler *s, struct xn_move_job *j)
 				print_progress(j, &last);
 		}
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
 	return j->status;
 }
 
@@ -216,13 +208,25 @@ static int move_checked(struct xn_sampler *s, const struct xn_options *o, const 
 		return XN_EXIT_REFUSED;
 	}
 	static struct xn_move_job j; /* 8 KiB of paths and words */
-	if (xn_move_job_start(&j, &plan, name, cfg, err, sizeof(err))) {
+	/* from before xl starts: a signal in between must not kill us with
+	 * xl just started (run_job sees the flag at once) */
+	struct sigaction sa = {.sa_handler = on_interrupt}, old_int, old_term, old_hup;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	int r = xn_move_job_start(&j, &plan, name, cfg, err, sizeof(err));
+	bool started = r == 0;
+	if (!started)
 		printf("%s: not moved: %s; nothing started\n", name, err);
-		xn_move_job_clear(&j);
-		return XN_EXIT_RUNTIME;
-	}
-	int r = run_job(s, &j);
+	else
+		r = run_job(s, &j);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	xn_move_job_clear(&j);
+	if (!started)
+		return XN_EXIT_RUNTIME;
 	if (r) {
 		printf("%s: %s\n", name, j.words);
 		say_after_hangup(name, j.words);

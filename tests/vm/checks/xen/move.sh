@@ -67,10 +67,10 @@ echo
 [ "$(echo "$after" | awk '$1 == 1 { print $2 }')" = 32768 ] || fail "offline: not all pages on node 1"
 
 running() { xl list xnmv 2>/dev/null | awk 'NR == 2 { print $5 }' | grep -q '[rb]'; }
-# Until a checkpoint exists under DIR (0.1 s turns: the save lasts seconds).
+# Until xl save writes a checkpoint under DIR (0.1 s turns: it lasts seconds).
 save_started() { # dir seconds
 	_n=0
-	until [ -n "$(find "$1" -name memory.save 2>/dev/null)" ]; do
+	until [ -n "$(find "$1" -name memory.save -size +0 2>/dev/null)" ]; do
 		_n=$((_n + 1))
 		[ $_n -gt $(($2 * 10)) ] && return 1
 		sleep 0.1
@@ -94,7 +94,7 @@ touch /tmp/watch.mark
 rm -f /tmp/watch.stop
 (while [ ! -e /tmp/watch.stop ]; do
 	find /tmp -newer /tmp/watch.mark ! -path /tmp ! -path "$T" ! -name 'watch.*' \
-		-exec stat -c '%a %F %n' {} + 2>/dev/null
+		-exec stat -c '%a %F %n' {} \; 2>/dev/null
 	sleep 0.1
 done) >>/tmp/watch.log &
 watcher=$!
