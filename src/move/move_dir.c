@@ -49,11 +49,14 @@ int xn_move_dir_make(uint64_t need, char *dir, size_t len, char *err, size_t err
 	uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	if (need && avail < need + need / 64 + (8u << 20)) {
 		dir[0] = '\0';
-		return xn_errf(err, errlen, -ENOSPC,
-		               "%s has %" PRIu64 " MiB free; the guest's memory image needs about "
-		               "%" PRIu64 " MiB (create /var/lib/xen/save on a larger file system, "
-		               "or set TMPDIR)",
-		               base, avail >> 20, (need + need / 64 + (8u << 20)) >> 20);
+		bool xen = !strcmp(base, "/var/lib/xen/save");
+		return xn_errf(
+		        err, errlen, -ENOSPC,
+		        "%s has %" PRIu64 " MiB free; the guest's memory image needs about "
+		        "%" PRIu64 " MiB (%s); nothing was stopped",
+		        base, avail >> 20, (need + need / 64 + (8u << 20)) >> 20,
+		        xen ? "free space there"
+		            : "create /var/lib/xen/save on a larger file system, or set TMPDIR");
 	}
 	if (!mkdtemp(dir)) {
 		int e = errno;
