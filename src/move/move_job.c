@@ -194,7 +194,11 @@ static int dry_parse(const struct xn_move_job *j, char *err, size_t errlen)
 	if (!strncmp(why, "Parsing config", 14) && strchr(why, '\n'))
 		why = strchr(why, '\n') + 1;
 	size_t n = strcspn(why, "\n");
-	int e = r == -EINTR ? -EINTR : -EINVAL;
+	if (r == -EINTR) {
+		free(out);
+		return xn_errf(err, errlen, -EINTR, "interrupted while xl checked the new config");
+	}
+	int e = -EINVAL;
 	xn_errf(err, errlen, e, "xl rejects the new config (`xl -N create %s`): %.*s", j->cfg,
 	        (int)(n > 200 ? 200 : n),
 	        r < 0 ? (r == -ETIMEDOUT ? "no answer in 30 s" : strerror(-r)) : why);
