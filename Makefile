@@ -163,6 +163,13 @@ $(BUILD)/bench/%: bench/%.c $(LIB) | $(BUILD)/bench
 # What each object and program includes, as the compiler saw it.
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+# The config writer's harness parses what it wrote back with libxlutil, the
+# parser xl uses (libxen-dev has it).
+ifeq ($(HAVE_XEN),yes)
+$(BUILD)/tests/test_fuzz_move_config build-fuzz/fuzz/move_config: PKG_LIBS += \
+	$(shell $(PKG_CONFIG) --libs xlutil xenlight)
+endif
+
 # pageop_probe names the domains it makes in xenstore (libxenstat lists only
 # named domains).
 ifeq ($(HAVE_XEN),yes)

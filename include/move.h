@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -44,15 +45,20 @@ struct xn_move_dominfo {
 	bool no_migrate;       /* b_info.disable_migrate */
 	char passthrough[160]; /* "pcidevs, iomem", empty when none */
 	char unsupported[200]; /* devices / fields xl text cannot get from us */
-	char dropped[200];     /* fields not carried over (said, not refused) */
+	char dropped[300];     /* settings not at their default that xl's config
+	                          cannot express ("b_info.cpuid, nics[0].trusted"):
+	                          the move is refused, naming them */
 };
 
 /* Turn the output of `xl list -l DOMID` (a JSON array of {domid, config})
  * into an xl config text for the same domain with vCPU soft affinity (and
- * hard affinity when it had one) on `nodes`, NUL-terminated in out. Fills
- * info. Returns 0, -EINVAL (bad JSON, err says where), -ENOSPC (out too
- * small) or -EOPNOTSUPP (a device or type we cannot carry over: err says
- * which; info->unsupported / passthrough too). */
+ * hard affinity when it had one) on `nodes`, NUL-terminated in out. Every
+ * key is carried over (cpupool, security labels, scheduler parameters,
+ * device rates and MTUs ...) or, when xl's format cannot express it and it
+ * is not at its default, the move is refused naming it. Fills info.
+ * Returns 0, -EINVAL (bad JSON, err says where), -ENOSPC (out too small)
+ * or -EOPNOTSUPP (a device, type, setting or control byte we cannot carry
+ * over: err says which; info->unsupported / passthrough / dropped too). */
 int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, size_t len,
                          struct xn_move_dominfo *info, char *err, size_t errlen);
 
@@ -135,16 +141,25 @@ void xn_move_plan_make(const struct xn_snapshot *snap, const struct xn_domain *d
 int xn_move_facts_read(int64_t domid, struct xn_move_facts *f, char **json, char *err,
                        size_t errlen);
 
-/* A running move: xl as a child, its output on a pipe. */
+/* A running move: xl as a child, its output on a pipe. Its files live in a
+ * private directory (mode 0700, see xn_move_job_start). An offline move
+ * runs `xl save` and `xl restore` from one shell in its own process group,
+ * SIGPIPE and SIGHUP ignored: if this process dies or hangs up, the pair
+ * still runs to its end and the guest is not left saved. */
+enum { XN_MOVE_PATH = 1024 };
 struct xn_move_job {
 	pid_t pid;
 	int fd; /* read end of xl's stdout + stderr; -1 when closed */
 	bool live;
-	int step; /* offline: 0 save, 1 restore */
+	int step; /* offline: 0 save, 1 restore (xl save finished) */
 	int64_t domid;
 	char name[128];
-	char cfg[64];  /* the new config file (removed at the end) */
-	char ckpt[96]; /* offline: the checkpoint file */
+	char dir[XN_MOVE_PATH];  /* the private directory (removed at the end) */
+	char cfg[XN_MOVE_PATH];  /* the new config file in it */
+	char ckpt[XN_MOVE_PATH]; /* offline: the checkpoint file in it */
+	bool keep;               /* the checkpoint holds the only copy: keep dir */
+	bool handshake;          /* live: xl let the new copy start (see finish) */
+	bool undefined;          /* xl failed in its final handshake: both copies left */
 	char buf[1024];
 	size_t used;
 	struct xn_move_progress prog;
@@ -152,10 +167,17 @@ struct xn_move_job {
 	double t_copied, t_started;       /* xl said: all pages there / the new domain runs */
 	bool cancelled;
 	int status; /* 0 ok, else -errno; valid once prog.phase is DONE / FAILED */
-	char words[480];
+	char words[1024 + 3 * XN_MOVE_PATH];
 };
 
-/* Write cfg_text to a temporary file and start xl for plan. */
+/* Raised by a signal handler (quit, hangup): the checks' xl commands stop
+ * waiting (xn_move_facts_read returns -EINTR). NULL: none. */
+void xn_move_set_quit_flag(volatile sig_atomic_t *flag);
+
+/* Make the private directory (under /var/lib/xen/save when it exists, else
+ * $TMPDIR or /tmp; offline: on a file system with room for the image),
+ * write cfg_text there, have xl dry-parse it (`xl -N create`), and only
+ * then start xl for plan. Nothing is stopped when this fails. */
 int xn_move_job_start(struct xn_move_job *j, const struct xn_move_plan *plan, const char *name,
                       const char *cfg_text, char *err, size_t errlen);
 
@@ -173,7 +195,9 @@ int xn_move_job_observe(struct xn_move_job *j, const struct xn_snapshot *snap);
  * suspended: stopping now would leave it paused; the move finishes). */
 int xn_move_job_cancel(struct xn_move_job *j);
 
-/* Release the job's files and descriptors (kills xl if it still runs). */
+/* Release the job's files and descriptors. xl still running is cancelled
+ * when that is harmless; otherwise it is left to finish on its own (and
+ * the directory with it). A kept checkpoint stays, j->words says where. */
 void xn_move_job_clear(struct xn_move_job *j);
 
 #endif

@@ -7,17 +7,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "commands.h"
 #include "move.h"
 #include "nodemask.h"
 #include "util.h"
 
-static volatile sig_atomic_t move_interrupted;
+static volatile sig_atomic_t move_interrupted, move_hangup;
 
 static void on_interrupt(int sig)
 {
 	move_interrupted = 1;
+	if (sig == SIGHUP)
+		move_hangup = 1;
+}
+
+/* After a hangup nobody reads our output: the outcome goes to syslog too. */
+static void say_after_hangup(const char *name, const char *what)
+{
+	if (!move_hangup)
+		return;
+	openlog("xentop-numa", LOG_PID, LOG_USER);
+	syslog(LOG_NOTICE, "--move-memory %s (after a hangup): %s", name, what);
+	closelog();
 }
 
 /* "node0 0, node1 65536" for d's pages. */
@@ -73,22 +86,21 @@ static void print_progress(const struct xn_move_job *j, int *last_key)
 	fflush(stdout);
 }
 
+/* A Ctrl-C, SIGTERM or a hangup (the ssh session dropped) cancels while
+ * that is harmless and otherwise lets xl finish, followed to its end: the
+ * guest is never left suspended because we went away. */
 static int run_job(struct xn_sampler *s, struct xn_move_job *j)
 {
-	struct sigaction sa = {.sa_handler = on_interrupt}, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	int last = -1;
 	bool said = false;
 	double sampled = 0;
 	while (j->prog.phase != XN_MOVE_DONE && j->prog.phase != XN_MOVE_FAILED) {
 		if (move_interrupted && !said) {
 			int r = xn_move_job_cancel(j);
-			printf("%s\n", r == -EBUSY
-			                       ? "interrupt: too late to cancel (the guest is "
-			                         "paused for its last round); finishing"
-			                       : "interrupt: cancelling (stopping the sending xl)");
+			printf("%s%s\n", move_hangup ? "hangup" : "interrupt",
+			       r == -EBUSY ? ": too late to cancel (the guest is stopped "
+			                     "or paused for its last round); finishing"
+			                   : ": cancelling (stopping the sending xl)");
 			said = true;
 		}
 		if (xn_move_job_poll(j, 1000))
@@ -101,8 +113,6 @@ static int run_job(struct xn_sampler *s, struct xn_move_job *j)
 				print_progress(j, &last);
 		}
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	return j->status;
 }
 
@@ -170,6 +180,7 @@ static int move_checked(struct xn_sampler *s, const struct xn_options *o, const 
 	xn_strlcpy(name, d->name ? d->name : dom, sizeof(name));
 	struct xn_move_facts f;
 	char *json = NULL;
+	xn_move_set_quit_flag(&move_interrupted);
 	if (id != 0 && xn_move_facts_read(id, &f, &json, err, sizeof(err))) {
 		xn_warn("%s", err);
 		return XN_EXIT_RUNTIME;
@@ -196,18 +207,32 @@ static int move_checked(struct xn_sampler *s, const struct xn_options *o, const 
 		printf("%s: refused: %s; nothing started\n", name, err);
 		return XN_EXIT_REFUSED;
 	}
-	struct xn_move_job j;
-	if (xn_move_job_start(&j, &plan, name, cfg, err, sizeof(err))) {
-		xn_warn("%s", err);
-		xn_move_job_clear(&j);
-		return XN_EXIT_RUNTIME;
-	}
-	int r = run_job(s, &j);
+	static struct xn_move_job j; /* 8 KiB of paths and words */
+	/* from before xl starts: a signal in between must not kill us with
+	 * xl just started (run_job sees the flag at once) */
+	struct sigaction sa = {.sa_handler = on_interrupt}, old_int, old_term, old_hup;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	int r = xn_move_job_start(&j, &plan, name, cfg, err, sizeof(err));
+	bool started = r == 0;
+	if (!started)
+		printf("%s: not moved: %s; nothing started\n", name, err);
+	else
+		r = run_job(s, &j);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	xn_move_job_clear(&j);
+	if (!started)
+		return XN_EXIT_RUNTIME;
 	if (r) {
 		printf("%s: %s\n", name, j.words);
+		say_after_hangup(name, j.words);
 		return r == -ECANCELED ? XN_EXIT_REFUSED : XN_EXIT_RUNTIME;
 	}
+	say_after_hangup(name, "moved");
 	double secs = j.t_end - j.t_start;
 	char pause[200];
 	if (!plan.live)
@@ -231,8 +256,8 @@ static int move_checked(struct xn_sampler *s, const struct xn_options *o, const 
 
 int xn_cmd_move_memory(struct xn_sampler *s, const struct xn_options *o)
 {
-	if (strcmp(s->src->ops->name, "xen")) {
-		xn_warn("--move-memory moves Xen domains (this is the %s source)",
+	if (!(s->src->ops->caps & XN_SRC_RECREATE)) {
+		xn_warn("--move-memory: the %s source cannot move a domain's memory (Xen's can)",
 		        s->src->ops->name);
 		return XN_EXIT_USAGE;
 	}

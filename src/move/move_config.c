@@ -1,67 +1,24 @@
 /* move_config.c - libxl's JSON view of a domain (`xl list -l`) back into
- * xl's config text with a new placement, for `xl migrate -C` (see move.h).
+ * xl's config text with a new placement, for `xl migrate -C` and `xl
+ * restore` (see move.h).
  *
- * libxl writes only the fields that differ from their defaults, so every key
- * present means something. Keys we translate are written; keys libxl fills
- * in itself when it creates a domain (and fills in again on the receiving
- * side) are skipped; anything else is either a device we cannot describe in
- * xl text (refused: the new domain would silently lack it) or a tuning field
- * we name as "not carried over" in the plan the operator confirms. */
+ * libxl writes only the fields that differ from their defaults (and those
+ * its own set-up filled in), so every key present means something. Each
+ * key of every object - c_info, b_info and its type, arch and scheduler
+ * parts, each disk and network interface - is either written in xl's
+ * syntax, left to libxl to fill in again on the receiving side (the
+ * placement, xl.conf's settings), or, when xl's config format cannot
+ * express it and it is not at its default, named in a refusal: a tenant's
+ * cpupool, security label or rate limit must never vanish in a move. */
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "move.h"
+#include "move_config_priv.h"
 #include "util.h"
-
-struct out {
-	char *buf;
-	size_t len, used;
-	bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
-{
-	if (o->full)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->len - o->used) {
-		o->full = true;
-		return;
-	}
-	o->used += (size_t)n;
-}
-
-/* Append ", name" to a list of names (truncated quietly when long). */
-static void note(char *list, size_t len, const char *name)
-{
-	size_t u = strlen(list);
-	snprintf(list + u, len - u, "%s%s", u ? ", " : "", name);
-}
-
-/* An xl string literal: quotes and backslashes escaped; control bytes
- * cannot be written (xl's lexer has no escape we trust for them). */
-static int put_str(struct out *o, const char *s)
-{
-	put(o, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return -EINVAL;
-		if (*p == '"' || *p == '\\')
-			put(o, "\\%c", *p);
-		else
-			put(o, "%c", *p);
-	}
-	put(o, "\"");
-	return 0;
-}
 
 /* libxl's JSON names of libxl_action_on_shutdown ("soft_reset") as xl's
  * config spells them ("soft-reset", xl_parse.c), which it insists on. */
@@ -80,29 +37,6 @@ static const char *action_name(const char *json)
 	return NULL;
 }
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static bool jint(const json_t *o, const char *key, json_int_t *out)
-{
-	const json_t *v = json_object_get(o, key);
-	if (!json_is_integer(v))
-		return false;
-	*out = json_integer_value(v);
-	return true;
-}
-
-/* libxl_defbool is "True" / "False" / "<default>" in JSON; a plain bool
- * is true / false. */
-static bool jtrue(const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	return json_is_true(v) || (json_is_string(v) && !strcmp(json_string_value(v), "True"));
-}
-
 int xn_move_nodes_cpumap(const xn_nodemask *nodes, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -117,189 +51,298 @@ int xn_move_nodes_cpumap(const xn_nodemask *nodes, char *buf, size_t len)
 	return used ? 0 : -EINVAL;
 }
 
-/* One "key=value" of a disk or vif spec. */
-static int put_spec_item(struct out *o, bool *first, const char *key, const char *val)
+/* KEY = "value"; a control byte marks the output bad (refused). */
+static void put_kv_str(struct out *o, const char *xl, const char *val)
 {
-	/* xl splits specs on ',' and '=': such values cannot be written. */
-	if (strpbrk(val, ",='\"\\"))
-		return -EINVAL;
-	put(o, "%s%s=%s", *first ? "" : ",", key, val);
-	*first = false;
-	return 0;
+	if (!val)
+		return;
+	put(o, "%s = ", xl);
+	if (put_str(o, val))
+		o->bad = true;
+	put(o, "\n");
 }
 
-static const char *disk_backend(const char *b)
+static void carry_str(struct out *o, struct keys *k, const char *json, const char *xl)
 {
-	if (!b || !strcmp(b, "unknown"))
-		return NULL;
-	return b;
+	const char *v = take_str(k, json);
+	if (v && v[0])
+		put_kv_str(o, xl, v);
 }
 
-static int put_disks(struct out *o, const json_t *disks, char *err, size_t errlen)
+/* A libxl_defbool as xl's 0 / 1; "<default>" is not written. */
+static void carry_bool(struct out *o, struct keys *k, const char *json, const char *xl)
 {
+	int b = take_defbool(k, json);
+	if (b >= 0)
+		put(o, "%s = %d\n", xl, b);
+}
+
+/* An integer written when it is not its default (dflt). */
+static void carry_int(struct out *o, struct keys *k, const char *json, const char *xl,
+                      json_int_t dflt)
+{
+	json_int_t v;
+	if (take_int(k, json, &v) && v != dflt)
+		put(o, "%s = %lld\n", xl, (long long)v);
+}
+
+/* An enum written by name when it is not one of its default names. */
+static void carry_enum(struct out *o, struct keys *k, const char *json, const char *xl,
+                       const char *dflt)
+{
+	const char *v = take_str(k, json);
+	if (v && strcmp(v, dflt) && strcmp(v, "default") && strcmp(v, "unknown"))
+		put_kv_str(o, xl, v);
+}
+
+/* A libxl_string_list as an xl list of strings. */
+static void carry_list(struct out *o, struct keys *k, const char *json, const char *xl)
+{
+	const json_t *l = take(k, json);
+	if (!json_array_size(l))
+		return;
 	size_t i;
-	const json_t *dk;
-	if (!json_array_size(disks))
-		return 0;
-	put(o, "disk = [");
-	json_array_foreach(disks, i, dk)
-	{
-		json_int_t be = 0, rw = 0, cd = 0;
-		const char *target = jstr(dk, "pdev_path"), *vdev = jstr(dk, "vdev");
-		if (jint(dk, "backend_domid", &be) && be != 0)
-			return xn_errf(err, errlen, -EOPNOTSUPP,
-			               "disk %s has its backend in domain %lld (a driver domain)",
-			               vdev ? vdev : "?", (long long)be);
-		if (!vdev)
-			return xn_errf(err, errlen, -EOPNOTSUPP, "a disk has no vdev");
-		jint(dk, "readwrite", &rw);
-		jint(dk, "is_cdrom", &cd);
-		put(o, "%s'", i ? ", " : " ");
-		bool first = true;
-		int r = 0;
-		const char *fmt = jstr(dk, "format"), *backend = disk_backend(jstr(dk, "backend"));
-		const char *script = jstr(dk, "script");
-		if (fmt && strcmp(fmt, "unknown"))
-			r |= put_spec_item(o, &first, "format", fmt);
-		r |= put_spec_item(o, &first, "vdev", vdev);
-		r |= put_spec_item(o, &first, "access", rw ? "rw" : "ro");
-		if (cd)
-			r |= put_spec_item(o, &first, "devtype", "cdrom");
-		if (backend)
-			r |= put_spec_item(o, &first, "backendtype", backend);
-		if (script)
-			r |= put_spec_item(o, &first, "script", script);
-		/* target= last: xl takes the rest of the spec as the path */
-		if (target && strpbrk(target, "'\"\\"))
-			r = -EINVAL;
-		else if (target)
-			put(o, "%starget=%s", first ? "" : ",", target);
-		if (r)
-			return xn_errf(err, errlen, -EOPNOTSUPP,
-			               "disk %s: a value xl's disk syntax cannot hold", vdev);
-		put(o, "'");
-	}
-	put(o, " ]\n");
-	return 0;
-}
-
-static int put_nics(struct out *o, const json_t *nics, char *err, size_t errlen)
-{
-	static const struct {
-		const char *json, *xl;
-	} keys[] = {{"mac", "mac"},      {"bridge", "bridge"},        {"script", "script"},
-	            {"ip", "ip"},        {"model", "model"},          {"ifname", "vifname"},
-	            {"nictype", "type"}, {"gatewaydev", "gatewaydev"}};
-	size_t i;
-	const json_t *nic;
-	if (!json_array_size(nics))
-		return 0;
-	put(o, "vif = [");
-	json_array_foreach(nics, i, nic)
-	{
-		json_int_t be = 0;
-		if (jint(nic, "backend_domid", &be) && be != 0)
-			return xn_errf(err, errlen, -EOPNOTSUPP,
-			               "network interface %zu has its backend in domain %lld", i,
-			               (long long)be);
-		put(o, "%s'", i ? ", " : " ");
-		bool first = true;
-		for (size_t k = 0; k < XN_ARRAY_SIZE(keys); k++) {
-			const char *v = jstr(nic, keys[k].json);
-			if (v && !strcmp(keys[k].json, "nictype"))
-				v = !strcmp(v, "vif_ioemu") ? "ioemu" : v;
-			/* the receiving side names the backend afresh (vifDOMID.N) */
-			if (v && !(!strcmp(keys[k].json, "ifname") && !strncmp(v, "vif", 3)) &&
-			    put_spec_item(o, &first, keys[k].xl, v))
-				return xn_errf(err, errlen, -EOPNOTSUPP,
-				               "network interface %zu: a value xl's vif syntax "
-				               "cannot hold",
-				               i);
-		}
-		put(o, "'");
-	}
-	put(o, " ]\n");
-	return 0;
-}
-
-/* Top-level keys of libxl_domain_config we handle; any other non-empty
- * array is a device kind we cannot carry over. */
-static const char *const passthrough_keys[] = {"pcidevs", "dtdevs", "usbdevs"};
-static const char *const handled_top[] = {"c_info",      "b_info",      "disks",
-                                          "nics",        "on_poweroff", "on_reboot",
-                                          "on_watchdog", "on_crash",    "on_soft_reset"};
-/* b_info keys written below, or filled in by libxl at creation (and filled
- * in again for the new domain). */
-static const char *const handled_b[] = {"max_vcpus",
-                                        "avail_vcpus",
-                                        "max_memkb",
-                                        "target_memkb",
-                                        "kernel",
-                                        "ramdisk",
-                                        "cmdline",
-                                        "type.pv",
-                                        "type.pvh",
-                                        "vcpu_hard_affinity",
-                                        "vcpu_soft_affinity",
-                                        "cpumap",
-                                        "nodemap",
-                                        "numa_placement",
-                                        "shadow_memkb",
-                                        "video_memkb",
-                                        "arch_arm",
-                                        "arch_x86",
-                                        "sched_params",
-                                        "device_model_version",
-                                        "disable_migrate",
-                                        "max_grant_frames",
-                                        "max_maptrack_frames",
-                                        "max_grant_version",
-                                        "event_channels",
-                                        "tsc_mode",
-                                        "claim_mode",
-                                        "iomem",
-                                        "ioports",
-                                        "irqs"};
-
-static bool in_list(const char *const *list, size_t n, const char *key)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i], key))
-			return true;
-	return false;
-}
-
-static bool nonempty(const json_t *v)
-{
-	return v && !json_is_null(v) &&
-	       !((json_is_array(v) && !json_array_size(v)) ||
-	         (json_is_object(v) && !json_object_size(v)));
-}
-
-static void scan_keys(const json_t *cfg, const json_t *b, struct xn_move_dominfo *info)
-{
-	const char *key;
 	const json_t *v;
-	json_object_foreach((json_t *)cfg, key, v)
+	put(o, "%s = [", xl);
+	json_array_foreach(l, i, v)
 	{
-		if (in_list(handled_top, XN_ARRAY_SIZE(handled_top), key) || !nonempty(v))
-			continue;
-		if (in_list(passthrough_keys, XN_ARRAY_SIZE(passthrough_keys), key))
-			note(info->passthrough, sizeof(info->passthrough), key);
-		else if (json_is_array(v))
-			note(info->unsupported, sizeof(info->unsupported), key);
-		else
-			note(info->dropped, sizeof(info->dropped), key);
+		put(o, "%s", i ? ", " : " ");
+		if (!json_is_string(v) || put_str(o, json_string_value(v)))
+			o->bad = true;
 	}
-	static const char *const pt_b[] = {"iomem", "ioports", "irqs"};
-	for (size_t i = 0; i < XN_ARRAY_SIZE(pt_b); i++)
-		if (nonempty(json_object_get(b, pt_b[i])))
-			note(info->passthrough, sizeof(info->passthrough), pt_b[i]);
-	json_object_foreach((json_t *)b, key, v)
-	{
-		if (!in_list(handled_b, XN_ARRAY_SIZE(handled_b), key) && nonempty(v))
-			note(info->dropped, sizeof(info->dropped), key);
+	put(o, " ]\n");
+}
+
+/* c_info: who the domain is and where it may run. */
+static void put_create(struct out *o, const json_t *c, const json_t *b)
+{
+	struct keys k;
+	keys_init(&k, c, "c_info");
+	take(&k, "type");
+	take(&k, "name"); /* written by the caller */
+	take(&k, "uuid");
+	take(&k, "domid");               /* the new domain gets one */
+	take(&k, "run_hotplug_scripts"); /* xl.conf's, applied again */
+	/* FLASK: seclabel is the label the domain runs with; a domain that
+	 * relabelled at exec (init_seclabel) keeps both */
+	const char *label = take_str(&k, "ssid_label");
+	const char *exec = json_string_value(json_object_get(b, "exec_ssid_label"));
+	json_int_t ref = 0;
+	if (take_int(&k, "ssidref", &ref) && ref != 0 && !label)
+		refuse_key(o, "c_info", "ssidref");
+	if (label && exec && exec[0]) {
+		put_kv_str(o, "init_seclabel", label);
+		put_kv_str(o, "seclabel", exec);
+	} else if (label && label[0])
+		put_kv_str(o, "seclabel", label);
+	/* the cpupool, by name (ids are not stable) */
+	const char *pool = take_str(&k, "pool_name");
+	json_int_t poolid = 0;
+	if (take_int(&k, "poolid", &poolid) && poolid != 0 && !(pool && pool[0]))
+		refuse_key(o, "c_info", "poolid");
+	if (pool && pool[0])
+		put_kv_str(o, "pool", pool);
+	carry_bool(o, &k, "hap", "hap");
+	carry_bool(o, &k, "oos", "oos");
+	carry_bool(o, &k, "driver_domain", "driver_domain");
+	carry_bool(o, &k, "xend_suspend_evtchn_compat", "xend_suspend_evtchn_compat");
+	carry_enum(o, &k, "passthrough", "passthrough", "default");
+	/* xsdata, platformdata: xl's config has no key for them */
+	keys_finish(&k, o);
+}
+
+static void put_sched(struct out *o, const json_t *sp)
+{
+	struct keys k;
+	keys_init(&k, sp, "b_info.sched_params");
+	take(&k, "sched"); /* the pool's scheduler */
+	/* -1 is libxl's "default" for each; credit's cap 0 means no cap */
+	json_int_t v;
+	if (take_int(&k, "weight", &v) && v > 0)
+		put(o, "cpu_weight = %lld\n", (long long)v);
+	if (take_int(&k, "cap", &v) && v > 0)
+		put(o, "cap = %lld\n", (long long)v);
+	carry_int(o, &k, "period", "period", -1);
+	carry_int(o, &k, "slice", "slice", -1);
+	carry_int(o, &k, "latency", "latency", -1);
+	carry_int(o, &k, "extratime", "extratime", -1);
+	/* RTDS's budget has no config key (only `xl sched-rtds`): refused
+	 * unless it is RTDS's default, 4000 us */
+	if (take_int(&k, "budget", &v) && v != -1 && v != 4000)
+		refuse_key(o, "b_info.sched_params", "budget");
+	keys_finish(&k, o);
+}
+
+static bool nonempty_obj(const json_t *v)
+{
+	return json_is_object(v) && json_object_size(v);
+}
+
+static void put_type_pv(struct out *o, const json_t *pv, const json_t *b)
+{
+	struct keys k;
+	keys_init(&k, pv, "b_info.type.pv");
+	/* the old place of these (before b_info had them): written once */
+	if (!json_object_get(b, "bootloader"))
+		carry_str(o, &k, "bootloader", "bootloader");
+	else
+		take(&k, "bootloader");
+	if (!json_object_get(b, "bootloader_args"))
+		carry_list(o, &k, "bootloader_args", "bootloader_args");
+	else
+		take(&k, "bootloader_args");
+	static const char *const same[] = {"kernel", "cmdline", "ramdisk"};
+	for (size_t i = 0; i < XN_ARRAY_SIZE(same); i++) {
+		const char *v = take_str(&k, same[i]);
+		const char *top = json_string_value(json_object_get(b, same[i]));
+		if (v && !top)
+			put_kv_str(o, same[i], v);
+		else if (v && strcmp(v, top))
+			refuse_key(o, "b_info.type.pv", same[i]);
 	}
+	take(&k, "slack_memkb"); /* libxl's own reserve */
+	carry_bool(o, &k, "e820_host", "e820_host");
+	keys_finish(&k, o);
+}
+
+static void put_type_pvh(struct out *o, const json_t *pvh)
+{
+	struct keys k;
+	keys_init(&k, pvh, "b_info.type.pvh");
+	carry_bool(o, &k, "pvshim", "pvshim");
+	carry_str(o, &k, "pvshim_path", "pvshim_path");
+	carry_str(o, &k, "pvshim_cmdline", "pvshim_cmdline");
+	carry_str(o, &k, "pvshim_extra", "pvshim_extra");
+	keys_finish(&k, o);
+}
+
+static void put_arch(struct out *o, const json_t *x86, const json_t *arm)
+{
+	struct keys k;
+	keys_init(&k, x86, "b_info.arch_x86");
+	/* libxl's default is false; xl warns when it is given at all */
+	if (take_defbool(&k, "msr_relaxed") == 1)
+		put(o, "msr_relaxed = 1\n");
+	keys_finish(&k, o);
+	keys_init(&k, arm, "b_info.arch_arm");
+	carry_enum(o, &k, "gic_version", "gic_version", "default");
+	carry_enum(o, &k, "vuart", "vuart", "unknown");
+	keys_finish(&k, o);
+}
+
+static const char *dm_version(const char *json)
+{
+	if (!json)
+		return NULL;
+	if (!strcmp(json, "qemu_xen"))
+		return "qemu-xen";
+	if (!strcmp(json, "qemu_xen_traditional"))
+		return "qemu-xen-traditional";
+	return NULL;
+}
+
+/* b_info keys libxl (or xl.conf) fills in again for the new domain, or the
+ * move replaces (placement), or the checks handle (passthrough). */
+static const char *const build_auto[] = {"avail_vcpus",
+                                         "vcpu_hard_affinity",
+                                         "vcpu_soft_affinity",
+                                         "cpumap",
+                                         "nodemap",
+                                         "numa_placement",
+                                         "claim_mode",
+                                         "max_grant_version",
+                                         "blkdev_start",
+                                         "iommu_memkb",
+                                         "type",
+                                         "video_memkb",
+                                         "iomem",
+                                         "ioports",
+                                         "irqs",
+                                         "disable_migrate",
+                                         "exec_ssid_label"};
+
+static int put_build(struct out *o, const json_t *b, struct xn_move_dominfo *info, char *err,
+                     size_t errlen)
+{
+	struct keys k;
+	keys_init(&k, b, "b_info");
+	for (size_t i = 0; i < XN_ARRAY_SIZE(build_auto); i++)
+		take(&k, build_auto[i]);
+	json_int_t v;
+	if (!take_int(&k, "max_memkb", &v) || v <= 0)
+		return xn_errf(err, errlen, -EINVAL, "b_info.max_memkb missing");
+	info->max_memkb = (uint64_t)v;
+	info->target_memkb = info->max_memkb;
+	if (take_int(&k, "target_memkb", &v) && v > 0)
+		info->target_memkb = (uint64_t)v;
+	/* xl takes MiB: round up, never give the guest less than it has */
+	put(o, "memory = %" PRIu64 "\n", (info->target_memkb + 1023) / 1024);
+	put(o, "maxmem = %" PRIu64 "\n", (info->max_memkb + 1023) / 1024);
+	json_int_t maxv = 1;
+	take_int(&k, "max_vcpus", &maxv);
+	size_t avail = json_array_size(json_object_get(b, "avail_vcpus"));
+	put(o, "vcpus = %zu\n", avail ? avail : (size_t)maxv);
+	put(o, "maxvcpus = %lld\n", (long long)maxv);
+	static const char *const strs[] = {"kernel", "ramdisk", "cmdline"};
+	for (size_t i = 0; i < XN_ARRAY_SIZE(strs); i++)
+		carry_str(o, &k, strs[i], strs[i]);
+	put_sched(o, take(&k, "sched_params"));
+	carry_str(o, &k, "bootloader", "bootloader");
+	carry_list(o, &k, "bootloader_args", "bootloader_args");
+	const json_t *pv = take(&k, "type.pv");
+	put_type_pv(o, pv, b);
+	put_type_pvh(o, take(&k, "type.pvh"));
+	if (nonempty_obj(take(&k, "type.hvm")))
+		refuse_key(o, "b_info", "type.hvm");
+	put_arch(o, take(&k, "arch_x86"), take(&k, "arch_arm"));
+	/* the security label of the domain (see put_create) and its device
+	 * model's */
+	json_int_t ref = 0;
+	if (take_int(&k, "exec_ssidref", &ref) && ref && !json_object_get(b, "exec_ssid_label"))
+		refuse_key(o, "b_info", "exec_ssidref");
+	if (take_int(&k, "device_model_ssidref", &ref) && ref &&
+	    !json_object_get(b, "device_model_ssid_label"))
+		refuse_key(o, "b_info", "device_model_ssidref");
+	carry_str(o, &k, "device_model_ssid_label", "device_model_stubdomain_seclabel");
+	/* xl.conf's defaults are 32 / 1024; a config's own value is kept */
+	carry_int(o, &k, "max_grant_frames", "max_grant_frames", 4294967295LL);
+	carry_int(o, &k, "max_maptrack_frames", "max_maptrack_frames", 4294967295LL);
+	carry_int(o, &k, "event_channels", "max_event_channels", 0);
+	carry_int(o, &k, "rtc_timeoffset", "rtc_timeoffset", 0);
+	carry_int(o, &k, "vmtrace_buf_kb", "vmtrace_buf_kb", 0);
+	if (take_int(&k, "shadow_memkb", &v) && v > 0 && v != -1)
+		put(o, "shadow_memory = %lld\n", (long long)((v + 1023) / 1024));
+	if (take_int(&k, "stubdomain_memkb", &v) && v > 0 && v != -1)
+		put(o, "stubdomain_memory = %lld\n", (long long)((v + 1023) / 1024));
+	carry_enum(o, &k, "tsc_mode", "tsc_mode", "default");
+	carry_enum(o, &k, "timer_mode", "timer_mode", "default");
+	carry_enum(o, &k, "tee", "tee", "none");
+	carry_enum(o, &k, "altp2m", "altp2m", "disabled");
+	const char *dmv = dm_version(take_str(&k, "device_model_version"));
+	if (dmv)
+		put(o, "device_model_version = \"%s\"\n", dmv);
+	carry_bool(o, &k, "device_model_stubdomain", "device_model_stubdomain_override");
+	carry_str(o, &k, "device_model", "device_model_override");
+	carry_str(o, &k, "device_model_user", "device_model_user");
+	carry_str(o, &k, "stubdomain_kernel", "stubdomain_kernel");
+	carry_str(o, &k, "stubdomain_ramdisk", "stubdomain_ramdisk");
+	carry_list(o, &k, "extra", "device_model_args");
+	carry_list(o, &k, "extra_pv", "device_model_args_pv");
+	carry_list(o, &k, "extra_hvm", "device_model_args_hvm");
+	carry_str(o, &k, "device_tree", "device_tree");
+	carry_bool(o, &k, "localtime", "localtime");
+	carry_bool(o, &k, "acpi", "acpi");
+	carry_bool(o, &k, "nested_hvm", "nestedhvm");
+	carry_bool(o, &k, "dm_restrict", "dm_restrict");
+	/* libxl's own defaults for a PV / PVH guest; xl 4.17 cannot set them */
+	if (take_defbool(&k, "vpmu") == 1)
+		refuse_key(o, "b_info", "vpmu");
+	take(&k, "apic");
+	info->no_migrate = take_defbool(&k, "disable_migrate") == 1 ||
+	                   json_is_true(json_object_get(b, "disable_migrate"));
+	/* cpuid, vnuma_nodes, stubdomain_cmdline ...: refused by name */
+	keys_finish(&k, o);
+	return 0;
 }
 
 static const json_t *find_config(const json_t *root, char *err, size_t errlen)
@@ -332,58 +375,48 @@ static int put_placement(struct out *o, const json_t *b, const xn_nodemask *node
 	 * allocated. A hard affinity elsewhere would win over it (Xen uses hard
 	 * when soft and hard do not meet), so one that existed is moved too. */
 	put(o, "cpus_soft = \"%s\"\n", map);
-	if (nonempty(json_object_get(b, "vcpu_hard_affinity")) ||
-	    nonempty(json_object_get(b, "cpumap")))
+	if (json_array_size(json_object_get(b, "vcpu_hard_affinity")) ||
+	    json_array_size(json_object_get(b, "cpumap")))
 		put(o, "cpus = \"%s\"\n", map);
 	return 0;
 }
 
-static int put_build(struct out *o, const json_t *b, struct xn_move_dominfo *info, char *err,
-                     size_t errlen)
+/* Device kinds a guest may not take along (passthrough), and the top-level
+ * keys handled here; any other device array is one we cannot describe. */
+static const char *const passthrough_keys[] = {"pcidevs", "dtdevs", "usbdevs"};
+
+static bool in_list(const char *const *list, size_t n, const char *key)
 {
-	json_int_t v;
-	if (!jint(b, "max_memkb", &v) || v <= 0)
-		return xn_errf(err, errlen, -EINVAL, "b_info.max_memkb missing");
-	info->max_memkb = (uint64_t)v;
-	info->target_memkb = info->max_memkb;
-	if (jint(b, "target_memkb", &v) && v > 0)
-		info->target_memkb = (uint64_t)v;
-	/* xl takes MiB: round up, never give the guest less than it has */
-	put(o, "memory = %" PRIu64 "\n", (info->target_memkb + 1023) / 1024);
-	put(o, "maxmem = %" PRIu64 "\n", (info->max_memkb + 1023) / 1024);
-	json_int_t maxv = 1;
-	jint(b, "max_vcpus", &maxv);
-	size_t avail = json_array_size(json_object_get(b, "avail_vcpus"));
-	put(o, "vcpus = %zu\n", avail ? avail : (size_t)maxv);
-	put(o, "maxvcpus = %lld\n", (long long)maxv);
-	static const char *const strs[] = {"kernel", "ramdisk", "cmdline"};
-	for (size_t i = 0; i < XN_ARRAY_SIZE(strs); i++) {
-		const char *s = jstr(b, strs[i]);
-		if (!s)
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], key))
+			return true;
+	return false;
+}
+
+static void scan_devices(const json_t *cfg, const json_t *b, struct xn_move_dominfo *info)
+{
+	static const char *const handled[] = {"c_info",      "b_info",      "disks",
+	                                      "nics",        "on_poweroff", "on_reboot",
+	                                      "on_watchdog", "on_crash",    "on_soft_reset"};
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)cfg, key, v)
+	{
+		if (in_list(handled, XN_ARRAY_SIZE(handled), key))
 			continue;
-		put(o, "%s = ", strs[i]);
-		if (put_str(o, s))
-			return xn_errf(err, errlen, -EOPNOTSUPP, "b_info.%s has control characters",
-			               strs[i]);
-		put(o, "\n");
+		bool empty = !v || json_is_null(v) || (json_is_array(v) && !json_array_size(v)) ||
+		             (json_is_object(v) && !json_object_size(v));
+		if (empty)
+			continue;
+		if (in_list(passthrough_keys, XN_ARRAY_SIZE(passthrough_keys), key))
+			note(info->passthrough, sizeof(info->passthrough), key);
+		else
+			note(info->unsupported, sizeof(info->unsupported), key);
 	}
-	/* the scheduler's share: what an operator tunes (xl sched-credit2 -w) */
-	const json_t *sp = json_object_get(b, "sched_params");
-	if (jint(sp, "weight", &v) && v > 0)
-		put(o, "weight = %lld\n", (long long)v);
-	if (jint(sp, "cap", &v) && v > 0)
-		put(o, "cap = %lld\n", (long long)v);
-	const json_t *pv = json_object_get(b, "type.pv");
-	const char *bl = pv ? jstr(pv, "bootloader") : NULL;
-	if (bl) {
-		put(o, "bootloader = ");
-		if (put_str(o, bl))
-			return xn_errf(err, errlen, -EOPNOTSUPP,
-			               "bootloader has control characters");
-		put(o, "\n");
-	}
-	info->no_migrate = jtrue(b, "disable_migrate");
-	return 0;
+	static const char *const pt_b[] = {"iomem", "ioports", "irqs"};
+	for (size_t i = 0; i < XN_ARRAY_SIZE(pt_b); i++)
+		if (json_array_size(json_object_get(b, pt_b[i])))
+			note(info->passthrough, sizeof(info->passthrough), pt_b[i]);
 }
 
 int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, size_t len,
@@ -399,17 +432,25 @@ int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, 
 	if (!cfg)
 		goto done;
 	const json_t *c = json_object_get(cfg, "c_info"), *b = json_object_get(cfg, "b_info");
-	const char *name = jstr(c, "name"), *type = jstr(c, "type");
-	if (!name || !type || !json_is_object(b)) {
+	const char *name = json_string_value(json_object_get(c, "name"));
+	const char *type = json_string_value(json_object_get(c, "type"));
+	if (!name || !name[0] || !type || !json_is_object(b)) {
 		r = xn_errf(err, errlen, -EINVAL, "c_info.name, c_info.type or b_info missing");
 		goto done;
 	}
 	xn_strlcpy(info->name, name, sizeof(info->name));
 	xn_strlcpy(info->type, type, sizeof(info->type));
-	scan_keys(cfg, b, info);
-	struct out o = {.buf = out, .len = len};
+	scan_devices(cfg, b, info);
+	struct out o = {.buf = out,
+	                .len = len,
+	                .refused = info->dropped,
+	                .refused_len = sizeof(info->dropped)};
 	out[0] = '\0';
 	put(&o, "# written by xentop-numa --move-memory from `xl list -l`\n");
+	if (strspn(type, "abcdefghijklmnopqrstuvwxyz") != strlen(type)) {
+		r = xn_errf(err, errlen, -EOPNOTSUPP, "c_info.type is not a type");
+		goto done;
+	}
 	put(&o, "type = \"%s\"\n", type);
 	put(&o, "name = ");
 	if (put_str(&o, name)) {
@@ -417,19 +458,23 @@ int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, 
 		goto done;
 	}
 	put(&o, "\n");
-	const char *uuid = jstr(c, "uuid");
+	const char *uuid = json_string_value(json_object_get(c, "uuid"));
 	/* the same uuid: the receiving side is this domain, not a clone */
 	if (uuid && strspn(uuid, "0123456789abcdefABCDEF-") == strlen(uuid))
 		put(&o, "uuid = \"%s\"\n", uuid);
+	put_create(&o, c, b);
 	if ((r = put_build(&o, b, info, err, errlen)) ||
 	    (r = put_placement(&o, b, nodes, err, errlen)))
 		goto done;
 	static const char *const actions[] = {"on_poweroff", "on_reboot", "on_watchdog", "on_crash",
 	                                      "on_soft_reset"};
 	for (size_t i = 0; i < XN_ARRAY_SIZE(actions); i++) {
-		const char *a = action_name(jstr(cfg, actions[i]));
-		if (a)
-			put(&o, "%s = \"%s\"\n", actions[i], a);
+		const json_t *a = json_object_get(cfg, actions[i]);
+		const char *an = action_name(json_string_value(a));
+		if (an)
+			put(&o, "%s = \"%s\"\n", actions[i], an);
+		else if (a)
+			note(info->dropped, sizeof(info->dropped), actions[i]);
 	}
 	if ((r = put_disks(&o, json_object_get(cfg, "disks"), err, errlen)) ||
 	    (r = put_nics(&o, json_object_get(cfg, "nics"), err, errlen)))
@@ -448,6 +493,18 @@ int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, 
 	if (strcmp(type, "pv") && strcmp(type, "pvh")) {
 		r = xn_errf(err, errlen, -EOPNOTSUPP,
 		            "it is an %s domain: only PV and PVH configs are rewritten", type);
+		goto done;
+	}
+	if (o.bad) {
+		r = xn_errf(err, errlen, -EOPNOTSUPP,
+		            "a value holds control characters, which xl's config cannot hold");
+		goto done;
+	}
+	if (info->dropped[0]) {
+		r = xn_errf(err, errlen, -EOPNOTSUPP,
+		            "its configuration has settings xl's config format cannot carry over "
+		            "(%s)",
+		            info->dropped);
 		goto done;
 	}
 	r = o.full ? xn_errf(err, errlen, -ENOSPC, "the config is too long") : 0;

@@ -1,16 +1,19 @@
-/* move_job.c - run xl for a move (see move.h): read the facts the checks
- * need, start `xl migrate` (or `xl save` + `xl restore`), follow its output,
- * cancel it while that is still harmless.
+/* move_job.c - run xl for a move (see move.h): start `xl migrate` (or
+ * `xl save` + `xl restore`), follow its output, cancel it while that is
+ * still harmless. The facts the checks need: move_facts.c.
  *
  * Cancelling kills only the sending xl (not its process group): the
  * receiving xl, a child of the sender through `sh -c`, then reads the end of
  * its stream and destroys the half-built "NAME--incoming" domain itself, and
  * the original domain, not yet suspended, keeps running on its old pages.
  * Killing the receiver too would leave that incoming domain behind, so we
- * do not; we still look for one afterwards and destroy it if xl could not. */
+ * do not; we still look for one afterwards and destroy it if xl could not
+ * - but never once xl gave the incoming copy permission to start: from
+ * then on it may be the only runnable copy (see finish). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +24,8 @@
 #include <unistd.h>
 
 #include "move.h"
+#include "move_dir.h"
+#include "move_exec.h"
 #include "util.h"
 
 static double now_s(void)
@@ -28,191 +33,26 @@ static double now_s(void)
 	return (double)xn_now_mono_ns() / 1e9;
 }
 
-/* Start argv with stdout + stderr on a pipe; *fd gets its read end. */
-static pid_t spawn(const char *const argv[], int *fd, bool own_group)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC))
-		return errno ? -errno : -EIO;
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(p[0]);
-		close(p[1]);
-		return -e;
-	}
-	if (pid == 0) {
-		/* Its own group: a Ctrl-C at our terminal is ours to handle
-		 * (a cancel), not a kill of xl in the middle of a round. */
-		if (own_group)
-			setpgid(0, 0);
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, STDIN_FILENO);
-		dup2(p[1], STDOUT_FILENO);
-		dup2(p[1], STDERR_FILENO);
-		signal(SIGPIPE, SIG_DFL);
-		/* execvp does not write to argv; its prototype predates const */
-		execvp(argv[0], (char *const *)(uintptr_t)argv);
-		dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(p[1]);
-	*fd = p[0];
-	return pid;
-}
-
-/* Run argv to completion; its output (malloc'd, NUL-terminated) in *out.
- * Returns its exit status, or -errno. */
+/* The checks' commands: bounded, and a quit stops them. */
 static int run_capture(const char *const argv[], char **out)
 {
-	int fd = -1;
-	pid_t pid = spawn(argv, &fd, false);
-	if (pid < 0)
-		return (int)pid;
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	bool nomem = !buf;
-	while (!nomem) {
-		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				nomem = true;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (nomem) {
-		free(buf);
-		return -ENOMEM;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	return xn_move_capture(argv, out, XN_MOVE_CAPTURE_MS, XN_MOVE_CAPTURE_MAX, true);
 }
 
-/* The value of "key : value" in `xl info` output, into val. */
-static bool info_value(const char *info, const char *key, char *val, size_t len)
+/* Clean-up after a move: bounded, but a quit must not skip it. */
+static int run_cleanup(const char *const argv[], char **out)
 {
-	size_t kl = strlen(key);
-	for (const char *l = info; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		if (strncmp(l, key, kl) || (l[kl] != ' ' && l[kl] != ':'))
-			continue;
-		const char *c = strchr(l, ':');
-		const char *e = strchr(l, '\n');
-		if (!c || (e && c > e))
-			return false;
-		c++;
-		size_t n = e ? (size_t)(e - c) : strlen(c);
-		if (n >= len)
-			n = len - 1;
-		memcpy(val, c, n);
-		val[n] = '\0';
-		return true;
-	}
-	return false;
+	return xn_move_capture(argv, out, XN_MOVE_CAPTURE_MS, XN_MOVE_CAPTURE_MAX, false);
 }
 
-static void find_save_helper(const char *info, struct xn_move_facts *f)
-{
-	char maj[16] = "", min[16] = "", path[160];
-	info_value(info, "xen_major", maj, sizeof(maj));
-	info_value(info, "xen_minor", min, sizeof(min));
-	/* Debian: /usr/lib/xen-4.17/bin; upstream: libexec; older: lib/xen */
-	snprintf(path, sizeof(path), "/usr/lib/xen-%d.%d/bin/libxl-save-helper", atoi(maj),
-	         atoi(min));
-	/* XN_SAVE_HELPER: where a non-standard build installed it */
-	const char *env = getenv("XN_SAVE_HELPER");
-	const char *cands[] = {
-	        env && env[0] ? env : path, path, "/usr/libexec/xen/bin/libxl-save-helper",
-	        "/usr/lib/xen/bin/libxl-save-helper", "/usr/local/lib/xen/bin/libxl-save-helper"};
-	for (size_t i = 0; i < XN_ARRAY_SIZE(cands); i++)
-		if (access(cands[i], X_OK) == 0) {
-			f->save_helper = true;
-			xn_strlcpy(f->save_helper_path, cands[i], sizeof(f->save_helper_path));
-			return;
-		}
-	xn_strlcpy(f->save_helper_path, path, sizeof(f->save_helper_path));
-}
-
-int xn_move_facts_read(int64_t domid, struct xn_move_facts *f, char **json, char *err,
-                       size_t errlen)
-{
-	memset(f, 0, sizeof(*f));
-	f->shadow = -1;
-	char id[24];
-	snprintf(id, sizeof(id), "%lld", (long long)domid);
-	char *info = NULL;
-	const char *const info_argv[] = {"xl", "info", NULL};
-	int r = run_capture(info_argv, &info);
-	if (r == 127 || r < 0) {
-		free(info);
-		return xn_errf(err, errlen, -ENOENT, "cannot run xl: %s",
-		               r < 0 ? strerror(-r) : "not found");
-	}
-	f->xl = true;
-	if (r == 0) {
-		char caps[256];
-		/* 4.14+ print "shadow" when Xen was built with shadow paging */
-		if (info_value(info, "virt_caps", caps, sizeof(caps)))
-			f->shadow = strstr(caps, " shadow") != NULL;
-		find_save_helper(info, f);
-	}
-	free(info);
-	char *out = NULL;
-	const char *const list_argv[] = {"xl", "list", "-l", id, NULL};
-	r = run_capture(list_argv, &out);
-	if (r != 0) {
-		snprintf(f->info_err, sizeof(f->info_err), "xl list -l %s failed: %.120s", id,
-		         out ? out : "");
-		free(out);
-		return 0;
-	}
-	/* only to learn info; the real text is written with the target later */
-	enum { SCRATCH = 16384 };
-	char *scratch = malloc(SCRATCH);
-	xn_nodemask one = {{1}};
-	int cr = scratch ? xn_move_config_write(out, &one, scratch, SCRATCH, &f->info, f->info_err,
-	                                        sizeof(f->info_err))
-	                 : -ENOMEM;
-	free(scratch);
-	f->have_info = cr == 0 || cr == -EOPNOTSUPP;
-	if (json)
-		*json = out;
-	else
-		free(out);
-	return 0;
-}
-
-static int write_cfg(struct xn_move_job *j, const char *text, char *err, size_t errlen)
-{
-	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(j->cfg, sizeof(j->cfg), "%.40s/xn-move-XXXXXX", dir);
-	int fd = mkstemp(j->cfg);
-	if (fd < 0) {
-		j->cfg[0] = '\0';
-		return xn_errf(err, errlen, -errno, "cannot create a config file: %s",
-		               strerror(errno));
-	}
-	size_t n = strlen(text);
-	bool ok = write(fd, text, n) == (ssize_t)n;
-	close(fd);
-	if (!ok)
-		return xn_errf(err, errlen, -EIO, "cannot write %s", j->cfg);
-	return 0;
-}
+/* Run by one shell for an offline move, so that the restore follows the
+ * save even when we are gone (see move.h). Paths are arguments, never part
+ * of the script. The marker line tells us the save is done; on success the
+ * image is removed at once (it is the guest's memory). */
+static const char offline_script[] = "xl save \"$1\" \"$2\" || exit\n"
+                                     "echo 'xn-move: saved, restoring' || :\n"
+                                     "xl restore \"$3\" \"$2\" || exit\n"
+                                     "rm -f \"$2\"\n";
 
 static int start_step(struct xn_move_job *j, char *err, size_t errlen)
 {
@@ -222,19 +62,60 @@ static int start_step(struct xn_move_job *j, char *err, size_t errlen)
 	if (j->live) {
 		const char *const argv[] = {
 		        "xl", "migrate", "-C", j->cfg, "-s", "", id, "xl migrate-receive", NULL};
-		pid = spawn(argv, &j->fd, true);
-	} else if (j->step == 0) {
-		const char *const argv[] = {"xl", "save", id, j->ckpt, NULL};
-		pid = spawn(argv, &j->fd, true);
+		pid = xn_move_spawn(argv, &j->fd, true);
 	} else {
-		const char *const argv[] = {"xl", "restore", j->cfg, j->ckpt, NULL};
-		pid = spawn(argv, &j->fd, true);
+		const char *const argv[] = {"/bin/sh", "-c",    offline_script, "xn-move",
+		                            id,        j->ckpt, j->cfg,         NULL};
+		pid = xn_move_spawn(argv, &j->fd, true);
 	}
 	if (pid < 0)
 		return xn_errf(err, errlen, (int)pid, "cannot start xl: %s", strerror((int)-pid));
 	j->pid = pid;
 	fcntl(j->fd, F_SETFL, O_NONBLOCK);
 	return 0;
+}
+
+/* xl's own parser on the new config before anything is stopped: a value it
+ * rejects would otherwise be found after `xl save` stopped the guest. */
+static int dry_parse(const struct xn_move_job *j, char *err, size_t errlen)
+{
+	const char *const argv[] = {"xl", "-N", "create", j->cfg, NULL};
+	char *out = NULL;
+	int r = run_capture(argv, &out);
+	if (r == 0) {
+		free(out);
+		return 0;
+	}
+	/* the first line that is not xl's "Parsing config from" */
+	const char *why = out ? out : "";
+	if (!strncmp(why, "Parsing config", 14) && strchr(why, '\n'))
+		why = strchr(why, '\n') + 1;
+	size_t n = strcspn(why, "\n");
+	if (r == -EINTR) {
+		free(out);
+		return xn_errf(err, errlen, -EINTR, "interrupted while xl checked the new config");
+	}
+	int e = -EINVAL;
+	xn_errf(err, errlen, e, "xl rejects the new config (`xl -N create %s`): %.*s", j->cfg,
+	        (int)(n > 200 ? 200 : n),
+	        r < 0 ? (r == -ETIMEDOUT ? "no answer in 30 s" : strerror(-r)) : why);
+	free(out);
+	return e;
+}
+
+static void remove_files(struct xn_move_job *j)
+{
+	if (j->cfg[0])
+		unlink(j->cfg);
+	j->cfg[0] = '\0';
+	if (j->keep)
+		return;
+	if (j->ckpt[0])
+		unlink(j->ckpt);
+	j->ckpt[0] = '\0';
+	if (j->dir[0])
+		rmdir(j->dir);
+	j->dir[0] = '\0';
 }
 
 int xn_move_job_start(struct xn_move_job *j, const struct xn_move_plan *plan, const char *name,
@@ -247,16 +128,21 @@ int xn_move_job_start(struct xn_move_job *j, const struct xn_move_plan *plan, co
 	j->domid = plan->domid;
 	xn_strlcpy(j->name, name, sizeof(j->name));
 	xn_move_progress_init(&j->prog);
-	int r = write_cfg(j, cfg_text, err, errlen);
-	if (r)
+	/* offline: the whole memory goes to disk first */
+	uint64_t image = j->live ? 0 : plan->pages * 4096;
+	int r = xn_move_dir_make(image, j->dir, sizeof(j->dir), err, errlen);
+	if (!r)
+		r = xn_move_file_make(j->dir, "new.cfg", cfg_text, j->cfg, sizeof(j->cfg), err,
+		                      errlen);
+	/* pre-created 0600: xl save truncates it and keeps its mode */
+	if (!r && !j->live)
+		r = xn_move_file_make(j->dir, "memory.save", NULL, j->ckpt, sizeof(j->ckpt), err,
+		                      errlen);
+	if (!r)
+		r = dry_parse(j, err, errlen);
+	if (r) {
+		remove_files(j);
 		return r;
-	if (!j->live) {
-		/* the checkpoint holds the whole memory: on disk, not in a tmpfs
-		 * when Xen's save directory exists */
-		const char *dir =
-		        access("/var/lib/xen/save", W_OK) == 0 ? "/var/lib/xen/save" : "/tmp";
-		snprintf(j->ckpt, sizeof(j->ckpt), "%s/xn-move-%lld.save", dir,
-		         (long long)j->domid);
 	}
 	j->t_start = now_s();
 	if (!j->live) {
@@ -264,7 +150,10 @@ int xn_move_job_start(struct xn_move_job *j, const struct xn_move_plan *plan, co
 		j->prog.phase = XN_MOVE_SUSPENDED;
 	} else
 		j->prog.total = plan->pages; /* counted at the target by observe */
-	return start_step(j, err, errlen);
+	r = start_step(j, err, errlen);
+	if (r)
+		remove_files(j);
+	return r;
 }
 
 /* One complete line of output. */
@@ -273,6 +162,19 @@ static int feed_line(struct xn_move_job *j, char *line)
 	if (!line[0])
 		return 0;
 	enum xn_move_phase was = j->prog.phase;
+	/* our shell's word between the two steps of an offline move */
+	if (!j->live && !strcmp(line, "xn-move: saved, restoring")) {
+		j->step = 1;
+		j->prog.phase = XN_MOVE_RESUMING; /* saved; the restore builds it anew */
+		return 1;
+	}
+	/* From here on the incoming copy may run (xl_migrate.c renames the
+	 * original NAME--migratedaway first): destroying it is no longer
+	 * ours to do. */
+	if (j->live &&
+	    (strstr(line, "Giving target permission to start") ||
+	     strstr(line, "failed during final handshake") || strstr(line, "CHECK AT BOTH ENDS")))
+		j->handshake = true;
 	int ch = xn_move_progress_feed(&j->prog, line);
 	/* the pause as xl's messages bound it: every page is there ... */
 	if (was < XN_MOVE_RESUMING && j->prog.phase == XN_MOVE_RESUMING && j->t_copied == 0)
@@ -321,71 +223,113 @@ static int drain(struct xn_move_job *j)
 	return changed;
 }
 
+static void add_words(struct xn_move_job *j, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static void add_words(struct xn_move_job *j, const char *fmt, ...)
+{
+	size_t u = strlen(j->words);
+	if (u + 1 >= sizeof(j->words))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(j->words + u, sizeof(j->words) - u, fmt, ap);
+	va_end(ap);
+}
+
+/* The id of the domain called name, or -1 (none, or xl did not say). */
+static long long domid_of(const char *name)
+{
+	const char *const argv[] = {"xl", "domid", name, NULL};
+	char *out = NULL;
+	long long id = -1;
+	if (run_cleanup(argv, &out) == 0 && out && out[0] >= '0' && out[0] <= '9')
+		id = strtoll(out, NULL, 10);
+	free(out);
+	return id;
+}
+
 /* The copy xl names "NAME--incoming" while it receives: gone after a
  * failure, unless the receiver itself was killed. */
 static void destroy_incoming(struct xn_move_job *j)
 {
-	char name[160], *out = NULL;
+	char name[160];
 	snprintf(name, sizeof(name), "%s--incoming", j->name);
-	const char *const argv[] = {"xl", "domid", name, NULL};
-	if (run_capture(argv, &out) == 0) {
-		const char *const dargv[] = {"xl", "destroy", name, NULL};
-		char *o2 = NULL;
-		run_capture(dargv, &o2);
-		free(o2);
-		size_t u = strlen(j->words);
-		snprintf(j->words + u, sizeof(j->words) - u, " A leftover %s was destroyed.", name);
-	}
-	free(out);
+	if (domid_of(name) < 0)
+		return;
+	const char *const dargv[] = {"xl", "destroy", name, NULL};
+	char *o2 = NULL;
+	run_cleanup(dargv, &o2);
+	free(o2);
+	add_words(j, " A leftover %s was destroyed.", name);
+}
+
+/* xl failed after letting the new copy start: which copy runs is unknown,
+ * and two running copies of one guest corrupt its disks. Change nothing;
+ * say what is where and what to check. */
+static void report_undefined(struct xn_move_job *j)
+{
+	char in[160], away[160];
+	snprintf(in, sizeof(in), "%s--incoming", j->name);
+	snprintf(away, sizeof(away), "%s--migratedaway", j->name);
+	long long id_in = domid_of(in), id_away = domid_of(away), id_name = domid_of(j->name);
+	j->undefined = true;
+	snprintf(j->words, sizeof(j->words),
+	         "DOMAIN STATE UNDEFINED: xl migrate failed during its final handshake, after "
+	         "giving the new copy permission to start (%.160s). Nothing more was changed: "
+	         "nothing destroyed, nothing resumed. The original is domain %lld",
+	         j->prog.error[0] ? j->prog.error : "no error line", (long long)j->domid);
+	if (id_away >= 0)
+		add_words(j, " (now named %s)", away);
+	if (id_in >= 0)
+		add_words(j, "; the new copy is domain %lld (%s)", id_in, in);
+	else if (id_name >= 0 && id_name != j->domid)
+		add_words(j, "; the new copy is domain %lld (%s)", id_name, j->name);
+	else
+		add_words(j, "; no new copy was found by name");
+	add_words(j,
+	          ". Check both with `xl list`: keep at most ONE of them running (two running "
+	          "copies corrupt the guest's disks), destroy the other, then rename the "
+	          "survivor to %s (`xl rename`) and unpause it if it is paused.",
+	          j->name);
+}
+
+static const char *xl_said(const struct xn_move_job *j)
+{
+	return j->prog.error[0] ? j->prog.error : j->prog.last[0] ? j->prog.last : "no message";
 }
 
 static void finish(struct xn_move_job *j, int st)
 {
 	bool ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	j->pid = -1;
-	if (ok && !j->live && j->step == 0) {
-		char err[200];
-		j->step = 1;
-		j->prog.phase = XN_MOVE_RESUMING; /* saved; the restore builds it anew */
-		if (start_step(j, err, sizeof(err)) == 0)
-			return;
-		snprintf(j->words, sizeof(j->words),
-		         "%.100s; the guest is saved in %.96s: "
-		         "`xl restore %.96s` brings it back",
-		         err, j->ckpt, j->ckpt);
-		j->status = -EIO;
-		j->prog.phase = XN_MOVE_FAILED;
-		return;
-	}
 	j->t_end = now_s();
 	if (ok) {
 		j->status = 0;
 		j->prog.phase = XN_MOVE_DONE;
-		if (!j->live && j->ckpt[0])
-			unlink(j->ckpt);
 		return;
 	}
 	j->status = j->cancelled ? -ECANCELED : -EIO;
 	j->prog.phase = XN_MOVE_FAILED;
+	if (j->live && j->handshake) {
+		report_undefined(j);
+		return;
+	}
 	if (j->cancelled)
 		snprintf(j->words, sizeof(j->words),
 		         "cancelled: the sending xl was stopped before the last round; "
 		         "the guest keeps running on its old pages.");
-	else if (!j->live && j->step == 1)
+	else if (!j->live && j->step == 1) {
+		/* the image is the only copy of the guest now: keep it */
+		j->keep = true;
 		snprintf(j->words, sizeof(j->words),
-		         "xl restore failed: %.100s. The guest is saved in %.96s: `xl restore "
-		         "%.96s` brings it back.",
-		         j->prog.error[0]  ? j->prog.error
-		         : j->prog.last[0] ? j->prog.last
-		                           : "no message",
-		         j->ckpt, j->ckpt);
-	else
+		         "xl restore failed: %.200s. The guest is NOT running: its whole memory is "
+		         "saved in %s (readable by root only; it holds the guest's memory, delete "
+		         "it once the guest runs again). `xl restore %s %s` brings it back.",
+		         xl_said(j), j->ckpt, j->cfg, j->ckpt);
+	} else
 		snprintf(j->words, sizeof(j->words), "xl %s failed: %.200s%s%.110s Nothing moved.",
-		         j->live ? "migrate" : "save",
-		         j->prog.error[0]  ? j->prog.error
-		         : j->prog.last[0] ? j->prog.last
-		                           : "no message",
-		         j->prog.summary[0] ? "; " : ".", j->prog.summary);
+		         j->live ? "migrate" : "save", xl_said(j), j->prog.summary[0] ? "; " : ".",
+		         j->prog.summary);
 	if (j->live)
 		destroy_incoming(j);
 }
@@ -450,7 +394,7 @@ int xn_move_job_cancel(struct xn_move_job *j)
 	 * after that the guest would stay suspended. The first round sends
 	 * every page, so once the target holds them all the end is near:
 	 * refuse from then on. */
-	if (j->prog.phase >= XN_MOVE_SUSPENDED || !j->live ||
+	if (j->prog.phase >= XN_MOVE_SUSPENDED || !j->live || j->handshake ||
 	    (j->prog.total && j->prog.done >= j->prog.total))
 		return -EBUSY;
 	j->cancelled = true;
@@ -461,7 +405,15 @@ int xn_move_job_cancel(struct xn_move_job *j)
 void xn_move_job_clear(struct xn_move_job *j)
 {
 	if (j->pid > 0) {
-		kill(j->pid, SIGTERM);
+		/* cancel only while harmless; otherwise xl finishes on its own
+		 * (its own process group, SIGPIPE ignored) and its files stay */
+		if (xn_move_job_cancel(j) != 0) {
+			if (j->fd >= 0)
+				close(j->fd);
+			j->fd = -1;
+			j->pid = -1;
+			return;
+		}
 		while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		j->pid = -1;
@@ -469,7 +421,8 @@ void xn_move_job_clear(struct xn_move_job *j)
 	if (j->fd >= 0)
 		close(j->fd);
 	j->fd = -1;
-	if (j->cfg[0])
-		unlink(j->cfg);
-	j->cfg[0] = '\0';
+	/* the restore failed: the config stays beside the image, for the
+	 * command the message gives */
+	if (!j->keep)
+		remove_files(j);
 }

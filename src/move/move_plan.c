@@ -90,6 +90,12 @@ void xn_move_plan_make(const struct xn_snapshot *snap, const struct xn_domain *d
 			refuse(plan,
 			       "refused: it has devices the move cannot carry over yet (%s). ",
 			       f->info.unsupported);
+		/* a cpupool, a label, a rate limit must not vanish in a move */
+		if (f->info.dropped[0])
+			refuse(plan,
+			       "refused: its configuration has settings xl's config format "
+			       "cannot carry over (%s). ",
+			       f->info.dropped);
 	} else {
 		refuse(plan, "refused: its configuration cannot be rewritten: %s. ", f->info_err);
 	}
@@ -150,6 +156,4 @@ void xn_move_plan_make(const struct xn_snapshot *snap, const struct xn_domain *d
 	    "Node %s free: %" PRIu64 " MiB, needed %" PRIu64 " MiB. Afterwards its vCPU "
 	    "soft affinity and node affinity are node %s.",
 	    nl, plan->bytes_free >> 20, plan->bytes_needed >> 20, nl);
-	if (f->info.dropped[0])
-		say(plan, " Not carried over: %s.", f->info.dropped);
 }

@@ -27,9 +27,9 @@ unsigned xn_move_ui_key(struct xn_ctl *c, int key)
 	else if (c->o->read_only)
 		xn_view_status(v, XN_ROLE_ERROR,
 		               "read-only mode (--read-only): memory cannot be moved");
-	else if (strcmp(ops->name, "xen"))
+	else if (!(ops->caps & XN_SRC_RECREATE))
 		xn_view_status(v, XN_ROLE_ERROR,
-		               "m moves Xen domains' memory (the %s source: use a for affinity)",
+		               "m: the %s source cannot move memory (use a for affinity)",
 		               ops->name);
 	else
 		xn_prompt_open_move(&v->prompt, d, &c->s->cur.host);

@@ -79,6 +79,7 @@ static void signals_install(struct tui *t)
 	sigaction(SIGINT, &sa, &t->old_int);
 	sigaction(SIGTERM, &sa, &t->old_term);
 	sigaction(SIGHUP, &sa, &t->old_hup);
+	xn_move_set_quit_flag(&tui_signal); /* the move's checks stop waiting for xl */
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
 	sigaction(SIGSEGV, &sa, &t->old_segv);

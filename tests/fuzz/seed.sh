@@ -17,6 +17,7 @@ seed zoneinfo $F/linux/zoneinfo-*.txt
 seed node_meminfo $F/linux/node0-meminfo.txt $F/linux/node0-distance.txt
 seed numa_stat $F/linux/numa_stat-*.txt
 seed udump $F/xen-4.17/*.txt
+seed move_config $F/xl-migrate-list-l.json
 mkdir -p $C/proc_misc $C/lists $C/options $C/replay_derive
 printf 'qemu-system-x86_64\0-name\0guest=vm1,,prod,debug-threads=on\0-m\0001024\0' \
 	>$C/proc_misc/cmdline

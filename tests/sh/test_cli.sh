@@ -72,7 +72,7 @@ expect 2 'for --move-memory' "$BIN" --move-memory vm1=
 expect 2 'not allowed with --read-only' "$BIN" --read-only --move-memory vm1=1
 expect 2 '--offline goes with --move-memory' "$BIN" --offline
 expect 2 'use --set-affinity and --move-memory separately' "$BIN" --set-affinity 1=0 --move-memory 1=0
-expect 2 '--move-memory moves Xen domains (this is the replay source)' "$BIN" --move-memory 1=0 --replay tests/fixtures/replay/advice-2node.jsonl
+expect 2 '--move-memory: the replay source cannot move' "$BIN" --move-memory 1=0 --replay tests/fixtures/replay/advice-2node.jsonl
 # an unknown domain on a live source: 3, as --set-affinity
 if [ -r /proc/self/numa_maps ]; then
 	expect 3 'no domain named "no-such-domain-xn"' "$BIN" -s linux --apply-advice no-such-domain-xn

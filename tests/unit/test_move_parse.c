@@ -41,7 +41,8 @@ static void test_config_real(void)
 	CHECK_EQ_U64(r, 0);
 	CHECK_STR(err, "");
 	/* Every line, in order: the guest's own settings from the JSON and the
-	 * new placement; sched weight 256 is credit2's default but said. */
+	 * new placement; sched weight 256 is credit2's default but said, as
+	 * xl spells it (cpu_weight: xl ignores "weight"). */
 	CHECK_STR(out, "# written by xentop-numa --move-memory from `xl list -l`\n"
 	               "type = \"pv\"\n"
 	               "name = \"pmove\"\n"
@@ -53,7 +54,7 @@ static void test_config_real(void)
 	               "kernel = \"/guest/vmlinuz\"\n"
 	               "ramdisk = \"/guest/initrd\"\n"
 	               "cmdline = \"console=hvc0 loglevel=7 printk.time=1\"\n"
-	               "weight = 256\n"
+	               "cpu_weight = 256\n"
 	               "cpus_soft = \"node:1\"\n"
 	               "on_reboot = \"restart\"\n"
 	               "on_soft_reset = \"soft-reset\"\n");
@@ -105,11 +106,18 @@ static void test_config_refusals(void)
 	CHECK_EQ_U64(with_b("\"vcpu_hard_affinity\": [[0], [0]],", out, sizeof(out), &info, err),
 	             0);
 	CHECK(strstr(out, "cpus_soft = \"node:1\"\ncpus = \"node:1\"\n") != NULL);
-	/* an unknown tuning field is named, not silently lost */
+	/* tuning fields xl can express are carried over */
 	CHECK_EQ_U64(with_b("\"max_grant_frames\": 64, \"nested_hvm\": \"True\",", out, sizeof(out),
 	                    &info, err),
 	             0);
-	CHECK_STR(info.dropped, "nested_hvm");
+	CHECK(strstr(out, "max_grant_frames = 64\n") != NULL);
+	CHECK(strstr(out, "nestedhvm = 1\n") != NULL);
+	CHECK_STR(info.dropped, "");
+	/* one xl cannot express is refused by name, not silently lost */
+	CHECK_EQ_U64(with_b("\"cpuid\": [{\"leaf\": 1}],", out, sizeof(out), &info, err),
+	             -EOPNOTSUPP);
+	CHECK_STR(info.dropped, "b_info.cpuid");
+	CHECK(strstr(err, "(b_info.cpuid)") != NULL);
 	/* a quote in the command line is escaped for xl */
 	char *json = fixture("xl-migrate-list-l.json");
 	char *at = strstr(json, "console=hvc0");
@@ -157,6 +165,102 @@ static void test_config_refusals(void)
 	             -EINVAL);
 	CHECK_EQ_U64(xn_move_config_write("[]", &one, out, sizeof(out), &info, err, sizeof(err)),
 	             -EINVAL);
+}
+
+/* Issue 26, finding 5: isolation and tuning carried over, or refused by
+ * name - never dropped. A guest built from the lab's fixture plus each
+ * setting. */
+static void test_config_isolation(void)
+{
+	char out[8192], err[512] = "";
+	struct xn_move_dominfo info;
+	xn_nodemask one = nodes_of("1");
+	const char *cfg =
+	        "[{\"domid\": 7, \"config\": {\"c_info\": {\"type\": \"pv\", \"name\": \"t\", "
+	        "\"pool_name\": \"tenant-a\", \"poolid\": 3, \"ssidref\": 12, "
+	        "\"ssid_label\": \"system_u:system_r:domU_t\", \"driver_domain\": \"False\"},"
+	        "\"b_info\": {\"max_memkb\": 262144, \"max_vcpus\": 1, "
+	        "\"bootloader\": \"pygrub\", \"bootloader_args\": [\"--entry=1\", \"-q\"], "
+	        "\"sched_params\": {\"sched\": \"credit\", \"weight\": 512, \"cap\": 50}, "
+	        "\"tsc_mode\": \"native\", \"event_channels\": 2048, "
+	        "\"type.pv\": {\"e820_host\": \"True\", \"slack_memkb\": 8192}, "
+	        "\"arch_x86\": {\"msr_relaxed\": \"True\"}},"
+	        "\"disks\": [{\"pdev_path\": \"/dev/vg/t\", \"vdev\": \"xvda\", "
+	        "\"backend\": \"phy\", \"format\": \"raw\", \"readwrite\": 1, "
+	        "\"direct_io_safe\": true, \"discard_enable\": \"False\", "
+	        "\"trusted\": \"True\", \"colo_enable\": \"False\"}],"
+	        "\"nics\": [{\"devid\": 3, \"mtu\": 9000, \"mac\": \"00:16:3e:01:02:03\", "
+	        "\"bridge\": \"xenbr0\", \"rate_bytes_per_interval\": 1250, "
+	        "\"rate_interval_usecs\": 50000, \"trusted\": \"True\"}]}}]";
+	CHECK_EQ_U64(xn_move_config_write(cfg, &one, out, sizeof(out), &info, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK(strstr(out, "seclabel = \"system_u:system_r:domU_t\"\n") != NULL);
+	CHECK(strstr(out, "pool = \"tenant-a\"\n") != NULL);
+	CHECK(strstr(out, "driver_domain = 0\n") != NULL);
+	CHECK(strstr(out,
+	             "bootloader = \"pygrub\"\nbootloader_args = [ \"--entry=1\", \"-q\" ]\n") !=
+	      NULL);
+	CHECK(strstr(out, "cpu_weight = 512\ncap = 50\n") != NULL);
+	CHECK(strstr(out, "tsc_mode = \"native\"\n") != NULL);
+	CHECK(strstr(out, "max_event_channels = 2048\n") != NULL);
+	CHECK(strstr(out, "e820_host = 1\n") != NULL);
+	CHECK(strstr(out, "msr_relaxed = 1\n") != NULL);
+	CHECK(strstr(out, "disk = [ 'format=raw,vdev=xvda,access=rw,backendtype=phy,direct-io-safe,"
+	                  "no-discard,target=/dev/vg/t' ]\n") != NULL);
+	/* 1250 bytes per 50 ms: 25000 B/s, which xl turns back into 1250 */
+	CHECK(strstr(out, "vif = [ 'mac=00:16:3e:01:02:03,bridge=xenbr0,devid=3,mtu=9000,"
+	                  "rate=25000B/s@50000us' ]\n") != NULL);
+	/* what xl's format has no key for, when not at its default: refused,
+	 * each named */
+	const char *odd =
+	        "[{\"config\": {\"c_info\": {\"type\": \"pv\", \"name\": \"o\", "
+	        "\"xsdata\": {\"k\": \"v\"}, \"platformdata\": {\"p\": \"1\"}},"
+	        "\"b_info\": {\"max_memkb\": 1024, \"kernel\": \"/k\", "
+	        "\"sched_params\": {\"sched\": \"rtds\", \"period\": 20000, \"budget\": 5000}},"
+	        "\"nics\": [{\"bridge\": \"b\", \"trusted\": \"False\", "
+	        "\"colo_sock_mirror_id\": \"m\"}]}}]";
+	CHECK_EQ_U64(xn_move_config_write(odd, &one, out, sizeof(out), &info, err, sizeof(err)),
+	             -EOPNOTSUPP);
+	CHECK_STR(info.dropped, "c_info.xsdata, c_info.platformdata, b_info.sched_params.budget, "
+	                        "nics[0].trusted, nics[0].colo_sock_mirror_id");
+	CHECK(strstr(err, "b_info.sched_params.budget") != NULL);
+	/* RTDS's default budget is no reason to refuse; its period is kept */
+	const char *rtds = "[{\"config\": {\"c_info\": {\"type\": \"pv\", \"name\": \"r\"},"
+	                   "\"b_info\": {\"max_memkb\": 1024, \"kernel\": \"/k\", "
+	                   "\"sched_params\": {\"sched\": \"rtds\", \"period\": 20000, "
+	                   "\"budget\": 4000}}}}]";
+	CHECK_EQ_U64(xn_move_config_write(rtds, &one, out, sizeof(out), &info, err, sizeof(err)),
+	             0);
+	CHECK(strstr(out, "period = 20000\n") != NULL);
+}
+
+/* Issue 26, finding 7: a control byte in a disk or vif value is refused
+ * (xl would reject the whole file, after xl save stopped the guest). */
+static void test_config_control_bytes(void)
+{
+	char out[4096], err[256];
+	struct xn_move_dominfo info;
+	xn_nodemask one = nodes_of("1");
+	static const char *const bad[] = {
+	        "\"disks\": [{\"pdev_path\": \"/dev/vg/a\\nb\", \"vdev\": \"xvda\", \"readwrite\": "
+	        "1}]",
+	        "\"disks\": [{\"pdev_path\": \"/dev/a\", \"vdev\": \"xvd\\ta\"}]",
+	        "\"disks\": [{\"pdev_path\": \"/dev/a\", \"vdev\": \"xvda\", \"script\": "
+	        "\"s\\u001b\"}]",
+	        "\"nics\": [{\"bridge\": \"br\\n0\"}]",
+	        "\"nics\": [{\"script\": \"vif-\\rbridge\"}]",
+	        "\"nics\": [{\"model\": \"e1000\\u007f\"}]"};
+	for (size_t i = 0; i < XN_ARRAY_SIZE(bad); i++) {
+		char cfg[1024];
+		snprintf(cfg, sizeof(cfg),
+		         "[{\"config\": {\"c_info\": {\"type\": \"pv\", \"name\": \"c\"},"
+		         "\"b_info\": {\"max_memkb\": 1024, \"kernel\": \"/k\"}, %s}}]",
+		         bad[i]);
+		int r = xn_move_config_write(cfg, &one, out, sizeof(out), &info, err, sizeof(err));
+		CHECK_EQ_U64(r, -EOPNOTSUPP);
+		if (r != -EOPNOTSUPP)
+			fprintf(stderr, "  accepted: %s\n", bad[i]);
+	}
 }
 
 /* Feed a whole capture line by line; returns the final progress. */
@@ -228,6 +332,8 @@ int main(void)
 {
 	test_config_real();
 	test_config_refusals();
+	test_config_isolation();
+	test_config_control_bytes();
 	test_progress();
 	return check_report("test_move_parse");
 }

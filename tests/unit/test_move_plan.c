@@ -166,6 +166,14 @@ static void test_refusals(void)
 	xn_move_plan_make(&s, &d, &one, false, &f, 0, &p);
 	CHECK(p.refused);
 	CHECK(strstr(p.words, "passthrough devices (pcidevs)") != NULL);
+	/* a setting xl's format cannot carry (issue 26): refused, named, not
+	 * "not carried over" */
+	good_facts(&f);
+	strcpy(f.info.dropped, "c_info.xsdata, b_info.sched_params.budget");
+	xn_move_plan_make(&s, &d, &one, false, &f, 0, &p);
+	CHECK(p.refused);
+	CHECK(strstr(p.words, "settings xl's config format cannot carry over (c_info.xsdata, "
+	                      "b_info.sched_params.budget)") != NULL);
 	good_facts(&f);
 	f.save_helper = false;
 	strcpy(f.save_helper_path, "/usr/lib/xen-4.17/bin/libxl-save-helper");

@@ -9,7 +9,8 @@
 # tool's next sample agrees with 'u'. Also: not enough free memory on the
 # target is refused before anything starts; the offline path (save +
 # restore) moves it back; a move interrupted by destroying the guest leaves
-# no "--incoming" domain. Times go to /out/move-measure.txt.
+# no "--incoming" domain. Times go to /out/move-measure.txt. Issue 26: a
+# guest in a cpupool of its own keeps its pool across a live move.
 . /checks/lib.sh
 need_xn
 mkdir -p /out
@@ -158,3 +159,29 @@ while xl list | grep -q -- '--incoming'; do
 done
 xl list
 echo "no --incoming domain left"
+
+# 5. A guest in its own cpupool (one CPU of node 1) keeps the pool across a
+# live move: the rewritten config carries pool = "xnpool".
+pcpu=$(xl info -n | awk '/^cpu_topology/ { t = 1; next } /^numa_info/ { t = 0 }
+	t && $1 ~ /^[0-9]+:$/ && $4 == 1 { sub(":", "", $1); c = $1 } END { print c }')
+[ -n "$pcpu" ] || fail "no CPU on node 1 for the cpupool: $(xl info -n)"
+xl cpupool-cpu-remove Pool-0 "$pcpu" || fail "cannot take CPU $pcpu from Pool-0"
+xl cpupool-create 'name="xnpool"' 'sched="credit2"' "cpus=[\"$pcpu\"]" || fail "xl cpupool-create"
+sed -e 's/"pmove"/"ppool"/' -e 's/^memory = .*/memory = 128/' -e 's/^maxmem = .*/maxmem = 128/' \
+	/etc/xen/pmove.cfg >/etc/xen/ppool.cfg
+echo 'pool = "xnpool"' >>/etc/xen/ppool.cfg
+xl create -q /etc/xen/ppool.cfg || fail "xl create ppool"
+wait_domu ppool 300 || fail "ppool did not come up in 300 s"
+pool_of() { xl list -c ppool | awk 'NR == 2 { print $NF }'; }
+[ "$(pool_of)" = xnpool ] || fail "ppool is not in xnpool: $(xl list -c ppool)"
+"$XN" --move-memory ppool=1 >/out/move-pool.out 2>&1
+rc=$?
+cat /out/move-pool.out
+[ $rc = 0 ] || fail "--move-memory ppool=1: exit $rc"
+pid1=$(domid_of ppool) || fail "no ppool after the move"
+[ "$(pool_of)" = xnpool ] || fail "ppool left its cpupool in the move: $(xl list -c ppool)"
+[ "$(u_of "$pid1" | awk '$1 == 1 { print $2 }')" = 32768 ] || fail "ppool: not all pages on node 1"
+echo "ok   ppool (d$pid1) moved live to node 1 and is still in cpupool xnpool"
+xl destroy ppool
+xl cpupool-destroy xnpool
+xl cpupool-cpu-add Pool-0 "$pcpu"

@@ -6,6 +6,12 @@
 # migration, fails with "Failed to enable logdirty" and also leaves the guest
 # running (its output is kept as a fixture candidate). The non-live path,
 # asked for with --offline, moves every page to the target (by 'u').
+# Issue 26, on the offline path: with a 60-byte TMPDIR (world-writable,
+# sticky) the move works and writes only under it, in a directory of its own
+# (0700) whose files are 0600 throughout, as a watcher sampling every 0.1 s
+# sees; a SIGHUP to the tool mid-move lets xl finish (the guest runs on,
+# moved, under its name); a SIGKILL mid-move does too (xl save and xl
+# restore run from one shell of their own), and the image is removed.
 . /checks/lib.sh
 need_xn
 mkdir -p /out
@@ -59,4 +65,80 @@ after=$(u_of "$nid")
 echo "after: d$nid $after" | tr '\n' ' '
 echo
 [ "$(echo "$after" | awk '$1 == 1 { print $2 }')" = 32768 ] || fail "offline: not all pages on node 1"
+
+running() { xl list xnmv 2>/dev/null | awk 'NR == 2 { print $5 }' | grep -q '[rb]'; }
+# Until xl save writes a checkpoint under DIR (0.1 s turns: it lasts seconds).
+save_started() { # dir seconds
+	_n=0
+	until [ -n "$(find "$1" -name memory.save -size +0 2>/dev/null)" ]; do
+		_n=$((_n + 1))
+		[ $_n -gt $(($2 * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+on_node() { # node what
+	_id=$(domid_of xnmv) || fail "$2: no xnmv"
+	[ "$(u_of "$_id" | awk -v n="$1" '$1 == n { print $2 }')" = 32768 ] ||
+		fail "$2: not all of xnmv's pages on node $1: $(u_of "$_id")"
+	running || fail "$2: xnmv is not running"
+	echo "ok   $2: xnmv (d$_id) runs, all pages on node $1"
+}
+
+# 1. A 60-byte TMPDIR, world-writable like /tmp; a watcher notes every
+# file and directory that appears under /tmp meanwhile, with its mode.
+T=/tmp/$(printf '%055d' 0)
+[ ${#T} = 60 ] || fail "TMPDIR is ${#T} bytes, not 60"
+mkdir -m 1777 "$T"
+: >/tmp/watch.log
+touch /tmp/watch.mark
+rm -f /tmp/watch.stop
+(while [ ! -e /tmp/watch.stop ]; do
+	find /tmp -newer /tmp/watch.mark ! -path /tmp ! -path "$T" ! -name 'watch.*' \
+		-exec stat -c '%a %F %n' {} \; 2>/dev/null
+	sleep 0.1
+done) >>/tmp/watch.log &
+watcher=$!
+TMPDIR=$T "$XN" --move-memory xnmv=0 --offline >/out/move-tmpdir.out 2>&1
+rc=$?
+touch /tmp/watch.stop
+wait $watcher
+cat /out/move-tmpdir.out
+[ $rc = 0 ] || fail "offline move with a 60-byte TMPDIR: exit $rc"
+on_node 0 "the 60-byte TMPDIR move"
+sort -u /tmp/watch.log >/out/move-watch.log
+echo "seen under /tmp during the move:"
+sed 's/^/    /' /out/move-watch.log
+grep -q 'memory.save$' /out/move-watch.log || fail "the watcher never saw the checkpoint"
+awk -v t="$T" '
+	index($NF, t "/xn-move-") != 1 { print "outside the private directory under TMPDIR: " $0; bad = 1; next }
+	$2 == "directory" && $1 != "700" { print "directory not 0700: " $0; bad = 1 }
+	$2 != "directory" && $1 != "600" { print "file not 0600: " $0; bad = 1 }
+	END { exit bad }' /out/move-watch.log || fail "a move file was exposed (see above)"
+[ -z "$(ls -A "$T")" ] || fail "files left in TMPDIR: $(ls -la "$T")"
+echo "ok   checkpoint and config only in a 0700 directory under the 60-byte TMPDIR, files 0600, removed after"
+
+# 2. SIGHUP mid-move (an ssh session dropped): xl finishes, the guest runs.
+"$XN" --move-memory xnmv=1 --offline >/out/move-hup.out 2>&1 &
+pid=$!
+save_started /tmp 120 || fail "SIGHUP: the save never started: $(cat /out/move-hup.out)"
+kill -HUP $pid
+wait $pid
+rc=$?
+cat /out/move-hup.out
+grep -q "^hangup: too late to cancel" /out/move-hup.out || fail "SIGHUP: the tool did not say it finishes"
+[ $rc = 0 ] || fail "SIGHUP: exit $rc"
+on_node 1 "after SIGHUP mid-move"
+
+# 3. SIGKILL mid-move (the tool dies): the restore still follows the save.
+"$XN" --move-memory xnmv=0 --offline >/out/move-kill.out 2>&1 &
+pid=$!
+save_started /tmp 120 || fail "SIGKILL: the save never started: $(cat /out/move-kill.out)"
+kill -KILL $pid
+wait $pid
+wait_until 240 "xnmv to run again after SIGKILL" running || fail "SIGKILL: xnmv is not running: $(xl list)"
+no_checkpoint() { [ -z "$(find /tmp -name memory.save)" ]; }
+wait_until 60 "the checkpoint to be removed" no_checkpoint ||
+	fail "SIGKILL: the checkpoint stayed: $(find /tmp -name memory.save)"
+on_node 0 "after SIGKILL mid-move"
+rm -rf /tmp/xn-move-*
 xl destroy xnmv
