@@ -3,7 +3,7 @@
  * XenServer extra-page slack), which errors mean "no op here" rather than
  * "try again", requests it must refuse before any hypercall, and honest
  * failure (never made-up figures) where there is no Xen at all. The real
- * op is tested in the QEMU lab (tests/vm/check-pageop*.sh), which also runs
+ * op is tested in the QEMU lab (tests/vm/checks/pageop/), which also runs
  * this binary in dom0 (test_dom0() below). */
 #include <errno.h>
 #include <stdint.h>
@@ -106,7 +106,7 @@ static int in_dom0(void)
 	return strstr(buf, "control_d") != NULL;
 }
 
-/* In the lab's dom0 (tests/vm/checks/xen/unit.sh, check-pageop.sh):
+/* In the lab's dom0 (tests/vm/checks/xen/unit.sh, checks/pageop/pageop.sh):
  * XN_EXPECT_PAGEOP says whether this hypervisor has the op (1: the patched
  * one of run.sh's pageop boot; 0: Debian's), XN_EXPECT_NODES how many nodes
  * the lab emulated. With the op, Domain-0's pages per node add up to its
