@@ -159,9 +159,9 @@ $(BUILD)/bench/%: bench/%.c $(LIB) | $(BUILD)/bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # pageop_probe names the domains it makes in xenstore (libxenstat lists only
-# named domains).
+# named domains); its race commands run a second thread.
 ifeq ($(HAVE_XEN),yes)
-$(BUILD)/helpers/pageop_probe: PKG_LIBS += $(shell $(PKG_CONFIG) --libs xenstore)
+$(BUILD)/helpers/pageop_probe: PKG_LIBS += $(shell $(PKG_CONFIG) --libs xenstore) -pthread
 endif
 
 deps:
