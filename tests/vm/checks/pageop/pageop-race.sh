@@ -17,8 +17,8 @@
 # sees the domain dying): Xen must stop listing it, i.e. its tot_pages and
 # node counts reached 0 together. Finally Xen's log must hold no assertion,
 # no "node_tot_pages sum" line and no unknown-node warning.
-# shellcheck source=tests/vm/checks/pageop/pageop.sh
 PAGEOP_LIB_ONLY=1
+# shellcheck source=tests/vm/checks/pageop/pageop.sh
 . "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
 pageop_need
 
