@@ -171,9 +171,9 @@ $(BUILD)/tests/test_fuzz_move_config build-fuzz/fuzz/move_config: PKG_LIBS += \
 endif
 
 # pageop_probe names the domains it makes in xenstore (libxenstat lists only
-# named domains).
+# named domains); its race commands run a second thread.
 ifeq ($(HAVE_XEN),yes)
-$(BUILD)/helpers/pageop_probe: PKG_LIBS += $(shell $(PKG_CONFIG) --libs xenstore)
+$(BUILD)/helpers/pageop_probe: PKG_LIBS += $(shell $(PKG_CONFIG) --libs xenstore) -pthread
 endif
 
 deps:

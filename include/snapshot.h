@@ -93,6 +93,9 @@ enum xn_pages_method {
 	XN_PAGES_XEN_OP,       /* xen: per-node page counter domctl */
 	XN_PAGES_XEN_DEBUGKEY, /* xen: debug key 'u' parsed from the console */
 	XN_PAGES_RECORDED,     /* replay: as recorded (method_name kept) */
+	XN_PAGES_XEN_OP_UPPER, /* xen: the counter domctl, counts above tot_pages
+	                        * (XenServer's: extra pages, frees not taken
+	                        * back): each an upper bound, not exact */
 	XN_PAGES__COUNT
 };
 
@@ -261,7 +264,7 @@ int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src);
 uint64_t xn_domain_pages_total(const struct xn_domain *d, int nr_nodes);
 
 /* Short name of a pages method: "numa_maps", "sampled", "cgroup",
- * "xen_op", "debugkey_u", "recorded", "none". */
+ * "xen_op", "xen_op_upper", "debugkey_u", "recorded", "none". */
 const char *xn_pages_method_name(enum xn_pages_method m);
 
 /* Inverse of xn_pages_method_name; XN_PAGES_NONE if unknown. */

@@ -263,7 +263,7 @@ static const char *const method_names[XN_PAGES__COUNT] = {
         [XN_PAGES_NONE] = "none",         [XN_PAGES_NUMA_MAPS] = "numa_maps",
         [XN_PAGES_SAMPLED] = "sampled",   [XN_PAGES_CGROUP] = "cgroup",
         [XN_PAGES_XEN_OP] = "xen_op",     [XN_PAGES_XEN_DEBUGKEY] = "debugkey_u",
-        [XN_PAGES_RECORDED] = "recorded",
+        [XN_PAGES_RECORDED] = "recorded", [XN_PAGES_XEN_OP_UPPER] = "xen_op_upper",
 };
 
 const char *xn_pages_method_name(enum xn_pages_method m)

@@ -124,14 +124,20 @@ int xn_pageop_check(const uint64_t *pages, unsigned nr, unsigned cap, unsigned n
 		snprintf(err, errlen, "the op answered %u node ids, the host has %u", nr, need);
 		return -EPROTO;
 	}
-	for (unsigned i = 0; i < nr; i++)
+	for (unsigned i = 0; i < nr; i++) {
+		/* No host has 2^62 pages: a counter that went below zero. */
+		if (pages[i] >> 62) {
+			snprintf(err, errlen, "node %u: %" PRIu64 " pages, a wrapped counter", i,
+			         pages[i]);
+			return -EPROTO;
+		}
 		sum += pages[i];
-	if (sum < tot_pages || sum - tot_pages > XN_PAGEOP_EXTRA_SLACK) {
-		snprintf(err, errlen, "counts sum to %" PRIu64 " pages, tot_pages is %" PRIu64, sum,
-		         tot_pages);
-		return -EAGAIN;
 	}
-	return 0;
+	if (sum == tot_pages)
+		return 0;
+	snprintf(err, errlen, "counts sum to %" PRIu64 " pages, tot_pages is %" PRIu64, sum,
+	         tot_pages);
+	return sum < tot_pages ? -EAGAIN : XN_PAGEOP_UPPER;
 }
 
 int xn_pageop_absent(int err)
@@ -146,7 +152,6 @@ int xn_xen_pageop_probe(xc_interface *xch)
 {
 	uint64_t pages[XN_PAGEOP_MAX_NODES];
 	unsigned nr = 0;
-	char why[128];
 	int rc;
 
 	(void)xch;
@@ -154,9 +159,7 @@ int xn_xen_pageop_probe(xc_interface *xch)
 	if (rc)
 		return rc;
 	/* Domain 0 always has pages on some node: an answer of none is not ours. */
-	return xn_pageop_check(pages, nr, XN_PAGEOP_MAX_NODES, 1, 1, why, sizeof(why)) == -EPROTO
-	               ? -EPROTO
-	               : 0;
+	return nr == 0 || nr > XN_PAGEOP_MAX_NODES ? -EPROTO : 0;
 }
 
 /* tot_pages as getdomaininfo reports it (domain_tot_pages(): no extra pages). */
@@ -174,7 +177,7 @@ static int pageop_tot_pages(xc_interface *xch, uint32_t domid, uint64_t *tot)
 }
 
 int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t tot_hint,
-                        uint64_t *pages_out, char *err, size_t errlen)
+                        int upper_ok, uint64_t *pages_out, char *err, size_t errlen)
 {
 	uint64_t pages[XN_PAGEOP_MAX_NODES], tot = 0;
 	unsigned nr = 0;
@@ -193,17 +196,20 @@ int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, ui
 			snprintf(err, errlen, "%s", strerror(-rc));
 			return rc;
 		}
-		if (!xn_pageop_check(pages, nr, XN_PAGEOP_MAX_NODES, nr_nodes, tot_hint, err,
-		                     errlen)) {
+		rc = xn_pageop_check(pages, nr, XN_PAGEOP_MAX_NODES, nr_nodes, tot_hint, err,
+		                     errlen);
+		if (!rc || (rc == XN_PAGEOP_UPPER && upper_ok)) {
 			memcpy(pages_out, pages, nr_nodes * sizeof(*pages_out));
-			return 0;
+			return rc;
 		}
 		rc = -EAGAIN;
 	}
 	/* The op and getdomaininfo are two hypercalls: a domain whose memory
 	 * is changing (ballooning, being built or torn down) can differ between
 	 * them. Read both again, twice at most; the caller retries next refresh. */
-	for (int attempt = 0; attempt < 3 && (rc == -EAGAIN || rc == -EPROTO); attempt++) {
+	for (int attempt = 0; attempt < 3 && (rc == -EAGAIN || rc == -EPROTO ||
+	                                      (rc == XN_PAGEOP_UPPER && !upper_ok));
+	     attempt++) {
 		rc = pageop_issue(domid, pages, &nr);
 		if (rc) {
 			snprintf(err, errlen, "%s", strerror(-rc));
@@ -216,8 +222,8 @@ int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, ui
 		}
 		rc = xn_pageop_check(pages, nr, XN_PAGEOP_MAX_NODES, nr_nodes, tot, err, errlen);
 	}
-	if (rc)
+	if (rc < 0)
 		return rc;
 	memcpy(pages_out, pages, nr_nodes * sizeof(*pages_out));
-	return 0;
+	return rc; /* 0 or XN_PAGEOP_UPPER */
 }

@@ -21,10 +21,16 @@
  * OCaml binding offers the same 256); Xen writes min(this, highest online
  * node id + 1). */
 #define XN_PAGEOP_MAX_NODES 256u
-/* XenServer's counts include a domain's extra pages (VMX APIC page, ioreq
- * server pages), which getdomaininfo's tot_pages leaves out; ours do not.
- * A sum above tot_pages by at most this many pages is accepted. */
-#define XN_PAGEOP_EXTRA_SLACK 16u
+/* xn_pageop_check's and xn_xen_pageop_query's answer when the counts sum
+ * above tot_pages: XenServer's semantics. Its counts include a domain's
+ * extra pages (VMX APIC page, ioreq server pages; vmtrace buffers: up to
+ * 16384 pages per vCPU), which getdomaininfo's tot_pages leaves out, and
+ * on its 4.20 branch frees never lower them (a domain that ballooned down
+ * keeps its old counts). Each count is then an upper bound of the
+ * domain's pages on that node. The series in hypervisor/ answers counts
+ * that sum to tot_pages exactly (it leaves extra pages out and counts
+ * frees), so its answers are exact. */
+#define XN_PAGEOP_UPPER 1
 
 /* struct xen_domctl_numa_op as it sits in the xen_domctl union (x86-64). */
 struct xn_domctl_numa_op {
@@ -38,10 +44,13 @@ struct xn_domctl_numa_op {
 /* Is one answer believable? pages: the nr entries Xen wrote for a buffer of
  * cap; need: the host's highest known node id + 1 (the answer must cover
  * it); tot_pages: the domain's getdomaininfo tot_pages read right after.
- * 0; -EPROTO when nr is 0, above cap or below need (a node came online since
- * the host was read: transient); -EAGAIN when the counts do not add up to
- * tot_pages..tot_pages + XN_PAGEOP_EXTRA_SLACK (memory changed between the
- * two reads, or counts that drifted). The reason goes to err. */
+ * 0 when the counts sum to tot_pages (exact); XN_PAGEOP_UPPER when they sum
+ * above it (upper bounds, or memory freed between the two reads); -EPROTO
+ * when nr is 0, above cap or below need (a node came online since the host
+ * was read: transient), or a count is impossibly large (2^62 pages or more:
+ * a wrapped counter); -EAGAIN when the counts sum below tot_pages (memory
+ * given between the two reads, or an exchange under way). The reason goes
+ * to err (for XN_PAGEOP_UPPER too). */
 int xn_pageop_check(const uint64_t *pages, unsigned nr, unsigned cap, unsigned need,
                     uint64_t tot_pages, char *err, size_t errlen);
 
@@ -68,13 +77,16 @@ int xn_pageop_absent(int err);
  * before (the domain list has it; XN_PAGEOP_NO_HINT: none), which saves a
  * getdomaininfo per domain; failing that, against the tot_pages read just
  * after; a mismatch is re-read up to twice, as memory may have moved
- * between the two reads. 0 or -errno:
- * -EINVAL bad arguments, -ESRCH no such domain, -EAGAIN/-EPROTO see
- * xn_pageop_check, others from the hypercall. pages_out is untouched on
- * failure; the reason goes to err. */
+ * between the two reads. An answer above tot_pages is re-read likewise
+ * unless upper_ok (the host has already been seen to answer upper bounds,
+ * XenServer's semantics: re-reading would not make them exact), and taken
+ * as it is if it stays above. 0 (exact), XN_PAGEOP_UPPER (upper bounds,
+ * with the reason in err) or -errno: -EINVAL bad arguments, -ESRCH no
+ * such domain, -EAGAIN/-EPROTO see xn_pageop_check, others from the
+ * hypercall. pages_out is untouched on failure; the reason goes to err. */
 #define XN_PAGEOP_NO_HINT UINT64_MAX
 int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t tot_hint,
-                        uint64_t *pages_out, char *err, size_t errlen);
+                        int upper_ok, uint64_t *pages_out, char *err, size_t errlen);
 
 /* Close the libxencall handle (safe to call when none is open). */
 void xn_xen_pageop_release(void);

@@ -4,7 +4,12 @@
  * and labelled with its age), else unknown. A domain the op could not answer
  * this refresh (memory changing under the two reads, an error) takes its
  * figures from 'u' for this refresh only: the op is asked again on the next
- * one. Each domain's pages_method says which gave its figures. */
+ * one. Each domain's pages_method says which gave its figures: "xen_op"
+ * when the op's counts sum to the domain's tot_pages (exact: the series in
+ * hypervisor/, and XenServer for a domain that never gave memory back nor
+ * has extra pages), "xen_op_upper" when they sum above it (XenServer's
+ * counts include extra pages and, on its 4.20 branch, never go down: each
+ * count is then an upper bound, and the note says so). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +32,7 @@ void xen_pages_init(struct xen_priv *p)
 static size_t query_pageop(struct xen_priv *p, struct xn_snapshot *s, char *note, size_t notelen)
 {
 	int top = 0;
-	size_t failed = 0;
+	size_t failed = 0, upper = 0;
 	for (int i = 0; i < s->host.nr_nodes; i++)
 		if (s->host.nodes[i].id + 1 > top)
 			top = s->host.nodes[i].id + 1;
@@ -39,11 +44,11 @@ static size_t query_pageop(struct xen_priv *p, struct xn_snapshot *s, char *note
 		/* libxenstat's cur_mem is getdomaininfo's tot_pages in bytes */
 		uint64_t hint = (d->valid & XN_DOM_MEM_CUR) ? d->mem_cur / XEN_PAGE_SIZE
 		                                            : XN_PAGEOP_NO_HINT;
-		int r = xn_xen_pageop_query(p->xch, (uint32_t)d->id, (unsigned)top, hint, pages,
-		                            why, sizeof(why));
+		int r = xn_xen_pageop_query(p->xch, (uint32_t)d->id, (unsigned)top, hint,
+		                            p->pageop_upper, pages, why, sizeof(why));
 		if (r == -ESRCH)
 			continue; /* gone since the domain list was read */
-		if (r) {
+		if (r < 0) {
 			if (!failed++)
 				snprintf(note, notelen, "page op: d%lld: %s; 'u' this refresh",
 				         (long long)d->id, why);
@@ -51,9 +56,18 @@ static size_t query_pageop(struct xen_priv *p, struct xn_snapshot *s, char *note
 		}
 		for (int i = 0; i < s->host.nr_nodes; i++)
 			d->node_pages[i] = pages[s->host.nodes[i].id];
-		d->pages_method = XN_PAGES_XEN_OP;
+		d->pages_method = r == XN_PAGEOP_UPPER ? XN_PAGES_XEN_OP_UPPER : XN_PAGES_XEN_OP;
 		d->pages_age_ms = 0;
 		d->valid |= XN_DOM_PAGES;
+		if (r == XN_PAGEOP_UPPER) {
+			p->pageop_upper = true;
+			if (!upper++ && !failed)
+				snprintf(note, notelen,
+				         "page op: d%lld: %s: counts include pages tot_pages does "
+				         "not "
+				         "(XenServer's); xen_op_upper figures are upper bounds",
+				         (long long)d->id, why);
+		}
 	}
 	return failed;
 }
@@ -125,7 +139,7 @@ void xen_pages_query(struct xen_priv *p, struct xn_snapshot *s)
 	char note[sizeof(p->base.note)] = "";
 	if (p->have_pageop) {
 		if (query_pageop(p, s, note, sizeof(note)) == 0) {
-			p->base.note[0] = '\0';
+			snprintf(p->base.note, sizeof(p->base.note), "%s", note);
 			return;
 		}
 	}

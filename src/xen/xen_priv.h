@@ -39,11 +39,14 @@ struct xen_priv {
 	uint64_t zones_seen[XEN_MAX_NODE_IDS]; /* bit z: zone z ever had free pages */
 
 	/* per-node pages */
-	bool have_pageop; /* the page op is not known to be absent (a failed query falls back
-	                     to u for that refresh only and is asked again on the next) */
-	uint32_t con_idx; /* console ring position read so far (incremental mode) */
-	bool con_synced;  /* con_idx is valid */
-	char *ring;       /* read buffer for the console ring */
+	bool have_pageop;  /* the page op is not known to be absent (a failed query falls back
+	                      to u for that refresh only and is asked again on the next) */
+	bool pageop_upper; /* it has answered counts above tot_pages that stayed so when
+	                      read again: XenServer's semantics (extra pages counted,
+	                      frees not taken back), so such answers are upper bounds */
+	uint32_t con_idx;  /* console ring position read so far (incremental mode) */
+	bool con_synced;   /* con_idx is valid */
+	char *ring;        /* read buffer for the console ring */
 	size_t ring_cap;
 	struct xn_udump udump; /* the last complete 'u' dump */
 	bool have_udump;

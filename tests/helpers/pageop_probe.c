@@ -46,6 +46,20 @@
  *   pageop_probe nodeaff DOMID NODE...  set the domain's node affinity (steers
  *                                   where its next allocations go; xl has no
  *                                   command for it)
+ *   pageop_probe race DOMID SECONDS ORDER  for SECONDS: give the bare domain one
+ *                                   extent of 2^ORDER pages on node 0, then
+ *                                   XENMEM_exchange it for 2^ORDER pages on
+ *                                   exactly node 1 (one chunk) while a second
+ *                                   thread gives each new page back
+ *                                   (decrease_reservation) as soon as its MFN
+ *                                   shows, before the chunk ends, and reads
+ *                                   the op meanwhile; after each exchange the
+ *                                   op must read exactly what is left (issue 25)
+ *   pageop_probe race-destroy ROUNDS ORDER  ROUNDS times: a new bare domain,
+ *                                   the same exchange, destroyed by the second
+ *                                   thread part way through the chunk; Xen must
+ *                                   then stop listing it (its pages all
+ *                                   accounted for)
  *
  * Built without Xen it exits 77.
  */
@@ -59,6 +73,7 @@ int main(void)
 }
 #else
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -851,6 +866,294 @@ static int cmd_dom(const char *what, int argc, char **argv)
 	return rc;
 }
 
+/* Issue 25's race. A PV domain's MFNs are its frame numbers, so a second
+ * dom0 thread that sees an output MFN appear in the exchange's output list
+ * (Xen writes each one after adding the page to the domain, long before
+ * the chunk ends) can give that page back at once, as a guest's second vCPU
+ * could. Output entries start as labels above any MFN of the lab. */
+#define RACE_LABEL 0x800000ul
+
+struct race {
+	uint32_t domid;
+	unsigned long n;         /* output pages: 2^order */
+	volatile xen_pfn_t *out; /* the exchange's output list (hypercall buffer) */
+	volatile int done;       /* the exchange hypercall returned */
+	long destroy_at;         /* destroy once this many outputs show; -1: free them */
+	unsigned long freed;     /* pages given back */
+	unsigned long mid_chunk; /* ... of which provably before the chunk ended */
+	unsigned long wrapped;   /* op readings with a count above 2^63 */
+	uint64_t wrap_value;
+	unsigned wrap_node;
+	int err;         /* -errno of a failed call */
+	xen_pfn_t *kept; /* the odd outputs, left to the domain */
+	unsigned long nkept;
+};
+
+static int race_label(const struct race *r, unsigned long i)
+{
+	return r->out[i] == RACE_LABEL + i;
+}
+
+/* The second thread: give back (or destroy) as outputs appear, read the op. */
+static void *race_thread(void *arg)
+{
+	struct race *r = arg;
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	xen_pfn_t *batch = calloc(r->n, sizeof(*batch));
+	unsigned long next = 0;
+
+	if (!xch || !batch) {
+		r->err = -ENOMEM;
+		goto out;
+	}
+	while (next < r->n) {
+		unsigned long k = 0;
+		int last_pending;
+
+		/* Xen fills the list in order; even entries are given back, odd
+		 * ones stay (the op must then read them on node 1). */
+		while (next < r->n && !race_label(r, next)) {
+			if (next % 2 == 0 || r->destroy_at >= 0)
+				batch[k++] = r->out[next];
+			next++;
+		}
+		if (!k) {
+			if (r->done)
+				break; /* the exchange failed part way */
+			continue;
+		}
+		if (r->destroy_at >= 0) {
+			if ((long)next < r->destroy_at && !r->done)
+				continue;
+			if (xc_domain_destroy(xch, r->domid))
+				r->err = -errno;
+			goto out;
+		}
+		last_pending = race_label(r, r->n - 1);
+		int got = xc_domain_decrease_reservation(xch, r->domid, k, 0, batch);
+
+		if (got < 0) {
+			r->err = -errno;
+			break;
+		}
+		r->freed += (unsigned long)got;
+		/* Freed while the chunk's last page was still to come. */
+		if (last_pending && race_label(r, r->n - 1))
+			r->mid_chunk += (unsigned long)got;
+		{
+			uint64_t pages[XN_PAGEOP_MAX_NODES];
+			uint32_t nr = 0;
+
+			if (!issue(good(r->domid, XN_PAGEOP_MAX_NODES), &nr, pages, 0))
+				for (uint32_t i = 0; i < nr && i < XN_PAGEOP_MAX_NODES; i++)
+					if (pages[i] >> 63) {
+						r->wrapped++;
+						r->wrap_value = pages[i];
+						r->wrap_node = i;
+					}
+		}
+	}
+out:
+	free(batch);
+	if (xch)
+		xc_interface_close(xch);
+	return NULL;
+}
+
+/* One exchange of an order-order extent on node 0 for single pages on
+ * node 1, raced by race_thread. 0 or -errno; *nr_exchanged from Xen. */
+static int race_once(struct race *r, unsigned order, uint64_t *nr_exchanged)
+{
+	xc_interface *xch = info_xch;
+	struct xen_memory_exchange *exch = xencall_alloc_buffer(xcall, sizeof(*exch));
+	xen_pfn_t *in = xencall_alloc_buffer(xcall, sizeof(*in));
+	xen_pfn_t *out = xencall_alloc_buffer(xcall, r->n * sizeof(*out));
+	pthread_t t;
+	int rc = 0;
+
+	if (!exch || !in || !out) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	in[0] = RACE_LABEL; /* a label for the M2P; Xen writes back the MFN */
+	if (xc_domain_populate_physmap_exact(xch, r->domid, 1, order, XENMEMF_exact_node(0), in)) {
+		rc = -errno;
+		printf("race: populate one order-%u extent on node 0: %s\n", order,
+		       strerror(errno));
+		goto out;
+	}
+	for (unsigned long i = 0; i < r->n; i++)
+		out[i] = RACE_LABEL + i;
+	memset(exch, 0, sizeof(*exch));
+	exch->in.extent_start.p = in; /* libxc redefines set_xen_guest_handle */
+	exch->in.nr_extents = 1;
+	exch->in.extent_order = order;
+	exch->in.domid = (domid_t)r->domid;
+	exch->out.extent_start.p = out;
+	exch->out.nr_extents = r->n;
+	exch->out.extent_order = 0;
+	exch->out.mem_flags = XENMEMF_exact_node(1);
+	exch->out.domid = (domid_t)r->domid;
+	r->out = out;
+	r->done = 0;
+	if (pthread_create(&t, NULL, race_thread, r)) {
+		rc = -EAGAIN;
+		goto out;
+	}
+	if (xencall2(xcall, __HYPERVISOR_memory_op, XENMEM_exchange, (uint64_t)(uintptr_t)exch) < 0)
+		rc = -errno;
+	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+	pthread_join(t, NULL);
+	*nr_exchanged = exch->nr_exchanged;
+	r->nkept = 0;
+	for (unsigned long i = 1; i < r->n && !rc && r->kept; i += 2)
+		r->kept[r->nkept++] = out[i];
+out:
+	if (out)
+		xencall_free_buffer(xcall, out);
+	if (in)
+		xencall_free_buffer(xcall, in);
+	if (exch)
+		xencall_free_buffer(xcall, exch);
+	return rc;
+}
+
+static int cmd_race(uint32_t domid, double secs, unsigned order)
+{
+	struct race r = {.domid = domid, .n = 1ul << order, .destroy_at = -1};
+	unsigned long rounds = 0, freed = 0, mid = 0, bad = 0;
+	uint64_t base[XN_PAGEOP_MAX_NODES], base_total;
+	uint32_t base_nodes;
+	double end = now_ns() + secs * 1e9;
+	int rc;
+
+	if (order < 1 || order > 12) {
+		printf("race: order %u: want 1..12 (12: the control domain's maximum)\n", order);
+		return 2;
+	}
+	r.kept = calloc(r.n, sizeof(*r.kept));
+	if (!r.kept)
+		return 1;
+	if ((rc = query(domid, &base_total, &base_nodes, base)) || base_nodes < 2) {
+		printf("race: query d%u: %s\n", domid, rc ? strerror(-rc) : "fewer than 2 nodes");
+		return 1;
+	}
+	if (xc_domain_setmaxmem(info_xch, domid, (base_total + 2 * r.n + 1024) * 4)) {
+		printf("race: setmaxmem d%u: %s\n", domid, strerror(errno));
+		return 1;
+	}
+	while (!bad) {
+		uint64_t pages[XN_PAGEOP_MAX_NODES], total, done = 0;
+		uint32_t needed;
+		int last = now_ns() >= end;
+
+		r.freed = r.mid_chunk = 0;
+		rc = race_once(&r, order, &done);
+		rounds++;
+		freed += r.freed;
+		mid += r.mid_chunk;
+		if (rc || r.err || done != 1) {
+			printf("race %lu: exchange %s (%llu of 1 extent exchanged), second thread "
+			       "%s\n",
+			       rounds, rc ? strerror(-rc) : "ok", (unsigned long long)done,
+			       r.err ? strerror(-r.err) : "ok");
+			bad++;
+			break;
+		}
+		/* The odd outputs stay: exactly that many more on node 1, none on
+		 * node 0 (the input extent left it), the sum equal to tot_pages
+		 * (query insists). A wrapped count would read far above. */
+		rc = query(domid, &total, &needed, pages);
+		if (rc) {
+			printf("race %lu: query d%u: %s\n", rounds, domid, strerror(-rc));
+			bad++;
+			break;
+		}
+		if (total != base_total + r.nkept || pages[0] != base[0] ||
+		    pages[1] != base[1] + r.nkept || r.freed + r.nkept != r.n) {
+			printf("race %lu: d%u reads total %llu node0 %llu node1 %llu after giving "
+			       "back "
+			       "%lu of %lu; want %llu, %llu, %llu\n",
+			       rounds, domid, (unsigned long long)total,
+			       (unsigned long long)pages[0], (unsigned long long)pages[1], r.freed,
+			       r.n, (unsigned long long)(base_total + r.nkept),
+			       (unsigned long long)base[0],
+			       (unsigned long long)(base[1] + r.nkept));
+			bad++;
+		}
+		if (last)
+			break; /* the last round's pages stay, for the walk to compare */
+		if (xc_domain_decrease_reservation_exact(info_xch, domid, r.nkept, 0, r.kept)) {
+			printf("race %lu: giving back the rest: %s\n", rounds, strerror(errno));
+			bad++;
+		}
+	}
+	if (r.wrapped)
+		printf("race: %lu op readings showed a wrapped count (node %u: %llu)\n", r.wrapped,
+		       r.wrap_node, (unsigned long long)r.wrap_value);
+	printf("race d%u: %lu exchanges of %lu pages, %lu pages given back by the second thread, "
+	       "%lu of them before their exchange's chunk ended\n",
+	       domid, rounds, r.n, freed, mid);
+	if (!mid) {
+		printf("race: no page was given back before its chunk ended: the race was not "
+		       "reached\n");
+		bad++;
+	}
+	free(r.kept);
+	return bad || r.wrapped ? 1 : 0;
+}
+
+/* Destroy racing an exchange: the thread destroys the domain once some of
+ * the chunk's outputs are the domain's. The domain must then go away (a
+ * dying domain stays listed until its tot_pages reach 0 and its last
+ * reference goes). */
+static int cmd_race_destroy(long rounds, unsigned order)
+{
+	unsigned long cut = 0;
+	int bad = 0;
+
+	if (order < 1 || order > 12) {
+		printf("race-destroy: order %u: want 1..12\n", order);
+		return 2;
+	}
+	for (long i = 0; i < rounds && !bad; i++) {
+		struct race r = {.n = 1ul << order};
+		uint64_t done = 0;
+		int rc = make_domain(info_xch, 0, 0, &r.domid);
+
+		if (rc) {
+			printf("race-destroy %ld: mkdom: %s\n", i + 1, strerror(-rc));
+			return 1;
+		}
+		if (xc_domain_setmaxmem(info_xch, r.domid, (2 * r.n + 1024) * 4)) {
+			printf("race-destroy: setmaxmem: %s\n", strerror(errno));
+			xc_domain_destroy(info_xch, r.domid);
+			return 1;
+		}
+		/* A different moment each round, within the first half. */
+		r.destroy_at = 1 + (long)((i * 613) % (r.n / 2));
+		rc = race_once(&r, order, &done);
+		if (rc && rc != -EINVAL && rc != -ESRCH)
+			printf("race-destroy %ld: exchange: %s\n", i + 1, strerror(-rc));
+		if (r.err)
+			printf("race-destroy %ld: destroy: %s\n", i + 1, strerror(-r.err));
+		cut += done != 1;
+		rc = destroy_domain(info_xch, NULL, r.domid);
+		if (rc && rc != -ESRCH) {
+			printf("race-destroy %ld: d%u is still listed after its destruction: %s\n",
+			       i + 1, r.domid, strerror(-rc));
+			bad = 1;
+		}
+	}
+	printf("race-destroy: %ld rounds, %lu exchanges cut short by the destruction\n", rounds,
+	       cut);
+	if (!cut) {
+		printf("race-destroy: no exchange was cut short: the race was not reached\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 static int cmd_nodeaff(uint32_t domid, int argc, char **argv)
 {
 	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
@@ -921,6 +1224,12 @@ int main(int argc, char **argv)
 		return cmd_dom(argv[1], argc - 2, argv + 2);
 	if (!strcmp(argv[1], "timekey") && argc == 4)
 		return cmd_timekey(argv[2], strtol(argv[3], NULL, 0));
+	if (!strcmp(argv[1], "race") && argc == 5)
+		return cmd_race((uint32_t)strtoul(argv[2], NULL, 0), strtod(argv[3], NULL),
+		                (unsigned)strtoul(argv[4], NULL, 0));
+	if (!strcmp(argv[1], "race-destroy") && argc == 4)
+		return cmd_race_destroy(strtol(argv[2], NULL, 0),
+		                        (unsigned)strtoul(argv[3], NULL, 0));
 	if (!strcmp(argv[1], "nodeaff") && argc >= 4)
 		return cmd_nodeaff((uint32_t)strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
 	fprintf(stderr, "pageop_probe: unknown command %s\n", argv[1]);

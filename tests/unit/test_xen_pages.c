@@ -27,6 +27,7 @@ static int fake_err[8];
 static int fake_probe_err;
 static unsigned fake_queries;
 static uint64_t fake_hint[8]; /* the tot_hint each domain was last asked with */
+static int fake_upper_ok[8];  /* the upper_ok each domain was last asked with */
 static const uint64_t fake_pages[8][2] = {{300, 100}, {0}, {0}, {0}, {0}, {7, 70}};
 
 int xn_xen_pageop_probe(xc_interface *xch)
@@ -36,19 +37,22 @@ int xn_xen_pageop_probe(xc_interface *xch)
 }
 
 int xn_xen_pageop_query(xc_interface *xch, uint32_t domid, unsigned nr_nodes, uint64_t tot_hint,
-                        uint64_t *pages_out, char *err, size_t errlen)
+                        int upper_ok, uint64_t *pages_out, char *err, size_t errlen)
 {
 	(void)xch;
+	fake_upper_ok[domid < 8 ? domid : 0] = upper_ok;
 	fake_queries++;
 	if (domid >= 8 || nr_nodes != 2)
 		return -EINVAL;
 	fake_hint[domid] = tot_hint;
-	if (fake_err[domid]) {
+	if (fake_err[domid] < 0) {
 		snprintf(err, errlen, "fake error %d", fake_err[domid]);
 		return fake_err[domid];
 	}
 	memcpy(pages_out, fake_pages[domid], sizeof(fake_pages[domid]));
-	return 0;
+	if (fake_err[domid] == XN_PAGEOP_UPPER)
+		snprintf(err, errlen, "counts sum above tot_pages");
+	return fake_err[domid]; /* 0 or XN_PAGEOP_UPPER */
 }
 
 int xn_pageop_absent(int err)
@@ -223,9 +227,49 @@ static void test_hint(void)
 	xn_udump_free(&p.udump);
 }
 
+/* XenServer's counts (extra pages counted, frees never taken back) sum above
+ * tot_pages: the figures are kept but labelled upper bounds, the note says
+ * so, and from then on the host is known to answer so (upper_ok: no
+ * re-reading to make them exact). An exact answer stays "xen_op". */
+static void test_upper(void)
+{
+	struct xen_priv p;
+	struct xn_snapshot s = {0};
+
+	init_priv(&p);
+	fake_probe_err = 0;
+	xen_pages_init(&p);
+	memset(fake_err, 0, sizeof(fake_err));
+	fake_err[5] = XN_PAGEOP_UPPER;
+	new_snapshot(&s);
+	xen_pages_query(&p, &s);
+	CHECK_EQ_U64(fake_upper_ok[5], 0); /* not yet known */
+	CHECK_EQ_U64(s.domains[0].pages_method, XN_PAGES_XEN_OP);
+	CHECK_EQ_U64(s.domains[1].pages_method, XN_PAGES_XEN_OP_UPPER);
+	CHECK(s.domains[1].valid & XN_DOM_PAGES);
+	CHECK_EQ_U64(s.domains[1].node_pages[0], 7);
+	CHECK_EQ_U64(s.domains[1].node_pages[1], 70);
+	CHECK(strstr(p.base.note, "d5") && strstr(p.base.note, "upper bounds"));
+	CHECK(p.pageop_upper);
+	CHECK_EQ_U64(strcmp(xn_pages_method_name(XN_PAGES_XEN_OP_UPPER), "xen_op_upper"), 0);
+	CHECK_EQ_U64(xn_pages_method_parse("xen_op_upper"), XN_PAGES_XEN_OP_UPPER);
+
+	/* Next refresh: asked with upper_ok; exact again, no note. */
+	fake_err[5] = 0;
+	new_snapshot(&s);
+	xen_pages_query(&p, &s);
+	CHECK_EQ_U64(fake_upper_ok[5], 1);
+	CHECK_EQ_U64(s.domains[1].pages_method, XN_PAGES_XEN_OP);
+	CHECK_EQ_U64(p.base.note[0], 0);
+
+	xn_snapshot_clear(&s);
+	xn_udump_free(&p.udump);
+}
+
 int main(void)
 {
 	test_retry();
+	test_upper();
 	test_hint();
 	test_probe();
 	return check_report("test_xen_pages");

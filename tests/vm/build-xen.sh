@@ -20,7 +20,9 @@
 # Environment: XN_CACHE (cache top, default ~/.cache/xentop-numa),
 #              XN_XEN_CONFIG ("defconfig" or "debug": CONFIG_DEBUG=y, which
 #              also enables the series' check that the node counts sum to
-#              tot_pages on every update), XN_GEN, XN_XEN_GIT.
+#              tot_pages on every update), XN_GEN, XN_XEN_GIT,
+#              XN_SERIES_DIR (another directory of patches, e.g. an older
+#              version of the series; the key covers the patches' contents).
 # Exit 0 with the path on stdout; 77 with the reason as the last line when the
 # source or the build tools cannot be had; 1 when the build itself fails.
 set -eu
@@ -42,12 +44,12 @@ defconfig | debug) ;;
 esac
 case $gen in
 4.17)
-	series_dir=$top/hypervisor
+	series_dir=${XN_SERIES_DIR:-$top/hypervisor}
 	aptc() { apt-cache "$@"; }
 	aptg() { apt-get "$@"; }
 	;;
 4.20)
-	series_dir=$top/hypervisor/4.20
+	series_dir=${XN_SERIES_DIR:-$top/hypervisor/4.20}
 	why=$(sh "$top/tests/vm/apt-trixie.sh" dir) || skip "$(echo "$why" | tail -n 1)"
 	aptc() { sh "$top/tests/vm/apt-trixie.sh" apt-cache "$@"; }
 	aptg() { sh "$top/tests/vm/apt-trixie.sh" apt-get "$@"; }

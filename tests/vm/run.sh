@@ -3,7 +3,7 @@
 # XN_XEN_IMAGE) with 2 and with 4 emulated NUMA nodes, the checks of
 # tests/vm/checks/xen/ run inside dom0 against Xen's own tools; then a plain
 # 2-node Linux guest for the linux source (tests/vm/checks/linux/); then
-# the patched hypervisor (tests/vm/build-xen.sh) with tests/vm/check-pageop*.sh.
+# the patched hypervisor (tests/vm/build-xen.sh) with tests/vm/checks/pageop/.
 # Then the same for Debian 13 (XN_GEN=4.20: its Xen 4.20, kernel, tools and
 # userland, xentop-numa built against them): xen420 with the xen checks,
 # pageop420 with hypervisor/4.20/ and the page-op checks.
@@ -66,11 +66,11 @@ boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/pages.sh $vm/check
 	$vm/checks/linux/cgroup.sh $vm/checks/linux/advice.sh $vm/checks/linux/cpuset.sh
 
 # Our hypervisor extension (hypervisor/, built by build-xen.sh) with the
-# "hypervisor" engineer's dom0 checks; check-pageop.sh first-class: the
-# others source it.
+# "hypervisor" engineer's dom0 checks (tests/vm/checks/pageop/); pageop.sh
+# first-class: the others source it.
 pageop=""
-for c in bad "" cycles balloon tool measure move scale; do
-	f=$vm/check-pageop${c:+-$c}.sh
+for c in bad "" race cycles balloon tool measure move scale; do
+	f=$vm/checks/pageop/pageop${c:+-$c}.sh
 	[ -f "$f" ] && pageop="$pageop $f"
 done
 pageop_boot() { # name generation checks...

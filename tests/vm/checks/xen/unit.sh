@@ -2,7 +2,7 @@
 # one): test_xen_probe (probe and open succeed; a sample lists Domain-0 on
 # XN_EXPECT_NODES nodes) and test_pageop (Debian's hypervisor has no page
 # op: the probe and a query say "no op here" and write nothing). The
-# patched hypervisor's boot runs test_pageop with the op (check-pageop.sh).
+# patched hypervisor's boot runs test_pageop with the op (checks/pageop/pageop.sh).
 . /checks/lib.sh
 for t in test_xen_probe test_pageop; do
 	[ -x /usr/libexec/xn/$t ] || skip "$t is not in the image (make tests-bin with libxen-dev)"

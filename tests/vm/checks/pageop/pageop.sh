@@ -9,9 +9,9 @@
 # domain builder and balloon driver do), where the counts must also move by
 # exactly the pages given, on exactly that node; after XENMEM_exchange; after
 # taking pages back (decrease_reservation); after destroying the guests.
-# Ballooning a running guest is check-pageop-balloon.sh.
+# Ballooning a running guest is pageop-balloon.sh.
 #
-# The other check-pageop-*.sh scripts source this file with PAGEOP_LIB_ONLY=1
+# The other pageop-*.sh checks source this file with PAGEOP_LIB_ONLY=1
 # for the functions below (the lab copies only check scripts into the VM).
 . /checks/lib.sh
 PAGEOP=${PAGEOP:-/usr/libexec/xn/pageop_probe}
@@ -135,7 +135,7 @@ pageop_compare "after boot"
 
 # Bare domains made by the helper (no kernel, never run): only dom0's
 # requests below change their memory. (xl create costs ~90 s under TCG; the
-# toolstack's own guest creation and ballooning are check-pageop-balloon.sh.)
+# toolstack's own guest creation and ballooning are pageop-balloon.sh.)
 id0=$($PAGEOP mkdom 0 0) || fail "mkdom pg0: $id0"
 id1=$($PAGEOP mkdom 0 0) || fail "mkdom pg1: $id1"
 id2=$($PAGEOP mkdom 0 0) || fail "mkdom pg2: $id2"

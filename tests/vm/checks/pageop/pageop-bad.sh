@@ -8,8 +8,8 @@
 # error, never a crash or a changed count; a destroyed domain's query fails
 # with ESRCH.
 PAGEOP_LIB_ONLY=1
-# shellcheck source=tests/vm/check-pageop.sh
-. "$(ls /checks/*check-pageop.sh | head -n 1)"
+# shellcheck source=tests/vm/checks/pageop/pageop.sh
+. "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
 pageop_need
 
 $PAGEOP bad || fail "a bad request was not refused as documented"

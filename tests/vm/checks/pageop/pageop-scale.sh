@@ -21,8 +21,8 @@
 #     PAGEOP_CHURN_RSS_SLACK_KB, default 1024).
 # Figures are printed as "SCALE key value" lines (bench and man page).
 PAGEOP_LIB_ONLY=1
-# shellcheck source=tests/vm/check-pageop.sh
-. "$(ls /checks/*check-pageop.sh | head -n 1)"
+# shellcheck source=tests/vm/checks/pageop/pageop.sh
+. "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
 need_xn
 pageop_need
 command -v jq >/dev/null || skip "jq is not in the image (install jq on the host)"

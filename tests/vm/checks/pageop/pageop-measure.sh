@@ -6,8 +6,8 @@
 # (speed under TCG is not a pass/fail test); fails only when a figure cannot
 # be taken.
 PAGEOP_LIB_ONLY=1
-# shellcheck source=tests/vm/check-pageop.sh
-. "$(ls /checks/*check-pageop.sh | head -n 1)"
+# shellcheck source=tests/vm/checks/pageop/pageop.sh
+. "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
 pageop_need
 
 # A bare domain grown from dom0 with populate_physmap, half on each node.

@@ -4,8 +4,8 @@
 # takes memory (xl mem-set up) and gives it back (down); the op equals the
 # 'u' walk after each, and the guest's total follows the target.
 PAGEOP_LIB_ONLY=1
-# shellcheck source=tests/vm/check-pageop.sh
-. "$(ls /checks/*check-pageop.sh | head -n 1)"
+# shellcheck source=tests/vm/checks/pageop/pageop.sh
+. "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
 pageop_need
 
 pageop_guest_cfg pbal 128 512 >/tmp/pbal.cfg

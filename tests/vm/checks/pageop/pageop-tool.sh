@@ -5,8 +5,8 @@
 # --no-pageop it falls back to the walk ("debugkey_u") and still agrees.
 # Also prints the program's CPU time per refresh with the op and with 'u'.
 PAGEOP_LIB_ONLY=1
-# shellcheck source=tests/vm/check-pageop.sh
-. "$(ls /checks/*check-pageop.sh | head -n 1)"
+# shellcheck source=tests/vm/checks/pageop/pageop.sh
+. "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
 need_xn
 pageop_need
 

@@ -5,8 +5,8 @@
 # walk, dom0's counts are unchanged) and no leak (Xen's free memory per node
 # comes back).
 PAGEOP_LIB_ONLY=1
-# shellcheck source=tests/vm/check-pageop.sh
-. "$(ls /checks/*check-pageop.sh | head -n 1)"
+# shellcheck source=tests/vm/checks/pageop/pageop.sh
+. "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
 pageop_need
 cycles=${PAGEOP_CYCLES:-50}
 
