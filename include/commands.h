@@ -59,6 +59,11 @@ int xn_cmd_sample(struct xn_sampler *s);
  * the snapshot: the source checks it). */
 int xn_cmd_resolve_domain(const struct xn_snapshot *snap, const char *what, int64_t *id);
 
+/* The same, for a domain that must be in the snapshot: 0 with *d set, or an
+ * exit status after saying "no domain with id N" and hint. */
+int xn_cmd_find_domain(const struct xn_snapshot *snap, const char *what, const char *hint,
+                       const struct xn_domain **d);
+
 /* 0 when the source can change affinity, else XN_EXIT_USAGE after saying
  * that it is read-only. */
 int xn_cmd_check_writable(const struct xn_sampler *s);

@@ -85,6 +85,21 @@ int xn_cmd_resolve_domain(const struct xn_snapshot *snap, const char *what, int6
 	return 0;
 }
 
+int xn_cmd_find_domain(const struct xn_snapshot *snap, const char *what, const char *hint,
+                       const struct xn_domain **d)
+{
+	int64_t id;
+	int rc = xn_cmd_resolve_domain(snap, what, &id);
+	if (rc)
+		return rc;
+	*d = xn_snapshot_find(snap, id);
+	if (!*d) {
+		xn_warn("no domain with id %lld%s", (long long)id, hint);
+		return XN_EXIT_NO_DOMAIN;
+	}
+	return 0;
+}
+
 int xn_cmd_check_writable(const struct xn_sampler *s)
 {
 	if (s->src->ops->set_node_affinity)

@@ -140,15 +140,11 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 	if (xn_cmd_sample(s))
 		return XN_EXIT_RUNTIME;
 	print_note(s);
-	int64_t id;
-	int rc = xn_cmd_resolve_domain(&s->cur, dom, &id);
+	const struct xn_domain *d;
+	int rc = xn_cmd_find_domain(&s->cur, dom, " (or not shown: see --pid)", &d);
 	if (rc)
 		return rc;
-	const struct xn_domain *d = xn_snapshot_find(&s->cur, id);
-	if (!d) {
-		xn_warn("no domain with id %" PRId64 " (or not shown: see --pid)", id);
-		return XN_EXIT_NO_DOMAIN;
-	}
+	int64_t id = d->id;
 	if (!(d->valid & XN_DOM_ADVICE)) {
 		printf("%s: no advice: its pages or vCPU nodes are unknown; nothing changed\n",
 		       dom);

@@ -167,15 +167,11 @@ static int move_checked(struct xn_sampler *s, const struct xn_options *o, const 
 		xn_warn("%s", err);
 		return XN_EXIT_USAGE;
 	}
-	int64_t id;
-	int rc = xn_cmd_resolve_domain(&s->cur, dom, &id);
+	const struct xn_domain *d;
+	int rc = xn_cmd_find_domain(&s->cur, dom, "", &d);
 	if (rc)
 		return rc;
-	const struct xn_domain *d = xn_snapshot_find(&s->cur, id);
-	if (!d) {
-		xn_warn("no domain with id %" PRId64, id);
-		return XN_EXIT_NO_DOMAIN;
-	}
+	int64_t id = d->id;
 	char name[128];
 	xn_strlcpy(name, d->name ? d->name : dom, sizeof(name));
 	struct xn_move_facts f;

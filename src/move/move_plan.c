@@ -10,29 +10,34 @@
 #include "placement.h"
 #include "util.h"
 
+static void vsay(struct xn_move_plan *p, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
+static void vsay(struct xn_move_plan *p, const char *fmt, va_list ap)
+{
+	size_t u = strlen(p->words);
+	if (u + 1 < sizeof(p->words))
+		vsnprintf(p->words + u, sizeof(p->words) - u, fmt, ap);
+}
+
+/* Add to what the plan says. */
 static void say(struct xn_move_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct xn_move_plan *p, const char *fmt, ...)
 {
-	size_t u = strlen(p->words);
-	if (u + 1 >= sizeof(p->words))
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(p->words + u, sizeof(p->words) - u, fmt, ap);
+	vsay(p, fmt, ap);
 	va_end(ap);
 }
 
+/* Say why the move cannot go ahead, and mark the plan refused. */
 static void refuse(struct xn_move_plan *p, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 static void refuse(struct xn_move_plan *p, const char *fmt, ...)
 {
 	p->refused = true;
-	size_t u = strlen(p->words);
-	if (u + 1 >= sizeof(p->words))
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(p->words + u, sizeof(p->words) - u, fmt, ap);
+	vsay(p, fmt, ap);
 	va_end(ap);
 }
 
