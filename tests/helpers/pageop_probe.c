@@ -901,6 +901,7 @@ static void *race_thread(void *arg)
 	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
 	xen_pfn_t *batch = calloc(r->n, sizeof(*batch));
 	unsigned long next = 0;
+	int finished = 0;
 
 	if (!xch || !batch) {
 		r->err = -ENOMEM;
@@ -918,8 +919,11 @@ static void *race_thread(void *arg)
 			next++;
 		}
 		if (!k) {
-			if (r->done)
-				break; /* the exchange failed part way */
+			/* Stop only after a scan that began after the exchange
+			 * returned (outputs written just before it count too). */
+			if (finished)
+				break; /* nothing more will come */
+			finished = r->done;
 			continue;
 		}
 		if (r->destroy_at >= 0) {
