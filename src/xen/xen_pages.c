@@ -61,12 +61,13 @@ static size_t query_pageop(struct xen_priv *p, struct xn_snapshot *s, char *note
 		d->valid |= XN_DOM_PAGES;
 		if (r == XN_PAGEOP_UPPER) {
 			p->pageop_upper = true;
-			if (!upper++ && !failed)
-				snprintf(note, notelen,
-				         "page op: d%lld: %s: counts include pages tot_pages does "
-				         "not "
-				         "(XenServer's); xen_op_upper figures are upper bounds",
-				         (long long)d->id, why);
+			/* a status line's note: cut when long, which is fine */
+			if (!upper++ && !failed &&
+			    snprintf(note, notelen,
+			             "page op: d%lld: %s: counts include pages tot_pages does not "
+			             "(XenServer's); xen_op_upper figures are upper bounds",
+			             (long long)d->id, why) < 0)
+				note[0] = '\0';
 		}
 	}
 	return failed;
