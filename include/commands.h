@@ -54,10 +54,6 @@ int xn_exit_for_errno(int neg_errno);
 /* Take a sample; a failure other than the end of a recording is printed. */
 int xn_cmd_sample(struct xn_sampler *s);
 
-/* The same, for a live source twice, 0.5 s apart, so that rates (CPU %) are
- * measured; a recording's sample once. */
-int xn_cmd_sample_rates(struct xn_sampler *s);
-
 /* Find the domain the operator named: an id, else an exact name. Returns 0
  * with *id set, or an exit status after printing why (an id need not be in
  * the snapshot: the source checks it). */

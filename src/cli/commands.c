@@ -37,16 +37,6 @@ int xn_cmd_sample(struct xn_sampler *s)
 	return r;
 }
 
-int xn_cmd_sample_rates(struct xn_sampler *s)
-{
-	int r = xn_cmd_sample(s);
-	if (r || (s->src->ops->caps & XN_SRC_RECORDED))
-		return r;
-	/* rates (CPU %) need two samples: the second a moment later */
-	xn_sleep(0.5);
-	return xn_cmd_sample(s);
-}
-
 static bool all_digits(const char *s)
 {
 	if (!*s)

@@ -63,11 +63,10 @@ static unsigned print_rank(const struct xn_domain *d)
 
 int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
-	/* A recording's advice is its first sample's; a live source is sampled
-	 * twice (xn_cmd_sample_rates), so that crowding weighs measured CPU use
-	 * and not the state one instant caught (this program's own threads are
-	 * always running when it samples itself). */
-	int r = xn_cmd_sample_rates(s);
+	/* One sample: the advisor shows a domain's first verdict at once (its
+	 * hysteresis only holds back changes), and a recording's advice is the
+	 * first sample's. */
+	int r = xn_cmd_sample(s);
 	if (r == -ENODATA) {
 		xn_warn("%s: %s", s->src->ops->name, s->src->err);
 		return XN_EXIT_ADVISE_FAILED;
@@ -138,8 +137,7 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 	const char *dom = o->apply_advice;
 	if (xn_cmd_check_writable(s))
 		return XN_EXIT_USAGE;
-	/* as --advise samples, so that the advice applied is the one it showed */
-	if (xn_cmd_sample_rates(s))
+	if (xn_cmd_sample(s))
 		return XN_EXIT_RUNTIME;
 	print_note(s);
 	const struct xn_domain *d;

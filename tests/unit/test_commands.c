@@ -78,12 +78,8 @@ static int fake_set(struct xn_source *src, int64_t id, const xn_nodemask *nodes,
 	return 0;
 }
 
-/* Scripted samples, taken as a recording's: each command takes exactly the
- * samples the script lists (a live source is sampled twice for rates). */
-static const struct xn_source_ops fake_ops = {.name = "fake",
-                                              .caps = XN_SRC_RECORDED,
-                                              .sample = fake_sample,
-                                              .set_node_affinity = fake_set};
+static const struct xn_source_ops fake_ops = {
+        .name = "fake", .sample = fake_sample, .set_node_affinity = fake_set};
 
 /* Run a command with stdout and stderr captured. */
 static int run(int (*cmd)(struct fake *f, struct xn_options *o), struct fake *f,
