@@ -36,7 +36,7 @@ wait_domu pmove 300 || fail "pmove did not come up in 300 s"
 
 # "node pages" of a domain from one 'u' dump.
 u_of() { xen_u_pages | awk -v d="$1" '$1 == d { print $2, $3 }'; }
-now() { cut -d' ' -f1 /proc/uptime; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
 # The guest's clock: ask it for sysrq help and read the printk time of the
 # answer (a new "sysrq: HELP" line) from its console log.
 guest_clock() {
@@ -90,7 +90,7 @@ xl destroy pbig
 
 # 2. The live move, node 0 -> 1.
 c1=$(guest_clock)
-d1=$(now)
+d1=$(uptime_s)
 echo "guest clock $c1 at dom0 $d1"
 [ "$c1" = none ] && fail "the guest did not answer sysrq h on its console"
 boots=$(con | grep -c 'Linux version')
@@ -119,7 +119,7 @@ same "pmove pages per node after the move" "$u1" "$t1"
 # The guest's clock went on: no new boot, and the time since the first
 # reading is at least the time dom0 saw pass (minus 5 s for the readings).
 c2=$(guest_clock)
-d2=$(now)
+d2=$(uptime_s)
 echo "guest clock $c2 at dom0 $d2"
 [ "$c2" = none ] && fail "the moved guest did not answer sysrq h on its console"
 [ "$(con | grep -c 'Linux version')" = "$boots" ] || fail "the guest booted again"
