@@ -54,6 +54,10 @@ int xn_exit_for_errno(int neg_errno);
 /* Take a sample; a failure other than the end of a recording is printed. */
 int xn_cmd_sample(struct xn_sampler *s);
 
+/* Sample as the advice's smoothing window needs (commands_advice.c):
+ * --advise and --apply-advice read the verdict the screen shows. */
+int xn_cmd_sample_window(struct xn_sampler *s, const struct xn_options *o);
+
 /* Find the domain the operator named: an id, else an exact name. Returns 0
  * with *id set, or an exit status after printing why (an id need not be in
  * the snapshot: the source checks it). */

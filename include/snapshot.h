@@ -76,6 +76,9 @@ enum {
 	XN_DOM_VCPU_INFO = 1u << 8, /* vcpu_info[] (each entry has its own valid bits) */
 	XN_DOM_NET = 1u << 9,       /* nets, net_tx_bytes, net_rx_bytes (xen: libxenstat) */
 	XN_DOM_VBD = 1u << 10,      /* vbds, vbd_* (xen: libxenstat) */
+	XN_DOM_SELF = 1u << 11,     /* linux: this process is xentop-numa itself (its threads
+	                               run whenever it samples: the advisor's crowding leaves
+	                               them out) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,

@@ -56,6 +56,8 @@ static const char *no_judgement(const struct xn_adv_host *ah, const struct xn_ad
 	const char *name = d->name ? d->name : "";
 	if (d->id == 0)
 		return "control domain: its vCPUs serve the guests' I/O; its LOCAL% is not a goal";
+	if (d->valid & XN_DOM_SELF)
+		return "no advice: this is xentop-numa itself";
 	if (!(d->valid & XN_DOM_PAGES) || dd->total == 0)
 		return "no advice: its pages per node are unknown";
 	if (dd->known == 0 || !(d->valid & XN_DOM_LOCALITY))
@@ -236,9 +238,12 @@ static void hold(const struct xn_snapshot *prev, const struct xn_snapshot *cur, 
 	memcpy(d->advice.recent, win, n * sizeof(win[0]));
 	d->advice.nrecent = n;
 	/* Missing data is not a judgement: it shows at once. So does the
-	 * first verdict, one that agrees with what is shown, and one that
-	 * held long enough. */
-	if (!pa || fresh.action == XN_ADVICE_NONE || pa->action == XN_ADVICE_NONE ||
+	 * first verdict, the first one made with measured CPU use (the one
+	 * before it guessed busy vCPUs from the states one instant caught), one
+	 * that agrees with what is shown, and one that held long enough. */
+	bool first_measured = pa && (d->valid & XN_DOM_CPU_PCT) && !(p->valid & XN_DOM_CPU_PCT);
+	if (!pa || first_measured || fresh.action == XN_ADVICE_NONE ||
+	    pa->action == XN_ADVICE_NONE ||
 	    same_verdict(fresh.action, &fresh.nodes, pa->action, &pa->nodes) ||
 	    count >= XN_ADVISE_HOLD)
 		return;

@@ -52,7 +52,11 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 	ah->load = calloc(n, sizeof(*ah->load));
 	ah->near = calloc(n * n, sizeof(*ah->near));
 	ah->scratch = calloc(n * 3, sizeof(*ah->scratch));
-	if (!ah->cpus || !ah->free || !ah->demand || !ah->load || !ah->near || !ah->scratch) {
+	/* candidates per domain: 3 per node alone, 3 per grown set */
+	ah->nlight = (int)(3 * n + 3 * n * n);
+	ah->light = calloc((size_t)ah->nlight, sizeof(*ah->light));
+	if (!ah->cpus || !ah->free || !ah->demand || !ah->load || !ah->near || !ah->scratch ||
+	    !ah->light) {
 		xn_adv_host_free(ah);
 		return -ENOMEM;
 	}
@@ -64,7 +68,8 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 	}
 	for (size_t k = 0; k < s->nr_domains; k++) {
 		const struct xn_domain *d = &s->domains[k];
-		if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node)
+		/* our own threads run whenever we sample: not a load to plan around */
+		if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node || (d->valid & XN_DOM_SELF))
 			continue;
 		for (uint32_t v = 0; v < d->vcpus; v++) {
 			int ni = d->vcpu_node[v] >= 0 ? xn_host_node_index(h, d->vcpu_node[v]) : -1;
@@ -109,6 +114,7 @@ void xn_adv_host_free(struct xn_adv_host *ah)
 	free(ah->load);
 	free(ah->near);
 	free(ah->scratch);
+	free(ah->light);
 	memset(ah, 0, sizeof(*ah));
 }
 
@@ -203,8 +209,11 @@ static enum xn_place_kind kind_of(const struct xn_adv_host *ah, enum xn_advice_a
 	return (ah->caps & XN_SRC_RECREATE) ? XN_PLACE_RECREATE : XN_PLACE_MIGRATE;
 }
 
-bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
-                     enum xn_advice_action action, const int *idx, int k, struct xn_adv_cand *c)
+/* The model's terms of a candidate, without the feasibility check (the
+ * slow part: only a candidate that could be chosen is checked). Returns
+ * false when it cannot be a step whatever the check says. */
+static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                  enum xn_advice_action action, const int *idx, int k, struct xn_adv_cand *c)
 {
 	const struct xn_host *h = &ah->s->host;
 	int nn = ah->nn;
@@ -226,15 +235,6 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		return false; /* this source cannot move memory */
 	if (action == XN_ADVICE_BOTH && !(ah->caps & XN_SRC_MEMORY_MOVES))
 		return false; /* Xen's move already places vCPUs: MEMORY is its BOTH */
-	struct xn_place_req req = {.s = ah->s,
-	                           .d = dd->d,
-	                           .nodes = c->nodes,
-	                           .kind = kind,
-	                           .hard_binds = (ah->caps & XN_SRC_SOFT_VCPUS) != 0,
-	                           .free = ah->free,
-	                           .cpus = ah->cpus,
-	                           .quiet = true};
-	c->refused = xn_place_check(&req, &c->place);
 	c->bytes_copied = xn_place_bytes_copied(ah->s, dd->d, &c->nodes, kind);
 
 	/* Shares afterwards: vCPUs spread evenly over the targets (unless only
@@ -280,7 +280,7 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	c->gain = dd->gib * ((dd->access - c->access_after) + (c->crowd_now - c->crowd_after));
 	c->cost = memory ? XN_ADVISE_COPY_COST * (gib_copied + XN_ADVISE_COPY_MIN_GIB) : 0;
 	c->score = (c->gain - c->cost) * (XN_ADVISE_IDLE_BUSY + dd->busy);
-	if (c->refused || c->over_crowded)
+	if (c->over_crowded)
 		return false;
 	bool enough = c->local_after - dd->local >= XN_ADVISE_MIN_GAIN - 1e-9 ||
 	              dd->access - c->access_after >= XN_ADVISE_MIN_ACCESS - 1e-9;
@@ -288,39 +288,88 @@ bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	       c->access_after <= dd->access + 1e-9;
 }
 
-/* a better than b? Score, then the cheaper action, fewer nodes, the less
- * crowded target, the lower node id: a total order, so a tie gives the
- * same verdict every refresh. */
-static bool better(const struct xn_adv_cand *a, const struct xn_adv_cand *b)
+/* The hard constraints of a modelled candidate (core's xn_place_check). */
+static void feasibility(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                        struct xn_adv_cand *c)
 {
-	if (fabs(a->score - b->score) > 1e-9)
-		return a->score > b->score;
+	struct xn_place_req req = {.s = ah->s,
+	                           .d = dd->d,
+	                           .nodes = c->nodes,
+	                           .kind = c->kind,
+	                           .hard_binds = (ah->caps & XN_SRC_SOFT_VCPUS) != 0,
+	                           .free = ah->free,
+	                           .cpus = ah->cpus,
+	                           .quiet = true};
+	c->refused = xn_place_check(&req, &c->place);
+}
+
+bool xn_adv_evaluate(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                     enum xn_advice_action action, const int *idx, int k, struct xn_adv_cand *c)
+{
+	bool ok = model(ah, dd, action, idx, k, c);
+	if (c->k > 0)
+		feasibility(ah, dd, c);
+	return ok && !c->refused;
+}
+
+/* Near-equal scores (within XN_ADVISE_TIE of the best) are told apart
+ * by a fixed order, not by which is a hair ahead: the measured CPU use
+ * behind a score moves a little from one sample to the next, and two
+ * invocations on the same host must pick the same step. */
+double xn_adv_tie(double best)
+{
+	double t = XN_ADVISE_TIE * fabs(best);
+	return t > 1e-9 ? t : 1e-9;
+}
+
+/* The fixed order among near-equal candidates: the cheaper action (vCPUs,
+ * then memory, then both), fewer nodes, then the lower node ids. */
+static bool before(const struct xn_adv_light *a, const struct xn_adv_light *b)
+{
 	if (a->action != b->action)
 		return a->action < b->action;
 	if (a->k != b->k)
 		return a->k < b->k;
-	if (fabs(a->ratio_after - b->ratio_after) > 1e-9)
-		return a->ratio_after < b->ratio_after;
-	return xn_bits_next(a->nodes.w, XN_MAX_NODES, 0) <
-	       xn_bits_next(b->nodes.w, XN_MAX_NODES, 0);
+	for (int t = 0; t < a->k; t++)
+		if (a->id[t] != b->id[t])
+			return a->id[t] < b->id[t];
+	return false;
 }
 
 struct search {
 	const struct xn_adv_host *ah;
 	const struct xn_adv_dom *dd;
-	struct xn_adv_cand *best, *top;
-	bool have, have_top;
+	struct xn_adv_cand *top;
+	bool have_top;
+	struct xn_adv_light *list; /* modelled candidates that may be steps */
+	int n, cap;
 };
+
+static int cmp_ids(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
 
 static void consider(struct search *s, enum xn_advice_action action, const int *idx, int k)
 {
 	struct xn_adv_cand c;
-	bool ok = xn_adv_evaluate(s->ah, s->dd, action, idx, k, &c);
+	bool ok = model(s->ah, s->dd, action, idx, k, &c);
 	if (c.k == 0)
 		return;
-	if (ok && (!s->have || better(&c, s->best))) {
-		*s->best = c;
-		s->have = true;
+	if (ok && s->n < s->cap) {
+		struct xn_adv_light *l = &s->list[s->n++];
+		l->action = action;
+		l->idx = idx;
+		l->k = k;
+		l->score = c.score;
+		int kk = k < XN_ADV_LIGHT_IDS ? k : XN_ADV_LIGHT_IDS;
+		for (int t = 0; t < kk; t++)
+			l->id[t] = s->ah->s->host.nodes[idx[t]].id;
+		qsort(l->id, (size_t)kk, sizeof(l->id[0]), cmp_ids);
+		if (kk < k)
+			l->k = kk; /* ordered by its first ids only: still a fixed order */
+		l->k_all = k;
 	}
 	/* the biggest gain of LOCAL% (then access) whatever stops it */
 	if (!s->have_top || c.local_after > s->top->local_after + 1e-9 ||
@@ -329,6 +378,13 @@ static void consider(struct search *s, enum xn_advice_action action, const int *
 		*s->top = c;
 		s->have_top = true;
 	}
+}
+
+static int cmp_score_desc(const void *a, const void *b)
+{
+	double x = ((const struct xn_adv_light *)a)->score,
+	       y = ((const struct xn_adv_light *)b)->score;
+	return (x < y) - (x > y);
 }
 
 /* Would the domain's memory fit on these nodes (what is there plus free)? */
@@ -348,15 +404,16 @@ static bool fits(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, cons
 bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                  struct xn_adv_cand *best, struct xn_adv_cand *top)
 {
-	struct search s = {ah, dd, best, top, false, false};
+	struct search s = {ah, dd, top, false, ah->light, 0, ah->nlight};
 	int nn = ah->nn, vn[64], nv = 0;
 	memset(best, 0, sizeof(*best));
 	memset(top, 0, sizeof(*top));
 	for (int i = 0; i < nn; i++) {
-		consider(&s, XN_ADVICE_VCPUS, &i, 1);
-		consider(&s, XN_ADVICE_BOTH, &i, 1);
+		const int *one = &ah->near[(size_t)i * (size_t)nn]; /* starts with i itself */
+		consider(&s, XN_ADVICE_VCPUS, one, 1);
+		consider(&s, XN_ADVICE_BOTH, one, 1);
 		if (ah->caps & XN_SRC_RECREATE)
-			consider(&s, XN_ADVICE_MEMORY, &i, 1);
+			consider(&s, XN_ADVICE_MEMORY, one, 1);
 		if (dd->vw[i] > 0 && nv < 64)
 			vn[nv++] = i;
 	}
@@ -378,7 +435,27 @@ bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 				break;
 		}
 	}
-	return s.have;
+	/* The best feasible score, then the first in the fixed order among the
+	 * feasible ones near it. Feasibility is checked best score first, and
+	 * only as far as needed. */
+	qsort(s.list, (size_t)s.n, sizeof(s.list[0]), cmp_score_desc);
+	int pick = -1;
+	double floor = 0;
+	struct xn_adv_cand c;
+	for (int i = 0; i < s.n; i++) {
+		const struct xn_adv_light *l = &s.list[i];
+		if (pick >= 0 && l->score < floor)
+			break;
+		if (pick >= 0 && !before(l, &s.list[pick]))
+			continue;
+		if (!xn_adv_evaluate(ah, dd, l->action, l->idx, l->k_all, &c))
+			continue;
+		if (pick < 0)
+			floor = l->score - xn_adv_tie(l->score);
+		pick = i;
+		*best = c;
+	}
+	return pick >= 0;
 }
 
 void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct xn_adv_cand *c)

@@ -2,10 +2,11 @@
  * first, the host re-scored after each simulated step (as numad measures
  * again after each move), so that no two steps compete for one node's CPUs
  * or memory. Lazy: each domain's best step is cached; the top one is
- * re-evaluated against the simulated host and taken only if it still beats
- * every other cached score (scores of other domains are re-evaluated when
- * they reach the top). A domain with no step at the start gets none: a plan
- * makes room only by moving domains that gain themselves. */
+ * evaluated again against the simulated host and taken if it still holds
+ * its score (within XN_ADVISE_TIE); if it lost, that domain's search runs
+ * again (scores of other domains are evaluated again when they reach the
+ * top). A domain with no step at the start gets none: a plan makes room
+ * only by moving domains that gain themselves. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,24 @@ static void record_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd,
 	xn_adv_words_step(ah, dd, c, a);
 }
 
+/* The domain to step next: the highest cached score; among near-equal
+ * ones (xn_adv_tie) the lowest domain id (the snapshot is in id order), so
+ * that two invocations on the same host plan the same steps. n if none. */
+static size_t next_domain(const struct xn_adv_cand *cache, const bool *have, size_t n)
+{
+	size_t top = n;
+	for (size_t i = 0; i < n; i++)
+		if (have[i] && (top == n || cache[i].score > cache[top].score))
+			top = i;
+	if (top == n)
+		return n;
+	double floor = cache[top].score - xn_adv_tie(cache[top].score);
+	for (size_t i = 0; i < top; i++)
+		if (have[i] && cache[i].score >= floor)
+			return i;
+	return top;
+}
+
 uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,
                      struct xn_adv_cand *tops)
 {
@@ -48,24 +67,26 @@ uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,
 		if (doms[i].eligible)
 			have[i] = xn_adv_best(ah, &doms[i], &cache[i], &tops[i]);
 	for (;;) {
-		size_t bi = n;
-		for (size_t i = 0; i < n; i++)
-			if (have[i] && (bi == n || cache[i].score > cache[bi].score + 1e-9))
-				bi = i;
+		size_t bi = next_domain(cache, have, n);
 		if (bi == n)
 			break;
-		/* the host may have changed under it: evaluate it again */
-		have[bi] = xn_adv_best(ah, &doms[bi], &cache[bi], &tops[bi]);
-		if (!have[bi])
-			continue;
-		bool still = true;
-		for (size_t i = 0; i < n && still; i++)
-			if (i != bi && have[i] && cache[i].score > cache[bi].score + 1e-9)
-				still = false;
-		if (!still)
-			continue; /* another one is now ahead: look again */
-		record_step(ah, &doms[bi], &cache[bi], ++step);
-		xn_adv_simulate(ah, &doms[bi], &cache[bi]);
+		/* The host has changed under its cached step: evaluate that step
+		 * again (one candidate). Still allowed and worth about as much:
+		 * it is taken. Else the domain's search runs again on the host as
+		 * simulated so far, and the order is looked at again. */
+		struct xn_adv_cand c;
+		bool ok = xn_adv_evaluate(ah, &doms[bi], cache[bi].action, cache[bi].idx,
+		                          cache[bi].k, &c);
+		if (!ok || c.score < cache[bi].score - xn_adv_tie(cache[bi].score)) {
+			have[bi] = xn_adv_best(ah, &doms[bi], &cache[bi], &tops[bi]);
+			if (have[bi] && !xn_adv_evaluate(ah, &doms[bi], cache[bi].action,
+			                                 cache[bi].idx, cache[bi].k, &c))
+				have[bi] = false; /* cannot happen: the same host */
+			if (!have[bi] || next_domain(cache, have, n) != bi)
+				continue;
+		}
+		record_step(ah, &doms[bi], &c, ++step);
+		xn_adv_simulate(ah, &doms[bi], &c);
 		doms[bi].planned = true;
 		have[bi] = false;
 	}

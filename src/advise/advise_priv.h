@@ -13,6 +13,17 @@
 #include "advise.h"
 #include "placement.h"
 
+/* A modelled candidate, kept light while a domain's candidates are
+ * compared (advise_cost.c): enough to order it and to evaluate it again. */
+enum { XN_ADV_LIGHT_IDS = 8 };
+struct xn_adv_light {
+	enum xn_advice_action action;
+	const int *idx; /* node indexes (the caller's, valid during the search) */
+	int k, k_all;   /* ids ordered below (at most XN_ADV_LIGHT_IDS), all nodes */
+	int id[XN_ADV_LIGHT_IDS];
+	double score;
+};
+
 /* The host as a plan sees it; free[] and demand[] change with each
  * simulated step. */
 struct xn_adv_host {
@@ -25,7 +36,12 @@ struct xn_adv_host {
 	double *load;    /* nn: vCPUs that run on each node, simulated */
 	int *near;       /* nn * nn: for each node index, node indexes by distance */
 	double *scratch; /* 3 * nn: vCPU shares, page shares, busy per node of a candidate */
+	struct xn_adv_light *light; /* nlight: one domain's candidates during a search */
+	int nlight;
 };
+
+/* Scores within this of best are near-equal (advise_cost.c). */
+double xn_adv_tie(double best);
 
 int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s);
 void xn_adv_host_free(struct xn_adv_host *ah);

@@ -61,12 +61,48 @@ static unsigned print_rank(const struct xn_domain *d)
 	return d->advice.action == XN_ADVICE_STUCK ? UINT32_MAX : 0;
 }
 
+/* Whether some domain's pages come from a periodic dump (Xen's debug key
+ * 'u'): its figures change only when a new dump is taken. */
+static bool pages_from_dumps(const struct xn_snapshot *s)
+{
+	for (size_t i = 0; i < s->nr_domains; i++)
+		if ((s->domains[i].valid & XN_DOM_PAGES) &&
+		    s->domains[i].pages_method == XN_PAGES_XEN_DEBUGKEY)
+			return true;
+	return false;
+}
+
+/* The samples the advice is smoothed over (advise.h: XN_ADVISE_WINDOW), as
+ * the screen takes them, so that --advise and --apply-advice read the
+ * verdict the screen shows: the first sample guesses busy vCPUs from their
+ * states, the others measure CPU use. XN_ADVISE_SAMPLE_GAP apart (or -d if
+ * shorter); when pages come from Xen's debug key 'u', a fresh dump for each
+ * (--debugkey-interval apart). A recording: its first sample only. */
+int xn_cmd_sample_window(struct xn_sampler *s, const struct xn_options *o)
+{
+	int r = xn_cmd_sample(s);
+	if (r || (s->src->ops->caps & XN_SRC_RECORDED))
+		return r;
+	double gap = o->delay > 0 && o->delay < XN_ADVISE_SAMPLE_GAP ? o->delay
+	                                                             : XN_ADVISE_SAMPLE_GAP;
+	bool dumps = pages_from_dumps(&s->cur);
+	if (dumps && o->cfg.debugkey_interval > gap)
+		gap = o->cfg.debugkey_interval;
+	xn_warn("sampling %d times, %.1f s apart (%.0f s): the advice is smoothed over %d "
+	        "samples%s",
+	        XN_ADVISE_WINDOW, gap, gap * (XN_ADVISE_WINDOW - 1), XN_ADVISE_WINDOW,
+	        dumps ? "; each waits for a fresh debug key 'u' dump (--debugkey-interval)" : "");
+	for (int n = 1; n < XN_ADVISE_WINDOW; n++) {
+		xn_sleep(gap);
+		if ((r = xn_cmd_sample(s)))
+			return r;
+	}
+	return 0;
+}
+
 int xn_cmd_advise(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
-	/* One sample: the advisor shows a domain's first verdict at once (its
-	 * hysteresis only holds back changes), and a recording's advice is the
-	 * first sample's. */
-	int r = xn_cmd_sample(s);
+	int r = xn_cmd_sample_window(s, o);
 	if (r == -ENODATA) {
 		xn_warn("%s: %s", s->src->ops->name, s->src->err);
 		return XN_EXIT_ADVISE_FAILED;
@@ -137,7 +173,8 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 	const char *dom = o->apply_advice;
 	if (xn_cmd_check_writable(s))
 		return XN_EXIT_USAGE;
-	if (xn_cmd_sample(s))
+	/* as --advise samples: the step applied is the one it shows */
+	if (xn_cmd_sample_window(s, o))
 		return XN_EXIT_RUNTIME;
 	print_note(s);
 	const struct xn_domain *d;

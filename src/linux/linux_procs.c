@@ -218,6 +218,8 @@ static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid
 	if (!d)
 		return -ENOMEM;
 	d->id = pid;
+	if (pid == getpid())
+		d->valid |= XN_DOM_SELF;
 	set_name(d, pid, qemu, st.comm);
 	if (!d->name) {
 		xn_snapshot_drop_last(s);

@@ -360,6 +360,8 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 		put_bits(f, d->node_affinity.w, XN_MAX_NODES);
 	else
 		fputs("null", f);
+	if (v & XN_DOM_SELF)
+		fputs(",\"self\":true", f); /* schema 4 */
 	fputs(",\"affinity_auto\":", f);
 	if (v & XN_DOM_AFFINITY)
 		fputs(d->affinity_auto ? "true" : "false", f);

@@ -352,6 +352,9 @@ static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
 		d->affinity_auto = known && b;
 		d->valid |= XN_DOM_AFFINITY;
 	}
+	if ((r = xn_rp_get_bool(c, o, w, "self", &b, &known)))
+		return r;
+	d->valid |= known && b ? XN_DOM_SELF : 0;
 	if ((r = xn_rp_get_double(c, o, w, "locality", &d->locality, &known)))
 		return r;
 	/* a percentage, as the advice's local_now that is made from it */

@@ -26,13 +26,22 @@ struct fake {
 	xn_nodemask set_nodes;
 	unsigned set_flags;
 	int arrive_at; /* first step whose sample has web's vCPUs on node 0 */
+	int pre;       /* samples before the script's step 0 (the advice's window: --advise
+	                  and --apply-advice sample XN_ADVISE_WINDOW times); they are step 0 */
 };
+
+/* What --advise and --apply-advice say on stderr of their window. */
+#define SAMPLING                                                                                   \
+	"xentop-numa: sampling 6 times, 0.0 s apart (0 s): the advice is smoothed over 6 "         \
+	"samples\n"
 
 static int fake_sample(struct xn_source *src, struct xn_snapshot *out)
 {
 	struct fake *f = (struct fake *)src;
-	int step = f->step++;
-	if (step == f->fail_sample_at)
+	int step = f->step++ - f->pre;
+	if (step < 0)
+		step = 0;
+	else if (step == f->fail_sample_at)
 		return xn_source_fail(src, -EIO, "scripted failure");
 	xn_strlcpy(out->source, "fake", sizeof(out->source));
 	out->mono_ns = 1000000000ull * (uint64_t)(step + 1);
@@ -135,6 +144,7 @@ static void fake_init(struct fake *f, struct xn_options *o)
 	f->base.ops = &fake_ops;
 	f->fail_sample_at = -1;
 	f->arrive_at = 1;
+	f->pre = XN_ADVISE_WINDOW - 1;
 	memset(o, 0, sizeof(*o));
 	o->delay = 0.001; /* the pause before the check sample */
 }
@@ -148,14 +158,15 @@ static void test_advise(void)
 	CHECK(run(do_advise, &f, &o, &out, &err) == 1);
 	CHECK_STR(out, "web (id 1): vcpus 0: run vCPUs on node 0, where 100% of its memory is "
 	               "[LOCAL% 0.0 -> 100.0, 0 pages to move]\n");
-	CHECK_STR(err, "");
+	CHECK_STR(err, SAMPLING);
+	CHECK(f.step == XN_ADVISE_WINDOW); /* the window's samples, no more */
 	CHECK(f.set_calls == 0); /* --advise changes nothing */
 	free(out);
 	free(err);
 
 	/* none misplaced (the source's second step): 0, nothing printed */
 	fake_init(&f, &o);
-	f.step = 1;
+	f.step = 1 + f.pre;
 	CHECK(run(do_advise, &f, &o, &out, &err) == 0);
 	CHECK_STR(out, "");
 	free(out);
@@ -166,7 +177,7 @@ static void test_advise(void)
 	f.fail_sample_at = 0;
 	CHECK(run(do_advise, &f, &o, &out, &err) == XN_EXIT_ADVISE_FAILED);
 	CHECK_STR(out, "");
-	CHECK_STR(err, "xentop-numa: fake: scripted failure\n");
+	CHECK_STR(err, SAMPLING "xentop-numa: fake: scripted failure\n");
 	free(out);
 	free(err);
 }
@@ -188,8 +199,8 @@ static void test_apply(void)
 	CHECK(f.set_flags == xn_advice_apply_flags(&a));
 	CHECK_STR(out, "web: vcpus 0: soft affinity of 2 vCPUs set to CPUs 0-3\n"
 	               "predicted LOCAL% 100.0, now 97.5\n");
-	CHECK_STR(err, "");
-	CHECK(f.step == 2); /* sampled again after the change */
+	CHECK_STR(err, SAMPLING);
+	CHECK(f.step == f.pre + 2); /* sampled again after the change */
 	free(out);
 	free(err);
 
@@ -198,7 +209,7 @@ static void test_apply(void)
 	o.apply_advice = "web";
 	f.arrive_at = 3;
 	CHECK(run(do_apply, &f, &o, &out, &err) == XN_EXIT_OK);
-	CHECK(f.step == 4);
+	CHECK(f.step == f.pre + 4);
 	free(out);
 	free(err);
 
@@ -207,7 +218,7 @@ static void test_apply(void)
 	o.apply_advice = "web";
 	f.arrive_at = 1 << 30;
 	CHECK(run(do_apply, &f, &o, &out, &err) == XN_EXIT_OK);
-	CHECK(f.step == 11);
+	CHECK(f.step == f.pre + 11);
 	free(out);
 	free(err);
 
@@ -241,7 +252,7 @@ static void test_apply(void)
 	fake_init(&f, &o);
 	o.apply_advice = "nosuch";
 	CHECK(run(do_apply, &f, &o, &out, &err) == XN_EXIT_NO_DOMAIN);
-	CHECK_STR(err, "xentop-numa: no domain named \"nosuch\"\n");
+	CHECK_STR(err, SAMPLING "xentop-numa: no domain named \"nosuch\"\n");
 	CHECK(f.set_calls == 0);
 	free(out);
 	free(err);
@@ -257,9 +268,9 @@ static void test_apply(void)
 	o.apply_advice = "web";
 	f.set_result = -EPERM;
 	CHECK(run(do_apply, &f, &o, &out, &err) == XN_EXIT_PERM);
-	CHECK_STR(err, "xentop-numa: cannot set node affinity of web: scripted refusal\n");
+	CHECK_STR(err, SAMPLING "xentop-numa: cannot set node affinity of web: scripted refusal\n");
 	CHECK_STR(out, "");
-	CHECK(f.step == 1); /* no check sample after a failure */
+	CHECK(f.step == f.pre + 1); /* no check sample after a failure */
 	free(out);
 	free(err);
 	fake_init(&f, &o);

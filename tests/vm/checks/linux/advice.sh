@@ -24,14 +24,10 @@
 # that the threads were pinned to the target's CPUs.
 . /checks/lib.sh
 need_xn
-# Skipped, counted, while issue 19 is open: the host plan (this round) picks
-# between near-equal steps from one invocation to the next on this guest's
-# 1-CPU nodes under TCG (crowding from a single sample's thread states), so
-# --advise and --apply-advice can disagree (seen: A 'vcpus 0' shown, 'memory 1'
-# applied; C 'vcpus 0-1' predicted 50 % while the kernel ran both threads on
-# node 0: 99.9 %). XN_LINUX_ADVICE=1 runs it anyway.
-[ "${XN_LINUX_ADVICE:-0}" = 1 ] ||
-	skip "linux advice check held back: --advise and --apply-advice disagree between near-equal steps (issue 19 open)"
+# --snapshot (two samples: its advice is the second's, made with measured
+# CPU use), --advise and --apply-advice (the advice's window of samples,
+# advise.h) must give the same verdict: the plan breaks near-equal scores
+# by a fixed order, and busy threads are weighed by measured CPU use.
 tick=/usr/libexec/xn/numa_tick
 [ -x "$tick" ] || skip "numa_tick helper not built (build/helpers/numa_tick)"
 command -v numactl >/dev/null || skip "numactl missing in the guest image"
