@@ -67,9 +67,10 @@ enum {
 #define XN_ADVISE_MAX_RATIO 2.0       /* busy vCPUs per CPU a step may leave on its targets */
 #define XN_ADVISE_BLOCKED_BUSY 0.25   /* busy share of a blocked vCPU when CPU use is unmeasured */
 #define XN_ADVISE_IDLE_BUSY 0.1       /* weight of an idle domain, in CPUs */
-#define XN_ADVISE_SAMPLE_GAP 0.5 /* s between --advise's samples (at most -d) */
-#define XN_ADVISE_TIE 0.05            /* scores within 5 % of the best are near-equal:    \
-                                         a fixed order decides (advise_cost.c) */
+#define XN_ADVISE_SAMPLE_GAP 0.5      /* s between --advise's samples (at most -d) */
+#define XN_ADVISE_TIE                                                                              \
+	0.05 /* scores within 5 % of the best are near-equal:                                      \
+	        a fixed order decides (advise_cost.c) */
 
 /* Fill cur's domains' advice from cur (and prev's advice for hysteresis;
  * prev may be NULL). Run after xn_derive(). A domain whose advice the

@@ -235,7 +235,18 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		return false; /* this source cannot move memory */
 	if (action == XN_ADVICE_BOTH && !(ah->caps & XN_SRC_MEMORY_MOVES))
 		return false; /* Xen's move already places vCPUs: MEMORY is its BOTH */
-	c->bytes_copied = xn_place_bytes_copied(ah->s, dd->d, &c->nodes, kind);
+	/* xn_place_bytes_copied's figure, from the node indexes at hand */
+	if (kind != XN_PLACE_VCPUS) {
+		uint64_t ps = h->page_size ? h->page_size : 4096, there = 0;
+		for (int t = 0; t < k; t++)
+			there += dd->d->node_pages[idx[t]];
+		c->bytes_copied = (dd->total - there) * ps;
+		if (kind == XN_PLACE_RECREATE) {
+			c->bytes_copied = dd->total * ps;
+			if ((dd->d->valid & XN_DOM_MEM_CUR) && dd->d->mem_cur > c->bytes_copied)
+				c->bytes_copied = dd->d->mem_cur;
+		}
+	}
 
 	/* Shares afterwards: vCPUs spread evenly over the targets (unless only
 	 * pages migrate), pages re-allocated evenly (Xen) or the ones off the
@@ -341,6 +352,7 @@ struct search {
 	const struct xn_adv_dom *dd;
 	struct xn_adv_cand *top;
 	bool have_top;
+	double memory_hope;        /* a memory change's best possible net gain (<= 0: none pays) */
 	struct xn_adv_light *list; /* modelled candidates that may be steps */
 	int n, cap;
 };
@@ -351,8 +363,40 @@ static int cmp_ids(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A bound before the model (the refresh's budget: most candidates are
+ * hopeless): false when the candidate cannot be a step nor the best
+ * LOCAL% seen so far. LOCAL% afterwards is plain when vCPUs spread evenly
+ * over k nodes: the memory's share there over k when only the vCPUs move,
+ * 1/k when the memory is spread there with them. */
+static bool worth_modelling(const struct search *s, enum xn_advice_action action, const int *idx,
+                            int k)
+{
+	const struct xn_adv_dom *dd = s->dd;
+	unsigned caps = s->ah->caps;
+	if (action != XN_ADVICE_VCPUS && !(caps & (XN_SRC_MEMORY_MOVES | XN_SRC_RECREATE)))
+		return false; /* as model(): this source cannot move memory */
+	if (action == XN_ADVICE_BOTH && !(caps & XN_SRC_MEMORY_MOVES))
+		return false; /* as model(): Xen's MEMORY is its BOTH */
+	double local_after;
+	bool could_step;
+	if (action == XN_ADVICE_VCPUS) {
+		double share = 0;
+		for (int t = 0; t < k; t++)
+			share += dd->pw[idx[t]];
+		local_after = 100.0 * share / k;
+		could_step = local_after >= dd->local - 1e-9;
+	} else if (kind_of(s->ah, action) != XN_PLACE_MIGRATE) {
+		local_after = 100.0 / k;
+		could_step = s->memory_hope > 0 && local_after >= dd->local - 1e-9;
+	} else
+		return true;
+	return could_step || !s->have_top || local_after > s->top->local_after + 1e-9;
+}
+
 static void consider(struct search *s, enum xn_advice_action action, const int *idx, int k)
 {
+	if (!worth_modelling(s, action, idx, k))
+		return;
 	struct xn_adv_cand c;
 	bool ok = model(s->ah, s->dd, action, idx, k, &c);
 	if (c.k == 0)
@@ -404,10 +448,16 @@ static bool fits(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, cons
 bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                  struct xn_adv_cand *best, struct xn_adv_cand *top)
 {
-	struct search s = {ah, dd, top, false, ah->light, 0, ah->nlight};
+	struct search s = {ah, dd, top, false, 0, ah->light, 0, ah->nlight};
 	int nn = ah->nn, vn[64], nv = 0;
 	memset(best, 0, sizeof(*best));
 	memset(top, 0, sizeof(*top));
+	/* A memory change gains at most all of the access cost above local
+	 * (1.0) and all of the crowding; it costs at least the fixed part, and
+	 * a live move (Xen) copies every page. */
+	double copied_min = (ah->caps & XN_SRC_RECREATE) ? dd->gib : 0;
+	s.memory_hope = dd->gib * (dd->access - 1.0 + crowd_of(ah, dd, dd->vw, dd->bw)) -
+	                XN_ADVISE_COPY_COST * (copied_min + XN_ADVISE_COPY_MIN_GIB) + 1e-9;
 	for (int i = 0; i < nn; i++) {
 		const int *one = &ah->near[(size_t)i * (size_t)nn]; /* starts with i itself */
 		consider(&s, XN_ADVICE_VCPUS, one, 1);

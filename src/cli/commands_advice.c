@@ -83,8 +83,8 @@ int xn_cmd_sample_window(struct xn_sampler *s, const struct xn_options *o)
 	int r = xn_cmd_sample(s);
 	if (r || (s->src->ops->caps & XN_SRC_RECORDED))
 		return r;
-	double gap = o->delay > 0 && o->delay < XN_ADVISE_SAMPLE_GAP ? o->delay
-	                                                             : XN_ADVISE_SAMPLE_GAP;
+	double gap =
+	        o->delay > 0 && o->delay < XN_ADVISE_SAMPLE_GAP ? o->delay : XN_ADVISE_SAMPLE_GAP;
 	bool dumps = pages_from_dumps(&s->cur);
 	if (dumps && o->cfg.debugkey_interval > gap)
 		gap = o->cfg.debugkey_interval;

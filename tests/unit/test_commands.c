@@ -160,7 +160,7 @@ static void test_advise(void)
 	               "[LOCAL% 0.0 -> 100.0, 0 pages to move]\n");
 	CHECK_STR(err, SAMPLING);
 	CHECK(f.step == XN_ADVISE_WINDOW); /* the window's samples, no more */
-	CHECK(f.set_calls == 0); /* --advise changes nothing */
+	CHECK(f.set_calls == 0);           /* --advise changes nothing */
 	free(out);
 	free(err);
 
