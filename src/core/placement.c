@@ -98,7 +98,8 @@ static const char *list_of(const xn_nodemask *m, char *buf, size_t len)
 	xn_bits_format_list(m->w, XN_MAX_NODES, buf, len);
 	return buf;
 }
-#define LIST list_of(&q->nodes, nl, sizeof(nl))
+/* (an argument is made before the call: a quiet check makes none) */
+#define LIST (q->quiet ? "" : list_of(&q->nodes, nl, sizeof(nl)))
 
 int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 {
