@@ -368,8 +368,7 @@ static int cmp_ids(const void *a, const void *b)
  * LOCAL% seen so far. LOCAL% afterwards is plain when vCPUs spread evenly
  * over k nodes: the memory's share there over k when only the vCPUs move,
  * 1/k when the memory is spread there with them. */
-static bool worth_modelling(const struct search *s, enum xn_advice_action action, const int *idx,
-                            int k)
+static bool worth_modelling(struct search *s, enum xn_advice_action action, const int *idx, int k)
 {
 	const struct xn_adv_dom *dd = s->dd;
 	unsigned caps = s->ah->caps;
@@ -390,7 +389,36 @@ static bool worth_modelling(const struct search *s, enum xn_advice_action action
 		could_step = s->memory_hope > 0 && local_after >= dd->local - 1e-9;
 	} else
 		return true;
-	return could_step || !s->have_top || local_after > s->top->local_after + 1e-9;
+	/* as model(): a node the change adds busy vCPUs to may not end above
+	 * XN_ADVISE_MAX_RATIO */
+	const struct xn_adv_host *ah = s->ah;
+	for (int t = 0; t < k && could_step; t++) {
+		int i = idx[t];
+		double ba = dd->busy / k,
+		       rho = ah->cpus[i] ? (ah->demand[i] - dd->bw[i] + ba) / ah->cpus[i] : 0;
+		if (ba > dd->bw[i] + 1e-9 && rho > XN_ADVISE_MAX_RATIO + 1e-9)
+			could_step = false;
+	}
+	if (could_step)
+		return true;
+	if (s->have_top && local_after <= s->top->local_after + 1e-9)
+		return false;
+	if (k == 1 && action != XN_ADVICE_VCPUS) {
+		/* the best LOCAL% so far, and plain: all local (access 1.0);
+		 * the verdict evaluates its top candidate again for its words */
+		struct xn_adv_cand *top = s->top;
+		memset(top, 0, sizeof(*top));
+		top->action = action;
+		top->kind = kind_of(ah, action);
+		top->idx[0] = idx[0];
+		top->k = 1;
+		XN_NM_SET(&top->nodes, ah->s->host.nodes[idx[0]].id);
+		top->local_after = 100.0;
+		top->access_after = 1.0;
+		s->have_top = true;
+		return false;
+	}
+	return true;
 }
 
 static void consider(struct search *s, enum xn_advice_action action, const int *idx, int k)
@@ -508,14 +536,16 @@ bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	return pick >= 0;
 }
 
-void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct xn_adv_cand *c)
+void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct xn_adv_cand *c,
+                     bool fresh)
 {
 	const struct xn_host *h = &ah->s->host;
 	int nn = ah->nn;
 	double *vw = ah->scratch, *pw = ah->scratch + nn, *ba = ah->scratch + 2 * nn;
 	/* recompute the shares of c (scratch may hold another candidate) */
-	struct xn_adv_cand again;
-	xn_adv_evaluate(ah, dd, c->action, c->idx, c->k, &again);
+	struct xn_adv_cand again = *c;
+	if (!fresh) /* the shares again: no check */
+		model(ah, dd, c->action, c->idx, c->k, &again);
 	uint64_t ps = h->page_size ? h->page_size : 4096;
 	double bytes = (double)(dd->total * ps);
 	for (int i = 0; i < nn; i++) {

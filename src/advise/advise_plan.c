@@ -37,39 +37,73 @@ static void record_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd,
 	xn_adv_words_step(ah, dd, c, a);
 }
 
+/* The domains that have a cached step, highest score first (ties by
+ * index); taken ones leave it, a re-searched one moves to its new place. */
+struct queue {
+	const struct xn_adv_cand *cache;
+	size_t *ord, n;
+};
+
+static bool ahead(const struct queue *q, size_t a, size_t b)
+{
+	double x = q->cache[a].score, y = q->cache[b].score;
+	return x > y || (x == y && a < b);
+}
+
+static void queue_insert(struct queue *q, size_t i)
+{
+	size_t lo = 0, hi = q->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ahead(q, q->ord[mid], i))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(q->ord + lo + 1, q->ord + lo, (q->n - lo) * sizeof(*q->ord));
+	q->ord[lo] = i;
+	q->n++;
+}
+
+static void queue_remove(struct queue *q, size_t i)
+{
+	for (size_t t = 0; t < q->n; t++)
+		if (q->ord[t] == i) {
+			memmove(q->ord + t, q->ord + t + 1, (q->n - t - 1) * sizeof(*q->ord));
+			q->n--;
+			return;
+		}
+}
+
 /* The domain to step next: the highest cached score; among near-equal
  * ones (xn_adv_tie) the lowest domain id (the snapshot is in id order), so
- * that two invocations on the same host plan the same steps. n if none. */
-static size_t next_domain(const struct xn_adv_cand *cache, const bool *have, size_t n)
+ * that two invocations on the same host plan the same steps. */
+static bool next_domain(const struct queue *q, size_t *out)
 {
-	size_t top = n;
-	for (size_t i = 0; i < n; i++)
-		if (have[i] && (top == n || cache[i].score > cache[top].score))
-			top = i;
-	if (top == n)
-		return n;
-	double floor = cache[top].score - xn_adv_tie(cache[top].score);
-	for (size_t i = 0; i < top; i++)
-		if (have[i] && cache[i].score >= floor)
-			return i;
-	return top;
+	if (!q->n)
+		return false;
+	size_t pick = q->ord[0];
+	double floor = q->cache[pick].score - xn_adv_tie(q->cache[pick].score);
+	for (size_t t = 1; t < q->n && q->cache[q->ord[t]].score >= floor; t++)
+		if (q->ord[t] < pick)
+			pick = q->ord[t];
+	*out = pick;
+	return true;
 }
 
 uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,
                      struct xn_adv_cand *tops)
 {
 	struct xn_adv_cand *cache = calloc(n ? n : 1, sizeof(*cache));
-	bool *have = calloc(n ? n : 1, sizeof(*have));
+	struct queue q = {cache, calloc(n ? n : 1, sizeof(*q.ord)), 0};
 	uint32_t step = 0;
-	if (!cache || !have)
+	if (!cache || !q.ord)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (doms[i].eligible)
-			have[i] = xn_adv_best(ah, &doms[i], &cache[i], &tops[i]);
-	for (;;) {
-		size_t bi = next_domain(cache, have, n);
-		if (bi == n)
-			break;
+		if (doms[i].eligible && xn_adv_best(ah, &doms[i], &cache[i], &tops[i]))
+			queue_insert(&q, i);
+	size_t bi;
+	while (next_domain(&q, &bi)) {
 		/* The host has changed under its cached step: evaluate that step
 		 * again (one candidate). Still allowed and worth about as much:
 		 * it is taken. Else the domain's search runs again on the host as
@@ -77,21 +111,19 @@ uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,
 		struct xn_adv_cand c;
 		bool ok = xn_adv_evaluate(ah, &doms[bi], cache[bi].action, cache[bi].idx,
 		                          cache[bi].k, &c);
+		queue_remove(&q, bi);
 		if (!ok || c.score < cache[bi].score - xn_adv_tie(cache[bi].score)) {
-			have[bi] = xn_adv_best(ah, &doms[bi], &cache[bi], &tops[bi]);
-			if (have[bi] && !xn_adv_evaluate(ah, &doms[bi], cache[bi].action,
-			                                 cache[bi].idx, cache[bi].k, &c))
-				have[bi] = false; /* cannot happen: the same host */
-			if (!have[bi] || next_domain(cache, have, n) != bi)
-				continue;
+			if (xn_adv_best(ah, &doms[bi], &cache[bi], &tops[bi]))
+				queue_insert(&q, bi);
+			continue;
 		}
+		/* c was the last evaluation (record_step evaluates nothing) */
 		record_step(ah, &doms[bi], &c, ++step);
-		xn_adv_simulate(ah, &doms[bi], &c);
+		xn_adv_simulate(ah, &doms[bi], &c, true);
 		doms[bi].planned = true;
-		have[bi] = false;
 	}
 out:
 	free(cache);
-	free(have);
+	free(q.ord);
 	return step;
 }

@@ -98,8 +98,10 @@ bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                  struct xn_adv_cand *best, struct xn_adv_cand *top);
 
 /* Carry a step out in the simulation: free memory, demand, the domain's
- * shares. */
-void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct xn_adv_cand *c);
+ * shares. fresh: c was the last candidate evaluated (the host's scratch
+ * still holds its shares). */
+void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct xn_adv_cand *c,
+                     bool fresh);
 
 /* Greedy plan over the eligible domains (advise_plan.c): fills each planned
  * domain's advice (action, nodes, terms, step), and tops[i] (n, zeroed by

@@ -39,7 +39,7 @@ static void put_u(struct words *w, uint64_t v)
 	*w->p = '\0';
 }
 
-/* v with `decimals` (0 or 1) decimals, rounded half away from zero */
+/* v with `decimals` (0 to 2) decimals, rounded half away from zero */
 static void put_f(struct words *w, double v, int decimals)
 {
 	if (v != v) {
@@ -54,11 +54,32 @@ static void put_f(struct words *w, double v, int decimals)
 		put_s(w, "inf");
 		return;
 	}
-	uint64_t scaled = (uint64_t)llround(decimals ? v * 10 : v);
-	put_u(w, decimals ? scaled / 10 : scaled);
-	if (decimals) {
+	uint64_t scale = decimals == 2 ? 100 : decimals == 1 ? 10 : 1;
+	uint64_t scaled = (uint64_t)llround(v * (double)scale);
+	put_u(w, scaled / scale);
+	if (scale > 1) {
 		put_s(w, ".");
-		put_u(w, scaled % 10);
+		if (scale == 100 && scaled % 100 < 10)
+			put_s(w, "0");
+		put_u(w, scaled % scale);
+	}
+}
+
+/* A node list as xn_bits_format_list writes it ("0-2,5") */
+static void put_list(struct words *w, const xn_nodemask *m)
+{
+	for (int b = xn_bits_next(m->w, XN_MAX_NODES, 0), first = 1; b >= 0; first = 0) {
+		int e = b;
+		while (e + 1 < XN_MAX_NODES && XN_NM_TEST(m, e + 1))
+			e++;
+		if (!first)
+			put_s(w, ",");
+		put_u(w, (uint64_t)b);
+		if (e > b) {
+			put_s(w, "-");
+			put_u(w, (uint64_t)e);
+		}
+		b = e + 1 < XN_MAX_NODES ? xn_bits_next(m->w, XN_MAX_NODES, e + 1) : -1;
 	}
 }
 
@@ -76,16 +97,10 @@ static void put_bytes(struct words *w, uint64_t b)
 
 static void put_nodes(struct words *w, const xn_nodemask *m)
 {
-	char l[64];
-	xn_bits_format_list(m->w, XN_MAX_NODES, l, sizeof(l));
-	put_s(w, xn_bits_count(m->w, XN_MAX_NODES) > 1 ? "nodes " : "node ");
-	put_s(w, l);
-}
-
-static void nodes_words(const xn_nodemask *m, char *buf, size_t len)
-{
-	struct words w = {buf, len};
-	put_nodes(&w, m);
+	int first = xn_bits_next(m->w, XN_MAX_NODES, 0);
+	bool more = first >= 0 && xn_bits_next(m->w, XN_MAX_NODES, first + 1) >= 0;
+	put_s(w, more ? "nodes " : "node ");
+	put_list(w, m);
 }
 
 /* What a step to c->nodes overrides: an explicit node affinity (Xen says
@@ -99,10 +114,10 @@ static void overrides(const struct xn_adv_dom *dd, const struct xn_adv_cand *c, 
 	if (!(d->valid & XN_DOM_AFFINITY) || d->affinity_auto ||
 	    !memcmp(&d->node_affinity, &c->nodes, sizeof(c->nodes)))
 		return;
-	char l[64], w[160];
-	xn_bits_format_list(d->node_affinity.w, XN_MAX_NODES, l, sizeof(l));
-	snprintf(w, sizeof(w), "explicit node affinity %s (not automatic: assumed deliberate)", l);
-	xn_strlcpy(buf, w, len);
+	struct words w = {buf, len};
+	put_s(&w, "explicit node affinity ");
+	put_list(&w, &d->node_affinity);
+	put_s(&w, " (not automatic: assumed deliberate)");
 }
 
 void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
@@ -208,36 +223,46 @@ static const char *refusal_words(const struct xn_adv_host *ah, const struct xn_a
 void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                      const struct xn_adv_cand *top, bool have_top, struct xn_advice *a)
 {
-	char r[512], nw[200];
+	struct words w = {a->reason, sizeof(a->reason)};
 	bool gains = have_top && (top->local_after - dd->local > 0.05 ||
 	                          dd->access - top->access_after > 0.005);
 	if (!gains) {
-		if (dd->local >= 80)
-			snprintf(r, sizeof(r), "well placed (LOCAL%% %.1f)", dd->local);
-		else
-			snprintf(r, sizeof(r),
-			         "no node set gives it more local memory (LOCAL%% %.1f)",
-			         dd->local);
-		xn_strlcpy(a->reason, r, sizeof(a->reason));
+		put_s(&w, dd->local >= 80 ? "well placed (LOCAL% "
+		                          : "no node set gives it more local memory (LOCAL% ");
+		put_f(&w, dd->local, 1);
+		put_s(&w, ")");
 		return;
 	}
-	nodes_words(&top->nodes, nw, sizeof(nw));
-	int u = snprintf(r, sizeof(r), "%s to %s would reach LOCAL%% %.1f, but ",
-	                 change_words(ah, top->action), nw, top->local_after);
-	size_t left = sizeof(r) - (size_t)u;
+	char why[200];
+	put_s(&w, change_words(ah, top->action));
+	put_s(&w, " to ");
+	put_nodes(&w, &top->nodes);
+	put_s(&w, " would reach LOCAL% ");
+	put_f(&w, top->local_after, 1);
+	put_s(&w, ", but ");
 	if (top->refused)
-		snprintf(r + u, left, "%s", refusal_words(ah, dd, top, nw, sizeof(nw)));
-	else if (top->over_crowded)
-		snprintf(r + u, left, "%s would run %.1f busy vCPUs per CPU (over %.0f)", nw,
-		         top->ratio_after, XN_ADVISE_MAX_RATIO);
-	else if (top->local_after - dd->local < XN_ADVISE_MIN_GAIN - 1e-9 &&
-	         dd->access - top->access_after < XN_ADVISE_MIN_ACCESS - 1e-9)
-		snprintf(r + u, left, "that gains under %d points (and under %.1f of access cost)",
-		         XN_ADVISE_MIN_GAIN, XN_ADVISE_MIN_ACCESS);
-	else
-		snprintf(r + u, left,
-		         "copying costs more than it gains (%.1f GiB copied: cost "
-		         "%.2f, gain %.2f)",
-		         (double)top->bytes_copied / (1 << 30), top->cost, top->gain);
-	xn_strlcpy(a->reason, r, sizeof(a->reason));
+		put_s(&w, refusal_words(ah, dd, top, why, sizeof(why)));
+	else if (top->over_crowded) {
+		put_nodes(&w, &top->nodes);
+		put_s(&w, " would run ");
+		put_f(&w, top->ratio_after, 1);
+		put_s(&w, " busy vCPUs per CPU (over ");
+		put_f(&w, XN_ADVISE_MAX_RATIO, 0);
+		put_s(&w, ")");
+	} else if (top->local_after - dd->local < XN_ADVISE_MIN_GAIN - 1e-9 &&
+	           dd->access - top->access_after < XN_ADVISE_MIN_ACCESS - 1e-9) {
+		put_s(&w, "that gains under ");
+		put_u(&w, XN_ADVISE_MIN_GAIN);
+		put_s(&w, " points (and under ");
+		put_f(&w, XN_ADVISE_MIN_ACCESS, 1);
+		put_s(&w, " of access cost)");
+	} else {
+		put_s(&w, "copying costs more than it gains (");
+		put_f(&w, (double)top->bytes_copied / (1 << 30), 1);
+		put_s(&w, " GiB copied: cost ");
+		put_f(&w, top->cost, 2);
+		put_s(&w, ", gain ");
+		put_f(&w, top->gain, 2);
+		put_s(&w, ")");
+	}
 }
