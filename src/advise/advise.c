@@ -131,7 +131,9 @@ static int fresh_verdicts(struct xn_snapshot *cur, struct xn_adv_host *ah)
 		}
 		dd->eligible = true;
 	}
-	struct xn_adv_cand *tops = calloc(n ? n : 1, sizeof(*tops));
+	/* not zeroed: the plan's search fills the entry of every eligible
+	 * domain, and only those are read */
+	struct xn_adv_cand *tops = malloc((n ? n : 1) * sizeof(*tops));
 	if (!tops) {
 		free(doms);
 		free(shares);

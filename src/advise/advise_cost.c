@@ -3,6 +3,7 @@
  * xn_place_check, placement.h). */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,18 @@ double xn_adv_busy(const struct xn_domain *d)
 	return b;
 }
 
+/* Distance between node indexes a and j over 10 (1.0 local); without a
+ * distance table remote counts 2.0 (SLIT's usual 20). */
+static double dist(const struct xn_host *h, int nn, int a, int j)
+{
+	if ((h->valid & XN_HOST_DISTANCE) && h->distance) {
+		uint32_t v = h->distance[(size_t)a * (size_t)nn + (size_t)j];
+		if (v >= 10)
+			return v / 10.0;
+	}
+	return a == j ? 1.0 : 2.0;
+}
+
 int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 {
 	memset(ah, 0, sizeof(*ah));
@@ -52,11 +65,13 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 	ah->load = calloc(n, sizeof(*ah->load));
 	ah->near = calloc(n * n, sizeof(*ah->near));
 	ah->scratch = calloc(n * 3, sizeof(*ah->scratch));
+	ah->dist = calloc(n * n, sizeof(*ah->dist));
+	ah->memo = calloc(1, sizeof(*ah->memo));
 	/* candidates per domain: 3 per node alone, 3 per grown set */
 	ah->nlight = (int)(3 * n + 3 * n * n);
 	ah->light = calloc((size_t)ah->nlight, sizeof(*ah->light));
 	if (!ah->cpus || !ah->free || !ah->demand || !ah->load || !ah->near || !ah->scratch ||
-	    !ah->light) {
+	    !ah->light || !ah->dist || !ah->memo) {
 		xn_adv_host_free(ah);
 		return -ENOMEM;
 	}
@@ -66,6 +81,9 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 		ah->free[i] =
 		        (h->nodes[i].valid & XN_NODE_FREE) ? (int64_t)h->nodes[i].mem_free : -1;
 	}
+	for (int i = 0; i < ah->nn; i++)
+		for (int j = 0; j < ah->nn; j++)
+			ah->dist[(size_t)i * n + (size_t)j] = dist(h, ah->nn, i, j);
 	for (size_t k = 0; k < s->nr_domains; k++) {
 		const struct xn_domain *d = &s->domains[k];
 		/* our own threads run whenever we sample: not a load to plan around */
@@ -115,25 +133,16 @@ void xn_adv_host_free(struct xn_adv_host *ah)
 	free(ah->near);
 	free(ah->scratch);
 	free(ah->light);
+	free(ah->dist);
+	free(ah->memo);
 	memset(ah, 0, sizeof(*ah));
 }
 
-/* Distance between node indexes a and j over 10 (1.0 local); without a
- * distance table remote counts 2.0 (SLIT's usual 20). */
-static double dist(const struct xn_host *h, int nn, int a, int j)
-{
-	if ((h->valid & XN_HOST_DISTANCE) && h->distance) {
-		uint32_t v = h->distance[(size_t)a * (size_t)nn + (size_t)j];
-		if (v >= 10)
-			return v / 10.0;
-	}
-	return a == j ? 1.0 : 2.0;
-}
-
 /* LOCAL% and expected access cost of shares vw (vCPUs) and pw (pages). */
-static void access_of(const struct xn_host *h, int nn, const double *vw, const double *pw,
+static void access_of(const struct xn_adv_host *ah, const double *vw, const double *pw,
                       double *local, double *access)
 {
+	int nn = ah->nn;
 	double l = 0, c = 0;
 	for (int a = 0; a < nn; a++) {
 		if (vw[a] <= 0)
@@ -141,7 +150,7 @@ static void access_of(const struct xn_host *h, int nn, const double *vw, const d
 		l += vw[a] * pw[a];
 		for (int j = 0; j < nn; j++)
 			if (pw[j] > 0)
-				c += vw[a] * pw[j] * dist(h, nn, a, j);
+				c += vw[a] * pw[j] * ah->dist[(size_t)a * (size_t)nn + (size_t)j];
 	}
 	*local = 100.0 * l;
 	*access = c;
@@ -179,7 +188,7 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 		if (dd->total)
 			pw[i] = (double)d->node_pages[i] / (double)dd->total;
 	}
-	access_of(h, ah->nn, vw, pw, &dd->local, &dd->access);
+	access_of(ah, vw, pw, &dd->local, &dd->access);
 	if (d->valid & XN_DOM_LOCALITY)
 		dd->local = d->locality; /* the figure every surface shows */
 }
@@ -217,7 +226,14 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 {
 	const struct xn_host *h = &ah->s->host;
 	int nn = ah->nn;
-	memset(c, 0, sizeof(*c));
+	/* zeroed but for idx[] past k and the refusal's words (most of its
+	 * size: this runs for every candidate) */
+	memset(c, 0, offsetof(struct xn_adv_cand, idx));
+	memset(&c->k, 0, offsetof(struct xn_adv_cand, place) - offsetof(struct xn_adv_cand, k));
+	memset(&c->place, 0, offsetof(struct xn_place_result, why));
+	c->place.why[0] = '\0';
+	c->refused = 0;
+	c->over_crowded = false;
 	c->action = action;
 	c->local_after = dd->local;
 	c->access_after = dd->access;
@@ -270,9 +286,35 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		else if (kind != XN_PLACE_VCPUS)
 			pw[i] = dd->pw[i] + off / k;
 	}
-	access_of(h, nn, vw, pw, &c->local_after, &c->access_after);
-	c->crowd_now = crowd_of(ah, dd, dd->vw, dd->bw);
-	c->crowd_after = crowd_of(ah, dd, vw, ba);
+	/* the same for every candidate of a domain until the host changes */
+	struct xn_adv_memo *m = ah->memo;
+	if (m->dd != dd || m->gen != ah->gen) {
+		m->dd = dd;
+		m->gen = ah->gen;
+		m->crowd_now = crowd_of(ah, dd, dd->vw, dd->bw);
+	}
+	c->crowd_now = m->crowd_now;
+	if (kind == XN_PLACE_MIGRATE) { /* the vCPUs stay */
+		access_of(ah, vw, pw, &c->local_after, &c->access_after);
+		c->crowd_after = c->crowd_now;
+	} else { /* the vCPUs run on the targets only: the same sums, shorter */
+		double l = 0, a = 0, cr = 0;
+		for (int t = 0; t < k; t++) {
+			int i = idx[t];
+			l += vw[i] * pw[i];
+			for (int j = 0; j < nn; j++)
+				if (pw[j] > 0)
+					a += vw[i] * pw[j] *
+					     ah->dist[(size_t)i * (size_t)nn + (size_t)j];
+			if (ah->cpus[i]) {
+				double rho = (ah->demand[i] - dd->bw[i] + ba[i]) / ah->cpus[i];
+				cr += vw[i] * (rho > 1 ? rho - 1 : 0);
+			}
+		}
+		c->local_after = 100.0 * l;
+		c->access_after = a;
+		c->crowd_after = cr;
+	}
 	/* the most crowded target afterwards: an even-looking set can hide a
 	 * node past the limit */
 	c->ratio_after = 0;
@@ -357,12 +399,6 @@ struct search {
 	int n, cap;
 };
 
-static int cmp_ids(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* A bound before the model (the refresh's budget: most candidates are
  * hopeless): false when the candidate cannot be a step nor the best
  * LOCAL% seen so far. LOCAL% afterwards is plain when vCPUs spread evenly
@@ -436,9 +472,12 @@ static void consider(struct search *s, enum xn_advice_action action, const int *
 		l->k = k;
 		l->score = c.score;
 		int kk = k < XN_ADV_LIGHT_IDS ? k : XN_ADV_LIGHT_IDS;
-		for (int t = 0; t < kk; t++)
-			l->id[t] = s->ah->s->host.nodes[idx[t]].id;
-		qsort(l->id, (size_t)kk, sizeof(l->id[0]), cmp_ids);
+		for (int t = 0; t < kk; t++) { /* ids in order (a few: insertion) */
+			int id = s->ah->s->host.nodes[idx[t]].id, u = t;
+			for (; u > 0 && l->id[u - 1] > id; u--)
+				l->id[u] = l->id[u - 1];
+			l->id[u] = id;
+		}
 		if (kk < k)
 			l->k = kk; /* ordered by its first ids only: still a fixed order */
 		l->k_all = k;
@@ -548,6 +587,7 @@ void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct
 		model(ah, dd, c->action, c->idx, c->k, &again);
 	uint64_t ps = h->page_size ? h->page_size : 4096;
 	double bytes = (double)(dd->total * ps);
+	ah->gen++; /* every memo is stale now */
 	for (int i = 0; i < nn; i++) {
 		ah->demand[i] += ba[i] - dd->bw[i];
 		ah->load[i] += (vw[i] - dd->vw[i]) * dd->known;

@@ -94,11 +94,14 @@ static bool next_domain(const struct queue *q, size_t *out)
 uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,
                      struct xn_adv_cand *tops)
 {
-	struct xn_adv_cand *cache = calloc(n ? n : 1, sizeof(*cache));
+	/* not zeroed: a domain's entry is written by its search before use */
+	struct xn_adv_cand *cache = malloc((n ? n : 1) * sizeof(*cache));
 	struct queue q = {cache, calloc(n ? n : 1, sizeof(*q.ord)), 0};
 	uint32_t step = 0;
-	if (!cache || !q.ord)
+	if (!cache || !q.ord) {
+		memset(tops, 0, (n ? n : 1) * sizeof(*tops)); /* no search: no top */
 		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (doms[i].eligible && xn_adv_best(ah, &doms[i], &cache[i], &tops[i]))
 			queue_insert(&q, i);

@@ -29,13 +29,20 @@ struct xn_adv_light {
 struct xn_adv_host {
 	const struct xn_snapshot *s;
 	int nn;
-	unsigned caps;   /* XN_SRC_* of the snapshot's origin (source.h) */
-	uint32_t *cpus;  /* nn: CPUs of each node (0 = none or unknown) */
-	int64_t *free;   /* nn: free bytes per node (-1 = unknown), simulated */
-	double *demand;  /* nn: busy vCPUs that run on each node (CPUs' worth), simulated */
-	double *load;    /* nn: vCPUs that run on each node, simulated */
-	int *near;       /* nn * nn: for each node index, node indexes by distance */
-	double *scratch; /* 3 * nn: vCPU shares, page shares, busy per node of a candidate */
+	unsigned caps;          /* XN_SRC_* of the snapshot's origin (source.h) */
+	uint32_t *cpus;         /* nn: CPUs of each node (0 = none or unknown) */
+	int64_t *free;          /* nn: free bytes per node (-1 = unknown), simulated */
+	double *demand;         /* nn: busy vCPUs that run on each node (CPUs' worth), simulated */
+	double *load;           /* nn: vCPUs that run on each node, simulated */
+	int *near;              /* nn * nn: for each node index, node indexes by distance */
+	double *scratch;        /* 3 * nn: vCPU shares, page shares, busy per node of a candidate */
+	double *dist;           /* nn * nn: distance over 10 (1.0 local; no table: 2.0 remote) */
+	uint64_t gen;           /* simulated steps so far (the memo's age) */
+	struct xn_adv_memo {    /* the crowding of one domain's nodes now, computed once */
+		const void *dd; /* for this domain (struct xn_adv_dom) */
+		uint64_t gen;   /* at this gen */
+		double crowd_now;
+	} * memo;
 	struct xn_adv_light *light; /* nlight: one domain's candidates during a search */
 	int nlight;
 };
@@ -104,7 +111,7 @@ void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct
                      bool fresh);
 
 /* Greedy plan over the eligible domains (advise_plan.c): fills each planned
- * domain's advice (action, nodes, terms, step), and tops[i] (n, zeroed by
+ * domain's advice (action, nodes, terms, step), and tops[i] (n, need not be zeroed by
  * the caller) with each domain's biggest-gain candidate at its last
  * evaluation. Returns the number of steps. */
 uint32_t xn_adv_plan(struct xn_adv_host *ah, struct xn_adv_dom *doms, size_t n,

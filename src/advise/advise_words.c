@@ -20,8 +20,12 @@ struct words {
 
 static void put_s(struct words *w, const char *t)
 {
-	for (; *t && w->left > 1; t++, w->left--)
-		*w->p++ = *t;
+	size_t n = strlen(t);
+	if (n >= w->left)
+		n = w->left - 1;
+	memcpy(w->p, t, n);
+	w->p += n;
+	w->left -= n;
 	*w->p = '\0';
 }
 
