@@ -70,15 +70,17 @@ enum {
 	XN_DOM_VCPUS = 1u << 2,
 	XN_DOM_MEM_CUR = 1u << 3,
 	XN_DOM_MEM_MAX = 1u << 4,
-	XN_DOM_PAGES = 1u << 5,     /* node_pages[] */
-	XN_DOM_AFFINITY = 1u << 6,  /* node_affinity / affinity_auto */
-	XN_DOM_VCPU_NODE = 1u << 7, /* vcpu_node[] */
-	XN_DOM_VCPU_INFO = 1u << 8, /* vcpu_info[] (each entry has its own valid bits) */
-	XN_DOM_NET = 1u << 9,       /* nets, net_tx_bytes, net_rx_bytes (xen: libxenstat) */
-	XN_DOM_VBD = 1u << 10,      /* vbds, vbd_* (xen: libxenstat) */
-	XN_DOM_SELF = 1u << 11,     /* linux: this process is xentop-numa itself (its threads
-	                               run whenever it samples: the advisor's crowding leaves
-	                               them out) */
+	XN_DOM_PAGES = 1u << 5,            /* node_pages[] */
+	XN_DOM_AFFINITY = 1u << 6,         /* node_affinity / affinity_auto */
+	XN_DOM_VCPU_NODE = 1u << 7,        /* vcpu_node[] */
+	XN_DOM_VCPU_INFO = 1u << 8,        /* vcpu_info[] (each entry has its own valid bits) */
+	XN_DOM_NET = 1u << 9,              /* nets, net_tx_bytes, net_rx_bytes (xen: libxenstat) */
+	XN_DOM_VBD = 1u << 10,             /* vbds, vbd_* (xen: libxenstat) */
+	XN_DOM_RECORDED_ADVICE = 1u << 12, /* replay: recorded_advice, the advice the recording
+	                                      held (the advice itself is recomputed) */
+	XN_DOM_SELF = 1u << 11,            /* linux: this process is xentop-numa itself (its threads
+	                                      run whenever it samples: the advisor's crowding leaves
+	                                      them out) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -205,6 +207,8 @@ struct xn_domain {
 	uint64_t pages_outside;  /* pages on nodes outside node_affinity */
 	int64_t *node_delta;     /* host.nr_nodes: page change since prev; owned */
 	struct xn_advice advice; /* XN_DOM_ADVICE */
+	struct xn_advice
+	        recorded_advice; /* replay: what the recording held (XN_DOM_RECORDED_ADVICE) */
 
 	unsigned valid; /* XN_DOM_* */
 };

@@ -1,4 +1,4 @@
-/* json.c - one snapshot as one line of JSON (schema 2, documented in
+/* json.c - one snapshot as one line of JSON (schema 4, documented in
  * man/xentop-numa-json.5). The same line is the --record format, read back by
  * the replay source. Unknown values are null, never 0. */
 #include <errno.h>
@@ -159,13 +159,12 @@ static void put_vcpu_info(FILE *f, const struct xn_domain *d)
 
 /* The verdict and every term behind it; the figures are null when there is
  * no judgement (action "none"). */
-static void put_advice(FILE *f, const struct xn_domain *d)
+static void put_advice(FILE *f, const struct xn_advice *a, bool valid)
 {
-	if (!(d->valid & XN_DOM_ADVICE)) {
+	if (!valid) {
 		fputs("null", f);
 		return;
 	}
-	const struct xn_advice *a = &d->advice;
 	bool k = a->action > XN_ADVICE_NONE && a->action < XN_ADVICE__COUNT;
 	fputs("{\"action\":", f);
 	put_string(f, xn_advice_action_name(a->action));
@@ -383,7 +382,10 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 	fputs(",\"vcpu_info\":", f);
 	put_vcpu_info(f, d);
 	fputs(",\"advice\":", f);
-	put_advice(f, d);
+	put_advice(f, &d->advice, v & XN_DOM_ADVICE);
+	/* schema 4: a replay's advice is recomputed; what the recording held */
+	fputs(",\"recorded_advice\":", f);
+	put_advice(f, &d->recorded_advice, v & XN_DOM_RECORDED_ADVICE);
 	fputc('}', f);
 }
 
@@ -397,7 +399,7 @@ int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s)
 	memcpy(origin, s->origin, sizeof(s->origin));
 	origin[sizeof(s->origin)] = '\0';
 
-	fputs("{\"schema\":3,\"time\":", f);
+	fputs("{\"schema\":4,\"time\":", f);
 	put_time(f, &s->time);
 	fputs(",\"source\":", f);
 	put_string(f, source);

@@ -159,22 +159,22 @@ static int parse_advice_terms(struct xn_rp_ctx *c, const json_t *o, const char *
 	return 0;
 }
 
-/* Schema 2: the advice as it was shown when recorded (kept, not recomputed,
- * so stepping back and forth shows what was seen). */
-int xn_rp_parse_advice(struct xn_rp_ctx *c, const json_t *o, const char *w, struct xn_domain *d)
+/* One advice object (o's key) into a; *found when there is one. */
+static int parse_one(struct xn_rp_ctx *c, const json_t *o, const char *w, const char *key,
+                     struct xn_advice *a, bool *found)
 {
-	char aw[64];
+	char aw[80];
 	const char *reason;
 	uint64_t x;
 	bool known;
 	int r;
-	struct xn_advice *a = &d->advice;
-	const json_t *ao = json_object_get(o, "advice");
+	*found = false;
+	const json_t *ao = json_object_get(o, key);
 	if (!ao || json_is_null(ao))
 		return 0;
 	if (!json_is_object(ao))
-		return bad(c, "%sadvice: expected an object or null", w);
-	snprintf(aw, sizeof(aw), "%sadvice.", w);
+		return bad(c, "%s%s: expected an object or null", w, key);
+	snprintf(aw, sizeof(aw), "%s%s.", w, key);
 	if ((r = get_action(c, ao, aw, "action", &a->action)))
 		return r;
 	if (!json_object_get(ao, "action"))
@@ -217,6 +217,23 @@ int xn_rp_parse_advice(struct xn_rp_ctx *c, const json_t *o, const char *w, stru
 		           sizeof(a->overrides) - 1);
 	for (size_t i = 0; ov && ov[i]; i++)
 		a->overrides[i] = ov[i] >= 0x20 && ov[i] < 0x7f ? ov[i] : '?';
-	d->valid |= XN_DOM_ADVICE;
+	*found = true;
 	return 0;
+}
+
+/* The advice the recording held, kept as the recorded advice: the advice
+ * itself is recomputed from the recorded samples by this advisor (schema
+ * 4). A recording of a replay holds both: its "recorded_advice" is the
+ * original's. */
+int xn_rp_parse_advice(struct xn_rp_ctx *c, const json_t *o, const char *w, struct xn_domain *d)
+{
+	bool found;
+	int r = parse_one(c, o, w, "recorded_advice", &d->recorded_advice, &found);
+	if (!r && !found) {
+		memset(&d->recorded_advice, 0, sizeof(d->recorded_advice));
+		r = parse_one(c, o, w, "advice", &d->recorded_advice, &found);
+	}
+	if (!r && found)
+		d->valid |= XN_DOM_RECORDED_ADVICE;
+	return r;
 }

@@ -35,7 +35,8 @@ int xn_rp_get_array(struct xn_rp_ctx *c, const json_t *o, const char *where, con
                     const json_t **out);
 
 /* Schema 2: domain object o's "vcpu_info" (d->vcpus must be set first) and
- * "advice" (marks XN_DOM_ADVICE valid when present). w is the path prefix
+ * "advice" as the recorded advice (marks XN_DOM_RECORDED_ADVICE valid when present; the advice
+ * itself is recomputed). w is the path prefix
  * ("domains[3]."). 0, -EINVAL or -ENOMEM. */
 int xn_rp_parse_vcpu_info(struct xn_rp_ctx *c, const json_t *o, const char *w, struct xn_domain *d);
 int xn_rp_parse_advice(struct xn_rp_ctx *c, const json_t *o, const char *w, struct xn_domain *d);

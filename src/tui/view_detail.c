@@ -272,6 +272,14 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 	int role = xn_view_check_text(v, s, d->id, what, sizeof(what));
 	if (role >= 0)
 		term(p, "applied", (enum xn_role)role, what);
+	if (d->valid & XN_DOM_RECORDED_ADVICE) {
+		/* a replay: the advice above is this advisor's, from the
+		 * recorded samples; the recording's own stays visible */
+		char sh[64];
+		xn_advice_format_short(&d->recorded_advice, sh, sizeof(sh));
+		snprintf(buf, sizeof(buf), "%s (what the recording held)", sh);
+		term(p, "recorded", XN_ROLE_DIM, buf);
+	}
 }
 
 static void draw_vcpus(struct pen *p, const struct xn_domain *d)
