@@ -88,7 +88,7 @@ int xn_cmd_sample_window(struct xn_sampler *s, const struct xn_options *o)
 	bool dumps = pages_from_dumps(&s->cur);
 	if (dumps && o->cfg.debugkey_interval > gap)
 		gap = o->cfg.debugkey_interval;
-	xn_warn("sampling %d times, %.1f s apart (%.0f s): the advice is smoothed over %d "
+	xn_warn("sampling %d times, %.1f s apart (%.1f s): the advice is smoothed over %d "
 	        "samples%s",
 	        XN_ADVISE_WINDOW, gap, gap * (XN_ADVISE_WINDOW - 1), XN_ADVISE_WINDOW,
 	        dumps ? "; each waits for a fresh debug key 'u' dump (--debugkey-interval)" : "");

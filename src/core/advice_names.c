@@ -33,6 +33,13 @@ void xn_advice_format_short(const struct xn_advice *a, char *buf, size_t len)
 {
 	static const char *const pre[XN_ADVICE__COUNT] = {
 	        [XN_ADVICE_VCPUS] = "vcpus", [XN_ADVICE_MEMORY] = "mem", [XN_ADVICE_BOTH] = "both"};
+	/* a held "ok" while a step or "stuck" waits for the smoothing window
+	 * (advise.h): never "ok" beside a LOCAL% the next verdict may change */
+	if (a->action == XN_ADVICE_OK && a->pending_count > 0 &&
+	    (a->pending_action >= XN_ADVICE_VCPUS && a->pending_action <= XN_ADVICE_STUCK)) {
+		snprintf(buf, len, "wait");
+		return;
+	}
 	if (a->action == XN_ADVICE_OK || a->action == XN_ADVICE_STUCK) {
 		snprintf(buf, len, "%s", action_names[a->action]);
 		return;

@@ -375,7 +375,9 @@ static int cmp_vnodes(const struct xn_domain *a, const struct xn_domain *b, int 
 	return CMP(xn_bits_count(ma.w, XN_MAX_NODES), xn_bits_count(mb.w, XN_MAX_NODES));
 }
 
-/* Misplaced first when reversed: by the LOCAL% the advice would gain. */
+/* Misplaced first when reversed, in the plan's order (step 1 first; a held
+ * step without a number after the plan's), then by the LOCAL% the advice
+ * would gain. */
 static int cmp_advice(const struct xn_domain *a, const struct xn_domain *b, int node_idx)
 {
 	int r;
@@ -384,6 +386,9 @@ static int cmp_advice(const struct xn_domain *a, const struct xn_domain *b, int 
 	bool ma = xn_advice_is_misplaced(&a->advice), mb = xn_advice_is_misplaced(&b->advice);
 	if (ma != mb)
 		return ma ? 1 : -1;
+	uint32_t sa = a->advice.step, sb = b->advice.step;
+	if (ma && sa != sb)
+		return !sa ? -1 : !sb ? 1 : CMP(sb, sa); /* the earlier step is "greater" */
 	double ga = a->advice.local_expected - a->advice.local_now;
 	double gb = b->advice.local_expected - b->advice.local_now;
 	return ma ? CMP(ga, gb) : CMP((int)a->advice.action, (int)b->advice.action);

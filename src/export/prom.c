@@ -67,8 +67,10 @@ static const struct family families[F__COUNT] = {
         [F_DOM_AFFINITY] = {"xentop_numa_domain_node_affinity_info", INFO, NULL,
                             "Node affinity of the domain; auto: chosen by the system."},
         [F_ADV_INFO] = {"xentop_numa_domain_advice_info", INFO, NULL,
-                        "Placement advice for the domain (the same verdict as --advise): "
-                        "action ok, stuck, vcpus, memory or both, to the target nodes."},
+                        "Placement advice for the domain (the same smoothed verdict as the "
+                        "screen and --advise): action ok, stuck, vcpus, memory or both, to "
+                        "the target nodes; step: its place in the host's plan (1 first, "
+                        "empty when not a step of this sample's plan)."},
         [F_ADV_LOCAL] = {"xentop_numa_domain_advice_expected_local_ratio", GAUGE, "ratio",
                          "Local share expected right after the advised action (0 to 1)."},
         [F_ADV_MOVE] = {"xentop_numa_domain_advice_move_bytes", GAUGE, "bytes",
@@ -279,9 +281,12 @@ static void write_advice(FILE *f, enum xn_prom_format fmt, const struct xn_snaps
 		char nodes[512] = "";
 		if (xn_advice_is_misplaced(&d->advice))
 			xn_bits_format_list(d->advice.nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
+		char step[16] = "";
+		if (xn_advice_is_misplaced(&d->advice) && d->advice.step)
+			snprintf(step, sizeof(step), "%" PRIu32, d->advice.step);
 		put_dom(f, families[F_ADV_INFO].name, d);
-		fprintf(f, ",action=\"%s\",target=\"%s\"", xn_advice_action_name(d->advice.action),
-		        nodes);
+		fprintf(f, ",action=\"%s\",target=\"%s\",step=\"%s\"",
+		        xn_advice_action_name(d->advice.action), nodes, step);
 		put_u64(f, 1);
 	}
 	put_header(f, fmt, &families[F_ADV_LOCAL]);

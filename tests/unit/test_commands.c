@@ -32,7 +32,7 @@ struct fake {
 
 /* What --advise and --apply-advice say on stderr of their window. */
 #define SAMPLING                                                                                   \
-	"xentop-numa: sampling 6 times, 0.0 s apart (0 s): the advice is smoothed over 6 "         \
+	"xentop-numa: sampling 6 times, 0.0 s apart (0.0 s): the advice is smoothed over 6 "       \
 	"samples\n"
 
 static int fake_sample(struct xn_source *src, struct xn_snapshot *out)

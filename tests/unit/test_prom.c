@@ -100,6 +100,7 @@ static void make_snap(struct xn_snapshot *s)
 	XN_NM_SET(&d->advice.nodes, 3);
 	d->advice.local_expected = 100;
 	d->advice.pages_to_move = 1;
+	d->advice.step = 2; /* the second step of the host's plan: its label */
 	d->valid = XN_DOM_PAGES | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_VCPU_NODE |
 	           XN_DOM_LOCALITY | XN_DOM_AFFINITY | XN_DOM_OUTSIDE | XN_DOM_ADVICE;
 	/* a second domain that knows nothing: no sample of its own anywhere */
@@ -145,7 +146,8 @@ static const char *const common[] = {
         "xentop_numa_domain_outside_affinity_bytes{domid=\"7\"," NAME "} 4096",
         "xentop_numa_domain_cpu_seconds_total{domid=\"7\"," NAME "} 2.5",
         "xentop_numa_domain_node_affinity_info{domid=\"7\"," NAME ",nodes=\"3\",auto=\"false\"} 1",
-        "xentop_numa_domain_advice_info{domid=\"7\"," NAME ",action=\"memory\",target=\"3\"} 1",
+        "xentop_numa_domain_advice_info{domid=\"7\"," NAME
+        ",action=\"memory\",target=\"3\",step=\"2\"} 1",
         "xentop_numa_domain_advice_expected_local_ratio{domid=\"7\"," NAME "} 1",
         "xentop_numa_domain_advice_move_bytes{domid=\"7\"," NAME "} 4096",
         "xentop_numa_pages_age_seconds{domid=\"7\"," NAME "} 1.5",
