@@ -110,8 +110,8 @@ static void put_nodes(struct words *w, const xn_nodemask *m)
 /* What a step to c->nodes overrides: an explicit node affinity (Xen says
  * only whether it is automatic, not who set it: assumed deliberate, and
  * said so). */
-static void overrides(const struct xn_adv_dom *dd, const struct xn_adv_cand *c, char *buf,
-                      size_t len)
+static void overrides(unsigned ah_caps, const struct xn_adv_dom *dd, const struct xn_adv_cand *c,
+                      char *buf, size_t len)
 {
 	const struct xn_domain *d = dd->d;
 	buf[0] = 0;
@@ -119,6 +119,15 @@ static void overrides(const struct xn_adv_dom *dd, const struct xn_adv_cand *c, 
 	    !memcmp(&d->node_affinity, &c->nodes, sizeof(c->nodes)))
 		return;
 	struct words w = {buf, len};
+	if (ah_caps & XN_SRC_MEMORY_MOVES) {
+		/* Linux: not the default means a CPU affinity, a memory policy
+		 * (interleave, bind, preferred in numa_maps) or a cpuset's
+		 * mems: which one, the process does not say */
+		put_s(&w, "its CPU affinity or memory policy (nodes ");
+		put_list(&w, &d->node_affinity);
+		put_s(&w, "; not the default: assumed deliberate)");
+		return;
+	}
 	put_s(&w, "explicit node affinity ");
 	put_list(&w, &d->node_affinity);
 	put_s(&w, " (not automatic: assumed deliberate)");
@@ -186,7 +195,7 @@ void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 		put_s(&w, " busy vCPUs per CPU there");
 	}
 	put_s(&w, ")");
-	overrides(dd, c, a->overrides, sizeof(a->overrides));
+	overrides(ah->caps, dd, c, a->overrides, sizeof(a->overrides));
 	if (a->overrides[0]) {
 		put_s(&w, "; overrides ");
 		put_s(&w, a->overrides);
