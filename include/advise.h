@@ -28,8 +28,12 @@
  *   higher access cost, and no node it adds vCPUs to above
  *   XN_ADVISE_MAX_RATIO busy vCPUs per CPU after it.
  * Plan: greedy, highest score first; after each step the host (free
- * memory, busy vCPUs per node) is updated and every remaining domain
- * re-scored. Never planned: the control domain (id 0), stub domains (name
+ * memory, busy vCPUs per node) is updated; a domain's cached step is
+ * evaluated again before it is taken, and its search runs again if the
+ * step lost more than XN_ADVISE_TIE of its score. Near-equal scores
+ * (within XN_ADVISE_TIE) are told apart by a fixed order: the cheaper
+ * action, fewer nodes, lower node ids; between domains the lower id. Never planned: the control
+ * domain (id 0), stub domains (name
  * "*-dm"), dying, shut-down or crashed domains, migrating ones
  * ("*--incoming", "*--migratedaway"), domains under XN_ADVISE_MIN_BYTES, or with unknown
  * pages / vCPU nodes ("-").
@@ -40,8 +44,10 @@
  * XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples (two thirds: a domain
  * remote two samples in three is advised; one that flips every sample keeps
  * what is shown); a held verdict keeps its own reason. The first sample of
- * a domain shows at once (scripts take one). Every surface reads the shown
- * verdict: screen, --advise, --apply-advice, JSON, metrics.
+ * a domain shows at once, and so does the first verdict made with measured
+ * CPU use. Every surface reads the shown verdict: screen, --advise and
+ * --apply-advice (which sample the whole window), JSON, metrics; a held
+ * "ok" with a change pending is formatted "wait".
  */
 #ifndef XN_ADVISE_H
 #define XN_ADVISE_H
