@@ -52,6 +52,12 @@ static double dist(const struct xn_host *h, int nn, int a, int j)
 	return a == j ? 1.0 : 2.0;
 }
 
+/* A node id's index (-1: not on this host), from a table made once. */
+static int node_index(const struct xn_adv_host *ah, int id)
+{
+	return id >= 0 && id < XN_MAX_NODES ? ah->index_of[id] : -1;
+}
+
 int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 {
 	memset(ah, 0, sizeof(*ah));
@@ -67,16 +73,23 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 	ah->scratch = calloc(n * 3, sizeof(*ah->scratch));
 	ah->dist = calloc(n * n, sizeof(*ah->dist));
 	ah->memo = calloc(1, sizeof(*ah->memo));
+	if (ah->memo)
+		ah->memo->row = calloc(n, sizeof(*ah->memo->row));
 	/* candidates per domain: 3 per node alone, 3 per grown set */
 	ah->nlight = (int)(3 * n + 3 * n * n);
 	ah->light = calloc((size_t)ah->nlight, sizeof(*ah->light));
 	if (!ah->cpus || !ah->free || !ah->demand || !ah->load || !ah->near || !ah->scratch ||
-	    !ah->light || !ah->dist || !ah->memo) {
+	    !ah->light || !ah->dist || !ah->memo || !ah->memo->row) {
 		xn_adv_host_free(ah);
 		return -ENOMEM;
 	}
 	const struct xn_host *h = &s->host;
+	for (int id = 0; id < XN_MAX_NODES; id++)
+		ah->index_of[id] = -1;
 	for (int i = 0; i < ah->nn; i++) {
+		int id = h->nodes[i].id;
+		if (id >= 0 && id < XN_MAX_NODES && ah->index_of[id] < 0)
+			ah->index_of[id] = i; /* the first, as xn_host_node_index */
 		ah->cpus[i] = (uint32_t)cpus_of(&h->nodes[i]);
 		ah->free[i] =
 		        (h->nodes[i].valid & XN_NODE_FREE) ? (int64_t)h->nodes[i].mem_free : -1;
@@ -90,7 +103,7 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 		if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node || (d->valid & XN_DOM_SELF))
 			continue;
 		for (uint32_t v = 0; v < d->vcpus; v++) {
-			int ni = d->vcpu_node[v] >= 0 ? xn_host_node_index(h, d->vcpu_node[v]) : -1;
+			int ni = node_index(ah, d->vcpu_node[v]);
 			if (ni >= 0) {
 				ah->demand[ni] += vcpu_busy(d, v);
 				ah->load[ni] += 1;
@@ -134,6 +147,8 @@ void xn_adv_host_free(struct xn_adv_host *ah)
 	free(ah->scratch);
 	free(ah->light);
 	free(ah->dist);
+	if (ah->memo)
+		free(ah->memo->row);
 	free(ah->memo);
 	memset(ah, 0, sizeof(*ah));
 }
@@ -174,7 +189,7 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 	dd->gib = (double)(dd->total * ps) / (double)(1u << 30);
 	if ((d->valid & XN_DOM_VCPU_NODE) && d->vcpu_node)
 		for (uint32_t v = 0; v < d->vcpus; v++) {
-			int ni = d->vcpu_node[v] >= 0 ? xn_host_node_index(h, d->vcpu_node[v]) : -1;
+			int ni = node_index(ah, d->vcpu_node[v]);
 			if (ni >= 0) {
 				vw[ni] += 1;
 				bw[ni] += vcpu_busy(d, v);
@@ -207,6 +222,56 @@ static double crowd_of(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 		c += vw[i] * (rho > 1 ? rho - 1 : 0);
 	}
 	return c;
+}
+
+/* Soft affinity (Xen) is a preference: on a target whose busy vCPUs
+ * outnumber its CPUs (rho > 1) only 1/rho of the demand runs there, the
+ * rest spills to the other nodes (evenly over those with CPUs). The
+ * expected LOCAL% and access cost are those of the vCPUs where they will
+ * run, not where they are asked to. */
+static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, const int *idx, int k,
+                  const double *vw, const double *pw, const double *ba, struct xn_adv_cand *c)
+{
+	int nn = ah->nn;
+	struct xn_adv_memo *m = ah->memo;
+	if (m->rows_dd != dd || m->rows_gen != ah->gen) {
+		/* the domain's pages stay (a vCPU move): once per domain */
+		m->rows_dd = dd;
+		m->rows_gen = ah->gen;
+		m->pw_cpu = m->row_cpu = 0;
+		for (int a = 0; a < nn; a++) {
+			double r = 0;
+			for (int j = 0; j < nn; j++)
+				r += pw[j] * ah->dist[(size_t)a * (size_t)nn + (size_t)j];
+			m->row[a] = r;
+			if (ah->cpus[a]) {
+				m->pw_cpu += pw[a];
+				m->row_cpu += r;
+			}
+		}
+	}
+	double out = 0, l = 0, acc = 0, pw_t = 0, row_t = 0;
+	int others = 0;
+	for (int i = 0; i < nn; i++)
+		others += ah->cpus[i] > 0;
+	for (int t = 0; t < k; t++) {
+		int i = idx[t];
+		double rho = ah->cpus[i] ? (ah->demand[i] - dd->bw[i] + ba[i]) / ah->cpus[i] : 0;
+		double stays = rho > 1 ? vw[i] / rho : vw[i];
+		out += vw[i] - stays;
+		l += stays * pw[i];
+		acc += stays * m->row[i];
+		if (ah->cpus[i]) {
+			others--;
+			pw_t += pw[i];
+			row_t += m->row[i];
+		}
+	}
+	if (out <= 0 || others <= 0)
+		return; /* no spill, or nowhere to go: it waits for its CPUs */
+	double each = out / others;
+	c->local_after = 100.0 * (l + each * (m->pw_cpu - pw_t));
+	c->access_after = acc + each * (m->row_cpu - row_t);
 }
 
 static enum xn_place_kind kind_of(const struct xn_adv_host *ah, enum xn_advice_action a)
@@ -314,6 +379,8 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		c->local_after = 100.0 * l;
 		c->access_after = a;
 		c->crowd_after = cr;
+		if (kind == XN_PLACE_VCPUS && (ah->caps & XN_SRC_SOFT_VCPUS))
+			spill(ah, dd, idx, k, vw, pw, ba, c);
 	}
 	/* the most crowded target afterwards: an even-looking set can hide a
 	 * node past the limit */
@@ -491,11 +558,18 @@ static void consider(struct search *s, enum xn_advice_action action, const int *
 	}
 }
 
-static int cmp_score_desc(const void *a, const void *b)
+/* Highest score first; a stable insertion sort (a domain has a few
+ * candidates that may be steps, and the order among equal scores is the
+ * fixed order in which they were considered). */
+static void sort_by_score(struct xn_adv_light *l, int n)
 {
-	double x = ((const struct xn_adv_light *)a)->score,
-	       y = ((const struct xn_adv_light *)b)->score;
-	return (x < y) - (x > y);
+	for (int i = 1; i < n; i++) {
+		struct xn_adv_light x = l[i];
+		int j = i;
+		for (; j > 0 && l[j - 1].score < x.score; j--)
+			l[j] = l[j - 1];
+		l[j] = x;
+	}
 }
 
 /* Would the domain's memory fit on these nodes (what is there plus free)? */
@@ -555,7 +629,7 @@ bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	/* The best feasible score, then the first in the fixed order among the
 	 * feasible ones near it. Feasibility is checked best score first, and
 	 * only as far as needed. */
-	qsort(s.list, (size_t)s.n, sizeof(s.list[0]), cmp_score_desc);
+	sort_by_score(s.list, s.n);
 	int pick = -1;
 	double floor = 0;
 	struct xn_adv_cand c;

@@ -42,7 +42,13 @@ struct xn_adv_host {
 		const void *dd; /* for this domain (struct xn_adv_dom) */
 		uint64_t gen;   /* at this gen */
 		double crowd_now;
+		/* for a spill (advise_cost.c): each node's expected access cost
+		 * of one vCPU there (nn), and the sums over nodes with CPUs */
+		const void *rows_dd;
+		uint64_t rows_gen;
+		double *row, pw_cpu, row_cpu;
 	} * memo;
+	int index_of[XN_MAX_NODES]; /* node id -> index, -1 if none */
 	struct xn_adv_light *light; /* nlight: one domain's candidates during a search */
 	int nlight;
 };
