@@ -46,17 +46,20 @@ HAVE_PKGS := $(shell $(PKG_CONFIG) --exists $(REQ_PKGS) && echo yes)
 XEN_PKGS = xencontrol xenstat xentoollog xencall
 HAVE_XEN := $(shell $(PKG_CONFIG) --exists $(XEN_PKGS) 2>/dev/null && echo yes)
 # libmicrohttpd serves --listen; without it --listen says so (scripts/deps.sh installs it).
-HAVE_MHD := $(shell $(PKG_CONFIG) --exists libmicrohttpd 2>/dev/null && echo yes)
+# --web-config's TLS is libmicrohttpd's GnuTLS (its -dev package depends on
+# GnuTLS's), checked with GnuTLS directly; bcrypt is libcrypt's crypt_r.
+MHD_PKGS = libmicrohttpd gnutls
+HAVE_MHD := $(shell $(PKG_CONFIG) --exists $(MHD_PKGS) 2>/dev/null && echo yes)
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(REQ_PKGS) 2>/dev/null)
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(REQ_PKGS) 2>/dev/null) -lm
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(REQ_PKGS) 2>/dev/null) -lm -lcrypt
 ifeq ($(HAVE_XEN),yes)
 PKG_CFLAGS += -DHAVE_XEN $(shell $(PKG_CONFIG) --cflags $(XEN_PKGS))
 PKG_LIBS += $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
 endif
 ifeq ($(HAVE_MHD),yes)
-PKG_CFLAGS += -DHAVE_MHD $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
-PKG_LIBS += $(shell $(PKG_CONFIG) --libs libmicrohttpd)
+PKG_CFLAGS += -DHAVE_MHD $(shell $(PKG_CONFIG) --cflags $(MHD_PKGS))
+PKG_LIBS += $(shell $(PKG_CONFIG) --libs $(MHD_PKGS)) -pthread
 endif
 
 # Quiet by default: one line per step ("CC src/x.c"); V=1 shows the commands.
@@ -84,10 +87,11 @@ SRCS := $(filter-out $(filter-out $(XEN_ANY),$(wildcard src/xen/*.c)),$(SRCS))
 else
 SRCS := $(filter-out src/xen/xen_none.c,$(SRCS))
 endif
+MHD_SRCS := src/export/http.c src/export/http_srv.c src/export/webcfg.c src/export/auth.c
 ifeq ($(HAVE_MHD),yes)
 SRCS := $(filter-out src/export/http_none.c,$(SRCS))
 else
-SRCS := $(filter-out src/export/http.c,$(SRCS))
+SRCS := $(filter-out $(MHD_SRCS),$(SRCS))
 endif
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libxn.a
