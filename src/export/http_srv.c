@@ -207,6 +207,7 @@ static int listen_on(struct xn_http *h, const struct sockaddr_storage *ss, const
 		               strerror(e));
 	}
 	struct sockaddr_storage got;
+	memset(&got, 0, sizeof(got));
 	socklen_t gl = sizeof(got);
 	if (!getsockname(h->fd, (struct sockaddr *)&got, &gl))
 		h->port = ntohs(got.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&got)->sin6_port

@@ -208,12 +208,10 @@ static int user_key(struct parse *p, int line, char *key, char *val)
 		        "characters; htpasswd -nbBC 10 USER PASSWORD makes one)",
 		        key);
 	struct xn_web_user *u = r ? NULL : realloc(c->users, (c->nr_users + 1) * sizeof(*c->users));
-	if (!r && !u)
-		r = xn_errf(p->err, p->errlen, -ENOMEM, "out of memory");
-	if (r) {
+	if (!u) {
 		free(key);
 		free(val);
-		return r;
+		return r ? r : xn_errf(p->err, p->errlen, -ENOMEM, "out of memory");
 	}
 	c->users = u;
 	c->users[c->nr_users++] = (struct xn_web_user){.name = key, .hash = val};
@@ -358,11 +356,14 @@ int xn_webcfg_load(const char *path, struct xn_webcfg **out, char *err, size_t e
 	struct parse p = {.path = path, .c = c, .err = err, .errlen = errlen};
 	const char *slash = strrchr(path, '/');
 	p.dir = slash ? strndup(path, (size_t)(slash - path + 1)) : strdup("");
+	if (!c || !p.dir) {
+		free(c);
+		free(p.dir);
+		return xn_errf(err, errlen, -ENOMEM, "out of memory");
+	}
 	FILE *f = fopen(path, "re");
 	int r = 0;
-	if (!c || !p.dir)
-		r = xn_errf(err, errlen, -ENOMEM, "out of memory");
-	else if (!f)
+	if (!f)
 		r = xn_errf(err, errlen, -errno, "--web-config %s: %s", path, strerror(errno));
 	char *line = NULL;
 	size_t cap = 0;
