@@ -111,6 +111,13 @@ add_common() { # init script
 		add_bin "$(command -v jq)" /usr/bin/jq
 	fi
 	add_libgcc
+	# curl: prom.sh scrapes --listen over HTTPS with it (busybox's TLS client
+	# does not get through GnuTLS); Debian 13's own in a Debian 13 tree.
+	if [ -x "$root/usr/bin/curl" ]; then
+		add_bin "$root/usr/bin/curl" /usr/bin/curl
+	elif command -v curl >/dev/null; then
+		add_bin "$(command -v curl)" /usr/bin/curl
+	fi
 	# tmux and the "screen" terminfo: a check reads the screen as a user sees it.
 	if command -v tmux >/dev/null; then
 		add_bin "$(command -v tmux)" /usr/bin/tmux
