@@ -28,7 +28,8 @@ if [ -f /xn/xentop-numa.deb ]; then
 	v=$(dpkg-deb -f /xn/xentop-numa.deb | sed -n 's/^Version: //p')
 	rm -f /usr/bin/xentop-numa
 	dpkg-deb -x /xn/xentop-numa.deb / || fail "dpkg-deb -x xentop-numa.deb failed"
-	same "the installed package's --version" "xentop-numa $v" "$("$XN" --version 2>&1 | head -n 1)"
+	# "xentop-numa 0.1.0 (sources: ...)": the name and the version
+	same "the installed package's --version" "xentop-numa $v" "$("$XN" --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
 	[ -f /usr/share/man/man1/xentop-numa.1.gz ] || fail "the package installed no man page"
 	[ -f /lib/systemd/system/xentop-numa.service ] || fail "the package installed no unit"
 	echo "ok   xentop-numa $v installed from the .deb"
