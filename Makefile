@@ -46,17 +46,20 @@ HAVE_PKGS := $(shell $(PKG_CONFIG) --exists $(REQ_PKGS) && echo yes)
 XEN_PKGS = xencontrol xenstat xentoollog xencall
 HAVE_XEN := $(shell $(PKG_CONFIG) --exists $(XEN_PKGS) 2>/dev/null && echo yes)
 # libmicrohttpd serves --listen; without it --listen says so (scripts/deps.sh installs it).
-HAVE_MHD := $(shell $(PKG_CONFIG) --exists libmicrohttpd 2>/dev/null && echo yes)
+# --web-config's TLS is libmicrohttpd's GnuTLS (its -dev package depends on
+# GnuTLS's), checked with GnuTLS directly; bcrypt is libcrypt's crypt_r.
+MHD_PKGS = libmicrohttpd gnutls
+HAVE_MHD := $(shell $(PKG_CONFIG) --exists $(MHD_PKGS) 2>/dev/null && echo yes)
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(REQ_PKGS) 2>/dev/null)
-PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(REQ_PKGS) 2>/dev/null) -lm
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(REQ_PKGS) 2>/dev/null) -lm -lcrypt
 ifeq ($(HAVE_XEN),yes)
 PKG_CFLAGS += -DHAVE_XEN $(shell $(PKG_CONFIG) --cflags $(XEN_PKGS))
 PKG_LIBS += $(shell $(PKG_CONFIG) --libs $(XEN_PKGS))
 endif
 ifeq ($(HAVE_MHD),yes)
-PKG_CFLAGS += -DHAVE_MHD $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
-PKG_LIBS += $(shell $(PKG_CONFIG) --libs libmicrohttpd)
+PKG_CFLAGS += -DHAVE_MHD $(shell $(PKG_CONFIG) --cflags $(MHD_PKGS))
+PKG_LIBS += $(shell $(PKG_CONFIG) --libs $(MHD_PKGS)) -pthread
 endif
 
 # Quiet by default: one line per step ("CC src/x.c"); V=1 shows the commands.
@@ -70,8 +73,9 @@ say = @printf '  %-6s %s\n'
 endif
 
 CFLAGS ?=
+CPPFLAGS ?=
 LDFLAGS ?=
-ALL_CFLAGS = $(SYSROOT_FLAGS) $(BASE_CFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS)
+ALL_CFLAGS = $(SYSROOT_FLAGS) $(BASE_CFLAGS) $(PKG_CFLAGS) $(WARN) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SYSROOT_LDFLAGS) $(LDSAN) $(LDFLAGS)
 
 # src/ has one folder per layer (README, "Layout"); main.c is the program only.
@@ -84,10 +88,11 @@ SRCS := $(filter-out $(filter-out $(XEN_ANY),$(wildcard src/xen/*.c)),$(SRCS))
 else
 SRCS := $(filter-out src/xen/xen_none.c,$(SRCS))
 endif
+MHD_SRCS := src/export/http.c src/export/http_srv.c src/export/webcfg.c src/export/auth.c
 ifeq ($(HAVE_MHD),yes)
 SRCS := $(filter-out src/export/http_none.c,$(SRCS))
 else
-SRCS := $(filter-out src/export/http.c,$(SRCS))
+SRCS := $(filter-out $(MHD_SRCS),$(SRCS))
 endif
 OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libxn.a
@@ -109,7 +114,7 @@ BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 TEST_INC = -iquote src
 
 .PHONY: all deps run check check-fast check-variants test asan analyze format format-check bench install \
-	uninstall clean vm-check lint-man mutate mutate-lab fuzz fuzz-bin soak soak-xen
+	uninstall clean vm-check lint-man mutate mutate-lab fuzz fuzz-bin soak soak-xen unit-check deb
 
 all: $(BIN)
 
@@ -205,6 +210,27 @@ check-fast:
 	@$(MAKE) --no-print-directory all tests-bin
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
 	@XN_NO_VM=1 sh tests/run.sh
+
+# The unit tests of this build alone (no shell tests, no lab, no root): what
+# the Debian package's build runs.
+unit-check: tests-bin
+	@XN_BUILDS=$(BUILD) XN_NO_SH=1 XN_NO_VM=1 sh tests/run.sh
+
+# The Debian package (debian/), built from a copy of the tree's files (git's
+# list: tracked and untracked, not ignored) in $(BUILD)/deb, so that neither
+# this tree nor its parent directory gets build products:
+# $(BUILD)/deb/xentop-numa_$(VERSION)_ARCH.deb and its .changes. Needs
+# debhelper and dpkg-dev (`sh scripts/deps.sh deb` installs them).
+DEB_DIR = $(BUILD)/deb
+deb:
+	$(Q)rm -rf $(DEB_DIR)
+	$(Q)mkdir -p $(DEB_DIR)/xentop-numa-$(VERSION)
+	$(Q)git ls-files -co --exclude-standard | while read -r f; do [ -e "$$f" ] && echo "$$f"; done | \
+		tar -cf - -T - | tar -xf - -C $(DEB_DIR)/xentop-numa-$(VERSION)
+	$(say) DEB $(DEB_DIR)
+	$(Q)cd $(DEB_DIR)/xentop-numa-$(VERSION) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -30 ../build.log; exit 1; }
+	$(Q)ls $(DEB_DIR)/*.deb $(DEB_DIR)/*.changes
 
 # One test by name, alone: `make test T=test_columns` (a unit test, plain
 # build) or `make test T=test_cli` (tests/sh/test_cli.sh against ./xentop-numa).

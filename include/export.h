@@ -5,6 +5,7 @@
 #ifndef XN_EXPORT_H
 #define XN_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -15,18 +16,31 @@
 enum {
 	XN_HTTP_MAX_CONNECTIONS = 128, /* more are refused by the server */
 	XN_HTTP_MEMORY_LIMIT = 16384,  /* bytes per connection for the request */
-	XN_HTTP_TIMEOUT_SECONDS = 10,  /* an idle or slow client is dropped */
+	XN_HTTP_TIMEOUT_SECONDS = 10,  /* an idle client is dropped */
+	/* connections one client address may hold: 130 slow clients from one
+	 * address leave the other slots to the scrapers */
+	XN_HTTP_PER_ADDRESS = 16,
+	/* a connection's request headers (TLS handshake included) must be in
+	 * within this many seconds of its accept or its previous answer */
+	XN_HTTP_HEADER_SECONDS = 5,
 };
 
 struct xn_http;
 
 /* Parse "[ADDR:]PORT" ("9101", "0.0.0.0:9101", "[::1]:9101"; no ADDR means
  * 127.0.0.1) and start serving GET /metrics on it from internal threads
- * (the caller blocks its signals first, so they reach the main thread).
+ * (the caller blocks its signals first, so they reach the main thread; and
+ * SIGHUP, which re-reads web_config without closing the port: a file that
+ * fails keeps the previous configuration, with a warning). web_config:
+ * --web-config FILE (TLS, basic authentication) or NULL for plain HTTP.
  * 404 for other paths, 405 for other methods, 503 until the first
  * xn_http_publish(). Port 0 takes a free port (see xn_http_port). Returns 0
  * or -errno with the reason in err. */
-int xn_http_start(const char *spec, struct xn_http **out, char *err, size_t errlen);
+int xn_http_start(const char *spec, const char *web_config, struct xn_http **out, char *err,
+                  size_t errlen);
+
+/* True when it serves HTTPS (as started). */
+bool xn_http_tls(const struct xn_http *h);
 
 /* The port served on. */
 unsigned xn_http_port(const struct xn_http *h);

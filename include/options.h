@@ -35,6 +35,7 @@ struct xn_options {
 	bool sort_flip;           /* --sort -KEY: the column's natural order reversed */
 	const char *listen;       /* --listen [ADDR:]PORT: serve GET /metrics (export.h) */
 	const char *prometheus;   /* --prometheus FILE: node_exporter textfile */
+	const char *web_config;   /* --web-config FILE: TLS and basic auth for --listen */
 };
 
 /* Parse argv into o (defaults first). Returns 0 to run, 1 when it printed

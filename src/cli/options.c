@@ -30,6 +30,7 @@ enum {
 	OPT_REFRESHES,
 	OPT_LISTEN,
 	OPT_PROMETHEUS,
+	OPT_WEB_CONFIG,
 	OPT_MOVE_MEMORY,
 	OPT_OFFLINE,
 };
@@ -65,6 +66,7 @@ static const struct option long_opts[] = {
         {"no-pageop", no_argument, NULL, OPT_NO_PAGEOP},
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
+        {"web-config", required_argument, NULL, OPT_WEB_CONFIG},
         {"move-memory", required_argument, NULL, OPT_MOVE_MEMORY},
         {"offline", no_argument, NULL, OPT_OFFLINE},
         {"help", no_argument, NULL, 'h'},
@@ -113,6 +115,8 @@ static void usage(FILE *f)
 	      "                           127.0.0.1 unless given), sampling every -d seconds\n"
 	      "      --prometheus FILE    write the metrics to FILE each refresh (node_exporter\n"
 	      "                           textfile format, replaced atomically)\n"
+	      "      --web-config FILE    --listen with TLS and basic authentication (the\n"
+	      "                           Prometheus exporter toolkit's format; SIGHUP re-reads)\n"
 	      "\n"
 	      "Changes:\n"
 	      "      --set-affinity DOMAIN=NODES  set a domain's node affinity and exit;\n"
@@ -300,6 +304,11 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 			return bad("--prometheus", arg, "expected a file name");
 		o->prometheus = arg;
 		return 0;
+	case OPT_WEB_CONFIG:
+		if (!arg[0])
+			return bad("--web-config", arg, "expected a file name");
+		o->web_config = arg;
+		return 0;
 	case OPT_READ_ONLY:
 		o->read_only = true;
 		return 0;
@@ -386,6 +395,10 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 		xn_warn("--replay plays a recording; it cannot be "
 		        "combined with --source %s",
 		        o->source);
+		return -EINVAL;
+	}
+	if (o->web_config && !o->listen) {
+		xn_warn("--web-config configures --listen: give both");
 		return -EINVAL;
 	}
 	if (o->delay == 0 && o->listen) {

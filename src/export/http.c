@@ -1,36 +1,18 @@
-/* http.c - GET /metrics over HTTP with libmicrohttpd (export.h). The
- * server's one internal thread answers scrapes from the pages the sampler
- * published last; nothing here samples, and nothing here can change a
- * domain: the endpoint is read-only by construction. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
-#include <pthread.h>
+/* http.c - GET /metrics over HTTP or HTTPS with libmicrohttpd: the
+ * request side (http_priv.h). The server's one internal thread answers
+ * scrapes from the pages the sampler published last; nothing here samples,
+ * and nothing here can change a domain: the endpoint is read-only by
+ * construction. With --web-config, a client certificate and then a user's
+ * password are checked before anything else. */
+#include <gnutls/gnutls.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "export.h"
+#include "http_priv.h"
 #include "util.h"
 
-struct page {
-	char *buf;
-	size_t len;
-};
-
-struct xn_http {
-	struct MHD_Daemon *daemon;
-	pthread_mutex_t lock; /* guards pages[] */
-	struct page pages[2]; /* [enum xn_prom_format]; buf NULL until published */
-	char addr[64];
-	unsigned port;
-};
-
-/* The q value of one media range: p at the ';' before its parameters
- * (";version=1.0.0; q=0.5") or NULL, end at its end; 1 when absent. */
 static double accept_q(const char *p, const char *end)
 {
 	while (p && p < end) {
@@ -92,11 +74,58 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+/* The client certificate as client_auth_type asks (libmicrohttpd requests
+ * one when it has a CA but leaves the verdict to us). */
+static bool cert_ok(const struct xn_webcfg *cfg, struct MHD_Connection *c)
 {
-	struct xn_http *h = cls;
+	if (!cfg || !cfg->tls || cfg->client_auth == XN_CLIENT_NONE)
+		return true;
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return false;
+	gnutls_session_t ss = ci->tls_session;
+	unsigned n = 0;
+	if (!gnutls_certificate_get_peers(ss, &n) || !n)
+		return cfg->client_auth == XN_CLIENT_VERIFY_IF_GIVEN;
+	unsigned status = 1;
+	return gnutls_certificate_verify_peers2(ss, &status) == 0 && status == 0;
+}
+
+static enum MHD_Result unauthorized(struct MHD_Connection *c)
+{
+	static const char text[] = "Unauthorized\n";
+	struct MHD_Response *r = MHD_create_response_from_buffer(sizeof(text) - 1, (void *)text,
+	                                                         MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+	                        "Basic realm=\"xentop-numa\", charset=\"UTF-8\"");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result xn_http_on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                   const char *method, const char *version, const char *upload_data,
+                                   size_t *upload_data_size, void **con_cls)
+{
+	struct xn_srv *srv = cls;
+	struct xn_http *h = srv->h;
+	/* the headers are in: the header deadline is met */
+	const union MHD_ConnectionInfo *sc =
+	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (sc && sc->socket_context) {
+		pthread_mutex_lock(&srv->lock);
+		((struct xn_conn *)sc->socket_context)->in_request = true;
+		pthread_mutex_unlock(&srv->lock);
+	}
+	if (!cert_ok(srv->cfg, c))
+		return reply(c, MHD_HTTP_FORBIDDEN, "Forbidden: no valid client certificate\n");
+	if (srv->auth && !xn_auth_check(srv->auth, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                                                       "Authorization")))
+		return unauthorized(c);
 	if (strcmp(url, "/metrics"))
 		return reply(c, MHD_HTTP_NOT_FOUND, "Not found: the metrics are at /metrics\n");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
@@ -127,7 +156,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 }
 
 /* libmicrohttpd's messages, escaped like ours (they may quote a client). */
-static void on_log(void *cls, const char *fmt, va_list ap)
+void xn_http_on_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -137,122 +166,57 @@ static void on_log(void *cls, const char *fmt, va_list ap)
 	xn_warn("http: %s", msg);
 }
 
-/* "[ADDR:]PORT" into a socket address. */
-static int parse_spec(const char *spec, struct sockaddr_storage *ss, char *addr, size_t alen,
-                      unsigned *port, char *err, size_t errlen)
+void xn_http_on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                           enum MHD_ConnectionNotificationCode toe)
 {
-	const char *colon = strrchr(spec, ':');
-	const char *ps = colon ? colon + 1 : spec;
-	uint64_t p;
-	if (xn_parse_u64(ps, &p) || p > 65535 || !*ps || strspn(ps, "0123456789") != strlen(ps))
-		return xn_errf(err, errlen, -EINVAL,
-		               "--listen %s: expected [ADDR:]PORT, PORT 0..65535", spec);
-	*port = (unsigned)p;
-	if (!colon || colon == spec) {
-		xn_strlcpy(addr, "127.0.0.1", alen);
-	} else {
-		size_t n = (size_t)(colon - spec);
-		if (spec[0] == '[' && n >= 2 && spec[n - 1] == ']') {
-			spec++;
-			n -= 2;
-		}
-		if (n >= alen)
-			return xn_errf(err, errlen, -EINVAL, "--listen: address too long");
-		memcpy(addr, spec, n);
-		addr[n] = '\0';
-	}
-	memset(ss, 0, sizeof(*ss));
-	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons((uint16_t)p);
-	} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)p);
-	} else {
-		return xn_errf(err, errlen, -EINVAL,
-		               "--listen %s: \"%s\" is not an IPv4 or IPv6 address", spec, addr);
-	}
-	return 0;
-}
-
-int xn_http_start(const char *spec, struct xn_http **out, char *err, size_t errlen)
-{
-	struct sockaddr_storage ss;
-	memset(&ss, 0, sizeof(ss));
-	struct xn_http *h = calloc(1, sizeof(*h));
-	if (!h)
-		return xn_errf(err, errlen, -ENOMEM, "out of memory");
-	int r = parse_spec(spec, &ss, h->addr, sizeof(h->addr), &h->port, err, errlen);
-	if (r) {
-		free(h);
-		return r;
-	}
-	pthread_mutex_init(&h->lock, NULL);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	/* the logger first, or the library's own prints before it is set */
-	h->daemon = MHD_start_daemon(
-	        flags, (uint16_t)h->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER,
-	        on_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	        MHD_OPTION_CONNECTION_LIMIT, (unsigned)XN_HTTP_MAX_CONNECTIONS,
-	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)XN_HTTP_MEMORY_LIMIT,
-	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)XN_HTTP_TIMEOUT_SECONDS,
-	        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)XN_HTTP_MAX_CONNECTIONS, MHD_OPTION_END);
-	if (!h->daemon) {
-		int e = errno ? errno : EADDRINUSE;
-		pthread_mutex_destroy(&h->lock);
-		free(h);
-		return xn_errf(err, errlen, -e, "--listen %s: cannot serve there: %s", spec,
-		               strerror(e));
-	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	if (di && di->port)
-		h->port = di->port;
-	*out = h;
-	return 0;
-}
-
-unsigned xn_http_port(const struct xn_http *h)
-{
-	return h->port;
-}
-
-const char *xn_http_addr(const struct xn_http *h)
-{
-	return h->addr;
-}
-
-int xn_http_publish(struct xn_http *h, const struct xn_snapshot *s, const struct xn_prom_meta *m)
-{
-	struct page fresh[2];
-	for (int f = 0; f < 2; f++) {
-		int r = xn_prom_render(s, m, (enum xn_prom_format)f, &fresh[f].buf, &fresh[f].len);
-		if (r) {
-			if (f)
-				free(fresh[0].buf);
-			return r;
-		}
-	}
-	struct page old[2];
-	pthread_mutex_lock(&h->lock);
-	memcpy(old, h->pages, sizeof(old));
-	memcpy(h->pages, fresh, sizeof(fresh));
-	pthread_mutex_unlock(&h->lock);
-	free(old[0].buf);
-	free(old[1].buf);
-	return 0;
-}
-
-void xn_http_stop(struct xn_http *h)
-{
-	if (!h)
+	struct xn_srv *srv = cls;
+	struct xn_conn *k = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		k = calloc(1, sizeof(*k));
+		if (!k || !ci)
+			return free(k); /* untracked: only the idle timeout applies */
+		k->fd = ci->connect_fd;
+		k->since_ns = xn_now_mono_ns();
+		pthread_mutex_lock(&srv->lock);
+		k->next = srv->conns;
+		if (k->next)
+			k->next->prev = k;
+		srv->conns = k;
+		pthread_mutex_unlock(&srv->lock);
+		*socket_context = k;
 		return;
-	MHD_stop_daemon(h->daemon);
-	pthread_mutex_destroy(&h->lock);
-	free(h->pages[0].buf);
-	free(h->pages[1].buf);
-	free(h);
+	}
+	/* closed: untracked before libmicrohttpd closes the descriptor, so that
+	 * the deadline never shuts down a number the kernel gave to another */
+	if (!k)
+		return;
+	pthread_mutex_lock(&srv->lock);
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		srv->conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&srv->lock);
+	free(k);
+	*socket_context = NULL;
+}
+
+/* A request answered: on a kept-alive connection, the next request's
+ * headers have their own deadline from now. */
+void xn_http_on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                          enum MHD_RequestTerminationCode toe)
+{
+	struct xn_srv *srv = cls;
+	const union MHD_ConnectionInfo *sc =
+	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (!sc || !sc->socket_context)
+		return;
+	pthread_mutex_lock(&srv->lock);
+	struct xn_conn *k = sc->socket_context;
+	k->in_request = false;
+	k->since_ns = xn_now_mono_ns();
+	pthread_mutex_unlock(&srv->lock);
 }

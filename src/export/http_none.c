@@ -5,7 +5,8 @@
 #include "export.h"
 #include "util.h"
 
-int xn_http_start(const char *spec, struct xn_http **out, char *err, size_t errlen)
+int xn_http_start(const char *spec, const char *web_config, struct xn_http **out, char *err,
+                  size_t errlen)
 {
 	*out = NULL;
 	return xn_errf(err, errlen, -ENOTSUP,
@@ -15,6 +16,11 @@ int xn_http_start(const char *spec, struct xn_http **out, char *err, size_t errl
 unsigned xn_http_port(const struct xn_http *h)
 {
 	return 0;
+}
+
+bool xn_http_tls(const struct xn_http *h)
+{
+	return false;
 }
 
 const char *xn_http_addr(const struct xn_http *h)

@@ -39,6 +39,8 @@ enum {
 	F_ADV_LOCAL,
 	F_ADV_MOVE,
 	F_PAGES_AGE,
+	F_MISPLACED,
+	F_SAMPLE_TIME,
 	F_SAMPLE_DURATION,
 	F_BUILD,
 	F__COUNT
@@ -78,6 +80,12 @@ static const struct family families[F__COUNT] = {
                         "pages not yet on the targets; a vCPU move copies none)."},
         [F_PAGES_AGE] = {"xentop_numa_pages_age_seconds", GAUGE, "seconds",
                          "Age of the domain's per-node memory figures at sample time."},
+        [F_MISPLACED] = {"xentop_numa_misplaced_domains", GAUGE, NULL,
+                         "Domains whose advice asks for a change (action vcpus, memory or "
+                         "both), in domains."},
+        [F_SAMPLE_TIME] = {"xentop_numa_sample_timestamp_seconds", GAUGE, "seconds",
+                           "Wall-clock time the sample was taken, in seconds since the Unix "
+                           "epoch (time() minus it: the data's age)."},
         [F_SAMPLE_DURATION] = {"xentop_numa_sample_duration_seconds", GAUGE, "seconds",
                                "Time the last sample took."},
         [F_BUILD] = {"xentop_numa_build_info", INFO, NULL,
@@ -328,6 +336,17 @@ static void methods_list(const struct xn_snapshot *s, char *buf, size_t len)
 static void write_tool(FILE *f, enum xn_prom_format fmt, const struct xn_snapshot *s,
                        const struct xn_prom_meta *m)
 {
+	size_t misplaced = 0;
+	for (size_t i = 0; i < s->nr_domains; i++)
+		misplaced += (s->domains[i].valid & XN_DOM_ADVICE) &&
+		             xn_advice_is_misplaced(&s->domains[i].advice);
+	put_header(f, fmt, &families[F_MISPLACED]);
+	fprintf(f, "%s %zu\n", families[F_MISPLACED].name, misplaced);
+	/* absent, not 1970, when the sample has no time (a recording without) */
+	put_header(f, fmt, &families[F_SAMPLE_TIME]);
+	if (s->time.tv_sec > 0)
+		fprintf(f, "%s %lld.%03ld\n", families[F_SAMPLE_TIME].name,
+		        (long long)s->time.tv_sec, s->time.tv_nsec / 1000000);
 	put_header(f, fmt, &families[F_SAMPLE_DURATION]);
 	if (m && m->sample_seconds >= 0 && isfinite(m->sample_seconds))
 		fprintf(f, "%s %.6f\n", families[F_SAMPLE_DURATION].name, m->sample_seconds);

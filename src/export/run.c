@@ -11,33 +11,6 @@
 #include "output.h"
 #include "util.h"
 
-/* Print with -b, record with --record, write the textfile, publish. */
-static int export_one(struct xn_sampler *s, const struct xn_options *o, FILE *record,
-                      struct xn_http *h, long it, const struct xn_out_opts *oo,
-                      struct xn_out_state *st, double took)
-{
-	struct xn_prom_meta m = {.sample_seconds = took};
-	char err[512];
-	if (o->batch && xn_output_write(stdout, o->format, &s->cur, it, oo, st)) {
-		if (errno != EPIPE)
-			xn_warn("write error: %s", strerror(errno ? errno : EIO));
-		return XN_EXIT_RUNTIME;
-	}
-	if (record && xn_json_write_snapshot(record, &s->cur)) {
-		xn_warn("cannot write the recording: %s", strerror(errno));
-		return XN_EXIT_RUNTIME;
-	}
-	if (o->prometheus && xn_textfile_write(o->prometheus, &s->cur, &m, err, sizeof(err))) {
-		xn_warn("%s", err);
-		return XN_EXIT_RUNTIME;
-	}
-	if (h && xn_http_publish(h, &s->cur, &m)) {
-		xn_warn("cannot render the metrics: out of memory");
-		return XN_EXIT_RUNTIME;
-	}
-	return XN_EXIT_OK;
-}
-
 struct export
 {
 	const struct xn_options *o;
@@ -45,18 +18,64 @@ struct export
 	struct xn_http *h;
 	struct xn_out_opts oo;
 	struct xn_out_state st;
+	bool written;   /* the textfile was written once: its failures are no longer fatal */
+	int textfile_r; /* the last write's result: a failure is reported when its cause changes */
 };
+
+/* --prometheus FILE: a failure at the first write is fatal (a wrong path);
+ * after that one (a full disk, a directory planted at its name) is
+ * reported once per cause and retried at the next sample, and --listen
+ * keeps serving meanwhile. */
+static int textfile(struct export *e, const struct xn_snapshot *s, const struct xn_prom_meta *m)
+{
+	char err[512];
+	int r = xn_textfile_write(e->o->prometheus, s, m, err, sizeof(err));
+	if (r && !e->written) {
+		xn_warn("%s", err);
+		return XN_EXIT_RUNTIME;
+	}
+	if (r && r != e->textfile_r)
+		xn_warn("%s (retried at each sample; said once until the cause changes)", err);
+	else if (!r && e->textfile_r)
+		xn_warn("%s written again", e->o->prometheus);
+	e->written = true;
+	e->textfile_r = r;
+	return XN_EXIT_OK;
+}
+
+/* Print with -b, record with --record, write the textfile, publish. */
+static int export_one(struct export *e, struct xn_sampler *s, long it, double took)
+{
+	const struct xn_options *o = e->o;
+	struct xn_prom_meta m = {.sample_seconds = took};
+	if (o->batch && xn_output_write(stdout, o->format, &s->cur, it, &e->oo, &e->st)) {
+		if (errno != EPIPE)
+			xn_warn("write error: %s", strerror(errno ? errno : EIO));
+		return XN_EXIT_RUNTIME;
+	}
+	if (e->record && xn_json_write_snapshot(e->record, &s->cur)) {
+		xn_warn("cannot write the recording: %s", strerror(errno));
+		return XN_EXIT_RUNTIME;
+	}
+	if (o->prometheus && textfile(e, &s->cur, &m))
+		return XN_EXIT_RUNTIME;
+	if (e->h && xn_http_publish(e->h, &s->cur, &m)) {
+		xn_warn("cannot render the metrics: out of memory");
+		return XN_EXIT_RUNTIME;
+	}
+	return XN_EXIT_OK;
+}
 
 static int export_each(void *ctx, struct xn_sampler *s, long it, double took)
 {
 	struct export *e = ctx;
 	const struct xn_options *o = e->o;
-	int r = export_one(s, o, e->record, e->h, it, &e->oo, &e->st, took);
+	int r = export_one(e, s, it, took);
 	if (r || !o->listen || e->h)
 		return r;
 	/* The server starts once there is something to serve. */
 	char err[512];
-	if (xn_http_start(o->listen, &e->h, err, sizeof(err))) {
+	if (xn_http_start(o->listen, o->web_config, &e->h, err, sizeof(err))) {
 		xn_warn("%s", err);
 		return XN_EXIT_RUNTIME;
 	}
@@ -65,8 +84,8 @@ static int export_each(void *ctx, struct xn_sampler *s, long it, double took)
 		return XN_EXIT_RUNTIME;
 	const char *a = xn_http_addr(e->h);
 	bool v6 = strchr(a, ':') != NULL;
-	fprintf(stderr, "xentop-numa: serving http://%s%s%s:%u/metrics\n", v6 ? "[" : "", a,
-	        v6 ? "]" : "", xn_http_port(e->h));
+	fprintf(stderr, "xentop-numa: serving http%s://%s%s%s:%u/metrics\n",
+	        xn_http_tls(e->h) ? "s" : "", v6 ? "[" : "", a, v6 ? "]" : "", xn_http_port(e->h));
 	return 0;
 }
 
@@ -102,13 +121,16 @@ static int export_loop(struct xn_sampler *s, const struct xn_options *o, FILE *r
 
 int xn_cmd_export(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
-	sigset_t sigs, old;
+	sigset_t sigs, all, old;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
-	/* Blocked before the server's thread exists, so that it inherits the
-	 * mask and the signals wait for sigtimedwait here. */
-	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	/* Blocked before the server's threads exist, so that they inherit the
+	 * mask: SIGINT and SIGTERM wait for sigtimedwait here, SIGHUP for the
+	 * server's control thread (without --listen it is ignored). */
+	all = sigs;
+	sigaddset(&all, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	struct xn_http *h = NULL;
 	int rc = export_loop(s, o, record, &h, &sigs);
 	xn_http_stop(h);

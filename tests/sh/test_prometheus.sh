@@ -249,10 +249,11 @@ time.sleep(60)' "$port"
 			skip_part "slow client: python3 is not installed"
 		fi
 		# 100 concurrent scrapes: all 200, all the same sample (never one
-		# taken by a scrape: -d 3600)
+		# taken by a scrape: -d 3600); from ten loopback addresses, ten
+		# each, within the per-address limit (16)
 		pids=""
 		for i in $(seq 100); do
-			curl -s -m 30 -o "$tmp/cc.$i" -w '%{http_code}' "$url" >"$tmp/cc.$i.code" &
+			curl -s -m 30 --interface "127.0.0.$((i % 10 + 1))" -o "$tmp/cc.$i" -w '%{http_code}' "$url" >"$tmp/cc.$i.code" &
 			pids="$pids $!"
 		done
 		for p in $pids; do wait "$p"; done
@@ -265,15 +266,18 @@ time.sleep(60)' "$port"
 		[ $bad = 0 ] || fail "$bad of 100 concurrent scrapes failed"
 		[ $diff = 0 ] || fail "$diff of 100 scrapes differ from the first: a scrape sampled"
 		rm -f "$tmp"/cc.*
-		# bounded connections: with 160 idle clients the server holds 128
-		# connections (sockets: those and the listening one; awaited until
-		# 129 with a deadline); the rest wait in the listen queue, and once
-		# the clients go it serves again
+		# bounded connections: with 160 idle clients (from 20 loopback
+		# addresses, 8 each: under the per-address limit) the server holds
+		# 128 connections (sockets: those and the listening one; awaited
+		# until 129 with a deadline); the rest wait in the listen queue,
+		# and once the clients go it serves again
 		if have python3; then
 			socks() { ls -l /proc/"$1"/fd 2>/dev/null | grep -c 'socket:'; }
 			xn_start "$tmp/idle.out" python3 -c '
 import socket, sys, time
-socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(160)]
+socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1])),
+                                  source_address=("127.0.1.%d" % (i % 20 + 1), 0))
+         for i in range(160)]
 print("OPEN", flush=True)
 time.sleep(60)' "${base##*:}"
 			idle=$xn_last

@@ -34,10 +34,15 @@ case $gen in
 	aptg() { sh "$here/apt-trixie.sh" apt-get "$@"; }
 	# The trixie userland: what xl, xentop-numa, jq and the helpers link
 	# (the initramfs resolves them with readelf, never the host's ldd), and
-	# the -dev packages of the sysroot.
+	# the -dev packages of the sysroot; libmicrohttpd and GnuTLS with the
+	# packages their pkg-config files name, so that --listen and
+	# --web-config are built and tested on Xen 4.20 too.
 	extra="libc6 libgcc-s1 libext2fs2t64 libcom-err2 liblzma5 libuuid1 libzstd1 zlib1g
 libncurses6 libncursesw6 libtinfo6 libjansson4 jq libjq1 libonig5
-libc6-dev linux-libc-dev libcrypt-dev libxen-dev libncurses-dev libnuma-dev libjansson-dev"
+libc6-dev linux-libc-dev libcrypt-dev libxen-dev libncurses-dev libnuma-dev libjansson-dev
+libmicrohttpd12t64 libmicrohttpd-dev libgnutls30t64 libgnutls28-dev libhogweed6t64 libnettle8t64
+nettle-dev libgmp10 libgmp-dev libidn2-0 libidn2-dev libunistring5 libp11-kit0 libp11-kit-dev
+libffi8 libtasn1-6 libtasn1-6-dev"
 	;;
 *)
 	echo "XN_GEN must be 4.17 or 4.20, not '$gen'"

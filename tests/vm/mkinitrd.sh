@@ -10,6 +10,8 @@
 #   XN_VM_CHECKS  check scripts, run in this order inside the VM
 #   XN_VM_HELPERS directory of helper programs to put in /usr/libexec/xn (optional)
 #   XN_VM_DOMU    (xen) the domU initrd to include
+#   XN_VM_FILES   a directory copied to /xn (tests/vm/xn-files.sh: the .deb,
+#                 a certificate and web configuration for --listen checks)
 set -eu
 kind=$1 out=$2 root=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -90,7 +92,12 @@ add_common() { # init script
 		cp "$c" "$stage/checks/$i-$(basename "$c")"
 		i=$((i + 1))
 	done
-	cp "$here/checks/lib.sh" "$here/runner.sh" "$stage/checks/"
+	cp "$here/checks/lib.sh" "$here/runner.sh" "$here/../sh/prom_agree.sh" "$stage/checks/"
+	# XN_VM_FILES: a directory copied to /xn (the .deb, a web configuration)
+	if [ -n "${XN_VM_FILES:-}" ] && [ -d "$XN_VM_FILES" ]; then
+		mkdir -p "$stage/xn"
+		cp -r "$XN_VM_FILES"/. "$stage/xn/"
+	fi
 	if [ -n "${XN_VM_HELPERS:-}" ] && [ -d "$XN_VM_HELPERS" ]; then
 		for h in "$XN_VM_HELPERS"/*; do
 			[ -x "$h" ] && add_bin "$h" "/usr/libexec/xn/$(basename "$h")"
@@ -104,6 +111,13 @@ add_common() { # init script
 		add_bin "$(command -v jq)" /usr/bin/jq
 	fi
 	add_libgcc
+	# curl: prom.sh scrapes --listen over HTTPS with it (busybox's TLS client
+	# does not get through GnuTLS); Debian 13's own in a Debian 13 tree.
+	if [ -x "$root/usr/bin/curl" ]; then
+		add_bin "$root/usr/bin/curl" /usr/bin/curl
+	elif command -v curl >/dev/null; then
+		add_bin "$(command -v curl)" /usr/bin/curl
+	fi
 	# tmux and the "screen" terminfo: a check reads the screen as a user sees it.
 	if command -v tmux >/dev/null; then
 		add_bin "$(command -v tmux)" /usr/bin/tmux

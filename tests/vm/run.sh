@@ -29,7 +29,7 @@ if ! sh $vm/fetch.sh >/dev/null 2>build/vm-fetch.err; then
 	exit 77
 fi
 
-xen_all="lab unit host zones dom0_pages guests batch affinity locality balloon gone record advice move"
+xen_all="lab unit host zones dom0_pages guests batch prom affinity locality balloon gone record advice move"
 # Xen 4.20: all but the memory move (proven on 4.17 only so far: a 4.20
 # run costs minutes of the CI budget and has not been made yet).
 xen_420=$(echo "$xen_all" | sed 's/ move//')
@@ -52,8 +52,14 @@ boot() { # kind name nodes checks...
 	[ $rc = 0 ] || [ $rc = 77 ] || fails=$((fails + 1))
 }
 
+# /xn in dom0 (prom.sh): a certificate and web configuration for --listen
+# over TLS, and in xen2 the Debian package (Debian 12's, like its dom0's
+# libraries), which prom.sh installs over the copied binary.
+XN_VM_FILES=$(sh $vm/xn-files.sh deb 2>build/vm-xn-files.err) || XN_VM_FILES=""
+export XN_VM_FILES
 # shellcheck disable=SC2046
 boot xen xen2 2 $(paths $xen_all) ${XN_VM_EXTRA_CHECKS:-}
+XN_VM_FILES=$(sh $vm/xn-files.sh 2>>build/vm-xn-files.err) || XN_VM_FILES=""
 # shellcheck disable=SC2046
 boot xen xen4 4 $(paths $xen_4) ${XN_VM_EXTRA_CHECKS:-}
 # Debian 13 / Xen 4.20 beside Debian 12 / Xen 4.17 (boot.sh builds the tool
