@@ -43,7 +43,7 @@ endif
 # Required libraries; Xen's are optional (the xen source needs them).
 REQ_PKGS = ncursesw numa jansson
 HAVE_PKGS := $(shell $(PKG_CONFIG) --exists $(REQ_PKGS) && echo yes)
-XEN_PKGS = xencontrol xenstat xentoollog xencall
+XEN_PKGS = xencontrol xenstat xenstore xentoollog xencall
 HAVE_XEN := $(shell $(PKG_CONFIG) --exists $(XEN_PKGS) 2>/dev/null && echo yes)
 # libmicrohttpd serves --listen; without it --listen says so (scripts/deps.sh installs it).
 HAVE_MHD := $(shell $(PKG_CONFIG) --exists libmicrohttpd 2>/dev/null && echo yes)

@@ -10,6 +10,7 @@
 #   XN_VM_CHECKS  check scripts, run in this order inside the VM
 #   XN_VM_HELPERS directory of helper programs to put in /usr/libexec/xn (optional)
 #   XN_VM_DOMU    (xen) the domU initrd to include
+#   XN_VM_PERF    set: also the host's perf, to profile the dom0 binary
 set -eu
 kind=$1 out=$2 root=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -104,6 +105,10 @@ add_common() { # init script
 		add_bin "$(command -v jq)" /usr/bin/jq
 	fi
 	add_libgcc
+	# perf (the host's), for profiles of the dom0 binary: XN_VM_PERF=1.
+	if [ -n "${XN_VM_PERF:-}" ] && command -v perf >/dev/null; then
+		add_bin "$(command -v perf)" /usr/bin/perf
+	fi
 	# tmux and the "screen" terminfo: a check reads the screen as a user sees it.
 	if command -v tmux >/dev/null; then
 		add_bin "$(command -v tmux)" /usr/bin/tmux
