@@ -7,11 +7,18 @@
 #       defaults and, when the image has one, a baseline binary
 #       (/usr/libexec/xn/xentop-numa-base: cp an older build to
 #       build/helpers/xentop-numa-base): (CPU of R+1 refreshes - CPU of 1) / R
-#       at -d 1, so start-up cancels and a 'u' dump every 10 s (the default
-#       --debugkey-interval) is paid as often as it is at the defaults;
-#   SCALE ratio_<label>_to_xentop <x>;
+#       at -d 1, so start-up cancels, with a 'u' dump every 4th refresh as
+#       at the defaults (-d 3, --debugkey-interval 10);
+#   SCALE ratio_<label>_to_xentop <x>; label replay: the same R+1 refreshes
+#       recorded here and replayed (--replay: derive, advice and output, no
+#       Xen), the recording left in /out for bench/bench_scale.sh;
 #   PROFILE lines: the top entries of `perf report` (self time, by DSO and
 #       symbol) of a 10-refresh run, when the image has perf (XN_VM_PERF=1).
+# Before timing, exactness: one sample of xentop-numa lists every domain Xen
+# lists, once, and each scale domain with 256 + 256 pages from 'u' or the
+# op. With XN_SCALE_OVERRUN=1 (a boot with a console ring too small for the
+# dump, e.g. conring_size=16k at 1000 domains) instead: no scale domain
+# shows figures, and what xentop-numa says names conring_size=.
 # Under TCG timings move by +-15 % between boots: the check fails only past
 # a gross limit, XN_SCALE_MAX_RATIO (default 2) times xentop.
 . /checks/lib.sh
@@ -19,9 +26,12 @@ need_xn
 PAGEOP=${PAGEOP:-/usr/libexec/xn/pageop_probe}
 [ -x "$PAGEOP" ] || skip "helper pageop_probe is not in the image (make tests-bin with libxen-dev)"
 command -v xentop >/dev/null || skip "xentop is not in the image: no peer to compare with"
+# Parameters as plain lines (tests/vm/soak-xen.sh sets them in a copy).
 n=${XN_SCALE_DOMAINS:-300}
 r=${XN_SCALE_REFRESHES:-10}
 max=${XN_SCALE_MAX_RATIO:-2}
+overrun=${XN_SCALE_OVERRUN:-0}
+timing=${XN_SCALE_TIMING:-1}
 up() { cut -d' ' -f1 /proc/uptime; }
 
 t0=$(up)
@@ -31,6 +41,54 @@ trap '$PAGEOP rmdom $(cat /tmp/scale.ids) >/dev/null 2>&1' EXIT
 echo "SCALE domains $n (made in $(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }') s)"
 if $PAGEOP probe >/dev/null 2>&1; then hv=pageop; else hv="stock ('u')"; fi
 echo "SCALE hypervisor $hv"
+
+"$XN" -b -i 1 --format json --no-pageop >/tmp/scale.json 2>/tmp/scale.err ||
+	fail "xentop-numa -b --format json: $(tail -n 1 /tmp/scale.err)"
+$PAGEOP probe >/dev/null 2>&1 && { "$XN" -b -i 1 --format json >/tmp/scale.json 2>/tmp/scale.err ||
+	fail "xentop-numa -b --format json: $(tail -n 1 /tmp/scale.err)"; }
+jq -r '.domains[].id' /tmp/scale.json | sort -n >/tmp/xn.ids
+$PAGEOP ids | sort -n >/tmp/xen.ids
+cmp -s /tmp/xn.ids /tmp/xen.ids ||
+	fail "xentop-numa lists $(wc -l </tmp/xn.ids) domains ($(uniq -d /tmp/xn.ids | wc -l) twice), Xen $(wc -l </tmp/xen.ids)"
+exact=$(jq '[.domains[] | select((.name // "") | startswith("scale-")) |
+	select(.node_pages == [256, 256])] | length' /tmp/scale.json)
+if [ "$overrun" = 1 ]; then
+	[ "$exact" = 0 ] || fail "the console ring is too small for the dump, yet $exact domains show figures"
+	grep -q "conring_size=" /tmp/scale.err || fail "xentop-numa did not say what to do: '$(cat /tmp/scale.err)'"
+	echo "dump overran the ring: no figures shown; xentop-numa said: $(cat /tmp/scale.err)"
+else
+	[ "$exact" = "$n" ] || fail "$exact scale domains of $n show 256+256 pages ($(head -c 300 /tmp/scale.err))"
+	echo "xentop-numa lists every domain once, all $n scale domains with 256+256 pages"
+fi
+
+# The screen at this scale, as a user drives it (tmux): End shows the
+# last domain, a filter (/) leaves only the domains it matches, Home and the
+# sort key (s) keep it drawing.
+if command -v tmux >/dev/null && [ "$overrun" = 0 ]; then
+	tm() { TERM=screen TERMINFO=/usr/share/terminfo tmux -S /tmp/tmux.sock "$@"; }
+	tm -f /dev/null new-session -d -s xn -x 160 -y 40 \
+		"env TERM=screen TERMINFO=/usr/share/terminfo $XN --source xen -d 2" ||
+		fail "tmux new-session failed"
+	screen() { tm capture-pane -p -t xn 2>/dev/null; }
+	shows() { screen | grep -Eq -- "$1"; }
+	# the last by name (the screen's default sort, any case): scale-999 after scale-1000
+	last=$(jq -r '.domains[].name // empty' /tmp/scale.json | grep '^scale-' | LC_ALL=C sort | tail -n 1 | sed 's/^scale-//')
+	wait_until 300 "the screen's domain list" shows "scale-" ||
+		{ screen; tm kill-server; fail "the program did not draw its domains"; }
+	tm send-keys -t xn End
+	wait_until 120 "scale-$last (the last domain) after End" shows "scale-$last( |\$)" ||
+		{ screen; tm kill-server; fail "End did not show the last domain"; }
+	tm send-keys -t xn Home / "scale-$last" Enter
+	only() { [ "$(screen | grep -cE '^ *scale-[0-9]+ ')" = 1 ] && shows "scale-$last "; }
+	wait_until 120 "only scale-$last after the filter" only ||
+		{ screen; tm kill-server; fail "the filter did not leave only scale-$last"; }
+	tm send-keys -t xn s
+	sleep 3
+	only || { screen; tm kill-server; fail "after the sort key the filtered list changed"; }
+	tm kill-server
+	echo "the screen at $n domains: End shows scale-$last, the filter leaves it alone, sorting keeps it"
+fi
+[ "$timing" = 1 ] || exit 0
 
 cpu_ms() { # command...: user+sys CPU of the command, ms
 	(
@@ -50,11 +108,21 @@ steady() { # label command... (without -i)
 	eval "ms_$label=$ms"
 }
 steady xentop xentop -b -d 1
-steady xn "$XN" -b -d 1
+# At -d 1 with 'u' at most every 3.3 s a dump comes every 4th refresh, as
+# at the defaults (-d 3, --debugkey-interval 10); the op ignores it.
+steady xn "$XN" -b -d 1 --debugkey-interval 3.3
 base=/usr/libexec/xn/xentop-numa-base
-[ -x "$base" ] && steady base "$base" -b -d 1
+[ -x "$base" ] && steady base "$base" -b -d 1 --debugkey-interval 3.3
+# The non-Xen parts (derive, advice, output) at this scale: R+1 samples
+# recorded here, replayed (/out: the host keeps it for make bench's
+# bench_scale.sh).
+rec=/out/xen-scale-$n.jsonl
+mkdir -p /out
+"$XN" -b -d 0.2 -i $((r + 1)) --record "$rec" >/dev/null 2>/tmp/rec.err ||
+	fail "recording $n domains: $(tail -n 1 /tmp/rec.err)"
+steady replay "$XN" --replay "$rec" -b
 bad=0
-for l in xn base; do
+for l in xn base replay; do
 	eval "v=\${ms_$l:-}"
 	[ -n "$v" ] || continue
 	awk -v a="$v" -v b="$ms_xentop" -v l="$l" 'BEGIN { printf "SCALE ratio_%s_to_xentop %.2f\n", l, a / b }'
@@ -70,8 +138,8 @@ if command -v perf >/dev/null; then
 		perf report -q -i /tmp/perf.data --stdio --no-children --sort dso,symbol 2>/dev/null |
 			grep '%' | head -n 20 | sed "s/^/PROFILE $label /"
 	}
-	prof xn "$XN" -b -d 1
-	[ -x "$base" ] && prof base "$base" -b -d 1
+	prof xn "$XN" -b -d 1 --debugkey-interval 3.3
+	[ -x "$base" ] && prof base "$base" -b -d 1 --debugkey-interval 3.3
 	prof xentop xentop -b -d 1
 fi
 [ $bad = 0 ] || fail "xentop-numa costs more than $max times xentop per refresh"
