@@ -12,8 +12,9 @@
 #   SCALE ratio_<label>_to_xentop <x>; label replay: the same R+1 refreshes
 #       recorded here and replayed (--replay: derive, advice and output, no
 #       Xen), the recording left in /out for bench/bench_scale.sh;
-#   PROFILE lines: the top entries of `perf report` (self time, by DSO and
-#       symbol) of a 10-refresh run, when the image has perf (XN_VM_PERF=1).
+#   /out/perf-<label>.data: perf's record of a run of R+1 refreshes, when
+#       the image has perf (XN_VM_PERF=1); tests/vm/perf-report.sh reports
+#       them on the host.
 # Before timing, exactness: one sample of xentop-numa lists every domain Xen
 # lists, once, and each scale domain with 256 + 256 pages from 'u' or the
 # op. With XN_SCALE_OVERRUN=1 (a boot with a console ring too small for the
@@ -129,14 +130,14 @@ for l in xn base replay; do
 done
 awk -v a="$ms_xn" -v b="$ms_xentop" -v m="$max" 'BEGIN { exit !(a > m * b) }' && bad=1
 
+# Profiles: perf records here, the host reports (perf report under TCG
+# takes longer than the whole check): sh tests/vm/perf-report.sh NAME.
 if command -v perf >/dev/null; then
 	prof() { # label command...
 		label=$1
 		shift
-		perf record -q -F 499 -o /tmp/perf.data -- "$@" -i $((r + 1)) >/dev/null 2>/tmp/perf.err ||
-			{ echo "PROFILE $label: perf record failed: $(tail -n 1 /tmp/perf.err)"; return; }
-		perf report -q -i /tmp/perf.data --stdio --no-children --sort dso,symbol 2>/dev/null |
-			grep '%' | head -n 20 | sed "s/^/PROFILE $label /"
+		perf record -q -F 499 -o "/out/perf-$label.data" -- "$@" -i $((r + 1)) >/dev/null 2>/tmp/perf.err ||
+			echo "PROFILE $label: perf record failed: $(tail -n 1 /tmp/perf.err)"
 	}
 	prof xn "$XN" -b -d 1 --debugkey-interval 3.3
 	[ -x "$base" ] && prof base "$base" -b -d 1 --debugkey-interval 3.3
