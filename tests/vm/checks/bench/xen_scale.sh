@@ -34,14 +34,20 @@ max=${XN_SCALE_MAX_RATIO:-2}
 overrun=${XN_SCALE_OVERRUN:-0}
 timing=${XN_SCALE_TIMING:-1}
 up() { cut -d' ' -f1 /proc/uptime; }
+# Each figure also on the console at once: the check's output is reported
+# only when it ends, and a machine stopped by its timeout reports nothing.
+say() {
+	echo "$*"
+	echo "$*" >/dev/console 2>/dev/null || true
+}
 
 t0=$(up)
 $PAGEOP mkdoms "$n" 256 256 scale >/tmp/scale.ids || fail "mkdoms: $(tail -n 1 /tmp/scale.ids)"
 # shellcheck disable=SC2046
 trap '$PAGEOP rmdom $(cat /tmp/scale.ids) >/dev/null 2>&1' EXIT
-echo "SCALE domains $n (made in $(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }') s)"
+say "SCALE domains $n (made in $(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }') s)"
 if $PAGEOP probe >/dev/null 2>&1; then hv=pageop; else hv="stock ('u')"; fi
-echo "SCALE hypervisor $hv"
+say "SCALE hypervisor $hv"
 
 "$XN" -b -i 1 --format json --no-pageop >/tmp/scale.json 2>/tmp/scale.err ||
 	fail "xentop-numa -b --format json: $(tail -n 1 /tmp/scale.err)"
@@ -59,7 +65,7 @@ if [ "$overrun" = 1 ]; then
 	echo "dump overran the ring: no figures shown; xentop-numa said: $(cat /tmp/scale.err)"
 else
 	[ "$exact" = "$n" ] || fail "$exact scale domains of $n show 256+256 pages ($(head -c 300 /tmp/scale.err))"
-	echo "xentop-numa lists every domain once, all $n scale domains with 256+256 pages"
+	say "xentop-numa lists every domain once, all $n scale domains with 256+256 pages"
 fi
 
 # The screen at this scale, as a user drives it (tmux): End shows the
@@ -87,7 +93,7 @@ if command -v tmux >/dev/null && [ "$overrun" = 0 ]; then
 	sleep 3
 	only || { screen; tm kill-server; fail "after the sort key the filtered list changed"; }
 	tm kill-server
-	echo "the screen at $n domains: End shows scale-$last, the filter leaves it alone, sorting keeps it"
+	say "the screen at $n domains: End shows scale-$last, the filter leaves it alone, sorting keeps it"
 fi
 [ "$timing" = 1 ] || exit 0
 
@@ -105,7 +111,7 @@ steady() { # label command... (without -i)
 	one=$(cpu_ms "$@" -i 1)
 	many=$(cpu_ms "$@" -i $((r + 1)))
 	ms=$(awk -v a="$one" -v b="$many" -v r="$r" 'BEGIN { printf "%.1f", (b - a) / r }')
-	echo "SCALE steady_ms_per_refresh $label $ms (1 refresh: $one ms, $((r + 1)): $many ms)"
+	say "SCALE steady_ms_per_refresh $label $ms (1 refresh: $one ms, $((r + 1)): $many ms)"
 	eval "ms_$label=$ms"
 }
 steady xentop xentop -b -d 1
@@ -126,7 +132,7 @@ bad=0
 for l in xn base replay; do
 	eval "v=\${ms_$l:-}"
 	[ -n "$v" ] || continue
-	awk -v a="$v" -v b="$ms_xentop" -v l="$l" 'BEGIN { printf "SCALE ratio_%s_to_xentop %.2f\n", l, a / b }'
+	say "$(awk -v a="$v" -v b="$ms_xentop" -v l="$l" 'BEGIN { printf "SCALE ratio_%s_to_xentop %.2f", l, a / b }')"
 done
 awk -v a="$ms_xn" -v b="$ms_xentop" -v m="$max" 'BEGIN { exit !(a > m * b) }' && bad=1
 
@@ -136,8 +142,9 @@ if command -v perf >/dev/null; then
 	prof() { # label command...
 		label=$1
 		shift
-		perf record -q -F 499 -o "/out/perf-$label.data" -- "$@" -i $((r + 1)) >/dev/null 2>/tmp/perf.err ||
-			echo "PROFILE $label: perf record failed: $(tail -n 1 /tmp/perf.err)"
+		timeout 120 perf record -q -F 499 -o "/out/perf-$label.data" -- "$@" -i $((r + 1)) \
+			>/dev/null 2>/tmp/perf.err || say "PROFILE $label: perf record failed: $(tail -n 1 /tmp/perf.err)"
+		say "PROFILE $label: recorded"
 	}
 	prof xn "$XN" -b -d 1 --debugkey-interval 3.3
 	[ -x "$base" ] && prof base "$base" -b -d 1 --debugkey-interval 3.3
