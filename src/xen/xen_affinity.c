@@ -165,6 +165,9 @@ int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *no
 		return refused(p, "xc_domain_getinfolist", domid);
 	if (n == 0 || info.domain != (domid_t)domid)
 		return xn_source_fail(src, -ESRCH, "no domain with id %" PRId64, domid);
+	/* Whatever follows changes, the next refresh shows it, not the cache's
+	 * copy (which is kept up to XEN_AFFINITY_MAX_AGE_NS otherwise). */
+	xen_cache_affinity_changed(p, (uint32_t)domid);
 
 	struct xn_host h = {0};
 	int r = xen_host_sample(p, &h);

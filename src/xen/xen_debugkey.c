@@ -42,6 +42,22 @@ static int read_ring(struct xen_priv *p, size_t *len, bool keep)
 	return 0;
 }
 
+/* A dump whose start the ring lost: no figure of it is shown (a domain
+ * missing from it would read as unknown, one cut short as wrong). */
+static int xen_udump_overrun(struct xn_udump *out, size_t kept, size_t lost, char *err,
+                             size_t errlen)
+{
+	xn_udump_free(out);
+	size_t need = 1024 * 1024;
+	while (need < 2 * (kept + lost) && need < ((size_t)1 << 30))
+		need *= 2;
+	return xn_errf(err, errlen, -EOVERFLOW,
+	               "the 'u' dump (%zu KiB) overran Xen's console ring (%zu KiB): its first "
+	               "%zu KiB were overwritten; boot Xen with conring_size=%zuM",
+	               (kept + lost + 1023) / 1024, (kept + 1023) / 1024, (lost + 1023) / 1024,
+	               need >> 20);
+}
+
 int xen_debugkey_dump(struct xen_priv *p, struct xn_udump *out, char *err, size_t errlen)
 {
 	size_t len = 0;
@@ -56,12 +72,19 @@ int xen_debugkey_dump(struct xen_priv *p, struct xn_udump *out, char *err, size_
 	}
 	/* The key handler runs synchronously in the hypercall: its output is in
 	 * the ring now. */
+	uint32_t from = p->con_idx;
 	len = 0;
 	if ((r = read_ring(p, &len, true)))
 		return xn_errf(err, errlen, r, "cannot read the console ring: %s",
 		               xen_strerror(-r));
+	/* Xen's index counts every byte ever written: when it moved further
+	 * than we read, the ring had overwritten (or someone cleared) the
+	 * oldest of them before we could read them. */
+	size_t lost = (size_t)(uint32_t)(p->con_idx - from) - len;
 	uint64_t after = p->have_udump ? p->udump.now_ns : 0;
 	r = xn_udump_parse(p->ring, len, after, out, err, errlen);
+	if ((r == -ENOENT || (!r && !out->complete)) && lost)
+		return xen_udump_overrun(out, len, lost, err, errlen);
 	if (r == -ENOENT)
 		return xn_errf(err, errlen, r,
 		               "the 'u' dump is not in the console ring (the ring is smaller "

@@ -1,7 +1,10 @@
-/* xen_domains.c - the domain list (libxenstat: xentop's columns), where each
- * vCPU last ran (xc_vcpu_getinfo -> pCPU -> node) with its state and hard
- * and soft affinity (xc_vcpu_getaffinity, as `xl vcpu-list` shows them), and
- * node affinity (xc_domain_node_getaffinity). */
+/* xen_domains.c - the domain list: xentop's columns from one
+ * xc_domain_getinfolist per 256 domains (what libxenstat reads, without its
+ * xenstore request per domain: names come from xen_cache.c), where each
+ * vCPU last ran (xc_vcpu_getinfo -> pCPU -> node, every refresh) with its
+ * state, and hard and soft affinity (xc_vcpu_getaffinity, as `xl vcpu-list`
+ * shows them) and node affinity (xc_domain_node_getaffinity), both kept in
+ * the cache and re-read every XEN_AFFINITY_MAX_AGE_NS or after our change. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +12,19 @@
 #include "util.h"
 #include "xen_priv.h"
 
-/* xentop's state field: dying, shutdown, blocked, crashed, paused, running. */
-static void fill_state(xenstat_domain *xd, char state[7])
+/* xentop's state field (libxenstat's reading of getdomaininfo's flags):
+ * dying, shutdown, blocked, crashed, paused, running. */
+static void fill_state(uint32_t flags, char state[7])
 {
-	state[0] = xenstat_domain_dying(xd) ? 'd' : '-';
-	state[1] = xenstat_domain_shutdown(xd) ? 's' : '-';
-	state[2] = xenstat_domain_blocked(xd) ? 'b' : '-';
-	state[3] = xenstat_domain_crashed(xd) ? 'c' : '-';
-	state[4] = xenstat_domain_paused(xd) ? 'p' : '-';
-	state[5] = xenstat_domain_running(xd) ? 'r' : '-';
+	bool down = flags & XEN_DOMINF_shutdown;
+	bool crash = down && ((flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask) ==
+	                             SHUTDOWN_crash;
+	state[0] = flags & XEN_DOMINF_dying ? 'd' : '-';
+	state[1] = down && !crash ? 's' : '-';
+	state[2] = flags & XEN_DOMINF_blocked ? 'b' : '-';
+	state[3] = crash ? 'c' : '-';
+	state[4] = flags & XEN_DOMINF_paused ? 'p' : '-';
+	state[5] = flags & XEN_DOMINF_running ? 'r' : '-';
 	state[6] = '\0';
 }
 
@@ -29,12 +36,56 @@ static bool domain_alive(struct xen_priv *p, uint32_t domid)
 	return xc_domain_getinfolist(p->xch, domid, 1, &info) == 1 && info.domain == domid;
 }
 
-/* vcpu_info[v]: CPU and state from xc_vcpu_getinfo (as xl: running 'r',
- * blocked 'b', online but waiting for a CPU also 'r', offline 'o'), hard
- * and soft affinity from one xc_vcpu_getaffinity into buffers kept in p.
- * Returns -ENOMEM or 0 (a vCPU Xen will not describe stays unknown). */
-static int read_vcpu_info(struct xen_priv *p, const struct xn_domain *d, uint32_t v,
-                          const xc_vcpuinfo_t *vi, struct xn_vcpu *out)
+/* A CPU map as xl says it, owned; NULL when it does not fit or on ENOMEM. */
+static char *format_map(struct xen_priv *p, const uint8_t *map)
+{
+	char buf[1024];
+	int len = xen_cpumap_format(p, map, buf, sizeof(buf));
+	return len >= 0 && (size_t)len < sizeof(buf) ? strdup(buf) : NULL;
+}
+
+/* Read every vCPU's hard and soft affinity and the node affinity into the
+ * cache entry. -ESRCH when the domain has gone, -ENOMEM, else 0 (what Xen
+ * will not describe stays unknown until the next re-read). */
+static int read_affinity(struct xen_priv *p, const struct xn_host *h, struct xen_dom_cache *e,
+                         uint32_t nr_vcpus)
+{
+	if (xen_cache_affinity_room(e, nr_vcpus))
+		return -ENOMEM;
+	for (uint32_t v = 0; v < nr_vcpus; v++) {
+		free(e->hard[v]);
+		free(e->soft[v]);
+		e->hard[v] = e->soft[v] = NULL;
+		if (xc_vcpu_getaffinity(p->xch, e->domid, (int)v, p->vcpu_hard, p->vcpu_soft,
+		                        XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT))
+			continue; /* not set up yet, or gone: the vCPU read below says */
+		e->hard[v] = format_map(p, p->vcpu_hard);
+		e->soft[v] = format_map(p, p->vcpu_soft);
+	}
+	e->have_node_aff = false;
+	int sz = xc_get_nodemap_size(p->xch);
+	if (sz > 0) {
+		memset(p->nodemap, 0, (size_t)sz);
+		if (xc_domain_node_getaffinity(p->xch, e->domid, p->nodemap) == 0) {
+			memset(&e->node_aff, 0, sizeof(e->node_aff));
+			for (int i = 0; i < h->nr_nodes; i++) {
+				int id = h->nodes[i].id;
+				if (id < sz * 8 && (p->nodemap[id / 8] >> (id % 8)) & 1)
+					XN_NM_SET(&e->node_aff, id);
+			}
+			e->have_node_aff = true;
+		} else if (errno == ESRCH) {
+			return -ESRCH;
+		}
+	}
+	return 0;
+}
+
+/* vCPU v's figures: CPU and state from xc_vcpu_getinfo (as xl: running
+ * 'r', blocked 'b', online but waiting for a CPU also 'r', offline 'o'),
+ * affinity from the cache. -ENOMEM or 0. */
+static int fill_vcpu(const struct xen_dom_cache *e, uint32_t v, const xc_vcpuinfo_t *vi,
+                     struct xn_vcpu *out)
 {
 	if (vi->online) {
 		out->cpu = (int)vi->cpu;
@@ -44,19 +95,13 @@ static int read_vcpu_info(struct xen_priv *p, const struct xn_domain *d, uint32_
 		out->state = 'o';
 	}
 	out->valid |= XN_VCPU_STATE;
-	if (xc_vcpu_getaffinity(p->xch, (uint32_t)d->id, (int)v, p->vcpu_hard, p->vcpu_soft,
-	                        XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT))
-		return 0;
-	char buf[1024];
-	int len = xen_cpumap_format(p, p->vcpu_hard, buf, sizeof(buf));
-	if (len >= 0 && (size_t)len < sizeof(buf)) {
-		if (!(out->hard = strdup(buf)))
+	if (v < e->nr_aff && e->hard[v]) {
+		if (!(out->hard = strdup(e->hard[v])))
 			return -ENOMEM;
 		out->valid |= XN_VCPU_HARD;
 	}
-	len = xen_cpumap_format(p, p->vcpu_soft, buf, sizeof(buf));
-	if (len >= 0 && (size_t)len < sizeof(buf)) {
-		if (!(out->soft = strdup(buf)))
+	if (v < e->nr_aff && e->soft[v]) {
+		if (!(out->soft = strdup(e->soft[v])))
 			return -ENOMEM;
 		out->valid |= XN_VCPU_SOFT;
 	}
@@ -64,7 +109,7 @@ static int read_vcpu_info(struct xen_priv *p, const struct xn_domain *d, uint32_
 }
 
 /* Returns -ESRCH when the domain has gone meanwhile. */
-static int read_vcpus(struct xen_priv *p, const struct xn_host *h, struct xn_domain *d)
+static int read_vcpus(struct xen_priv *p, struct xn_domain *d, const struct xen_dom_cache *e)
 {
 	if (xn_domain_alloc_vcpu_node(d) || xn_domain_alloc_vcpu_info(d))
 		return -ENOMEM;
@@ -77,127 +122,98 @@ static int read_vcpus(struct xen_priv *p, const struct xn_host *h, struct xn_dom
 		}
 		if (vi.online && vi.cpu < (uint32_t)p->nr_cpu_ids)
 			d->vcpu_node[v] = p->cpu_node[vi.cpu];
-		if (read_vcpu_info(p, d, v, &vi, &d->vcpu_info[v]))
+		if (fill_vcpu(e, v, &vi, &d->vcpu_info[v]))
 			return -ENOMEM;
 	}
 	d->valid |= XN_DOM_VCPU_NODE;
 	return 0;
 }
 
-static int read_affinity(struct xen_priv *p, const struct xn_host *h, struct xn_domain *d)
+/* When a domain's affinity is next re-read: XEN_AFFINITY_MAX_AGE_NS from
+ * now, the first time spread over that period by id, so that domains made
+ * together do not all come due at the same refresh. */
+static uint64_t next_due(uint64_t now, uint32_t domid, bool first)
 {
-	int sz = xc_get_nodemap_size(p->xch);
-	if (sz <= 0)
-		return 0;
-	memset(p->nodemap, 0, (size_t)sz);
-	if (xc_domain_node_getaffinity(p->xch, (uint32_t)d->id, p->nodemap))
-		return errno == ESRCH ? -ESRCH : 0;
-	memset(&d->node_affinity, 0, sizeof(d->node_affinity));
-	for (int i = 0; i < h->nr_nodes; i++) {
-		int id = h->nodes[i].id;
-		if (id < sz * 8 && (p->nodemap[id / 8] >> (id % 8)) & 1)
-			XN_NM_SET(&d->node_affinity, id);
+	uint64_t age = XEN_AFFINITY_MAX_AGE_NS;
+	return now + (first ? age / 2 + (age / 2) / 16 * (domid % 16) : age);
+}
+
+/* One domain of getdomaininfo's list into d. -ESRCH (gone meanwhile: not
+ * an error), -ENOMEM, or 0. */
+static int fill_domain(struct xen_priv *p, const struct xn_host *h, const xc_domaininfo_t *info,
+                       struct xn_domain *d, uint64_t now)
+{
+	d->id = info->domain;
+	fill_state(info->flags, d->state);
+	d->cpu_ns = info->cpu_time;
+	d->vcpus = info->max_vcpu_id + 1;
+	d->mem_cur = (uint64_t)info->tot_pages * XEN_PAGE_SIZE;
+	/* as libxenstat: max_pages UINT_MAX is no limit, (ull)-1 as ours */
+	d->mem_max = info->max_pages == UINT32_MAX ? UINT64_MAX
+	                                           : (uint64_t)info->max_pages * XEN_PAGE_SIZE;
+	d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX;
+	struct xen_dom_cache *e = xen_cache_get(p, info->domain, info->handle);
+	if (!e)
+		return -ENOMEM;
+	int r = 0;
+	const char *name = xen_cache_name(p, e, &r);
+	if (r || (name && xn_domain_set_name(d, name)))
+		return -ENOMEM;
+	if (!e->aff_due_ns || now >= e->aff_due_ns || e->nr_aff != d->vcpus) {
+		bool first = !e->aff_due_ns && !e->nr_aff;
+		if ((r = read_affinity(p, h, e, d->vcpus)))
+			return r;
+		e->aff_due_ns = next_due(now, e->domid, first);
 	}
-	/* Xen does not say whether the affinity was derived; like `xl list -n`,
-	 * every online node set reads as automatic ("all"). */
-	d->affinity_auto = xn_nodemask_is_all(&d->node_affinity, h);
-	d->valid |= XN_DOM_AFFINITY;
+	if ((r = read_vcpus(p, d, e)))
+		return r;
+	if (e->have_node_aff) {
+		d->node_affinity = e->node_aff;
+		/* Xen does not say whether the affinity was derived; like `xl
+		 * list -n`, every online node set reads as automatic ("all"). */
+		d->affinity_auto = xn_nodemask_is_all(&d->node_affinity, h);
+		d->valid |= XN_DOM_AFFINITY;
+	}
 	return 0;
 }
 
-/* xentop's -n and -x figures: totals over the domain's interfaces and
- * block devices (a VBD whose statistics failed to read is left out, as
- * xentop does). */
-static void fill_net_vbd(xenstat_domain *xd, struct xn_domain *d, unsigned flags)
-{
-	if (flags & XENSTAT_NETWORK) {
-		d->nets = xenstat_domain_num_networks(xd);
-		for (unsigned i = 0; i < d->nets; i++) {
-			xenstat_network *n = xenstat_domain_network(xd, i);
-			if (!n)
-				continue;
-			d->net_tx_bytes += xenstat_network_tbytes(n);
-			d->net_rx_bytes += xenstat_network_rbytes(n);
-		}
-		d->valid |= XN_DOM_NET;
-	}
-	if (flags & XENSTAT_VBD) {
-		d->vbds = xenstat_domain_num_vbds(xd);
-		for (unsigned i = 0; i < d->vbds; i++) {
-			xenstat_vbd *b = xenstat_domain_vbd(xd, i);
-			if (!b || xenstat_vbd_error(b))
-				continue;
-			d->vbd_oo += xenstat_vbd_oo_reqs(b);
-			d->vbd_rd += xenstat_vbd_rd_reqs(b);
-			d->vbd_wr += xenstat_vbd_wr_reqs(b);
-			d->vbd_rsect += xenstat_vbd_rd_sects(b);
-			d->vbd_wsect += xenstat_vbd_wr_sects(b);
-		}
-		d->valid |= XN_DOM_VBD;
-	}
-}
+enum { CHUNK = 256 };
 
-/* Free what a half-filled domain owns and remove it from the snapshot. */
 int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 {
-	/* Networks and VBDs as xentop reads them; a host where they cannot be
-	 * read (no /proc/net/dev, no sysfs backends) still lists its domains. */
-	unsigned flags = XENSTAT_NETWORK | XENSTAT_VBD;
-	xenstat_node *node = xenstat_get_node(p->xst, flags);
-	if (!node) {
-		flags = 0;
-		node = xenstat_get_node(p->xst, flags);
-	}
-	if (!node) {
-		int e = errno ? errno : EIO;
-		return xn_source_fail(&p->base, -e, "xen: libxenstat cannot list domains: %s",
-		                      xen_strerror(e));
-	}
+	if (!p->info && !(p->info = calloc(CHUNK, sizeof(*p->info))))
+		return xn_source_fail(&p->base, -ENOMEM, "xen: out of memory");
+	uint64_t now = xn_now_mono_ns();
 	int r = 0;
-	unsigned n = xenstat_node_num_domains(node);
-	/* libxenstat reads the domain list in chunks of 256 and starts each
-	 * chunk at the number of domains read so far, not after the last id:
-	 * past 256 domains with gaps in their ids it lists some twice (seen in
-	 * the lab with 300). Ids come in ascending order otherwise, so one
-	 * not above the last taken is such a repeat. */
-	int64_t last_id = -1;
-	for (unsigned i = 0; i < n; i++) {
-		xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
-		if (!xd || (int64_t)xenstat_domain_id(xd) <= last_id)
-			continue;
-		last_id = xenstat_domain_id(xd);
-		struct xn_domain *d = xn_snapshot_add_domain(s);
-		if (!d) {
-			r = xn_source_fail(&p->base, -ENOMEM, "xen: out of memory");
+	xen_cache_begin(p);
+	/* Each chunk starts after the last id read (libxenstat 4.17 starts at
+	 * the number of domains read so far: past 256 domains with gaps in
+	 * their ids it lists some twice). */
+	for (uint32_t next = 0;;) {
+		int got = xc_domain_getinfolist(p->xch, next, CHUNK, p->info);
+		if (got < 0) {
+			int e = errno ? errno : EIO;
+			r = xn_source_fail(&p->base, -e, "xen: cannot list domains: %s",
+			                   xen_strerror(e));
 			break;
 		}
-		d->id = xenstat_domain_id(xd);
-		const char *name = xenstat_domain_name(xd);
-		if (name && xn_domain_set_name(d, name)) {
-			r = xn_source_fail(&p->base, -ENOMEM, "xen: out of memory");
+		for (int i = 0; i < got && !r; i++) {
+			struct xn_domain *d = xn_snapshot_add_domain(s);
+			int e = d ? fill_domain(p, &s->host, &p->info[i], d, now) : -ENOMEM;
+			if (e == -ESRCH)
+				xn_snapshot_drop_last(s); /* destroyed since listed: no error */
+			else if (e)
+				r = xn_source_fail(&p->base, e, "xen: out of memory");
+		}
+		if (r || got < CHUNK)
 			break;
-		}
-		fill_state(xd, d->state);
-		d->cpu_ns = xenstat_domain_cpu_ns(xd);
-		d->vcpus = xenstat_domain_num_vcpus(xd);
-		d->mem_cur = xenstat_domain_cur_mem(xd);
-		d->mem_max = xenstat_domain_max_mem(xd); /* (ull)-1 = no limit, as ours */
-		d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
-		            XN_DOM_MEM_MAX;
-		fill_net_vbd(xd, d, flags);
-		int e = read_vcpus(p, &s->host, d);
-		if (!e)
-			e = read_affinity(p, &s->host, d);
-		if (e == -ESRCH) {
-			xn_snapshot_drop_last(
-			        s); /* destroyed since xenstat listed it: not an error */
-			continue;
-		}
-		if (e) {
-			r = xn_source_fail(&p->base, e, "xen: out of memory");
-			break;
-		}
+		next = p->info[got - 1].domain + 1;
 	}
-	xenstat_free_node(node);
+	if (!r) {
+		/* Entries of domains no longer listed go (with their watches) only
+		 * after a complete list. */
+		xen_cache_end(p);
+		xen_devices_sample(p, s);
+	}
 	return r;
 }

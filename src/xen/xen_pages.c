@@ -41,7 +41,7 @@ static size_t query_pageop(struct xen_priv *p, struct xn_snapshot *s, char *note
 		struct xn_domain *d = &s->domains[k];
 		char why[160] = "";
 		memset(pages, 0, sizeof(pages));
-		/* libxenstat's cur_mem is getdomaininfo's tot_pages in bytes */
+		/* mem_cur is getdomaininfo's tot_pages in bytes (xen_domains.c) */
 		uint64_t hint = (d->valid & XN_DOM_MEM_CUR) ? d->mem_cur / XEN_PAGE_SIZE
 		                                            : XN_PAGEOP_NO_HINT;
 		int r = xn_xen_pageop_query(p->xch, (uint32_t)d->id, (unsigned)top, hint,

@@ -11,6 +11,7 @@
 #undef __STRICT_ANSI__
 #include <xenctrl.h>
 #include <xenstat.h>
+#include <xenstore.h>
 
 #include "snapshot.h"
 #include "source.h"
@@ -23,11 +24,39 @@ enum {
 	XEN_MAX_NODE_IDS = 64, /* MAX_NUMNODES on x86 */
 };
 
+/* How old a domain's vCPU and node affinity may be (man page, PERFORMANCE):
+ * they change only when someone changes them, and a refresh re-reading
+ * them for every vCPU costs two hypercalls per vCPU. */
+#define XEN_AFFINITY_MAX_AGE_NS 10000000000ull
+
+/* What the source remembers of a domain between refreshes (xen_cache.c),
+ * keyed by id and handle (Xen's UUID of the domain). */
+struct xen_dom_cache {
+	uint32_t domid;
+	uint8_t handle[16];
+	char *name;          /* its xenstore name, owned; NULL: none (yet) */
+	bool name_stale;     /* read the name at the next refresh */
+	bool watched;        /* a watch on /local/domain/ID/name is registered */
+	bool skip_event;     /* its next event is the one registering sends */
+	bool seen;           /* listed by the refresh under way */
+	uint64_t aff_due_ns; /* re-read the affinity once the clock passes this; 0: now */
+	uint32_t nr_aff;     /* vCPUs in hard[], soft[] */
+	char **hard, **soft; /* per vCPU, as xl vcpu-list says them, owned; NULL: unknown */
+	bool have_node_aff;
+	xn_nodemask node_aff;
+};
+
 struct xen_priv {
 	struct xn_source base; /* first: open() hands out &base */
 	struct xn_source_config cfg;
 	xc_interface *xch;
-	xenstat_handle *xst;
+	xenstat_handle *xst;      /* libxenstat, opened only for qdisk VBDs (xen_devices.c) */
+	struct xs_handle *xs;     /* xenstore: names and watches (xen_cache.c) */
+	xc_domaininfo_t *info;    /* scratch for xc_domain_getinfolist, 256 entries */
+	struct xen_dom_cache *dc; /* sorted by domid */
+	size_t nr_dc, cap_dc;
+	bool qdisk_stale;      /* the qdisk backend directory changed: read it again */
+	bool any_qdisk;        /* some domain has a QEMU disk backend */
 	xc_nodemap_t nodemap;  /* scratch for get/setaffinity, xc_get_nodemap_size() bytes */
 	xc_cpumap_t vcpu_hard; /* scratch for xc_vcpu_getaffinity, xc_get_cpumap_size() bytes */
 	xc_cpumap_t vcpu_soft;
@@ -63,10 +92,34 @@ int xen_host_sample(struct xen_priv *p, struct xn_host *h);
  * Returns the length needed (like snprintf). */
 int xen_cpumap_format(const struct xen_priv *p, const uint8_t *map, char *buf, size_t len);
 
-/* Domains from libxenstat, with vCPU placement (vcpu_node, and vcpu_info:
- * CPU, state, hard and soft affinity) and node affinity. Domains that
- * vanish during the sample are dropped silently. 0 or -errno. */
+/* Domains (xc_domain_getinfolist, names from the cache), with vCPU
+ * placement (vcpu_node, and vcpu_info: CPU, state, hard and soft affinity),
+ * node affinity, networks and VBDs. Domains that vanish during the sample
+ * are dropped silently. Fills s->domains sorted by id. 0 or -errno. */
 int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s);
+
+/* Networks and VBDs of every listed domain (s sorted by id), in one pass;
+ * what cannot be read stays unknown. */
+void xen_devices_sample(struct xen_priv *p, struct xn_snapshot *s);
+
+/* The per-domain cache (xen_cache.c). open: xenstore and the qdisk watch,
+ * 0 or -errno with the reason in err; close frees it all. A refresh calls
+ * begin (takes the watch events), get for each domain listed (NULL on
+ * ENOMEM; the pointer lives until the next get), end (forgets the domains
+ * not listed). */
+int xen_cache_open(struct xen_priv *p, char *err, size_t errlen);
+void xen_cache_close(struct xen_priv *p);
+void xen_cache_begin(struct xen_priv *p);
+struct xen_dom_cache *xen_cache_get(struct xen_priv *p, uint32_t domid, const uint8_t handle[16]);
+void xen_cache_end(struct xen_priv *p);
+/* The entry's name, read from xenstore only when stale; *err -ENOMEM or 0. */
+const char *xen_cache_name(struct xen_priv *p, struct xen_dom_cache *e, int *err);
+/* hard[] and soft[] for nr_vcpus vCPUs (emptied when the count changed). */
+int xen_cache_affinity_room(struct xen_dom_cache *e, uint32_t nr_vcpus);
+/* Re-read the domain's affinity at the next refresh (after our change). */
+void xen_cache_affinity_changed(struct xen_priv *p, uint32_t domid);
+/* Whether any domain has a QEMU (qdisk) disk backend. */
+bool xen_cache_any_qdisk(struct xen_priv *p);
 
 /* Probe the hypervisor's per-node page op (unless cfg.no_pageop). */
 void xen_pages_init(struct xen_priv *p);

@@ -1,5 +1,6 @@
 /* xen_source.c - the xen source: probe, open, sample, close. Host data comes
- * from libxenctrl (xen_host.c), domains from libxenstat (xen_domains.c),
+ * from libxenctrl (xen_host.c), domains from libxenctrl and a cache of what
+ * xenstore says (xen_domains.c, xen_cache.c, xen_devices.c),
  * per-node pages from xen_pages.c, affinity changes from xen_affinity.c. */
 #include <errno.h>
 #include <stdarg.h>
@@ -80,6 +81,8 @@ static void xen_close(struct xn_source *src)
 	struct xen_priv *p = (struct xen_priv *)src;
 	if (p->xst)
 		xenstat_uninit(p->xst);
+	xen_cache_close(p);
+	free(p->info);
 	free(p->nodemap);
 	free(p->vcpu_hard);
 	free(p->vcpu_soft);
@@ -119,12 +122,9 @@ static int xen_open(const struct xn_source_config *cfg, struct xn_source **out, 
 		xen_close(&p->base);
 		return xn_errf(err, errlen, -ENOMEM, "xen: cannot allocate a CPU map");
 	}
-	p->xst = xenstat_init();
-	if (!p->xst) {
+	if ((r = xen_cache_open(p, err, errlen))) {
 		xen_close(&p->base);
-		return xn_errf(err, errlen, -EIO,
-		               "xen: libxenstat cannot start: is xenstored running? (domain "
-		               "names and the domain list need it)");
+		return r;
 	}
 	xen_pages_init(p);
 	*out = &p->base;
@@ -140,7 +140,6 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 	r = xen_domains_sample(p, s);
 	if (r)
 		return r;
-	xn_snapshot_sort(s);
 	xen_pages_query(p, s);
 	return 0;
 }

@@ -1,10 +1,16 @@
-/* test_xen_domains.c - the xen source's domain list (src/xen_domains.c)
- * against a fake libxenstat: past 256 domains with gaps in their ids,
- * libxenstat 4.17 lists some domains twice (it starts each chunk of 256 at
- * the number of domains read so far, not after the last id); each must be
- * shown once, and none lost. This file defines the xenstat_* functions the
- * source calls (and xc_get_nodemap_size, so that no hypercall is made), so
- * the program takes them instead of the shared libraries'. */
+/* test_xen_domains.c - the xen source's domain list (src/xen/xen_domains.c,
+ * xen_cache.c) against a fake hypervisor list and a fake xenstore:
+ *  - past 256 domains with gaps in their ids, each domain is listed once
+ *    and none lost (libxenstat 4.17 starts each chunk of 256 at the number
+ *    of domains read so far, and lists some twice);
+ *  - a steady refresh reads no name from xenstore: a name is read when the
+ *    domain first appears, and again only when the watch on it fires (not
+ *    for the event that registering the watch sends);
+ *  - an id reused by another domain (another handle) is read afresh;
+ *  - a domain that goes has its watch removed.
+ * This file defines the libxenctrl and libxenstore functions the source
+ * calls, so the program takes them instead of the shared libraries'. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,79 +26,33 @@ int main(void)
 #else
 #include "xen/xen_priv.h"
 
-struct xenstat_domain {
-	unsigned id;
+enum { MAXD = 400 };
+static struct {
+	uint32_t id;
+	uint8_t handle;
 	char name[32];
-};
-struct xenstat_node {
-	unsigned n;
-	struct xenstat_domain *d;
-};
+} hv[MAXD];
+static unsigned nr_hv;
+static unsigned reads, watches, unwatches;
+static char *events[512];
+static unsigned nr_events;
 
-static struct xenstat_node fake_node;
-
-xenstat_node *xenstat_get_node(xenstat_handle *handle, unsigned int flags)
+int xc_domain_getinfolist(xc_interface *xch, uint32_t first, unsigned int max,
+                          xc_domaininfo_t *info)
 {
-	(void)handle, (void)flags;
-	return &fake_node;
-}
-void xenstat_free_node(xenstat_node *node)
-{
-	(void)node;
-}
-unsigned int xenstat_node_num_domains(xenstat_node *node)
-{
-	return node->n;
-}
-xenstat_domain *xenstat_node_domain_by_index(xenstat_node *node, unsigned index)
-{
-	return index < node->n ? &node->d[index] : NULL;
-}
-unsigned xenstat_domain_id(xenstat_domain *d)
-{
-	return d->id;
-}
-char *xenstat_domain_name(xenstat_domain *d)
-{
-	return d->name;
-}
-#define ZERO(name)                                                                                 \
-	unsigned int name(xenstat_domain *d)                                                       \
-	{                                                                                          \
-		(void)d;                                                                           \
-		return 0;                                                                          \
-	}
-ZERO(xenstat_domain_dying)
-ZERO(xenstat_domain_shutdown)
-ZERO(xenstat_domain_blocked)
-ZERO(xenstat_domain_crashed)
-ZERO(xenstat_domain_paused)
-ZERO(xenstat_domain_running)
-ZERO(xenstat_domain_num_vcpus) /* no vCPU: no xc_vcpu_* call */
-ZERO(xenstat_domain_num_networks)
-ZERO(xenstat_domain_num_vbds)
-unsigned long long xenstat_domain_cpu_ns(xenstat_domain *d)
-{
-	return d->id;
-}
-unsigned long long xenstat_domain_cur_mem(xenstat_domain *d)
-{
-	return 4096ull * d->id;
-}
-unsigned long long xenstat_domain_max_mem(xenstat_domain *d)
-{
-	(void)d;
-	return (unsigned long long)-1;
-}
-xenstat_network *xenstat_domain_network(xenstat_domain *d, unsigned int i)
-{
-	(void)d, (void)i;
-	return NULL;
-}
-xenstat_vbd *xenstat_domain_vbd(xenstat_domain *d, unsigned int i)
-{
-	(void)d, (void)i;
-	return NULL;
+	(void)xch;
+	int n = 0;
+	for (unsigned i = 0; i < nr_hv && (unsigned)n < max; i++)
+		if (hv[i].id >= first) {
+			memset(&info[n], 0, sizeof(info[n]));
+			info[n].domain = (domid_t)hv[i].id;
+			info[n].handle[0] = hv[i].handle;
+			info[n].tot_pages = hv[i].id;
+			info[n].max_pages = UINT32_MAX;
+			info[n].max_vcpu_id = UINT32_MAX; /* no vCPU: no xc_vcpu_* call */
+			n++;
+		}
+	return n;
 }
 /* read_affinity asks no further when Xen has no node map */
 int xc_get_nodemap_size(xc_interface *xch)
@@ -101,49 +61,146 @@ int xc_get_nodemap_size(xc_interface *xch)
 	return 0;
 }
 
-/* ids as libxenstat 4.17 lists dom0 + ids 4..303: chunk 1 is the first
- * 256 (0, 4..258), chunk 2 starts at domain id 256 (256..303). */
-static unsigned list_like_xenstat(struct xenstat_domain *d)
+static void queue_event(const char *path)
 {
-	unsigned n = 0, ids[300 + 1];
-
-	ids[0] = 0;
-	for (unsigned i = 0; i < 300; i++)
-		ids[i + 1] = 4 + i;
-	for (unsigned start = 0, got = 0;; start = got) {
-		unsigned chunk = 0;
-		for (unsigned i = 0; i < 301 && chunk < 256; i++)
-			if (ids[i] >= start) {
-				d[n].id = ids[i];
-				snprintf(d[n].name, sizeof(d[n].name), "d%u", ids[i]);
-				n++, chunk++;
-			}
-		got += chunk;
-		if (chunk < 256)
-			break;
+	if (nr_events < 512)
+		events[nr_events++] = strdup(path);
+}
+bool xs_watch(struct xs_handle *h, const char *path, const char *token)
+{
+	(void)h, (void)token;
+	watches++;
+	queue_event(path); /* as xenstored: one event at once */
+	return true;
+}
+bool xs_unwatch(struct xs_handle *h, const char *path, const char *token)
+{
+	(void)h, (void)path, (void)token;
+	unwatches++;
+	return true;
+}
+char **xs_check_watch(struct xs_handle *h)
+{
+	(void)h;
+	if (!nr_events) {
+		errno = EAGAIN;
+		return NULL;
 	}
-	return n;
+	char *path = events[0];
+	memmove(events, events + 1, --nr_events * sizeof(*events));
+	/* one block, as libxenstore's */
+	char **v = malloc(2 * sizeof(char *) + strlen(path) + 3);
+	v[XS_WATCH_PATH] = (char *)(v + 2);
+	strcpy(v[XS_WATCH_PATH], path);
+	v[XS_WATCH_TOKEN] = v[XS_WATCH_PATH] + strlen(path);
+	free(path);
+	return v;
+}
+void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *len)
+{
+	(void)h, (void)t;
+	unsigned id;
+	reads++;
+	if (sscanf(path, "/local/domain/%u/name", &id) == 1)
+		for (unsigned i = 0; i < nr_hv; i++)
+			if (hv[i].id == id && hv[i].name[0]) {
+				*len = (unsigned)strlen(hv[i].name);
+				return strdup(hv[i].name);
+			}
+	errno = ENOENT;
+	return NULL;
+}
+char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned int *num)
+{
+	(void)h, (void)t, (void)path;
+	*num = 0;
+	errno = ENOENT;
+	return NULL;
+}
+
+static void sample(struct xen_priv *p, struct xn_snapshot *s)
+{
+	xn_snapshot_clear(s);
+	CHECK_EQ_U64(xen_domains_sample(p, s), 0);
+}
+
+static const char *name_of(const struct xn_snapshot *s, int64_t id)
+{
+	for (size_t i = 0; i < s->nr_domains; i++)
+		if (s->domains[i].id == id)
+			return s->domains[i].name ? s->domains[i].name : "(none)";
+	return "(not listed)";
 }
 
 int main(void)
 {
-	static struct xenstat_domain doms[1024];
 	struct xen_priv p;
 	struct xn_snapshot s;
 
 	memset(&p, 0, sizeof(p));
 	memset(&s, 0, sizeof(s));
-	fake_node.d = doms;
-	fake_node.n = list_like_xenstat(doms);
-	CHECK_EQ_U64(fake_node.n, 304); /* 3 listed twice: the bug worked around */
-
-	CHECK_EQ_U64(xen_domains_sample(&p, &s), 0);
+	p.xs = (struct xs_handle *)&p; /* never dereferenced by the fakes */
+	/* dom0 + ids 4..303: chunk 2 must start after id 258, not at id 256 */
+	strcpy(hv[nr_hv++].name, "Domain-0"); /* id 0 */
+	for (unsigned i = 0; i < 300; i++, nr_hv++) {
+		hv[nr_hv].id = 4 + i;
+		snprintf(hv[nr_hv].name, sizeof(hv[nr_hv].name), "d%u", 4 + i);
+	}
+	sample(&p, &s);
 	CHECK_EQ_U64(s.nr_domains, 301);
 	for (size_t i = 1; i < s.nr_domains; i++)
 		CHECK(s.domains[i].id == s.domains[i - 1].id + (i == 1 ? 4 : 1));
 	CHECK_STR(s.domains[300].name, "d303");
 	CHECK_EQ_U64(s.domains[300].mem_cur, 4096ull * 303);
+	CHECK_EQ_U64(reads, 301);
+	CHECK_EQ_U64(watches, 301);
+
+	/* Steady: the registering events are skipped, no read at all. */
+	reads = 0;
+	sample(&p, &s);
+	sample(&p, &s);
+	CHECK_EQ_U64(reads, 0);
+	CHECK_STR(name_of(&s, 10), "d10");
+
+	/* A rename: its watch fires, that one name is read again. */
+	strcpy(hv[7].name, "renamed");
+	queue_event("/local/domain/10/name");
+	sample(&p, &s);
+	CHECK_EQ_U64(reads, 1);
+	CHECK_STR(name_of(&s, 10), "renamed");
+
+	/* Id 20 reused by another domain between two refreshes: read afresh. */
+	hv[17].handle = 1;
+	strcpy(hv[17].name, "new-20");
+	reads = 0;
+	sample(&p, &s);
+	CHECK_EQ_U64(reads, 1);
+	CHECK_STR(name_of(&s, 20), "new-20");
+
+	/* A domain without a name yet is listed without one; once its name
+	 * is written, the watch fires and it is read. */
+	hv[20].name[0] = '\0'; /* id 23 */
+	hv[20].handle = 2;
+	sample(&p, &s);
+	CHECK_STR(name_of(&s, 23), "(none)");
+	strcpy(hv[20].name, "late");
+	queue_event("/local/domain/23/name");
+	sample(&p, &s);
+	CHECK_STR(name_of(&s, 23), "late");
+
+	/* Domains that go lose their watch; the list shrinks. */
+	nr_hv -= 100;
+	sample(&p, &s);
+	CHECK_EQ_U64(s.nr_domains, 201);
+	CHECK_EQ_U64(unwatches, 100);
+	CHECK_EQ_U64(p.nr_dc, 201);
+
 	xn_snapshot_clear(&s);
+	p.xs = NULL;
+	xen_cache_close(&p);
+	free(p.info);
+	while (nr_events)
+		free(events[--nr_events]);
 	return check_report("test_xen_domains");
 }
 #endif

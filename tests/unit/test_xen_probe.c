@@ -2,7 +2,11 @@
  * (this build machine is not a Xen dom0), and auto-detection then moves on.
  * In a dom0 (the QEMU lab runs this binary there: tests/vm/checks/xen/unit.sh)
  * it must work: probe and open succeed, and one sample lists Domain-0 with
- * figures per node for as many nodes as the lab emulated (XN_EXPECT_NODES). */
+ * figures per node for as many nodes as the lab emulated (XN_EXPECT_NODES),
+ * and libxenstat (xentop's library, the reference for xentop's columns),
+ * read right after the same sample, lists the same domains with the same
+ * names, memory and vCPU counts, networks and VBDs (counters read later
+ * can only have grown). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,55 @@
 #include "source.h"
 
 #ifdef HAVE_XEN
+#undef __STRICT_ANSI__
+#include <xenstat.h>
+
+/* Our sample against libxenstat's reading of the host just after it. */
+static void compare_xenstat(const struct xn_snapshot *s)
+{
+	xenstat_handle *xh = xenstat_init();
+	CHECK(xh != NULL);
+	xenstat_node *node = xh ? xenstat_get_node(xh, XENSTAT_NETWORK | XENSTAT_VBD) : NULL;
+	CHECK(node != NULL);
+	if (!node) {
+		if (xh)
+			xenstat_uninit(xh);
+		return;
+	}
+	unsigned n = xenstat_node_num_domains(node), same = 0;
+	for (unsigned i = 0; i < n; i++) {
+		xenstat_domain *xd = xenstat_node_domain_by_index(node, i);
+		const struct xn_domain *d = xd ? xn_snapshot_find(s, xenstat_domain_id(xd)) : NULL;
+		CHECK(d != NULL); /* created since our sample: none in the lab */
+		if (!d)
+			continue;
+		CHECK_STR(d->name ? d->name : "", xenstat_domain_name(xd));
+		CHECK_EQ_U64(d->vcpus, xenstat_domain_num_vcpus(xd));
+		CHECK_EQ_U64(d->mem_max, xenstat_domain_max_mem(xd));
+		CHECK(d->valid & XN_DOM_NET);
+		CHECK(d->valid & XN_DOM_VBD);
+		CHECK_EQ_U64(d->nets, xenstat_domain_num_networks(xd));
+		CHECK_EQ_U64(d->vbds, xenstat_domain_num_vbds(xd));
+		uint64_t tx = 0, rx = 0, rd = 0, wr = 0;
+		for (unsigned k = 0; k < xenstat_domain_num_networks(xd); k++) {
+			xenstat_network *net = xenstat_domain_network(xd, k);
+			tx += net ? xenstat_network_tbytes(net) : 0;
+			rx += net ? xenstat_network_rbytes(net) : 0;
+		}
+		for (unsigned k = 0; k < xenstat_domain_num_vbds(xd); k++) {
+			xenstat_vbd *b = xenstat_domain_vbd(xd, k);
+			rd += b && !xenstat_vbd_error(b) ? xenstat_vbd_rd_reqs(b) : 0;
+			wr += b && !xenstat_vbd_error(b) ? xenstat_vbd_wr_reqs(b) : 0;
+		}
+		CHECK(d->net_tx_bytes <= tx && d->net_rx_bytes <= rx);
+		CHECK(d->vbd_rd <= rd && d->vbd_wr <= wr);
+		same++;
+	}
+	printf("test_xen_probe: libxenstat lists %u domains, %u as we do\n", n, same);
+	xenstat_free_node(node);
+	xenstat_uninit(xh);
+}
+
 /* A dom0 says "control_d" in /proc/xen/capabilities; a domU does not. */
 static int in_dom0(void)
 {
@@ -53,6 +106,7 @@ static void test_dom0(const struct xn_source_ops *xen, const struct xn_source_co
 		CHECK(xn_domain_pages_total(d0, s.host.nr_nodes) > 0);
 		CHECK(d0->vcpus > 0);
 	}
+	compare_xenstat(&s);
 	printf("test_xen_probe: dom0 sample: %d nodes, %zu domains, Domain-0 %s\n", s.host.nr_nodes,
 	       s.nr_domains, d0 ? "listed" : "MISSING");
 	xn_snapshot_clear(&s);

@@ -19,6 +19,8 @@
 #   XN_VM_TIMEOUT  seconds before the machine is killed (default 3000 for Xen,
 #                  900 for Linux: TCG on 2 shared cores is slow, and 3-5 times
 #                  slower again while the host is busy; only a hang waits that long)
+#   XN_XEN_CONRING Xen's console ring size (conring_size=, default 1M; Xen's own
+#                  default, 16k, is too small for a 'u' dump of 1000 domains)
 #   XN_VM_DIR      where logs, images and copied-out files go (default build/vm)
 # The full console is in $XN_VM_DIR/NAME.log; files a check leaves in /out
 # inside the VM land in $XN_VM_DIR/NAME-out/. Exit 0 when nothing failed,
@@ -122,7 +124,7 @@ if [ "$kind" = xen ]; then
 	case $xen in
 	*.gz) zcat "$xen" >"$vmdir/xen.elf" && xen=$vmdir/xen.elf ;;
 	esac
-	xencmd="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot conring_size=1M bootscrub=false"
+	xencmd="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot conring_size=${XN_XEN_CONRING:-1M} bootscrub=false"
 	# shellcheck disable=SC2086
 	timeout "$limit" $qemu -kernel "$xen" -append "$xencmd" \
 		-initrd "$root/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen loglevel=4 XN_EXPECT_NODES=$nodes,$img" \

@@ -12,6 +12,7 @@
 #   XN_VM_DOMU    (xen) the domU initrd to include
 #   XN_VM_FILES   a directory copied to /xn (tests/vm/xn-files.sh: the .deb,
 #                 a certificate and web configuration for --listen checks)
+#   XN_VM_PERF    set: also the host's perf, to profile the dom0 binary
 set -eu
 kind=$1 out=$2 root=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -117,6 +118,10 @@ add_common() { # init script
 		add_bin "$root/usr/bin/curl" /usr/bin/curl
 	elif command -v curl >/dev/null; then
 		add_bin "$(command -v curl)" /usr/bin/curl
+	fi
+	# perf (the host's), for profiles of the dom0 binary: XN_VM_PERF=1.
+	if [ -n "${XN_VM_PERF:-}" ] && command -v perf >/dev/null; then
+		add_bin "$(command -v perf)" /usr/bin/perf
 	fi
 	# tmux and the "screen" terminfo: a check reads the screen as a user sees it.
 	if command -v tmux >/dev/null; then

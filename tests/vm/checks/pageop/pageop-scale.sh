@@ -8,8 +8,11 @@
 #     two op readings that agree), sum to getdomaininfo's tot_pages, and
 #     `xl list` shows each scale domain with exactly that memory;
 #     xentop-numa lists all of them with the op's figures;
-#  2. cost per refresh, in one run: xentop -b, xentop-numa at its defaults
-#     (the op), with 'u' at its default interval and with 'u' every refresh;
+#  2. CPU per steady refresh (PAGEOP_SCALE_REFRESHES, default 8, at -d 1):
+#     xentop -b, xentop-numa at its defaults (the op), with 'u' as often as
+#     at its defaults and with 'u' every refresh, and their ratios to
+#     xentop's; fails only past PAGEOP_SCALE_MAX_RATIO (default 2) times
+#     xentop (timings under TCG move by +-15 % between boots);
 #     one 'u' dump against one op sweep over all domains; the cost of each
 #     call a refresh makes per domain (pageop_probe costs);
 #  3. churn (PAGEOP_CHURN_SECONDS, default 45; `make soak-xen` runs it for
@@ -36,7 +39,8 @@ progress() { echo "scale: $* (uptime $(up))" >/dev/console 2>/dev/null || true; 
 n=${PAGEOP_SCALE_DOMAINS:-300}
 churn_secs=${PAGEOP_CHURN_SECONDS:-45}
 slack=${PAGEOP_CHURN_RSS_SLACK_KB:-1024}
-r=${PAGEOP_SCALE_REFRESHES:-5}
+r=${PAGEOP_SCALE_REFRESHES:-8}
+max_ratio=${PAGEOP_SCALE_MAX_RATIO:-2}
 timing=${PAGEOP_SCALE_TIMING:-1}
 
 progress "creating $n domains"
@@ -103,11 +107,12 @@ cmp -s /tmp/xn.ids /tmp/xen.ids ||
 	fail "xentop-numa lists $(wc -l </tmp/xn.ids) domains ($(sort -n /tmp/xn.ids | uniq -d | wc -l) twice), Xen $(wc -l </tmp/xen.ids)"
 echo "xentop-numa lists all $n scale domains, 256+256 pages each, from the op, and every domain once"
 
-# CPU per refresh of a command (children's user + system time: hypercall
-# time counts as system time in a PV dom0), in ms.
-cpu() { # refreshes command...
-	rr=$1
-	shift
+# CPU per steady refresh of a command, in ms: (CPU of R+1 refreshes - CPU
+# of 1) / R, so that start-up cancels (children's user + system time:
+# hypercall time counts as system time in a PV dom0). At -d 1 with 'u' at
+# most every 3.3 s, a dump comes every 4th refresh: as at the defaults
+# (-d 3, --debugkey-interval 10).
+cpu_ms() { # command...: total CPU, ms
 	(
 		"$@" >/dev/null 2>/tmp/cpu.err || exit 1
 		times
@@ -115,26 +120,32 @@ cpu() { # refreshes command...
 		echo "failed: $(tail -n 1 /tmp/cpu.err)"
 		return
 	}
-	tail -n 1 /tmp/times.txt | awk -v n="$rr" '
+	tail -n 1 /tmp/times.txt | awk '
 		function sec(t) { split(t, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
-		{ printf "%.1f\n", (sec($1) + sec($2)) * 1000 / n }'
+		{ printf "%.0f\n", (sec($1) + sec($2)) * 1000 }'
+}
+steady() { # command... (without -i)
+	one=$(cpu_ms timeout 600 "$@" -i 1)
+	many=$(cpu_ms timeout 600 "$@" -i $((r + 1)))
+	awk -v a="$one" -v b="$many" -v r="$r" 'BEGIN {
+		if (a + 0 > 0 && b + 0 > 0) printf "%.1f\n", (b - a) / r; else print "failed"; }'
 }
 timing() {
 	progress "timing"
 	if command -v xentop >/dev/null; then
-		xt=$(cpu "$r" timeout 600 xentop -b -i "$r" -d 1)
+		xt=$(steady xentop -b -d 1)
 	else
 		xt="not-installed"
 	fi
-	op=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2)
-	ud=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2 --no-pageop)
-	ue=$(cpu "$r" timeout 600 "$XN" -b -i "$r" -d 0.2 --no-pageop --debugkey-interval 0.01)
+	op=$(steady "$XN" -b -d 1)
+	ud=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 3.3)
+	ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
 	# A binary to compare against (before/after a change), when the host put one
 	# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
 	base=/usr/libexec/xn/xentop-numa-base
 	if [ -x "$base" ]; then
-		echo "SCALE base_op_ms_per_refresh $(cpu "$r" timeout 600 "$base" -b -i "$r" -d 0.2)"
-		echo "SCALE base_u_every_refresh_ms_per_refresh $(cpu "$r" timeout 600 "$base" -b -i "$r" -d 0.2 --no-pageop --debugkey-interval 0.01)"
+		echo "SCALE base_op_ms_per_refresh $(steady "$base" -b -d 1)"
+		echo "SCALE base_u_default_ms_per_refresh $(steady "$base" -b -d 1 --no-pageop --debugkey-interval 3.3)"
 	fi
 	echo "SCALE xentop_ms_per_refresh $xt"
 	echo "SCALE xn_op_ms_per_refresh $op"
@@ -146,6 +157,12 @@ timing() {
 	ratio op "$op"
 	ratio u_default "$ud"
 	ratio u_every_refresh "$ue"
+	# Timings under TCG move by +-15 % between boots: only a gross excess
+	# fails here (the figures go to the man page's PERFORMANCE).
+	for v in "$op" "$ud"; do
+		awk -v a="$v" -v b="$xt" -v m="$max_ratio" 'BEGIN { exit !(b + 0 > 0 && (a + 0 <= 0 || a > m * b)) }' &&
+			fail "xentop-numa at its defaults costs $v ms per refresh, over $max_ratio times xentop's $xt ms"
+	done
 	$PAGEOP timekey u 3 >/tmp/key.txt || fail "timing 'u': $(cat /tmp/key.txt)"
 	$PAGEOP sweep 5 >/tmp/sweep.txt || fail "timing op sweeps: $(cat /tmp/sweep.txt)"
 	cat /tmp/key.txt /tmp/sweep.txt
