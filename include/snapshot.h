@@ -76,6 +76,7 @@ enum {
 	XN_DOM_VCPU_INFO = 1u << 8, /* vcpu_info[] (each entry has its own valid bits) */
 	XN_DOM_NET = 1u << 9,       /* nets, net_tx_bytes, net_rx_bytes (xen: libxenstat) */
 	XN_DOM_VBD = 1u << 10,      /* vbds, vbd_* (xen: libxenstat) */
+	XN_DOM_SSID = 1u << 11,     /* ssid (xen: the XSM/FLASK label, xentop's SSID) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -188,6 +189,7 @@ struct xn_domain {
 	uint64_t vbd_wr;    /* write requests */
 	uint64_t vbd_rsect; /* sectors read */
 	uint64_t vbd_wsect; /* sectors written */
+	uint32_t ssid;      /* xentop's SSID: the security label's reference (0 without XSM) */
 
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */

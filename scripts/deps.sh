@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc make pkg-config libncurses-dev libnuma-dev libjansson-dev libxen-dev
 mandoc numactl tmux jq clang-format clang-tidy cppcheck libmicrohttpd-dev prometheus curl
-prometheus-node-exporter
+prometheus-node-exporter golang-go
 qemu-system-x86 busybox-static cpio xz-utils zstd flex bison dpkg-dev python3"
 missing=""
 for p in $PKGS; do

@@ -1,4 +1,4 @@
-/* replay_parse.c - one recorded JSON line (schema 1, 2 or 3) back into a snapshot,
+/* replay_parse.c - one recorded JSON line (schema 1 to 4) back into a snapshot,
  * with jansson (schema 2's and 3's vcpu_info and advice: replay_parse_advice.c; the
  * typed field getters: replay_get.c).
  * Every field's type and range is checked: a recording may be
@@ -400,6 +400,12 @@ static int parse_domain_net_vbd(struct xn_rp_ctx *c, const json_t *o, const char
 		d->vbds = (uint32_t)v;
 		d->valid |= XN_DOM_VBD;
 	}
+	if ((r = xn_rp_get_u64(c, o, w, "ssid", UINT32_MAX, &v, &known)))
+		return r;
+	if (known) { /* schema 4 */
+		d->ssid = (uint32_t)v;
+		d->valid |= XN_DOM_SSID;
+	}
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if ((r = xn_rp_get_u64(c, o, w, f[i].key, UINT64_MAX, f[i].out, &known)))
 			return r;
@@ -482,8 +488,8 @@ static int parse_root(struct xn_rp_ctx *c, const json_t *root, struct xn_snapsho
 	const json_t *schema = json_object_get(root, "schema");
 	if (!json_is_integer(schema))
 		return bad(c, "schema: missing or not an integer");
-	if (json_integer_value(schema) < 1 || json_integer_value(schema) > 3)
-		return bad(c, "schema %lld is not supported (this program reads schemas 1 to 3)",
+	if (json_integer_value(schema) < 1 || json_integer_value(schema) > 4)
+		return bad(c, "schema %lld is not supported (this program reads schemas 1 to 4)",
 		           (long long)json_integer_value(schema));
 	int version = (int)json_integer_value(schema);
 	if ((r = xn_rp_get_string(c, root, "", "time", &t)))

@@ -196,6 +196,12 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 		name_want = n > name_want ? n : name_want;
 	}
 	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, name_want, &lay);
+	memset(v->col_on, 0, sizeof(v->col_on));
+	v->nodes_on = 0;
+	for (int k = 0; k < lay.n; k++) {
+		v->col_on[lay.cols[k].id] = true;
+		v->nodes_on += lay.cols[k].id == XN_COL_NODE;
+	}
 	draw_header(c, y, &lay, v, s);
 	int body = rows - 1;
 	v->page_rows = body > 1 ? body : 1;

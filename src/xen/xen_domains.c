@@ -182,8 +182,9 @@ int xen_domains_sample(struct xen_priv *p, struct xn_snapshot *s)
 		d->vcpus = xenstat_domain_num_vcpus(xd);
 		d->mem_cur = xenstat_domain_cur_mem(xd);
 		d->mem_max = xenstat_domain_max_mem(xd); /* (ull)-1 = no limit, as ours */
+		d->ssid = xenstat_domain_ssid(xd);
 		d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR |
-		            XN_DOM_MEM_MAX;
+		            XN_DOM_MEM_MAX | XN_DOM_SSID;
 		fill_net_vbd(xd, d, flags);
 		int e = read_vcpus(p, &s->host, d);
 		if (!e)
