@@ -4,6 +4,7 @@
  * linux_cgroup.c, linux_affinity.c, linux_parse.c. */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +36,24 @@ static void lx_close(struct xn_source *src)
 	free(lx);
 }
 
+/* --pid names processes to show: when none of them exists, say so (the
+ * caller exits 3, as for a domain that does not exist) rather than show
+ * nothing; a missing one among others is a warning. */
+static int check_pids(const struct xn_lx_source *lx, char *err, size_t errlen)
+{
+	size_t found = 0;
+	for (size_t i = 0; i < lx->nr_pids; i++) {
+		if (kill(lx->pids[i], 0) == 0 || errno == EPERM)
+			found++;
+		else if (lx->nr_pids > 1)
+			xn_warn("no process %d (--pid): it is left out", (int)lx->pids[i]);
+	}
+	if (lx->nr_pids > 0 && found == 0)
+		return xn_errf(err, errlen, -ESRCH, "no process %d (--pid)%s", (int)lx->pids[0],
+		               lx->nr_pids > 1 ? ", nor any other listed" : "");
+	return 0;
+}
+
 static int lx_open(const struct xn_source_config *cfg, struct xn_source **out, char *err,
                    size_t errlen)
 {
@@ -48,6 +67,9 @@ static int lx_open(const struct xn_source_config *cfg, struct xn_source **out, c
 	lx->cgroups = cfg->cgroups;
 	lx->exact_interval = cfg->exact_interval >= 0 ? cfg->exact_interval : XN_LX_EXACT_INTERVAL;
 	r = xn_lx_pids_parse(cfg->pids, &lx->pids, &lx->nr_pids, err, errlen);
+	if (r)
+		goto fail;
+	r = check_pids(lx, err, errlen);
 	if (r)
 		goto fail;
 	/* --top N as given (options default it to 10); 0 = only QEMU guests and
