@@ -254,6 +254,7 @@ static unsigned cmd_detail(struct xn_ctl *c, int key)
 	} else {
 		v->detail_from = v->mode;
 		v->mode = XN_MODE_DETAIL;
+		v->detail_top = 0;
 	}
 	return XN_FX_REDRAW;
 }
@@ -476,6 +477,34 @@ static unsigned handle_prompt(struct xn_ctl *c, int key)
 	}
 }
 
+/* The detail view's arrows and pages scroll it (the render clamps). */
+static bool detail_scroll(struct xn_view *v, int key)
+{
+	int page = v->detail_rows > 1 ? v->detail_rows - 1 : 1;
+	switch (key) {
+	case XN_KEY_UP:
+		v->detail_top -= v->detail_top > 0;
+		return true;
+	case XN_KEY_DOWN:
+		v->detail_top++;
+		return true;
+	case XN_KEY_PGUP:
+		v->detail_top = v->detail_top > page ? v->detail_top - page : 0;
+		return true;
+	case XN_KEY_PGDN:
+		v->detail_top += page;
+		return true;
+	case XN_KEY_HOME:
+		v->detail_top = 0;
+		return true;
+	case XN_KEY_END:
+		v->detail_top = 1 << 20;
+		return true;
+	default:
+		return false;
+	}
+}
+
 unsigned xn_keys_handle(struct xn_ctl *c, int key)
 {
 	if (c->v->prompt.kind != XN_PROMPT_NONE)
@@ -496,6 +525,8 @@ unsigned xn_keys_handle(struct xn_ctl *c, int key)
 	}
 	if (key == XN_KEY_ESC && c->move && c->move->active)
 		return xn_move_ui_cancel(c);
+	if (c->v->mode == XN_MODE_DETAIL && detail_scroll(c->v, key))
+		return XN_FX_REDRAW;
 	c->v->status[0] = '\0';
 	for (size_t i = 0; i < xn_key_table_len; i++)
 		for (size_t k = 0; k < XN_ARRAY_SIZE(xn_key_table[i].keys); k++)

@@ -227,7 +227,7 @@ static void draw_status(struct xn_canvas *c, const struct xn_view *v, const stru
 	int rl = (int)strlen(right) + cl;
 	const char *hint =
 	        v->mode == XN_MODE_DETAIL
-	                ? "Esc return  Up Down other domains  A apply advice  a affinity  "
+	                ? "Esc return  Up Down PgUp PgDn scroll  A apply advice  a affinity  "
 	                  "q quit"
 	                : v->hint;
 	const char *left = v->status[0] ? v->status

@@ -95,6 +95,8 @@ struct xn_view {
 	const struct xn_help_entry *help;
 	size_t nr_help;
 	enum xn_view_mode detail_from; /* the mode the detail view returns to */
+	int detail_top;                /* first body row shown (scrolling; clamped by the render) */
+	int detail_rows;               /* body rows the last render showed */
 	struct xn_view_check check;
 	size_t pages_unknown_said; /* domains without node figures, as last said */
 };
@@ -219,7 +221,7 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
  * the selected domain (Enter). */
 void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
                           const struct xn_view_caps *caps);
-void xn_view_draw_detail(struct xn_canvas *c, const struct xn_view *v, const struct xn_snapshot *s,
+void xn_view_draw_detail(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
                          const struct xn_view_caps *caps);
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v);
 /* Lines of the help text, and how many a canvas shows at once. */

@@ -267,6 +267,19 @@ static void test_keys(struct xn_sampler *s)
 	 * help opened from the detail view returns to it */
 	CHECK(press(&c, XN_KEY_ENTER) & XN_FX_REDRAW);
 	CHECK(v.mode == XN_MODE_DETAIL);
+	/* there the arrows and pages scroll the view, not the selection */
+	size_t sel = v.sel;
+	v.detail_rows = 10;
+	press(&c, XN_KEY_DOWN);
+	press(&c, XN_KEY_DOWN);
+	CHECK(v.detail_top == 2 && v.sel == sel);
+	press(&c, XN_KEY_PGDN);
+	CHECK(v.detail_top == 11);
+	press(&c, XN_KEY_PGUP);
+	press(&c, XN_KEY_UP);
+	CHECK(v.detail_top == 1);
+	press(&c, XN_KEY_HOME);
+	CHECK(v.detail_top == 0 && v.sel == sel);
 	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
 	CHECK(v.mode == XN_MODE_MAIN);
 	press(&c, 'H');

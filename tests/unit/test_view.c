@@ -180,6 +180,11 @@ static void test_advice_screens(void)
 	CHECK(xn_view_check_text(&v, &s4, 7, chk, sizeof(chk)) == -1);
 	render_golden("detail-4node-100x40", &v, &s4, 100, 40, true, true);
 	render_golden("detail-4node-80x24-mono-ascii", &v, &s4, 80, 24, false, false);
+	/* scrolled to its end: the rest of it, and no row cut at the right */
+	v.detail_top = 1000;
+	render_golden("detail-4node-80x24-scrolled", &v, &s4, 80, 24, true, true);
+	CHECK(v.detail_top > 0 && v.detail_top < 1000); /* clamped to the body */
+	v.detail_top = 0;
 	memset(&v.check, 0, sizeof(v.check));
 	select_id(&v, &s4, 7);
 	render_golden("detail-4node-db-120x40", &v, &s4, 120, 40, true, true);
