@@ -381,12 +381,9 @@ const struct xn_key_binding xn_key_table[] = {
         {{'u'}, "u", cmd_units, "per-node figures in MiB / pages / % of the domain"},
         {{'z', 'Z'}, "z Z", cmd_zones, "z free memory per zone on / off; Z Xen: exact / 4G sums"},
         {{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
-        {{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns; xentop: none)"},
+        {{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns)"},
         {{'h', '?', XN_KEY_F1}, "h ? F1", cmd_help, "this help"},
-        {{XN_KEY_ESC},
-         "Esc",
-         cmd_escape,
-         "close the detail view, the heatmap or a dialog (xentop: quit; never here)"},
+        {{XN_KEY_ESC}, "Esc", cmd_escape, "close a view or dialog; never quits (xentop's does)"},
         {{'Q', 'q', XN_KEY_F10}, "Q q F10", cmd_quit, "quit"},
 };
 const size_t xn_key_table_len = XN_ARRAY_SIZE(xn_key_table);
