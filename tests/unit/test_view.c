@@ -313,6 +313,7 @@ static void test_narrow_screens(void)
 		xn_view_render(&c, &v, &s, &caps);
 		CHECK(screen_has(&c, 0, "sample 3/10  PAUSED"));
 		CHECK(screen_has(&c, 1, "12s old"));
+		CHECK(screen_has(&c, 1, "Domains 8")); /* the count stays at 80 and below */
 		bool movable = false, more = false, n3 = false, mem = false;
 		for (int y = 0; y < h; y++) {
 			movable |= screen_has(&c, y, "Movable");
