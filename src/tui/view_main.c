@@ -235,7 +235,12 @@ static void draw_bar(struct xn_canvas *c, int x, int y, int w, double share, boo
 		full = w;
 	if (full < 0)
 		full = 0;
-	xn_canvas_fill(c, x, y, full, caps->utf8 ? 0x2588 : '#', XN_ROLE_BAR_FREE);
+	/* the free part coloured by how much is free: red under 10 %, yellow
+	 * under 25 % (a near-full node must not read green) */
+	enum xn_role fr = share < 0.10   ? XN_ROLE_ERROR
+	                  : share < 0.25 ? XN_ROLE_WARN
+	                                 : XN_ROLE_BAR_FREE;
+	xn_canvas_fill(c, x, y, full, caps->utf8 ? 0x2588 : '#', fr);
 	xn_canvas_fill(c, x + full, y, w - full, caps->utf8 ? 0x2591 : '.', XN_ROLE_BAR_USED);
 }
 
