@@ -141,12 +141,20 @@ static int lx_set_node_affinity(struct xn_source *src, int64_t domid, const xn_n
 	return r;
 }
 
+/* The hint fits the user: as root, running as root is not the answer. */
 static void lx_pages_why(int64_t id, char *buf, size_t len)
 {
-	snprintf(buf, len,
-	         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
-	         "or a kernel thread, which has none)",
-	         (long long)id);
+	if (geteuid() == 0)
+		snprintf(buf, len,
+		         "/proc/%lld/numa_maps could not be read even as root: a kernel thread "
+		         "has none; else a hidepid mount of /proc, a kernel.yama.ptrace_scope "
+		         "of 3, another PID namespace, or the process went away",
+		         (long long)id);
+	else
+		snprintf(buf, len,
+		         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
+		         "or a kernel thread, which has none)",
+		         (long long)id);
 }
 
 const struct xn_source_ops xn_source_linux = {

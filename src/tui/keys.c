@@ -8,6 +8,7 @@
 #include "advise.h"
 #include "move_ui.h"
 #include "util.h"
+#include "zones.h"
 
 /* Is the column on the screen? Before the first table (or without one)
  * every column counts. */
@@ -205,6 +206,18 @@ static unsigned cmd_zones(struct xn_ctl *c, int key)
 		return XN_FX_REDRAW;
 	}
 	c->v->show_zones = true;
+	/* only Xen's heap has address-width zones ("z20"): elsewhere Z has
+	 * nothing to change, and says so */
+	bool xen_zones = false;
+	int w;
+	for (int i = 0; c->s && c->s->have_cur && i < c->s->cur.host.nr_zones; i++)
+		xen_zones |= xn_zone_width_number(c->s->cur.host.zones[i].name, &w);
+	if (!xen_zones) {
+		xn_view_status(c->v, XN_ROLE_STATUS,
+		               "Z: these zones are shown as they are (only Xen's address-width "
+		               "zones are summed)");
+		return XN_FX_REDRAW;
+	}
 	c->v->zones_exact = !c->v->zones_exact;
 	xn_view_status(c->v, XN_ROLE_STATUS, "%s",
 	               c->v->zones_exact ? "zones: every Xen address-width zone"

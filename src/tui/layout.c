@@ -95,6 +95,13 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 	 * placed (a narrow one of less use never takes a gap) */
 	for (size_t i = 0; i < np; i++) {
 		enum xn_col_id id = prio[i];
+		/* -f: the whole names before the columns of less use */
+		if (i == FIRST && name_want > w[XN_COL_NAME] + name_extra && left > 0) {
+			int more = name_want - w[XN_COL_NAME] - name_extra;
+			more = more < left ? more : left;
+			name_extra += more;
+			left -= more;
+		}
 		if (id == XN_COL_NODE) {
 			/* LOCAL% reads with the node cells: keep its room */
 			int keep = w[XN_COL_LOCAL] + 1;
@@ -119,15 +126,17 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 		heat_w += extra;
 		left -= extra * shown;
 	}
-	if (left > 0) {
-		name_extra = left < NAME_FIRST_EXTRA ? left : NAME_FIRST_EXTRA;
-		left -= name_extra;
+	if (left > 0 && name_extra < NAME_FIRST_EXTRA) {
+		int more = NAME_FIRST_EXTRA - name_extra;
+		more = more < left ? more : left;
+		name_extra += more;
+		left -= more;
 	}
 	/* -f: the name takes what its longest value needs of the room left */
 	int max_extra = name_want > w[XN_COL_NAME] + NAME_MAX_EXTRA ? name_want - w[XN_COL_NAME]
 	                                                            : NAME_MAX_EXTRA;
 	int more = max_extra - name_extra;
-	if (left > 0)
+	if (left > 0 && more > 0)
 		name_extra += left < more ? left : more;
 	if (name_extra > 0)
 		w[XN_COL_NAME] += name_extra;

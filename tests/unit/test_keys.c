@@ -57,6 +57,12 @@ static void test_keys(struct xn_sampler *s)
 	/* quit, in xentop's either case */
 	CHECK(press(&c, 'q') & XN_FX_QUIT);
 	CHECK(press(&c, 'Q') & XN_FX_QUIT);
+	/* Z on a host without Xen's address-width zones says it has nothing
+	 * to change */
+	bool exact = v.zones_exact;
+	press(&c, 'Z');
+	CHECK(v.zones_exact == exact);
+	CHECK(strstr(v.status, "shown as they are") != NULL);
 	/* an unknown key says so, and how to find the keys */
 	CHECK(!(press(&c, 'j') & XN_FX_QUIT));
 	CHECK_STR(v.status, "unknown key j: h for help");

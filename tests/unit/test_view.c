@@ -314,6 +314,13 @@ static void test_narrow_screens(void)
 		CHECK(screen_has(&c, 0, "sample 3/10  PAUSED"));
 		CHECK(screen_has(&c, 1, "12s old"));
 		CHECK(screen_has(&c, 1, "Domains 8")); /* the count stays at 80 and below */
+		/* -f where a name cannot be whole: the status line says so */
+		v.full_names = true;
+		v.status[0] = '\0';
+		xn_view_render(&c, &v, &s, &caps);
+		CHECK(strstr(v.status, "-f: names cut to") != NULL);
+		v.full_names = false;
+		v.status[0] = '\0';
 		bool movable = false, more = false, n3 = false, mem = false;
 		for (int y = 0; y < h; y++) {
 			movable |= screen_has(&c, y, "Movable");

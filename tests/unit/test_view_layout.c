@@ -125,6 +125,9 @@ static void test_layout(void)
 		CHECK(on[XN_COL_MEM] && on[XN_COL_MEM_PCT] && on[XN_COL_MAXMEM] &&
 		      on[XN_COL_CPU_SEC] && on[XN_COL_VCPUS] && a.hidden_nodes == 0);
 	}
+	/* -f: the whole name before the columns of less use (MEM(%) on) */
+	xn_layout_table(100, 2, XN_UNITS_MIB, 0, 40, &a);
+	CHECK(a.cols[0].id == XN_COL_NAME && a.cols[0].width == 40);
 	/* -f: the name widens to what its longest value needs, when there is room */
 	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
 	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 60, &b);
