@@ -66,8 +66,9 @@ struct xn_view {
 	 * cycles through these only */
 	bool col_on[XN_COL__COUNT];
 	int nodes_on;
-	bool dom0_first; /* -z: domain 0 first whatever the sort */
-	bool full_names; /* -f: the name column widens to the longest name it can */
+	int names_cut_to, names_want; /* -f: NAME's width when it cuts a name, else 0 */
+	bool dom0_first;              /* -z: domain 0 first whatever the sort */
+	bool full_names;              /* -f: the name column widens to the longest name it can */
 	bool paused;
 	bool ended;   /* replay: the recording has ended */
 	double delay; /* seconds between samples */

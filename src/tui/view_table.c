@@ -202,12 +202,12 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 		v->col_on[lay.cols[k].id] = true;
 		v->nodes_on += lay.cols[k].id == XN_COL_NODE;
 	}
-	/* -f and a name still cut: say so once, while the status line is free */
-	if (name_want > 0 && lay.n > 0 && lay.cols[0].id == XN_COL_NAME &&
-	    lay.cols[0].width < name_want && !v->status[0])
-		xn_view_status(v, XN_ROLE_STATUS,
-		               "-f: names cut to %d of %d places (the terminal is too narrow)",
-		               lay.cols[0].width, name_want);
+	/* -f and a name still cut: the status line says so (view.c) */
+	v->names_cut_to = name_want > 0 && lay.n > 0 && lay.cols[0].id == XN_COL_NAME &&
+	                                  lay.cols[0].width < name_want
+	                          ? lay.cols[0].width
+	                          : 0;
+	v->names_want = name_want;
 	draw_header(c, y, &lay, v, s);
 	int body = rows - 1;
 	v->page_rows = body > 1 ? body : 1;

@@ -318,7 +318,7 @@ static void test_narrow_screens(void)
 		v.full_names = true;
 		v.status[0] = '\0';
 		xn_view_render(&c, &v, &s, &caps);
-		CHECK(strstr(v.status, "-f: names cut to") != NULL);
+		CHECK(screen_has(&c, h - 1, "-f: names cut to"));
 		v.full_names = false;
 		v.status[0] = '\0';
 		bool movable = false, more = false, n3 = false, mem = false;
