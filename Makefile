@@ -311,7 +311,7 @@ analyze:
 	@sh scripts/analyze.sh "$(ALL_CFLAGS)" $(SRCS) src/cli/main.c
 
 lint-man:
-	mandoc -Tlint -W warning xentop-numa.1 man/xentop-numa-json.5
+	@sh scripts/lint-man.sh xentop-numa.1 man/xentop-numa-json.5
 
 bench: all $(HELPER_BINS) $(BENCH_BINS)
 	@sh bench/run.sh

@@ -29,7 +29,9 @@ enum xn_col_id {
 	XN_COL_VNODES,   /* nodes the vCPUs ran on last: "3", "0-1", "-" */
 	XN_COL_ADVICE,   /* placement advice: "ok", "vcpus>0", "mem>3", "both>1", "-" */
 	XN_COL_AGE,      /* AGE(s): age of the node figures, whole seconds */
-	/* xentop -n (networks) and -x (VBDs): shown only when asked for */
+	/* xentop's network and VBD totals and its SSID: always in the table
+	 * (xentop's batch header always carries them); -n/-x only raise their
+	 * priority on the screen */
 	XN_COL_NETS,
 	XN_COL_NETTX,
 	XN_COL_NETRX,
@@ -39,6 +41,7 @@ enum xn_col_id {
 	XN_COL_VBD_WR,
 	XN_COL_VBD_RSECT,
 	XN_COL_VBD_WSECT,
+	XN_COL_SSID,
 	XN_COL__COUNT
 };
 
@@ -49,6 +52,7 @@ struct xn_fmt_ctx {
 
 struct xn_column {
 	const char *key;   /* stable name for options and CSV: "name", "cpu_pct", "node" */
+	const char *csv;   /* the CSV header's name when the key lacks the unit: "mem_kib" */
 	const char *title; /* header as xentop prints it: "CPU(%)"; per-node: "N%d" */
 	int width;         /* default width in text output */
 	bool left;         /* left-aligned (names) */
@@ -65,7 +69,8 @@ struct xn_column {
 /* The table, indexed by enum xn_col_id. */
 extern const struct xn_column xn_columns[XN_COL__COUNT];
 
-/* Optional column groups (xentop's -n and -x). */
+/* xentop's -n and -x: on the screen, the network or VBD columns are kept
+ * before ours when the width runs short. */
 enum { XN_SHOW_NET = 1u << 0, XN_SHOW_VBD = 1u << 1 };
 
 /* The one left-to-right order of the screen, text batch and CSV: xentop's
@@ -73,9 +78,9 @@ enum { XN_SHOW_NET = 1u << 0, XN_SHOW_VBD = 1u << 1 };
  * keep working), then ours. */
 extern const enum xn_col_id xn_column_order[XN_COL__COUNT];
 
-/* Is the column shown with these XN_SHOW_* groups? (MAXMEM_PCT, in the
- * text and CSV, is left out on screen by the layout itself.) */
-bool xn_column_shown(enum xn_col_id id, unsigned show);
+/* Is the column one of the network (XN_SHOW_NET) or VBD (XN_SHOW_VBD)
+ * group? 0 for the others. */
+unsigned xn_column_group(enum xn_col_id id);
 
 /* A node column's title with its unit: "N0 MiB", "N0 pg", "N0 %". */
 void xn_column_node_title(const struct xn_snapshot *s, int node_idx, enum xn_units u, char *buf,

@@ -14,8 +14,8 @@ struct xn_options {
 	bool batch;               /* -b */
 	double delay;             /* -d SECS, > 0 (0 allowed in batch) */
 	long iterations;          /* -i N / --refreshes N; 0 = forever */
-	bool show_net;            /* -n: network columns (xen) */
-	bool show_vbd;            /* -x: VBD columns (xen) */
+	bool show_net;            /* -n: network columns kept on a narrow screen */
+	bool show_vbd;            /* -x: VBD columns likewise */
 	bool repeat_header;       /* -r: the header before each domain */
 	bool show_vcpus;          /* -v: vCPU lines under each domain */
 	bool full_names;          /* -f: names not cut to the NAME column */

@@ -81,6 +81,7 @@ enum {
 	XN_DOM_SELF = 1u << 11,            /* linux: this process is xentop-numa itself (its threads
 	                                      run whenever it samples: the advisor's crowding leaves
 	                                      them out) */
+	XN_DOM_SSID = 1u << 13,            /* ssid (xen: the XSM/FLASK label, xentop's SSID) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -193,6 +194,7 @@ struct xn_domain {
 	uint64_t vbd_wr;    /* write requests */
 	uint64_t vbd_rsect; /* sectors read */
 	uint64_t vbd_wsect; /* sectors written */
+	uint32_t ssid;      /* xentop's SSID: the security label's reference (0 without XSM) */
 
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */

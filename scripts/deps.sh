@@ -8,7 +8,7 @@
 set -eu
 PKGS="gcc make pkg-config libncurses-dev libnuma-dev libjansson-dev libxen-dev
 mandoc numactl tmux jq clang-format clang-tidy cppcheck libmicrohttpd-dev libgnutls28-dev
-libcrypt-dev prometheus curl prometheus-node-exporter openssl
+libcrypt-dev prometheus curl prometheus-node-exporter openssl golang-go
 qemu-system-x86 busybox-static cpio xz-utils zstd flex bison dpkg-dev python3"
 DEB_PKGS="debhelper lintian debootstrap"
 [ "${1:-}" = deb ] && PKGS=""

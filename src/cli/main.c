@@ -21,7 +21,9 @@ static int open_source(const struct xn_options *o, struct xn_source **src)
 	int r = xn_source_open(o->source, &o->cfg, src, err, sizeof(err));
 	if (r) {
 		xn_warn("%s", err[0] ? err : strerror(-r));
-		return r == -EPERM || r == -EACCES ? XN_EXIT_PERM : XN_EXIT_RUNTIME;
+		return r == -EPERM || r == -EACCES ? XN_EXIT_PERM
+		       : r == -ESRCH               ? XN_EXIT_NO_DOMAIN
+		                                   : XN_EXIT_RUNTIME;
 	}
 	return 0;
 }

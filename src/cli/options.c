@@ -98,8 +98,8 @@ static void usage(FILE *f)
 	      "                           0 in batch mode: no wait)\n"
 	      "  -i, --iterations N       batch: number of samples, then exit\n"
 	      "      --refreshes N        quit after N refreshes (screen or batch)\n"
-	      "  -n, --networks           xen: network columns (NETS NETTX(k) NETRX(k))\n"
-	      "  -x, --vbds               xen: block device columns (VBDS VBD_OO ...)\n"
+	      "  -n, --networks           keep the network columns on a narrow screen\n"
+	      "  -x, --vbds               keep the block device columns on a narrow screen\n"
 	      "  -v, --vcpus              one line per vCPU under each domain\n"
 	      "  -r, --repeat-header      repeat the table header before each domain\n"
 	      "  -f, --full-name          do not cut names to the NAME column\n"
@@ -136,9 +136,15 @@ static void usage(FILE *f)
 	      "  -h, --help               show this help and exit\n"
 	      "  -V, --version            show the version and exit\n"
 	      "\n"
-	      "Exit status: 0 ok, 1 runtime error, 2 usage error or invalid node list,\n"
-	      "3 domain not found, 4 permission denied, 5 the change was refused;\n"
-	      "with --advise, 1 means a domain is misplaced and 6 a runtime error.\n"
+	      "Exit status:\n"
+	      "  0  success\n"
+	      "  1  runtime error (the source could not be opened or sampled, a write failed)\n"
+	      "  2  usage error (a bad option or value, an invalid node list, a change\n"
+	      "     asked of a read-only source such as a recording)\n"
+	      "  3  the domain was not found, or no process given with --pid exists\n"
+	      "  4  permission denied\n"
+	      "  5  the kernel or hypervisor refused the change\n"
+	      "With --advise, 1 means a domain is misplaced and 6 a runtime error.\n"
 	      "See xentop-numa(1) and xentop-numa-json(5).\n",
 	      f);
 }
@@ -177,6 +183,17 @@ static int parse_interval(const char *opt, const char *val, double *out)
 }
 
 /* "123,456": whole numbers 1..PID_MAX_LIMIT (4194304), no empty item. */
+/* [ADDR:]PORT with a decimal PORT of 0..65535: a port out of range is a
+ * usage error here, not a failure to listen later. */
+static bool listen_valid(const char *s)
+{
+	const char *p = strrchr(s, ':');
+	p = p ? p + 1 : s;
+	if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5)
+		return false;
+	return strtol(p, NULL, 10) <= 65535;
+}
+
 static bool pids_valid(const char *s)
 {
 	do {
@@ -294,9 +311,10 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 		o->record = arg;
 		return 0;
 	case OPT_LISTEN:
-		if (!arg[0])
-			return bad("--listen", arg,
-			           "expected [ADDR:]PORT, e.g. 9101 or 0.0.0.0:9101");
+		if (!arg[0] || !listen_valid(arg))
+			return bad(
+			        "--listen", arg,
+			        "expected [ADDR:]PORT, PORT 0..65535, e.g. 9101 or 0.0.0.0:9101");
 		o->listen = arg;
 		return 0;
 	case OPT_PROMETHEUS:
@@ -351,11 +369,30 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 	}
 }
 
+static int parse_all(int argc, char **argv, struct xn_options *o, bool *source_given);
+static int check_all(int argc, char **argv, struct xn_options *o, bool source_given);
+
 int xn_options_parse(int argc, char **argv, struct xn_options *o)
 {
 	bool source_given = false;
 	set_defaults(o);
 	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-bd" of an earlier call */
+	/* getopt prefixes its messages with argv[0] (a full path when run as
+	 * one): ours are "xentop-numa: ..." */
+	char *argv0 = argc > 0 ? argv[0] : NULL;
+	if (argc > 0)
+		argv[0] = (char *)"xentop-numa";
+	int r = parse_all(argc, argv, o, &source_given);
+	if (argc > 0)
+		argv[0] = argv0;
+	if (r)
+		return r;
+	return check_all(argc, argv, o, source_given);
+}
+
+/* The options one by one: 1 after --help/--version, -EIO, -EINVAL or 0. */
+static int parse_all(int argc, char **argv, struct xn_options *o, bool *source_given)
+{
 	for (;;) {
 		int c = getopt_long(argc, argv, "bd:i:s:p:nxrvfzhV", long_opts, NULL);
 		if (c == -1)
@@ -377,9 +414,15 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 			}
 			return 1;
 		}
-		if (parse_one(c, optarg, o, &source_given))
+		if (parse_one(c, optarg, o, source_given))
 			return -EINVAL;
 	}
+	return 0;
+}
+
+/* What the options say together. */
+static int check_all(int argc, char **argv, struct xn_options *o, bool source_given)
+{
 	if (optind < argc) {
 		xn_warn("unexpected argument \"%s\"", argv[optind]);
 		fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
@@ -420,6 +463,11 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 	}
 	if (o->move_memory && o->read_only) {
 		xn_warn("--move-memory is not allowed with --read-only");
+		return -EINVAL;
+	}
+	if (o->snapshot && o->record) {
+		xn_warn("--snapshot prints one sample and records nothing; for one recorded "
+		        "sample use -b -i 1 --record FILE");
 		return -EINVAL;
 	}
 	if (o->offline && !o->move_memory) {

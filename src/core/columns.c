@@ -100,7 +100,9 @@ static void fmt_maxmem(const struct xn_fmt_ctx *c, const struct xn_domain *d, in
 	if (!(d->valid & XN_DOM_MEM_MAX))
 		put_unknown(buf, len);
 	else if (d->mem_max == UINT64_MAX)
-		snprintf(buf, len, "unlimited"); /* one word: xentop's "no limit" split fields */
+		snprintf(
+		        buf, len,
+		        "no-limit"); /* one word: what xentop's clients rewrite its "no limit" to */
 	else
 		snprintf(buf, len, "%" PRIu64, d->mem_max / 1024);
 }
@@ -239,6 +241,7 @@ FMT_U64(fmt_vbd_rd, XN_DOM_VBD, d->vbd_rd)
 FMT_U64(fmt_vbd_wr, XN_DOM_VBD, d->vbd_wr)
 FMT_U64(fmt_vbd_rsect, XN_DOM_VBD, d->vbd_rsect)
 FMT_U64(fmt_vbd_wsect, XN_DOM_VBD, d->vbd_wsect)
+FMT_U64(fmt_ssid, XN_DOM_SSID, d->ssid)
 
 /* The nodes the vCPUs ran on last; unknown when no vCPU's node is known. */
 static bool vnodes_of(const struct xn_domain *d, xn_nodemask *m)
@@ -413,6 +416,7 @@ CMP_FIELD(cmp_vbd_rd, XN_DOM_VBD, vbd_rd)
 CMP_FIELD(cmp_vbd_wr, XN_DOM_VBD, vbd_wr)
 CMP_FIELD(cmp_vbd_rsect, XN_DOM_VBD, vbd_rsect)
 CMP_FIELD(cmp_vbd_wsect, XN_DOM_VBD, vbd_wsect)
+CMP_FIELD(cmp_ssid, XN_DOM_SSID, ssid)
 
 #define NUM_COL(k, t, w, f, c)                                                                     \
 	{                                                                                          \
@@ -450,6 +454,7 @@ const struct xn_column xn_columns[XN_COL__COUNT] = {
                             .format = fmt_cpu_pct,
                             .compare = cmp_cpu_pct},
         [XN_COL_MEM] = {.key = "mem",
+                        .csv = "mem_kib",
                         .numeric = true,
                         .title = "MEM(k)",
                         .width = 10,
@@ -462,6 +467,7 @@ const struct xn_column xn_columns[XN_COL__COUNT] = {
                             .format = fmt_mem_pct,
                             .compare = cmp_mem},
         [XN_COL_MAXMEM] = {.key = "maxmem",
+                           .csv = "maxmem_kib",
                            .numeric = true,
                            .title = "MAXMEM(k)",
                            .width = 10,
@@ -524,32 +530,45 @@ const struct xn_column xn_columns[XN_COL__COUNT] = {
                            .compare = cmp_advice},
         [XN_COL_AGE] = NUM_COL("age", "AGE(s)", 6, fmt_age, cmp_age),
         [XN_COL_NETS] = NUM_COL("nets", "NETS", 4, fmt_nets, cmp_nets),
-        [XN_COL_NETTX] = NUM_COL("nettx", "NETTX(k)", 8, fmt_nettx, cmp_nettx),
-        [XN_COL_NETRX] = NUM_COL("netrx", "NETRX(k)", 8, fmt_netrx, cmp_netrx),
+        [XN_COL_NETTX] = {.key = "nettx",
+                          .csv = "nettx_kib",
+                          .title = "NETTX(k)",
+                          .width = 8,
+                          .numeric = true,
+                          .format = fmt_nettx,
+                          .compare = cmp_nettx},
+        [XN_COL_NETRX] = {.key = "netrx",
+                          .csv = "netrx_kib",
+                          .title = "NETRX(k)",
+                          .width = 8,
+                          .numeric = true,
+                          .format = fmt_netrx,
+                          .compare = cmp_netrx},
         [XN_COL_VBDS] = NUM_COL("vbds", "VBDS", 4, fmt_vbds, cmp_vbds),
         [XN_COL_VBD_OO] = NUM_COL("vbd_oo", "VBD_OO", 8, fmt_vbd_oo, cmp_vbd_oo),
         [XN_COL_VBD_RD] = NUM_COL("vbd_rd", "VBD_RD", 8, fmt_vbd_rd, cmp_vbd_rd),
         [XN_COL_VBD_WR] = NUM_COL("vbd_wr", "VBD_WR", 8, fmt_vbd_wr, cmp_vbd_wr),
         [XN_COL_VBD_RSECT] = NUM_COL("vbd_rsect", "VBD_RSECT", 10, fmt_vbd_rsect, cmp_vbd_rsect),
         [XN_COL_VBD_WSECT] = NUM_COL("vbd_wsect", "VBD_WSECT", 10, fmt_vbd_wsect, cmp_vbd_wsect),
+        [XN_COL_SSID] = NUM_COL("ssid", "SSID", 4, fmt_ssid, cmp_ssid),
 };
 
 const enum xn_col_id xn_column_order[XN_COL__COUNT] = {
-        XN_COL_NAME,    XN_COL_STATE,     XN_COL_CPU_SEC,    XN_COL_CPU_PCT, XN_COL_MEM,
-        XN_COL_MEM_PCT, XN_COL_MAXMEM,    XN_COL_MAXMEM_PCT, XN_COL_VCPUS,   XN_COL_NETS,
-        XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,       XN_COL_VBD_OO,  XN_COL_VBD_RD,
-        XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT,  XN_COL_ID,      XN_COL_NODE,
-        XN_COL_LOCAL,   XN_COL_ADVICE,    XN_COL_AFFINITY,   XN_COL_VNODES,  XN_COL_OUTSIDE,
-        XN_COL_METHOD,  XN_COL_AGE,
+        XN_COL_NAME,    XN_COL_STATE,     XN_COL_CPU_SEC,    XN_COL_CPU_PCT,  XN_COL_MEM,
+        XN_COL_MEM_PCT, XN_COL_MAXMEM,    XN_COL_MAXMEM_PCT, XN_COL_VCPUS,    XN_COL_NETS,
+        XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,       XN_COL_VBD_OO,   XN_COL_VBD_RD,
+        XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT,  XN_COL_SSID,     XN_COL_ID,
+        XN_COL_NODE,    XN_COL_LOCAL,     XN_COL_ADVICE,     XN_COL_AFFINITY, XN_COL_VNODES,
+        XN_COL_OUTSIDE, XN_COL_METHOD,    XN_COL_AGE,
 };
 
-bool xn_column_shown(enum xn_col_id id, unsigned show)
+unsigned xn_column_group(enum xn_col_id id)
 {
 	if (id >= XN_COL_NETS && id <= XN_COL_NETRX)
-		return (show & XN_SHOW_NET) != 0;
+		return XN_SHOW_NET;
 	if (id >= XN_COL_VBDS && id <= XN_COL_VBD_WSECT)
-		return (show & XN_SHOW_VBD) != 0;
-	return (unsigned)id < XN_COL__COUNT;
+		return XN_SHOW_VBD;
+	return 0;
 }
 
 const char *xn_units_word(enum xn_units u)

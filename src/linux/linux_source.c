@@ -4,6 +4,7 @@
  * linux_cgroup.c, linux_affinity.c, linux_parse.c. */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +36,24 @@ static void lx_close(struct xn_source *src)
 	free(lx);
 }
 
+/* --pid names processes to show: when none of them exists, say so (the
+ * caller exits 3, as for a domain that does not exist) rather than show
+ * nothing; a missing one among others is a warning. */
+static int check_pids(const struct xn_lx_source *lx, char *err, size_t errlen)
+{
+	size_t found = 0;
+	for (size_t i = 0; i < lx->nr_pids; i++) {
+		if (kill(lx->pids[i], 0) == 0 || errno == EPERM)
+			found++;
+		else if (lx->nr_pids > 1)
+			xn_warn("no process %d (--pid): it is left out", (int)lx->pids[i]);
+	}
+	if (lx->nr_pids > 0 && found == 0)
+		return xn_errf(err, errlen, -ESRCH, "no process %d (--pid)%s", (int)lx->pids[0],
+		               lx->nr_pids > 1 ? ", nor any other listed" : "");
+	return 0;
+}
+
 static int lx_open(const struct xn_source_config *cfg, struct xn_source **out, char *err,
                    size_t errlen)
 {
@@ -48,6 +67,9 @@ static int lx_open(const struct xn_source_config *cfg, struct xn_source **out, c
 	lx->cgroups = cfg->cgroups;
 	lx->exact_interval = cfg->exact_interval >= 0 ? cfg->exact_interval : XN_LX_EXACT_INTERVAL;
 	r = xn_lx_pids_parse(cfg->pids, &lx->pids, &lx->nr_pids, err, errlen);
+	if (r)
+		goto fail;
+	r = check_pids(lx, err, errlen);
 	if (r)
 		goto fail;
 	/* --top N as given (options default it to 10); 0 = only QEMU guests and
@@ -119,12 +141,20 @@ static int lx_set_node_affinity(struct xn_source *src, int64_t domid, const xn_n
 	return r;
 }
 
+/* The hint fits the user: as root, running as root is not the answer. */
 static void lx_pages_why(int64_t id, char *buf, size_t len)
 {
-	snprintf(buf, len,
-	         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
-	         "or a kernel thread, which has none)",
-	         (long long)id);
+	if (geteuid() == 0)
+		snprintf(buf, len,
+		         "/proc/%lld/numa_maps could not be read even as root: a kernel thread "
+		         "has none; else a hidepid mount of /proc, a kernel.yama.ptrace_scope "
+		         "of 3, another PID namespace, or the process went away",
+		         (long long)id);
+	else
+		snprintf(buf, len,
+		         "/proc/%lld/numa_maps could not be read (not permitted: run as root; "
+		         "or a kernel thread, which has none)",
+		         (long long)id);
 }
 
 const struct xn_source_ops xn_source_linux = {

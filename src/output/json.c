@@ -335,6 +335,9 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 		        ",\"vbds\":%" PRIu32 ",\"vbd_oo\":%" PRIu64 ",\"vbd_rd\":%" PRIu64
 		        ",\"vbd_wr\":%" PRIu64 ",\"vbd_rsect\":%" PRIu64 ",\"vbd_wsect\":%" PRIu64,
 		        d->vbds, d->vbd_oo, d->vbd_rd, d->vbd_wr, d->vbd_rsect, d->vbd_wsect);
+	/* schema 4: xentop's SSID, likewise */
+	if (v & XN_DOM_SSID)
+		fprintf(f, ",\"ssid\":%" PRIu32, d->ssid);
 	fputs(",\"node_pages\":", f);
 	if ((v & XN_DOM_PAGES) && d->node_pages) {
 		fputc('[', f);

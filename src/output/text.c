@@ -17,9 +17,11 @@ struct slot {
 	int node_idx;
 };
 
-/* Expand an order of column ids into slots (per-node ids become one slot
- * per host node). Returns the count, or -ENOMEM. */
-static int slots_build(unsigned show, const struct xn_snapshot *s, struct slot **out)
+/* Expand the column order into slots (per-node ids become one slot per
+ * host node): every column, xentop's full set included, whatever -n/-x
+ * say, so that a client mapping xentop's header finds all its fields.
+ * Returns the count, or -ENOMEM. */
+static int slots_build(const struct xn_snapshot *s, struct slot **out)
 {
 	const enum xn_col_id *order = xn_column_order;
 	size_t n = XN_COL__COUNT;
@@ -29,8 +31,6 @@ static int slots_build(unsigned show, const struct xn_snapshot *s, struct slot *
 	if (!sl)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		if (!xn_column_shown(order[i], show))
-			continue;
 		if (xn_columns[order[i]].per_node) {
 			for (int j = 0; j < nn; j++)
 				sl[k++] = (struct slot){order[i], j};
@@ -134,12 +134,29 @@ static void text_one_word(char *v, size_t len)
 	snprintf(v, len, "%s", tmp);
 }
 
+/* xentop's STATE as its clients match it, [-d][-s][-b][-c][-p][-r]: a
+ * flag not known (an unknown state, a recording's stray byte) reads as
+ * not set. */
+static void text_state(char *v, size_t len)
+{
+	static const char flags[] = "dsbcpr";
+	char st[7];
+	for (int i = 0; i < 6; i++)
+		st[i] = (size_t)i < strlen(v) && v[i] == flags[i] ? flags[i] : '-';
+	st[6] = '\0';
+	snprintf(v, len, "%s", st);
+}
+
 static void text_cell(const struct xn_fmt_ctx *ctx, const struct xn_out_opts *o,
                       const struct slot *sl, const struct xn_domain *d, char *cell, size_t len)
 {
 	xn_columns[sl->col].format(ctx, d, sl->node_idx, cell, len);
+	if (sl->col == XN_COL_STATE)
+		text_state(cell, len);
 	if (sl->col != XN_COL_NAME)
 		return;
+	if (!cell[0]) /* an empty name would leave the row a field short */
+		snprintf(cell, len, "-");
 	text_one_word(cell, len);
 	if (!o->full_names)
 		text_cut(cell, xn_columns[XN_COL_NAME].width);
@@ -181,7 +198,7 @@ static int output_text(FILE *f, const struct xn_snapshot *s, const struct xn_out
                        const struct xn_domain **rows, size_t nrows)
 {
 	struct slot *sl;
-	int n = slots_build(o->show, s, &sl);
+	int n = slots_build(s, &sl);
 	if (n < 0)
 		return n;
 	int *w = calloc((size_t)n, sizeof(*w));
@@ -279,7 +296,7 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, const struct xn_out_
 {
 	enum xn_units u = o->units;
 	struct slot *sl;
-	int n = slots_build(o->show, s, &sl);
+	int n = slots_build(s, &sl);
 	if (n < 0)
 		return n;
 	char cell[CELL];
@@ -308,7 +325,7 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, const struct xn_out_
 				snprintf(cell, sizeof(cell), "%s_%s", c->key,
 				         units_suffix(u, true));
 			else
-				snprintf(cell, sizeof(cell), "%s", c->key);
+				snprintf(cell, sizeof(cell), "%s", c->csv ? c->csv : c->key);
 			fputc(',', f);
 			csv_field(f, cell);
 		}

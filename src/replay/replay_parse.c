@@ -403,6 +403,12 @@ static int parse_domain_net_vbd(struct xn_rp_ctx *c, const json_t *o, const char
 		d->vbds = (uint32_t)v;
 		d->valid |= XN_DOM_VBD;
 	}
+	if ((r = xn_rp_get_u64(c, o, w, "ssid", UINT32_MAX, &v, &known)))
+		return r;
+	if (known) { /* schema 4 */
+		d->ssid = (uint32_t)v;
+		d->valid |= XN_DOM_SSID;
+	}
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if ((r = xn_rp_get_u64(c, o, w, f[i].key, UINT64_MAX, f[i].out, &known)))
 			return r;

@@ -8,21 +8,38 @@
 #include "advise.h"
 #include "move_ui.h"
 #include "util.h"
+#include "zones.h"
 
-/* The sort columns in screen order (xn_column_order; the -n/-x groups only
- * when shown); per-node columns expand to one per node. */
+/* Is the column on the screen? Before the first table (or without one)
+ * every column counts. */
+static bool col_visible(const struct xn_view *v, enum xn_col_id id)
+{
+	bool drawn = false;
+	for (size_t i = 0; i < XN_COL__COUNT; i++)
+		drawn |= v->col_on[i];
+	return !drawn || v->col_on[id];
+}
+
+/* The sort columns in screen order (xn_column_order), only those the table
+ * shows: 's' never sorts by a column the operator cannot see; per-node
+ * columns expand to one per node. */
 static size_t sort_cols_of(const struct xn_view *v, enum xn_col_id *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < XN_COL__COUNT; i++)
-		if (xn_column_shown(xn_column_order[i], v->show))
+		if (col_visible(v, xn_column_order[i]))
 			out[n++] = xn_column_order[i];
 	return n;
 }
 
+/* Node columns in the sort cycle: those on the screen (all of them before
+ * a table is drawn). */
 static int nr_nodes(const struct xn_ctl *c)
 {
-	return c->s && c->s->have_cur ? c->s->cur.host.nr_nodes : 0;
+	int nn = c->s && c->s->have_cur ? c->s->cur.host.nr_nodes : 0;
+	if (!col_visible(c->v, XN_COL_NODE))
+		return 0;
+	return c->v->col_on[XN_COL_NODE] && c->v->nodes_on < nn ? c->v->nodes_on : nn;
 }
 
 /* Position of the current sort column in the expanded sequence. */
@@ -63,7 +80,12 @@ static unsigned sort_move(struct xn_ctl *c, int delta, bool wrap)
 {
 	int nn = nr_nodes(c);
 	enum xn_col_id sort_cols[XN_COL__COUNT];
-	int count = (int)sort_cols_of(c->v, sort_cols) - 1 + nn;
+	int count = 0;
+	size_t ns = sort_cols_of(c->v, sort_cols);
+	for (size_t i = 0; i < ns; i++)
+		count += sort_cols[i] == XN_COL_NODE ? nn : 1;
+	if (count == 0)
+		return XN_FX_NONE;
 	int pos = sort_pos(c->v, nn) + delta;
 	if (wrap)
 		pos = (pos % count + count) % count;
@@ -73,21 +95,28 @@ static unsigned sort_move(struct xn_ctl *c, int delta, bool wrap)
 	char t[32];
 	xn_column_title(c->v->sort_col, c->s && c->s->have_cur ? &c->s->cur : NULL, c->v->sort_node,
 	                t, sizeof(t));
-	xn_view_status(c->v, XN_ROLE_STATUS, "sorted by %s, %s", t,
-	               c->v->sort_reverse ? "descending" : "ascending");
+	xn_view_status(c->v, XN_ROLE_STATUS, "sorted by %s, %s%s", t,
+	               c->v->sort_reverse ? "descending" : "ascending",
+	               col_visible(c->v, c->v->sort_col) ? "" : " (hidden)");
 	return XN_FX_RESORT | XN_FX_REDRAW;
 }
 
-/* s cycles (as in xentop), < > move without wrapping, R reverses. */
+/* s S cycle (as in xentop), < > move without wrapping, R r reverse. */
 static unsigned cmd_sort(struct xn_ctl *c, int key)
 {
-	if (key == 's')
+	if (key == 's' || key == 'S')
 		return sort_move(c, 1, true);
-	if (key != 'R')
+	if (key != 'R' && key != 'r')
 		return sort_move(c, key == '<' ? -1 : 1, false);
 	c->v->sort_reverse = !c->v->sort_reverse;
-	xn_view_status(c->v, XN_ROLE_STATUS, "order %s",
-	               c->v->sort_reverse ? "descending" : "ascending");
+	char t[32];
+	xn_column_title(c->v->sort_col, c->s && c->s->have_cur ? &c->s->cur : NULL, c->v->sort_node,
+	                t, sizeof(t));
+	xn_view_status(c->v, XN_ROLE_STATUS, "order %s%s%s%s",
+	               c->v->sort_reverse ? "descending" : "ascending",
+	               col_visible(c->v, c->v->sort_col) ? "" : " by ",
+	               col_visible(c->v, c->v->sort_col) ? "" : t,
+	               col_visible(c->v, c->v->sort_col) ? "" : " (hidden)");
 	return XN_FX_RESORT | XN_FX_REDRAW;
 }
 
@@ -177,10 +206,34 @@ static unsigned cmd_zones(struct xn_ctl *c, int key)
 		return XN_FX_REDRAW;
 	}
 	c->v->show_zones = true;
+	/* only Xen's heap has address-width zones ("z20"): elsewhere Z has
+	 * nothing to change, and says so */
+	bool xen_zones = false;
+	int w;
+	for (int i = 0; c->s && c->s->have_cur && i < c->s->cur.host.nr_zones; i++)
+		xen_zones |= xn_zone_width_number(c->s->cur.host.zones[i].name, &w);
+	if (!xen_zones) {
+		xn_view_status(c->v, XN_ROLE_STATUS,
+		               "Z: these zones are shown as they are (only Xen's address-width "
+		               "zones are summed)");
+		return XN_FX_REDRAW;
+	}
 	c->v->zones_exact = !c->v->zones_exact;
 	xn_view_status(c->v, XN_ROLE_STATUS, "%s",
 	               c->v->zones_exact ? "zones: every Xen address-width zone"
 	                                 : "zones: Xen zones summed below / above 4 GiB");
+	return XN_FX_REDRAW;
+}
+
+/* xentop's N and B: here the network or VBD columns are always in the
+ * table; the key keeps them on a narrow screen before ours. */
+static unsigned cmd_group(struct xn_ctl *c, int key)
+{
+	unsigned g = key == 'n' || key == 'N' ? XN_SHOW_NET : XN_SHOW_VBD;
+	c->v->show ^= g;
+	xn_view_status(c->v, XN_ROLE_STATUS, "%s columns %s", g == XN_SHOW_NET ? "network" : "VBD",
+	               c->v->show & g ? "kept first when the screen is narrow"
+	                              : "dropped first when the screen is narrow");
 	return XN_FX_REDRAW;
 }
 
@@ -214,6 +267,7 @@ static unsigned cmd_detail(struct xn_ctl *c, int key)
 	} else {
 		v->detail_from = v->mode;
 		v->mode = XN_MODE_DETAIL;
+		v->detail_top = 0;
 	}
 	return XN_FX_REDRAW;
 }
@@ -322,16 +376,19 @@ const struct xn_key_binding xn_key_table[] = {
          cmd_select,
          "select a page up / down, the first / last domain"},
         {{XN_KEY_ENTER}, "Enter", cmd_detail, "the selected domain in detail (Esc, Enter return)"},
-        {{'v'}, "v", cmd_vcpus, "show / hide one row per vCPU under each domain"},
-        {{'s', '<', '>', 'R'},
-         "s < > R",
+        {{'v', 'V'}, "V v", cmd_vcpus, "show / hide one row per vCPU under each domain"},
+        {{'n', 'N'}, "N n", cmd_group, "network columns kept / dropped first on a narrow screen"},
+        {{'b', 'B'}, "B b", cmd_group, "VBD columns kept / dropped first on a narrow screen"},
+        {{'s', 'S', '<', '>'},
+         "S s < >",
          cmd_sort,
-         "sort: s next column (cycles), < > left / right, R reverse"},
+         "sort: S s next shown column (cycles), < > left / right"},
+        {{'R', 'r'}, "R r", cmd_sort, "reverse the sort (xentop: repeat the header; ours stays)"},
         {{'/'}, "/", cmd_filter, "filter domains by name (substring, any case)"},
         {{'a'}, "a", cmd_affinity, "change the selected domain's node affinity (asks first)"},
         {{'A'}, "A", cmd_advice, "apply the selected domain's placement advice (asks first)"},
         {{'m'}, "m", xn_move_ui_key, "xen: move the selected domain's memory live (asks first)"},
-        {{'d'}, "d", cmd_delay, "change the delay between refreshes"},
+        {{'D', 'd'}, "D d", cmd_delay, "change the delay between refreshes"},
         {{'p'}, "p", cmd_pause, "pause / resume refreshing"},
         {{'[', ']'}, "[ ]", cmd_step, "recording: step one sample back / forward (pauses)"},
         {{'u'}, "u", cmd_units, "per-node figures in MiB / pages / % of the domain"},
@@ -339,8 +396,8 @@ const struct xn_key_binding xn_key_table[] = {
         {{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
         {{'H'}, "H", cmd_heatmap, "full-screen node x domain heatmap (H returns)"},
         {{'h', '?', XN_KEY_F1}, "h ? F1", cmd_help, "this help"},
-        {{XN_KEY_ESC}, "Esc", cmd_escape, "close the detail view, the heatmap or a dialog"},
-        {{'q', XN_KEY_F10}, "q F10", cmd_quit, "quit"},
+        {{XN_KEY_ESC}, "Esc", cmd_escape, "close a view or dialog; never quits (xentop's does)"},
+        {{'Q', 'q', XN_KEY_F10}, "Q q F10", cmd_quit, "quit"},
 };
 const size_t xn_key_table_len = XN_ARRAY_SIZE(xn_key_table);
 
@@ -430,6 +487,34 @@ static unsigned handle_prompt(struct xn_ctl *c, int key)
 	}
 }
 
+/* The detail view's arrows and pages scroll it (the render clamps). */
+static bool detail_scroll(struct xn_view *v, int key)
+{
+	int page = v->detail_rows > 1 ? v->detail_rows - 1 : 1;
+	switch (key) {
+	case XN_KEY_UP:
+		v->detail_top -= v->detail_top > 0;
+		return true;
+	case XN_KEY_DOWN:
+		v->detail_top++;
+		return true;
+	case XN_KEY_PGUP:
+		v->detail_top = v->detail_top > page ? v->detail_top - page : 0;
+		return true;
+	case XN_KEY_PGDN:
+		v->detail_top += page;
+		return true;
+	case XN_KEY_HOME:
+		v->detail_top = 0;
+		return true;
+	case XN_KEY_END:
+		v->detail_top = 1 << 20;
+		return true;
+	default:
+		return false;
+	}
+}
+
 unsigned xn_keys_handle(struct xn_ctl *c, int key)
 {
 	if (c->v->prompt.kind != XN_PROMPT_NONE)
@@ -450,10 +535,16 @@ unsigned xn_keys_handle(struct xn_ctl *c, int key)
 	}
 	if (key == XN_KEY_ESC && c->move && c->move->active)
 		return xn_move_ui_cancel(c);
+	if (c->v->mode == XN_MODE_DETAIL && detail_scroll(c->v, key))
+		return XN_FX_REDRAW;
 	c->v->status[0] = '\0';
 	for (size_t i = 0; i < xn_key_table_len; i++)
 		for (size_t k = 0; k < XN_ARRAY_SIZE(xn_key_table[i].keys); k++)
 			if (xn_key_table[i].keys[k] == key && key != 0)
 				return xn_key_table[i].cmd(c, key);
+	/* a printable key only: a resize or a function key we do not bind
+	 * is not something the operator typed by mistake */
+	if (key > 0x20 && key < 0x7f)
+		xn_view_status(c->v, XN_ROLE_WARN, "unknown key %c: h for help", key);
 	return XN_FX_REDRAW;
 }

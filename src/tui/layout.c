@@ -1,6 +1,7 @@
 /* layout.c - which columns of the domain table fit a screen width, and where.
- * The most useful NUMA columns win on a narrow terminal; the rest follow in
- * order of importance, then spare room widens the heat cells and the name. */
+ * NAME, STATE, CPU(%), MEM and the node cells win on a narrow terminal; the
+ * rest follow in order of importance, then spare room widens the heat cells
+ * and the name. */
 #include "view.h"
 
 #include <stdio.h>
@@ -11,22 +12,41 @@
  * in all. */
 enum { NAME_FIRST_EXTRA = 5, NAME_MAX_EXTRA = 14 };
 
-/* Optional columns, most important first; heat widening happens after the
- * first group (WIDEN_AFTER of them). xentop's MEM(k), MAXMEM(k) and
- * CPU(sec) give way first on a narrow terminal; the node cells and LOCAL%
- * are never in this list: they are placed before any of it. The order on
- * screen is xn_column_order, the same as the batch text. */
-static const enum xn_col_id prio[] = {
-        XN_COL_ADVICE,     XN_COL_CPU_PCT, XN_COL_AFFINITY,  XN_COL_ID,        XN_COL_STATE,
-        XN_COL_OUTSIDE,    XN_COL_VNODES,  XN_COL_VCPUS,     XN_COL_METHOD,    XN_COL_AGE,
-        XN_COL_NETS,       XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,      XN_COL_VBD_OO,
-        XN_COL_VBD_RD,     XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT, XN_COL_MEM_PCT,
-        XN_COL_MAXMEM_PCT, XN_COL_CPU_SEC, XN_COL_MAXMEM,    XN_COL_MEM,
+/* The columns after NAME, most important first, as an operator looks for
+ * them: the state, CPU and memory, then where the memory is (the node cells,
+ * LOCAL%) and what to do (ADVICE); then the rest of xentop's figures, then
+ * ours that explain a figure (METHOD and AGE last). XN_COL_NODE stands for
+ * all the node cells. The -n/-x groups, when asked for, move up to right
+ * after ADVICE. Heat cells and the name widen with the room left. */
+static const enum xn_col_id prio_first[] = {
+        XN_COL_STATE, XN_COL_CPU_PCT, XN_COL_MEM, XN_COL_NODE, XN_COL_LOCAL, XN_COL_ADVICE,
 };
-enum { WIDEN_AFTER = 3 };
+static const enum xn_col_id prio_rest[] = {
+        XN_COL_MEM_PCT,    XN_COL_MAXMEM,  XN_COL_CPU_SEC, XN_COL_VCPUS,     XN_COL_AFFINITY,
+        XN_COL_ID,         XN_COL_OUTSIDE, XN_COL_VNODES,  XN_COL_AGE,       XN_COL_METHOD,
+        XN_COL_MAXMEM_PCT, XN_COL_NETS,    XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,
+        XN_COL_VBD_OO,     XN_COL_VBD_RD,  XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT,
+        XN_COL_SSID,
+};
+enum { FIRST = sizeof(prio_first) / sizeof(prio_first[0]) };
 
-_Static_assert(sizeof(prio) / sizeof(prio[0]) == XN_COL__COUNT - 3,
-               "every column but NAME, LOCAL% and the node cells has a priority");
+_Static_assert(FIRST + sizeof(prio_rest) / sizeof(prio_rest[0]) == XN_COL__COUNT - 1,
+               "every column but NAME has a priority");
+
+/* The priority order for these -n/-x groups; returns the count. */
+static size_t prio_build(unsigned show, enum xn_col_id *out)
+{
+	size_t n = 0, nr = sizeof(prio_rest) / sizeof(prio_rest[0]);
+	for (size_t i = 0; i < FIRST; i++)
+		out[n++] = prio_first[i];
+	for (size_t i = 0; i < nr; i++)
+		if (xn_column_group(prio_rest[i]) & show)
+			out[n++] = prio_rest[i];
+	for (size_t i = 0; i < nr; i++)
+		if (!(xn_column_group(prio_rest[i]) & show))
+			out[n++] = prio_rest[i];
+	return n;
+}
 
 /* A node cell is never narrower than its title with the unit ("N0 MiB"),
  * nor than a figure of 5 places. */
@@ -64,43 +84,59 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 	width -= XN_LAYOUT_GUTTER;
 	int left = width - w[XN_COL_NAME];
 	on[XN_COL_NAME] = true;
-	if (left >= w[XN_COL_LOCAL] + 1) {
-		on[XN_COL_LOCAL] = true;
-		left -= w[XN_COL_LOCAL] + 1;
-	}
 	int max_nodes = XN_LAYOUT_MAX_COLS - XN_COL__COUNT;
 	int shown = 0;
-	while (shown < nr_nodes && shown < max_nodes && left >= heat_min + 1) {
-		shown++;
-		left -= heat_min + 1;
-	}
-	out->hidden_nodes = nr_nodes - shown;
 	int heat_w = heat_min, name_extra = 0;
 	int full_heat = w[XN_COL_NODE] > heat_min ? w[XN_COL_NODE] : heat_min;
+	enum xn_col_id prio[XN_COL__COUNT];
+	size_t np = prio_build(show, prio);
 
-	for (size_t i = 0; i < sizeof(prio) / sizeof(prio[0]); i++) {
-		if (i == WIDEN_AFTER && shown > 0) {
-			int extra = left / shown;
-			if (extra > full_heat - heat_w)
-				extra = full_heat - heat_w;
-			heat_w += extra;
-			left -= extra * shown;
-		}
-		if (i == WIDEN_AFTER && left > 0) {
-			name_extra = left < NAME_FIRST_EXTRA ? left : NAME_FIRST_EXTRA;
-			left -= name_extra;
-		}
+	/* strictly by priority: once a column does not fit, none after it is
+	 * placed (a narrow one of less use never takes a gap) */
+	for (size_t i = 0; i < np; i++) {
 		enum xn_col_id id = prio[i];
-		if (xn_column_shown(id, show) && left >= w[id] + 1) {
-			on[id] = true;
-			left -= w[id] + 1;
+		/* -f: the whole names before the columns of less use */
+		if (i == FIRST && name_want > w[XN_COL_NAME] + name_extra && left > 0) {
+			int more = name_want - w[XN_COL_NAME] - name_extra;
+			more = more < left ? more : left;
+			name_extra += more;
+			left -= more;
 		}
+		if (id == XN_COL_NODE) {
+			/* LOCAL% reads with the node cells: keep its room */
+			int keep = w[XN_COL_LOCAL] + 1;
+			while (shown < nr_nodes && shown < max_nodes &&
+			       left - keep >= heat_min + 1) {
+				shown++;
+				left -= heat_min + 1;
+			}
+			continue;
+		}
+		if (left < w[id] + 1)
+			break;
+		on[id] = true;
+		left -= w[id] + 1;
+	}
+	out->hidden_nodes = nr_nodes - shown;
+	/* spare room: the heat cells to their full width, then the name */
+	if (shown > 0) {
+		int extra = left / shown;
+		if (extra > full_heat - heat_w)
+			extra = full_heat - heat_w;
+		heat_w += extra;
+		left -= extra * shown;
+	}
+	if (left > 0 && name_extra < NAME_FIRST_EXTRA) {
+		int more = NAME_FIRST_EXTRA - name_extra;
+		more = more < left ? more : left;
+		name_extra += more;
+		left -= more;
 	}
 	/* -f: the name takes what its longest value needs of the room left */
 	int max_extra = name_want > w[XN_COL_NAME] + NAME_MAX_EXTRA ? name_want - w[XN_COL_NAME]
 	                                                            : NAME_MAX_EXTRA;
 	int more = max_extra - name_extra;
-	if (left > 0)
+	if (left > 0 && more > 0)
 		name_extra += left < more ? left : more;
 	if (name_extra > 0)
 		w[XN_COL_NAME] += name_extra;

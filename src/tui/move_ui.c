@@ -28,9 +28,8 @@ unsigned xn_move_ui_key(struct xn_ctl *c, int key)
 		xn_view_status(v, XN_ROLE_ERROR,
 		               "read-only mode (--read-only): memory cannot be moved");
 	else if (!(ops->caps & XN_SRC_RECREATE))
-		xn_view_status(v, XN_ROLE_ERROR,
-		               "m: the %s source cannot move memory (use a for affinity)",
-		               ops->name);
+		xn_view_status(v, XN_ROLE_ERROR, "m: the %s source cannot move memory%s", ops->name,
+		               ops->set_node_affinity ? " (a sets the node affinity)" : "");
 	else
 		xn_prompt_open_move(&v->prompt, d, &c->s->cur.host);
 	return XN_FX_REDRAW;

@@ -135,20 +135,21 @@ static void colors_init(struct tui *t)
 	PAIR(XN_ROLE_BAR_FREE, COLOR_GREEN, -1, 0);
 	PAIR(XN_ROLE_PROMPT, COLOR_YELLOW, -1, A_BOLD);
 	if (c256) {
-		/* dark grey, then blue through green and yellow to red */
-		static const short bg[XN_HEAT_LEVELS] = {236, 17, 18,  24,  30,
-		                                         36,  70, 142, 172, 160};
+		/* one hue, dark to bright: the heat says "much memory here", never
+		 * "bad" (red and green are LOCAL%'s verdict colours) */
+		static const short bg[XN_HEAT_LEVELS] = {236, 17, 18, 19, 20, 26, 32, 38, 45, 51};
 		for (int l = 0; l < XN_HEAT_LEVELS; l++)
-			PAIR(XN_ROLE_HEAT0 + l, l == 7 || l == 8 ? 16 : 255, bg[l], 0);
+			PAIR(XN_ROLE_HEAT0 + l, l >= 6 ? 16 : 255, bg[l], 0);
 	} else {
 		static const short bg[XN_HEAT_LEVELS] = {
-		        -1,          COLOR_BLUE,  COLOR_BLUE,   COLOR_CYAN, COLOR_CYAN,
-		        COLOR_GREEN, COLOR_GREEN, COLOR_YELLOW, COLOR_RED,  COLOR_RED};
+		        -1,         COLOR_BLUE, COLOR_BLUE, COLOR_BLUE,  COLOR_BLUE,
+		        COLOR_CYAN, COLOR_CYAN, COLOR_CYAN, COLOR_WHITE, COLOR_WHITE};
 		static const short fg[XN_HEAT_LEVELS] = {
-		        -1,          COLOR_WHITE, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
-		        COLOR_BLACK, COLOR_BLACK, COLOR_BLACK, COLOR_WHITE, COLOR_WHITE};
+		        -1,          COLOR_WHITE, COLOR_WHITE, COLOR_WHITE, COLOR_WHITE,
+		        COLOR_BLACK, COLOR_BLACK, COLOR_BLACK, COLOR_BLACK, COLOR_BLACK};
 		for (int l = 0; l < XN_HEAT_LEVELS; l++)
-			PAIR(XN_ROLE_HEAT0 + l, fg[l], bg[l], l >= 8 ? A_BOLD : 0);
+			PAIR(XN_ROLE_HEAT0 + l, fg[l], bg[l],
+			     l == 4 || l == 7 || l == 9 ? A_BOLD : 0);
 	}
 #undef PAIR
 }

@@ -227,9 +227,16 @@ static void draw_status(struct xn_canvas *c, const struct xn_view *v, const stru
 	int rl = (int)strlen(right) + cl;
 	const char *hint =
 	        v->mode == XN_MODE_DETAIL
-	                ? "Esc return  Up Down other domains  A apply advice  a affinity  "
+	                ? "Esc return  Up Down PgUp PgDn scroll  A apply advice  a affinity  "
 	                  "q quit"
 	                : v->hint;
+	char cutmsg[96];
+	if (!v->status[0] && v->names_cut_to > 0 && v->mode == XN_MODE_MAIN) {
+		snprintf(cutmsg, sizeof(cutmsg),
+		         "-f: names cut to %d of %d places (the terminal is too narrow)",
+		         v->names_cut_to, v->names_want);
+		hint = cutmsg;
+	}
 	const char *left = v->status[0] ? v->status
 	                                : (hint ? hint
 	                                        : "h help  q quit  s sort  / filter  Enter detail  "

@@ -61,9 +61,14 @@ struct xn_view {
 	bool zones_exact; /* Xen: every address-width zone, not <4G / >4G */
 	bool show_topology;
 	bool show_vcpus; /* 'v': one row per vCPU under each domain */
-	unsigned show;   /* XN_SHOW_* column groups (-n, -x) */
-	bool dom0_first; /* -z: domain 0 first whatever the sort */
-	bool full_names; /* -f: the name column widens to the longest name it can */
+	unsigned show;   /* XN_SHOW_* column groups kept first on screen (-n, -x, N, B) */
+	/* the columns the table showed last (0 nodes_on until drawn): 's'
+	 * cycles through these only */
+	bool col_on[XN_COL__COUNT];
+	int nodes_on;
+	int names_cut_to, names_want; /* -f: NAME's width when it cuts a name, else 0 */
+	bool dom0_first;              /* -z: domain 0 first whatever the sort */
+	bool full_names;              /* -f: the name column widens to the longest name it can */
 	bool paused;
 	bool ended;   /* replay: the recording has ended */
 	double delay; /* seconds between samples */
@@ -91,6 +96,8 @@ struct xn_view {
 	const struct xn_help_entry *help;
 	size_t nr_help;
 	enum xn_view_mode detail_from; /* the mode the detail view returns to */
+	int detail_top;                /* first body row shown (scrolling; clamped by the render) */
+	int detail_rows;               /* body rows the last render showed */
 	struct xn_view_check check;
 	size_t pages_unknown_said; /* domains without node figures, as last said */
 };
@@ -190,13 +197,15 @@ struct xn_layout {
 	int hidden_nodes; /* node columns that did not fit */
 };
 
-/* Choose the table's columns for a screen width: the name, one heat cell
- * per node (never narrower than its title with the unit) and LOCAL% first,
- * ADVICE next, then the others by importance, xentop's MEM(k), MAXMEM(k)
- * and CPU(sec) last; the XN_SHOW_* groups only when asked for. Shown in
- * xn_column_order (the batch text's order) after the gutter, one blank
- * between columns, never wider than width. name_want (-f; 0 otherwise): the
- * width the longest name needs, which the name may take of the room left. */
+/* Choose the table's columns for a screen width, in the order an operator
+ * looks for them: the name, STATE, CPU(%), MEM(k), one heat cell per node
+ * (never narrower than its title with the unit; LOCAL%'s room kept), LOCAL%
+ * and ADVICE, then the others by importance, METHOD last but xentop's
+ * network, VBD and SSID columns (the XN_SHOW_* groups asked for come right
+ * after ADVICE). Shown in xn_column_order (the batch text's order) after the
+ * gutter, one blank between columns, never wider than width. name_want (-f;
+ * 0 otherwise): the width the longest name needs, which the name may take of
+ * the room left. */
 void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
                      struct xn_layout *out);
 
@@ -213,7 +222,7 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
  * the selected domain (Enter). */
 void xn_view_draw_heatmap(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
                           const struct xn_view_caps *caps);
-void xn_view_draw_detail(struct xn_canvas *c, const struct xn_view *v, const struct xn_snapshot *s,
+void xn_view_draw_detail(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
                          const struct xn_view_caps *caps);
 void xn_view_draw_help(struct xn_canvas *c, const struct xn_view *v);
 /* Lines of the help text, and how many a canvas shows at once. */

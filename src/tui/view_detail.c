@@ -93,14 +93,50 @@ struct pen {
 	int y, last; /* next row; rows from last on are the status line's */
 };
 
-/* A labelled line: "  label        text"; false when out of rows. */
+/* Display width of the first n bytes of s (UTF-8: one cell a character). */
+static int cells_of(const char *s, size_t n)
+{
+	int w = 0;
+	for (size_t i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+/* text from column x on, wrapped at blanks onto the following rows (at x
+ * too), so that no word, and so no figure, is cut; a word wider than the
+ * room alone is cut. */
+static void wrap(struct pen *p, int x, enum xn_role role, const char *text)
+{
+	int room = p->c->w - x;
+	if (room < 1)
+		return;
+	const char *t = text;
+	while (*t && p->y < p->last) {
+		size_t len = strlen(t), n = len;
+		if (cells_of(t, len) > room) {
+			size_t brk = 0;
+			for (size_t i = 0; i < len && cells_of(t, i) <= room; i++)
+				if (t[i] == ' ')
+					brk = i;
+			n = brk;
+			if (n == 0) /* one word wider than the room */
+				for (n = 0; n < len && cells_of(t, n + 1) <= room; n++)
+					;
+		}
+		xn_canvas_printf(p->c, x, p->y++, room, role, "%.*s", (int)n, t);
+		t += n;
+		while (*t == ' ')
+			t++;
+	}
+}
+
+/* A labelled term: "  label        text", the text wrapped under itself. */
 static bool term(struct pen *p, const char *label, enum xn_role role, const char *text)
 {
 	if (p->y >= p->last)
 		return false;
 	xn_canvas_text(p->c, 2, p->y, LABEL_W, XN_ROLE_DIM, label);
-	xn_canvas_text(p->c, 2 + LABEL_W, p->y, -1, role, text);
-	p->y++;
+	wrap(p, 2 + LABEL_W, role, text);
 	return true;
 }
 
@@ -117,11 +153,15 @@ static void draw_pages(struct pen *p, const struct xn_domain *d, const struct xn
 		                 xn_pages_method_name(d->pages_method), total, pages_mib(total, s));
 	else {
 		char why[200];
+		char line[240];
 		xn_view_pages_why(s, d, why, sizeof(why));
-		xn_canvas_printf(c, 15, p->y, -1, XN_ROLE_DIM, "unknown: %s", why);
+		snprintf(line, sizeof(line), "unknown: %s", why);
+		wrap(p, 15, XN_ROLE_DIM, line);
+		p->y--;
 	}
 	p->y++;
-	int barw = c->w - 40 > BAR_MAX ? BAR_MAX : c->w - 40;
+	/* room for "  N vCPUs  in affinity" after the figures at 80 columns */
+	int barw = c->w - 54 > BAR_MAX ? BAR_MAX : c->w - 54;
 	if (barw < 8)
 		barw = 8;
 	for (int i = 0; i < nn && known; i++) {
@@ -198,8 +238,7 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 		else
 			snprintf(buf, sizeof(buf), "none (%.1000s)",
 			         why[0] ? why : "no reason given");
-		xn_canvas_text(p->c, 8, p->y, -1, XN_ROLE_DIM, buf);
-		p->y++;
+		wrap(p, 8, XN_ROLE_DIM, buf);
 		return;
 	}
 	bool mis = xn_advice_is_misplaced(a);
@@ -209,9 +248,7 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 		snprintf(what, sizeof(what), "stuck: badly placed, and no allowed change helps");
 	else
 		snprintf(what, sizeof(what), "ok: well placed, or no change gains enough");
-	xn_canvas_text(p->c, 8, p->y, -1,
-	               mis || a->action == XN_ADVICE_STUCK ? XN_ROLE_WARN : XN_ROLE_OK, what);
-	p->y++;
+	wrap(p, 8, mis || a->action == XN_ADVICE_STUCK ? XN_ROLE_WARN : XN_ROLE_OK, what);
 	if (mis && a->step) {
 		snprintf(buf, sizeof(buf),
 		         "%" PRIu32 " of the host's plan (steps in order: no two "
@@ -314,10 +351,20 @@ static void draw_vcpus(struct pen *p, const struct xn_domain *d)
 	}
 }
 
-void xn_view_draw_detail(struct xn_canvas *c, const struct xn_view *v, const struct xn_snapshot *s,
+/* The body below the title: pages, placement and vCPUs, as tall as it is. */
+static void draw_body(struct pen *p, const struct xn_view *v, const struct xn_domain *d,
+                      const struct xn_snapshot *s, const struct xn_view_caps *caps)
+{
+	draw_pages(p, d, s, caps);
+	p->y += p->y < p->last;
+	draw_placement_terms(p, v, d, s);
+	p->y += p->y < p->last;
+	draw_vcpus(p, d);
+}
+
+void xn_view_draw_detail(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s,
                          const struct xn_view_caps *caps)
 {
-	struct pen p = {.c = c, .y = 0, .last = c->h - 2};
 	const struct xn_domain *d = v->have_sel ? xn_snapshot_find(s, v->sel_id) : NULL;
 	const char *back = "Esc returns";
 	xn_canvas_text(c, c->w - (int)strlen(back), 0, -1, XN_ROLE_DIM, back);
@@ -338,10 +385,28 @@ void xn_view_draw_detail(struct xn_canvas *c, const struct xn_view *v, const str
 	xn_canvas_printf(c, x, 0, c->w - (int)strlen(back) - 1 - x, XN_ROLE_NORMAL,
 	                 "  state %.6s  vCPUs %s  mem %s",
 	                 (d->valid & XN_DOM_STATE) ? d->state : "-", vc, mem);
-	p.y = 2;
-	draw_pages(&p, d, s, caps);
-	p.y += p.y < p.last;
-	draw_placement_terms(&p, v, d, s);
-	p.y += p.y < p.last;
-	draw_vcpus(&p, d);
+	/* the body in a canvas as tall as it can be, then the rows that fit
+	 * from v->detail_top on (the arrows and PgUp PgDn scroll) */
+	int rows = c->h - 4; /* title, blank, status lines */
+	struct xn_canvas body = {0};
+	int tall = 64 + 2 * s->host.nr_nodes + (int)((d->valid & XN_DOM_VCPUS) ? d->vcpus : 0);
+	if (rows < 1 || xn_canvas_resize(&body, c->w, tall > 4096 ? 4096 : tall))
+		return;
+	struct pen p = {.c = &body, .y = 0, .last = body.h};
+	draw_body(&p, v, d, s, caps);
+	int used = p.y;
+	int max_top = used > rows ? used - rows : 0;
+	if (v->detail_top > max_top)
+		v->detail_top = max_top;
+	if (v->detail_top < 0)
+		v->detail_top = 0;
+	v->detail_rows = rows;
+	for (int y = 0; y < rows && v->detail_top + y < used; y++)
+		for (int col = 0; col < c->w; col++)
+			*xn_canvas_at(c, col, 2 + y) = *xn_canvas_at(&body, col, v->detail_top + y);
+	if (max_top > 0)
+		xn_canvas_printf(c, 0, 1, -1, XN_ROLE_DIM,
+		                 "rows %d-%d of %d: Up Down PgUp PgDn scroll", v->detail_top + 1,
+		                 v->detail_top + rows < used ? v->detail_top + rows : used, used);
+	xn_canvas_free(&body);
 }

@@ -11,6 +11,14 @@ static const char *const notes[] = {
         NULL, /* LOCAL%: from the thresholds in view.h */
         "OUTSIDE: pages outside the affinity (Xen: it steers future allocations only).",
         "AFFINITY 'all': no explicit node affinity (as `xl list -n`).",
+        "ADVICE: vcpus>N run the vCPUs on node(s) N; mem>N move the memory there;",
+        "  both>N both; a 'K:' prefix is its step in the host's plan; ok well placed",
+        "  (or no change gains enough); stuck no allowed change helps; - no judgement.",
+        "VNODES: the nodes the vCPUs ran on last. AGE(s): the node figures' age, s.",
+        "METHOD, how the node figures were read: numa_maps exact walk (linux);",
+        "  sampled move_pages(2) samples of a big process; cgroup memory.numa_stat;",
+        "  xen_op Xen's page counter (xen_op_upper: each an upper bound, not exact);",
+        "  debugkey_u Xen's 'u' debug key, parsed from its console.",
 };
 
 enum { HELP_TOP = 2 };

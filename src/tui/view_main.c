@@ -198,12 +198,19 @@ int xn_view_draw_summary(struct xn_canvas *c, int y, const struct xn_view *v,
 	if (hl + pl > c->w) {
 		if (m != XN_PAGES_NONE && age >= 1000)
 			pl = snprintf(pages, sizeof(pages), "  Pages %s %llds old", mn, secs);
-		hl = snprintf(host_line, sizeof(host_line), "Nodes %d CPUs %s Mem %s free %s MiB%s",
-		              s->host.nr_nodes, cpus, total, free_, shown);
+		hl = snprintf(host_line, sizeof(host_line),
+		              "Nodes %d CPUs %s Mem %s free %s MiB Domains %zu%s", s->host.nr_nodes,
+		              cpus, total, free_, s->nr_domains, shown);
 	}
+	/* the count of domains stays longest, beside the nodes (xentop's
+	 * summary opens with it) */
 	if (hl + pl > c->w)
-		hl = snprintf(host_line, sizeof(host_line), "Nodes %d CPUs %s free %s MiB",
-		              s->host.nr_nodes, cpus, free_);
+		hl = snprintf(host_line, sizeof(host_line),
+		              "Nodes %d CPUs %s free %s MiB Domains %zu", s->host.nr_nodes, cpus,
+		              free_, s->nr_domains);
+	if (hl + pl > c->w)
+		hl = snprintf(host_line, sizeof(host_line), "Nodes %d Domains %zu",
+		              s->host.nr_nodes, s->nr_domains);
 	if (hl + pl > c->w)
 		snprintf(host_line, sizeof(host_line), "Nodes %d", s->host.nr_nodes);
 	x = xn_canvas_text(c, 0, y + 1, -1, XN_ROLE_NORMAL, host_line);
@@ -228,7 +235,12 @@ static void draw_bar(struct xn_canvas *c, int x, int y, int w, double share, boo
 		full = w;
 	if (full < 0)
 		full = 0;
-	xn_canvas_fill(c, x, y, full, caps->utf8 ? 0x2588 : '#', XN_ROLE_BAR_FREE);
+	/* the free part coloured by how much is free: red under 10 %, yellow
+	 * under 25 % (a near-full node must not read green) */
+	enum xn_role fr = share < 0.10   ? XN_ROLE_ERROR
+	                  : share < 0.25 ? XN_ROLE_WARN
+	                                 : XN_ROLE_BAR_FREE;
+	xn_canvas_fill(c, x, y, full, caps->utf8 ? 0x2588 : '#', fr);
 	xn_canvas_fill(c, x + full, y, w - full, caps->utf8 ? 0x2591 : '.', XN_ROLE_BAR_USED);
 }
 
@@ -237,6 +249,7 @@ static void draw_zones(struct xn_canvas *c, int x, int y, const struct xn_snapsh
 {
 	struct xn_zone zones[48];
 	int nz = xn_zones_for_node(&s->host, ni, exact, zones, (int)XN_ARRAY_SIZE(zones));
+	xn_zones_biggest_first(zones, nz);
 	for (int z = 0; z < nz && x < c->w; z++) {
 		const struct xn_zone *zn = &zones[z];
 		char name[40], val[32];

@@ -196,6 +196,18 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 		name_want = n > name_want ? n : name_want;
 	}
 	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, name_want, &lay);
+	memset(v->col_on, 0, sizeof(v->col_on));
+	v->nodes_on = 0;
+	for (int k = 0; k < lay.n; k++) {
+		v->col_on[lay.cols[k].id] = true;
+		v->nodes_on += lay.cols[k].id == XN_COL_NODE;
+	}
+	/* -f and a name still cut: the status line says so (view.c) */
+	v->names_cut_to = name_want > 0 && lay.n > 0 && lay.cols[0].id == XN_COL_NAME &&
+	                                  lay.cols[0].width < name_want
+	                          ? lay.cols[0].width
+	                          : 0;
+	v->names_want = name_want;
 	draw_header(c, y, &lay, v, s);
 	int body = rows - 1;
 	v->page_rows = body > 1 ? body : 1;

@@ -97,3 +97,22 @@ int xn_zones_for_node(const struct xn_host *h, int ni, bool exact, struct xn_zon
 		out[n++] = above;
 	return n;
 }
+
+static uint64_t zone_size(const struct xn_zone *z)
+{
+	if (z->valid & XN_ZONE_MANAGED)
+		return z->managed_pages;
+	return (z->valid & XN_ZONE_FREE) ? z->free_pages : 0;
+}
+
+void xn_zones_biggest_first(struct xn_zone *z, int n)
+{
+	/* insertion sort: a handful of zones, and stable */
+	for (int i = 1; i < n; i++) {
+		struct xn_zone t = z[i];
+		int j = i;
+		for (; j > 0 && zone_size(&z[j - 1]) < zone_size(&t); j--)
+			z[j] = z[j - 1];
+		z[j] = t;
+	}
+}

@@ -21,4 +21,9 @@ bool xn_zone_width_number(const char *name, int *n);
  * left out. Returns the number filled. */
 int xn_zones_for_node(const struct xn_host *h, int ni, bool exact, struct xn_zone *out, int max);
 
+/* Order zones biggest first (managed pages; free pages where the size is
+ * unknown), ties in their order: on a narrow screen the zone that matters
+ * (Normal) shows before DMA's few MiB. */
+void xn_zones_biggest_first(struct xn_zone *z, int n);
+
 #endif

@@ -151,7 +151,9 @@ static int fill_domain(struct xen_priv *p, const struct xn_host *h, const xc_dom
 	/* as libxenstat: max_pages UINT_MAX is no limit, (ull)-1 as ours */
 	d->mem_max = info->max_pages == UINT32_MAX ? UINT64_MAX
 	                                           : (uint64_t)info->max_pages * XEN_PAGE_SIZE;
-	d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX;
+	d->ssid = info->ssidref; /* xentop's SSID, as libxenstat reads it */
+	d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX |
+	            XN_DOM_SSID;
 	struct xen_dom_cache *e = xen_cache_get(p, info->domain, info->handle);
 	if (!e)
 		return -ENOMEM;

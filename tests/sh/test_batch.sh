@@ -43,10 +43,14 @@ r=$(grep -vc '^ *NAME  *STATE ' "$tmp/rep")
 # -v: a line per vCPU (thread) under each domain
 "$BIN" -s linux -b -i 1 -v -p "$child" >"$tmp/vc" 2>&1 || fail "-b -v failed"
 grep -q '^  vCPU 0 CPU [0-9-]* node [0-9-]* state ' "$tmp/vc" || fail "-v: no vCPU line: $(head -3 "$tmp/vc")"
-# -n -x: xentop's network and VBD columns after VCPUS, unknown on linux
-"$BIN" -s linux -b -i 1 -n -x -p "$child" >"$tmp/nx" 2>&1 || fail "-b -n -x failed"
-grep -q ' VCPUS NETS NETTX(k) NETRX(k) VBDS  *VBD_OO .* VBD_WSECT  *ID ' "$tmp/nx" ||
-	fail "-n -x: no network/VBD columns: $(head -1 "$tmp/nx")"
+# xentop's network, VBD and SSID columns after VCPUS with or without -n -x
+# (unknown on linux), as xentop -b always prints them
+for nx in "" "-n -x"; do
+	# shellcheck disable=SC2086 # options as words
+	"$BIN" -s linux -b -i 1 $nx -p "$child" >"$tmp/nx" 2>&1 || fail "-b $nx failed"
+	grep -q ' VCPUS NETS NETTX(k) NETRX(k) VBDS  *VBD_OO .* VBD_WSECT SSID  *ID ' "$tmp/nx" ||
+		fail "-b $nx: no network/VBD columns: $(head -1 "$tmp/nx")"
+done
 # -d 0 is for batch mode only; replay and refreshes moved to long options
 "$BIN" -s linux -d 0 >/dev/null 2>"$tmp/d0.err" && fail "-d 0 without -b was accepted"
 grep -q 'batch mode' "$tmp/d0.err" || fail "-d 0 without -b: $(cat "$tmp/d0.err")"
@@ -59,7 +63,7 @@ headers=$(grep -c '^ *NAME  *STATE ' "$tmp/text")
 [ "$headers" = 2 ] || fail "expected 2 header lines, got $headers"
 first=$(grep -m1 '^ *NAME ' "$tmp/text" | tr -s ' ' | sed 's/^ //')
 case "$first" in
-"NAME STATE CPU(sec) CPU(%) MEM(k) MEM(%) MAXMEM(k) MAXMEM(%) VCPUS ID N"*"LOCAL% ADVICE AFFINITY VNODES OUTSIDE(MiB) METHOD AGE(s)") ;;
+"NAME STATE CPU(sec) CPU(%) MEM(k) MEM(%) MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS VBD_OO VBD_RD VBD_WR VBD_RSECT VBD_WSECT SSID ID N"*"LOCAL% ADVICE AFFINITY VNODES OUTSIDE(MiB) METHOD AGE(s)") ;;
 *) fail "header is not xentop's columns + ours: $first" ;;
 esac
 # every row is under a header, the child's row is in both iterations

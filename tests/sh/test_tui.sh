@@ -145,7 +145,7 @@ wait_for 'vm-0003' && {
 	keys H h
 	wait_for 'keys'
 	screen | grep -q 'change the selected domain' || fail "help lacks the affinity key"
-	for k in 'v ' 'Enter ' 'A '; do
+	for k in 'V v ' 'Enter ' 'A ' 'Q q F10 '; do
 		screen | grep -q "^ $k" || fail "help lacks the key $k"
 	done
 	keys Space
@@ -254,6 +254,23 @@ wait_for 'vm-0001' && {
 	wait_for 'vm-0001'
 	keys F10
 	check_exit esc
+}
+# xentop's keys in capitals: S sorts, D opens the delay prompt, an unknown key
+# says so, Q quits
+start xkeys 120 40 "--replay $FIX/good-2node.jsonl -d 60"
+wait_for 'vm-0001' && {
+	keys S
+	wait_for 'sorted by STATE'
+	keys S
+	wait_for 'sorted by CPU\(sec\)'
+	keys D
+	wait_for 'delay in seconds \(now '
+	keys Escape
+	keys j
+	wait_for 'unknown key j: h for help'
+	kill -0 "$(cat "$tmp/xkeys.pid")" 2>/dev/null || fail "an unknown key quit"
+	keys Q
+	check_exit xkeys
 }
 # --refreshes 3: three refreshes, each recorded (--record) as one JSON line
 start iter 100 30 "--replay $FIX/good-2node.jsonl -d 0.1 --refreshes 3 --record $tmp/rec.jsonl"

@@ -28,7 +28,7 @@ static void make_snap(struct xn_snapshot *s)
 	}
 	struct xn_domain *a = &s->domains[0], *b = &s->domains[1];
 	xn_domain_set_name(a, "alpha");
-	memcpy(a->state, "-b----", 6);
+	memcpy(a->state, "--b---", 6);
 	a->cpu_ns = 12500000000ull; /* 12.5 s */
 	a->cpu_pct = 42.25;
 	a->vcpus = 2;
@@ -75,12 +75,13 @@ static void test_format(void)
 	make_snap(&s);
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_ID, 0, -1), "10");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_NAME, 0, -1), "alpha");
-	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_STATE, 0, -1), "-b----");
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_STATE, 0, -1), "--b---");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_SEC, 0, -1), "12");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_CPU_PCT, 0, -1), "42.2");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MEM, 0, -1), "1048576");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MEM_PCT, 0, -1), "12.5");
-	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM, 0, -1), "unlimited"); /* one word */
+	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM, 0, -1),
+	          "no-limit"); /* one word, as xentop's clients spell it */
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM_PCT, 0, -1), "n/a");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM, 1, -1), "4194304");
 	CHECK_STR(fmt(&s, XN_UNITS_MIB, XN_COL_MAXMEM_PCT, 1, -1), "50.0");
@@ -343,16 +344,20 @@ static void test_output(void)
 	char *t = output(&s, XN_FMT_TEXT, XN_UNITS_MIB, 3);
 	const char *want =
 	        "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS "
+	        "NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID "
 	        "   ID N0(MiB) N2(MiB) LOCAL% ADVICE    AFFINITY VNODES OUTSIDE(MiB) METHOD       "
 	        "AGE(s)\n"
-	        "     alpha -b----         12   42.2    1048576   12.5  unlimited       n/a     2 "
+	        "     alpha --b---         12   42.2    1048576   12.5   no-limit       n/a     2 "
+	        "   -        -        -    -        -        -        -          -          -    - "
 	        "   10   768.0   256.0   75.0 vcpus>0   2        2             768.0 sampled      "
 	        "     4\n"
-	        " b,\"q\"\\x1b      -          -    3.0    2097152   25.0    4194304      50.0     "
+	        " b,\"q\"\\x1b ------          -    3.0    2097152   25.0    4194304      50.0     "
 	        "- "
+	        "   -        -        -    -        -        -        -          -          -    - "
 	        "   11       -       -      - -         all      -                 - -            "
 	        "     -\n"
-	        "         -      -          -      -          -      -          -         -     - "
+	        "         - ------          -      -          -      -          -         -     - "
+	        "   -        -        -    -        -        -        -          -          -    - "
 	        "   12       -       -      - -         -        -                 - -            "
 	        "     -\n";
 	CHECK_STR(t, want);
@@ -372,7 +377,7 @@ static void test_output(void)
 		dashes += *p == '-';
 		other |= *p != '-' && *p != ' ' && !(*p >= '0' && *p <= '9');
 	}
-	CHECK(!other && dashes == 18); /* 19 columns, all "-" but ID */
+	CHECK(!other && dashes == 33); /* 29 columns, all "-" but ID; STATE six */
 	CHECK(strstr(last, " 12 ") != NULL);
 	CHECK(strcmp(last + strlen(last) - 3, " -\n") == 0);
 	free(t);
@@ -380,14 +385,16 @@ static void test_output(void)
 	/* CSV: header at iteration 0 only, every row as wide as it */
 	char *c0 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 0);
 	char *c1 = output(&s, XN_FMT_CSV, XN_UNITS_PAGES, 1);
-	const char *csv_head = "time,name,state,cpu_sec,cpu_pct,mem,mem_pct,maxmem,maxmem_pct,"
-	                       "vcpus,id,node0_pages,node2_pages,local,advice,affinity,vnodes,"
-	                       "outside_pages,method,age\n";
+	const char *csv_head =
+	        "time,name,state,cpu_sec,cpu_pct,mem_kib,mem_pct,maxmem_kib,maxmem_pct,"
+	        "vcpus,nets,nettx_kib,netrx_kib,vbds,vbd_oo,vbd_rd,vbd_wr,vbd_rsect,vbd_wsect,ssid,"
+	        "id,node0_pages,node2_pages,local,advice,affinity,vnodes,outside_pages,method,"
+	        "age\n";
 	CHECK(strncmp(c0, csv_head, strlen(csv_head)) == 0);
 	CHECK(strncmp(c1, "time,", 5) != 0);
 	const char *nl = strchr(c0, '\n');
 	int width = csv_fields(c0, (size_t)(nl - c0));
-	CHECK(width == 20); /* time + 19 columns (2 nodes) */
+	CHECK(width == 30); /* time + 29 columns (2 nodes) */
 	int rows = 0;
 	for (const char *p = nl + 1; *p; p = strchr(p, '\n') + 1) {
 		CHECK(csv_fields(p, (size_t)(strchr(p, '\n') - p)) == width);
@@ -395,10 +402,10 @@ static void test_output(void)
 	}
 	CHECK(rows == 3);
 	CHECK(strstr(c0, ",\"b,\"\"q\"\"\\x1b\",") != NULL);
-	CHECK(strstr(c1, "1970-01-01T00:00:00.000Z,,,,,,,,,,12,,,,,,,,,\n") != NULL);
+	CHECK(strstr(c1, "1970-01-01T00:00:00.000Z,,,,,,,,,,,,,,,,,,,,12,,,,,,,,,\n") != NULL);
 	/* numeric fields hold a number or nothing: no "unlimited", no "n/a" */
-	CHECK(strstr(c0, "Z,alpha,-b----,12,42.2,1048576,12.5,,,2,10,196608,65536,75.0,vcpus>0,2,2,"
-	                 "196608,sampled,4\n") != NULL);
+	CHECK(strstr(c0, "Z,alpha,--b---,12,42.2,1048576,12.5,,,2,,,,,,,,,,,10,196608,65536,75.0,"
+	                 "vcpus>0,2,2,196608,sampled,4\n") != NULL);
 	free(c0);
 	free(c1);
 	/* a process really named "-" keeps its name in CSV */
@@ -529,7 +536,8 @@ static void test_batch_flags(void)
 	al = strstr(t, "alpha");
 	CHECK(d0 && al && al < d0); /* "a-domain..." < "alpha" < "ev..." by name */
 	free(t);
-	/* -n, -x: xentop's columns after VCPUS, figures from the source */
+	/* xentop's network and VBD columns after VCPUS whatever -n, -x say,
+	 * figures from the source; SSID after them */
 	s.domains[0].nets = 2;
 	s.domains[0].net_tx_bytes = 10240;
 	s.domains[0].net_rx_bytes = 2048;
@@ -540,9 +548,20 @@ static void test_batch_flags(void)
 	o.sort_col = XN_COL_ID;
 	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
 	CHECK(strstr(t, " VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT "
-	                " VBD_WSECT    ID ") != NULL);
+	                " VBD_WSECT SSID    ID ") != NULL);
 	CHECK(strstr(t, "     2    2       10        2    1        0       77        0          0 "
-	                "         0    10 ") != NULL);
+	                "         0    -    10 ") != NULL);
+	s.domains[0].ssid = 3;
+	s.domains[0].valid |= XN_DOM_SSID;
+	o.show = 0;
+	free(t);
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, "         0    3    10 ") != NULL);
+	/* a recording's stray state byte reads as a flag not set */
+	memcpy(s.domains[0].state, "rx?-p!", 6);
+	free(t);
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, " ----p- ") != NULL);
 	free(t);
 	o.show = 0;
 	/* CSV: one header per run; a change of nodes says so on stderr and

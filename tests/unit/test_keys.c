@@ -54,8 +54,35 @@ static void test_keys(struct xn_sampler *s)
 	xn_view_update(&v, &s->cur);
 	CHECK(v.nr_rows == s->cur.nr_domains && v.nr_rows >= 3);
 
-	/* quit */
+	/* quit, in xentop's either case */
 	CHECK(press(&c, 'q') & XN_FX_QUIT);
+	CHECK(press(&c, 'Q') & XN_FX_QUIT);
+	/* Z on a host without Xen's address-width zones says it has nothing
+	 * to change */
+	bool exact = v.zones_exact;
+	press(&c, 'Z');
+	CHECK(v.zones_exact == exact);
+	CHECK(strstr(v.status, "shown as they are") != NULL);
+	/* an unknown key says so, and how to find the keys */
+	CHECK(!(press(&c, 'j') & XN_FX_QUIT));
+	CHECK_STR(v.status, "unknown key j: h for help");
+	/* xentop's D opens the delay prompt, as d; Esc closes it */
+	press(&c, 'D');
+	CHECK(v.prompt.kind == XN_PROMPT_DELAY);
+	press(&c, XN_KEY_ESC);
+	CHECK(v.prompt.kind == XN_PROMPT_NONE);
+	/* xentop's V shows the vCPU rows, N and B keep their columns first */
+	press(&c, 'V');
+	CHECK(v.show_vcpus);
+	press(&c, 'v');
+	CHECK(!v.show_vcpus);
+	press(&c, 'N');
+	CHECK(v.show == XN_SHOW_NET);
+	press(&c, 'b');
+	CHECK(v.show == (XN_SHOW_NET | XN_SHOW_VBD));
+	press(&c, 'n');
+	press(&c, 'B');
+	CHECK(v.show == 0);
 	CHECK(press(&c, XN_KEY_F10) & XN_FX_QUIT);
 	/* Esc alone never quits (Alt+key arrives as Esc): it says how to */
 	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
@@ -71,8 +98,8 @@ static void test_keys(struct xn_sampler *s)
 		press(&c, 's');
 		n++;
 	}
-	/* every column shown but the -n/-x groups (9 of them) */
-	CHECK_EQ_U64(n, XN_COL__COUNT - 9 - 1 + s->cur.host.nr_nodes);
+	/* no table drawn yet: every column */
+	CHECK_EQ_U64(n, XN_COL__COUNT - 1 + s->cur.host.nr_nodes);
 	press(&c, 's'); /* STATE */
 	press(&c, '>'); /* CPU_SEC */
 	CHECK(v.sort_col == XN_COL_CPU_SEC && v.sort_reverse);
@@ -81,7 +108,7 @@ static void test_keys(struct xn_sampler *s)
 	CHECK(v.sort_col == XN_COL_NAME);    /* the first column, as on screen */
 	CHECK(press(&c, '<') == XN_FX_NONE); /* no wrap */
 	/* per-node columns one by one, after ID */
-	xn_view_set_sort(&v, XN_COL_VCPUS, 0);
+	xn_view_set_sort(&v, XN_COL_SSID, 0);
 	press(&c, '>');
 	CHECK(v.sort_col == XN_COL_ID);
 	press(&c, '>');
@@ -94,6 +121,28 @@ static void test_keys(struct xn_sampler *s)
 	press(&c, 'R');
 	CHECK(v.sort_reverse != rev);
 	CHECK(v.rows[0]->node_pages[1] <= v.rows[v.nr_rows - 1]->node_pages[1]);
+	press(&c, 'r'); /* r too: xentop's repeat-header has no use on our screen */
+	CHECK(v.sort_reverse == rev);
+	/* once a table is drawn, S and s cycle through its columns only */
+	memset(v.col_on, 0, sizeof(v.col_on));
+	v.col_on[XN_COL_NAME] = v.col_on[XN_COL_MEM] = v.col_on[XN_COL_LOCAL] = true;
+	v.nodes_on = 0;
+	xn_view_set_sort(&v, XN_COL_NAME, 0);
+	press(&c, 'S');
+	CHECK(v.sort_col == XN_COL_MEM);
+	CHECK(strstr(v.status, "sorted by MEM(k)") && !strstr(v.status, "hidden"));
+	press(&c, 's');
+	CHECK(v.sort_col == XN_COL_LOCAL);
+	press(&c, 's');
+	CHECK(v.sort_col == XN_COL_NAME);
+	/* a sort by a column the screen does not show says so */
+	xn_view_set_sort(&v, XN_COL_VBD_RD, 0);
+	press(&c, 'R');
+	CHECK(strstr(v.status, "by VBD_RD (hidden)") != NULL);
+	press(&c, 's'); /* and s goes on among the shown ones */
+	CHECK(v.sort_col == XN_COL_MEM);
+	memset(v.col_on, 0, sizeof(v.col_on));
+	xn_view_set_sort(&v, XN_COL_NAME, 0);
 
 	/* selection keys */
 	press(&c, XN_KEY_HOME);
@@ -224,6 +273,19 @@ static void test_keys(struct xn_sampler *s)
 	 * help opened from the detail view returns to it */
 	CHECK(press(&c, XN_KEY_ENTER) & XN_FX_REDRAW);
 	CHECK(v.mode == XN_MODE_DETAIL);
+	/* there the arrows and pages scroll the view, not the selection */
+	size_t sel = v.sel;
+	v.detail_rows = 10;
+	press(&c, XN_KEY_DOWN);
+	press(&c, XN_KEY_DOWN);
+	CHECK(v.detail_top == 2 && v.sel == sel);
+	press(&c, XN_KEY_PGDN);
+	CHECK(v.detail_top == 11);
+	press(&c, XN_KEY_PGUP);
+	press(&c, XN_KEY_UP);
+	CHECK(v.detail_top == 1);
+	press(&c, XN_KEY_HOME);
+	CHECK(v.detail_top == 0 && v.sel == sel);
 	CHECK(!(press(&c, XN_KEY_ESC) & XN_FX_QUIT));
 	CHECK(v.mode == XN_MODE_MAIN);
 	press(&c, 'H');

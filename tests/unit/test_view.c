@@ -180,6 +180,11 @@ static void test_advice_screens(void)
 	CHECK(xn_view_check_text(&v, &s4, 7, chk, sizeof(chk)) == -1);
 	render_golden("detail-4node-100x40", &v, &s4, 100, 40, true, true);
 	render_golden("detail-4node-80x24-mono-ascii", &v, &s4, 80, 24, false, false);
+	/* scrolled to its end: the rest of it, and no row cut at the right */
+	v.detail_top = 1000;
+	render_golden("detail-4node-80x24-scrolled", &v, &s4, 80, 24, true, true);
+	CHECK(v.detail_top > 0 && v.detail_top < 1000); /* clamped to the body */
+	v.detail_top = 0;
 	memset(&v.check, 0, sizeof(v.check));
 	select_id(&v, &s4, 7);
 	render_golden("detail-4node-db-120x40", &v, &s4, 120, 40, true, true);
@@ -308,6 +313,14 @@ static void test_narrow_screens(void)
 		xn_view_render(&c, &v, &s, &caps);
 		CHECK(screen_has(&c, 0, "sample 3/10  PAUSED"));
 		CHECK(screen_has(&c, 1, "12s old"));
+		CHECK(screen_has(&c, 1, "Domains 8")); /* the count stays at 80 and below */
+		/* -f where a name cannot be whole: the status line says so */
+		v.full_names = true;
+		v.status[0] = '\0';
+		xn_view_render(&c, &v, &s, &caps);
+		CHECK(screen_has(&c, h - 1, "-f: names cut to"));
+		v.full_names = false;
+		v.status[0] = '\0';
 		bool movable = false, more = false, n3 = false, mem = false;
 		for (int y = 0; y < h; y++) {
 			movable |= screen_has(&c, y, "Movable");
@@ -316,9 +329,9 @@ static void test_narrow_screens(void)
 			mem |= screen_has(&c, y, "MEM(k)");
 		}
 		CHECK(!movable);
-		CHECK(more);           /* node 1's zones do not all fit: counted */
-		CHECK(n3);             /* every node cell, with its unit */
-		CHECK(!mem || w > 80); /* MEM(k) gives way first */
+		CHECK(more);         /* node 1's zones do not all fit: counted */
+		CHECK(n3 || w < 80); /* every node cell, with its unit, at 80 */
+		CHECK(mem);          /* MEM(k) before the node cells: memory first */
 		xn_canvas_free(&c);
 	}
 	/* 'u' changes the unit in the titles */

@@ -14,12 +14,12 @@ static int canon_rank(enum xn_col_id id)
 	/* xentop -b's order first (ID, which xentop lacks, after its columns),
 	 * as the batch text prints them */
 	static const enum xn_col_id order[] = {
-	        XN_COL_NAME,    XN_COL_STATE,     XN_COL_CPU_SEC,    XN_COL_CPU_PCT, XN_COL_MEM,
-	        XN_COL_MEM_PCT, XN_COL_MAXMEM,    XN_COL_MAXMEM_PCT, XN_COL_VCPUS,   XN_COL_NETS,
-	        XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,       XN_COL_VBD_OO,  XN_COL_VBD_RD,
-	        XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT,  XN_COL_ID,      XN_COL_NODE,
-	        XN_COL_LOCAL,   XN_COL_ADVICE,    XN_COL_AFFINITY,   XN_COL_VNODES,  XN_COL_OUTSIDE,
-	        XN_COL_METHOD,  XN_COL_AGE,
+	        XN_COL_NAME,    XN_COL_STATE,     XN_COL_CPU_SEC,    XN_COL_CPU_PCT,  XN_COL_MEM,
+	        XN_COL_MEM_PCT, XN_COL_MAXMEM,    XN_COL_MAXMEM_PCT, XN_COL_VCPUS,    XN_COL_NETS,
+	        XN_COL_NETTX,   XN_COL_NETRX,     XN_COL_VBDS,       XN_COL_VBD_OO,   XN_COL_VBD_RD,
+	        XN_COL_VBD_WR,  XN_COL_VBD_RSECT, XN_COL_VBD_WSECT,  XN_COL_SSID,     XN_COL_ID,
+	        XN_COL_NODE,    XN_COL_LOCAL,     XN_COL_ADVICE,     XN_COL_AFFINITY, XN_COL_VNODES,
+	        XN_COL_OUTSIDE, XN_COL_METHOD,    XN_COL_AGE,
 	};
 	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
 		if (order[i] == id)
@@ -54,7 +54,10 @@ static void test_layout(void)
 				if (c->id == XN_COL_NODE)
 					CHECK(c->node_idx == nodes++);
 			}
-			CHECK(name && local);
+			CHECK(name);
+			/* LOCAL% once NAME, STATE, CPU(%), MEM(k) and it fit */
+			if (w >= 1 + 10 + 7 + 7 + 11 + 7)
+				CHECK(local);
 			CHECK_EQ_U64(nodes + l.hidden_nodes, nn);
 			if (nn <= 4 && w >= 80)
 				CHECK(l.hidden_nodes == 0);
@@ -84,36 +87,78 @@ static void test_layout(void)
 	for (int i = 0; i < a.n; i++)
 		if (a.cols[i].id == XN_COL_NODE)
 			CHECK(a.cols[i].width >= 6);
-	CHECK(a.hidden_nodes == 0);
-	/* narrow: xentop's MEM(k), MAXMEM(k) and CPU(sec) give way first */
-	for (int w = 60; w <= 120; w++) {
+	CHECK(a.hidden_nodes > 0 && a.hidden_nodes < 4); /* STATE, CPU(%), MEM(k) first */
+	/* an operator's order: NAME, STATE, CPU(%), MEM(k), the node cells,
+	 * LOCAL%, ADVICE before the rest; METHOD, AGE(s), VNODES, OUTSIDE go
+	 * first; xentop's network, VBD and SSID columns before any of those */
+	static const enum xn_col_id order[] = {
+	        XN_COL_STATE,  XN_COL_CPU_PCT, XN_COL_MEM,    XN_COL_LOCAL,
+	        XN_COL_ADVICE, XN_COL_OUTSIDE, XN_COL_VNODES, XN_COL_AGE,
+	        XN_COL_METHOD, XN_COL_NETS,    XN_COL_VBDS,   XN_COL_SSID,
+	};
+	int checked = 0;
+	for (int w = XN_VIEW_MIN_W; w <= 300; w++) {
 		xn_layout_table(w, 4, XN_UNITS_PAGES, 0, 0, &a);
+		bool on[XN_COL__COUNT] = {false};
+		int nodes = 0;
+		for (int i = 0; i < a.n; i++) {
+			on[a.cols[i].id] = true;
+			nodes += a.cols[i].id == XN_COL_NODE;
+		}
+		for (size_t i = 1; i < sizeof(order) / sizeof(order[0]); i++)
+			if (on[order[i]])
+				CHECK(on[order[i - 1]]);
+		if (nodes)
+			CHECK(on[XN_COL_MEM]);
+		if (on[XN_COL_METHOD])
+			CHECK(on[XN_COL_MEM_PCT] && on[XN_COL_MAXMEM] && on[XN_COL_CPU_SEC] &&
+			      on[XN_COL_VCPUS]);
+		checked += on[XN_COL_METHOD] && !on[XN_COL_NETS];
+	}
+	CHECK(checked > 0);
+	/* at 120 columns and 4 nodes: memory first, METHOD and AGE(s) give way */
+	xn_layout_table(120, 4, XN_UNITS_MIB, 0, 0, &a);
+	{
 		bool on[XN_COL__COUNT] = {false};
 		for (int i = 0; i < a.n; i++)
 			on[a.cols[i].id] = true;
-		if (on[XN_COL_MEM])
-			CHECK(on[XN_COL_MAXMEM] && on[XN_COL_CPU_SEC] && on[XN_COL_ADVICE] &&
-			      on[XN_COL_CPU_PCT] && on[XN_COL_AFFINITY] && on[XN_COL_ID]);
-		if (on[XN_COL_MAXMEM])
-			CHECK(on[XN_COL_CPU_SEC] && on[XN_COL_METHOD]);
-		CHECK(on[XN_COL_NODE] && on[XN_COL_LOCAL] && a.hidden_nodes == 0);
+		CHECK(on[XN_COL_MEM] && on[XN_COL_MEM_PCT] && on[XN_COL_MAXMEM] &&
+		      on[XN_COL_CPU_SEC] && on[XN_COL_VCPUS] && a.hidden_nodes == 0);
 	}
+	/* -f: the whole name before the columns of less use (MEM(%) on) */
+	xn_layout_table(100, 2, XN_UNITS_MIB, 0, 40, &a);
+	CHECK(a.cols[0].id == XN_COL_NAME && a.cols[0].width == 40);
 	/* -f: the name widens to what its longest value needs, when there is room */
 	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
 	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 60, &b);
 	CHECK(a.cols[0].id == XN_COL_NAME && a.cols[0].width < 60);
 	CHECK(b.cols[0].id == XN_COL_NAME && b.cols[0].width == 60);
-	/* -n and -x columns only when asked for, in xentop's place */
+	/* xentop's network and VBD columns in xentop's place when they fit;
+	 * -n and -x keep them before ours on a narrower screen */
 	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
-	for (int i = 0; i < a.n; i++)
-		CHECK(a.cols[i].id != XN_COL_NETS && a.cols[i].id != XN_COL_VBDS);
-	xn_layout_table(300, 2, XN_UNITS_MIB, XN_SHOW_NET | XN_SHOW_VBD, 0, &a);
 	int nets = -1, vcpus = -1, vbds = -1;
 	for (int i = 0; i < a.n; i++) {
 		nets = a.cols[i].id == XN_COL_NETS ? i : nets;
 		vbds = a.cols[i].id == XN_COL_VBDS ? i : vbds;
 		vcpus = a.cols[i].id == XN_COL_VCPUS ? i : vcpus;
 	}
+	CHECK(vcpus >= 0 && nets == vcpus + 1 && vbds == nets + 3);
+	xn_layout_table(155, 2, XN_UNITS_MIB, 0, 0, &a);
+	bool n0 = false, n1 = false, m0 = false, m1 = false;
+	for (int i = 0; i < a.n; i++) {
+		n0 |= a.cols[i].id == XN_COL_NETS;
+		m0 |= a.cols[i].id == XN_COL_METHOD;
+	}
+	xn_layout_table(155, 2, XN_UNITS_MIB, XN_SHOW_NET, 0, &a);
+	nets = vcpus = vbds = -1;
+	for (int i = 0; i < a.n; i++) {
+		n1 |= a.cols[i].id == XN_COL_NETS;
+		m1 |= a.cols[i].id == XN_COL_METHOD;
+		nets = a.cols[i].id == XN_COL_NETS ? i : nets;
+		vcpus = a.cols[i].id == XN_COL_VCPUS ? i : vcpus;
+	}
+	CHECK(!n0 && m0 && n1 && !m1);
+	vbds = nets + 3;
 	CHECK(vcpus >= 0 && nets == vcpus + 1 && vbds == nets + 3);
 }
 

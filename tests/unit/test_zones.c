@@ -16,8 +16,42 @@ static void add(struct xn_host *h, int ni, const char *name, uint64_t free, unsi
 	z->valid = valid;
 }
 
+/* Biggest first by managed pages, by free pages where the size is
+ * unknown, ties kept in order: Linux's DMA 15 DMA32 3019 Normal 9000. */
+static void test_biggest_first(void)
+{
+	struct xn_zone z[4] = {
+	        {.name = "DMA",
+	         .managed_pages = 3840,
+	         .free_pages = 3840,
+	         .valid = XN_ZONE_FREE | XN_ZONE_MANAGED},
+	        {.name = "DMA32",
+	         .managed_pages = 772917,
+	         .free_pages = 700000,
+	         .valid = XN_ZONE_FREE | XN_ZONE_MANAGED},
+	        {.name = "Normal",
+	         .managed_pages = 2000000,
+	         .free_pages = 10,
+	         .valid = XN_ZONE_FREE | XN_ZONE_MANAGED},
+	        {.name = "Normal2",
+	         .managed_pages = 2000000,
+	         .free_pages = 5,
+	         .valid = XN_ZONE_FREE | XN_ZONE_MANAGED},
+	};
+	xn_zones_biggest_first(z, 4);
+	CHECK_STR(z[0].name, "Normal");
+	CHECK_STR(z[1].name, "Normal2");
+	CHECK_STR(z[2].name, "DMA32");
+	CHECK_STR(z[3].name, "DMA");
+	struct xn_zone x[2] = {{.name = "<4G", .free_pages = 10, .valid = XN_ZONE_FREE},
+	                       {.name = ">4G", .free_pages = 90, .valid = XN_ZONE_FREE}};
+	xn_zones_biggest_first(x, 2);
+	CHECK_STR(x[0].name, ">4G");
+}
+
 int main(void)
 {
+	test_biggest_first();
 	struct xn_snapshot s;
 	memset(&s, 0, sizeof(s));
 	xn_host_alloc_nodes(&s.host, 2);
