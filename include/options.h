@@ -11,31 +11,38 @@
 struct xn_options {
 	const char *source; /* "auto", "xen", "linux", "replay" */
 	struct xn_source_config cfg;
-	bool batch;               /* -b */
-	double delay;             /* -d SECS, > 0 (0 allowed in batch) */
-	long iterations;          /* -i N / --refreshes N; 0 = forever */
-	bool show_net;            /* -n: network columns kept on a narrow screen */
-	bool show_vbd;            /* -x: VBD columns likewise */
-	bool repeat_header;       /* -r: the header before each domain */
-	bool show_vcpus;          /* -v: vCPU lines under each domain */
-	bool full_names;          /* -f: names not cut to the NAME column */
-	bool dom0_first;          /* -z: domain 0 first whatever the sort */
-	enum xn_format format;    /* --format */
-	bool snapshot;            /* --snapshot */
-	const char *set_affinity; /* --set-affinity DOMAIN=NODES */
-	bool aff_cpus;            /* --affinity-cpus: also steer vCPUs/threads */
-	bool advise;              /* --advise */
-	const char *apply_advice; /* --apply-advice DOMAIN */
-	const char *move_memory;  /* --move-memory DOMAIN=NODES */
-	bool offline;             /* --offline: save + restore instead of live */
-	const char *record;       /* --record FILE */
-	bool read_only;           /* --read-only */
-	enum xn_units units;      /* --units */
-	const char *sort;         /* --sort KEY (a column key, without its sign) */
-	bool sort_flip;           /* --sort -KEY: the column's natural order reversed */
-	const char *listen;       /* --listen [ADDR:]PORT: serve GET /metrics (export.h) */
-	const char *prometheus;   /* --prometheus FILE: node_exporter textfile */
-	const char *web_config;   /* --web-config FILE: TLS and basic auth for --listen */
+	bool batch;                 /* -b */
+	double delay;               /* -d SECS, > 0 (0 allowed in batch) */
+	long iterations;            /* -i N / --refreshes N; 0 = forever */
+	bool show_net;              /* -n: network columns kept on a narrow screen */
+	bool show_vbd;              /* -x: VBD columns likewise */
+	bool repeat_header;         /* -r: the header before each domain */
+	bool show_vcpus;            /* -v: vCPU lines under each domain */
+	bool full_names;            /* -f: names not cut to the NAME column */
+	bool dom0_first;            /* -z: domain 0 first whatever the sort */
+	enum xn_format format;      /* --format */
+	bool snapshot;              /* --snapshot */
+	const char *set_affinity;   /* --set-affinity DOMAIN=NODES */
+	bool aff_cpus;              /* --affinity-cpus: also steer vCPUs/threads */
+	bool advise;                /* --advise */
+	const char *apply_advice;   /* --apply-advice DOMAIN */
+	const char *move_memory;    /* --move-memory DOMAIN=NODES */
+	bool offline;               /* --offline: save + restore instead of live */
+	const char *record;         /* --record FILE */
+	bool read_only;             /* --read-only */
+	enum xn_units units;        /* --units */
+	const char *sort;           /* --sort KEY (a column key, without its sign) */
+	bool sort_flip;             /* --sort -KEY: the column's natural order reversed */
+	const char *listen;         /* --listen [ADDR:]PORT: serve GET /metrics (export.h) */
+	const char *prometheus;     /* --prometheus FILE: node_exporter textfile */
+	const char *web_config;     /* --web-config FILE: TLS and basic auth for --listen */
+	bool balance;               /* --balance: apply the plan under a policy (balance.h) */
+	bool dry_run;               /* --dry-run: with --balance, decide and log, change nothing */
+	bool revert_last;           /* --revert-last: with --balance, undo our last vCPU change */
+	const char *balance_policy; /* --balance-policy FILE */
+	/* --balance-KEY VALUE flags, in order (applied over the file) */
+	size_t nr_balance_keys;
+	const char *balance_keys[32][2];
 };
 
 /* Parse argv into o (defaults first). Returns 0 to run, 1 when it printed

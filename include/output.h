@@ -58,4 +58,8 @@ void xn_out_opts_from(struct xn_out_opts *oo, const struct xn_options *o);
  * man/xentop-numa-json.5). Returns 0 or -errno. */
 int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s);
 
+/* A JSON string (quoted) for any byte string, escaped as the snapshots'
+ * names are (json.c): the balancer's JSON log lines use it too. */
+void xn_json_put_string(FILE *f, const char *s);
+
 #endif

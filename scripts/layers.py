@@ -21,7 +21,8 @@ RANK = {
     "move": 2,
     "sampler": 3,
     "output": 4, "export": 5, "tui": 5,
-    "cli": 6,
+    "balance": 6,
+    "cli": 7,
 }
 
 

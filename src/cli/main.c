@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "balance.h"
 #include "commands.h"
 #include "export.h"
 #include "options.h"
@@ -81,6 +82,8 @@ int main(int argc, char **argv)
 		rc = xn_cmd_move_memory(&s, &o);
 	else if (o.apply_advice)
 		rc = xn_cmd_apply_advice(&s, &o);
+	else if (o.balance)
+		rc = xn_cmd_balance(&s, &o);
 	else if (o.advise)
 		rc = xn_cmd_advise(&s, &o, record);
 	else if (o.snapshot)

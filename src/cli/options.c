@@ -33,6 +33,11 @@ enum {
 	OPT_WEB_CONFIG,
 	OPT_MOVE_MEMORY,
 	OPT_OFFLINE,
+	OPT_BALANCE,
+	OPT_DRY_RUN,
+	OPT_REVERT_LAST,
+	OPT_BALANCE_POLICY,
+	OPT_BALANCE_KEY, /* --balance-KEY VALUE: the policy's keys as flags */
 };
 
 static const struct option long_opts[] = {
@@ -69,6 +74,24 @@ static const struct option long_opts[] = {
         {"web-config", required_argument, NULL, OPT_WEB_CONFIG},
         {"move-memory", required_argument, NULL, OPT_MOVE_MEMORY},
         {"offline", no_argument, NULL, OPT_OFFLINE},
+        {"balance", no_argument, NULL, OPT_BALANCE},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"revert-last", no_argument, NULL, OPT_REVERT_LAST},
+        {"balance-policy", required_argument, NULL, OPT_BALANCE_POLICY},
+        {"balance-vcpus", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-memory", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-memory-max-move", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-memory-budget", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-memory-hours", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-hard-affinity", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-other-managers", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-window", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-cool-down", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-settle", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-margin", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-state-file", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-include", required_argument, NULL, OPT_BALANCE_KEY},
+        {"balance-exclude", required_argument, NULL, OPT_BALANCE_KEY},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -130,6 +153,18 @@ static void usage(FILE *f)
 	      "                           (a localhost live migration), then exit\n"
 	      "      --offline            with --move-memory: save and restore instead (the\n"
 	      "                           guest stops for the copy; when log-dirty is missing)\n"
+	      "      --balance            keep the host placed: apply the plan's steps one at a\n"
+	      "                           time under a policy, logging each decision (see\n"
+	      "                           BALANCING in xentop-numa(1)); until SIGTERM\n"
+	      "      --dry-run            with --balance: decide and log, change nothing (a\n"
+	      "                           recording is balanced on paper at its own times)\n"
+	      "      --balance-policy FILE  the policy: key = value lines\n"
+	      "      --balance-KEY VALUE  one policy key (vcpus, memory, memory-max-move,\n"
+	      "                           memory-budget, memory-hours, include, exclude,\n"
+	      "                           hard-affinity, other-managers, window, cool-down,\n"
+	      "                           settle, margin, state-file)\n"
+	      "      --revert-last        with --balance: undo our last vCPU change (the\n"
+	      "                           policy's state-file says which), then exit\n"
 	      "      --read-only          never change anything (the screen's 'a' and 'A' are "
 	      "off)\n"
 	      "\n"
@@ -296,6 +331,20 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 	case OPT_OFFLINE:
 		o->offline = true;
 		return 0;
+	case OPT_BALANCE:
+		o->balance = true;
+		return 0;
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		return 0;
+	case OPT_REVERT_LAST:
+		o->revert_last = true;
+		return 0;
+	case OPT_BALANCE_POLICY:
+		if (!arg[0])
+			return bad("--balance-policy", arg, "expected a file name");
+		o->balance_policy = arg;
+		return 0;
 	case OPT_AFF_CPUS:
 		o->aff_cpus = true;
 		return 0;
@@ -369,6 +418,44 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 	}
 }
 
+/* --balance's companions, and the guards that need no source. */
+static int balance_checks(const struct xn_options *o)
+{
+	const char *lone = o->dry_run           ? "--dry-run"
+	                   : o->revert_last     ? "--revert-last"
+	                   : o->balance_policy  ? "--balance-policy"
+	                   : o->nr_balance_keys ? "--balance-KEY"
+	                                        : NULL;
+	if (lone && !o->balance) {
+		xn_warn("%s goes with --balance", lone);
+		return -EINVAL;
+	}
+	if (!o->balance)
+		return 0;
+	if (o->read_only && !o->dry_run && !o->revert_last) {
+		xn_warn("--balance changes placements: with --read-only add --dry-run");
+		return -EINVAL;
+	}
+	if (o->read_only && o->revert_last) {
+		xn_warn("--revert-last is not allowed with --read-only");
+		return -EINVAL;
+	}
+	if (o->revert_last && o->dry_run) {
+		xn_warn("use --revert-last and --dry-run separately");
+		return -EINVAL;
+	}
+	if (o->listen || o->prometheus) {
+		xn_warn("--balance does not serve metrics yet: run --listen or --prometheus "
+		        "as its own process");
+		return -EINVAL;
+	}
+	if (o->format == XN_FMT_CSV) {
+		xn_warn("--balance logs text (default) or json lines, not csv");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int parse_all(int argc, char **argv, struct xn_options *o, bool *source_given);
 static int check_all(int argc, char **argv, struct xn_options *o, bool source_given);
 
@@ -394,9 +481,21 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 static int parse_all(int argc, char **argv, struct xn_options *o, bool *source_given)
 {
 	for (;;) {
-		int c = getopt_long(argc, argv, "bd:i:s:p:nxrvfzhV", long_opts, NULL);
+		int li = -1;
+		int c = getopt_long(argc, argv, "bd:i:s:p:nxrvfzhV", long_opts, &li);
 		if (c == -1)
 			break;
+		if (c == OPT_BALANCE_KEY) {
+			if (o->nr_balance_keys >=
+			    sizeof(o->balance_keys) / sizeof(o->balance_keys[0])) {
+				xn_warn("more than 32 --balance-KEY flags");
+				return -EINVAL;
+			}
+			o->balance_keys[o->nr_balance_keys][0] =
+			        long_opts[li].name + strlen("balance-");
+			o->balance_keys[o->nr_balance_keys++][1] = optarg;
+			continue;
+		}
 		if (c == 'h' || c == 'V') {
 			if (c == 'h')
 				usage(stdout);
@@ -474,11 +573,15 @@ static int check_all(int argc, char **argv, struct xn_options *o, bool source_gi
 		xn_warn("--offline goes with --move-memory");
 		return -EINVAL;
 	}
+	if (balance_checks(o))
+		return -EINVAL;
 	/* One mode at a time. */
 	const char *modes[] = {o->set_affinity ? "--set-affinity" : NULL,
 	                       o->apply_advice ? "--apply-advice" : NULL,
-	                       o->advise ? "--advise" : NULL, o->snapshot ? "--snapshot" : NULL,
-	                       o->move_memory ? "--move-memory" : NULL};
+	                       o->advise ? "--advise" : NULL,
+	                       o->snapshot ? "--snapshot" : NULL,
+	                       o->move_memory ? "--move-memory" : NULL,
+	                       o->balance ? "--balance" : NULL};
 	const char *first = NULL;
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (!modes[i])

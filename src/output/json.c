@@ -16,7 +16,7 @@
  * (xn_cp_invisible) are \u escapes so the line is safe on a terminal;
  * each byte that is not valid UTF-8 becomes the code point U+00XX (written
  * \u00XX) so the output is always valid JSON. */
-static void put_string(FILE *f, const char *s)
+void xn_json_put_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', f);
@@ -117,13 +117,13 @@ static void put_list(FILE *f, const uint64_t *w, int nbits)
 		return;
 	}
 	xn_bits_format_list(w, nbits, buf, sizeof(buf));
-	put_string(f, buf);
+	xn_json_put_string(f, buf);
 }
 
 static void put_opt_string(FILE *f, bool known, const char *s)
 {
 	if (known && s)
-		put_string(f, s);
+		xn_json_put_string(f, s);
 	else
 		fputs("null", f);
 }
@@ -167,7 +167,7 @@ static void put_advice(FILE *f, const struct xn_advice *a, bool valid)
 	}
 	bool k = a->action > XN_ADVICE_NONE && a->action < XN_ADVICE__COUNT;
 	fputs("{\"action\":", f);
-	put_string(f, xn_advice_action_name(a->action));
+	xn_json_put_string(f, xn_advice_action_name(a->action));
 	fputs(",\"nodes\":", f);
 	if (k)
 		put_list(f, a->nodes.w, XN_MAX_NODES);
@@ -205,16 +205,16 @@ static void put_advice(FILE *f, const struct xn_advice *a, bool valid)
 	memcpy(ov, a->overrides, sizeof(a->overrides));
 	ov[sizeof(a->overrides)] = '\0';
 	if (step && ov[0])
-		put_string(f, ov);
+		xn_json_put_string(f, ov);
 	else
 		fputs("null", f);
 	fputs(",\"reason\":", f);
 	char reason[sizeof(a->reason) + 1];
 	memcpy(reason, a->reason, sizeof(a->reason));
 	reason[sizeof(a->reason)] = '\0';
-	put_string(f, reason);
+	xn_json_put_string(f, reason);
 	fputs(",\"pending_action\":", f);
-	put_string(f, xn_advice_action_name(a->pending_action));
+	xn_json_put_string(f, xn_advice_action_name(a->pending_action));
 	fputs(",\"pending_nodes\":", f);
 	put_list(f, a->pending_nodes.w, XN_MAX_NODES);
 	fprintf(f, ",\"pending_count\":%" PRIu32 "}", a->pending_count);
@@ -223,7 +223,7 @@ static void put_advice(FILE *f, const struct xn_advice *a, bool valid)
 static void put_host(FILE *f, const struct xn_host *h)
 {
 	fputs("{\"hostname\":", f);
-	put_string(f, h->hostname);
+	xn_json_put_string(f, h->hostname);
 	fputs(",\"page_size\":", f);
 	put_u64(f, h->page_size > 0, h->page_size);
 	fputs(",\"nr_cpus\":", f);
@@ -251,7 +251,7 @@ static void put_host(FILE *f, const struct xn_host *h)
 			char name[sizeof(zn->name) + 1];
 			memcpy(name, zn->name, sizeof(zn->name));
 			name[sizeof(zn->name)] = '\0';
-			put_string(f, name);
+			xn_json_put_string(f, name);
 			fputs(",\"free_pages\":", f);
 			put_u64(f, zn->valid & XN_ZONE_FREE, zn->free_pages);
 			fputs(",\"managed_pages\":", f);
@@ -282,7 +282,7 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 	unsigned v = d->valid;
 	fprintf(f, "{\"id\":%" PRId64 ",\"name\":", d->id);
 	if (d->name)
-		put_string(f, d->name);
+		xn_json_put_string(f, d->name);
 	else
 		fputs("null", f);
 	fputs(",\"state\":", f);
@@ -290,7 +290,7 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 		char st[sizeof(d->state) + 1];
 		memcpy(st, d->state, sizeof(d->state));
 		st[sizeof(d->state)] = '\0';
-		put_string(f, st);
+		xn_json_put_string(f, st);
 	} else {
 		fputs("null", f);
 	}
@@ -349,7 +349,7 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 	}
 	fputs(",\"pages_method\":", f);
 	if ((v & XN_DOM_PAGES) && d->pages_method != XN_PAGES_NONE)
-		put_string(f, xn_pages_method_name(d->pages_method));
+		xn_json_put_string(f, xn_pages_method_name(d->pages_method));
 	else
 		fputs("null", f);
 	fputs(",\"pages_age_ms\":", f);
@@ -405,7 +405,7 @@ int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s)
 	fputs("{\"schema\":4,\"time\":", f);
 	put_time(f, &s->time);
 	fputs(",\"source\":", f);
-	put_string(f, source);
+	xn_json_put_string(f, source);
 	fputs(",\"origin\":", f);
 	put_opt_string(f, origin[0] != '\0', origin);
 	fputs(",\"interval\":", f);

@@ -1,0 +1,272 @@
+/* balance_run.c - the --balance mode (balance.h): the one sampling loop
+ * (sampler.h: xn_loop_run) hands each sample to the engine
+ * (balance_engine.c); a step it decides is applied through the source's
+ * change operation (or only logged with --dry-run), then verified on the
+ * samples after it, and reverted when a vCPU step made things worse. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "balance_priv.h"
+#include "balance_run.h"
+#include "commands.h"
+#include "util.h"
+
+static volatile sig_atomic_t hangup;
+
+static void on_hangup(int sig)
+{
+	(void)sig;
+	hangup = 1;
+}
+
+static void log_event(void *ctx, const struct xn_bal_event *e)
+{
+	struct xn_bal_run *r = ctx;
+	xn_bal_log_write(r->out, r->json, e);
+	xn_bal_count(r, e);
+}
+
+static void step_event(struct xn_bal_event *e, const char *event, double now,
+                       const struct xn_bal_step *st)
+{
+	xn_bal_event_init(e, event, now);
+	xn_strlcpy(e->name, st->name, sizeof(e->name));
+	e->id = st->id;
+	e->action = st->action;
+	e->nodes = st->nodes;
+	e->local = st->local;
+	e->predicted = st->predicted;
+}
+
+/* Every vCPU whose node is known runs on one of nodes. */
+static bool vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
+{
+	if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node)
+		return false;
+	for (uint32_t v = 0; v < d->vcpus; v++)
+		if (d->vcpu_node[v] >= 0 &&
+		    (d->vcpu_node[v] >= XN_MAX_NODES || !XN_NM_TEST(nodes, d->vcpu_node[v])))
+			return false;
+	return true;
+}
+
+static const struct xn_domain *find_name(const struct xn_snapshot *s, const char *name)
+{
+	for (size_t i = 0; i < s->nr_domains; i++)
+		if (s->domains[i].name && !strcmp(s->domains[i].name, name))
+			return &s->domains[i];
+	return NULL;
+}
+
+/* End the step in flight: log the outcome, cool the domain down, keep it in
+ * the state file. */
+static void finish(struct xn_bal_run *r, struct xn_bal_event *e, double now, uint64_t bytes)
+{
+	log_event(r, e);
+	xn_bal_state_append(r, &r->b.flight, e->event, now);
+	xn_bal_done(&r->b, now, bytes);
+}
+
+/* A failure is said once per domain and error: the cool-down keeps it from
+ * being retried in a loop, and the same refusal after it says nothing new. */
+static void failed(struct xn_bal_run *r, double now, int err, const char *why)
+{
+	const struct xn_bal_step *st = &r->b.flight;
+	struct xn_bal_dom *rec = xn_bal_dom_get(&r->b, st->name);
+	struct xn_bal_event e;
+	step_event(&e, "failed", now, st);
+	xn_strlcpy(e.reason, why, sizeof(e.reason));
+	if (rec && rec->failed_errno == err) {
+		xn_bal_count(r, &e);
+		xn_bal_done(&r->b, now, 0);
+		return;
+	}
+	if (rec)
+		rec->failed_errno = err;
+	finish(r, &e, now, 0);
+}
+
+static void apply(struct xn_bal_run *r, struct xn_sampler *s, double now)
+{
+	const struct xn_bal_step *st = &r->b.flight;
+	if (st->xen_move) {
+		failed(r, now, -ENOTSUP,
+		       "a Xen memory move is a live migration, not applied by --balance "
+		       "yet: run --move-memory");
+		return;
+	}
+	char msg[1024] = "";
+	r->applied_mono = xn_now_mono_ns();
+	r->applied_at = now;
+	int e = s->src->ops->set_node_affinity(s->src, st->id, &st->nodes, st->flags, msg,
+	                                       sizeof(msg));
+	if (e) {
+		char why[600];
+		snprintf(why, sizeof(why), "%.300s%s%.200s", s->src->err,
+		         msg[0] ? "; applied: " : "", msg);
+		failed(r, now, e, why);
+		return;
+	}
+	xn_strlcpy(r->applied_msg, msg, sizeof(r->applied_msg));
+	r->verifying = true;
+}
+
+/* Undo a vCPU step: the vCPUs back to the nodes they ran on before. */
+static int revert(struct xn_bal_run *r, struct xn_sampler *s, const struct xn_domain *d, char *msg,
+                  size_t len)
+{
+	const struct xn_bal_step *st = &r->b.flight;
+	xn_nodemask back = st->before;
+	if (xn_bits_empty(back.w, XN_MAX_NODES))
+		for (int i = 0; i < s->cur.host.nr_nodes; i++)
+			XN_NM_SET(&back, s->cur.host.nodes[i].id);
+	return s->src->ops->set_node_affinity(s->src, d->id, &back, XN_AFF_CPUS | XN_AFF_NO_MEMORY,
+	                                      msg, len);
+}
+
+/* A sample after the step: once it has settled (every vCPU on the targets
+ * and fresh page figures, or the settle time passed), compare. */
+static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
+{
+	const struct xn_bal_step *st = &r->b.flight;
+	const struct xn_domain *d = find_name(&s->cur, st->name);
+	double waited = (double)(xn_now_mono_ns() - r->applied_mono) / 1e9;
+	if (!d) {
+		r->verifying = false;
+		failed(r, now, -ESRCH, "the domain is gone after the change");
+		return;
+	}
+	bool moves_vcpus = st->action != XN_ADVICE_MEMORY;
+	bool settled = (!moves_vcpus || vcpus_within(d, &st->nodes)) && d->pages_age_ms == 0 &&
+	               (d->valid & XN_DOM_LOCALITY);
+	if (!settled && waited < r->b.pol.settle)
+		return;
+	r->verifying = false;
+	struct xn_bal_event e;
+	step_event(&e, "done", now, st);
+	e.after = (d->valid & XN_DOM_LOCALITY) ? d->locality : NAN;
+	e.duration = waited;
+	uint64_t ps = s->cur.host.page_size ? s->cur.host.page_size : 4096;
+	e.pages = (int64_t)(st->bytes / ps);
+	snprintf(e.reason, sizeof(e.reason), "%.300s%s", r->applied_msg,
+	         settled ? "" : "; not settled within the settle time");
+	if (st->action == XN_ADVICE_VCPUS && isfinite(e.after) && e.after < st->local - 1.0) {
+		char msg[1024] = "";
+		int rv = revert(r, s, d, msg, sizeof(msg));
+		e.event = rv ? "failed" : "reverted";
+		snprintf(e.reason, sizeof(e.reason),
+		         "LOCAL%% fell from %.1f to %.1f (predicted %.1f): %s%.200s", st->local,
+		         e.after, st->predicted,
+		         rv ? "the revert failed: " : "vCPUs put back: ", rv ? s->src->err : msg);
+	}
+	finish(r, &e, now, st->bytes);
+}
+
+static int balance_each(void *ctx, struct xn_sampler *s, long it, double took)
+{
+	struct xn_bal_run *r = ctx;
+	double now = xn_bal_time(&s->cur);
+	if (hangup) {
+		hangup = 0;
+		xn_bal_reload(r);
+	}
+	if (r->verifying) {
+		verify(r, s, now);
+		return 0;
+	}
+	struct xn_bal_step st;
+	if (xn_bal_decide(&r->b, &s->cur, &st) != 1)
+		return 0;
+	if (r->b.dry_run) {
+		/* decided as it would be; the domain cools down as if changed */
+		xn_bal_done(&r->b, now, st.bytes);
+		return 0;
+	}
+	apply(r, s, now);
+	return 0;
+}
+
+/* Reasons --balance does not start; 0 when it may. */
+static int refuse(const struct xn_sampler *s, const struct xn_options *o, const char *managers)
+{
+	bool recorded = (s->src->ops->caps & XN_SRC_RECORDED) != 0;
+	if (o->dry_run)
+		return 0;
+	if (recorded) {
+		xn_warn("--balance on a recording cannot change anything: add --dry-run to "
+		        "balance it on paper");
+		return XN_EXIT_USAGE;
+	}
+	if (!s->src->ops->set_node_affinity) {
+		xn_warn("the %s source is read-only: --balance needs --dry-run here",
+		        s->src->ops->name);
+		return XN_EXIT_USAGE;
+	}
+	if (managers[0]) {
+		xn_warn("another manager places domains here (%s): two balancers fight; "
+		        "--balance-other-managers on to act anyway, or --dry-run",
+		        managers);
+		return XN_EXIT_REFUSED;
+	}
+	return 0;
+}
+
+int xn_cmd_balance(struct xn_sampler *s, const struct xn_options *o)
+{
+	static struct xn_bal_run r; /* large (the engine's masks); one per process */
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.out = stdout;
+	r.json = o->format == XN_FMT_JSON;
+	char err[600] = "";
+	struct xn_balance_policy pol;
+	if (xn_balance_policy_from(&pol, o, err, sizeof(err))) {
+		xn_warn("bad balance policy: %s; nothing runs", err);
+		return XN_EXIT_USAGE;
+	}
+	char managers[300] = "";
+	if (!pol.other_managers)
+		xn_bal_other_managers(managers, sizeof(managers));
+	int rc = refuse(s, o, managers);
+	if (rc)
+		return rc;
+	xn_bal_init(&r.b, &pol, o->dry_run, log_event, &r);
+	if (xn_bal_state_load(&r, err, sizeof(err))) {
+		xn_warn("%s", err);
+		xn_bal_free(&r.b);
+		return XN_EXIT_RUNTIME;
+	}
+	if (o->revert_last) {
+		rc = xn_bal_revert_last(&r, s);
+		xn_bal_free(&r.b);
+		return rc;
+	}
+	sigset_t sigs, old;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	struct sigaction sa = {.sa_handler = on_hangup}, old_hup;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, &old_hup);
+	struct xn_loop l = {.delay = o->delay,
+	                    .iterations = o->iterations,
+	                    .stop = &sigs,
+	                    .each = balance_each,
+	                    .ctx = &r};
+	r.loop = &l;
+	rc = xn_loop_run(s, &l, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	xn_bal_free(&r.b);
+	if (rc == XN_LOOP_ENDED || rc == 0)
+		return XN_EXIT_OK;
+	if (rc == -ENODATA) {
+		xn_warn("the recording holds no sample");
+		return XN_EXIT_RUNTIME;
+	}
+	return rc < 0 ? XN_EXIT_RUNTIME : rc;
+}

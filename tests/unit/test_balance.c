@@ -1,0 +1,128 @@
+/* test_balance.c - the balancer's policy parsing and engine (issue 20):
+ * windows, cool-downs, exclusions, Domain-0, one step in flight, the size
+ * cap, against scripted snapshots whose times are set, never slept. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "balance/balance_priv.h"
+#include "check.h"
+
+static int events;
+static char last_event[16], last_reason[400];
+
+static void on_log(void *ctx, const struct xn_bal_event *e)
+{
+	(void)ctx;
+	events++;
+	snprintf(last_event, sizeof(last_event), "%s", e->event);
+	snprintf(last_reason, sizeof(last_reason), "%s", e->reason);
+}
+
+/* Two nodes of 2 CPUs and 4 GiB; domains 0 (Domain-0), 1 "vm1", 2 "skip-me",
+ * each advised to run its vCPUs on node 0 (LOCAL% 0 -> 100). */
+static void host(struct xn_snapshot *s, double t)
+{
+	memset(s, 0, sizeof(*s));
+	s->time.tv_sec = (time_t)t;
+	xn_host_alloc_nodes(&s->host, 2);
+	s->host.page_size = 4096;
+	for (int i = 0; i < 2; i++) {
+		s->host.nodes[i].id = i;
+		s->host.nodes[i].mem_total = (uint64_t)4 << 30;
+		s->host.nodes[i].mem_free = (uint64_t)2 << 30;
+		xn_bits_set(s->host.nodes[i].cpus.w, 2 * i);
+		xn_bits_set(s->host.nodes[i].cpus.w, 2 * i + 1);
+		s->host.nodes[i].valid = XN_NODE_TOTAL | XN_NODE_FREE | XN_NODE_CPUS;
+	}
+	const char *names[] = {"Domain-0", "vm1", "skip-me"};
+	for (int k = 0; k < 3; k++) {
+		struct xn_domain *d = xn_snapshot_add_domain(s);
+		d->id = k;
+		xn_domain_set_name(d, names[k]);
+		d->vcpus = 1;
+		d->mem_cur = d->mem_max = 256 << 20;
+		d->node_pages[0] = 65536;
+		xn_domain_alloc_vcpu_node(d);
+		d->vcpu_node[0] = 1;
+		d->valid = XN_DOM_VCPUS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX | XN_DOM_PAGES |
+		           XN_DOM_VCPU_NODE | XN_DOM_ADVICE;
+		d->advice.action = XN_ADVICE_VCPUS;
+		xn_bits_set(d->advice.nodes.w, 0);
+		d->advice.local_now = 0;
+		d->advice.local_expected = 100;
+		d->advice.step = (uint32_t)k;
+	}
+}
+
+static int decide_at(struct xn_balancer *b, double t, struct xn_bal_step *st)
+{
+	struct xn_snapshot s;
+	host(&s, t);
+	int r = xn_bal_decide(b, &s, st);
+	xn_snapshot_clear(&s);
+	return r;
+}
+
+static void test_policy(void)
+{
+	struct xn_balance_policy p;
+	char err[400];
+	xn_balance_policy_defaults(&p);
+	CHECK(p.vcpus && !p.memory && p.window == 300 && p.cooldown == 1800);
+	CHECK(xn_balance_policy_set(&p, "window", "5m", "x", err, sizeof(err)) == 0 &&
+	      p.window == 300);
+	CHECK(xn_balance_policy_set(&p, "memory-max-move", "512M", "x", err, sizeof(err)) == 0 &&
+	      p.memory_max_move == (uint64_t)512 << 20);
+	CHECK(xn_balance_policy_set(&p, "memory-budget", "-1", "f:3", err, sizeof(err)) != 0);
+	CHECK(strstr(err, "f:3: memory-budget") != NULL);
+	CHECK(xn_balance_policy_set(&p, "exclude", "vm[1", "f:4", err, sizeof(err)) != 0);
+	CHECK(xn_balance_policy_set(&p, "nope", "1", "f:5", err, sizeof(err)) != 0);
+	CHECK(strstr(err, "unknown key") != NULL);
+	CHECK(xn_balance_policy_set(&p, "memory-hours", "01:00-05:00", "x", err, sizeof(err)) ==
+	              0 &&
+	      p.memory_hours_from == 60 && p.memory_hours_to == 300);
+	FILE *f = fopen("build/test_balance.policy", "w");
+	fputs("# ok\nvcpus = on\n\nwindow = 10x\n", f);
+	fclose(f);
+	CHECK(xn_balance_policy_load(&p, "build/test_balance.policy", err, sizeof(err)) != 0);
+	CHECK(strstr(err, "test_balance.policy:4: window") != NULL);
+}
+
+static void test_engine(void)
+{
+	struct xn_balance_policy p;
+	struct xn_balancer b;
+	struct xn_bal_step st;
+	char err[200];
+	xn_balance_policy_defaults(&p);
+	xn_balance_policy_set(&p, "exclude", "skip-*", "x", err, sizeof(err));
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	double t0 = 1000000;
+	/* the window: nothing before 300 s of the same advice */
+	CHECK(decide_at(&b, t0, &st) == 0);
+	CHECK(decide_at(&b, t0 + 299, &st) == 0);
+	CHECK(events == 0);
+	CHECK(decide_at(&b, t0 + 300, &st) == 1);
+	CHECK_STR(st.name, "vm1"); /* never Domain-0 */
+	CHECK_STR(last_event, "decide");
+	/* one in flight: nothing more until it is done */
+	CHECK(decide_at(&b, t0 + 400, &st) == 0);
+	xn_bal_done(&b, t0 + 400, 0);
+	/* vm1 cools down; skip-me is excluded (said once) */
+	events = 0;
+	CHECK(decide_at(&b, t0 + 500, &st) == 0);
+	CHECK(decide_at(&b, t0 + 600, &st) == 0);
+	CHECK(events == 2); /* one skip line each, not one per sample */
+	CHECK(decide_at(&b, t0 + 400 + 1800, &st) == 1);
+	CHECK_STR(st.name, "vm1");
+	xn_bal_free(&b);
+}
+
+int main(void)
+{
+	test_policy();
+	test_engine();
+	return check_report("test_balance");
+}
