@@ -2,7 +2,8 @@
 # (build/vm/NAME-out/); replayed as JSON it must give back the recording:
 # every field of every sample, but "source" (replay) and "interval" (the
 # replay derives it from the recorded times, which the recorder took with
-# the wall clock a few microseconds off its monotonic one).
+# the wall clock a few microseconds off its monotonic one); the recorded
+# advice comes back as recorded_advice.
 . /checks/lib.sh
 need_xn
 n=$(xl_nodes | wc -l)
@@ -15,16 +16,24 @@ same "samples recorded" 4 "$(wc -l <"$f")"
 same "samples replayed" 4 "$(wc -l </tmp/replay.jsonl)"
 same "source of the replayed samples" "replay replay replay replay " \
 	"$(jq -r .source /tmp/replay.jsonl | tr '\n' ' ')"
-jq -S -c 'del(.source, .interval)' "$f" >/tmp/rec.norm
-jq -S -c 'del(.source, .interval)' /tmp/replay.jsonl >/tmp/rep.norm
+# A replay computes the advice again with this advisor and keeps what the
+# recording held as recorded_advice: that is what must come back.
+jq -S -c 'del(.source, .interval) | .domains[] |= del(.recorded_advice)' "$f" >/tmp/rec.norm
+jq -S -c 'del(.source, .interval) | .domains[] |= (.advice = .recorded_advice
+	| del(.recorded_advice))' /tmp/replay.jsonl >/tmp/rep.norm
 if cmp -s /tmp/rec.norm /tmp/rep.norm; then
 	echo "ok   replayed JSON = recording ($(wc -c <"$f") bytes)"
 else
 	echo "DIFF replayed JSON differs from the recording:"
-	jq -S . "$f" | sed 's/"source": "xen"/"source": "replay"/' >/tmp/rec.pretty
-	jq -S . /tmp/replay.jsonl | diff /tmp/rec.pretty - | grep -v '"interval"' | head -n 40
+	jq -S . /tmp/rec.norm >/tmp/rec.pretty
+	jq -S . /tmp/rep.norm | diff /tmp/rec.pretty - | head -n 40
 	bad=$((bad + 1))
 fi
+# The advice this advisor computes from the recorded samples: the recorder's
+# (the same program, the same samples, the same smoothing window).
+same "advice recomputed on replay (actions, nodes)" \
+	"$(jq -c '[.domains[].advice | [.action, .nodes]]' "$f" | tr '\n' ' ')" \
+	"$(jq -c '[.domains[].advice | [.action, .nodes]]' /tmp/replay.jsonl | tr '\n' ' ')"
 # interval: the same to a millisecond (null for the first sample in both).
 jq -r '.interval // "null"' "$f" >/tmp/rec.int
 jq -r '.interval // "null"' /tmp/replay.jsonl >/tmp/rep.int
