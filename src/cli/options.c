@@ -178,7 +178,7 @@ static void usage(FILE *f)
 	      "     asked of a read-only source such as a recording)\n"
 	      "  3  the domain was not found, or no process given with --pid exists\n"
 	      "  4  permission denied\n"
-	      "  5  the kernel or hypervisor refused the change\n"
+	      "  5  the kernel or hypervisor refused the change; --balance: another placer runs\n"
 	      "With --advise, 1 means a domain is misplaced and 6 a runtime error.\n"
 	      "See xentop-numa(1) and xentop-numa-json(5).\n",
 	      f);

@@ -65,5 +65,22 @@ if [ -r /proc/self/numa_maps ]; then
 else
 	skip_part "statuses 3 (-p) and 4: no linux source here"
 fi
-skip_part "status 5: a refusal by the kernel or hypervisor cannot be caused here (lab: xen affinity checks)"
+# 5: a refusal. The kernel's or hypervisor's cannot be caused here (the lab's
+# xen affinity checks cause it); --balance refusing beside another placer
+# can: a process named numad (a copy of sleep) is one.
+if [ -r /proc/self/numa_maps ]; then
+	cp "$(command -v sleep)" "$tmp/numad"
+	"$tmp/numad" 30 &
+	placer=$!
+	xn_track $placer
+	status 5 "--balance beside another placer" "$BIN" -s linux --balance -i 1 \
+		--balance-state-file "$tmp/balance.state"
+	grep -q "numad is running (pid $placer)" "$tmp/err" || fail "--balance beside numad: $(cat "$tmp/err")"
+	[ -e "$tmp/balance.state" ] && fail "--balance wrote its state file although it refused"
+	status 0 "--balance --dry-run beside another placer" "$BIN" -s linux --balance --dry-run -i 1 \
+		--balance-state-file "$tmp/balance.state"
+else
+	skip_part "status 5: no linux source here"
+fi
+skip_part "status 5 from the kernel or hypervisor: cannot be caused here (lab: xen affinity checks)"
 xn_finish test_exit_status
