@@ -165,28 +165,37 @@ static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 	finish(r, &e, now, st->bytes);
 }
 
+static void balance_one(struct xn_bal_run *r, struct xn_sampler *s)
+{
+	double now = xn_bal_time(&s->cur);
+	if (r->verifying) {
+		verify(r, s, now);
+		return;
+	}
+	struct xn_bal_step st;
+	if (xn_bal_decide(&r->b, &s->cur, &st) != 1)
+		return;
+	if (r->b.dry_run) {
+		/* decided as it would be; the domain cools down as if changed */
+		if (st.action < XN_ADVICE__COUNT)
+			r->actions[st.action][XN_PROM_BAL_RESULTS - 1]++;
+		r->last_action = now;
+		xn_bal_done(&r->b, now, st.bytes);
+		return;
+	}
+	apply(r, s, now);
+}
+
 static int balance_each(void *ctx, struct xn_sampler *s, long it, double took)
 {
 	struct xn_bal_run *r = ctx;
-	double now = xn_bal_time(&s->cur);
+	(void)it;
 	if (hangup) {
 		hangup = 0;
 		xn_bal_reload(r);
 	}
-	if (r->verifying) {
-		verify(r, s, now);
-		return 0;
-	}
-	struct xn_bal_step st;
-	if (xn_bal_decide(&r->b, &s->cur, &st) != 1)
-		return 0;
-	if (r->b.dry_run) {
-		/* decided as it would be; the domain cools down as if changed */
-		xn_bal_done(&r->b, now, st.bytes);
-		return 0;
-	}
-	apply(r, s, now);
-	return 0;
+	balance_one(r, s);
+	return xn_bal_metrics_publish(r, &s->cur, took) ? XN_EXIT_RUNTIME : 0;
 }
 
 /* Reasons --balance does not start; 0 when it may. */
@@ -244,6 +253,11 @@ int xn_cmd_balance(struct xn_sampler *s, const struct xn_options *o)
 		xn_bal_free(&r.b);
 		return rc;
 	}
+	if (xn_bal_metrics_open(&r)) {
+		xn_warn("out of memory");
+		xn_bal_free(&r.b);
+		return XN_EXIT_RUNTIME;
+	}
 	sigset_t sigs, old;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -254,12 +268,16 @@ int xn_cmd_balance(struct xn_sampler *s, const struct xn_options *o)
 	sigaction(SIGHUP, &sa, &old_hup);
 	struct xn_loop l = {.delay = o->delay,
 	                    .iterations = o->iterations,
+	                    /* a recording is read as fast as it goes, unless
+	                     * served (--listen): then at -d, to be scraped */
+	                    .pace_recording = o->listen != NULL,
 	                    .stop = &sigs,
 	                    .each = balance_each,
 	                    .ctx = &r};
 	r.loop = &l;
 	rc = xn_loop_run(s, &l, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	xn_bal_metrics_close(&r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	xn_bal_free(&r.b);
 	if (rc == XN_LOOP_ENDED || rc == 0)

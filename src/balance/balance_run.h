@@ -10,7 +10,10 @@
 
 #include "balance_priv.h"
 #include "options.h"
+#include "prom.h"
 #include "sampler.h"
+
+struct xn_export;
 
 struct xn_bal_run {
 	const struct xn_options *o;
@@ -23,11 +26,20 @@ struct xn_bal_run {
 	uint64_t applied_mono;
 	double applied_at;
 	char applied_msg[512];
-	/* counts of the outcomes, by action and result (for the log's end) */
-	uint64_t actions[XN_ADVICE__COUNT][4];
+	/* counts of the outcomes, by action and result (the order of
+	 * xn_prom_bal_result_names: done, reverted, failed, skipped, dry_run) */
+	uint64_t actions[XN_ADVICE__COUNT][XN_PROM_BAL_RESULTS];
 	uint64_t bytes_moved;
 	double last_action;
+	struct xn_export *pub; /* --listen / --prometheus, or NULL */
 };
+
+/* The metrics (xentop_numa_balance_*): open when --listen or --prometheus
+ * asks (0 or -ENOMEM), publish every sample (0, or non-zero said on
+ * stderr: fatal), close. */
+int xn_bal_metrics_open(struct xn_bal_run *r);
+int xn_bal_metrics_publish(struct xn_bal_run *r, const struct xn_snapshot *s, double took);
+void xn_bal_metrics_close(struct xn_bal_run *r);
 
 /* Count an event (outcomes only). */
 void xn_bal_count(struct xn_bal_run *r, const struct xn_bal_event *e);

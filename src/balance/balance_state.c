@@ -18,7 +18,7 @@
 void xn_bal_count(struct xn_bal_run *r, const struct xn_bal_event *e)
 {
 	static const char *const results[] = {"done", "reverted", "failed", "skipped"};
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
 		if (!strcmp(e->event, results[i]) && e->action < XN_ADVICE__COUNT) {
 			r->actions[e->action][i]++;
 			if (i < 3)
