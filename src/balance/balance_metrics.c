@@ -16,12 +16,14 @@ int xn_bal_metrics_open(struct xn_bal_run *r)
 
 /* A domain has a step pending when the engine tracks an advised step for
  * it (held over the window or cooling down) or its step is in flight. */
-static bool pending(const struct xn_balancer *b, const char *name)
+static bool pending(const struct xn_balancer *b, const struct xn_domain *d)
 {
-	if (b->in_flight && !strcmp(b->flight.name, name))
+	struct xn_bal_key key;
+	xn_bal_key_of(d, &key);
+	if (b->in_flight && xn_bal_key_eq(&b->flight.key, &key))
 		return true;
 	for (size_t k = 0; k < b->nr_doms; k++)
-		if (!strcmp(b->doms[k].name, name))
+		if (xn_bal_key_eq(&b->doms[k].key, &key))
 			return b->doms[k].action == XN_ADVICE_VCPUS ||
 			       b->doms[k].action == XN_ADVICE_MEMORY ||
 			       b->doms[k].action == XN_ADVICE_BOTH;
@@ -42,7 +44,7 @@ int xn_bal_metrics_publish(struct xn_bal_run *r, const struct xn_snapshot *s, do
 	if (s->nr_domains && !p)
 		return -1;
 	for (size_t i = 0; i < s->nr_domains; i++)
-		p[i] = s->domains[i].name && pending(&r->b, s->domains[i].name);
+		p[i] = s->domains[i].name && pending(&r->b, &s->domains[i]);
 	pb.pending = p;
 	struct xn_prom_meta m = {.sample_seconds = took, .balance = &pb};
 	int rc = xn_export_publish(r->pub, s, &m);

@@ -53,11 +53,15 @@ static bool vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
 	return true;
 }
 
-static const struct xn_domain *find_name(const struct xn_snapshot *s, const char *name)
+/* The domain of the step, by its key (balance_priv.h). */
+static const struct xn_domain *find_key(const struct xn_snapshot *s, const struct xn_bal_key *k)
 {
-	for (size_t i = 0; i < s->nr_domains; i++)
-		if (s->domains[i].name && !strcmp(s->domains[i].name, name))
+	for (size_t i = 0; i < s->nr_domains; i++) {
+		struct xn_bal_key dk;
+		xn_bal_key_of(&s->domains[i], &dk);
+		if (s->domains[i].name && xn_bal_key_eq(&dk, k))
 			return &s->domains[i];
+	}
 	return NULL;
 }
 
@@ -75,7 +79,7 @@ static void finish(struct xn_bal_run *r, struct xn_bal_event *e, double now, uin
 static void failed(struct xn_bal_run *r, double now, int err, const char *why)
 {
 	const struct xn_bal_step *st = &r->b.flight;
-	struct xn_bal_dom *rec = xn_bal_dom_get(&r->b, st->name);
+	struct xn_bal_dom *rec = xn_bal_dom_get(&r->b, &st->key);
 	struct xn_bal_event e;
 	step_event(&e, "failed", now, st);
 	xn_strlcpy(e.reason, why, sizeof(e.reason));
@@ -132,7 +136,7 @@ static int revert(struct xn_bal_run *r, struct xn_sampler *s, const struct xn_do
 static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 {
 	const struct xn_bal_step *st = &r->b.flight;
-	const struct xn_domain *d = find_name(&s->cur, st->name);
+	const struct xn_domain *d = find_key(&s->cur, &st->key);
 	double waited = (double)(xn_now_mono_ns() - r->applied_mono) / 1e9;
 	if (!d) {
 		r->verifying = false;

@@ -11,6 +11,7 @@
 
 static int events;
 static char last_event[16], last_reason[400];
+static char vm1_reason[400]; /* the last event's of a domain named vm1... */
 
 static void on_log(void *ctx, const struct xn_bal_event *e)
 {
@@ -18,6 +19,8 @@ static void on_log(void *ctx, const struct xn_bal_event *e)
 	events++;
 	snprintf(last_event, sizeof(last_event), "%s", e->event);
 	snprintf(last_reason, sizeof(last_reason), "%s", e->reason);
+	if (!strncmp(e->name, "vm1", 3))
+		snprintf(vm1_reason, sizeof(vm1_reason), "%s", e->reason);
 }
 
 /* Two nodes of 2 CPUs and 4 GiB; domains 0 (Domain-0), 1 "vm1", 2 "skip-me",
@@ -120,9 +123,77 @@ static void test_engine(void)
 	xn_bal_free(&b);
 }
 
+/* host() at t with uuids: vm1 gets uuid byte u (0: no uuid) and name. */
+static int decide_uuid(struct xn_balancer *b, double t, uint8_t u, const char *name,
+                       struct xn_bal_step *st)
+{
+	struct xn_snapshot s;
+	host(&s, t);
+	struct xn_domain *d = &s.domains[1];
+	xn_domain_set_name(d, name);
+	if (u) {
+		memset(d->uuid, u, sizeof(d->uuid));
+		d->valid |= XN_DOM_UUID;
+	}
+	int r = xn_bal_decide(b, &s, st);
+	xn_snapshot_clear(&s);
+	return r;
+}
+
+/* Cool-downs follow the UUID when the source gives one: a domain renamed
+ * keeps its cool-down; a new domain under the old name (another UUID) has
+ * none; without UUIDs the name is the key. */
+static void test_uuid_key(void)
+{
+	struct xn_balance_policy p;
+	struct xn_balancer b;
+	struct xn_bal_step st;
+	char err[200];
+	xn_balance_policy_defaults(&p);
+	xn_balance_policy_set(&p, "exclude", "skip-*", "x", err, sizeof(err));
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	double t0 = 2000000;
+	CHECK(decide_uuid(&b, t0, 0xaa, "vm1", &st) == 0);
+	CHECK(decide_uuid(&b, t0 + 300, 0xaa, "vm1", &st) == 1);
+	CHECK(st.key.has_uuid && st.key.uuid[0] == 0xaa);
+	xn_bal_done(&b, t0 + 300, 0);
+	/* renamed, same UUID: still cooling down, held since its first advice */
+	vm1_reason[0] = '\0';
+	CHECK(decide_uuid(&b, t0 + 700, 0xaa, "vm1-renamed", &st) == 0);
+	CHECK(strstr(vm1_reason, "cool-down") != NULL);
+	/* the old name, another UUID: a new domain, its own window, no cool-down */
+	CHECK(decide_uuid(&b, t0 + 800, 0xbb, "vm1", &st) == 0);
+	CHECK(decide_uuid(&b, t0 + 1100, 0xbb, "vm1", &st) == 1);
+	CHECK(st.key.uuid[0] == 0xbb);
+	xn_bal_done(&b, t0 + 1100, 0);
+	xn_bal_free(&b);
+	/* no UUID: the same name is the same domain */
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	CHECK(decide_uuid(&b, t0, 0, "vm1", &st) == 0);
+	CHECK(decide_uuid(&b, t0 + 300, 0, "vm1", &st) == 1 && !st.key.has_uuid);
+	xn_bal_done(&b, t0 + 300, 0);
+	vm1_reason[0] = '\0';
+	CHECK(decide_uuid(&b, t0 + 700, 0, "vm1", &st) == 0);
+	CHECK(strstr(vm1_reason, "cool-down") != NULL);
+	xn_bal_free(&b);
+	/* UUIDs as text and back */
+	uint8_t u[16], v[16];
+	char txt[XN_UUID_STR];
+	for (int i = 0; i < 16; i++)
+		u[i] = (uint8_t)(i * 17 + 3);
+	xn_uuid_format(u, txt);
+	CHECK_STR(txt, "03142536-4758-697a-8b9c-adbecfe0f102");
+	CHECK(xn_uuid_parse("03142536-4758-697A-8B9C-ADBECFE0F102", v) == 0 && !memcmp(u, v, 16));
+	CHECK(xn_uuid_parse("03142536-4758-697a-8b9c-adbecfe0f10", v) != 0);
+	CHECK(xn_uuid_parse("031425364-758-697a-8b9c-adbecfe0f102", v) != 0);
+	CHECK(xn_uuid_parse("03142536-4758-697a-8b9c-adbecfe0f1023", v) != 0);
+	CHECK(xn_uuid_parse("0314253g-4758-697a-8b9c-adbecfe0f102", v) != 0);
+}
+
 int main(void)
 {
 	test_policy();
 	test_engine();
+	test_uuid_key();
 	return check_report("test_balance");
 }
