@@ -68,6 +68,17 @@ bool xn_bal_key_eq(const struct xn_bal_key *a, const struct xn_bal_key *b)
 	return !strcmp(a->name, b->name);
 }
 
+const struct xn_domain *xn_bal_find(const struct xn_snapshot *s, const struct xn_bal_key *k)
+{
+	for (size_t i = 0; i < s->nr_domains; i++) {
+		struct xn_bal_key dk;
+		xn_bal_key_of(&s->domains[i], &dk);
+		if (s->domains[i].name && xn_bal_key_eq(&dk, k))
+			return &s->domains[i];
+	}
+	return NULL;
+}
+
 static struct xn_bal_dom *dom_find(struct xn_balancer *b, const struct xn_bal_key *k)
 {
 	for (size_t i = 0; i < b->nr_doms; i++)

@@ -44,6 +44,9 @@ struct xn_bal_key {
 void xn_bal_key_of(const struct xn_domain *d, struct xn_bal_key *k);
 bool xn_bal_key_eq(const struct xn_bal_key *a, const struct xn_bal_key *b);
 
+/* The named domain of s with key k, or NULL. */
+const struct xn_domain *xn_bal_find(const struct xn_snapshot *s, const struct xn_bal_key *k);
+
 /* A step chosen to be applied: one in flight at a time. */
 struct xn_bal_step {
 	char name[256];

@@ -53,18 +53,6 @@ static bool vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
 	return true;
 }
 
-/* The domain of the step, by its key (balance_priv.h). */
-static const struct xn_domain *find_key(const struct xn_snapshot *s, const struct xn_bal_key *k)
-{
-	for (size_t i = 0; i < s->nr_domains; i++) {
-		struct xn_bal_key dk;
-		xn_bal_key_of(&s->domains[i], &dk);
-		if (s->domains[i].name && xn_bal_key_eq(&dk, k))
-			return &s->domains[i];
-	}
-	return NULL;
-}
-
 /* End the step in flight: log the outcome, cool the domain down, keep it in
  * the state file. */
 static void finish(struct xn_bal_run *r, struct xn_bal_event *e, double now, uint64_t bytes)
@@ -96,15 +84,18 @@ static void failed(struct xn_bal_run *r, double now, int err, const char *why)
 static void apply(struct xn_bal_run *r, struct xn_sampler *s, double now)
 {
 	const struct xn_bal_step *st = &r->b.flight;
-	if (st->xen_move) {
-		failed(r, now, -ENOTSUP,
-		       "a Xen memory move is a live migration, not applied by --balance "
-		       "yet: run --move-memory");
-		return;
-	}
 	char msg[1024] = "";
 	r->applied_mono = xn_now_mono_ns();
 	r->applied_at = now;
+	if (st->xen_move) {
+		/* a live move: followed at each sample, then verified */
+		int e = xn_bal_move_start(r, s, msg, sizeof(msg));
+		if (e)
+			failed(r, now, e, msg);
+		else
+			r->verifying = true;
+		return;
+	}
 	int e = s->src->ops->set_node_affinity(s->src, st->id, &st->nodes, st->flags, msg,
 	                                       sizeof(msg));
 	if (e) {
@@ -136,7 +127,7 @@ static int revert(struct xn_bal_run *r, struct xn_sampler *s, const struct xn_do
 static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 {
 	const struct xn_bal_step *st = &r->b.flight;
-	const struct xn_domain *d = find_key(&s->cur, &st->key);
+	const struct xn_domain *d = xn_bal_find(&s->cur, &st->key);
 	double waited = (double)(xn_now_mono_ns() - r->applied_mono) / 1e9;
 	if (!d) {
 		r->verifying = false;
@@ -172,6 +163,20 @@ static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 static void balance_one(struct xn_bal_run *r, struct xn_sampler *s)
 {
 	double now = xn_bal_time(&s->cur);
+	if (r->moving) {
+		char why[1200];
+		int e = xn_bal_move_poll(r, s, why, sizeof(why));
+		if (e == 1)
+			return;
+		if (e) {
+			r->verifying = false;
+			failed(r, now, e, why);
+			return;
+		}
+		/* the settle time counts from the move's end */
+		xn_strlcpy(r->applied_msg, why, sizeof(r->applied_msg));
+		r->applied_mono = xn_now_mono_ns();
+	}
 	if (r->verifying) {
 		verify(r, s, now);
 		return;
@@ -280,6 +285,16 @@ int xn_cmd_balance(struct xn_sampler *s, const struct xn_options *o)
 	                    .ctx = &r};
 	r.loop = &l;
 	rc = xn_loop_run(s, &l, NULL);
+	if (r.moving) {
+		/* SIGTERM (or the end) during a live move: as the `m` key cancels */
+		char why[1200];
+		int e = xn_bal_move_stop(&r, why, sizeof(why));
+		struct xn_bal_event ev;
+		step_event(&ev, e ? "failed" : "done", xn_bal_time(&s->cur), &r.b.flight);
+		xn_strlcpy(ev.reason, why, sizeof(ev.reason));
+		r.verifying = false;
+		finish(&r, &ev, ev.time, e ? 0 : r.b.flight.bytes);
+	}
 	sigaction(SIGHUP, &old_hup, NULL);
 	xn_bal_metrics_close(&r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -32,7 +32,17 @@ struct xn_bal_run {
 	uint64_t bytes_moved;
 	double last_action;
 	struct xn_export *pub; /* --listen / --prometheus, or NULL */
+	bool moving;           /* a Xen live move of the step in flight runs */
 };
+
+/* A Xen memory step (balance_move.c): start the live move of the step in
+ * flight (0, or -errno with why); poll it at a sample (1 still running,
+ * else its status, 0 done, with xl's words in why); stop it at SIGTERM:
+ * cancelled while harmless, else followed to its end (0 moved,
+ * -ECANCELED cancelled, else -errno; why says which). */
+int xn_bal_move_start(struct xn_bal_run *r, struct xn_sampler *s, char *why, size_t len);
+int xn_bal_move_poll(struct xn_bal_run *r, struct xn_sampler *s, char *why, size_t len);
+int xn_bal_move_stop(struct xn_bal_run *r, char *why, size_t len);
 
 /* The metrics (xentop_numa_balance_*): open when --listen or --prometheus
  * asks (0 or -ENOMEM), publish every sample (0, or non-zero said on

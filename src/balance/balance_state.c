@@ -200,13 +200,7 @@ int xn_bal_revert_last(struct xn_bal_run *r, struct xn_sampler *s)
 		xn_warn("%s: %s", s->src->ops->name, s->src->err);
 		return XN_EXIT_RUNTIME;
 	}
-	const struct xn_domain *d = NULL;
-	for (size_t i = 0; i < s->cur.nr_domains && !d; i++) {
-		struct xn_bal_key k;
-		xn_bal_key_of(&s->cur.domains[i], &k);
-		if (s->cur.domains[i].name && xn_bal_key_eq(&k, &l.key))
-			d = &s->cur.domains[i];
-	}
+	const struct xn_domain *d = xn_bal_find(&s->cur, &l.key);
 	char esc[300];
 	xn_escape(l.key.name, esc, sizeof(esc));
 	if (!d) {

@@ -1,6 +1,8 @@
 /* test_balance.c - the balancer's policy parsing and engine (issue 20):
- * windows, cool-downs, exclusions, Domain-0, one step in flight, the size
- * cap, against scripted snapshots whose times are set, never slept. */
+ * windows, cool-downs, exclusions, Domain-0, one step in flight, the keys
+ * (UUID, else name), and a Xen memory step's decision (memory off, the size
+ * cap, the hourly budget, the hours), against scripted snapshots whose
+ * times are set, never slept. The move itself needs Xen (the lab). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 
 #include "balance/balance_priv.h"
 #include "check.h"
+#include "source.h"
 
 static int events;
 static char last_event[16], last_reason[400];
@@ -190,10 +193,80 @@ static void test_uuid_key(void)
 	CHECK(xn_uuid_parse("0314253g-4758-697a-8b9c-adbecfe0f102", v) != 0);
 }
 
+/* host() at t with vm1 advised a Xen memory move to node 1 (its vCPU's
+ * node; all of its 256 MiB on node 0): the source re-creates domains. */
+static int decide_memory(struct xn_balancer *b, double t, struct xn_bal_step *st)
+{
+	struct xn_snapshot s;
+	host(&s, t);
+	s.caps = XN_SRC_RECREATE;
+	struct xn_domain *d = &s.domains[1];
+	d->advice.action = XN_ADVICE_MEMORY;
+	memset(&d->advice.nodes, 0, sizeof(d->advice.nodes));
+	xn_bits_set(d->advice.nodes.w, 1);
+	int r = xn_bal_decide(b, &s, st);
+	xn_snapshot_clear(&s);
+	return r;
+}
+
+/* The decision for a Xen memory step (the move itself needs Xen: the lab):
+ * memory off, the size cap, the hourly budget, the time of day. */
+static void test_memory_decision(void)
+{
+	struct xn_balance_policy p;
+	struct xn_balancer b;
+	struct xn_bal_step st;
+	char err[200];
+	const uint64_t mib = 1 << 20;
+	xn_balance_policy_defaults(&p);
+	CHECK(xn_balance_policy_set(&p, "window", "0", "x", err, sizeof(err)) == 0);
+	CHECK(xn_balance_policy_set(&p, "cool-down", "1", "x", err, sizeof(err)) == 0);
+	xn_balance_policy_set(&p, "exclude", "skip-*", "x", err, sizeof(err));
+	double t0 = 86400.0 * 20000; /* a midnight UTC */
+	/* memory off (the default) */
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	vm1_reason[0] = '\0';
+	CHECK(decide_memory(&b, t0, &st) == 0);
+	CHECK(strstr(vm1_reason, "memory off") != NULL);
+	xn_bal_free(&b);
+	/* the cap: 256 MiB copied, 128 MiB allowed */
+	CHECK(xn_balance_policy_set(&p, "memory", "on", "x", err, sizeof(err)) == 0);
+	CHECK(xn_balance_policy_set(&p, "memory-max-move", "128M", "x", err, sizeof(err)) == 0);
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	vm1_reason[0] = '\0';
+	CHECK(decide_memory(&b, t0, &st) == 0);
+	CHECK(strstr(vm1_reason, "above memory-max-move 128 MiB") != NULL);
+	xn_bal_free(&b);
+	/* the budget: 600 MiB an hour holds two moves of 256 MiB, not three */
+	CHECK(xn_balance_policy_set(&p, "memory-max-move", "1G", "x", err, sizeof(err)) == 0);
+	CHECK(xn_balance_policy_set(&p, "memory-budget", "600M", "x", err, sizeof(err)) == 0);
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	CHECK(decide_memory(&b, t0, &st) == 1);
+	CHECK(st.xen_move && st.action == XN_ADVICE_MEMORY && st.bytes == 256 * mib);
+	xn_bal_done(&b, t0, st.bytes);
+	CHECK(decide_memory(&b, t0 + 10, &st) == 1);
+	xn_bal_done(&b, t0 + 10, st.bytes);
+	vm1_reason[0] = '\0';
+	CHECK(decide_memory(&b, t0 + 20, &st) == 0);
+	CHECK(strstr(vm1_reason, "512 MiB moved in the last hour") != NULL);
+	CHECK(decide_memory(&b, t0 + 3599, &st) == 0);
+	CHECK(decide_memory(&b, t0 + 3611, &st) == 1); /* both moves older than an hour */
+	xn_bal_free(&b);
+	/* the time of day: 01:00-02:00 UTC only */
+	CHECK(xn_balance_policy_set(&p, "memory-hours", "01:00-02:00", "x", err, sizeof(err)) == 0);
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	vm1_reason[0] = '\0';
+	CHECK(decide_memory(&b, t0 + 1800, &st) == 0);
+	CHECK(strstr(vm1_reason, "outside memory-hours 01:00-02:00") != NULL);
+	CHECK(decide_memory(&b, t0 + 5400, &st) == 1);
+	xn_bal_free(&b);
+}
+
 int main(void)
 {
 	test_policy();
 	test_engine();
 	test_uuid_key();
+	test_memory_decision();
 	return check_report("test_balance");
 }
