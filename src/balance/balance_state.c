@@ -137,10 +137,9 @@ static int read_state(struct xn_bal_run *r, struct state_line *last, bool *have,
 	char *buf = NULL;
 	size_t cap = 0;
 	bool too_long;
-	ssize_t n;
 	unsigned no = 0;
 	int rc = 0;
-	while ((n = xn_read_line(f, &buf, &cap, 4096, &too_long)) > 0) {
+	while (xn_read_line(f, &buf, &cap, 4096, &too_long) > 0) {
 		no++;
 		buf[strcspn(buf, "\n")] = '\0';
 		struct state_line l;
