@@ -22,7 +22,9 @@ opts=$(echo "$help" | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u)
 for o in $opts; do
 	grep -qF -- "Fl Fl ${o#--}" xentop-numa.1 || no "xentop-numa.1 does not document $o"
 	# Every long option --help names must be known to the parser.
-	out=$("$BIN" "$o" 2>&1 </dev/null | head -3)
+	# (a mode that runs as a service, --balance, is stopped after 10 s:
+	# within its 5-minute window it decides nothing)
+	out=$(timeout 10 "$BIN" "$o" 2>&1 </dev/null | head -3)
 	case "$out" in *"unrecognized option"*) no "$o is in --help but not accepted" ;; esac
 done
 "$BIN" -V | grep -qE '^xentop-numa [0-9]+\.[0-9]+\.[0-9]+ \(sources:.* linux .*replay\)$' ||
