@@ -440,13 +440,12 @@ static int balance_checks(const struct xn_options *o)
 		xn_warn("--revert-last is not allowed with --read-only");
 		return -EINVAL;
 	}
-	if (o->revert_last && o->dry_run) {
-		xn_warn("use --revert-last and --dry-run separately");
+	if (o->revert_last && (o->listen || o->prometheus)) {
+		xn_warn("--revert-last makes one change and exits: it serves no metrics");
 		return -EINVAL;
 	}
-	if (o->listen || o->prometheus) {
-		xn_warn("--balance does not serve metrics yet: run --listen or --prometheus "
-		        "as its own process");
+	if (o->revert_last && o->dry_run) {
+		xn_warn("use --revert-last and --dry-run separately");
 		return -EINVAL;
 	}
 	if (o->format == XN_FMT_CSV) {
@@ -592,7 +591,8 @@ static int check_all(int argc, char **argv, struct xn_options *o, bool source_gi
 		}
 		first = modes[i];
 	}
-	if (first && (o->listen || o->prometheus)) {
+	/* --balance serves its own metrics beside the usual ones */
+	if (first && !o->balance && (o->listen || o->prometheus)) {
 		xn_warn("use %s and %s separately", first, o->listen ? "--listen" : "--prometheus");
 		return -EINVAL;
 	}
