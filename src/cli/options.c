@@ -19,6 +19,7 @@ enum {
 	OPT_READ_ONLY,
 	OPT_UNITS,
 	OPT_SORT,
+	OPT_COLUMNS,
 	OPT_CGROUPS,
 	OPT_TOP,
 	OPT_EXACT_INTERVAL,
@@ -64,6 +65,7 @@ static const struct option long_opts[] = {
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"units", required_argument, NULL, OPT_UNITS},
         {"sort", required_argument, NULL, OPT_SORT},
+        {"columns", required_argument, NULL, OPT_COLUMNS},
         {"cgroups", no_argument, NULL, OPT_CGROUPS},
         {"top", required_argument, NULL, OPT_TOP},
         {"exact-interval", required_argument, NULL, OPT_EXACT_INTERVAL},
@@ -132,6 +134,10 @@ static void usage(FILE *f)
 	      "      --sort [-]KEY        sort by column KEY (id, name, cpu_pct, mem, local, "
 	      "...);\n"
 	      "                           -KEY reverses its order (-local: worst placed first)\n"
+	      "      --columns LIST       show only these columns (batch and screen): names as\n"
+	      "                           the header says them, any case, comma-separated\n"
+	      "                           (NAME,CPU(%),N,LOCAL%; N is every node column); they\n"
+	      "                           keep the header's order whatever the list's\n"
 	      "      --snapshot           print one JSON sample and exit\n"
 	      "      --record FILE        append every sample to FILE as a JSON line\n"
 	      "      --listen [ADDR:]PORT serve Prometheus metrics at GET /metrics (address\n"
@@ -397,6 +403,19 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 			return bad("--sort", arg, "not a column key (see xentop-numa(1))");
 		o->sort = arg;
 		return 0;
+	case OPT_COLUMNS: {
+		char badname[64], all[512];
+		if (!xn_columns_parse(arg, &o->columns, badname, sizeof(badname)))
+			return 0;
+		xn_columns_names(0, all, sizeof(all));
+		if (badname[0])
+			xn_warn("--columns: unknown column \"%s\"; the columns are %s", badname,
+			        all);
+		else
+			xn_warn("--columns: an empty name in \"%s\"; the columns are %s", arg, all);
+		fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
+		return -EINVAL;
+	}
 	case OPT_CGROUPS:
 		o->cfg.cgroups = true;
 		return 0;

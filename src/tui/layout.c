@@ -67,8 +67,8 @@ static int col_width(enum xn_col_id id)
 	return w > 0 ? w : 1;
 }
 
-void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
-                     struct xn_layout *out)
+void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, uint64_t hidden,
+                     int name_want, struct xn_layout *out)
 {
 	const int heat_min = heat_min_width(nr_nodes, units);
 	bool on[XN_COL__COUNT] = {false};
@@ -95,6 +95,8 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 	 * placed (a narrow one of less use never takes a gap) */
 	for (size_t i = 0; i < np; i++) {
 		enum xn_col_id id = prio[i];
+		if (hidden & XN_COL_BIT(id))
+			continue; /* --columns or the chooser: takes no room */
 		/* -f: the whole names before the columns of less use */
 		if (i == FIRST && name_want > w[XN_COL_NAME] + name_extra && left > 0) {
 			int more = name_want - w[XN_COL_NAME] - name_extra;
@@ -117,7 +119,8 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 		on[id] = true;
 		left -= w[id] + 1;
 	}
-	out->hidden_nodes = nr_nodes - shown;
+	/* hidden on purpose is not "did not fit" */
+	out->hidden_nodes = hidden & XN_COL_BIT(XN_COL_NODE) ? 0 : nr_nodes - shown;
 	/* spare room: the heat cells to their full width, then the name */
 	if (shown > 0) {
 		int extra = left / shown;

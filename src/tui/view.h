@@ -65,6 +65,9 @@ struct xn_view {
 	/* the columns the table showed last (0 nodes_on until drawn): 's'
 	 * cycles through these only */
 	bool col_on[XN_COL__COUNT];
+	/* columns the operator hid (--columns, the chooser 'c'): XN_COL_BIT
+	 * set; NAME is never hidden on the screen */
+	uint64_t col_hidden;
 	int nodes_on;
 	int names_cut_to, names_want; /* -f: NAME's width when it cuts a name, else 0 */
 	bool dom0_first;              /* -z: domain 0 first whatever the sort */
@@ -205,9 +208,10 @@ struct xn_layout {
  * after ADVICE). Shown in xn_column_order (the batch text's order) after the
  * gutter, one blank between columns, never wider than width. name_want (-f;
  * 0 otherwise): the width the longest name needs, which the name may take of
- * the room left. */
-void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
-                     struct xn_layout *out);
+ * the room left. hidden: the XN_COL_BIT set never shown (NAME is shown
+ * whatever it says). */
+void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, uint64_t hidden,
+                     int name_want, struct xn_layout *out);
 
 /* --- parts of the screen (view_*.c), each returns the rows it used --- */
 

@@ -195,7 +195,7 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 			n += ((unsigned char)*p & 0xc0) != 0x80;
 		name_want = n > name_want ? n : name_want;
 	}
-	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, name_want, &lay);
+	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, v->col_hidden, name_want, &lay);
 	memset(v->col_on, 0, sizeof(v->col_on));
 	v->nodes_on = 0;
 	for (int k = 0; k < lay.n; k++) {
