@@ -33,8 +33,7 @@ enum { FIRST = sizeof(prio_first) / sizeof(prio_first[0]) };
 _Static_assert(FIRST + sizeof(prio_rest) / sizeof(prio_rest[0]) == XN_COL__COUNT - 1,
                "every column but NAME has a priority");
 
-/* The priority order for these -n/-x groups; returns the count. */
-static size_t prio_build(unsigned show, enum xn_col_id *out)
+size_t xn_layout_priority(unsigned show, enum xn_col_id *out)
 {
 	size_t n = 0, nr = sizeof(prio_rest) / sizeof(prio_rest[0]);
 	for (size_t i = 0; i < FIRST; i++)
@@ -89,7 +88,7 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 	int heat_w = heat_min, name_extra = 0;
 	int full_heat = w[XN_COL_NODE] > heat_min ? w[XN_COL_NODE] : heat_min;
 	enum xn_col_id prio[XN_COL__COUNT];
-	size_t np = prio_build(show, prio);
+	size_t np = xn_layout_priority(show, prio);
 
 	/* strictly by priority: once a column does not fit, none after it is
 	 * placed (a narrow one of less use never takes a gap) */
