@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "config.h"
 #include "util.h"
 
 enum {
@@ -20,6 +21,7 @@ enum {
 	OPT_UNITS,
 	OPT_SORT,
 	OPT_COLUMNS,
+	OPT_SAVE_CONFIG,
 	OPT_CGROUPS,
 	OPT_TOP,
 	OPT_EXACT_INTERVAL,
@@ -66,6 +68,7 @@ static const struct option long_opts[] = {
         {"units", required_argument, NULL, OPT_UNITS},
         {"sort", required_argument, NULL, OPT_SORT},
         {"columns", required_argument, NULL, OPT_COLUMNS},
+        {"save-config", no_argument, NULL, OPT_SAVE_CONFIG},
         {"cgroups", no_argument, NULL, OPT_CGROUPS},
         {"top", required_argument, NULL, OPT_TOP},
         {"exact-interval", required_argument, NULL, OPT_EXACT_INTERVAL},
@@ -138,6 +141,9 @@ static void usage(FILE *f)
 	      "                           the header says them, any case, comma-separated\n"
 	      "                           (NAME,CPU(%),N,LOCAL%; N is every node column); they\n"
 	      "                           keep the header's order whatever the list's\n"
+	      "      --save-config        save --columns, --sort, -d and --units as given to\n"
+	      "                           $XDG_CONFIG_HOME/xentop-numa/config (read back at\n"
+	      "                           start; the command line wins) and exit\n"
 	      "      --snapshot           print one JSON sample and exit\n"
 	      "      --record FILE        append every sample to FILE as a JSON line\n"
 	      "      --listen [ADDR:]PORT serve Prometheus metrics at GET /metrics (address\n"
@@ -416,6 +422,8 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 		fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
 		return -EINVAL;
 	}
+	case OPT_SAVE_CONFIG: /* acted on after the others (xn_options_parse) */
+		return 0;
 	case OPT_CGROUPS:
 		o->cfg.cgroups = true;
 		return 0;
@@ -478,21 +486,43 @@ static int balance_checks(const struct xn_options *o)
 static int parse_all(int argc, char **argv, struct xn_options *o, bool *source_given);
 static int check_all(int argc, char **argv, struct xn_options *o, bool source_given);
 
+/* A saved choice (config.c): the long option of that name, those four only. */
+static int config_set(const char *key, const char *val, struct xn_options *o)
+{
+	static const struct {
+		const char *key;
+		int opt;
+	} keys[] = {
+	        {"columns", OPT_COLUMNS}, {"sort", OPT_SORT}, {"delay", 'd'}, {"units", OPT_UNITS}};
+	bool unused = false;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i].key))
+			return parse_one(keys[i].opt, val, o, &unused);
+	return -ENOENT;
+}
+
 int xn_options_parse(int argc, char **argv, struct xn_options *o)
 {
 	bool source_given = false;
 	set_defaults(o);
+	struct xn_options defaults = *o;
+	xn_config_load(o, config_set);
 	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-bd" of an earlier call */
 	/* getopt prefixes its messages with argv[0] (a full path when run as
 	 * one): ours are "xentop-numa: ..." */
 	char *argv0 = argc > 0 ? argv[0] : NULL;
 	if (argc > 0)
 		argv[0] = (char *)"xentop-numa";
+	bool save = false;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		save |= !strcmp(argv[i], "--save-config");
 	int r = parse_all(argc, argv, o, &source_given);
 	if (argc > 0)
 		argv[0] = argv0;
 	if (r)
 		return r;
+	if (save)
+		return xn_config_save(o, &defaults) ? -EIO : 1;
 	return check_all(argc, argv, o, source_given);
 }
 
