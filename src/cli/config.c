@@ -23,8 +23,7 @@ int xn_config_path(char *buf, size_t len)
 	return n > 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
 }
 
-void xn_config_load(struct xn_options *o,
-                    int (*set)(const char *key, const char *val, struct xn_options *o))
+void xn_config_load(int (*set)(const char *key, const char *val, void *ctx), void *ctx)
 {
 	char path[4096], line[1024];
 	if (xn_config_path(path, sizeof(path)))
@@ -45,7 +44,7 @@ void xn_config_load(struct xn_options *o,
 			*--e = '\0';
 		/* the option keeps a pointer to its value: one copy per line kept */
 		char *val = *v ? strdup(v) : NULL;
-		int r = val ? set(k, val, o) : -EINVAL;
+		int r = val ? set(k, val, ctx) : -EINVAL;
 		if (r == -ENOENT)
 			xn_warn("%s:%d: ignored: unknown key \"%s\" (columns, sort, delay, units)",
 			        path, ln, k);
@@ -77,7 +76,7 @@ static int mkdir_of(char *path)
 	return r;
 }
 
-int xn_config_save(const struct xn_options *o, const struct xn_options *d)
+int xn_config_save(const struct xn_config *o)
 {
 	char path[4096], tmp[4200];
 	int r = xn_config_path(path, sizeof(path));
@@ -105,10 +104,10 @@ int xn_config_save(const struct xn_options *o, const struct xn_options *d)
 		fprintf(f, "columns %s\n", names);
 	}
 	if (o->sort)
-		fprintf(f, "sort %s%s\n", o->sort_flip ? "-" : "", o->sort);
-	if (o->delay != d->delay)
+		fprintf(f, "sort %s\n", o->sort);
+	if (o->delay_set)
 		fprintf(f, "delay %g\n", o->delay);
-	if (o->units != d->units && (unsigned)o->units < XN_UNITS__COUNT)
+	if (o->units_set && (unsigned)o->units < XN_UNITS__COUNT)
 		fprintf(f, "units %s\n", units[o->units]);
 	errno = 0;
 	if (fflush(f) || ferror(f) | fclose(f) || rename(tmp, path)) {

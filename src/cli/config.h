@@ -3,9 +3,11 @@
 #ifndef XN_CLI_CONFIG_H
 #define XN_CLI_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "options.h"
+#include "units.h"
 
 /* $XDG_CONFIG_HOME/xentop-numa/config, else ~/.config/xentop-numa/config.
  * 0, or -ENOENT when neither variable is set. */
@@ -16,11 +18,20 @@ int xn_config_path(char *buf, size_t len);
  * of that name would, non-zero when it refuses the value (-ENOENT: no such
  * key). A bad line is
  * reported as FILE:LINE and skipped: never fatal. */
-void xn_config_load(struct xn_options *o,
-                    int (*set)(const char *key, const char *val, struct xn_options *o));
+void xn_config_load(int (*set)(const char *key, const char *val, void *ctx), void *ctx);
 
-/* Write the choices of o that differ from the defaults (d), replacing the
- * file at once (a temporary file renamed). 0 or -errno, said on stderr. */
-int xn_config_save(const struct xn_options *o, const struct xn_options *d);
+/* What --save-config writes: each only when chosen (the options' parser
+ * knows which differ from its defaults). */
+struct xn_config {
+	uint64_t columns; /* 0: not chosen */
+	const char *sort; /* with its '-' when reversed; NULL: not chosen */
+	bool delay_set, units_set;
+	double delay;
+	enum xn_units units;
+};
+
+/* Write them, replacing the file at once (a temporary file renamed).
+ * 0 or -errno, said on stderr. */
+int xn_config_save(const struct xn_config *k);
 
 #endif

@@ -487,8 +487,9 @@ static int parse_all(int argc, char **argv, struct xn_options *o, bool *source_g
 static int check_all(int argc, char **argv, struct xn_options *o, bool source_given);
 
 /* A saved choice (config.c): the long option of that name, those four only. */
-static int config_set(const char *key, const char *val, struct xn_options *o)
+static int config_set(const char *key, const char *val, void *ctx)
 {
+	struct xn_options *o = ctx;
 	static const struct {
 		const char *key;
 		int opt;
@@ -506,7 +507,7 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 	bool source_given = false;
 	set_defaults(o);
 	struct xn_options defaults = *o;
-	xn_config_load(o, config_set);
+	xn_config_load(config_set, o);
 	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-bd" of an earlier call */
 	/* getopt prefixes its messages with argv[0] (a full path when run as
 	 * one): ours are "xentop-numa: ..." */
@@ -521,8 +522,18 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 		argv[0] = argv0;
 	if (r)
 		return r;
-	if (save)
-		return xn_config_save(o, &defaults) ? -EIO : 1;
+	if (save) {
+		char sort[80];
+		snprintf(sort, sizeof(sort), "%s%s", o->sort_flip ? "-" : "",
+		         o->sort ? o->sort : "");
+		struct xn_config k = {.columns = o->columns,
+		                      .sort = o->sort ? sort : NULL,
+		                      .delay_set = o->delay != defaults.delay,
+		                      .delay = o->delay,
+		                      .units_set = o->units != defaults.units,
+		                      .units = o->units};
+		return xn_config_save(&k) ? -EIO : 1;
+	}
 	return check_all(argc, argv, o, source_given);
 }
 
