@@ -423,6 +423,7 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 		return -EINVAL;
 	}
 	case OPT_SAVE_CONFIG: /* acted on after the others (xn_options_parse) */
+		o->save_config = true;
 		return 0;
 	case OPT_CGROUPS:
 		o->cfg.cgroups = true;
@@ -514,15 +515,12 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 	char *argv0 = argc > 0 ? argv[0] : NULL;
 	if (argc > 0)
 		argv[0] = (char *)"xentop-numa";
-	bool save = false;
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		save |= !strcmp(argv[i], "--save-config");
 	int r = parse_all(argc, argv, o, &source_given);
 	if (argc > 0)
 		argv[0] = argv0;
 	if (r)
 		return r;
-	if (save) {
+	if (o->save_config) {
 		char sort[80];
 		snprintf(sort, sizeof(sort), "%s%s", o->sort_flip ? "-" : "",
 		         o->sort ? o->sort : "");
