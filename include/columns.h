@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "snapshot.h"
 #include "units.h"
@@ -88,6 +89,21 @@ void xn_column_node_title(const struct xn_snapshot *s, int node_idx, enum xn_uni
 
 /* The unit word of the per-node figures: "MiB", "pg", "%". */
 const char *xn_units_word(enum xn_units u);
+
+/* A set of columns: bit XN_COL_BIT(id) for each; 0 stands for all. */
+#define XN_COL_BIT(id) ((uint64_t)1 << (unsigned)(id))
+_Static_assert(XN_COL__COUNT <= 64, "a column set fits a uint64_t");
+
+/* --columns LIST: a comma list of names as the header says them, in any case
+ * ("NAME,CPU(%),N,LOCAL%"; the column keys "cpu_pct" also do; "N" is every
+ * node column). The set only: the columns keep the one order
+ * (xn_column_order) whatever the list's. 0, or -EINVAL with the name that
+ * is none in bad. */
+int xn_columns_parse(const char *list, uint64_t *mask, char *bad, size_t badlen);
+
+/* The names of the set (all when mask is 0) in the one order, comma-separated,
+ * as --columns takes them: "ID,NAME,...,N,LOCAL%,...". */
+void xn_columns_names(uint64_t mask, char *buf, size_t len);
 
 /* Column id for a key, or -1. */
 int xn_column_find(const char *key);

@@ -62,6 +62,18 @@ void xn_http_stop(struct xn_http *h);
 int xn_textfile_write(const char *path, const struct xn_snapshot *s, const struct xn_prom_meta *m,
                       char *err, size_t errlen);
 
+/* Publishing for a loop of its own (the export mode's, --balance's): the
+ * textfile (--prometheus; a failure at the first write is fatal, later
+ * ones are said once per cause) and the server (--listen, started at the
+ * first sample, its "serving" line on stderr). open: 0 or -ENOMEM;
+ * publish: 0 or -errno, said on stderr; close stops the server (NULL is
+ * fine). */
+struct xn_export;
+int xn_export_open(const struct xn_options *o, struct xn_export **out);
+int xn_export_publish(struct xn_export *e, const struct xn_snapshot *s,
+                      const struct xn_prom_meta *m);
+void xn_export_close(struct xn_export *e);
+
 /* The --listen / --prometheus mode: sample every -d seconds (a recording
  * without --listen plays as fast as it is read), publish each sample, also
  * print it with -b and record it with --record; until -i samples, the end

@@ -3,6 +3,7 @@
 #define XN_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "source.h"
@@ -32,6 +33,8 @@ struct xn_options {
 	bool read_only;             /* --read-only */
 	enum xn_units units;        /* --units */
 	const char *sort;           /* --sort KEY (a column key, without its sign) */
+	uint64_t columns;           /* --columns: XN_COL_BIT set shown; 0 = all */
+	bool save_config;           /* --save-config: write the choices, then exit 0 */
 	bool sort_flip;             /* --sort -KEY: the column's natural order reversed */
 	const char *listen;         /* --listen [ADDR:]PORT: serve GET /metrics (export.h) */
 	const char *prometheus;     /* --prometheus FILE: node_exporter textfile */

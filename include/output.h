@@ -22,6 +22,7 @@ struct xn_out_opts {
 	enum xn_col_id sort_col;
 	int sort_node;
 	bool reverse;
+	uint64_t columns; /* --columns: XN_COL_BIT set; 0 = all */
 };
 
 /* What CSV remembers across samples: the node ids of its header. */

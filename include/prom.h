@@ -5,6 +5,7 @@
 #ifndef XN_PROM_H
 #define XN_PROM_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "snapshot.h"
@@ -14,10 +15,31 @@ enum xn_prom_format {
 	XN_PROM_OPENMETRICS, /* application/openmetrics-text; version=1.0.0 */
 };
 
+/* The --balance service's figures (xentop-numa(1), BALANCING), written
+ * beside the usual metrics when present. */
+enum {
+	XN_PROM_BAL_ACTIONS = 3, /* vcpus, memory, both */
+	XN_PROM_BAL_RESULTS = 5, /* done, reverted, failed, skipped, dry_run */
+};
+struct xn_prom_balance {
+	/* outcomes by action and result, in the orders above */
+	uint64_t actions[XN_PROM_BAL_ACTIONS][XN_PROM_BAL_RESULTS];
+	uint64_t bytes_moved; /* bytes copied by memory steps done */
+	double last_action;   /* seconds since the epoch of the last outcome; <= 0: none */
+	/* per domain of the snapshot (same index), a step advised and waiting
+	 * (held over the window, cooling down or in flight); NULL: none */
+	const unsigned char *pending;
+};
+
 /* What the exporter knows besides the snapshot. */
 struct xn_prom_meta {
-	double sample_seconds; /* wall time the last sample took; < 0: unknown */
+	double sample_seconds;                 /* wall time the last sample took; < 0: unknown */
+	const struct xn_prom_balance *balance; /* NULL: not balancing */
 };
+
+/* The label values of XN_PROM_BAL_ACTIONS and XN_PROM_BAL_RESULTS. */
+extern const char *const xn_prom_bal_action_names[XN_PROM_BAL_ACTIONS];
+extern const char *const xn_prom_bal_result_names[XN_PROM_BAL_RESULTS];
 
 /* The Content-Type header of a format. */
 const char *xn_prom_content_type(enum xn_prom_format fmt);

@@ -82,6 +82,7 @@ enum {
 	                                      run whenever it samples: the advisor's crowding leaves
 	                                      them out) */
 	XN_DOM_SSID = 1u << 13,            /* ssid (xen: the XSM/FLASK label, xentop's SSID) */
+	XN_DOM_UUID = 1u << 14,            /* uuid (xen: the domain's handle; replay: recorded) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -195,6 +196,7 @@ struct xn_domain {
 	uint64_t vbd_rsect; /* sectors read */
 	uint64_t vbd_wsect; /* sectors written */
 	uint32_t ssid;      /* xentop's SSID: the security label's reference (0 without XSM) */
+	uint8_t uuid[16];   /* the domain's UUID (xen: its handle), kept across a live move */
 
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */
@@ -243,6 +245,12 @@ void xn_snapshot_drop_last(struct xn_snapshot *s);
 
 /* Set (copy) a domain's name. Returns 0 or -ENOMEM. */
 int xn_domain_set_name(struct xn_domain *d, const char *name);
+
+/* A UUID as 36 characters, lower-case hex in groups 8-4-4-4-12, and back
+ * (either case; 0, or -EINVAL for anything else). */
+enum { XN_UUID_STR = 37 };
+void xn_uuid_format(const uint8_t uuid[16], char out[XN_UUID_STR]);
+int xn_uuid_parse(const char *s, uint8_t uuid[16]);
 
 /* Allocate vcpu_node[] for d->vcpus entries, all -1. Returns 0 or -ENOMEM. */
 int xn_domain_alloc_vcpu_node(struct xn_domain *d);

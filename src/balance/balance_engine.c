@@ -52,11 +52,53 @@ double xn_bal_time(const struct xn_snapshot *s)
 	return (double)s->time.tv_sec + (double)s->time.tv_nsec / 1e9;
 }
 
-struct xn_bal_dom *xn_bal_dom_get(struct xn_balancer *b, const char *name)
+void xn_bal_key_of(const struct xn_domain *d, struct xn_bal_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	xn_strlcpy(k->name, d->name ? d->name : "", sizeof(k->name));
+	k->has_uuid = (d->valid & XN_DOM_UUID) != 0;
+	if (k->has_uuid)
+		memcpy(k->uuid, d->uuid, sizeof(k->uuid));
+}
+
+bool xn_bal_key_eq(const struct xn_bal_key *a, const struct xn_bal_key *b)
+{
+	if (a->has_uuid && b->has_uuid)
+		return !memcmp(a->uuid, b->uuid, sizeof(a->uuid));
+	return !strcmp(a->name, b->name);
+}
+
+const struct xn_domain *xn_bal_find(const struct xn_snapshot *s, const struct xn_bal_key *k)
+{
+	for (size_t i = 0; i < s->nr_domains; i++) {
+		struct xn_bal_key dk;
+		xn_bal_key_of(&s->domains[i], &dk);
+		if (s->domains[i].name && xn_bal_key_eq(&dk, k))
+			return &s->domains[i];
+	}
+	return NULL;
+}
+
+static struct xn_bal_dom *dom_find(struct xn_balancer *b, const struct xn_bal_key *k)
 {
 	for (size_t i = 0; i < b->nr_doms; i++)
-		if (!strcmp(b->doms[i].name, name))
+		if (xn_bal_key_eq(&b->doms[i].key, k))
 			return &b->doms[i];
+	return NULL;
+}
+
+struct xn_bal_dom *xn_bal_dom_get(struct xn_balancer *b, const struct xn_bal_key *k)
+{
+	struct xn_bal_dom *found = dom_find(b, k);
+	if (found) {
+		/* renamed under the same UUID; a UUID learnt for a name */
+		xn_strlcpy(found->key.name, k->name, sizeof(found->key.name));
+		if (k->has_uuid && !found->key.has_uuid) {
+			found->key.has_uuid = true;
+			memcpy(found->key.uuid, k->uuid, sizeof(k->uuid));
+		}
+		return found;
+	}
 	if (b->nr_doms == b->cap_doms) {
 		size_t n = b->cap_doms ? 2 * b->cap_doms : 16;
 		struct xn_bal_dom *d = realloc(b->doms, n * sizeof(*d));
@@ -67,7 +109,7 @@ struct xn_bal_dom *xn_bal_dom_get(struct xn_balancer *b, const char *name)
 	}
 	struct xn_bal_dom *d = &b->doms[b->nr_doms++];
 	memset(d, 0, sizeof(*d));
-	xn_strlcpy(d->name, name, sizeof(d->name));
+	d->key = *k;
 	d->cool_until = -INFINITY;
 	return d;
 }
@@ -230,6 +272,7 @@ static unsigned judge(struct xn_balancer *b, const struct xn_snapshot *s, const 
 	}
 	memset(st, 0, sizeof(*st));
 	xn_strlcpy(st->name, name, sizeof(st->name));
+	xn_bal_key_of(d, &st->key);
 	st->id = d->id;
 	st->action = a->action;
 	st->nodes = a->nodes;
@@ -272,13 +315,12 @@ static int track(struct xn_balancer *b, const struct xn_snapshot *s, double now)
 		if (d->id == 0 || !d->name)
 			continue;
 		bool step = (d->valid & XN_DOM_ADVICE) && xn_advice_is_misplaced(&d->advice);
-		struct xn_bal_dom *rec = NULL;
-		for (size_t k = 0; k < b->nr_doms && !rec; k++)
-			if (!strcmp(b->doms[k].name, d->name))
-				rec = &b->doms[k];
+		struct xn_bal_key key;
+		xn_bal_key_of(d, &key);
+		struct xn_bal_dom *rec = dom_find(b, &key);
 		if (!rec && !step)
 			continue;
-		if (!rec && !(rec = xn_bal_dom_get(b, d->name)))
+		if (!(rec = xn_bal_dom_get(b, &key)))
 			return -ENOMEM;
 		enum xn_advice_action act = step ? d->advice.action : XN_ADVICE_NONE;
 		if (act != rec->action ||
@@ -322,7 +364,9 @@ int xn_bal_decide(struct xn_balancer *b, const struct xn_snapshot *s, struct xn_
 		if (!next)
 			return 0;
 		done = next;
-		struct xn_bal_dom *rec = xn_bal_dom_get(b, next->name);
+		struct xn_bal_key key;
+		xn_bal_key_of(next, &key);
+		struct xn_bal_dom *rec = xn_bal_dom_get(b, &key);
 		if (!rec || now - rec->since < b->pol.window)
 			continue; /* not held long enough yet */
 		char why[400];
@@ -348,7 +392,7 @@ void xn_bal_done(struct xn_balancer *b, double now, uint64_t bytes)
 	if (!b->in_flight)
 		return;
 	b->in_flight = false;
-	struct xn_bal_dom *rec = xn_bal_dom_get(b, b->flight.name);
+	struct xn_bal_dom *rec = xn_bal_dom_get(b, &b->flight.key);
 	if (rec) {
 		rec->cool_until = now + b->pol.cooldown;
 		rec->ours = true;

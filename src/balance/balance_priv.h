@@ -30,9 +30,27 @@ struct xn_bal_event {
 	char reason[400];
 };
 
+/* What the balancer knows a domain by: its UUID when the source gives one
+ * (a Xen live move changes the domid and keeps the UUID; a new domain
+ * under an old name is another domain), else its name. */
+struct xn_bal_key {
+	char name[256];
+	bool has_uuid;
+	uint8_t uuid[16];
+};
+
+/* The key of d, and whether two keys are the same domain: the UUIDs when
+ * both have one, else the names. */
+void xn_bal_key_of(const struct xn_domain *d, struct xn_bal_key *k);
+bool xn_bal_key_eq(const struct xn_bal_key *a, const struct xn_bal_key *b);
+
+/* The named domain of s with key k, or NULL. */
+const struct xn_domain *xn_bal_find(const struct xn_snapshot *s, const struct xn_bal_key *k);
+
 /* A step chosen to be applied: one in flight at a time. */
 struct xn_bal_step {
 	char name[256];
+	struct xn_bal_key key;
 	int64_t id;
 	enum xn_advice_action action;
 	xn_nodemask nodes;
@@ -45,10 +63,10 @@ struct xn_bal_step {
 	char reason[320];
 };
 
-/* What the engine remembers of a domain, by name (a Xen live move changes
- * the domid and keeps the name). */
+/* What the engine remembers of a domain, by its key (the name in it kept
+ * up to date: a domain known by UUID may be renamed). */
 struct xn_bal_dom {
-	char name[256];
+	struct xn_bal_key key;
 	enum xn_advice_action action; /* the step it has been advised, or NONE */
 	xn_nodemask nodes;
 	double since;      /* time that step was first advised, unbroken since */
@@ -95,8 +113,8 @@ int xn_bal_decide(struct xn_balancer *b, const struct xn_snapshot *s, struct xn_
  * the domain cools down, bytes count against the hourly budget. */
 void xn_bal_done(struct xn_balancer *b, double now, uint64_t bytes);
 
-/* The record of a domain by name, created when missing (NULL: no memory). */
-struct xn_bal_dom *xn_bal_dom_get(struct xn_balancer *b, const char *name);
+/* The record of a domain by key, created when missing (NULL: no memory). */
+struct xn_bal_dom *xn_bal_dom_get(struct xn_balancer *b, const struct xn_bal_key *k);
 
 /* Bytes moved in the hour up to now. */
 uint64_t xn_bal_bytes_last_hour(const struct xn_balancer *b, double now);

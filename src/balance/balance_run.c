@@ -53,14 +53,6 @@ static bool vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
 	return true;
 }
 
-static const struct xn_domain *find_name(const struct xn_snapshot *s, const char *name)
-{
-	for (size_t i = 0; i < s->nr_domains; i++)
-		if (s->domains[i].name && !strcmp(s->domains[i].name, name))
-			return &s->domains[i];
-	return NULL;
-}
-
 /* End the step in flight: log the outcome, cool the domain down, keep it in
  * the state file. */
 static void finish(struct xn_bal_run *r, struct xn_bal_event *e, double now, uint64_t bytes)
@@ -75,7 +67,7 @@ static void finish(struct xn_bal_run *r, struct xn_bal_event *e, double now, uin
 static void failed(struct xn_bal_run *r, double now, int err, const char *why)
 {
 	const struct xn_bal_step *st = &r->b.flight;
-	struct xn_bal_dom *rec = xn_bal_dom_get(&r->b, st->name);
+	struct xn_bal_dom *rec = xn_bal_dom_get(&r->b, &st->key);
 	struct xn_bal_event e;
 	step_event(&e, "failed", now, st);
 	xn_strlcpy(e.reason, why, sizeof(e.reason));
@@ -92,15 +84,18 @@ static void failed(struct xn_bal_run *r, double now, int err, const char *why)
 static void apply(struct xn_bal_run *r, struct xn_sampler *s, double now)
 {
 	const struct xn_bal_step *st = &r->b.flight;
-	if (st->xen_move) {
-		failed(r, now, -ENOTSUP,
-		       "a Xen memory move is a live migration, not applied by --balance "
-		       "yet: run --move-memory");
-		return;
-	}
 	char msg[1024] = "";
 	r->applied_mono = xn_now_mono_ns();
 	r->applied_at = now;
+	if (st->xen_move) {
+		/* a live move: followed at each sample, then verified */
+		int e = xn_bal_move_start(r, s, msg, sizeof(msg));
+		if (e)
+			failed(r, now, e, msg);
+		else
+			r->verifying = true;
+		return;
+	}
 	int e = s->src->ops->set_node_affinity(s->src, st->id, &st->nodes, st->flags, msg,
 	                                       sizeof(msg));
 	if (e) {
@@ -132,7 +127,7 @@ static int revert(struct xn_bal_run *r, struct xn_sampler *s, const struct xn_do
 static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 {
 	const struct xn_bal_step *st = &r->b.flight;
-	const struct xn_domain *d = find_name(&s->cur, st->name);
+	const struct xn_domain *d = xn_bal_find(&s->cur, &st->key);
 	double waited = (double)(xn_now_mono_ns() - r->applied_mono) / 1e9;
 	if (!d) {
 		r->verifying = false;
@@ -165,28 +160,51 @@ static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 	finish(r, &e, now, st->bytes);
 }
 
+static void balance_one(struct xn_bal_run *r, struct xn_sampler *s)
+{
+	double now = xn_bal_time(&s->cur);
+	if (r->moving) {
+		char why[1200];
+		int e = xn_bal_move_poll(r, s, why, sizeof(why));
+		if (e == 1)
+			return;
+		if (e) {
+			r->verifying = false;
+			failed(r, now, e, why);
+			return;
+		}
+		/* the settle time counts from the move's end */
+		xn_strlcpy(r->applied_msg, why, sizeof(r->applied_msg));
+		r->applied_mono = xn_now_mono_ns();
+	}
+	if (r->verifying) {
+		verify(r, s, now);
+		return;
+	}
+	struct xn_bal_step st;
+	if (xn_bal_decide(&r->b, &s->cur, &st) != 1)
+		return;
+	if (r->b.dry_run) {
+		/* decided as it would be; the domain cools down as if changed */
+		if (st.action < XN_ADVICE__COUNT)
+			r->actions[st.action][XN_PROM_BAL_RESULTS - 1]++;
+		r->last_action = now;
+		xn_bal_done(&r->b, now, st.bytes);
+		return;
+	}
+	apply(r, s, now);
+}
+
 static int balance_each(void *ctx, struct xn_sampler *s, long it, double took)
 {
 	struct xn_bal_run *r = ctx;
-	double now = xn_bal_time(&s->cur);
+	(void)it;
 	if (hangup) {
 		hangup = 0;
 		xn_bal_reload(r);
 	}
-	if (r->verifying) {
-		verify(r, s, now);
-		return 0;
-	}
-	struct xn_bal_step st;
-	if (xn_bal_decide(&r->b, &s->cur, &st) != 1)
-		return 0;
-	if (r->b.dry_run) {
-		/* decided as it would be; the domain cools down as if changed */
-		xn_bal_done(&r->b, now, st.bytes);
-		return 0;
-	}
-	apply(r, s, now);
-	return 0;
+	balance_one(r, s);
+	return xn_bal_metrics_publish(r, &s->cur, took) ? XN_EXIT_RUNTIME : 0;
 }
 
 /* Reasons --balance does not start; 0 when it may. */
@@ -244,6 +262,11 @@ int xn_cmd_balance(struct xn_sampler *s, const struct xn_options *o)
 		xn_bal_free(&r.b);
 		return rc;
 	}
+	if (xn_bal_metrics_open(&r)) {
+		xn_warn("out of memory");
+		xn_bal_free(&r.b);
+		return XN_EXIT_RUNTIME;
+	}
 	sigset_t sigs, old;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -254,12 +277,26 @@ int xn_cmd_balance(struct xn_sampler *s, const struct xn_options *o)
 	sigaction(SIGHUP, &sa, &old_hup);
 	struct xn_loop l = {.delay = o->delay,
 	                    .iterations = o->iterations,
+	                    /* a recording is read as fast as it goes, unless
+	                     * served (--listen): then at -d, to be scraped */
+	                    .pace_recording = o->listen != NULL,
 	                    .stop = &sigs,
 	                    .each = balance_each,
 	                    .ctx = &r};
 	r.loop = &l;
 	rc = xn_loop_run(s, &l, NULL);
+	if (r.moving) {
+		/* SIGTERM (or the end) during a live move: as the `m` key cancels */
+		char why[1200];
+		int e = xn_bal_move_stop(&r, why, sizeof(why));
+		struct xn_bal_event ev;
+		step_event(&ev, e ? "failed" : "done", xn_bal_time(&s->cur), &r.b.flight);
+		xn_strlcpy(ev.reason, why, sizeof(ev.reason));
+		r.verifying = false;
+		finish(&r, &ev, ev.time, e ? 0 : r.b.flight.bytes);
+	}
 	sigaction(SIGHUP, &old_hup, NULL);
+	xn_bal_metrics_close(&r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	xn_bal_free(&r.b);
 	if (rc == XN_LOOP_ENDED || rc == 0)

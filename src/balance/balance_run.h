@@ -10,7 +10,10 @@
 
 #include "balance_priv.h"
 #include "options.h"
+#include "prom.h"
 #include "sampler.h"
+
+struct xn_export;
 
 struct xn_bal_run {
 	const struct xn_options *o;
@@ -23,11 +26,30 @@ struct xn_bal_run {
 	uint64_t applied_mono;
 	double applied_at;
 	char applied_msg[512];
-	/* counts of the outcomes, by action and result (for the log's end) */
-	uint64_t actions[XN_ADVICE__COUNT][4];
+	/* counts of the outcomes, by action and result (the order of
+	 * xn_prom_bal_result_names: done, reverted, failed, skipped, dry_run) */
+	uint64_t actions[XN_ADVICE__COUNT][XN_PROM_BAL_RESULTS];
 	uint64_t bytes_moved;
 	double last_action;
+	struct xn_export *pub; /* --listen / --prometheus, or NULL */
+	bool moving;           /* a Xen live move of the step in flight runs */
 };
+
+/* A Xen memory step (balance_move.c): start the live move of the step in
+ * flight (0, or -errno with why); poll it at a sample (1 still running,
+ * else its status, 0 done, with xl's words in why); stop it at SIGTERM:
+ * cancelled while harmless, else followed to its end (0 moved,
+ * -ECANCELED cancelled, else -errno; why says which). */
+int xn_bal_move_start(struct xn_bal_run *r, struct xn_sampler *s, char *why, size_t len);
+int xn_bal_move_poll(struct xn_bal_run *r, struct xn_sampler *s, char *why, size_t len);
+int xn_bal_move_stop(struct xn_bal_run *r, char *why, size_t len);
+
+/* The metrics (xentop_numa_balance_*): open when --listen or --prometheus
+ * asks (0 or -ENOMEM), publish every sample (0, or non-zero said on
+ * stderr: fatal), close. */
+int xn_bal_metrics_open(struct xn_bal_run *r);
+int xn_bal_metrics_publish(struct xn_bal_run *r, const struct xn_snapshot *s, double took);
+void xn_bal_metrics_close(struct xn_bal_run *r);
 
 /* Count an event (outcomes only). */
 void xn_bal_count(struct xn_bal_run *r, const struct xn_bal_event *e);

@@ -1,9 +1,11 @@
 /* balance_state.c - what the balancer keeps between runs (balance_run.h):
  * the state file of our own changes, --revert-last, the policy's reload on
  * SIGHUP, and the counts of outcomes. A line of the state file:
- *   TIME<TAB>NAME-HEX<TAB>ACTION<TAB>NODES<TAB>BEFORE<TAB>RESULT<TAB>NAME
- * (the name in hex is the key, exact for any bytes; the escaped name after
- * it is for the operator reading it). */
+ *   TIME<TAB>NAME-HEX<TAB>ACTION<TAB>NODES<TAB>BEFORE<TAB>RESULT<TAB>NAME<TAB>UUID
+ * (the domain is known by its UUID when the source gave one, else by the
+ * name in hex, exact for any bytes; the escaped name is for the operator
+ * reading it; UUID "-" or missing: none, as in the files of 0.1.0's first
+ * --balance). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@
 void xn_bal_count(struct xn_bal_run *r, const struct xn_bal_event *e)
 {
 	static const char *const results[] = {"done", "reverted", "failed", "skipped"};
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
 		if (!strcmp(e->event, results[i]) && e->action < XN_ADVICE__COUNT) {
 			r->actions[e->action][i]++;
 			if (i < 3)
@@ -67,15 +69,18 @@ void xn_bal_state_append(struct xn_bal_run *r, const struct xn_bal_step *st, con
 	xn_bits_format_list(st->nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
 	xn_bits_format_list(st->before.w, XN_MAX_NODES, before, sizeof(before));
 	xn_escape(st->name, esc, sizeof(esc));
-	fprintf(f, "%.3f\t%s\t%s\t%s\t%s\t%s\t%s\n", now, h, xn_advice_action_name(st->action),
-	        nodes[0] ? nodes : "-", before[0] ? before : "-", result, esc);
+	char uuid[XN_UUID_STR] = "-";
+	if (st->key.has_uuid)
+		xn_uuid_format(st->key.uuid, uuid);
+	fprintf(f, "%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", now, h, xn_advice_action_name(st->action),
+	        nodes[0] ? nodes : "-", before[0] ? before : "-", result, esc, uuid);
 	if (fclose(f))
 		xn_warn("cannot write the state file %s: %s", path, strerror(errno));
 }
 
 struct state_line {
 	double time;
-	char name[256];
+	struct xn_bal_key key;
 	char action[16];
 	char nodes[128];
 	char before[128];
@@ -84,9 +89,10 @@ struct state_line {
 
 static int parse_line(char *line, struct state_line *l)
 {
-	char *f[7];
+	char *f[8];
 	size_t n = 0;
-	for (char *p = line; n < 7; n++) {
+	memset(l, 0, sizeof(*l));
+	for (char *p = line; n < 8; n++) {
 		f[n] = p;
 		char *t = strchr(p, '\t');
 		if (!t)
@@ -98,8 +104,13 @@ static int parse_line(char *line, struct state_line *l)
 		return -EINVAL;
 	char *end;
 	l->time = strtod(f[0], &end);
-	if (*end || !isfinite(l->time) || unhex(f[1], l->name, sizeof(l->name)))
+	if (*end || !isfinite(l->time) || unhex(f[1], l->key.name, sizeof(l->key.name)))
 		return -EINVAL;
+	if (n >= 7 && strcmp(f[7], "-")) {
+		if (xn_uuid_parse(f[7], l->key.uuid))
+			return -EINVAL;
+		l->key.has_uuid = true;
+	}
 	xn_strlcpy(l->action, f[2], sizeof(l->action));
 	xn_strlcpy(l->nodes, f[3], sizeof(l->nodes));
 	xn_strlcpy(l->before, f[4], sizeof(l->before));
@@ -138,7 +149,7 @@ static int read_state(struct xn_bal_run *r, struct state_line *last, bool *have,
 			rc = -EINVAL;
 			break;
 		}
-		struct xn_bal_dom *d = xn_bal_dom_get(&r->b, l.name);
+		struct xn_bal_dom *d = xn_bal_dom_get(&r->b, &l.key);
 		if (!d) {
 			rc = -ENOMEM;
 			break;
@@ -188,17 +199,17 @@ int xn_bal_revert_last(struct xn_bal_run *r, struct xn_sampler *s)
 		xn_warn("%s: %s", s->src->ops->name, s->src->err);
 		return XN_EXIT_RUNTIME;
 	}
-	const struct xn_domain *d = NULL;
-	for (size_t i = 0; i < s->cur.nr_domains && !d; i++)
-		if (s->cur.domains[i].name && !strcmp(s->cur.domains[i].name, l.name))
-			d = &s->cur.domains[i];
+	const struct xn_domain *d = xn_bal_find(&s->cur, &l.key);
+	char esc[300];
+	xn_escape(l.key.name, esc, sizeof(esc));
 	if (!d) {
-		xn_warn("the last domain we changed, \"%s\", is not here", l.name);
+		xn_warn("the last domain we changed, %s, is not here", esc);
 		return XN_EXIT_NO_DOMAIN;
 	}
 	struct xn_bal_step st;
 	memset(&st, 0, sizeof(st));
-	xn_strlcpy(st.name, l.name, sizeof(st.name));
+	xn_strlcpy(st.name, d->name, sizeof(st.name));
+	xn_bal_key_of(d, &st.key);
 	st.action = XN_ADVICE_VCPUS;
 	if (strcmp(l.before, "-") &&
 	    xn_bits_parse_list(l.before, st.nodes.w, XN_MAX_NODES, err, sizeof(err)))
@@ -210,11 +221,9 @@ int xn_bal_revert_last(struct xn_bal_run *r, struct xn_sampler *s)
 	xn_bits_format_list(st.nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
 	e = s->src->ops->set_node_affinity(s->src, d->id, &st.nodes, XN_AFF_CPUS | XN_AFF_NO_MEMORY,
 	                                   msg, sizeof(msg));
-	char esc[300];
-	xn_escape(l.name, esc, sizeof(esc));
+	xn_escape(st.name, esc, sizeof(esc));
 	if (e) {
-		xn_warn("cannot put the vCPUs of %s back on nodes %s: %s", l.name, nodes,
-		        s->src->err);
+		xn_warn("cannot put the vCPUs of %s back on nodes %s: %s", esc, nodes, s->src->err);
 		return e == -EPERM || e == -EACCES ? XN_EXIT_PERM : XN_EXIT_RUNTIME;
 	}
 	xn_bal_state_append(r, &st, "revert-last", xn_bal_time(&s->cur));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "config.h"
 #include "util.h"
 
 enum {
@@ -19,6 +20,8 @@ enum {
 	OPT_READ_ONLY,
 	OPT_UNITS,
 	OPT_SORT,
+	OPT_COLUMNS,
+	OPT_SAVE_CONFIG,
 	OPT_CGROUPS,
 	OPT_TOP,
 	OPT_EXACT_INTERVAL,
@@ -64,6 +67,8 @@ static const struct option long_opts[] = {
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"units", required_argument, NULL, OPT_UNITS},
         {"sort", required_argument, NULL, OPT_SORT},
+        {"columns", required_argument, NULL, OPT_COLUMNS},
+        {"save-config", no_argument, NULL, OPT_SAVE_CONFIG},
         {"cgroups", no_argument, NULL, OPT_CGROUPS},
         {"top", required_argument, NULL, OPT_TOP},
         {"exact-interval", required_argument, NULL, OPT_EXACT_INTERVAL},
@@ -132,6 +137,13 @@ static void usage(FILE *f)
 	      "      --sort [-]KEY        sort by column KEY (id, name, cpu_pct, mem, local, "
 	      "...);\n"
 	      "                           -KEY reverses its order (-local: worst placed first)\n"
+	      "      --columns LIST       show only these columns (batch and screen): names as\n"
+	      "                           the header says them, any case, comma-separated\n"
+	      "                           (NAME,CPU(%),N,LOCAL%; N is every node column); they\n"
+	      "                           keep the header's order whatever the list's\n"
+	      "      --save-config        save --columns, --sort, -d and --units as given to\n"
+	      "                           $XDG_CONFIG_HOME/xentop-numa/config (read back at\n"
+	      "                           start; the command line wins) and exit\n"
 	      "      --snapshot           print one JSON sample and exit\n"
 	      "      --record FILE        append every sample to FILE as a JSON line\n"
 	      "      --listen [ADDR:]PORT serve Prometheus metrics at GET /metrics (address\n"
@@ -397,6 +409,22 @@ static int parse_one(int c, const char *arg, struct xn_options *o, bool *source_
 			return bad("--sort", arg, "not a column key (see xentop-numa(1))");
 		o->sort = arg;
 		return 0;
+	case OPT_COLUMNS: {
+		char badname[64], all[512];
+		if (!xn_columns_parse(arg, &o->columns, badname, sizeof(badname)))
+			return 0;
+		xn_columns_names(0, all, sizeof(all));
+		if (badname[0])
+			xn_warn("--columns: unknown column \"%s\"; the columns are %s", badname,
+			        all);
+		else
+			xn_warn("--columns: an empty name in \"%s\"; the columns are %s", arg, all);
+		fprintf(stderr, "Try 'xentop-numa --help' for more information.\n");
+		return -EINVAL;
+	}
+	case OPT_SAVE_CONFIG: /* acted on after the others (xn_options_parse) */
+		o->save_config = true;
+		return 0;
 	case OPT_CGROUPS:
 		o->cfg.cgroups = true;
 		return 0;
@@ -440,13 +468,12 @@ static int balance_checks(const struct xn_options *o)
 		xn_warn("--revert-last is not allowed with --read-only");
 		return -EINVAL;
 	}
-	if (o->revert_last && o->dry_run) {
-		xn_warn("use --revert-last and --dry-run separately");
+	if (o->revert_last && (o->listen || o->prometheus)) {
+		xn_warn("--revert-last makes one change and exits: it serves no metrics");
 		return -EINVAL;
 	}
-	if (o->listen || o->prometheus) {
-		xn_warn("--balance does not serve metrics yet: run --listen or --prometheus "
-		        "as its own process");
+	if (o->revert_last && o->dry_run) {
+		xn_warn("use --revert-last and --dry-run separately");
 		return -EINVAL;
 	}
 	if (o->format == XN_FMT_CSV) {
@@ -459,10 +486,28 @@ static int balance_checks(const struct xn_options *o)
 static int parse_all(int argc, char **argv, struct xn_options *o, bool *source_given);
 static int check_all(int argc, char **argv, struct xn_options *o, bool source_given);
 
+/* A saved choice (config.c): the long option of that name, those four only. */
+static int config_set(const char *key, const char *val, void *ctx)
+{
+	struct xn_options *o = ctx;
+	static const struct {
+		const char *key;
+		int opt;
+	} keys[] = {
+	        {"columns", OPT_COLUMNS}, {"sort", OPT_SORT}, {"delay", 'd'}, {"units", OPT_UNITS}};
+	bool unused = false;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i].key))
+			return parse_one(keys[i].opt, val, o, &unused);
+	return -ENOENT;
+}
+
 int xn_options_parse(int argc, char **argv, struct xn_options *o)
 {
 	bool source_given = false;
 	set_defaults(o);
+	struct xn_options defaults = *o;
+	xn_config_load(config_set, o);
 	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-bd" of an earlier call */
 	/* getopt prefixes its messages with argv[0] (a full path when run as
 	 * one): ours are "xentop-numa: ..." */
@@ -474,6 +519,18 @@ int xn_options_parse(int argc, char **argv, struct xn_options *o)
 		argv[0] = argv0;
 	if (r)
 		return r;
+	if (o->save_config) {
+		char sort[80];
+		snprintf(sort, sizeof(sort), "%s%s", o->sort_flip ? "-" : "",
+		         o->sort ? o->sort : "");
+		struct xn_config k = {.columns = o->columns,
+		                      .sort = o->sort ? sort : NULL,
+		                      .delay_set = o->delay != defaults.delay,
+		                      .delay = o->delay,
+		                      .units_set = o->units != defaults.units,
+		                      .units = o->units};
+		return xn_config_save(&k) ? -EIO : 1;
+	}
 	return check_all(argc, argv, o, source_given);
 }
 
@@ -592,7 +649,8 @@ static int check_all(int argc, char **argv, struct xn_options *o, bool source_gi
 		}
 		first = modes[i];
 	}
-	if (first && (o->listen || o->prometheus)) {
+	/* --balance serves its own metrics beside the usual ones */
+	if (first && !o->balance && (o->listen || o->prometheus)) {
 		xn_warn("use %s and %s separately", first, o->listen ? "--listen" : "--prometheus");
 		return -EINVAL;
 	}

@@ -3,6 +3,7 @@
  * derived everything once. */
 #include "columns.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -698,4 +699,52 @@ void xn_vcpu_fields(const struct xn_domain *d, uint32_t k, char *cpu, char *node
 		*hard = vi->hard;
 	if ((vi->valid & XN_VCPU_SOFT) && vi->soft)
 		*soft = vi->soft;
+}
+
+/* The name a list gives for a column: its header title, "N" for the node
+ * family (its header says "N0 MiB", "N1 MiB"...). */
+static const char *list_name(enum xn_col_id id)
+{
+	return xn_columns[id].per_node ? "N" : xn_columns[id].title;
+}
+
+int xn_columns_parse(const char *list, uint64_t *mask, char *bad, size_t badlen)
+{
+	uint64_t m = 0;
+	const char *p = list ? list : "";
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char name[64];
+		if (n == 0 || n >= sizeof(name)) {
+			snprintf(bad, badlen, "%.*s", (int)(n < 40 ? n : 40), p);
+			return -EINVAL;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		int id = !strcasecmp(name, "N") ? XN_COL_NODE : xn_column_find(name);
+		if (id < 0) {
+			snprintf(bad, badlen, "%s", name);
+			return -EINVAL;
+		}
+		m |= XN_COL_BIT(id);
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
+void xn_columns_names(uint64_t mask, char *buf, size_t len)
+{
+	size_t o = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < XN_COL__COUNT && o < len; i++) {
+		enum xn_col_id id = xn_column_order[i];
+		if (mask && !(mask & XN_COL_BIT(id)))
+			continue;
+		int k = snprintf(buf + o, len - o, "%s%s", o ? "," : "", list_name(id));
+		o += k > 0 ? (size_t)k : 0;
+	}
 }

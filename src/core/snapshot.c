@@ -321,3 +321,37 @@ bool xn_nodemask_is_all(const xn_nodemask *m, const struct xn_host *h)
 			return false;
 	return h->nr_nodes > 0;
 }
+
+void xn_uuid_format(const uint8_t u[16], char out[XN_UUID_STR])
+{
+	snprintf(out, XN_UUID_STR,
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
+	         u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
+	         u[15]);
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
+int xn_uuid_parse(const char *s, uint8_t u[16])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash != (s[i] == '-'))
+			return -EINVAL;
+		if (dash)
+			continue;
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		u[n++] = (uint8_t)(hi << 4 | lo);
+		i++;
+	}
+	return s[36] ? -EINVAL : 0;
+}

@@ -42,6 +42,10 @@ enum {
 	F_MISPLACED,
 	F_SAMPLE_TIME,
 	F_SAMPLE_DURATION,
+	F_BAL_ACTIONS,
+	F_BAL_BYTES,
+	F_BAL_LAST,
+	F_BAL_PENDING,
 	F_BUILD,
 	F__COUNT
 };
@@ -88,9 +92,24 @@ static const struct family families[F__COUNT] = {
                            "epoch (time() minus it: the data's age)."},
         [F_SAMPLE_DURATION] = {"xentop_numa_sample_duration_seconds", GAUGE, "seconds",
                                "Time the last sample took."},
+        [F_BAL_ACTIONS] = {"xentop_numa_balance_actions_total", COUNTER, NULL,
+                           "Steps --balance ended, by action (vcpus, memory, both) and result "
+                           "(done, reverted, failed, skipped; dry_run: decided under --dry-run)."},
+        [F_BAL_BYTES] = {"xentop_numa_balance_bytes_moved_total", COUNTER, NULL,
+                         "Memory copied by the memory steps --balance has done."},
+        [F_BAL_LAST] = {"xentop_numa_balance_last_action_timestamp_seconds", GAUGE, "seconds",
+                        "Time of the last step --balance ended (done, reverted or failed; "
+                        "under --dry-run: decided), in seconds since the Unix epoch."},
+        [F_BAL_PENDING] = {"xentop_numa_balance_step_pending", GAUGE, NULL,
+                           "1 when --balance holds a step for the domain (waiting out the "
+                           "window or a cool-down, or in flight), else 0."},
         [F_BUILD] = {"xentop_numa_build_info", INFO, NULL,
                      "Version of xentop-numa, its source and its per-node page methods."},
 };
+
+const char *const xn_prom_bal_action_names[XN_PROM_BAL_ACTIONS] = {"vcpus", "memory", "both"};
+const char *const xn_prom_bal_result_names[XN_PROM_BAL_RESULTS] = {"done", "reverted", "failed",
+                                                                   "skipped", "dry_run"};
 
 const char *xn_prom_content_type(enum xn_prom_format fmt)
 {
@@ -333,6 +352,30 @@ static void methods_list(const struct xn_snapshot *s, char *buf, size_t len)
 		xn_strlcpy(buf, "none", len);
 }
 
+/* Every action and result, zeros too: rate() needs a series from the start. */
+static void write_balance(FILE *f, enum xn_prom_format fmt, const struct xn_snapshot *s,
+                          const struct xn_prom_balance *b)
+{
+	put_header(f, fmt, &families[F_BAL_ACTIONS]);
+	for (int a = 0; a < XN_PROM_BAL_ACTIONS; a++)
+		for (int r = 0; r < XN_PROM_BAL_RESULTS; r++) {
+			fprintf(f, "%s{action=\"%s\",result=\"%s\"", families[F_BAL_ACTIONS].name,
+			        xn_prom_bal_action_names[a], xn_prom_bal_result_names[r]);
+			put_u64(f, b->actions[a][r]);
+		}
+	put_header(f, fmt, &families[F_BAL_BYTES]);
+	fprintf(f, "%s %" PRIu64 "\n", families[F_BAL_BYTES].name, b->bytes_moved);
+	/* absent, not 1970, before the first step ends */
+	put_header(f, fmt, &families[F_BAL_LAST]);
+	if (b->last_action > 0 && isfinite(b->last_action))
+		fprintf(f, "%s %.3f\n", families[F_BAL_LAST].name, b->last_action);
+	put_header(f, fmt, &families[F_BAL_PENDING]);
+	for (size_t i = 0; i < s->nr_domains; i++) {
+		put_dom(f, families[F_BAL_PENDING].name, &s->domains[i]);
+		put_u64(f, b->pending && b->pending[i]);
+	}
+}
+
 static void write_tool(FILE *f, enum xn_prom_format fmt, const struct xn_snapshot *s,
                        const struct xn_prom_meta *m)
 {
@@ -366,6 +409,8 @@ int xn_prom_write(FILE *f, const struct xn_snapshot *s, const struct xn_prom_met
 	write_dom_nodes(f, fmt, s);
 	write_dom_scalars(f, fmt, s);
 	write_advice(f, fmt, s);
+	if (m && m->balance)
+		write_balance(f, fmt, s, m->balance);
 	write_tool(f, fmt, s, m);
 	if (fmt == XN_PROM_OPENMETRICS)
 		fputs("# EOF\n", f);

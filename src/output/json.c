@@ -338,6 +338,11 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 	/* schema 4: xentop's SSID, likewise */
 	if (v & XN_DOM_SSID)
 		fprintf(f, ",\"ssid\":%" PRIu32, d->ssid);
+	if (v & XN_DOM_UUID) {
+		char u[XN_UUID_STR];
+		xn_uuid_format(d->uuid, u);
+		fprintf(f, ",\"uuid\":\"%s\"", u);
+	}
 	fputs(",\"node_pages\":", f);
 	if ((v & XN_DOM_PAGES) && d->node_pages) {
 		fputc('[', f);

@@ -18,5 +18,6 @@ void xn_out_opts_from(struct xn_out_opts *oo, const struct xn_options *o)
 	        .sort_col = sort,
 	        .sort_node = 0,
 	        .reverse = o->sort_flip ? !rev : rev,
+	        .columns = o->columns,
 	};
 }

@@ -19,9 +19,10 @@ struct slot {
 
 /* Expand the column order into slots (per-node ids become one slot per
  * host node): every column, xentop's full set included, whatever -n/-x
- * say, so that a client mapping xentop's header finds all its fields.
+ * say, so that a client mapping xentop's header finds all its fields;
+ * --columns (mask, 0 for all) keeps only the columns asked for.
  * Returns the count, or -ENOMEM. */
-static int slots_build(const struct xn_snapshot *s, struct slot **out)
+static int slots_build(const struct xn_snapshot *s, uint64_t mask, struct slot **out)
 {
 	const enum xn_col_id *order = xn_column_order;
 	size_t n = XN_COL__COUNT;
@@ -31,6 +32,8 @@ static int slots_build(const struct xn_snapshot *s, struct slot **out)
 	if (!sl)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
+		if (mask && !(mask & XN_COL_BIT(order[i])))
+			continue; /* --columns */
 		if (xn_columns[order[i]].per_node) {
 			for (int j = 0; j < nn; j++)
 				sl[k++] = (struct slot){order[i], j};
@@ -198,7 +201,7 @@ static int output_text(FILE *f, const struct xn_snapshot *s, const struct xn_out
                        const struct xn_domain **rows, size_t nrows)
 {
 	struct slot *sl;
-	int n = slots_build(s, &sl);
+	int n = slots_build(s, o->columns, &sl);
 	if (n < 0)
 		return n;
 	int *w = calloc((size_t)n, sizeof(*w));
@@ -296,7 +299,7 @@ static int output_csv(FILE *f, const struct xn_snapshot *s, const struct xn_out_
 {
 	enum xn_units u = o->units;
 	struct slot *sl;
-	int n = slots_build(s, &sl);
+	int n = slots_build(s, o->columns, &sl);
 	if (n < 0)
 		return n;
 	char cell[CELL];

@@ -409,6 +409,14 @@ static int parse_domain_net_vbd(struct xn_rp_ctx *c, const json_t *o, const char
 		d->ssid = (uint32_t)v;
 		d->valid |= XN_DOM_SSID;
 	}
+	const char *uuid = NULL;
+	if ((r = xn_rp_get_string(c, o, w, "uuid", &uuid)))
+		return r;
+	if (uuid) { /* schema 4 */
+		if (xn_uuid_parse(uuid, d->uuid))
+			return XN_RP_BAD(c, "%suuid: expected a UUID (8-4-4-4-12 hex digits)", w);
+		d->valid |= XN_DOM_UUID;
+	}
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if ((r = xn_rp_get_u64(c, o, w, f[i].key, UINT64_MAX, f[i].out, &known)))
 			return r;

@@ -272,6 +272,59 @@ static unsigned cmd_detail(struct xn_ctl *c, int key)
 	return XN_FX_REDRAW;
 }
 
+/* 'c': the column chooser; 'c' or Esc again returns. */
+static unsigned cmd_columns(struct xn_ctl *c, int key)
+{
+	struct xn_view *v = c->v;
+	if (v->mode == XN_MODE_COLUMNS) {
+		v->mode = v->cols_from;
+	} else {
+		v->cols_from = v->mode;
+		v->mode = XN_MODE_COLUMNS;
+	}
+	return XN_FX_REDRAW;
+}
+
+/* The chooser's own keys: move, show / hide; false for the others. */
+static bool columns_key(struct xn_view *v, int key)
+{
+	enum xn_col_id list[XN_COL__COUNT];
+	int n = (int)xn_view_columns_list(v, list);
+	switch (key) {
+	case XN_KEY_UP:
+		v->cols_sel -= v->cols_sel > 0;
+		return true;
+	case XN_KEY_DOWN:
+		v->cols_sel += v->cols_sel < n - 1;
+		return true;
+	case XN_KEY_HOME:
+	case XN_KEY_PGUP:
+		v->cols_sel = 0;
+		return true;
+	case XN_KEY_END:
+	case XN_KEY_PGDN:
+		v->cols_sel = n - 1;
+		return true;
+	case ' ':
+	case XN_KEY_ENTER: {
+		enum xn_col_id id = list[v->cols_sel < n ? v->cols_sel : n - 1];
+		char t[32];
+		snprintf(t, sizeof(t), "%s",
+		         xn_columns[id].per_node ? "the node columns" : xn_columns[id].title);
+		if (id == XN_COL_NAME) {
+			xn_view_status(v, XN_ROLE_WARN, "NAME is always shown");
+			return true;
+		}
+		v->col_hidden ^= XN_COL_BIT(id);
+		xn_view_status(v, XN_ROLE_STATUS, "%s %s", t,
+		               v->col_hidden & XN_COL_BIT(id) ? "hidden" : "shown");
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 static unsigned cmd_vcpus(struct xn_ctl *c, int key)
 {
 	c->v->show_vcpus = !c->v->show_vcpus;
@@ -339,6 +392,8 @@ static unsigned cmd_escape(struct xn_ctl *c, int key)
 {
 	if (c->v->mode == XN_MODE_DETAIL)
 		return cmd_detail(c, key);
+	if (c->v->mode == XN_MODE_COLUMNS)
+		return cmd_columns(c, key);
 	if (c->v->mode == XN_MODE_HEATMAP)
 		return cmd_heatmap(c, key);
 	xn_view_status(c->v, XN_ROLE_STATUS, "q or F10 quits, h or F1 helps");
@@ -391,6 +446,10 @@ const struct xn_key_binding xn_key_table[] = {
         {{'D', 'd'}, "D d", cmd_delay, "change the delay between refreshes"},
         {{'p'}, "p", cmd_pause, "pause / resume refreshing"},
         {{'[', ']'}, "[ ]", cmd_step, "recording: step one sample back / forward (pauses)"},
+        {{'c', 'C'},
+         "c C",
+         cmd_columns,
+         "choose the columns: Space shows / hides, Esc closes (--columns at start)"},
         {{'u'}, "u", cmd_units, "per-node figures in MiB / pages / % of the domain"},
         {{'z', 'Z'}, "z Z", cmd_zones, "z free memory per zone on / off; Z Xen: exact / 4G sums"},
         {{'t'}, "t", cmd_topology, "show / hide the node distance matrix"},
@@ -537,6 +596,17 @@ unsigned xn_keys_handle(struct xn_ctl *c, int key)
 		return xn_move_ui_cancel(c);
 	if (c->v->mode == XN_MODE_DETAIL && detail_scroll(c->v, key))
 		return XN_FX_REDRAW;
+	if (c->v->mode == XN_MODE_COLUMNS) {
+		if (columns_key(c->v, key))
+			return XN_FX_REDRAW;
+		/* the chooser lists columns: the table's keys wait for it to close */
+		if (key != 'c' && key != 'C' && key != XN_KEY_ESC && key != 'q' && key != 'Q' &&
+		    key != XN_KEY_F10 && key != 'h' && key != '?' && key != XN_KEY_F1) {
+			xn_view_status(c->v, XN_ROLE_WARN,
+			               "columns: Space shows / hides, Esc closes");
+			return XN_FX_REDRAW;
+		}
+	}
 	c->v->status[0] = '\0';
 	for (size_t i = 0; i < xn_key_table_len; i++)
 		for (size_t k = 0; k < XN_ARRAY_SIZE(xn_key_table[i].keys); k++)

@@ -33,8 +33,7 @@ enum { FIRST = sizeof(prio_first) / sizeof(prio_first[0]) };
 _Static_assert(FIRST + sizeof(prio_rest) / sizeof(prio_rest[0]) == XN_COL__COUNT - 1,
                "every column but NAME has a priority");
 
-/* The priority order for these -n/-x groups; returns the count. */
-static size_t prio_build(unsigned show, enum xn_col_id *out)
+size_t xn_layout_priority(unsigned show, enum xn_col_id *out)
 {
 	size_t n = 0, nr = sizeof(prio_rest) / sizeof(prio_rest[0]);
 	for (size_t i = 0; i < FIRST; i++)
@@ -67,8 +66,8 @@ static int col_width(enum xn_col_id id)
 	return w > 0 ? w : 1;
 }
 
-void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
-                     struct xn_layout *out)
+void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, uint64_t hidden,
+                     int name_want, struct xn_layout *out)
 {
 	const int heat_min = heat_min_width(nr_nodes, units);
 	bool on[XN_COL__COUNT] = {false};
@@ -89,12 +88,14 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 	int heat_w = heat_min, name_extra = 0;
 	int full_heat = w[XN_COL_NODE] > heat_min ? w[XN_COL_NODE] : heat_min;
 	enum xn_col_id prio[XN_COL__COUNT];
-	size_t np = prio_build(show, prio);
+	size_t np = xn_layout_priority(show, prio);
 
 	/* strictly by priority: once a column does not fit, none after it is
 	 * placed (a narrow one of less use never takes a gap) */
 	for (size_t i = 0; i < np; i++) {
 		enum xn_col_id id = prio[i];
+		if (hidden & XN_COL_BIT(id))
+			continue; /* --columns or the chooser: takes no room */
 		/* -f: the whole names before the columns of less use */
 		if (i == FIRST && name_want > w[XN_COL_NAME] + name_extra && left > 0) {
 			int more = name_want - w[XN_COL_NAME] - name_extra;
@@ -117,7 +118,8 @@ void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show
 		on[id] = true;
 		left -= w[id] + 1;
 	}
-	out->hidden_nodes = nr_nodes - shown;
+	/* hidden on purpose is not "did not fit" */
+	out->hidden_nodes = hidden & XN_COL_BIT(XN_COL_NODE) ? 0 : nr_nodes - shown;
 	/* spare room: the heat cells to their full width, then the name */
 	if (shown > 0) {
 		int extra = left / shown;

@@ -369,6 +369,8 @@ int xn_tui_run(struct xn_sampler *s, const struct xn_options *o, FILE *record, c
 		t.v.sort_reverse = oo.reverse;
 	}
 	t.v.show = oo.show;
+	/* --columns: the others hidden; the screen always keeps NAME */
+	t.v.col_hidden = oo.columns ? ~oo.columns & ~XN_COL_BIT(XN_COL_NAME) : 0;
 	t.v.show_vcpus = oo.vcpus;
 	t.v.dom0_first = oo.dom0_first;
 	t.v.full_names = oo.full_names;

@@ -229,6 +229,8 @@ static void draw_status(struct xn_canvas *c, const struct xn_view *v, const stru
 	        v->mode == XN_MODE_DETAIL
 	                ? "Esc return  Up Down PgUp PgDn scroll  A apply advice  a affinity  "
 	                  "q quit"
+	        : v->mode == XN_MODE_COLUMNS
+	                ? "Up Down select  Space show / hide  Esc close  q quit"
 	                : v->hint;
 	char cutmsg[96];
 	if (!v->status[0] && v->names_cut_to > 0 && v->mode == XN_MODE_MAIN) {
@@ -279,6 +281,8 @@ void xn_view_render(struct xn_canvas *c, struct xn_view *v, const struct xn_snap
 		if (v->help_top > last)
 			v->help_top = last > 0 ? last : 0;
 		xn_view_draw_help(c, v);
+	} else if (v->mode == XN_MODE_COLUMNS) {
+		xn_view_draw_columns(c, v, s);
 	} else if (!s) {
 		xn_canvas_text(c, 0, 0, -1, XN_ROLE_DIM, "waiting for the first sample...");
 	} else if (v->mode == XN_MODE_HEATMAP) {

@@ -17,7 +17,13 @@
 /* Below this the screen only says "terminal too small: WxH, need 60x12". */
 enum { XN_VIEW_MIN_W = 60, XN_VIEW_MIN_H = 12 };
 
-enum xn_view_mode { XN_MODE_MAIN = 0, XN_MODE_HEATMAP, XN_MODE_HELP, XN_MODE_DETAIL };
+enum xn_view_mode {
+	XN_MODE_MAIN = 0,
+	XN_MODE_HEATMAP,
+	XN_MODE_HELP,
+	XN_MODE_DETAIL,
+	XN_MODE_COLUMNS /* the column chooser ('c') */
+};
 
 /* LOCAL% thresholds, in one place (the man page quotes them): good at or
  * above XN_LOCAL_GOOD, warn at or above XN_LOCAL_WARN, bad below it. Colour:
@@ -65,6 +71,11 @@ struct xn_view {
 	/* the columns the table showed last (0 nodes_on until drawn): 's'
 	 * cycles through these only */
 	bool col_on[XN_COL__COUNT];
+	/* columns the operator hid (--columns, the chooser 'c'): XN_COL_BIT
+	 * set; NAME is never hidden on the screen */
+	uint64_t col_hidden;
+	int cols_sel;                /* the chooser's selected line */
+	enum xn_view_mode cols_from; /* the mode the chooser returns to */
 	int nodes_on;
 	int names_cut_to, names_want; /* -f: NAME's width when it cuts a name, else 0 */
 	bool dom0_first;              /* -z: domain 0 first whatever the sort */
@@ -205,9 +216,18 @@ struct xn_layout {
  * after ADVICE). Shown in xn_column_order (the batch text's order) after the
  * gutter, one blank between columns, never wider than width. name_want (-f;
  * 0 otherwise): the width the longest name needs, which the name may take of
- * the room left. */
-void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, int name_want,
-                     struct xn_layout *out);
+ * the room left. hidden: the XN_COL_BIT set never shown (NAME is shown
+ * whatever it says). */
+/* The columns after NAME in the order the screen keeps them when the width
+ * runs short (the XN_SHOW_* groups asked for moved up); returns the count. */
+size_t xn_layout_priority(unsigned show, enum xn_col_id *out);
+
+/* The chooser's lines: NAME, then xn_layout_priority's order. */
+size_t xn_view_columns_list(const struct xn_view *v, enum xn_col_id *out);
+void xn_view_draw_columns(struct xn_canvas *c, struct xn_view *v, const struct xn_snapshot *s);
+
+void xn_layout_table(int width, int nr_nodes, enum xn_units units, unsigned show, uint64_t hidden,
+                     int name_want, struct xn_layout *out);
 
 /* --- parts of the screen (view_*.c), each returns the rows it used --- */
 

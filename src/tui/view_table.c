@@ -54,7 +54,18 @@ void xn_view_heat_cell(struct xn_canvas *c, int x, int y, int w, const struct xn
 	int lvl = xn_heat_level(d->node_pages[node_idx], total);
 	enum xn_role r = (enum xn_role)(XN_ROLE_HEAT0 + lvl);
 	xn_columns[XN_COL_NODE].format(&ctx, d, node_idx, num, sizeof(num));
+	/* No colour: the glyph needs its place and a blank, so the figure
+	 * gives up its decimals for them ("2867.2" -> "#  2867" in 6 places),
+	 * but not its digits: when only a k/M suffix would make the room, the
+	 * figure stays as it is and the glyph goes. */
+	char whole[sizeof(num)];
+	memcpy(whole, num, sizeof(num));
 	fit_figure(num, sizeof(num), w);
+	if (!caps->color && w > 2 && (int)strlen(num) + 2 > w) {
+		fit_figure(whole, sizeof(whole), w - 2);
+		if ((int)strlen(whole) + 2 <= w && !strpbrk(whole, "kMGT"))
+			memcpy(num, whole, sizeof(num));
+	}
 	int n = (int)strlen(num);
 	xn_canvas_fill(c, x, y, w, ' ', r);
 	if (n > w) {
@@ -195,7 +206,7 @@ int xn_view_draw_table(struct xn_canvas *c, int y, int rows, struct xn_view *v,
 			n += ((unsigned char)*p & 0xc0) != 0x80;
 		name_want = n > name_want ? n : name_want;
 	}
-	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, name_want, &lay);
+	xn_layout_table(c->w, s->host.nr_nodes, v->units, v->show, v->col_hidden, name_want, &lay);
 	memset(v->col_on, 0, sizeof(v->col_on));
 	v->nodes_on = 0;
 	for (int k = 0; k < lay.n; k++) {

@@ -152,8 +152,10 @@ static int fill_domain(struct xen_priv *p, const struct xn_host *h, const xc_dom
 	d->mem_max = info->max_pages == UINT32_MAX ? UINT64_MAX
 	                                           : (uint64_t)info->max_pages * XEN_PAGE_SIZE;
 	d->ssid = info->ssidref; /* xentop's SSID, as libxenstat reads it */
+	/* the handle is the UUID xl shows: a live move keeps it, not the id */
+	memcpy(d->uuid, info->handle, sizeof(d->uuid));
 	d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX |
-	            XN_DOM_SSID;
+	            XN_DOM_SSID | XN_DOM_UUID;
 	struct xen_dom_cache *e = xen_cache_get(p, info->domain, info->handle);
 	if (!e)
 		return -ENOMEM;

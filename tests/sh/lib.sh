@@ -7,6 +7,10 @@ BIN=${XN_BIN:-./xentop-numa}
 # shellcheck disable=SC2034 # used by the scripts that source this
 HELPERS=${XN_HELPERS:-build/helpers}
 tmp=$(mktemp -d "/tmp/xn-$(basename "$0" .sh).XXXXXX")
+# the user's saved choices (--save-config) neither change a test's output
+# nor get written by one (test_cli runs every option)
+XDG_CONFIG_HOME=$tmp/config
+export XDG_CONFIG_HOME
 fails=0
 xn_pids=""
 xn_exit_cmds=""

@@ -186,6 +186,45 @@ case $rc in
 *) fail "--advise on the linux source exited $rc: $(cat "$tmp/adv.err")" ;;
 esac
 
+# --- --columns: the header is the list (names in any case, N every node
+# column), in the one order whatever the list's; the values are the full
+# table's (CSV read by python's csv module)
+"$BIN" --replay "$rec" -b -i 1 --columns 'name,CPU(%),n,local%' >"$tmp/cols" 2>&1 ||
+	fail "--columns on a recording failed: $(cat "$tmp/cols")"
+hdr=$(sed -n 1p "$tmp/cols" | tr -s ' ' | sed 's/^ //')
+[ "$hdr" = "NAME CPU(%) N0(MiB) N1(MiB) LOCAL%" ] || fail "--columns text header: $hdr"
+"$BIN" --replay "$rec" -b -i 1 --columns 'LOCAL%,N,cpu_pct,NAME' >"$tmp/cols2" 2>&1 ||
+	fail "--columns in another order failed"
+cmp -s "$tmp/cols" "$tmp/cols2" || fail "--columns: the list's order changed the output"
+"$BIN" --replay "$rec" -b -i 1 --format csv --columns 'NAME,MEM(k),LOCAL%' >"$tmp/cols.csv" &&
+	"$BIN" --replay "$rec" -b -i 1 --format csv >"$tmp/all.csv" ||
+	fail "--columns with CSV failed"
+python3 - "$tmp/cols.csv" "$tmp/all.csv" <<'PY' || fail "--columns CSV: not the full table's columns"
+import csv, sys
+part = list(csv.DictReader(open(sys.argv[1])))
+full = list(csv.DictReader(open(sys.argv[2])))
+names = list(part[0].keys())
+assert names == ["time", "name", "mem_kib", "local"], names
+assert len(part) == len(full) >= 2, (len(part), len(full))
+for p, f in zip(part, full):
+    assert p == {k: f[k] for k in names}, (p, f)
+print("--columns CSV:", ",".join(names), len(part), "rows as the full table's")
+PY
+# every name the refusal lists is taken, and all of them are the whole table
+"$BIN" --replay "$rec" -b -i 1 --columns 'NAME,nosuch' >"$tmp/cols.out" 2>"$tmp/cols.err"
+rc=$?
+[ $rc = 2 ] || fail "--columns with an unknown name exited $rc, expected 2"
+grep -q '^xentop-numa: --columns: unknown column "nosuch"; the columns are NAME,' "$tmp/cols.err" ||
+	fail "--columns refusal: $(cat "$tmp/cols.err")"
+[ -s "$tmp/cols.out" ] && fail "--columns refused but printed a table"
+all=$(sed -n 's/.*the columns are //p' "$tmp/cols.err")
+"$BIN" --replay "$rec" -b -i 1 --columns "$all" >"$tmp/cols.all" 2>&1 ||
+	fail "--columns with the listed names failed: $(cat "$tmp/cols.all")"
+"$BIN" --replay "$rec" -b -i 1 >"$tmp/nocols" 2>&1
+cmp -s "$tmp/cols.all" "$tmp/nocols" || fail "--columns with every name is not the whole table"
+"$BIN" --replay "$rec" -b -i 1 --columns 'NAME,,ID' 2>"$tmp/cols.err" >/dev/null
+[ $? = 2 ] || fail "--columns with an empty name was taken"
+
 # --- a write error is an error (exit 1), not silence
 if [ -w /dev/full ]; then
 	"$BIN" -s linux -b -i 1 >/dev/full 2>"$tmp/full.err"

@@ -5,6 +5,11 @@
 set -u
 BIN=${XN_BIN:-./xentop-numa}
 fail=0
+# --save-config (named by --help) writes the user's configuration: here, a
+# scratch one, never the real ~/.config.
+XDG_CONFIG_HOME=$(mktemp -d)
+export XDG_CONFIG_HOME
+trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 no() { echo "FAIL: $*"; fail=1; }
 
 expect() { # exit-status substring-of-stderr command...

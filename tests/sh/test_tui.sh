@@ -173,6 +173,34 @@ wait_for 'vm-0003' && {
 	check_exit roa
 }
 
+# --- --columns on the screen, and the chooser 'c': STATE hidden at start
+# comes back with Space on its line (the second, after NAME), Esc closes
+# without quitting, and Space again hides it
+start cols 120 40 "--replay $FIX/good-2node.jsonl -d 60 --columns 'NAME,MEM(k),LOCAL%'"
+wait_for 'vm-0003' && {
+	hdr() { screen | grep -E '^ *NAME '; }
+	hdr | grep -Eq '^ *NAME +MEM\(k\) +LOCAL% *$' || fail "--columns on the screen: $(hdr)"
+	keys c
+	wait_for 'xentop-numa - columns'
+	screen | grep -Eq '^ \[x\] +- +NAME +always shown' || fail "chooser: no NAME line"
+	screen | grep -Eq '^ \[ \] +1 +STATE +hidden' || fail "chooser: STATE not hidden second"
+	screen | grep -Eq '^ \[x\] +[0-9]+ +LOCAL% +shown' || fail "chooser: LOCAL% not shown"
+	keys s
+	wait_for 'columns: Space shows / hides, Esc closes'
+	keys Down Space
+	wait_for 'STATE shown'
+	screen | grep -Eq '^ \[x\] +1 +STATE ' || fail "chooser: Space did not mark STATE"
+	keys Escape
+	wait_for '^ *NAME +STATE +MEM\(k\) +LOCAL% *$'
+	kill -0 "$(cat "$tmp/cols.pid")" 2>/dev/null || fail "Esc in the chooser quit"
+	keys c
+	wait_for 'xentop-numa - columns'
+	keys Space c
+	wait_for '^ *NAME +MEM\(k\) +LOCAL% *$'
+	keys q
+	check_exit cols
+}
+
 # --- colour by default; NO_COLOR and a non-UTF-8 locale: monochrome glyph
 # ramp and ASCII only
 colours='\[(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m'

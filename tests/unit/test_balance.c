@@ -1,6 +1,8 @@
 /* test_balance.c - the balancer's policy parsing and engine (issue 20):
- * windows, cool-downs, exclusions, Domain-0, one step in flight, the size
- * cap, against scripted snapshots whose times are set, never slept. */
+ * windows, cool-downs, exclusions, Domain-0, one step in flight, the keys
+ * (UUID, else name), and a Xen memory step's decision (memory off, the size
+ * cap, the hourly budget, the hours), against scripted snapshots whose
+ * times are set, never slept. The move itself needs Xen (the lab). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +10,11 @@
 
 #include "balance/balance_priv.h"
 #include "check.h"
+#include "source.h"
 
 static int events;
 static char last_event[16], last_reason[400];
+static char vm1_reason[400]; /* the last event's of a domain named vm1... */
 
 static void on_log(void *ctx, const struct xn_bal_event *e)
 {
@@ -18,6 +22,8 @@ static void on_log(void *ctx, const struct xn_bal_event *e)
 	events++;
 	snprintf(last_event, sizeof(last_event), "%s", e->event);
 	snprintf(last_reason, sizeof(last_reason), "%s", e->reason);
+	if (!strncmp(e->name, "vm1", 3))
+		snprintf(vm1_reason, sizeof(vm1_reason), "%s", e->reason);
 }
 
 /* Two nodes of 2 CPUs and 4 GiB; domains 0 (Domain-0), 1 "vm1", 2 "skip-me",
@@ -120,9 +126,147 @@ static void test_engine(void)
 	xn_bal_free(&b);
 }
 
+/* host() at t with uuids: vm1 gets uuid byte u (0: no uuid) and name. */
+static int decide_uuid(struct xn_balancer *b, double t, uint8_t u, const char *name,
+                       struct xn_bal_step *st)
+{
+	struct xn_snapshot s;
+	host(&s, t);
+	struct xn_domain *d = &s.domains[1];
+	xn_domain_set_name(d, name);
+	if (u) {
+		memset(d->uuid, u, sizeof(d->uuid));
+		d->valid |= XN_DOM_UUID;
+	}
+	int r = xn_bal_decide(b, &s, st);
+	xn_snapshot_clear(&s);
+	return r;
+}
+
+/* Cool-downs follow the UUID when the source gives one: a domain renamed
+ * keeps its cool-down; a new domain under the old name (another UUID) has
+ * none; without UUIDs the name is the key. */
+static void test_uuid_key(void)
+{
+	struct xn_balance_policy p;
+	struct xn_balancer b;
+	struct xn_bal_step st;
+	char err[200];
+	xn_balance_policy_defaults(&p);
+	xn_balance_policy_set(&p, "exclude", "skip-*", "x", err, sizeof(err));
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	double t0 = 2000000;
+	CHECK(decide_uuid(&b, t0, 0xaa, "vm1", &st) == 0);
+	CHECK(decide_uuid(&b, t0 + 300, 0xaa, "vm1", &st) == 1);
+	CHECK(st.key.has_uuid && st.key.uuid[0] == 0xaa);
+	xn_bal_done(&b, t0 + 300, 0);
+	/* renamed, same UUID: still cooling down, held since its first advice */
+	vm1_reason[0] = '\0';
+	CHECK(decide_uuid(&b, t0 + 700, 0xaa, "vm1-renamed", &st) == 0);
+	CHECK(strstr(vm1_reason, "cool-down") != NULL);
+	/* the old name, another UUID: a new domain, its own window, no cool-down */
+	CHECK(decide_uuid(&b, t0 + 800, 0xbb, "vm1", &st) == 0);
+	CHECK(decide_uuid(&b, t0 + 1100, 0xbb, "vm1", &st) == 1);
+	CHECK(st.key.uuid[0] == 0xbb);
+	xn_bal_done(&b, t0 + 1100, 0);
+	xn_bal_free(&b);
+	/* no UUID: the same name is the same domain */
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	CHECK(decide_uuid(&b, t0, 0, "vm1", &st) == 0);
+	CHECK(decide_uuid(&b, t0 + 300, 0, "vm1", &st) == 1 && !st.key.has_uuid);
+	xn_bal_done(&b, t0 + 300, 0);
+	vm1_reason[0] = '\0';
+	CHECK(decide_uuid(&b, t0 + 700, 0, "vm1", &st) == 0);
+	CHECK(strstr(vm1_reason, "cool-down") != NULL);
+	xn_bal_free(&b);
+	/* UUIDs as text and back */
+	uint8_t u[16], v[16];
+	char txt[XN_UUID_STR];
+	for (int i = 0; i < 16; i++)
+		u[i] = (uint8_t)(i * 17 + 3);
+	xn_uuid_format(u, txt);
+	CHECK_STR(txt, "03142536-4758-697a-8b9c-adbecfe0f102");
+	CHECK(xn_uuid_parse("03142536-4758-697A-8B9C-ADBECFE0F102", v) == 0 && !memcmp(u, v, 16));
+	CHECK(xn_uuid_parse("03142536-4758-697a-8b9c-adbecfe0f10", v) != 0);
+	CHECK(xn_uuid_parse("031425364-758-697a-8b9c-adbecfe0f102", v) != 0);
+	CHECK(xn_uuid_parse("03142536-4758-697a-8b9c-adbecfe0f1023", v) != 0);
+	CHECK(xn_uuid_parse("0314253g-4758-697a-8b9c-adbecfe0f102", v) != 0);
+}
+
+/* host() at t with vm1 advised a Xen memory move to node 1 (its vCPU's
+ * node; all of its 256 MiB on node 0): the source re-creates domains. */
+static int decide_memory(struct xn_balancer *b, double t, struct xn_bal_step *st)
+{
+	struct xn_snapshot s;
+	host(&s, t);
+	s.caps = XN_SRC_RECREATE;
+	struct xn_domain *d = &s.domains[1];
+	d->advice.action = XN_ADVICE_MEMORY;
+	memset(&d->advice.nodes, 0, sizeof(d->advice.nodes));
+	xn_bits_set(d->advice.nodes.w, 1);
+	int r = xn_bal_decide(b, &s, st);
+	xn_snapshot_clear(&s);
+	return r;
+}
+
+/* The decision for a Xen memory step (the move itself needs Xen: the lab):
+ * memory off, the size cap, the hourly budget, the time of day. */
+static void test_memory_decision(void)
+{
+	struct xn_balance_policy p;
+	struct xn_balancer b;
+	struct xn_bal_step st;
+	char err[200];
+	const uint64_t mib = 1 << 20;
+	xn_balance_policy_defaults(&p);
+	CHECK(xn_balance_policy_set(&p, "window", "0", "x", err, sizeof(err)) == 0);
+	CHECK(xn_balance_policy_set(&p, "cool-down", "1", "x", err, sizeof(err)) == 0);
+	xn_balance_policy_set(&p, "exclude", "skip-*", "x", err, sizeof(err));
+	double t0 = 86400.0 * 20000; /* a midnight UTC */
+	/* memory off (the default) */
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	vm1_reason[0] = '\0';
+	CHECK(decide_memory(&b, t0, &st) == 0);
+	CHECK(strstr(vm1_reason, "memory off") != NULL);
+	xn_bal_free(&b);
+	/* the cap: 256 MiB copied, 128 MiB allowed */
+	CHECK(xn_balance_policy_set(&p, "memory", "on", "x", err, sizeof(err)) == 0);
+	CHECK(xn_balance_policy_set(&p, "memory-max-move", "128M", "x", err, sizeof(err)) == 0);
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	vm1_reason[0] = '\0';
+	CHECK(decide_memory(&b, t0, &st) == 0);
+	CHECK(strstr(vm1_reason, "above memory-max-move 128 MiB") != NULL);
+	xn_bal_free(&b);
+	/* the budget: 600 MiB an hour holds two moves of 256 MiB, not three */
+	CHECK(xn_balance_policy_set(&p, "memory-max-move", "1G", "x", err, sizeof(err)) == 0);
+	CHECK(xn_balance_policy_set(&p, "memory-budget", "600M", "x", err, sizeof(err)) == 0);
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	CHECK(decide_memory(&b, t0, &st) == 1);
+	CHECK(st.xen_move && st.action == XN_ADVICE_MEMORY && st.bytes == 256 * mib);
+	xn_bal_done(&b, t0, st.bytes);
+	CHECK(decide_memory(&b, t0 + 10, &st) == 1);
+	xn_bal_done(&b, t0 + 10, st.bytes);
+	vm1_reason[0] = '\0';
+	CHECK(decide_memory(&b, t0 + 20, &st) == 0);
+	CHECK(strstr(vm1_reason, "512 MiB moved in the last hour") != NULL);
+	CHECK(decide_memory(&b, t0 + 3599, &st) == 0);
+	CHECK(decide_memory(&b, t0 + 3611, &st) == 1); /* both moves older than an hour */
+	xn_bal_free(&b);
+	/* the time of day: 01:00-02:00 UTC only */
+	CHECK(xn_balance_policy_set(&p, "memory-hours", "01:00-02:00", "x", err, sizeof(err)) == 0);
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	vm1_reason[0] = '\0';
+	CHECK(decide_memory(&b, t0 + 1800, &st) == 0);
+	CHECK(strstr(vm1_reason, "outside memory-hours 01:00-02:00") != NULL);
+	CHECK(decide_memory(&b, t0 + 5400, &st) == 1);
+	xn_bal_free(&b);
+}
+
 int main(void)
 {
 	test_policy();
 	test_engine();
+	test_uuid_key();
+	test_memory_decision();
 	return check_report("test_balance");
 }

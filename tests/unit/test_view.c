@@ -93,6 +93,15 @@ static void test_other_screens(void)
 	v.help_top = 100;
 	render_golden("help-60x12-scrolled", &v, &s4, 60, 12, true, true);
 	CHECK(v.help_top == xn_view_help_lines(&v) - 8); /* 12 rows less title, blank, status */
+	/* the column chooser at 80x24: METHOD hidden, the selection past the
+	 * first screen (it scrolls to keep it), what fits marked "shown" */
+	v.mode = XN_MODE_COLUMNS;
+	v.col_hidden = XN_COL_BIT(XN_COL_METHOD);
+	v.cols_sel = 22;
+	render_golden("columns-4node-80x24", &v, &s4, 80, 24, true, true);
+	CHECK(v.cols_sel == 22);
+	v.col_hidden = 0;
+	v.cols_sel = 0;
 	v.help_top = 0;
 	v.mode = XN_MODE_MAIN;
 

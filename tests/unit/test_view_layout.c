@@ -32,7 +32,7 @@ static void test_layout(void)
 	for (int nn = 0; nn <= 80; nn += (nn < 8 ? 1 : 24)) {
 		for (int w = XN_VIEW_MIN_W; w <= 300; w += 7) {
 			struct xn_layout l;
-			xn_layout_table(w, nn, XN_UNITS_MIB, 0, 0, &l);
+			xn_layout_table(w, nn, XN_UNITS_MIB, 0, 0, 0, &l);
 			CHECK(l.n >= 1 && l.n <= XN_LAYOUT_MAX_COLS);
 			CHECK(l.cols[0].x == XN_LAYOUT_GUTTER);
 			bool name = false, local = false, advice = false;
@@ -68,22 +68,22 @@ static void test_layout(void)
 	}
 	/* wider never shows fewer columns */
 	struct xn_layout a, b;
-	xn_layout_table(80, 2, XN_UNITS_MIB, 0, 0, &a);
-	xn_layout_table(120, 2, XN_UNITS_MIB, 0, 0, &b);
+	xn_layout_table(80, 2, XN_UNITS_MIB, 0, 0, 0, &a);
+	xn_layout_table(120, 2, XN_UNITS_MIB, 0, 0, 0, &b);
 	CHECK(b.n >= a.n);
 	CHECK(a.n >= 6);
 	/* at 80 columns and 4 nodes the node cells keep their figures (>= 5
 	 * wide) and VNODES sits right after AFFINITY once both fit */
-	xn_layout_table(80, 4, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(80, 4, XN_UNITS_MIB, 0, 0, 0, &a);
 	for (int i = 0; i < a.n; i++)
 		if (a.cols[i].id == XN_COL_NODE)
 			CHECK(a.cols[i].width >= 5);
-	xn_layout_table(200, 4, XN_UNITS_MIB, 0, 0, &b);
+	xn_layout_table(200, 4, XN_UNITS_MIB, 0, 0, 0, &b);
 	for (int i = 1; i < b.n; i++)
 		if (b.cols[i].id == XN_COL_VNODES)
 			CHECK(b.cols[i - 1].id == XN_COL_AFFINITY);
 	/* the node cells hold their titles with the unit ("N3 MiB", "N3 pg") */
-	xn_layout_table(60, 4, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(60, 4, XN_UNITS_MIB, 0, 0, 0, &a);
 	for (int i = 0; i < a.n; i++)
 		if (a.cols[i].id == XN_COL_NODE)
 			CHECK(a.cols[i].width >= 6);
@@ -98,7 +98,7 @@ static void test_layout(void)
 	};
 	int checked = 0;
 	for (int w = XN_VIEW_MIN_W; w <= 300; w++) {
-		xn_layout_table(w, 4, XN_UNITS_PAGES, 0, 0, &a);
+		xn_layout_table(w, 4, XN_UNITS_PAGES, 0, 0, 0, &a);
 		bool on[XN_COL__COUNT] = {false};
 		int nodes = 0;
 		for (int i = 0; i < a.n; i++) {
@@ -117,7 +117,7 @@ static void test_layout(void)
 	}
 	CHECK(checked > 0);
 	/* at 120 columns and 4 nodes: memory first, METHOD and AGE(s) give way */
-	xn_layout_table(120, 4, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(120, 4, XN_UNITS_MIB, 0, 0, 0, &a);
 	{
 		bool on[XN_COL__COUNT] = {false};
 		for (int i = 0; i < a.n; i++)
@@ -126,16 +126,16 @@ static void test_layout(void)
 		      on[XN_COL_CPU_SEC] && on[XN_COL_VCPUS] && a.hidden_nodes == 0);
 	}
 	/* -f: the whole name before the columns of less use (MEM(%) on) */
-	xn_layout_table(100, 2, XN_UNITS_MIB, 0, 40, &a);
+	xn_layout_table(100, 2, XN_UNITS_MIB, 0, 0, 40, &a);
 	CHECK(a.cols[0].id == XN_COL_NAME && a.cols[0].width == 40);
 	/* -f: the name widens to what its longest value needs, when there is room */
-	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
-	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 60, &b);
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, 0, &a);
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, 60, &b);
 	CHECK(a.cols[0].id == XN_COL_NAME && a.cols[0].width < 60);
 	CHECK(b.cols[0].id == XN_COL_NAME && b.cols[0].width == 60);
 	/* xentop's network and VBD columns in xentop's place when they fit;
 	 * -n and -x keep them before ours on a narrower screen */
-	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(300, 2, XN_UNITS_MIB, 0, 0, 0, &a);
 	int nets = -1, vcpus = -1, vbds = -1;
 	for (int i = 0; i < a.n; i++) {
 		nets = a.cols[i].id == XN_COL_NETS ? i : nets;
@@ -143,13 +143,13 @@ static void test_layout(void)
 		vcpus = a.cols[i].id == XN_COL_VCPUS ? i : vcpus;
 	}
 	CHECK(vcpus >= 0 && nets == vcpus + 1 && vbds == nets + 3);
-	xn_layout_table(155, 2, XN_UNITS_MIB, 0, 0, &a);
+	xn_layout_table(155, 2, XN_UNITS_MIB, 0, 0, 0, &a);
 	bool n0 = false, n1 = false, m0 = false, m1 = false;
 	for (int i = 0; i < a.n; i++) {
 		n0 |= a.cols[i].id == XN_COL_NETS;
 		m0 |= a.cols[i].id == XN_COL_METHOD;
 	}
-	xn_layout_table(155, 2, XN_UNITS_MIB, XN_SHOW_NET, 0, &a);
+	xn_layout_table(155, 2, XN_UNITS_MIB, XN_SHOW_NET, 0, 0, &a);
 	nets = vcpus = vbds = -1;
 	for (int i = 0; i < a.n; i++) {
 		n1 |= a.cols[i].id == XN_COL_NETS;
@@ -160,6 +160,33 @@ static void test_layout(void)
 	CHECK(!n0 && m0 && n1 && !m1);
 	vbds = nets + 3;
 	CHECK(vcpus >= 0 && nets == vcpus + 1 && vbds == nets + 3);
+}
+
+/* --columns and the chooser: a hidden column takes no room (one that did
+ * not fit before now does), hidden nodes are not "+NN" */
+static void test_hidden(void)
+{
+	struct xn_layout a, b;
+	xn_layout_table(80, 4, XN_UNITS_MIB, 0, 0, 0, &a);
+	bool method = false;
+	for (int i = 0; i < a.n; i++)
+		method |= a.cols[i].id == XN_COL_METHOD;
+	CHECK(!method);
+	uint64_t hid =
+	        XN_COL_BIT(XN_COL_NODE) | XN_COL_BIT(XN_COL_STATE) | XN_COL_BIT(XN_COL_MEM_PCT) |
+	        XN_COL_BIT(XN_COL_MAXMEM) | XN_COL_BIT(XN_COL_CPU_SEC) | XN_COL_BIT(XN_COL_VCPUS) |
+	        XN_COL_BIT(XN_COL_AFFINITY) | XN_COL_BIT(XN_COL_OUTSIDE) | XN_COL_BIT(XN_COL_NAME);
+	xn_layout_table(80, 4, XN_UNITS_MIB, 0, hid, 0, &b);
+	bool name = false, state = false, node = false;
+	method = false;
+	for (int i = 0; i < b.n; i++) {
+		name |= b.cols[i].id == XN_COL_NAME;
+		state |= b.cols[i].id == XN_COL_STATE;
+		node |= b.cols[i].id == XN_COL_NODE;
+		method |= b.cols[i].id == XN_COL_METHOD;
+	}
+	CHECK(name && !state && !node && method);
+	CHECK_EQ_U64(b.hidden_nodes, 0);
 }
 
 static void test_heat(void)
@@ -308,7 +335,7 @@ static void test_odd_hosts(void)
 	}
 	CHECK(more);
 	struct xn_layout l;
-	xn_layout_table(120, 64, XN_UNITS_MIB, 0, 0, &l);
+	xn_layout_table(120, 64, XN_UNITS_MIB, 0, 0, 0, &l);
 	CHECK(l.hidden_nodes > 0);
 	xn_canvas_free(&c);
 	xn_view_free(&v);
@@ -320,6 +347,7 @@ int main(void)
 	test_odd_hosts();
 	test_layout();
 	test_heat();
+	test_hidden();
 	test_all_sizes();
 	return check_report("test_view_layout");
 }
