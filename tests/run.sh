@@ -20,6 +20,8 @@ cd "$(dirname "$0")/.." || exit 2
 pass=0 fail=0 skip=0 failed=""
 logdir=build/test-logs
 mkdir -p "$logdir"
+: >"$logdir/times"
+start=$(date +%s)
 
 run_one() { # name, command...
 	name=$1
@@ -32,8 +34,12 @@ run_one() { # name, command...
 		[ $hit = 1 ] || return
 	fi
 	log="$logdir/$(echo "$name" | tr '/ ' '__').log"
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
 	rc=$?
+	# Seconds per test, for the slowest list at the end: CI's budget is
+	# minutes, and where they go is the first thing to know when it grows.
+	echo "$(($(date +%s) - t0)) $name" >>"$logdir/times"
 	if [ $rc = 0 ]; then
 		pass=$((pass + 1))
 		echo "PASS $name"
@@ -70,8 +76,11 @@ done
 done
 if [ "${XN_NO_VM:-0}" != 1 ] && [ -f tests/vm/run.sh ]; then
 	run_one "vm" sh tests/vm/run.sh
-	[ -f "$logdir/vm.log" ] && grep -E '^(PASS|FAIL|SKIP) ' "$logdir/vm.log" | sed 's/^/    vm: /'
+	[ -f "$logdir/vm.log" ] && grep -E '^(PASS|FAIL|SKIP) |^     \(' "$logdir/vm.log" | sed 's/^ */    vm: /'
 fi
+
+echo "slowest (seconds; all in $logdir/times; $(($(date +%s) - start)) s in all):"
+sort -rn "$logdir/times" | head -n 8 | sed 's/^/    /'
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ] || { echo "failed:$failed"; exit 1; }

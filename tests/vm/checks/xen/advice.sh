@@ -230,8 +230,13 @@ done
 echo "VNODES sample $t of at most 20"
 same "VNODES of $g" "$n1" "$(vnodes)"
 
+# --advise and --apply-advice read a whole window of six samples, each
+# after a fresh 'u' dump: 50 s a call at the default --debugkey-interval
+# (10 s); 1 s keeps the same window and the same verdict rule in ~5 s.
+DK="--debugkey-interval 1"
+
 # --- --advise: exit 1, a line for the guest: "NAME (id ID): vcpus NODES: REASON"
-"$XN" --source xen --advise >/tmp/adv.out 2>/tmp/adv.err
+"$XN" --source xen $DK --advise >/tmp/adv.out 2>/tmp/adv.err
 rc=$?
 cat /tmp/adv.out /tmp/adv.err
 [ $rc -lt 2 ] || fail "--advise failed (exit $rc): $(head -n 1 /tmp/adv.err)"
@@ -244,7 +249,7 @@ same "--advise line of $g" "$g (id $id): vcpus $n0:" "$(echo "$line" | cut -d: -
 [ $bad = 0 ] || fail "$bad differences before applying the advice"
 
 # --- --apply-advice
-"$XN" --source xen --apply-advice $g >/tmp/adv.out 2>&1
+"$XN" --source xen $DK --apply-advice $g >/tmp/adv.out 2>&1
 rc=$?
 cat /tmp/adv.out
 same "--apply-advice exit status" 0 "$rc"
@@ -288,7 +293,7 @@ while :; do
 	xl unpause "$id"
 	[ "$(now)" -lt $t_end ] || { xl vcpu-list; fail "$g's vCPUs never all on node $n0 at a pause within 300 s"; }
 done
-"$XN" --source xen --advise >/tmp/adv.out 2>&1
+"$XN" --source xen $DK --advise >/tmp/adv.out 2>&1
 xl unpause "$id"
 cat /tmp/adv.out
 sed 's/^step [0-9]*: //' /tmp/adv.out | grep -q "^$g (id $id): " &&
