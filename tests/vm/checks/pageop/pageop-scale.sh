@@ -8,21 +8,28 @@
 #     two op readings that agree), sum to getdomaininfo's tot_pages, and
 #     `xl list` shows each scale domain with exactly that memory;
 #     xentop-numa lists all of them with the op's figures;
-#  2. CPU per steady refresh (PAGEOP_SCALE_REFRESHES, default 8, at -d 1):
+#  2. CPU per steady refresh (PAGEOP_SCALE_REFRESHES, default 3 in `make
+#     check`; `make soak-xen` measures 8, at -d 1):
 #     xentop -b, xentop-numa at its defaults (the op), with 'u' as often as
 #     at its defaults and with 'u' every refresh, and their ratios to
 #     xentop's; fails only past PAGEOP_SCALE_MAX_RATIO (default 2) times
 #     xentop (timings under TCG move by +-15 % between boots);
 #     one 'u' dump against one op sweep over all domains; the cost of each
 #     call a refresh makes per domain (pageop_probe costs);
-#  3. churn (PAGEOP_CHURN_SECONDS, default 45; `make soak-xen` runs it for
-#     SOAK_SECONDS): named domains created and destroyed while xentop-numa
-#     samples every 0.2 s: no error line, no domain shown in a sample taken
+#  3. churn (PAGEOP_CHURN_SECONDS, default 20 in `make check`; `make
+#     soak-xen` runs it for SOAK_SECONDS, default 1800): named domains
+#     created and destroyed while xentop-numa samples every 0.2 s, ended by
+#     SIGTERM after a whole line (status 0): no error line, no domain shown in a sample taken
 #     after Xen stopped listing it, every scale domain in every sample with
 #     its exact figures, and RSS and open fds the same at the end as after
 #     the warm-up, the churn's first fifth (RSS within
 #     PAGEOP_CHURN_RSS_SLACK_KB, default 1024).
 # Figures are printed as "SCALE key value" lines (bench and man page).
+# Which target runs what: `make check` (tests/vm/run.sh, the pageop machine)
+# runs this file as it is: 300 domains, 3 steady refreshes of each program,
+# a 20 s churn (~60-100 s of lab time together). `make soak-xen`
+# (tests/vm/soak-xen.sh) runs a copy with n, r and churn_secs replaced:
+# SOAK_XEN_DOMAINS (1000), 8 refreshes, SOAK_SECONDS (1800).
 PAGEOP_LIB_ONLY=1
 # shellcheck source=tests/vm/checks/pageop/pageop.sh
 . "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
@@ -37,9 +44,9 @@ since() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }'; }
 progress() { echo "scale: $* (uptime $(up))" >/dev/console 2>/dev/null || true; }
 
 n=${PAGEOP_SCALE_DOMAINS:-300}
-churn_secs=${PAGEOP_CHURN_SECONDS:-45}
+churn_secs=${PAGEOP_CHURN_SECONDS:-20}
 slack=${PAGEOP_CHURN_RSS_SLACK_KB:-1024}
-r=${PAGEOP_SCALE_REFRESHES:-8}
+r=${PAGEOP_SCALE_REFRESHES:-3}
 max_ratio=${PAGEOP_SCALE_MAX_RATIO:-2}
 timing=${PAGEOP_SCALE_TIMING:-1}
 
@@ -173,7 +180,7 @@ timing() {
 	awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }'
 	$PAGEOP costs 3 || fail "timing the calls of a refresh"
 }
-# Not in the soak (make soak-xen): it churns only.
+# PAGEOP_SCALE_TIMING=0 leaves it out (the churn only).
 [ "$timing" = 1 ] && timing
 
 # Churn, with the scale domains still there.
@@ -196,10 +203,9 @@ rm -f /tmp/xn.fifo
 mkfifo /tmp/xn.fifo || fail "mkfifo"
 # Per sample "S time scale-domains exact-ones all-domains"; per churn domain
 # shown "D time id". The samples themselves are not kept (a soak makes GBs).
-# -R + fromjson?: the sample being written when xentop-numa is killed at the
-# end is cut short (a 300-domain line is written to the FIFO in 64 KiB
-# pieces): that one line is left out, not taken for an error.
-jq -rR --unbuffered 'fromjson? | .time as $t |
+# SIGTERM at the end ends xentop-numa after a whole line (test_batch_signal):
+# a cut line is jq's error here.
+jq -r --unbuffered '.time as $t |
 	[.domains[] | select((.name // "") | startswith("scale-"))] as $s |
 	"S \($t) \($s | length) \([$s[] | select(.pages_method == "xen_op" and .node_pages == [256, 256])] | length) \(.domains | length)",
 	(.domains[] | select((.name // "") | startswith("churn-")) | "D \($t) \(.id)")' \
@@ -229,6 +235,7 @@ have=$(grep -c '^S ' /tmp/churn.seen)
 samples_at_least $((have + 2)) 300
 end=$(figures "$xnpid")
 kill "$xnpid"
+wait "$xnpid" || fail "SIGTERM ended xentop-numa with status $? (not 0: a line may be cut)"
 wait "$jqpid"
 samples=$(grep -c '^S ' /tmp/churn.seen)
 echo "SCALE churn_samples $samples"
