@@ -11,11 +11,12 @@
 #  2. CPU per steady refresh (PAGEOP_SCALE_REFRESHES, default 3 in `make
 #     check`; `make soak-xen` measures 8, at -d 1):
 #     xentop -b, xentop-numa at its defaults (the op), with 'u' as often as
-#     at its defaults and with 'u' every refresh, and their ratios to
+#     at its defaults and (PAGEOP_SCALE_DETAIL=1: the soak) with 'u' every
+#     refresh, and their ratios to
 #     xentop's; fails only past PAGEOP_SCALE_MAX_RATIO (default 2) times
 #     xentop (timings under TCG move by +-15 % between boots);
-#     one 'u' dump against one op sweep over all domains; the cost of each
-#     call a refresh makes per domain (pageop_probe costs);
+#     one 'u' dump against one op sweep over all domains; (detail) the cost
+#     of each call a refresh makes per domain (pageop_probe costs);
 #  3. churn (PAGEOP_CHURN_SECONDS, default 20 in `make check`; `make
 #     soak-xen` runs it for SOAK_SECONDS, default 1800): named domains
 #     created and destroyed while xentop-numa samples every 0.2 s, ended by
@@ -26,10 +27,11 @@
 #     PAGEOP_CHURN_RSS_SLACK_KB, default 1024).
 # Figures are printed as "SCALE key value" lines (bench and man page).
 # Which target runs what: `make check` (tests/vm/run.sh, the pageop machine)
-# runs this file as it is: 300 domains, 3 steady refreshes of each program,
-# a 20 s churn (~60-100 s of lab time together). `make soak-xen`
-# (tests/vm/soak-xen.sh) runs a copy with n, r and churn_secs replaced:
-# SOAK_XEN_DOMAINS (1000), 8 refreshes, SOAK_SECONDS (1800).
+# runs this file as it is: 300 domains, 3 steady refreshes of xentop and of
+# xentop-numa with the op and with 'u' at the defaults, a 20 s churn.
+# `make soak-xen` (tests/vm/soak-xen.sh) runs a copy with n, r, detail and
+# churn_secs replaced: SOAK_XEN_DOMAINS (1000), 8 refreshes, the details,
+# SOAK_SECONDS (1800).
 PAGEOP_LIB_ONLY=1
 # shellcheck source=tests/vm/checks/pageop/pageop.sh
 . "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
@@ -49,6 +51,8 @@ slack=${PAGEOP_CHURN_RSS_SLACK_KB:-1024}
 r=${PAGEOP_SCALE_REFRESHES:-3}
 max_ratio=${PAGEOP_SCALE_MAX_RATIO:-2}
 timing=${PAGEOP_SCALE_TIMING:-1}
+# 1: also 'u' at every refresh and each call's cost (the soak's figures)
+detail=${PAGEOP_SCALE_DETAIL:-0}
 
 progress "creating $n domains"
 t0=$(up)
@@ -146,7 +150,8 @@ timing() {
 	fi
 	op=$(steady "$XN" -b -d 1)
 	ud=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 3.3)
-	ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
+	ue=
+	[ "$detail" = 1 ] && ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
 	# A binary to compare against (before/after a change), when the host put one
 	# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
 	base=/usr/libexec/xn/xentop-numa-base
@@ -157,7 +162,7 @@ timing() {
 	echo "SCALE xentop_ms_per_refresh $xt"
 	echo "SCALE xn_op_ms_per_refresh $op"
 	echo "SCALE xn_u_default_ms_per_refresh $ud"
-	echo "SCALE xn_u_every_refresh_ms_per_refresh $ue"
+	[ "$detail" = 1 ] && echo "SCALE xn_u_every_refresh_ms_per_refresh $ue"
 	ratio() { # name ms
 		awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }'
 	}
@@ -178,7 +183,7 @@ timing() {
 	echo "SCALE u_dump_ms $(awk -v a="$kn" 'BEGIN { printf "%.1f", a / 1e6 }')"
 	echo "SCALE op_sweep_ms $(awk -v a="$sn" 'BEGIN { printf "%.1f", a / 1e6 }')"
 	awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }'
-	$PAGEOP costs 3 || fail "timing the calls of a refresh"
+	if [ "$detail" = 1 ]; then $PAGEOP costs 3 || fail "timing the calls of a refresh"; fi
 }
 # PAGEOP_SCALE_TIMING=0 leaves it out (the churn only).
 [ "$timing" = 1 ] && timing
