@@ -44,6 +44,12 @@ since() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }'; }
 # Progress on the console as well: the check's own output is reported only
 # when it ends, and a slow step under TCG should show where it is.
 progress() { echo "scale: $* (uptime $(up))" >/dev/console 2>/dev/null || true; }
+# A figure at once on the console too: a run stopped before the end (a
+# soak at 1000 domains on a busy host) still leaves what it measured.
+say() {
+	echo "$*"
+	echo "$*" >/dev/console 2>/dev/null || true
+}
 
 n=${PAGEOP_SCALE_DOMAINS:-300}
 churn_secs=${PAGEOP_CHURN_SECONDS:-20}
@@ -58,7 +64,7 @@ progress "creating $n domains"
 t0=$(up)
 $PAGEOP mkdoms "$n" 256 256 scale >/tmp/scale.ids || fail "mkdoms: $(tail -n 1 /tmp/scale.ids)"
 [ "$(wc -l </tmp/scale.ids)" -eq "$n" ] || fail "made $(wc -l </tmp/scale.ids) domains, not $n"
-echo "SCALE create_s $(since "$t0") ($n domains, 256+256 pages each)"
+say "SCALE create_s $(since "$t0") ($n domains, 256+256 pages each)"
 # Whatever happens next, leave no domain behind for the checks after us.
 # shellcheck disable=SC2046
 trap '$PAGEOP rmdom $(cat /tmp/scale.ids) >/dev/null 2>&1' EXIT
@@ -94,7 +100,7 @@ echo "$(wc -l </tmp/scale.all) domains: counts sum to getdomaininfo's tot_pages"
 progress "xl list"
 t0=$(up)
 timeout 600 xl list >/tmp/xl.list 2>/tmp/xl.err || fail "xl list: $(tail -n 1 /tmp/xl.err)"
-echo "SCALE xl_list_s $(since "$t0")"
+say "SCALE xl_list_s $(since "$t0")"
 awk 'NR == FNR { sum = 0; for (i = 3; i <= NF; i++) sum += $i; mib[$1] = int(sum * 4096 / 1048576); next }
 	$1 ~ /^scale-/ {
 		seen++
@@ -143,32 +149,34 @@ steady() { # command... (without -i)
 }
 timing() {
 	progress "timing"
+	ratio() { # name ms
+		awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }'
+	}
+	# each figure said as soon as it is measured
 	if command -v xentop >/dev/null; then
 		xt=$(steady xentop -b -d 1)
 	else
 		xt="not-installed"
 	fi
+	say "SCALE xentop_ms_per_refresh $xt"
 	op=$(steady "$XN" -b -d 1)
+	say "SCALE xn_op_ms_per_refresh $op"
+	say "$(ratio op "$op")"
 	ud=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 3.3)
-	ue=
-	[ "$detail" = 1 ] && ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
+	say "SCALE xn_u_default_ms_per_refresh $ud"
+	say "$(ratio u_default "$ud")"
+	if [ "$detail" = 1 ]; then
+		ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
+		say "SCALE xn_u_every_refresh_ms_per_refresh $ue"
+		say "$(ratio u_every_refresh "$ue")"
+	fi
 	# A binary to compare against (before/after a change), when the host put one
 	# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
 	base=/usr/libexec/xn/xentop-numa-base
 	if [ -x "$base" ]; then
-		echo "SCALE base_op_ms_per_refresh $(steady "$base" -b -d 1)"
-		echo "SCALE base_u_default_ms_per_refresh $(steady "$base" -b -d 1 --no-pageop --debugkey-interval 3.3)"
+		say "SCALE base_op_ms_per_refresh $(steady "$base" -b -d 1)"
+		say "SCALE base_u_default_ms_per_refresh $(steady "$base" -b -d 1 --no-pageop --debugkey-interval 3.3)"
 	fi
-	echo "SCALE xentop_ms_per_refresh $xt"
-	echo "SCALE xn_op_ms_per_refresh $op"
-	echo "SCALE xn_u_default_ms_per_refresh $ud"
-	[ "$detail" = 1 ] && echo "SCALE xn_u_every_refresh_ms_per_refresh $ue"
-	ratio() { # name ms
-		awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }'
-	}
-	ratio op "$op"
-	ratio u_default "$ud"
-	ratio u_every_refresh "$ue"
 	# Timings under TCG move by +-15 % between boots: only a gross excess
 	# fails here (the figures go to the man page's PERFORMANCE).
 	for v in "$op" "$ud"; do
@@ -180,9 +188,9 @@ timing() {
 	cat /tmp/key.txt /tmp/sweep.txt
 	kn=$(awk '{ print $3 }' /tmp/key.txt)
 	sn=$(awk '{ print $6 }' /tmp/sweep.txt)
-	echo "SCALE u_dump_ms $(awk -v a="$kn" 'BEGIN { printf "%.1f", a / 1e6 }')"
-	echo "SCALE op_sweep_ms $(awk -v a="$sn" 'BEGIN { printf "%.1f", a / 1e6 }')"
-	awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }'
+	say "SCALE u_dump_ms $(awk -v a="$kn" 'BEGIN { printf "%.1f", a / 1e6 }')"
+	say "SCALE op_sweep_ms $(awk -v a="$sn" 'BEGIN { printf "%.1f", a / 1e6 }')"
+	say "$(awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }')"
 	if [ "$detail" = 1 ]; then $PAGEOP costs 3 || fail "timing the calls of a refresh"; fi
 }
 # PAGEOP_SCALE_TIMING=0 leaves it out (the churn only).
@@ -233,7 +241,7 @@ have=$(grep -c '^S ' /tmp/churn.seen)
 samples_at_least $((have + 1)) 300
 start=$(figures "$xnpid")
 wait "$churnpid" || fail "churn: $(grep -v '^made\|^gone' /tmp/churn.log | tail -n 1)"
-echo "SCALE churn_s $(since "$t0")"
+say "SCALE churn_s $(since "$t0")"
 tail -n 1 /tmp/churn.log
 # Two more samples, both begun after the last destruction.
 have=$(grep -c '^S ' /tmp/churn.seen)
@@ -243,8 +251,8 @@ kill "$xnpid"
 wait "$xnpid" || fail "SIGTERM ended xentop-numa with status $? (not 0: a line may be cut)"
 wait "$jqpid"
 samples=$(grep -c '^S ' /tmp/churn.seen)
-echo "SCALE churn_samples $samples"
-echo "SCALE churn_rss_kb_start_end $(echo "$start $end" | awk '{ print $1, $3 }')"
+say "SCALE churn_samples $samples"
+say "SCALE churn_rss_kb_start_end $(echo "$start $end" | awk '{ print $1, $3 }')"
 echo "xentop-numa RSS kB, fds: $start after the warm-up, $end at the end"
 [ -s /tmp/churn.err ] && fail "xentop-numa printed during the churn: $(head -n 3 /tmp/churn.err)"
 [ -s /tmp/jq.err ] && fail "jq: $(head -n 1 /tmp/jq.err)"
