@@ -149,8 +149,9 @@ steady() { # command... (without -i)
 }
 timing() {
 	progress "timing"
-	ratio() { # name ms
-		awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }'
+	ratio() { # name ms: said when both figures are there
+		v=$(awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }')
+		[ -z "$v" ] || say "$v"
 	}
 	# each figure said as soon as it is measured
 	if command -v xentop >/dev/null; then
@@ -161,14 +162,14 @@ timing() {
 	say "SCALE xentop_ms_per_refresh $xt"
 	op=$(steady "$XN" -b -d 1)
 	say "SCALE xn_op_ms_per_refresh $op"
-	say "$(ratio op "$op")"
+	ratio op "$op"
 	ud=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 3.3)
 	say "SCALE xn_u_default_ms_per_refresh $ud"
-	say "$(ratio u_default "$ud")"
+	ratio u_default "$ud"
 	if [ "$detail" = 1 ]; then
 		ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
 		say "SCALE xn_u_every_refresh_ms_per_refresh $ue"
-		say "$(ratio u_every_refresh "$ue")"
+		ratio u_every_refresh "$ue"
 	fi
 	# A binary to compare against (before/after a change), when the host put one
 	# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
