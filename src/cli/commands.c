@@ -223,8 +223,10 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 	/* A stop signal ends the loop between samples, never inside a line: a
 	 * 300-domain JSON line reaches a pipe in 64 KiB pieces, and a default
 	 * action in the middle left its reader half a line. Blocked here, the
-	 * signals wait for the loop's sigtimedwait (as in the exporter); one
-	 * ignored when we started (nohup, a shell's background job) stays so. */
+	 * signals wait for the loop's sigtimedwait (as in the exporter; no
+	 * other thread takes them: libxenstore's reader blocks every signal);
+	 * one ignored when we started (nohup, a shell's background job) stays
+	 * so. */
 	sigset_t stop, old;
 	sigemptyset(&stop);
 	const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
