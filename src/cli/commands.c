@@ -220,9 +220,34 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 {
 	struct batch b = {.o = o, .record = record, .st = {.csv_header = false}};
 	xn_out_opts_from(&b.oo, o);
-	struct xn_loop l = {
-	        .delay = o->delay, .iterations = o->iterations, .each = batch_one, .ctx = &b};
+	/* A stop signal ends the loop between samples, never inside a line: a
+	 * 300-domain JSON line reaches a pipe in 64 KiB pieces, and a default
+	 * action in the middle left its reader half a line. Blocked here, the
+	 * signals wait for the loop's sigtimedwait (as in the exporter; no
+	 * other thread takes them: libxenstore's reader blocks every signal);
+	 * one ignored when we started (nohup, a shell's background job) stays
+	 * so. */
+	sigset_t stop, old;
+	sigemptyset(&stop);
+	const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+		if (sigaction(sigs[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+			sigaddset(&stop, sigs[i]);
+	}
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	struct xn_loop l = {.delay = o->delay,
+	                    .iterations = o->iterations,
+	                    .stop = &stop,
+	                    .each = batch_one,
+	                    .ctx = &b};
 	int r = xn_loop_run(s, &l, NULL);
+	/* one that came during the last sample ends nothing more: taken here,
+	 * not delivered at the unblock (before a --record file is closed) */
+	struct timespec now = {0, 0};
+	while (sigtimedwait(&stop, NULL, &now) > 0)
+		;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r == 0 || r == XN_LOOP_ENDED || r == -ENODATA || r == XN_LOOP_STOP_OK)
 		return XN_EXIT_OK;
 	return r < 0 ? XN_EXIT_RUNTIME : r;

@@ -4,7 +4,8 @@
 #  1. the patched hypervisor (tests/vm/build-xen.sh) with
 #     checks/pageop/pageop-scale.sh: every domain's op counts equal to 'u'
 #     and to tot_pages, xentop-numa listing each once with them, its CPU per
-#     refresh against xentop's in the same boot, then the churn for
+#     refresh against xentop's in the same boot (8 steady refreshes; make
+#     check's run measures 3), then the churn for
 #     SOAK_SECONDS (default 1800; issue 10's churn is SOAK_SECONDS=300):
 #     named domains created and destroyed while xentop-numa samples every
 #     0.2 s; fails on an error line, a destroyed domain shown after its
@@ -37,7 +38,7 @@ command -v qemu-system-x86_64 >/dev/null ||
 mkdir -p build/vm/soak-xen
 # The lab copies only check scripts into the machine: the parameters go
 # into a copy of the check (its defaults are plain assignments).
-sed -e "s/^n=.*/n=$n/" -e "s/^churn_secs=.*/churn_secs=$secs/" \
+sed -e "s/^n=.*/n=$n/" -e "s/^churn_secs=.*/churn_secs=$secs/" -e "s/^r=.*/r=8/" -e "s/^detail=.*/detail=1/" \
 	-e "s/^# xn-timeout: .*/# xn-timeout: $((secs * 3 + n * 3 + 1500))/" \
 	$vm/checks/pageop/pageop-scale.sh >build/vm/soak-xen/pageop-soak.sh
 sed -e "s/^n=.*/n=$n/" -e "s/^# xn-timeout: .*/# xn-timeout: $((n * 3 + 1500))/" \

@@ -8,21 +8,30 @@
 #     two op readings that agree), sum to getdomaininfo's tot_pages, and
 #     `xl list` shows each scale domain with exactly that memory;
 #     xentop-numa lists all of them with the op's figures;
-#  2. CPU per steady refresh (PAGEOP_SCALE_REFRESHES, default 8, at -d 1):
+#  2. CPU per steady refresh (PAGEOP_SCALE_REFRESHES, default 3 in `make
+#     check`; `make soak-xen` measures 8, at -d 1):
 #     xentop -b, xentop-numa at its defaults (the op), with 'u' as often as
-#     at its defaults and with 'u' every refresh, and their ratios to
+#     at its defaults and (PAGEOP_SCALE_DETAIL=1: the soak) with 'u' every
+#     refresh, and their ratios to
 #     xentop's; fails only past PAGEOP_SCALE_MAX_RATIO (default 2) times
 #     xentop (timings under TCG move by +-15 % between boots);
-#     one 'u' dump against one op sweep over all domains; the cost of each
-#     call a refresh makes per domain (pageop_probe costs);
-#  3. churn (PAGEOP_CHURN_SECONDS, default 45; `make soak-xen` runs it for
-#     SOAK_SECONDS): named domains created and destroyed while xentop-numa
-#     samples every 0.2 s: no error line, no domain shown in a sample taken
+#     one 'u' dump against one op sweep over all domains; (detail) the cost
+#     of each call a refresh makes per domain (pageop_probe costs);
+#  3. churn (PAGEOP_CHURN_SECONDS, default 20 in `make check`; `make
+#     soak-xen` runs it for SOAK_SECONDS, default 1800): named domains
+#     created and destroyed while xentop-numa samples every 0.2 s, ended by
+#     SIGTERM after a whole line (status 0): no error line, no domain shown in a sample taken
 #     after Xen stopped listing it, every scale domain in every sample with
 #     its exact figures, and RSS and open fds the same at the end as after
 #     the warm-up, the churn's first fifth (RSS within
 #     PAGEOP_CHURN_RSS_SLACK_KB, default 1024).
 # Figures are printed as "SCALE key value" lines (bench and man page).
+# Which target runs what: `make check` (tests/vm/run.sh, the pageop machine)
+# runs this file as it is: 300 domains, 3 steady refreshes of xentop and of
+# xentop-numa with the op and with 'u' at the defaults, a 20 s churn.
+# `make soak-xen` (tests/vm/soak-xen.sh) runs a copy with n, r, detail and
+# churn_secs replaced: SOAK_XEN_DOMAINS (1000), 8 refreshes, the details,
+# SOAK_SECONDS (1800).
 PAGEOP_LIB_ONLY=1
 # shellcheck source=tests/vm/checks/pageop/pageop.sh
 . "$(ls /checks/[0-9]*-pageop.sh | head -n 1)"
@@ -35,19 +44,27 @@ since() { awk -v a="$1" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }'; }
 # Progress on the console as well: the check's own output is reported only
 # when it ends, and a slow step under TCG should show where it is.
 progress() { echo "scale: $* (uptime $(up))" >/dev/console 2>/dev/null || true; }
+# A figure at once on the console too: a run stopped before the end (a
+# soak at 1000 domains on a busy host) still leaves what it measured.
+say() {
+	echo "$*"
+	echo "$*" >/dev/console 2>/dev/null || true
+}
 
 n=${PAGEOP_SCALE_DOMAINS:-300}
-churn_secs=${PAGEOP_CHURN_SECONDS:-45}
+churn_secs=${PAGEOP_CHURN_SECONDS:-20}
 slack=${PAGEOP_CHURN_RSS_SLACK_KB:-1024}
-r=${PAGEOP_SCALE_REFRESHES:-8}
+r=${PAGEOP_SCALE_REFRESHES:-3}
 max_ratio=${PAGEOP_SCALE_MAX_RATIO:-2}
 timing=${PAGEOP_SCALE_TIMING:-1}
+# 1: also 'u' at every refresh and each call's cost (the soak's figures)
+detail=${PAGEOP_SCALE_DETAIL:-0}
 
 progress "creating $n domains"
 t0=$(up)
 $PAGEOP mkdoms "$n" 256 256 scale >/tmp/scale.ids || fail "mkdoms: $(tail -n 1 /tmp/scale.ids)"
 [ "$(wc -l </tmp/scale.ids)" -eq "$n" ] || fail "made $(wc -l </tmp/scale.ids) domains, not $n"
-echo "SCALE create_s $(since "$t0") ($n domains, 256+256 pages each)"
+say "SCALE create_s $(since "$t0") ($n domains, 256+256 pages each)"
 # Whatever happens next, leave no domain behind for the checks after us.
 # shellcheck disable=SC2046
 trap '$PAGEOP rmdom $(cat /tmp/scale.ids) >/dev/null 2>&1' EXIT
@@ -83,7 +100,7 @@ echo "$(wc -l </tmp/scale.all) domains: counts sum to getdomaininfo's tot_pages"
 progress "xl list"
 t0=$(up)
 timeout 600 xl list >/tmp/xl.list 2>/tmp/xl.err || fail "xl list: $(tail -n 1 /tmp/xl.err)"
-echo "SCALE xl_list_s $(since "$t0")"
+say "SCALE xl_list_s $(since "$t0")"
 awk 'NR == FNR { sum = 0; for (i = 3; i <= NF; i++) sum += $i; mib[$1] = int(sum * 4096 / 1048576); next }
 	$1 ~ /^scale-/ {
 		seen++
@@ -132,31 +149,35 @@ steady() { # command... (without -i)
 }
 timing() {
 	progress "timing"
+	ratio() { # name ms: said when both figures are there
+		v=$(awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }')
+		[ -z "$v" ] || say "$v"
+	}
+	# each figure said as soon as it is measured
 	if command -v xentop >/dev/null; then
 		xt=$(steady xentop -b -d 1)
 	else
 		xt="not-installed"
 	fi
+	say "SCALE xentop_ms_per_refresh $xt"
 	op=$(steady "$XN" -b -d 1)
+	say "SCALE xn_op_ms_per_refresh $op"
+	ratio op "$op"
 	ud=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 3.3)
-	ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
+	say "SCALE xn_u_default_ms_per_refresh $ud"
+	ratio u_default "$ud"
+	if [ "$detail" = 1 ]; then
+		ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
+		say "SCALE xn_u_every_refresh_ms_per_refresh $ue"
+		ratio u_every_refresh "$ue"
+	fi
 	# A binary to compare against (before/after a change), when the host put one
 	# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
 	base=/usr/libexec/xn/xentop-numa-base
 	if [ -x "$base" ]; then
-		echo "SCALE base_op_ms_per_refresh $(steady "$base" -b -d 1)"
-		echo "SCALE base_u_default_ms_per_refresh $(steady "$base" -b -d 1 --no-pageop --debugkey-interval 3.3)"
+		say "SCALE base_op_ms_per_refresh $(steady "$base" -b -d 1)"
+		say "SCALE base_u_default_ms_per_refresh $(steady "$base" -b -d 1 --no-pageop --debugkey-interval 3.3)"
 	fi
-	echo "SCALE xentop_ms_per_refresh $xt"
-	echo "SCALE xn_op_ms_per_refresh $op"
-	echo "SCALE xn_u_default_ms_per_refresh $ud"
-	echo "SCALE xn_u_every_refresh_ms_per_refresh $ue"
-	ratio() { # name ms
-		awk -v a="$2" -v b="$xt" -v v="$1" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "SCALE ratio_%s_to_xentop %.2f\n", v, a / b }'
-	}
-	ratio op "$op"
-	ratio u_default "$ud"
-	ratio u_every_refresh "$ue"
 	# Timings under TCG move by +-15 % between boots: only a gross excess
 	# fails here (the figures go to the man page's PERFORMANCE).
 	for v in "$op" "$ud"; do
@@ -168,12 +189,12 @@ timing() {
 	cat /tmp/key.txt /tmp/sweep.txt
 	kn=$(awk '{ print $3 }' /tmp/key.txt)
 	sn=$(awk '{ print $6 }' /tmp/sweep.txt)
-	echo "SCALE u_dump_ms $(awk -v a="$kn" 'BEGIN { printf "%.1f", a / 1e6 }')"
-	echo "SCALE op_sweep_ms $(awk -v a="$sn" 'BEGIN { printf "%.1f", a / 1e6 }')"
-	awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }'
-	$PAGEOP costs 3 || fail "timing the calls of a refresh"
+	say "SCALE u_dump_ms $(awk -v a="$kn" 'BEGIN { printf "%.1f", a / 1e6 }')"
+	say "SCALE op_sweep_ms $(awk -v a="$sn" 'BEGIN { printf "%.1f", a / 1e6 }')"
+	say "$(awk -v a="$kn" -v b="$sn" 'BEGIN { if (b > 0) printf "SCALE ratio_u_dump_to_op_sweep %.1f\n", a / b }')"
+	if [ "$detail" = 1 ]; then $PAGEOP costs 3 || fail "timing the calls of a refresh"; fi
 }
-# Not in the soak (make soak-xen): it churns only.
+# PAGEOP_SCALE_TIMING=0 leaves it out (the churn only).
 [ "$timing" = 1 ] && timing
 
 # Churn, with the scale domains still there.
@@ -196,10 +217,9 @@ rm -f /tmp/xn.fifo
 mkfifo /tmp/xn.fifo || fail "mkfifo"
 # Per sample "S time scale-domains exact-ones all-domains"; per churn domain
 # shown "D time id". The samples themselves are not kept (a soak makes GBs).
-# -R + fromjson?: the sample being written when xentop-numa is killed at the
-# end is cut short (a 300-domain line is written to the FIFO in 64 KiB
-# pieces): that one line is left out, not taken for an error.
-jq -rR --unbuffered 'fromjson? | .time as $t |
+# SIGTERM at the end ends xentop-numa after a whole line (test_batch_signal):
+# a cut line is jq's error here.
+jq -r --unbuffered '.time as $t |
 	[.domains[] | select((.name // "") | startswith("scale-"))] as $s |
 	"S \($t) \($s | length) \([$s[] | select(.pages_method == "xen_op" and .node_pages == [256, 256])] | length) \(.domains | length)",
 	(.domains[] | select((.name // "") | startswith("churn-")) | "D \($t) \(.id)")' \
@@ -222,17 +242,18 @@ have=$(grep -c '^S ' /tmp/churn.seen)
 samples_at_least $((have + 1)) 300
 start=$(figures "$xnpid")
 wait "$churnpid" || fail "churn: $(grep -v '^made\|^gone' /tmp/churn.log | tail -n 1)"
-echo "SCALE churn_s $(since "$t0")"
+say "SCALE churn_s $(since "$t0")"
 tail -n 1 /tmp/churn.log
 # Two more samples, both begun after the last destruction.
 have=$(grep -c '^S ' /tmp/churn.seen)
 samples_at_least $((have + 2)) 300
 end=$(figures "$xnpid")
 kill "$xnpid"
+wait "$xnpid" || fail "SIGTERM ended xentop-numa with status $? (not 0: a line may be cut)"
 wait "$jqpid"
 samples=$(grep -c '^S ' /tmp/churn.seen)
-echo "SCALE churn_samples $samples"
-echo "SCALE churn_rss_kb_start_end $(echo "$start $end" | awk '{ print $1, $3 }')"
+say "SCALE churn_samples $samples"
+say "SCALE churn_rss_kb_start_end $(echo "$start $end" | awk '{ print $1, $3 }')"
 echo "xentop-numa RSS kB, fds: $start after the warm-up, $end at the end"
 [ -s /tmp/churn.err ] && fail "xentop-numa printed during the churn: $(head -n 3 /tmp/churn.err)"
 [ -s /tmp/jq.err ] && fail "jq: $(head -n 1 /tmp/jq.err)"
