@@ -17,7 +17,7 @@ tls_server_config:
   cert_file: xn.crt
   key_file: xn.key
 basic_auth_users:
-  prometheus: $("$top/build/helpers/bcrypt_hash" change-me)
+  prometheus: $("$top/build/helpers/bcrypt_hash" change-me 4)
 EOC
 else
 	echo "xn-files: no openssl or bcrypt_hash: no TLS in dom0" >&2
