@@ -458,6 +458,59 @@ static void test_same_columns(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Trends: 20 samples in which node 0's free memory falls from half to 6 %
+ * and misplaced-vm's LOCAL% from 100 to 0 (good a minute ago, bad now),
+ * the others steady: the node rows' FREE TREND and the detail view's trend
+ * line, colour and monochrome, UTF-8 blocks and ASCII. */
+static void test_trend_screens(void)
+{
+	struct xn_snapshot s4, s;
+	struct xn_view v;
+	fx_snapshot(&s4, 4);
+	memset(&s, 0, sizeof(s));
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
+	/* one sample: no trend yet (a single glyph says nothing) */
+	xn_view_sampled(&v, &s4);
+	struct xn_canvas c = {0};
+	struct xn_view_caps caps = {.utf8 = true, .color = true};
+	CHECK(xn_canvas_resize(&c, 120, 40) == 0);
+	CHECK(xn_view_update(&v, &s4) == 0);
+	xn_view_render(&c, &v, &s4, &caps);
+	CHECK(screen_has(&c, 3, "NODE ") && !screen_has(&c, 3, "FREE TREND"));
+	xn_canvas_free(&c);
+	for (int i = 0; i < 20; i++) {
+		CHECK(xn_snapshot_copy(&s, &s4) == 0);
+		s.time.tv_sec += 3 * (i + 1);
+		struct xn_node *n0 = &s.host.nodes[0];
+		n0->mem_free = n0->mem_total / 2 -
+		               (n0->mem_total / 2 - n0->mem_total * 6 / 100) * (uint64_t)i / 19;
+		for (size_t k = 0; k < s.nr_domains; k++)
+			if (s.domains[k].id == 3) {
+				s.domains[k].locality = 100.0 - 100.0 * i / 19;
+				s.domains[k].valid |= XN_DOM_LOCALITY;
+			}
+		xn_view_sampled(&v, &s);
+	}
+	render_golden("trend-4node-120x40", &v, &s, 120, 40, true, true);
+	render_golden("trend-4node-120x40-mono", &v, &s, 120, 40, true, false);
+	render_golden("trend-4node-80x24", &v, &s, 80, 24, true, true);
+	render_golden("trend-4node-80x24-mono-ascii", &v, &s, 80, 24, false, false);
+	select_id(&v, &s, 3);
+	v.mode = XN_MODE_DETAIL;
+	render_golden("trend-detail-4node-120x40", &v, &s, 120, 40, true, true);
+	render_golden("trend-detail-4node-120x40-mono", &v, &s, 120, 40, true, false);
+	render_golden("trend-detail-4node-80x24", &v, &s, 80, 24, true, true);
+	render_golden("trend-detail-4node-80x24-mono-ascii", &v, &s, 80, 24, false, false);
+	xn_view_free(&v);
+	xn_snapshot_clear(&s);
+	xn_snapshot_clear(&s4);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -472,5 +525,6 @@ int main(void)
 	test_narrow_screens();
 	test_unknown_reason();
 	test_same_columns();
+	test_trend_screens();
 	return check_report("test_view");
 }
