@@ -71,7 +71,7 @@ static struct xn_trend_dom *dom_get(struct xn_trends *tr, int64_t id)
 
 static void add_nodes(struct xn_trends *tr, const struct xn_snapshot *s)
 {
-	struct xn_trend_node keep[XN_TREND_NODES];
+	struct xn_trend_node keep[XN_TREND_NODES] = {{0}};
 	int nk = 0;
 	for (int i = 0; i < s->host.nr_nodes && nk < XN_TREND_NODES; i++) {
 		const struct xn_node *nd = &s->host.nodes[i];
@@ -132,7 +132,11 @@ uint32_t xn_trend_glyph(double share, bool utf8)
 int xn_trend_draw(struct xn_canvas *c, int x, int y, int w, const struct xn_trend *t, bool utf8,
                   xn_trend_role_fn role)
 {
-	int n = t ? t->n : 0;
+	if (!t) {
+		xn_canvas_fill(c, x, y, w, ' ', XN_ROLE_NORMAL);
+		return w;
+	}
+	int n = t->n;
 	int first = n > w ? n - w : 0; /* the newest w */
 	int pad = w - (n - first);
 	xn_canvas_fill(c, x, y, pad, ' ', XN_ROLE_NORMAL);
