@@ -53,15 +53,16 @@ static int run_screen(struct xn_sampler *s, const struct xn_options *o, FILE *re
  * with the totals and then reads what its columns show (tui.c). */
 static unsigned mode_wants(const struct xn_options *o, bool record)
 {
-	if (record || o->snapshot)
+	unsigned w = record ? XN_WANT_DEFAULT : 0u;
+	if (o->snapshot)
 		return XN_WANT_DEFAULT;
 	if (o->set_affinity || o->move_memory || o->apply_advice || o->balance || o->advise ||
 	    o->listen || o->prometheus)
-		return 0;
+		return w;
 	if (o->batch) {
 		struct xn_out_opts oo;
 		xn_out_opts_from(&oo, o);
-		return xn_out_wants(&oo, o->format);
+		return w | xn_out_wants(&oo, o->format);
 	}
 	return XN_WANT_DEFAULT;
 }
