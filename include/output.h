@@ -55,6 +55,11 @@ struct xn_options;
  * --sort) as output settings; the screen takes its settings from the same. */
 void xn_out_opts_from(struct xn_out_opts *oo, const struct xn_options *o);
 
+/* The optional figures (source.h XN_WANT_*) that output in fmt with oo
+ * shows: the network and VBD totals when a column of theirs is written (JSON:
+ * always), each interface and VBD for text's -n and -x rows. */
+unsigned xn_out_wants(const struct xn_out_opts *oo, enum xn_format fmt);
+
 /* Write s as one JSON object on one line, newline-terminated (schema 2,
  * man/xentop-numa-json.5). Returns 0 or -errno. */
 int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s);

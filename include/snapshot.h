@@ -83,6 +83,8 @@ enum {
 	                                      them out) */
 	XN_DOM_SSID = 1u << 13,            /* ssid (xen: the XSM/FLASK label, xentop's SSID) */
 	XN_DOM_UUID = 1u << 14,            /* uuid (xen: the domain's handle; replay: recorded) */
+	XN_DOM_NET_DEVS = 1u << 15,        /* netif[]: nets entries (xen, when asked: source.h) */
+	XN_DOM_VBD_DEVS = 1u << 21,        /* vbd[]: vbds entries (xen, when asked: source.h) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -172,6 +174,25 @@ struct xn_advice {
 	char reason[320]; /* one sentence for the operator, plain ASCII */
 };
 
+/* One network interface of a domain, as xentop -n shows it: dom0's side of
+ * the vif (what dom0 receives the guest sent), totals since it appeared. */
+struct xn_netif {
+	uint32_t id; /* the N of vifD.N */
+	uint64_t rx_bytes, rx_pkts, rx_errs, rx_drop;
+	uint64_t tx_bytes, tx_pkts, tx_errs, tx_drop;
+};
+
+/* The backends a VBD may have (xentop -x names them). */
+enum xn_vbd_kind { XN_VBD_UNKNOWN = 0, XN_VBD_BLKBACK, XN_VBD_BLKTAP, XN_VBD_QDISK };
+
+/* One virtual block device of a domain, as xentop -x shows it. */
+struct xn_vbd {
+	uint32_t dev; /* the device number (vbd-D-N's N: 51712 = xvda, major 202) */
+	enum xn_vbd_kind kind;
+	bool error; /* its statistics could not be read: the figures are unknown */
+	uint64_t oo, rd, wr, rsect, wsect;
+};
+
 struct xn_domain {
 	int64_t id;       /* Xen domid, Linux PID, or cgroup inode */
 	char *name;       /* owned, raw bytes as the OS gave them (NUL-terminated) */
@@ -197,6 +218,10 @@ struct xn_domain {
 	uint64_t vbd_wsect; /* sectors written */
 	uint32_t ssid;      /* xentop's SSID: the security label's reference (0 without XSM) */
 	uint8_t uuid[16];   /* the domain's UUID (xen: its handle), kept across a live move */
+
+	/* xentop -n / -x rows, one entry per interface and device */
+	struct xn_netif *netif; /* nets entries, owned (XN_DOM_NET_DEVS) */
+	struct xn_vbd *vbd;     /* vbds entries, owned (XN_DOM_VBD_DEVS) */
 
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */

@@ -55,6 +55,20 @@ enum {
 	                                  copied (Xen live move, move.h) */
 };
 
+/* Figures that cost a source extra reads each refresh (the Xen source:
+ * /proc/net/dev, the block backends in sysfs) and that it reads only when
+ * asked (struct xn_source.want): when something shown or exported needs
+ * them. A source without such figures ignores the request. */
+enum {
+	XN_WANT_NET = 1u << 0,      /* nets, net_tx_bytes, net_rx_bytes: xentop's NETS..NETRX */
+	XN_WANT_VBD = 1u << 1,      /* vbds, vbd_*: xentop's VBDS..VBD_WSECT */
+	XN_WANT_NET_DEVS = 1u << 2, /* netif[]: each interface (xentop -n rows) */
+	XN_WANT_VBD_DEVS = 1u << 3, /* vbd[]: each block device (xentop -x rows) */
+};
+/* What xn_source_open asks for until the caller says otherwise: the totals,
+ * as every source read them before the request existed. */
+#define XN_WANT_DEFAULT (XN_WANT_NET | XN_WANT_VBD)
+
 struct xn_source;
 
 struct xn_source_ops {
@@ -94,6 +108,10 @@ struct xn_source {
 	 * (e.g. "debug key 'u' dump incomplete; kept the previous figures"),
 	 * "" when all is well. For the status line. */
 	char note[256];
+	/* XN_WANT_*: the optional figures the next sample() should read; set
+	 * by whoever runs the source (XN_WANT_DEFAULT after open), read by
+	 * the backend. */
+	unsigned want;
 };
 
 /* The registry, in auto-detection order (xen first when built in). */

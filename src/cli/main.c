@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "export.h"
 #include "options.h"
+#include "output.h"
 #include "sampler.h"
 #include "source.h"
 #include "tui.h"
@@ -45,6 +46,27 @@ static int run_screen(struct xn_sampler *s, const struct xn_options *o, FILE *re
 	return XN_EXIT_OK;
 }
 
+/* The optional figures (source.h XN_WANT_*) the mode shows or exports: a
+ * recording and JSON keep every figure; the modes that act or advise, and
+ * the Prometheus exporter, show none of the network and VBD figures; batch
+ * text and CSV those of the columns and rows asked for; the screen starts
+ * with the totals and then reads what its columns show (tui.c). */
+static unsigned mode_wants(const struct xn_options *o, bool record)
+{
+	unsigned w = record ? XN_WANT_DEFAULT : 0u;
+	if (o->snapshot)
+		return XN_WANT_DEFAULT;
+	if (o->set_affinity || o->move_memory || o->apply_advice || o->balance || o->advise ||
+	    o->listen || o->prometheus)
+		return w;
+	if (o->batch) {
+		struct xn_out_opts oo;
+		xn_out_opts_from(&oo, o);
+		return w | xn_out_wants(&oo, o->format);
+	}
+	return XN_WANT_DEFAULT;
+}
+
 /* --advise says "misplaced" with 1: its runtime errors need another status. */
 static int advise_status(const struct xn_options *o, int rc)
 {
@@ -75,6 +97,7 @@ int main(int argc, char **argv)
 			fclose(record);
 		return advise_status(&o, rc);
 	}
+	src->want = mode_wants(&o, record != NULL);
 	struct xn_sampler s = {.src = src};
 	if (o.set_affinity)
 		rc = xn_cmd_set_affinity(&s, &o);

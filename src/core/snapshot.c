@@ -24,6 +24,8 @@ static void domain_free(struct xn_domain *d)
 	free(d->node_delta);
 	free(d->vcpu_node);
 	vcpu_info_free(d->vcpu_info, d->vcpus);
+	free(d->netif);
+	free(d->vbd);
 }
 
 void xn_snapshot_clear(struct xn_snapshot *s)
@@ -237,10 +239,16 @@ int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src)
 		b->node_delta = dup_mem(a->node_delta, nn * sizeof(int64_t));
 		b->vcpu_node = dup_mem(a->vcpu_node, (a->vcpus ? a->vcpus : 1) * sizeof(int));
 		b->vcpu_info = vcpu_info_dup(a->vcpu_info, a->vcpus);
+		/* the device arrays hold nets/vbds entries only when valid (a
+		 * source may stop filling one half way, out of memory) */
+		bool nd = a->valid & XN_DOM_NET_DEVS, vd = a->valid & XN_DOM_VBD_DEVS;
+		b->netif = nd ? dup_mem(a->netif, a->nets * sizeof(*a->netif)) : NULL;
+		b->vbd = vd ? dup_mem(a->vbd, a->vbds * sizeof(*a->vbd)) : NULL;
 		dst->nr_domains = i + 1;
 		if ((a->name && !b->name) || (a->node_pages && !b->node_pages) ||
 		    (a->node_delta && !b->node_delta) || (a->vcpu_node && !b->vcpu_node) ||
-		    (a->vcpu_info && !b->vcpu_info))
+		    (a->vcpu_info && !b->vcpu_info) || (nd && a->netif && !b->netif) ||
+		    (vd && a->vbd && !b->vbd))
 			goto fail;
 	}
 	return 0;

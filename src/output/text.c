@@ -1,6 +1,7 @@
 /* text.c - batch output without a terminal: xentop-compatible text
  * and CSV, both through the column table; JSON goes to json_write.c. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,52 @@ static void text_vcpus(FILE *f, const struct xn_domain *d)
 	}
 }
 
+/* xentop -n: a line per network interface after its domain, xentop's own
+ * (Net<index>: dom0's side of the vif, totals). A domain whose interfaces
+ * the source did not list one by one (Linux, a recording) gets none, as a
+ * domain without interfaces. */
+static void text_nets(FILE *f, const struct xn_domain *d)
+{
+	if (!(d->valid & XN_DOM_NET_DEVS))
+		return;
+	for (uint32_t i = 0; i < d->nets; i++) {
+		const struct xn_netif *n = &d->netif[i];
+		fprintf(f,
+		        "Net%" PRIu32 " RX: %8" PRIu64 "bytes %8" PRIu64 "pkts %8" PRIu64
+		        "err %8" PRIu64 "drop  TX: %8" PRIu64 "bytes %8" PRIu64 "pkts %8" PRIu64
+		        "err %8" PRIu64 "drop\n",
+		        i, n->rx_bytes, n->rx_pkts, n->rx_errs, n->rx_drop, n->tx_bytes, n->tx_pkts,
+		        n->tx_errs, n->tx_drop);
+	}
+}
+
+/* xentop -x: a line per VBD after its domain, xentop's own: the backend,
+ * the device number, its major:minor in hex, "-" for each figure of a VBD
+ * whose statistics could not be read. */
+static void text_vbds(FILE *f, const struct xn_domain *d)
+{
+	static const char *const kinds[] = {[XN_VBD_UNKNOWN] = "Unidentified",
+	                                    [XN_VBD_BLKBACK] = "BlkBack",
+	                                    [XN_VBD_BLKTAP] = "BlkTap",
+	                                    [XN_VBD_QDISK] = "QDisk"};
+	if (!(d->valid & XN_DOM_VBD_DEVS))
+		return;
+	for (uint32_t i = 0; i < d->vbds; i++) {
+		const struct xn_vbd *v = &d->vbd[i];
+		const char *kind = (unsigned)v->kind <= XN_VBD_QDISK ? kinds[v->kind] : kinds[0];
+		fprintf(f, "VBD %s %4" PRIu32 " [%2x:%2x]  ", kind, v->dev, v->dev >> 8,
+		        v->dev & 0xffu);
+		if (v->error)
+			fprintf(f, "OO: %8c   RD: %8c   WR: %8c   RSECT: %10c   WSECT: %10c\n", '-',
+			        '-', '-', '-', '-');
+		else
+			fprintf(f,
+			        "OO: %8" PRIu64 "   RD: %8" PRIu64 "   WR: %8" PRIu64
+			        "   RSECT: %10" PRIu64 "   WSECT: %10" PRIu64 "\n",
+			        v->oo, v->rd, v->wr, v->rsect, v->wsect);
+	}
+}
+
 /* rows[0..nrows-1]: the domains in output order. */
 static int output_text(FILE *f, const struct xn_snapshot *s, const struct xn_out_opts *o,
                        const struct xn_domain **rows, size_t nrows)
@@ -238,6 +285,10 @@ static int output_text(FILE *f, const struct xn_snapshot *s, const struct xn_out
 		fputc('\n', f);
 		if (o->vcpus)
 			text_vcpus(f, rows[d]);
+		if (o->show & XN_SHOW_NET)
+			text_nets(f, rows[d]);
+		if (o->show & XN_SHOW_VBD)
+			text_vbds(f, rows[d]);
 	}
 	free(w);
 	free(sl);

@@ -36,6 +36,15 @@ unsigned xn_source_caps(const char *origin)
 	return ops ? ops->caps : 0;
 }
 
+static int open_one(const struct xn_source_ops *ops, const struct xn_source_config *cfg,
+                    struct xn_source **out, char *err, size_t errlen)
+{
+	int r = ops->open(cfg, out, err, errlen);
+	if (r == 0)
+		(*out)->want = XN_WANT_DEFAULT;
+	return r;
+}
+
 int xn_source_open(const char *name, const struct xn_source_config *cfg, struct xn_source **out,
                    char *err, size_t errlen)
 {
@@ -44,19 +53,19 @@ int xn_source_open(const char *name, const struct xn_source_config *cfg, struct 
 		if (!ops)
 			return xn_errf(err, errlen, -EINVAL,
 			               "unknown source \"%s\" (auto, xen, linux, replay)", name);
-		return ops->open(cfg, out, err, errlen);
+		return open_one(ops, cfg, out, err, errlen);
 	}
 	/* auto: a recording when one is named, else xen when reachable, else linux */
 	const struct xn_source_ops *replay = xn_source_find("replay");
 	if (cfg->replay_file && replay)
-		return replay->open(cfg, out, err, errlen);
+		return open_one(replay, cfg, out, err, errlen);
 	char why[256] = "";
 	for (size_t i = 0; i < xn_nr_sources; i++) {
 		const struct xn_source_ops *ops = xn_sources[i];
 		if (ops->caps & XN_SRC_RECORDED)
 			continue;
 		if (ops->probe(cfg, why, sizeof(why)) == 0)
-			return ops->open(cfg, out, err, errlen);
+			return open_one(ops, cfg, out, err, errlen);
 	}
 	return xn_errf(err, errlen, -ENODEV, "no usable source: %s", why);
 }

@@ -257,10 +257,26 @@ static void note_position(struct tui *t, const struct xn_sampler *s)
 		snprintf(t->v.position, sizeof(t->v.position), "sample %ld/%ld", idx + 1, count);
 }
 
+/* The network and VBD figures are read only while a column shows them
+ * (col_on: the last drawn table; a column that comes with a wider terminal
+ * shows "-" for one refresh), or a recording keeps them. */
+static unsigned screen_wants(const struct xn_view *v, bool record)
+{
+	if (record)
+		return XN_WANT_DEFAULT;
+	unsigned w = 0;
+	for (int c = 0; c < XN_COL__COUNT; c++) {
+		unsigned g = v->col_on[c] ? xn_column_group((enum xn_col_id)c) : 0;
+		w |= (g & XN_SHOW_NET ? XN_WANT_NET : 0u) | (g & XN_SHOW_VBD ? XN_WANT_VBD : 0u);
+	}
+	return w;
+}
+
 /* One sample; a failing source is shown on the status line and the last
  * good sample stays. Only a lost recording or memory is fatal. */
 static int take_sample(struct tui *t, struct xn_sampler *s, FILE *record, char *err, size_t errlen)
 {
+	s->src->want = screen_wants(&t->v, record != NULL);
 	int r = xn_sampler_step(s);
 	if (r == -ENODATA) {
 		t->v.ended = true;

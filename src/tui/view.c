@@ -32,6 +32,7 @@ void xn_view_free(struct xn_view *v)
 	free(v->rows);
 	v->rows = NULL;
 	v->nr_rows = v->cap_rows = 0;
+	xn_trends_free(&v->trends);
 }
 
 void xn_view_set_sort(struct xn_view *v, enum xn_col_id col, int node_idx)
@@ -161,6 +162,8 @@ void xn_view_sampled(struct xn_view *v, const struct xn_snapshot *s)
 {
 	if (s)
 		say_unknown_pages(v, s);
+	if (s && xn_trends_add(&v->trends, s))
+		xn_view_status(v, XN_ROLE_WARN, "out of memory: the trends start again");
 	if (!v->check.active)
 		return;
 	if (++v->check.refreshes > XN_VIEW_CHECK_REFRESHES)

@@ -13,6 +13,7 @@
 #include "columns.h"
 #include "prompt.h"
 #include "snapshot.h"
+#include "trend.h"
 
 /* Below this the screen only says "terminal too small: WxH, need 60x12". */
 enum { XN_VIEW_MIN_W = 60, XN_VIEW_MIN_H = 12 };
@@ -111,6 +112,7 @@ struct xn_view {
 	int detail_rows;               /* body rows the last render showed */
 	struct xn_view_check check;
 	size_t pages_unknown_said; /* domains without node figures, as last said */
+	struct xn_trends trends;   /* LOCAL% and free memory over the last samples */
 };
 
 /* Defaults: sort by name, units, delay; zones shown. */

@@ -199,8 +199,42 @@ static void draw_pages(struct pen *p, const struct xn_domain *d, const struct xn
 	}
 }
 
+static enum xn_role local_share_role(double share)
+{
+	return xn_local_role(share * 100.0);
+}
+
+/* LOCAL% over the samples the screen took, once it holds two: a figure
+ * that is bad now and was good a minute ago says something else than one
+ * always bad. */
+static void draw_local_trend(struct pen *p, const struct xn_view *v, const struct xn_domain *d,
+                             const struct xn_view_caps *caps)
+{
+	const struct xn_trend *t = xn_trend_domain(&v->trends, d->id);
+	if (!t || t->n < 2 || p->y >= p->last)
+		return;
+	double lo = 2, hi = -1;
+	for (int i = 0; i < t->n; i++) {
+		if (t->v[i] < 0)
+			continue;
+		lo = t->v[i] < lo ? t->v[i] : lo;
+		hi = t->v[i] > hi ? t->v[i] : hi;
+	}
+	xn_canvas_text(p->c, 2, p->y, LABEL_W, XN_ROLE_DIM, "trend");
+	int x = 2 + LABEL_W;
+	x += xn_trend_draw(p->c, x, p->y, t->n, t, caps->utf8, local_share_role);
+	char buf[160];
+	if (hi < 0)
+		snprintf(buf, sizeof(buf), " LOCAL%% unknown over the last %d samples", t->n);
+	else
+		snprintf(buf, sizeof(buf),
+		         " LOCAL%% over the last %d samples, oldest first: low %.1f, high %.1f",
+		         t->n, lo * 100.0, hi * 100.0);
+	wrap(p, x, XN_ROLE_NORMAL, buf);
+}
+
 static void draw_placement_terms(struct pen *p, const struct xn_view *v, const struct xn_domain *d,
-                                 const struct xn_snapshot *s)
+                                 const struct xn_snapshot *s, const struct xn_view_caps *caps)
 {
 	char buf[1024], what[160], aff[96];
 	struct xn_fmt_ctx ctx = {.snap = s, .units = XN_UNITS_MIB};
@@ -224,6 +258,7 @@ static void draw_placement_terms(struct pen *p, const struct xn_view *v, const s
 	} else {
 		term(p, "locality", XN_ROLE_DIM, "unknown (pages or vCPU nodes unknown)");
 	}
+	draw_local_trend(p, v, d, caps);
 	p->y += p->y < p->last;
 
 	/* the advice, then each of its terms */
@@ -357,7 +392,7 @@ static void draw_body(struct pen *p, const struct xn_view *v, const struct xn_do
 {
 	draw_pages(p, d, s, caps);
 	p->y += p->y < p->last;
-	draw_placement_terms(p, v, d, s);
+	draw_placement_terms(p, v, d, s, caps);
 	p->y += p->y < p->last;
 	draw_vcpus(p, d);
 }

@@ -301,16 +301,35 @@ static int draw_distances(struct xn_canvas *c, int y, int max_rows, const struct
 	return rows;
 }
 
+/* A free share's role, as the bar's: red under 10 %, yellow under 25 %. */
+static enum xn_role free_role(double share)
+{
+	return share < 0.10 ? XN_ROLE_ERROR : share < 0.25 ? XN_ROLE_WARN : XN_ROLE_BAR_FREE;
+}
+
+/* The width of the free-memory trend: none until two samples are held. */
+static int trend_width(const struct xn_view *v, int w)
+{
+	bool two = false;
+	for (int i = 0; i < v->trends.nr_node && !two; i++)
+		two = v->trends.node[i].t.n >= 2;
+	return !two ? 0 : w >= 110 ? XN_TREND_LEN : w >= 100 ? 12 : 8;
+}
+
 int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn_view *v,
                        const struct xn_snapshot *s, const struct xn_view_caps *caps)
 {
 	int nn = s->host.nr_nodes;
 	int barw = c->w >= 110 ? 20 : 12;
+	int tw = trend_width(v, c->w);
 	if (max_rows < 2)
 		return 0;
 	xn_canvas_fill(c, 0, y, c->w, ' ', XN_ROLE_HEADER);
-	xn_canvas_printf(c, 0, y, -1, XN_ROLE_HEADER, "%-5s %10s %10s %-*s %4s %-9s %s", "NODE",
-	                 "TOTAL(MiB)", "FREE(MiB)", barw, "FREE", "", "CPUS",
+	int hx = xn_canvas_printf(c, 0, y, -1, XN_ROLE_HEADER, "%-5s %10s %10s %-*s %4s ", "NODE",
+	                          "TOTAL(MiB)", "FREE(MiB)", barw, "FREE", "");
+	if (tw)
+		hx += xn_canvas_printf(c, hx, y, -1, XN_ROLE_HEADER, "%-*s ", tw, "FREE TREND");
+	xn_canvas_printf(c, hx, y, -1, XN_ROLE_HEADER, "%-9s %s", "CPUS",
 	                 v->show_zones ? "FREE PER ZONE (MiB)" : "");
 	int rows = 1;
 	int want_topo = v->show_topology ? nn + 1 : 0;
@@ -341,6 +360,11 @@ int xn_view_draw_nodes(struct xn_canvas *c, int y, int max_rows, const struct xn
 		draw_bar(c, x, yy, barw, share, tk && fk && nd->mem_total, caps);
 		x += barw;
 		x += xn_canvas_printf(c, x, yy, -1, XN_ROLE_NORMAL, " %4s ", pct);
+		if (tw) {
+			x += xn_trend_draw(c, x, yy, tw, xn_trend_node(&v->trends, nd->id),
+			                   caps->utf8, free_role);
+			x += xn_canvas_text(c, x, yy, -1, XN_ROLE_NORMAL, " ");
+		}
 		x += xn_canvas_printf(c, x, yy, 9, XN_ROLE_NORMAL, "%-9s", cpus);
 		if (v->show_zones)
 			draw_zones(c, x + 1, yy, s, i, v->zones_exact);

@@ -7,7 +7,12 @@
  * (vbd-D-N, tap-D-N) and its statistics/ files. Transmit and receive are
  * dom0's side of the vif, as xentop shows them. A host with a QEMU (qdisk)
  * disk backend takes its VBD figures from libxenstat, which asks QEMU over
- * QMP (xentop's cost, only while such a backend exists). */
+ * QMP (xentop's cost, only while such a backend exists).
+ *
+ * Each is read only when asked (source.h, XN_WANT_*): a screen that shows
+ * none of these columns, or a Prometheus exporter, costs neither the read
+ * of /proc/net/dev nor the sysfs walk. Each interface and VBD is kept apart
+ * (netif[], vbd[]) only for xentop's -n and -x rows. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,20 +53,46 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
 }
 
 /* Which domain's vif the interface is, as libxenstat decides. */
-static bool vif_domid(const char *iface, unsigned *domid)
+static bool vif_domid(const char *iface, unsigned *domid, unsigned *dev)
 {
-	unsigned dev;
-	if (sscanf(iface, "vif%u.%u", domid, &dev) == 2)
+	if (sscanf(iface, "vif%u.%u", domid, dev) == 2)
 		return true;
 	char path[128], buf[128];
 	snprintf(path, sizeof(path), "/sys/class/net/%s/device/nodename", iface);
 	return read_small(path, buf, sizeof(buf)) > 0 &&
-	       sscanf(buf, "backend/vif/%u/%u", domid, &dev) == 2;
+	       sscanf(buf, "backend/vif/%u/%u", domid, dev) == 2;
+}
+
+/* Append one entry to a domain's device array (n entries so far): the
+ * arrays are a few entries long, grown one at a time. NULL on ENOMEM. */
+static void *grow(void *arr, uint32_t n, size_t size)
+{
+	return realloc(arr, ((size_t)n + 1) * size);
+}
+
+/* false when out of memory */
+static bool keep_netif(struct xn_domain *d, unsigned dev, const unsigned long long *rx,
+                       const unsigned long long *tx)
+{
+	struct xn_netif *a = grow(d->netif, d->nets, sizeof(*a));
+	if (!a)
+		return false;
+	d->netif = a;
+	a[d->nets] = (struct xn_netif){.id = dev,
+	                               .rx_bytes = rx[0],
+	                               .rx_pkts = rx[1],
+	                               .rx_errs = rx[2],
+	                               .rx_drop = rx[3],
+	                               .tx_bytes = tx[0],
+	                               .tx_pkts = tx[1],
+	                               .tx_errs = tx[2],
+	                               .tx_drop = tx[3]};
+	return true;
 }
 
 /* The vifs, from one read of /proc/net/dev. -errno when it cannot be read
  * (every domain's network figures stay unknown). */
-static int read_nets(struct xn_snapshot *s)
+static int read_nets(struct xn_snapshot *s, bool devs)
 {
 	FILE *f = fopen("/proc/net/dev", "re");
 	if (!f)
@@ -73,23 +104,27 @@ static int read_nets(struct xn_snapshot *s)
 			continue; /* the two header lines */
 		*colon = '\0';
 		char *iface = line + strspn(line, " ");
-		unsigned long long rx = 0, tx = 0, skip;
-		unsigned domid;
-		/* bytes packets errs drop fifo frame compressed multicast | bytes */
-		if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu", &rx, &skip,
-		           &skip, &skip, &skip, &skip, &skip, &skip, &tx) != 9 ||
-		    !vif_domid(iface, &domid))
+		unsigned long long rx[4], tx[4], skip;
+		unsigned domid, dev;
+		/* bytes packets errs drop fifo frame compressed multicast |
+		 * bytes packets errs drop */
+		if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		           &rx[0], &rx[1], &rx[2], &rx[3], &skip, &skip, &skip, &skip, &tx[0],
+		           &tx[1], &tx[2], &tx[3]) != 12 ||
+		    !vif_domid(iface, &domid, &dev))
 			continue;
 		struct xn_domain *d = find_domain(s, domid);
 		if (!d)
 			continue; /* its domain is gone, or not listed yet */
+		if (devs && !keep_netif(d, dev, rx, tx))
+			devs = false; /* out of memory: no domain's rows, rather than some */
 		d->nets++;
-		d->net_tx_bytes += tx;
-		d->net_rx_bytes += rx;
+		d->net_tx_bytes += tx[0];
+		d->net_rx_bytes += rx[0];
 	}
 	fclose(f);
 	for (size_t i = 0; i < s->nr_domains; i++)
-		s->domains[i].valid |= XN_DOM_NET;
+		s->domains[i].valid |= XN_DOM_NET | (devs ? XN_DOM_NET_DEVS : 0u);
 	return 0;
 }
 
@@ -105,9 +140,34 @@ static bool vbd_stat(const char *dev, const char *what, uint64_t *v)
 	return true;
 }
 
-/* blkback and blktap VBDs from sysfs. A VBD whose statistics cannot be read
- * counts in VBDS but not in the sums, as xentop does. */
-static int read_vbds(struct xn_snapshot *s)
+/* Count one VBD in its domain's sums (as xentop: one whose statistics
+ * cannot be read counts in VBDS, not in the sums) and, when devs, keep it
+ * for the -x rows. false when out of memory. */
+static bool add_vbd(struct xn_domain *d, const struct xn_vbd *v, bool devs)
+{
+	bool kept = true;
+	if (devs) {
+		struct xn_vbd *a = grow(d->vbd, d->vbds, sizeof(*a));
+		if (a) {
+			d->vbd = a;
+			a[d->vbds] = *v;
+		} else {
+			kept = false;
+		}
+	}
+	d->vbds++;
+	if (!v->error) {
+		d->vbd_oo += v->oo;
+		d->vbd_rd += v->rd;
+		d->vbd_wr += v->wr;
+		d->vbd_rsect += v->rsect;
+		d->vbd_wsect += v->wsect;
+	}
+	return kept;
+}
+
+/* blkback and blktap VBDs from sysfs. */
+static int read_vbds(struct xn_snapshot *s, bool devs)
 {
 	DIR *dir = opendir(vbd_dir);
 	if (!dir)
@@ -122,65 +182,86 @@ static int read_vbds(struct xn_snapshot *s)
 		struct xn_domain *d = find_domain(s, domid);
 		if (!d)
 			continue;
-		d->vbds++;
-		uint64_t oo, rd, wr, rs, ws;
-		if (!vbd_stat(de->d_name, "oo_req", &oo) || !vbd_stat(de->d_name, "rd_req", &rd) ||
-		    !vbd_stat(de->d_name, "wr_req", &wr) || !vbd_stat(de->d_name, "rd_sect", &rs) ||
-		    !vbd_stat(de->d_name, "wr_sect", &ws))
-			continue;
-		d->vbd_oo += oo;
-		d->vbd_rd += rd;
-		d->vbd_wr += wr;
-		d->vbd_rsect += rs;
-		d->vbd_wsect += ws;
+		struct xn_vbd v = {.dev = dev,
+		                   .kind = kind[0] == 'v' ? XN_VBD_BLKBACK : XN_VBD_BLKTAP};
+		v.error = !vbd_stat(de->d_name, "oo_req", &v.oo) ||
+		          !vbd_stat(de->d_name, "rd_req", &v.rd) ||
+		          !vbd_stat(de->d_name, "wr_req", &v.wr) ||
+		          !vbd_stat(de->d_name, "rd_sect", &v.rsect) ||
+		          !vbd_stat(de->d_name, "wr_sect", &v.wsect);
+		if (!add_vbd(d, &v, devs))
+			devs = false; /* out of memory: no domain's rows, rather than some */
 	}
 	closedir(dir);
 	for (size_t i = 0; i < s->nr_domains; i++)
-		s->domains[i].valid |= XN_DOM_VBD;
+		s->domains[i].valid |= XN_DOM_VBD | (devs ? XN_DOM_VBD_DEVS : 0u);
 	return 0;
 }
 
+static enum xn_vbd_kind xenstat_kind(unsigned type)
+{
+	switch (type) {
+	case 1:
+		return XN_VBD_BLKBACK;
+	case 2:
+		return XN_VBD_BLKTAP;
+	case 3:
+		return XN_VBD_QDISK;
+	default:
+		return XN_VBD_UNKNOWN;
+	}
+}
+
 /* Every domain's VBD figures from libxenstat (qdisk backends: QMP). */
-static void vbds_from_xenstat(struct xen_priv *p, struct xn_snapshot *s)
+static void vbds_from_xenstat(struct xen_priv *p, struct xn_snapshot *s, bool devs)
 {
 	if (!p->xst && !(p->xst = xenstat_init()))
 		return;
 	xenstat_node *node = xenstat_get_node(p->xst, XENSTAT_VBD);
 	if (!node)
 		return;
-	for (size_t i = 0; i < s->nr_domains; i++) {
-		struct xn_domain *d = &s->domains[i];
-		d->valid &= ~(unsigned)XN_DOM_VBD;
-		d->vbds = 0;
-		d->vbd_oo = d->vbd_rd = d->vbd_wr = d->vbd_rsect = d->vbd_wsect = 0;
-	}
 	unsigned n = xenstat_node_num_domains(node);
 	for (unsigned k = 0; k < n; k++) {
 		xenstat_domain *xd = xenstat_node_domain_by_index(node, k);
 		struct xn_domain *d = xd ? find_domain(s, xenstat_domain_id(xd)) : NULL;
 		if (!d || (d->valid & XN_DOM_VBD))
 			continue; /* libxenstat lists some twice past 256 domains */
-		d->vbds = xenstat_domain_num_vbds(xd);
-		for (unsigned i = 0; i < d->vbds; i++) {
+		unsigned nv = xenstat_domain_num_vbds(xd);
+		for (unsigned i = 0; i < nv; i++) {
 			xenstat_vbd *b = xenstat_domain_vbd(xd, i);
-			if (!b || xenstat_vbd_error(b))
-				continue;
-			d->vbd_oo += xenstat_vbd_oo_reqs(b);
-			d->vbd_rd += xenstat_vbd_rd_reqs(b);
-			d->vbd_wr += xenstat_vbd_wr_reqs(b);
-			d->vbd_rsect += xenstat_vbd_rd_sects(b);
-			d->vbd_wsect += xenstat_vbd_wr_sects(b);
+			struct xn_vbd v = {.error = true};
+			if (b) {
+				v.dev = xenstat_vbd_dev(b);
+				v.kind = xenstat_kind(xenstat_vbd_type(b));
+				v.error = xenstat_vbd_error(b) != 0;
+			}
+			if (b && !v.error) {
+				v.oo = xenstat_vbd_oo_reqs(b);
+				v.rd = xenstat_vbd_rd_reqs(b);
+				v.wr = xenstat_vbd_wr_reqs(b);
+				v.rsect = xenstat_vbd_rd_sects(b);
+				v.wsect = xenstat_vbd_wr_sects(b);
+			}
+			if (!add_vbd(d, &v, devs))
+				devs = false;
 		}
-		d->valid |= XN_DOM_VBD;
+		d->valid |= XN_DOM_VBD; /* marks it read, against libxenstat's repeats */
 	}
 	xenstat_free_node(node);
+	for (size_t i = 0; devs && i < s->nr_domains; i++)
+		if (s->domains[i].valid & XN_DOM_VBD) /* not for those libxenstat missed */
+			s->domains[i].valid |= XN_DOM_VBD_DEVS;
 }
 
 void xen_devices_sample(struct xen_priv *p, struct xn_snapshot *s)
 {
-	read_nets(s);
+	unsigned want = p->base.want;
+	if (want & (XN_WANT_NET | XN_WANT_NET_DEVS))
+		read_nets(s, want & XN_WANT_NET_DEVS);
+	if (!(want & (XN_WANT_VBD | XN_WANT_VBD_DEVS)))
+		return;
 	if (xen_cache_any_qdisk(p))
-		vbds_from_xenstat(p, s);
+		vbds_from_xenstat(p, s, want & XN_WANT_VBD_DEVS);
 	else
-		read_vbds(s);
+		read_vbds(s, want & XN_WANT_VBD_DEVS);
 }

@@ -9,6 +9,7 @@
 #include "columns.h"
 #include "output.h"
 #include "snapshot.h"
+#include "source.h"
 
 /* A 2-node host (ids 0 and 2, 4 KiB pages, 4 GiB each) with three domains. */
 static void make_snap(struct xn_snapshot *s)
@@ -551,10 +552,80 @@ static void test_batch_flags(void)
 	                " VBD_WSECT SSID    ID ") != NULL);
 	CHECK(strstr(t, "     2    2       10        2    1        0       77        0          0 "
 	                "         0    -    10 ") != NULL);
+	/* the source did not list them one by one: no -n/-x rows */
+	CHECK(strstr(t, "\nNet") == NULL && strstr(t, "\nVBD") == NULL);
+	free(t);
+	/* -n and -x: xentop's own rows after the domain, byte for byte as its
+	 * do_network and do_vbd print them; a VBD without statistics has "-" */
+	struct xn_netif nif[2] = {{.id = 0,
+	                           .rx_bytes = 1234,
+	                           .rx_pkts = 12,
+	                           .tx_bytes = 98765432,
+	                           .tx_pkts = 7,
+	                           .tx_errs = 1,
+	                           .tx_drop = 2},
+	                          {.id = 3, .rx_bytes = 123456789012ull}};
+	struct xn_vbd vb[2] = {{.dev = 51712,
+	                        .kind = XN_VBD_BLKBACK,
+	                        .oo = 1,
+	                        .rd = 2,
+	                        .wr = 3,
+	                        .rsect = 4,
+	                        .wsect = 5},
+	                       {.dev = 51728, .kind = XN_VBD_QDISK, .error = true}};
+	s.domains[0].netif = malloc(sizeof(nif));
+	s.domains[0].vbd = malloc(sizeof(vb));
+	CHECK(s.domains[0].netif && s.domains[0].vbd);
+	memcpy(s.domains[0].netif, nif, sizeof(nif));
+	memcpy(s.domains[0].vbd, vb, sizeof(vb));
+	s.domains[0].vbds = 2;
+	s.domains[0].valid |= XN_DOM_NET_DEVS | XN_DOM_VBD_DEVS;
+	o.vcpus = true;
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	const char *rows =
+	        "Net0 RX:     1234bytes       12pkts        0err        0drop  "
+	        "TX: 98765432bytes        7pkts        1err        2drop\n"
+	        "Net1 RX: 123456789012bytes        0pkts        0err        0drop  "
+	        "TX:        0bytes        0pkts        0err        0drop\n"
+	        "VBD BlkBack 51712 [ca: 0]  OO:        1   RD:        2   WR:        3   "
+	        "RSECT:          4   WSECT:          5\n"
+	        "VBD QDisk 51728 [ca:10]  OO:        -   RD:        -   WR:        -   "
+	        "RSECT:          -   WSECT:          -\n";
+	const char *at = strstr(t, rows);
+	CHECK(at != NULL);
+	/* after the domain's vCPU lines, before the next domain, as xentop */
+	CHECK(at && !strncmp(at - 14, "hard - soft -\n", 14));
+	free(t);
+	o.vcpus = false;
+	o.show = XN_SHOW_NET;
+	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
+	CHECK(strstr(t, "\nNet0 RX:") && !strstr(t, "\nVBD "));
+	free(t);
+	/* CSV has its columns, never the rows */
+	o.show = XN_SHOW_NET | XN_SHOW_VBD;
+	t = write_opts(&s, XN_FMT_CSV, 0, &o, NULL);
+	CHECK(!strstr(t, "Net0") && !strstr(t, "VBD "));
+	free(t);
+	/* what the source is asked to read for it (source.h) */
+	CHECK(xn_out_wants(&o, XN_FMT_TEXT) ==
+	      (XN_WANT_NET | XN_WANT_VBD | XN_WANT_NET_DEVS | XN_WANT_VBD_DEVS));
+	CHECK(xn_out_wants(&o, XN_FMT_CSV) == (XN_WANT_NET | XN_WANT_VBD));
+	o.show = 0;
+	o.columns = XN_COL_BIT(XN_COL_NAME) | XN_COL_BIT(XN_COL_NETTX);
+	CHECK(xn_out_wants(&o, XN_FMT_TEXT) == XN_WANT_NET);
+	o.columns = XN_COL_BIT(XN_COL_NAME) | XN_COL_BIT(XN_COL_LOCAL);
+	CHECK(xn_out_wants(&o, XN_FMT_TEXT) == 0);
+	CHECK(xn_out_wants(&o, XN_FMT_JSON) == XN_WANT_DEFAULT);
+	o.columns = 0;
+	/* a copy keeps the rows */
+	struct xn_snapshot cp = {0};
+	CHECK(xn_snapshot_copy(&cp, &s) == 0);
+	CHECK(cp.domains[0].netif && cp.domains[0].netif[1].rx_bytes == 123456789012ull);
+	CHECK(cp.domains[0].vbd && cp.domains[0].vbd[1].error);
+	xn_snapshot_clear(&cp);
 	s.domains[0].ssid = 3;
 	s.domains[0].valid |= XN_DOM_SSID;
 	o.show = 0;
-	free(t);
 	t = write_opts(&s, XN_FMT_TEXT, 0, &o, NULL);
 	CHECK(strstr(t, "         0    3    10 ") != NULL);
 	/* a recording's stray state byte reads as a flag not set */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tui/keycodes.h"
 #include "tui/keys.h"
 #include "output.h"
 #include "replay.h"
@@ -458,6 +459,145 @@ static void test_same_columns(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Trends: 20 samples in which node 0's free memory falls from half to 6 %
+ * and misplaced-vm's LOCAL% from 100 to 0 (good a minute ago, bad now),
+ * the others steady: the node rows' FREE TREND and the detail view's trend
+ * line, colour and monochrome, UTF-8 blocks and ASCII. */
+static void test_trend_screens(void)
+{
+	struct xn_snapshot s4, s;
+	struct xn_view v;
+	fx_snapshot(&s4, 4);
+	memset(&s, 0, sizeof(s));
+	xn_view_init(&v, XN_UNITS_MIB, 3);
+	{
+		size_t nh;
+		const struct xn_help_entry *h = xn_keys_help(&nh);
+		xn_view_set_help(&v, h, nh);
+	}
+	/* one sample: no trend yet (a single glyph says nothing) */
+	xn_view_sampled(&v, &s4);
+	struct xn_canvas c = {0};
+	struct xn_view_caps caps = {.utf8 = true, .color = true};
+	CHECK(xn_canvas_resize(&c, 120, 40) == 0);
+	CHECK(xn_view_update(&v, &s4) == 0);
+	xn_view_render(&c, &v, &s4, &caps);
+	CHECK(screen_has(&c, 3, "NODE ") && !screen_has(&c, 3, "FREE TREND"));
+	xn_canvas_free(&c);
+	for (int i = 0; i < 20; i++) {
+		CHECK(xn_snapshot_copy(&s, &s4) == 0);
+		s.time.tv_sec += 3 * (i + 1);
+		struct xn_node *n0 = &s.host.nodes[0];
+		n0->mem_free = n0->mem_total / 2 -
+		               (n0->mem_total / 2 - n0->mem_total * 6 / 100) * (uint64_t)i / 19;
+		for (size_t k = 0; k < s.nr_domains; k++)
+			if (s.domains[k].id == 3) {
+				s.domains[k].locality = 100.0 - 100.0 * i / 19;
+				s.domains[k].valid |= XN_DOM_LOCALITY;
+			}
+		xn_view_sampled(&v, &s);
+	}
+	render_golden("trend-4node-120x40", &v, &s, 120, 40, true, true);
+	render_golden("trend-4node-120x40-mono", &v, &s, 120, 40, true, false);
+	render_golden("trend-4node-80x24", &v, &s, 80, 24, true, true);
+	render_golden("trend-4node-80x24-mono-ascii", &v, &s, 80, 24, false, false);
+	select_id(&v, &s, 3);
+	v.mode = XN_MODE_DETAIL;
+	render_golden("trend-detail-4node-120x40", &v, &s, 120, 40, true, true);
+	render_golden("trend-detail-4node-120x40-mono", &v, &s, 120, 40, true, false);
+	render_golden("trend-detail-4node-80x24", &v, &s, 80, 24, true, true);
+	render_golden("trend-detail-4node-80x24-mono-ascii", &v, &s, 80, 24, false, false);
+	xn_view_free(&v);
+	xn_snapshot_clear(&s);
+	xn_snapshot_clear(&s4);
+}
+
+/* Every screen case of issue 21 at both sizes, colour and monochrome:
+ * case-NAME-{120x40,80x24}-{color,mono}. The keys go through the real
+ * controller (xn_keys_handle) where the case is a key's effect. */
+enum screen_case {
+	CASE_MAIN,
+	CASE_UNKNOWN_KEY,
+	CASE_HIDDEN_SORT,
+	CASE_FULL_NAMES,
+	CASE_DETAIL,
+	CASE_HEATMAP,
+	CASE_HELP,
+	CASE_CHOOSER
+};
+
+static void case_setup(enum screen_case k, struct xn_ctl *c)
+{
+	struct xn_view *v = c->v;
+	switch (k) {
+	case CASE_MAIN:
+		break;
+	case CASE_UNKNOWN_KEY: /* "unknown key ~: h for help" */
+		xn_keys_handle(c, '~');
+		break;
+	case CASE_HIDDEN_SORT: /* a sort key the width hides says so */
+		xn_view_set_sort(v, XN_COL_SSID, 0);
+		xn_keys_handle(c, 'R');
+		break;
+	case CASE_FULL_NAMES: /* -f: NAME widens first, the status says when names stay cut */
+		v->full_names = true;
+		break;
+	case CASE_DETAIL: /* wraps at words, never cuts a figure */
+		select_id(v, &c->s->cur, 3);
+		xn_keys_handle(c, XN_KEY_ENTER);
+		break;
+	case CASE_HEATMAP: /* heat cells one hue, mono keeps the glyph of a wide figure */
+		xn_keys_handle(c, 'H');
+		break;
+	case CASE_HELP: /* the ADVICE words, VNODES, METHOD, AGE explained */
+		xn_keys_handle(c, 'h');
+		break;
+	case CASE_CHOOSER: /* c: the columns, with what fits marked */
+		xn_keys_handle(c, 'c');
+		break;
+	}
+}
+
+static void test_case_screens(void)
+{
+	static const char *const names[] = {"main",   "unknown-key", "hidden-sort", "full-names",
+	                                    "detail", "heatmap",     "help",        "chooser"};
+	static const struct {
+		int w, h;
+		bool color;
+	} looks[] = {{120, 40, true}, {120, 40, false}, {80, 24, true}, {80, 24, false}};
+	struct xn_sampler smp;
+	memset(&smp, 0, sizeof(smp));
+	fx_snapshot(&smp.cur, 4);
+	smp.have_cur = true;
+	struct xn_options o;
+	memset(&o, 0, sizeof(o));
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		for (size_t l = 0; l < sizeof(looks) / sizeof(looks[0]); l++) {
+			struct xn_view v;
+			xn_view_init(&v, XN_UNITS_MIB, 3);
+			size_t nh;
+			const struct xn_help_entry *h = xn_keys_help(&nh);
+			xn_view_set_help(&v, h, nh);
+			CHECK(xn_view_update(&v, &smp.cur) == 0);
+			/* a first render: the table's shown columns, as the keys see them */
+			struct xn_canvas cv = {0};
+			struct xn_view_caps caps = {.utf8 = true, .color = looks[l].color};
+			CHECK(xn_canvas_resize(&cv, looks[l].w, looks[l].h) == 0);
+			xn_view_render(&cv, &v, &smp.cur, &caps);
+			xn_canvas_free(&cv);
+			struct xn_ctl c = {.v = &v, .s = &smp, .o = &o};
+			case_setup((enum screen_case)k, &c);
+			char name[96];
+			snprintf(name, sizeof(name), "case-%s-%dx%d-%s", names[k], looks[l].w,
+			         looks[l].h, looks[l].color ? "color" : "mono");
+			render_golden(name, &v, &smp.cur, looks[l].w, looks[l].h, true,
+			              looks[l].color);
+			xn_view_free(&v);
+		}
+	xn_snapshot_clear(&smp.cur);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -472,5 +612,7 @@ int main(void)
 	test_narrow_screens();
 	test_unknown_reason();
 	test_same_columns();
+	test_trend_screens();
+	test_case_screens();
 	return check_report("test_view");
 }

@@ -45,6 +45,8 @@ static void compare_xenstat(const struct xn_snapshot *s)
 		CHECK_EQ_U64(d->mem_max, xenstat_domain_max_mem(xd));
 		CHECK(d->valid & XN_DOM_NET);
 		CHECK(d->valid & XN_DOM_VBD);
+		CHECK(d->valid & XN_DOM_NET_DEVS); /* asked for in test_dom0 */
+		CHECK(d->valid & XN_DOM_VBD_DEVS);
 		CHECK_EQ_U64(d->nets, xenstat_domain_num_networks(xd));
 		CHECK_EQ_U64(d->vbds, xenstat_domain_num_vbds(xd));
 		uint64_t tx = 0, rx = 0, rd = 0, wr = 0;
@@ -52,11 +54,16 @@ static void compare_xenstat(const struct xn_snapshot *s)
 			xenstat_network *net = xenstat_domain_network(xd, k);
 			tx += net ? xenstat_network_tbytes(net) : 0;
 			rx += net ? xenstat_network_rbytes(net) : 0;
+			/* each interface, in libxenstat's order (the -n lines) */
+			if (net && k < d->nets && d->netif)
+				CHECK_EQ_U64(d->netif[k].id, xenstat_network_id(net));
 		}
 		for (unsigned k = 0; k < xenstat_domain_num_vbds(xd); k++) {
 			xenstat_vbd *b = xenstat_domain_vbd(xd, k);
 			rd += b && !xenstat_vbd_error(b) ? xenstat_vbd_rd_reqs(b) : 0;
 			wr += b && !xenstat_vbd_error(b) ? xenstat_vbd_wr_reqs(b) : 0;
+			if (b && k < d->vbds && d->vbd) /* each device (the -x lines) */
+				CHECK_EQ_U64(d->vbd[k].dev, xenstat_vbd_dev(b));
 		}
 		CHECK(d->net_tx_bytes <= tx && d->net_rx_bytes <= rx);
 		CHECK(d->vbd_rd <= rd && d->vbd_wr <= wr);
@@ -93,6 +100,8 @@ static void test_dom0(const struct xn_source_ops *xen, const struct xn_source_co
 		fprintf(stderr, "open: %s\n", err);
 		return;
 	}
+	/* every optional figure, each device too (compared with libxenstat) */
+	src->want = XN_WANT_NET | XN_WANT_VBD | XN_WANT_NET_DEVS | XN_WANT_VBD_DEVS;
 	struct xn_snapshot s = {0};
 	CHECK_EQ_U64(src->ops->sample(src, &s), 0);
 	const char *want = getenv("XN_EXPECT_NODES");

@@ -164,6 +164,16 @@ xen)
 			xz -dc "$ko.xz" >"$stage/lib/modules/$(basename "$m").ko"
 		fi
 	done
+	# The block and network backends, loaded by the checks that give a guest
+	# a disk or an interface (batch.sh: xentop's -n/-x rows), not at boot.
+	for m in block/xen-blkback/xen-blkback net/xen-netback/xen-netback; do
+		ko=$root/lib/modules/$kver/kernel/drivers/$m.ko
+		if [ -f "$ko" ]; then
+			cp "$ko" "$stage/lib/modules/"
+		elif [ -f "$ko.xz" ]; then
+			xz -dc "$ko.xz" >"$stage/lib/modules/$(basename "$m").ko"
+		fi
+	done
 	cp -r "$root/etc/xen/." "$stage/etc/xen/"
 	cp "$root/boot/vmlinuz-$kver" "$stage/guest/vmlinuz"
 	[ -n "${XN_VM_DOMU:-}" ] && cp "$XN_VM_DOMU" "$stage/guest/initrd"
