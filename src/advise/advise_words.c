@@ -219,13 +219,7 @@ static const char *change_words(const struct xn_adv_host *ah, enum xn_advice_act
 static const char *refusal_words(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                                  const struct xn_adv_cand *c, char *buf, size_t len)
 {
-	struct xn_place_req req = {.s = ah->s,
-	                           .d = dd->d,
-	                           .nodes = c->nodes,
-	                           .kind = c->kind,
-	                           .hard_binds = (ah->caps & XN_SRC_SOFT_VCPUS) != 0,
-	                           .free = ah->free,
-	                           .cpus = ah->cpus};
+	struct xn_place_req req = xn_adv_place_req(ah, dd, c, false);
 	struct xn_place_result res;
 	if (!xn_place_check(&req, &res))
 		return "it is allowed now";
