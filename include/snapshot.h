@@ -51,6 +51,13 @@ enum {
 	XN_HOST_CPUS = 1u << 1,
 };
 
+/* A CPU pool (Xen cpupool): a domain's vCPUs run only on its pool's CPUs,
+ * whatever their affinity says. */
+struct xn_cpupool {
+	uint32_t id;
+	xn_cpumask cpus;
+};
+
 struct xn_host {
 	char hostname[128];
 	uint64_t page_size; /* bytes; the unit of every *_pages figure */
@@ -60,7 +67,10 @@ struct xn_host {
 	int nr_zones;
 	struct xn_zone *zones; /* grouped by node_idx, in the source's order */
 	uint32_t *distance;    /* nr_nodes * nr_nodes, [i * nr_nodes + j] */
-	unsigned valid;        /* XN_HOST_* */
+	int nr_pools;
+	struct xn_cpupool *pools; /* nr_pools, sorted by id: only from a source with
+	                             XN_SRC_CPUPOOLS (source.h); none = not read */
+	unsigned valid;           /* XN_HOST_* */
 };
 
 /* Valid bits of struct xn_domain. The derived ones are set by xn_derive(). */
@@ -83,6 +93,7 @@ enum {
 	                                      them out) */
 	XN_DOM_SSID = 1u << 13,            /* ssid (xen: the XSM/FLASK label, xentop's SSID) */
 	XN_DOM_UUID = 1u << 14,            /* uuid (xen: the domain's handle; replay: recorded) */
+	XN_DOM_CPUPOOL = 1u << 15,         /* cpupool (xen: getdomaininfo's; replay: recorded) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -197,6 +208,7 @@ struct xn_domain {
 	uint64_t vbd_wsect; /* sectors written */
 	uint32_t ssid;      /* xentop's SSID: the security label's reference (0 without XSM) */
 	uint8_t uuid[16];   /* the domain's UUID (xen: its handle), kept across a live move */
+	uint32_t cpupool;   /* its cpupool's id (host.pools) */
 
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */
@@ -231,6 +243,9 @@ struct xn_snapshot {
 	size_t cap_domains;        /* slots allocated in domains[] (snapshot.c's business) */
 	double interval;           /* seconds since the previous sample, 0 = none */
 };
+
+/* The cpupool of id in host.pools, or NULL. */
+const struct xn_cpupool *xn_host_pool(const struct xn_host *h, uint32_t id);
 
 /* Free everything the snapshot owns and zero it. Safe on a zeroed snapshot. */
 void xn_snapshot_clear(struct xn_snapshot *s);

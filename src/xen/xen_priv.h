@@ -86,6 +86,9 @@ struct xen_priv {
 /* Host: nodes (size, free, CPUs), distances, heap zones. 0 or -errno (src->err). */
 int xen_host_sample(struct xen_priv *p, struct xn_host *h);
 
+/* The cpupools into h->pools (none when they cannot be read). */
+void xen_pools_sample(struct xen_priv *p, struct xn_host *h);
+
 /* A CPU map (xc_cpumap_t of p->cpumap_size bytes) as `xl vcpu-list` says
  * it: "all" when it holds every online CPU of the last topology read, else
  * the list of its online CPUs ("0-3,8"); "none" when it holds none.
