@@ -94,6 +94,8 @@ enum {
 	XN_DOM_SSID = 1u << 13,            /* ssid (xen: the XSM/FLASK label, xentop's SSID) */
 	XN_DOM_UUID = 1u << 14,            /* uuid (xen: the domain's handle; replay: recorded) */
 	XN_DOM_CPUPOOL = 1u << 15,         /* cpupool (xen: getdomaininfo's; replay: recorded) */
+	XN_DOM_CONFIG_AFF = 1u << 21,      /* config_affinity (xen: libxl's stored configuration;
+	                                      replay: recorded) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -133,6 +135,13 @@ struct xn_vcpu {
 	char *hard;     /* hard affinity as a CPU list ("0-3,8"), owned; "all" = every CPU */
 	char *soft;     /* soft affinity (Xen only), same form, owned */
 	unsigned valid; /* XN_VCPU_* */
+};
+
+/* What a domain's configuration sets (xl: cpus, cpus_soft, a node map). */
+enum {
+	XN_CFG_CPUS = 1u << 0,      /* hard affinity (xl's cpus) */
+	XN_CFG_CPUS_SOFT = 1u << 1, /* soft affinity (xl's cpus_soft) */
+	XN_CFG_NODES = 1u << 2,     /* a node map (libxl's nodemap) */
 };
 
 /* What the advisor (advise.h) says of a domain. */
@@ -209,6 +218,8 @@ struct xn_domain {
 	uint32_t ssid;      /* xentop's SSID: the security label's reference (0 without XSM) */
 	uint8_t uuid[16];   /* the domain's UUID (xen: its handle), kept across a live move */
 	uint32_t cpupool;   /* its cpupool's id (host.pools) */
+	unsigned config_affinity; /* XN_CFG_*: the affinity its configuration sets (what the
+	                             operator chose at creation, not a toolstack's placement) */
 
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */

@@ -355,6 +355,18 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 	}
 	if (v & XN_DOM_CPUPOOL) /* schema 5: the id of one of host.cpupools */
 		fprintf(f, ",\"cpupool\":%" PRIu32, d->cpupool);
+	if (v & XN_DOM_CONFIG_AFF) /* schema 5: what its configuration sets */
+		fprintf(f, ",\"config_affinity\":[%s%s%s%s%s]",
+		        d->config_affinity & XN_CFG_CPUS ? "\"cpus\"" : "",
+		        (d->config_affinity & XN_CFG_CPUS) && (d->config_affinity & ~XN_CFG_CPUS)
+		                ? ","
+		                : "",
+		        d->config_affinity & XN_CFG_CPUS_SOFT ? "\"cpus_soft\"" : "",
+		        (d->config_affinity & XN_CFG_CPUS_SOFT) &&
+		                        (d->config_affinity & XN_CFG_NODES)
+		                ? ","
+		                : "",
+		        d->config_affinity & XN_CFG_NODES ? "\"nodes\"" : "");
 	fputs(",\"node_pages\":", f);
 	if ((v & XN_DOM_PAGES) && d->node_pages) {
 		fputc('[', f);

@@ -428,6 +428,38 @@ static int parse_domain_pool(struct xn_rp_ctx *c, const json_t *o, const char *w
 	return 0;
 }
 
+/* Schema 5's config_affinity: ["cpus", "cpus_soft", "nodes"], any of them. */
+static int parse_domain_config(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                               struct xn_domain *d)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+	        {"cpus", XN_CFG_CPUS}, {"cpus_soft", XN_CFG_CPUS_SOFT}, {"nodes", XN_CFG_NODES}};
+	const json_t *a;
+	int r;
+	if ((r = xn_rp_get_array(c, o, w, "config_affinity", &a)) || !a)
+		return r;
+	size_t i;
+	const json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		size_t k = 0;
+		while (k < sizeof(names) / sizeof(names[0]) &&
+		       !(json_is_string(v) && !strcmp(json_string_value(v), names[k].name)))
+			k++;
+		if (k == sizeof(names) / sizeof(names[0]))
+			return bad(c,
+			           "%sconfig_affinity[%zu]: expected \"cpus\", \"cpus_soft\" or "
+			           "\"nodes\"",
+			           w, i);
+		d->config_affinity |= names[k].bit;
+	}
+	d->valid |= XN_DOM_CONFIG_AFF;
+	return 0;
+}
+
 static int parse_domain_net_vbd(struct xn_rp_ctx *c, const json_t *o, const char *w,
                                 struct xn_domain *d)
 {
@@ -511,6 +543,8 @@ static int parse_domain(struct xn_rp_ctx *c, const json_t *o, size_t i, struct x
 	if ((r = parse_domain_net_vbd(c, o, w, d)))
 		return r;
 	if ((r = parse_domain_pool(c, o, w, &s->host, d)))
+		return r;
+	if ((r = parse_domain_config(c, o, w, d)))
 		return r;
 	if (schema < 2)
 		return 0;

@@ -126,4 +126,11 @@ done
 	fail "15 three: two busy 1-vCPU domains end on one node:$ends: $out"
 [ "$(echo $ends | tr ' ' '\n' | grep -c '^3$')" = 1 ] || fail "15 three: not exactly one sent to node 3: $out"
 
+# 16: an explicit node affinity says who set it when the configuration
+# was read: the operator (cpus_soft in it) or not the configuration
+advise 16-config
+has "16 config" "$(line configured)" 'overrides explicit node affinity 1 \(its configuration sets cpus_soft\)'
+has "16 config" "$(line later)" "overrides explicit node affinity 1 \\(not in its configuration: libxl's placement or a later change\\)"
+lacks "16 config" "$(line configured)" 'assumed deliberate'
+
 xn_finish test_advice_cases

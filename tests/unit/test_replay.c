@@ -675,7 +675,8 @@ static void test_cpupools(void)
 	        "{\"schema\":5,\"time\":\"2026-01-01T00:00:00Z\",\"origin\":\"xen\","
 	        "\"host\":{\"nodes\":[{\"id\":0,\"cpus\":[0,1]},{\"id\":1,\"cpus\":[2,3]}],"
 	        "\"cpupools\":[{\"id\":0,\"cpus\":[0,1]},{\"id\":3,\"cpus\":[2,3]}]},"
-	        "\"domains\":[{\"id\":1,\"name\":\"a\",\"cpupool\":3},{\"id\":2,\"name\":\"b\"}]}";
+	        "\"domains\":[{\"id\":1,\"name\":\"a\",\"cpupool\":3,\"config_affinity\":[\"cpus\","
+	        "\"nodes\"]},{\"id\":2,\"name\":\"b\",\"config_affinity\":[]}]}";
 	struct xn_snapshot b, c;
 	memset(&b, 0, sizeof(b));
 	memset(&c, 0, sizeof(c));
@@ -695,8 +696,13 @@ static void test_cpupools(void)
 	CHECK(strstr(buf, "\"cpupools\":[{\"id\":0,\"cpus\":[0,1]},{\"id\":3,\"cpus\":[2,3]}]") !=
 	      NULL);
 	CHECK(strstr(buf, "\"cpupool\":3") != NULL);
+	CHECK(strstr(buf, "\"config_affinity\":[\"cpus\",\"nodes\"]") != NULL);
+	CHECK(strstr(buf, "\"config_affinity\":[]") != NULL);
 	CHECK(xn_replay_parse_line(buf, len, &c, err, sizeof(err)) == 0);
 	CHECK(c.host.nr_pools == 2 && c.nr_domains == 2 && c.domains[0].cpupool == 3);
+	CHECK(c.nr_domains == 2 && (c.domains[0].valid & XN_DOM_CONFIG_AFF) &&
+	      c.domains[0].config_affinity == (XN_CFG_CPUS | XN_CFG_NODES) &&
+	      (c.domains[1].valid & XN_DOM_CONFIG_AFF) && c.domains[1].config_affinity == 0);
 	free(buf);
 	xn_snapshot_clear(&b);
 	xn_snapshot_clear(&c);
@@ -708,6 +714,9 @@ static void test_cpupools(void)
 	         "listed twice"},
 	        {"\"cpupools\":[{\"id\":0}]},\"domains\":[]}", "expected an id and cpus"},
 	        {"\"cpupools\":[{\"id\":0,\"cpus\":[-1]}]},\"domains\":[]}", "cpus[0]"},
+	        {"\"cpupools\":[]},\"domains\":[{\"id\":1,\"name\":\"a\",\"config_affinity\":"
+	         "[\"cpus\",\"hard\"]}]}",
+	         "domains[0].config_affinity[1]: expected"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char line[512];

@@ -5,6 +5,7 @@
 # on the first node) into it; then, each figure from Xen's own tools:
 #  - the JSON's host.cpupools hold Pool-0's and xnpool's CPUs as
 #    `xl cpupool-list -c` lists them, and xnA's cpupool is xnpool's;
+#  - its config_affinity is what `xl list -l` says its configuration sets;
 #  - `--advise` never tells xnA "vcpus <first node>" (the advice without the
 #    pool check: advice.sh shows it for the same guest), and --snapshot's
 #    advice agrees with --advise's.
@@ -59,6 +60,12 @@ same "xnpool's CPUs (xl cpupool-list -c) = $g's pool's CPUs (JSON)" \
 same "Pool-0's CPUs (xl cpupool-list -c) = Domain-0's pool's CPUs (JSON)" \
 	"$(awk '$1 == "Pool-0" { print $2 }' /tmp/pools)" "$(pool_cpus 0)"
 same "pools in the JSON" "$(wc -l </tmp/pools | tr -d ' ')" "$(sj '.host.cpupools | length')"
+# What the configuration sets (libxl's stored one, as `xl list -l` shows it):
+# xnA was made with cpus_soft (make_guest), Domain-0 has no such file.
+want=$(xl list -l $g | jq -c '.[0].config.b_info | [if (.vcpu_hard_affinity // []) != [] then "cpus" else empty end,
+	if (.vcpu_soft_affinity // []) != [] then "cpus_soft" else empty end, if (.nodemap // []) != [] then "nodes" else empty end]')
+same "$g's config_affinity (xl list -l)" "$want" "$(sj -c --argjson d "$id" '.domains[] | select(.id == $d) | .config_affinity')"
+same "Domain-0's config_affinity (none stored)" null "$(sj -c '.domains[] | select(.id == 0) | .config_affinity')"
 s_adv=$(sj --argjson d "$id" '.domains[] | select(.id == $d) | .advice |
 	"\(.action) \(.nodes // "" | if type == "array" then map(tostring) | join(",") else tostring end)"')
 echo "--snapshot: $g: $s_adv"
