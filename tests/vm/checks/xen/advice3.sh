@@ -31,13 +31,16 @@ trap 'for g in $guests; do xl destroy $g 2>/dev/null; done' EXIT
 # Created paused (the memory is allocated then, on $nm), sent to their own
 # nodes, then run: three busy vCPUs never share the last node's CPU.
 i=0
+: >/tmp/home
+GUEST_VCPUS=1 GUEST_BUSY=1
 for g in $guests; do
 	i=$((i + 1))
-	GUEST_VCPUS=1 GUEST_BUSY=1 make_guest $g 128 128 "$nm" -p || fail "xl create $g failed"
+	make_guest $g 128 128 "$nm" -p || fail "xl create $g failed"
 	n=$(sed -n "${i}p" /tmp/nodes)
 	xl vcpu-pin $g all all "$(cpus_of "$n")" || fail "xl vcpu-pin $g failed"
 	echo "$g $n" >>/tmp/home
 done
+unset GUEST_VCPUS GUEST_BUSY
 for g in $guests; do xl unpause $g; done
 for g in $guests; do wait_domu $g 400 || fail "$g never said it was up"; done
 on_homes() {
@@ -58,7 +61,8 @@ done
 snap --debugkey-interval 1
 for g in $guests; do
 	sj --arg g $g '.domains[] | select(.name == $g) | "\(.name) \(.advice.action) \(
-		.advice.nodes // "" | if type == "array" then map(tostring) | join(",") else tostring end) \(.vcpu_node[0])"'
+		.advice.nodes // "" | if type == "array" then map(tostring) | join(",") else tostring end |
+		if . == "" then "-" else . end) \(.vcpu_node[0])"'
 done >/tmp/s3
 cat /tmp/s3
 "$XN" --source xen --advise --debugkey-interval 1 >/tmp/a3.out 2>/tmp/a3.err
