@@ -17,14 +17,19 @@
  *   vCPU's hard affinity reaches every target node (soft affinity cannot
  *   take it past). Linux threads are not counted so: a process may run more
  *   threads than a node has CPUs;
+ * - where the source reads cpupools (XN_SRC_CPUPOOLS: Xen) and the domain's
+ *   is known, every target node has CPUs in the domain's pool (its vCPUs
+ *   run on no other CPU, whatever their affinity), and only those CPUs
+ *   count in the check above; Linux has no pools (cpusets are the hard
+ *   affinity it reads);
  * - free memory on the targets after the move covers what the move needs
  *   plus a headroom (the larger of 64 MiB and 2 % of the targets' memory):
  *   a Xen live move re-creates the domain, so it needs the domain's maximum
  *   memory (toolstack's max_memkb when the caller read it, else mem_max,
  *   never less than its pages now) while the old copy still exists; Linux
  *   migrate_pages needs the pages not yet there.
- * Not checked here (the model does not carry them): cpupools, and what the
- * toolstack config forbids (disable_migrate, passthrough): the mover checks
+ * Not checked here (the model does not carry them): what the toolstack
+ * config forbids (disable_migrate, passthrough): the mover checks
  * those from `xl list -l` when applying. */
 #ifndef XN_PLACEMENT_H
 #define XN_PLACEMENT_H
@@ -62,6 +67,7 @@ enum xn_place_refusal {
 	XN_PLACE_NO_CPUS,      /* a target node has no CPUs */
 	XN_PLACE_FEW_CPUS,     /* fewer CPUs than vCPUs on the targets */
 	XN_PLACE_HARD,         /* hard affinity keeps a vCPU off the targets */
+	XN_PLACE_CPUPOOL,      /* a target's CPUs are all outside the domain's cpupool */
 	XN_PLACE_MEMORY,       /* not enough free memory */
 	XN_PLACE_FREE_UNKNOWN, /* free memory of a target unknown */
 };
@@ -93,7 +99,7 @@ struct xn_place_result {
 };
 
 /* Check a change. Returns 0 when feasible, else a negative errno (-EPERM
- * control domain, -ENODEV node, -EINVAL CPUs, -EACCES hard affinity,
+ * control domain, -ENODEV node, -EINVAL CPUs, -EACCES hard affinity or cpupool,
  * -ENOSPC memory, -ENODATA free unknown) with the reason in res->why. */
 int xn_place_check(const struct xn_place_req *req, struct xn_place_result *res);
 

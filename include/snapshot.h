@@ -51,6 +51,13 @@ enum {
 	XN_HOST_CPUS = 1u << 1,
 };
 
+/* A CPU pool (Xen cpupool): a domain's vCPUs run only on its pool's CPUs,
+ * whatever their affinity says. */
+struct xn_cpupool {
+	uint32_t id;
+	xn_cpumask cpus;
+};
+
 struct xn_host {
 	char hostname[128];
 	uint64_t page_size; /* bytes; the unit of every *_pages figure */
@@ -60,7 +67,10 @@ struct xn_host {
 	int nr_zones;
 	struct xn_zone *zones; /* grouped by node_idx, in the source's order */
 	uint32_t *distance;    /* nr_nodes * nr_nodes, [i * nr_nodes + j] */
-	unsigned valid;        /* XN_HOST_* */
+	int nr_pools;
+	struct xn_cpupool *pools; /* nr_pools, sorted by id: only from a source with
+	                             XN_SRC_CPUPOOLS (source.h); none = not read */
+	unsigned valid;           /* XN_HOST_* */
 };
 
 /* Valid bits of struct xn_domain. The derived ones are set by xn_derive(). */
@@ -85,6 +95,9 @@ enum {
 	XN_DOM_UUID = 1u << 14,            /* uuid (xen: the domain's handle; replay: recorded) */
 	XN_DOM_NET_DEVS = 1u << 15,        /* netif[]: nets entries (xen, when asked: source.h) */
 	XN_DOM_VBD_DEVS = 1u << 21,        /* vbd[]: vbds entries (xen, when asked: source.h) */
+	XN_DOM_CPUPOOL = 1u << 22,         /* cpupool (xen: getdomaininfo's; replay: recorded) */
+	XN_DOM_CONFIG_AFF = 1u << 23,      /* config_affinity (xen: libxl's stored configuration;
+	                                      replay: recorded) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -124,6 +137,13 @@ struct xn_vcpu {
 	char *hard;     /* hard affinity as a CPU list ("0-3,8"), owned; "all" = every CPU */
 	char *soft;     /* soft affinity (Xen only), same form, owned */
 	unsigned valid; /* XN_VCPU_* */
+};
+
+/* What a domain's configuration sets (xl: cpus, cpus_soft, a node map). */
+enum {
+	XN_CFG_CPUS = 1u << 0,      /* hard affinity (xl's cpus) */
+	XN_CFG_CPUS_SOFT = 1u << 1, /* soft affinity (xl's cpus_soft) */
+	XN_CFG_NODES = 1u << 2,     /* a node map (libxl's nodemap) */
 };
 
 /* What the advisor (advise.h) says of a domain. */
@@ -218,6 +238,9 @@ struct xn_domain {
 	uint64_t vbd_wsect; /* sectors written */
 	uint32_t ssid;      /* xentop's SSID: the security label's reference (0 without XSM) */
 	uint8_t uuid[16];   /* the domain's UUID (xen: its handle), kept across a live move */
+	uint32_t cpupool;   /* its cpupool's id (host.pools) */
+	unsigned config_affinity; /* XN_CFG_*: the affinity its configuration sets (what the
+	                             operator chose at creation, not a toolstack's placement) */
 
 	/* xentop -n / -x rows, one entry per interface and device */
 	struct xn_netif *netif; /* nets entries, owned (XN_DOM_NET_DEVS) */
@@ -256,6 +279,9 @@ struct xn_snapshot {
 	size_t cap_domains;        /* slots allocated in domains[] (snapshot.c's business) */
 	double interval;           /* seconds since the previous sample, 0 = none */
 };
+
+/* The cpupool of id in host.pools, or NULL. */
+const struct xn_cpupool *xn_host_pool(const struct xn_host *h, uint32_t id);
 
 /* Free everything the snapshot owns and zero it. Safe on a zeroed snapshot. */
 void xn_snapshot_clear(struct xn_snapshot *s);

@@ -53,6 +53,8 @@ enum {
 	XN_SRC_SOFT_VCPUS = 1u << 3,   /* vCPU moves set soft affinity: hard affinity binds (Xen) */
 	XN_SRC_RECREATE = 1u << 4,     /* memory moves by re-creating the domain, every page
 	                                  copied (Xen live move, move.h) */
+	XN_SRC_CPUPOOLS = 1u << 5,     /* domains run in CPU pools it reads (host.pools, each
+	                                  domain's cpupool): vCPUs only on their pool's CPUs (Xen) */
 };
 
 /* Figures that cost a source extra reads each refresh (the Xen source:

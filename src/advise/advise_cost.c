@@ -412,14 +412,7 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 static void feasibility(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                         struct xn_adv_cand *c)
 {
-	struct xn_place_req req = {.s = ah->s,
-	                           .d = dd->d,
-	                           .nodes = c->nodes,
-	                           .kind = c->kind,
-	                           .hard_binds = (ah->caps & XN_SRC_SOFT_VCPUS) != 0,
-	                           .free = ah->free,
-	                           .cpus = ah->cpus,
-	                           .quiet = true};
+	struct xn_place_req req = xn_adv_place_req(ah, dd, c, true);
 	c->refused = xn_place_check(&req, &c->place);
 }
 

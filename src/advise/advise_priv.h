@@ -12,6 +12,7 @@
 
 #include "advise.h"
 #include "placement.h"
+#include "source.h"
 
 /* A modelled candidate, kept light while a domain's candidates are
  * compared (advise_cost.c): enough to order it and to evaluate it again. */
@@ -98,6 +99,23 @@ struct xn_adv_cand {
 	int refused;       /* 0, or the -errno of xn_place_check */
 	bool over_crowded; /* feasible but over XN_ADVISE_MAX_RATIO */
 };
+
+/* The hard-constraint request of a candidate (core's xn_place_check), built
+ * in one place for the cost model (quiet: a refusal code only) and for the
+ * words (the refusal told again in words), so both check the same thing. */
+static inline struct xn_place_req xn_adv_place_req(const struct xn_adv_host *ah,
+                                                   const struct xn_adv_dom *dd,
+                                                   const struct xn_adv_cand *c, bool quiet)
+{
+	return (struct xn_place_req){.s = ah->s,
+	                             .d = dd->d,
+	                             .nodes = c->nodes,
+	                             .kind = c->kind,
+	                             .hard_binds = (ah->caps & XN_SRC_SOFT_VCPUS) != 0,
+	                             .free = ah->free,
+	                             .cpus = ah->cpus,
+	                             .quiet = quiet};
+}
 
 /* Evaluate one action on node indexes idx[0..k). Always fills c; returns
  * true when the candidate is a possible step (feasible, not over-crowded,

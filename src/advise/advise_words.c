@@ -107,9 +107,10 @@ static void put_nodes(struct words *w, const xn_nodemask *m)
 	put_list(w, m);
 }
 
-/* What a step to c->nodes overrides: an explicit node affinity (Xen says
- * only whether it is automatic, not who set it: assumed deliberate, and
- * said so). */
+/* What a step to c->nodes overrides: an explicit node affinity. Xen says
+ * only whether it is automatic, not who set it: the configuration the
+ * domain was created with says whether the operator chose it (cpus,
+ * cpus_soft, a node map); without it, assumed deliberate, and said so. */
 static void overrides(unsigned ah_caps, const struct xn_adv_dom *dd, const struct xn_adv_cand *c,
                       char *buf, size_t len)
 {
@@ -130,7 +131,20 @@ static void overrides(unsigned ah_caps, const struct xn_adv_dom *dd, const struc
 	}
 	put_s(&w, "explicit node affinity ");
 	put_list(&w, &d->node_affinity);
-	put_s(&w, " (not automatic: assumed deliberate)");
+	if (!(d->valid & XN_DOM_CONFIG_AFF)) {
+		put_s(&w, " (not automatic: assumed deliberate)");
+		return;
+	}
+	/* the configuration it was created with says whether the operator
+	 * chose it (libxl's own placement is not written there) */
+	unsigned cfg = d->config_affinity;
+	if (!cfg) {
+		put_s(&w, " (not in its configuration: libxl's placement or a later change)");
+		return;
+	}
+	put_s(&w, " (its configuration sets ");
+	put_s(&w, cfg & XN_CFG_CPUS_SOFT ? "cpus_soft" : cfg & XN_CFG_CPUS ? "cpus" : "a node map");
+	put_s(&w, ")");
 }
 
 void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
@@ -219,13 +233,7 @@ static const char *change_words(const struct xn_adv_host *ah, enum xn_advice_act
 static const char *refusal_words(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                                  const struct xn_adv_cand *c, char *buf, size_t len)
 {
-	struct xn_place_req req = {.s = ah->s,
-	                           .d = dd->d,
-	                           .nodes = c->nodes,
-	                           .kind = c->kind,
-	                           .hard_binds = (ah->caps & XN_SRC_SOFT_VCPUS) != 0,
-	                           .free = ah->free,
-	                           .cpus = ah->cpus};
+	struct xn_place_req req = xn_adv_place_req(ah, dd, c, false);
 	struct xn_place_result res;
 	if (!xn_place_check(&req, &res))
 		return "it is allowed now";

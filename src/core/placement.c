@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "source.h"
 #include "util.h"
 
 static int refuse(const struct xn_place_req *q, struct xn_place_result *r,
@@ -78,6 +79,23 @@ uint64_t xn_place_bytes_copied(const struct xn_snapshot *s, const struct xn_doma
 	return (all - there) * ps;
 }
 
+/* The domain's cpupool, when its source reads pools and this one is known. */
+static const struct xn_cpupool *pool_of(const struct xn_snapshot *s, const struct xn_domain *d)
+{
+	if (!(s->caps & XN_SRC_CPUPOOLS) || !(d->valid & XN_DOM_CPUPOOL))
+		return NULL;
+	return xn_host_pool(&s->host, d->cpupool);
+}
+
+/* CPUs in both a and b. */
+static int cpus_in(const xn_cpumask *a, const xn_cpumask *b)
+{
+	int n = 0;
+	for (size_t w = 0; w < sizeof(a->w) / sizeof(a->w[0]); w++)
+		n += __builtin_popcountll(a->w[w] & b->w[w]);
+	return n;
+}
+
 /* What the move needs free on the targets (see placement.h). */
 static uint64_t bytes_needed(const struct xn_place_req *q)
 {
@@ -115,6 +133,8 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 		return refuse(q, r, XN_PLACE_NO_NODE, -ENODEV, "no target node");
 	uint64_t total = 0, freeb = 0;
 	bool free_known = true, cpus_unknown = false;
+	bool places_vcpus = q->kind != XN_PLACE_MIGRATE;
+	const struct xn_cpupool *pool = places_vcpus ? pool_of(q->s, d) : NULL;
 	for (int b = xn_bits_next(q->nodes.w, XN_MAX_NODES, 0); b >= 0;
 	     b = xn_bits_next(q->nodes.w, XN_MAX_NODES, b + 1)) {
 		int i = xn_host_node_index(h, b);
@@ -129,6 +149,16 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 		if (c == 0)
 			return refuse(q, r, XN_PLACE_NO_CPUS, -EINVAL,
 			              "node %d has no CPUs (memory only): no vCPU runs there", b);
+		/* only the CPUs of its pool run its vCPUs, whatever the affinity */
+		if (pool && c > 0 && (c = cpus_in(&n->cpus, &pool->cpus)) == 0) {
+			char pl[96] = "";
+			if (!q->quiet)
+				xn_bits_format_list(pool->cpus.w, XN_MAX_CPUS, pl, sizeof(pl));
+			return refuse(q, r, XN_PLACE_CPUPOOL, -EACCES,
+			              "node %d's CPUs are in another cpupool (its pool %" PRIu32
+			              " has CPUs %s; xl cpupool-migrate moves it)",
+			              b, pool->id, pl[0] ? pl : "none");
+		}
 		if (c < 0)
 			cpus_unknown = true;
 		else
@@ -142,7 +172,6 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 		else
 			freeb += (uint64_t)f;
 	}
-	bool places_vcpus = q->kind != XN_PLACE_MIGRATE;
 	/* vCPUs, not threads: a Linux process may run more threads than a node
 	 * has CPUs, and often does (hard_binds marks a hypervisor's vCPUs) */
 	if (places_vcpus && q->hard_binds && !cpus_unknown && r->cpus < d->vcpus) {

@@ -28,6 +28,14 @@ static void domain_free(struct xn_domain *d)
 	free(d->vbd);
 }
 
+const struct xn_cpupool *xn_host_pool(const struct xn_host *h, uint32_t id)
+{
+	for (int i = 0; i < h->nr_pools; i++)
+		if (h->pools[i].id == id)
+			return &h->pools[i];
+	return NULL;
+}
+
 void xn_snapshot_clear(struct xn_snapshot *s)
 {
 	for (size_t i = 0; i < s->nr_domains; i++)
@@ -36,6 +44,7 @@ void xn_snapshot_clear(struct xn_snapshot *s)
 	free(s->host.nodes);
 	free(s->host.zones);
 	free(s->host.distance);
+	free(s->host.pools);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -221,8 +230,10 @@ int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src)
 	dst->host.distance = dup_mem(src->host.distance, nn * nn * sizeof(uint32_t));
 	dst->host.zones =
 	        dup_mem(src->host.zones, (size_t)src->host.nr_zones * sizeof(struct xn_zone));
+	dst->host.pools =
+	        dup_mem(src->host.pools, (size_t)src->host.nr_pools * sizeof(struct xn_cpupool));
 	if ((src->host.nodes && !dst->host.nodes) || (src->host.distance && !dst->host.distance) ||
-	    (src->host.zones && !dst->host.zones))
+	    (src->host.zones && !dst->host.zones) || (src->host.pools && !dst->host.pools))
 		goto fail;
 	if (src->nr_domains) {
 		dst->domains = calloc(src->nr_domains, sizeof(*dst->domains));

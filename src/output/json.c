@@ -1,4 +1,4 @@
-/* json.c - one snapshot as one line of JSON (schema 4, documented in
+/* json.c - one snapshot as one line of JSON (schema 5, documented in
  * man/xentop-numa-json.5). The same line is the --record format, read back by
  * the replay source. Unknown values are null, never 0. */
 #include <errno.h>
@@ -274,6 +274,16 @@ static void put_host(FILE *f, const struct xn_host *h)
 	} else {
 		fputs("null", f);
 	}
+	/* schema 5: the cpupools, only from a source that reads them (xen) */
+	if (h->nr_pools > 0) {
+		fputs(",\"cpupools\":[", f);
+		for (int i = 0; i < h->nr_pools; i++) {
+			fprintf(f, "%s{\"id\":%" PRIu32 ",\"cpus\":", i ? "," : "", h->pools[i].id);
+			put_bits(f, h->pools[i].cpus.w, XN_MAX_CPUS);
+			fputc('}', f);
+		}
+		fputc(']', f);
+	}
 	fputc('}', f);
 }
 
@@ -343,6 +353,20 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 		xn_uuid_format(d->uuid, u);
 		fprintf(f, ",\"uuid\":\"%s\"", u);
 	}
+	if (v & XN_DOM_CPUPOOL) /* schema 5: the id of one of host.cpupools */
+		fprintf(f, ",\"cpupool\":%" PRIu32, d->cpupool);
+	if (v & XN_DOM_CONFIG_AFF) /* schema 5: what its configuration sets */
+		fprintf(f, ",\"config_affinity\":[%s%s%s%s%s]",
+		        d->config_affinity & XN_CFG_CPUS ? "\"cpus\"" : "",
+		        (d->config_affinity & XN_CFG_CPUS) && (d->config_affinity & ~XN_CFG_CPUS)
+		                ? ","
+		                : "",
+		        d->config_affinity & XN_CFG_CPUS_SOFT ? "\"cpus_soft\"" : "",
+		        (d->config_affinity & XN_CFG_CPUS_SOFT) &&
+		                        (d->config_affinity & XN_CFG_NODES)
+		                ? ","
+		                : "",
+		        d->config_affinity & XN_CFG_NODES ? "\"nodes\"" : "");
 	fputs(",\"node_pages\":", f);
 	if ((v & XN_DOM_PAGES) && d->node_pages) {
 		fputc('[', f);
@@ -407,7 +431,7 @@ int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s)
 	memcpy(origin, s->origin, sizeof(s->origin));
 	origin[sizeof(s->origin)] = '\0';
 
-	fputs("{\"schema\":4,\"time\":", f);
+	fputs("{\"schema\":5,\"time\":", f);
 	put_time(f, &s->time);
 	fputs(",\"source\":", f);
 	xn_json_put_string(f, source);

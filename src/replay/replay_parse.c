@@ -1,10 +1,11 @@
-/* replay_parse.c - one recorded JSON line (schema 1 to 4) back into a snapshot,
+/* replay_parse.c - one recorded JSON line (schema 1 to 5) back into a snapshot,
  * with jansson (schema 2's and 3's vcpu_info and advice: replay_parse_advice.c; the
  * typed field getters: replay_get.c).
  * Every field's type and range is checked: a recording may be
  * truncated, hand-edited or hostile, and must never crash us. Optional
  * fields that are missing or null are unknown (valid bit clear). */
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,45 @@ static int parse_node(struct xn_rp_ctx *c, const json_t *o, int i, struct xn_hos
 	return 0;
 }
 
+/* Schema 5's host.cpupools: [{"id": N, "cpus": [CPU, ...]}, ...]. */
+static int parse_pools(struct xn_rp_ctx *c, const json_t *o, struct xn_host *h)
+{
+	const json_t *a;
+	int r;
+	if ((r = xn_rp_get_array(c, o, "host.", "cpupools", &a)) || !a)
+		return r;
+	if (json_array_size(a) > XN_MAX_CPUS)
+		return bad(c, "host.cpupools: more than %d pools", XN_MAX_CPUS);
+	if (!(h->pools = calloc(json_array_size(a) + 1, sizeof(*h->pools))))
+		return -ENOMEM;
+	size_t i;
+	const json_t *p;
+	json_array_foreach(a, i, p)
+	{
+		char w[48];
+		snprintf(w, sizeof(w), "host.cpupools[%zu].", i);
+		if (!json_is_object(p))
+			return bad(c, "host.cpupools[%zu]: expected an object", i);
+		struct xn_cpupool *pl = &h->pools[h->nr_pools];
+		uint64_t id;
+		bool known;
+		const json_t *cpus;
+		if ((r = xn_rp_get_u64(c, p, w, "id", UINT32_MAX, &id, &known)))
+			return r;
+		if ((r = xn_rp_get_array(c, p, w, "cpus", &cpus)))
+			return r;
+		if (!known || !cpus)
+			return bad(c, "%s: expected an id and cpus", w);
+		if (xn_host_pool(h, (uint32_t)id))
+			return bad(c, "%sid: pool %" PRIu64 " listed twice", w, id);
+		pl->id = (uint32_t)id;
+		if ((r = get_bits(c, cpus, w, "cpus", pl->cpus.w, XN_MAX_CPUS)))
+			return r;
+		h->nr_pools++;
+	}
+	return 0;
+}
+
 static int parse_host(struct xn_rp_ctx *c, const json_t *o, struct xn_host *h)
 {
 	const char *s;
@@ -205,7 +245,7 @@ static int parse_host(struct xn_rp_ctx *c, const json_t *o, struct xn_host *h)
 		}
 		h->valid |= XN_HOST_DISTANCE;
 	}
-	return 0;
+	return parse_pools(c, o, h);
 }
 
 /* A per-node array: exactly nr_nodes integers (signed when delta). */
@@ -372,6 +412,54 @@ static int parse_domain_mem(struct xn_rp_ctx *c, const json_t *o, const char *w,
 
 /* xentop -n / -x figures (optional keys, written only by a xen source):
  * a group is known when its count is. */
+/* Schema 5's cpupool: the id of one of host.cpupools. */
+static int parse_domain_pool(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                             const struct xn_host *h, struct xn_domain *d)
+{
+	uint64_t v;
+	bool known;
+	int r;
+	if ((r = xn_rp_get_u64(c, o, w, "cpupool", UINT32_MAX, &v, &known)) || !known)
+		return r;
+	if (!xn_host_pool(h, (uint32_t)v))
+		return bad(c, "%scpupool: pool %" PRIu64 " is not in host.cpupools", w, v);
+	d->cpupool = (uint32_t)v;
+	d->valid |= XN_DOM_CPUPOOL;
+	return 0;
+}
+
+/* Schema 5's config_affinity: ["cpus", "cpus_soft", "nodes"], any of them. */
+static int parse_domain_config(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                               struct xn_domain *d)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {
+	        {"cpus", XN_CFG_CPUS}, {"cpus_soft", XN_CFG_CPUS_SOFT}, {"nodes", XN_CFG_NODES}};
+	const json_t *a;
+	int r;
+	if ((r = xn_rp_get_array(c, o, w, "config_affinity", &a)) || !a)
+		return r;
+	size_t i;
+	const json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		size_t k = 0;
+		while (k < sizeof(names) / sizeof(names[0]) &&
+		       !(json_is_string(v) && !strcmp(json_string_value(v), names[k].name)))
+			k++;
+		if (k == sizeof(names) / sizeof(names[0]))
+			return bad(c,
+			           "%sconfig_affinity[%zu]: expected \"cpus\", \"cpus_soft\" or "
+			           "\"nodes\"",
+			           w, i);
+		d->config_affinity |= names[k].bit;
+	}
+	d->valid |= XN_DOM_CONFIG_AFF;
+	return 0;
+}
+
 static int parse_domain_net_vbd(struct xn_rp_ctx *c, const json_t *o, const char *w,
                                 struct xn_domain *d)
 {
@@ -454,6 +542,10 @@ static int parse_domain(struct xn_rp_ctx *c, const json_t *o, size_t i, struct x
 		return r;
 	if ((r = parse_domain_net_vbd(c, o, w, d)))
 		return r;
+	if ((r = parse_domain_pool(c, o, w, &s->host, d)))
+		return r;
+	if ((r = parse_domain_config(c, o, w, d)))
+		return r;
 	if (schema < 2)
 		return 0;
 	if ((r = xn_rp_parse_vcpu_info(c, o, w, d)))
@@ -499,8 +591,8 @@ static int parse_root(struct xn_rp_ctx *c, const json_t *root, struct xn_snapsho
 	const json_t *schema = json_object_get(root, "schema");
 	if (!json_is_integer(schema))
 		return bad(c, "schema: missing or not an integer");
-	if (json_integer_value(schema) < 1 || json_integer_value(schema) > 4)
-		return bad(c, "schema %lld is not supported (this program reads schemas 1 to 4)",
+	if (json_integer_value(schema) < 1 || json_integer_value(schema) > 5)
+		return bad(c, "schema %lld is not supported (this program reads schemas 1 to 5)",
 		           (long long)json_integer_value(schema));
 	int version = (int)json_integer_value(schema);
 	if ((r = xn_rp_get_string(c, root, "", "time", &t)))

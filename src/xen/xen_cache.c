@@ -117,6 +117,7 @@ struct xen_dom_cache *xen_cache_get(struct xen_priv *p, uint32_t domid, const ui
 			memcpy(e->handle, handle, sizeof(e->handle));
 			free_affinity(e);
 			e->name_stale = true;
+			e->cfg_done = e->cfg_known = false;
 		}
 		e->seen = true;
 		return e;

@@ -156,6 +156,11 @@ static int fill_domain(struct xen_priv *p, const struct xn_host *h, const xc_dom
 	memcpy(d->uuid, info->handle, sizeof(d->uuid));
 	d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX |
 	            XN_DOM_SSID | XN_DOM_UUID;
+	/* its cpupool: its vCPUs run only on that pool's CPUs (read above) */
+	if (xn_host_pool(h, info->cpupool)) {
+		d->cpupool = info->cpupool;
+		d->valid |= XN_DOM_CPUPOOL;
+	}
 	struct xen_dom_cache *e = xen_cache_get(p, info->domain, info->handle);
 	if (!e)
 		return -ENOMEM;
@@ -165,12 +170,24 @@ static int fill_domain(struct xen_priv *p, const struct xn_host *h, const xc_dom
 		return -ENOMEM;
 	if (!e->aff_due_ns || now >= e->aff_due_ns || e->nr_aff != d->vcpus) {
 		bool first = !e->aff_due_ns && !e->nr_aff;
+		/* once per domain; while the file is missing (a domain being
+		 * created), again at each affinity re-read */
+		if (!e->cfg_done) {
+			int c = xen_config_affinity_read(XEN_USERDATA_DIR, e->domid, e->handle,
+			                                 &e->config_aff);
+			e->cfg_known = c == 0;
+			e->cfg_done = c != -ENOENT;
+		}
 		if ((r = read_affinity(p, h, e, d->vcpus)))
 			return r;
 		e->aff_due_ns = next_due(now, e->domid, first);
 	}
 	if ((r = read_vcpus(p, d, e)))
 		return r;
+	if (e->cfg_known) {
+		d->config_affinity = e->config_aff;
+		d->valid |= XN_DOM_CONFIG_AFF;
+	}
 	if (e->have_node_aff) {
 		d->node_affinity = e->node_aff;
 		/* Xen does not say whether the affinity was derived; like `xl

@@ -23,7 +23,7 @@ static int none_open(const struct xn_source_config *cfg, struct xn_source **out,
 
 const struct xn_source_ops xn_source_xen = {
         .name = "xen",
-        .caps = XN_SRC_FUTURE_ONLY | XN_SRC_SOFT_VCPUS | XN_SRC_RECREATE,
+        .caps = XN_SRC_FUTURE_ONLY | XN_SRC_SOFT_VCPUS | XN_SRC_RECREATE | XN_SRC_CPUPOOLS,
         .pages_why = xen_pages_why,
         .probe = none_probe,
         .open = none_open,

@@ -44,6 +44,9 @@ struct xen_dom_cache {
 	char **hard, **soft; /* per vCPU, as xl vcpu-list says them, owned; NULL: unknown */
 	bool have_node_aff;
 	xn_nodemask node_aff;
+	bool cfg_done;       /* config_aff read (or unreadable but for want of the file) */
+	bool cfg_known;      /* config_aff holds XN_CFG_* bits */
+	unsigned config_aff; /* what its stored configuration sets (xen_config.c) */
 };
 
 struct xen_priv {
@@ -85,6 +88,20 @@ struct xen_priv {
 
 /* Host: nodes (size, free, CPUs), distances, heap zones. 0 or -errno (src->err). */
 int xen_host_sample(struct xen_priv *p, struct xn_host *h);
+
+/* Where libxl keeps each domain's configuration (xen_config.c). */
+#define XEN_USERDATA_DIR "/var/lib/xen"
+
+/* The XN_CFG_* bits of a stored configuration (the userdata file's text, or
+ * `xl list -l`'s object for one domain): 0, or -EINVAL when it is not one. */
+int xen_config_affinity_parse(const char *text, size_t len, unsigned *out);
+/* The same from dir/userdata-d.DOMID.UUID.libxl-json: 0, -errno (-ENOENT: not
+ * written yet, or not a libxl domain), -EINVAL. */
+int xen_config_affinity_read(const char *dir, uint32_t domid, const uint8_t uuid[16],
+                             unsigned *out);
+
+/* The cpupools into h->pools (none when they cannot be read). */
+void xen_pools_sample(struct xen_priv *p, struct xn_host *h);
 
 /* A CPU map (xc_cpumap_t of p->cpumap_size bytes) as `xl vcpu-list` says
  * it: "all" when it holds every online CPU of the last topology read, else

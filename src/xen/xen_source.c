@@ -137,6 +137,7 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 	int r = xen_host_sample(p, &s->host);
 	if (r)
 		return r;
+	xen_pools_sample(p, &s->host);
 	r = xen_domains_sample(p, s);
 	if (r)
 		return r;
@@ -146,7 +147,7 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 
 const struct xn_source_ops xn_source_xen = {
         .name = "xen",
-        .caps = XN_SRC_FUTURE_ONLY | XN_SRC_SOFT_VCPUS | XN_SRC_RECREATE,
+        .caps = XN_SRC_FUTURE_ONLY | XN_SRC_SOFT_VCPUS | XN_SRC_RECREATE | XN_SRC_CPUPOOLS,
         .pages_why = xen_pages_why,
         .probe = xen_probe,
         .open = xen_open,

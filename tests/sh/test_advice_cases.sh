@@ -104,4 +104,33 @@ grep -q '^xentop_numa_domain_advice_move_bytes{.*name="lean".*} 0$' "$tmp/m.prom
 grep '^# HELP xentop_numa_domain_advice_move_bytes' "$tmp/m.prom" | grep -q 'copies' ||
 	fail "13 words: the HELP of move_bytes does not say it counts what the action copies"
 
+# 14: a domain's vCPUs stay on its cpupool's CPUs: stuck, saying why;
+# the same domain in node 0's pool goes home
+advise 14-cpupool
+want_rc "14 cpupool" 1
+lacks "14 cpupool" "$(line pooled)" ': vcpus 0'
+has "14 cpupool" "$(line pooled)" "stuck: .*node 0's CPUs are in another cpupool"
+has "14 cpupool" "$(line pool0)" ': vcpus 0: '
+
+# 15: one CPU per node, three busy 1-vCPU domains whose memory is all on
+# node 3: the plan never ends two of them on one node (where a step takes
+# each, else where its vCPU runs: nodes 0, 1, 2 for x1, x2, x3)
+advise 15-three-one-cpu
+want_rc "15 three" 1
+ends=""
+for k in 1 2 3; do
+	n=$(line "x$k" | sed -nE 's/^step [0-9]+: x[0-9] \(id [0-9]+\): [a-z]+ ([0-9,-]+): .*/\1/p')
+	ends="$ends ${n:-$((k - 1))}"
+done
+[ "$(echo $ends | tr ' ' '\n' | sort | uniq -d)" = "" ] ||
+	fail "15 three: two busy 1-vCPU domains end on one node:$ends: $out"
+[ "$(echo $ends | tr ' ' '\n' | grep -c '^3$')" = 1 ] || fail "15 three: not exactly one sent to node 3: $out"
+
+# 16: an explicit node affinity says who set it when the configuration
+# was read: the operator (cpus_soft in it) or not the configuration
+advise 16-config
+has "16 config" "$(line configured)" 'overrides explicit node affinity 1 \(its configuration sets cpus_soft\)'
+has "16 config" "$(line later)" "overrides explicit node affinity 1 \\(not in its configuration: libxl's placement or a later change\\)"
+lacks "16 config" "$(line configured)" 'assumed deliberate'
+
 xn_finish test_advice_cases

@@ -115,7 +115,7 @@ n=0
 while IFS= read -r line; do
 	n=$((n + 1))
 	printf '%s\n' "$line" | jq -e '
-		.schema == 4 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
+		.schema == 5 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
 		and .source == "linux" and (.origin == null or .origin == "linux")
 		and (.host.nodes | length) >= 1
 		and ([.domains[] | has("vcpu_info") and has("advice") and has("vcpu_node")] | all)

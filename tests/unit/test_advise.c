@@ -1,10 +1,12 @@
 /* test_advise.c - the placement advisor on built snapshots: each expected
  * figure is worked out by hand in the comment beside it. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "advise.h"
+#include "placement.h"
 #include "check.h"
 #include "sampler.h"
 
@@ -359,6 +361,75 @@ static void test_hard_affinity(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Two cpupools, one per node (as `xl cpupool-numa-split` makes them): a
+ * domain's vCPUs run only on its pool's CPUs, whatever their affinity, so
+ * a node whose CPUs are all in another pool is never a target for them. */
+static void pools(struct xn_snapshot *s)
+{
+	s->host.pools = calloc(2, sizeof(*s->host.pools));
+	s->host.nr_pools = 2;
+	for (int i = 0; i < 2; i++) {
+		s->host.pools[i].id = (uint32_t)i;
+		s->host.pools[i].cpus = s->host.nodes[i].cpus; /* node ids 0, 2 */
+	}
+}
+
+static void test_cpupool(void)
+{
+	struct xn_snapshot s;
+	uint64_t p[] = {65536, 0};
+	int vn[] = {2};
+	/* without pools: the vCPU goes to its memory on node 0 */
+	host(&s, "xen", 2, 2, 4);
+	dom(&s, 1, "pooled", p, vn, 1);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "1:vcpus>0");
+	xn_snapshot_clear(&s);
+
+	/* in pool 1 (node 2's CPUs 2-3): node 0 is refused; the live move
+	 * (re-created in its pool, on node 2) brings the memory instead */
+	host(&s, "xen", 2, 2, 4);
+	pools(&s);
+	struct xn_domain *d = dom(&s, 1, "pooled", p, vn, 1);
+	d->cpupool = 1;
+	d->valid |= XN_DOM_CPUPOOL;
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "1:mem>2");
+	struct xn_place_req q = {
+	        .s = &s, .d = xn_snapshot_find(&s, 1), .kind = XN_PLACE_VCPUS, .hard_binds = true};
+	XN_NM_SET(&q.nodes, 0);
+	struct xn_place_result res;
+	CHECK(xn_place_check(&q, &res) == -EACCES);
+	CHECK(res.refusal == XN_PLACE_CPUPOOL);
+	CHECK_STR(res.why, "node 0's CPUs are in another cpupool (its pool 1 has CPUs 2-3; "
+	                   "xl cpupool-migrate moves it)");
+	/* node 2 alone is in its pool */
+	q.nodes = (xn_nodemask){0};
+	XN_NM_SET(&q.nodes, 2);
+	CHECK(xn_place_check(&q, &res) == 0);
+	xn_snapshot_clear(&s);
+
+	/* a big domain in pool 1 whose memory cannot come (no room on node
+	 * 2): stuck, and the words say why node 0 is refused */
+	host(&s, "xen", 2, 2, 4);
+	s.host.nodes[1].mem_free = 200ull << 20;
+	pools(&s);
+	uint64_t big[] = {524288, 0}; /* 2 GiB */
+	d = dom(&s, 1, "pooled", big, vn, 1);
+	d->cpupool = 1;
+	d->valid |= XN_DOM_CPUPOOL;
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "stuck");
+	CHECK(strstr(advice_of(&s, 1)->reason, "node 0's CPUs are in another cpupool") != NULL);
+	/* the same domain in pool 0 (node 0's CPUs): its vCPU may go home */
+	xn_snapshot_find(&s, 1)->cpupool = 0;
+	xn_snapshot_find(&s, 1)->advice = (struct xn_advice){0};
+	xn_snapshot_find(&s, 1)->valid &= ~(unsigned)XN_DOM_ADVICE;
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "1:vcpus>0");
+	xn_snapshot_clear(&s);
+}
+
 /* Smoothing: a changed verdict shows once it is the fresh one in
  * XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples; a held step that
  * gains nothing goes at once unless the window still holds it; the first
@@ -491,6 +562,7 @@ int main(void)
 	test_tie();
 	test_ok_small_unknown();
 	test_hard_affinity();
+	test_cpupool();
 	test_hysteresis();
 	test_grown_sets();
 	test_names();

@@ -195,7 +195,7 @@ static void test_corrupt(void)
 	/* each bad line once, with its number; good and blank lines silent */
 	const int bad[] = {2, 4, 5, 7, 8, 9, 10, 12, 13, 14};
 	const char *why[] = {"cpu_ns",   "integer", "node_pages", "time", "node_pages",
-	                     "schema 5", "object",  "twice",      "JSON", "vcpus"};
+	                     "schema 6", "object",  "twice",      "JSON", "vcpus"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *m = msg_for_line(msgs, path, bad[i]);
 		CHECK(m != NULL);
@@ -660,11 +660,78 @@ static void test_bad_v2(void)
 	if (b.nr_domains == 1)
 		CHECK_STR(b.domains[0].recorded_advice.reason, "a?b??c");
 	xn_snapshot_clear(&b);
-	/* schema 5 is refused */
-	const char *l3 = "{\"schema\":5,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[]},"
+	/* schema 6 is refused */
+	const char *l3 = "{\"schema\":6,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[]},"
 	                 "\"domains\":[]}";
 	CHECK(xn_replay_parse_line(l3, strlen(l3), &b, err, sizeof(err)) == -EINVAL);
-	CHECK(strstr(err, "schema 5 is not supported") != NULL);
+	CHECK(strstr(err, "schema 6 is not supported") != NULL);
+}
+
+/* Schema 5's cpupools: read, written back the same, and a domain's pool
+ * must be one of the host's. */
+static void test_cpupools(void)
+{
+	const char *l =
+	        "{\"schema\":5,\"time\":\"2026-01-01T00:00:00Z\",\"origin\":\"xen\","
+	        "\"host\":{\"nodes\":[{\"id\":0,\"cpus\":[0,1]},{\"id\":1,\"cpus\":[2,3]}],"
+	        "\"cpupools\":[{\"id\":0,\"cpus\":[0,1]},{\"id\":3,\"cpus\":[2,3]}]},"
+	        "\"domains\":[{\"id\":1,\"name\":\"a\",\"cpupool\":3,\"config_affinity\":[\"cpus\","
+	        "\"nodes\"]},{\"id\":2,\"name\":\"b\",\"config_affinity\":[]}]}";
+	struct xn_snapshot b, c;
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	char err[256] = "";
+	CHECK(xn_replay_parse_line(l, strlen(l), &b, err, sizeof(err)) == 0);
+	CHECK(b.host.nr_pools == 2);
+	const struct xn_cpupool *p3 = xn_host_pool(&b.host, 3);
+	CHECK(p3 && xn_bits_test(p3->cpus.w, 2) && xn_bits_test(p3->cpus.w, 3) &&
+	      xn_bits_count(p3->cpus.w, XN_MAX_CPUS) == 2);
+	CHECK(b.nr_domains == 2 && (b.domains[0].valid & XN_DOM_CPUPOOL) &&
+	      b.domains[0].cpupool == 3 && !(b.domains[1].valid & XN_DOM_CPUPOOL));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK(xn_json_write_snapshot(f, &b) == 0);
+	fclose(f);
+	CHECK(strstr(buf, "\"cpupools\":[{\"id\":0,\"cpus\":[0,1]},{\"id\":3,\"cpus\":[2,3]}]") !=
+	      NULL);
+	CHECK(strstr(buf, "\"cpupool\":3") != NULL);
+	CHECK(strstr(buf, "\"config_affinity\":[\"cpus\",\"nodes\"]") != NULL);
+	CHECK(strstr(buf, "\"config_affinity\":[]") != NULL);
+	CHECK(xn_replay_parse_line(buf, len, &c, err, sizeof(err)) == 0);
+	CHECK(c.host.nr_pools == 2 && c.nr_domains == 2 && c.domains[0].cpupool == 3);
+	CHECK(c.nr_domains == 2 && (c.domains[0].valid & XN_DOM_CONFIG_AFF) &&
+	      c.domains[0].config_affinity == (XN_CFG_CPUS | XN_CFG_NODES) &&
+	      (c.domains[1].valid & XN_DOM_CONFIG_AFF) && c.domains[1].config_affinity == 0);
+	free(buf);
+	xn_snapshot_clear(&b);
+	xn_snapshot_clear(&c);
+	const char *bad[][2] = {
+	        {"\"cpupools\":[{\"id\":0,\"cpus\":[0]}]},\"domains\":[{\"id\":1,\"name\":\"a\","
+	         "\"cpupool\":7}]}",
+	         "domains[0].cpupool: pool 7 is not in host.cpupools"},
+	        {"\"cpupools\":[{\"id\":0,\"cpus\":[0]},{\"id\":0,\"cpus\":[1]}]},\"domains\":[]}",
+	         "listed twice"},
+	        {"\"cpupools\":[{\"id\":0}]},\"domains\":[]}", "expected an id and cpus"},
+	        {"\"cpupools\":[{\"id\":0,\"cpus\":[-1]}]},\"domains\":[]}", "cpus[0]"},
+	        {"\"cpupools\":[]},\"domains\":[{\"id\":1,\"name\":\"a\",\"config_affinity\":"
+	         "[\"cpus\",\"hard\"]}]}",
+	         "domains[0].config_affinity[1]: expected"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[512];
+		snprintf(line, sizeof(line),
+		         "{\"schema\":5,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[{"
+		         "\"id\":0}],%s",
+		         bad[i][0]);
+		err[0] = '\0';
+		CHECK(xn_replay_parse_line(line, strlen(line), &b, err, sizeof(err)) == -EINVAL);
+		if (!strstr(err, bad[i][1]))
+			fprintf(stderr, "cpupool case %zu: \"%s\" lacks \"%s\"\n", i, err,
+			        bad[i][1]);
+		CHECK(strstr(err, bad[i][1]) != NULL);
+		xn_snapshot_clear(&b);
+	}
 }
 
 int main(void)
@@ -678,6 +745,7 @@ int main(void)
 	test_no_samples();
 	test_many_bad();
 	test_roundtrip();
+	test_cpupools();
 	test_roundtrip_v2();
 	test_origin_v1();
 	test_bad_v2();

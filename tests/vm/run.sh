@@ -29,12 +29,12 @@ if ! sh $vm/fetch.sh >/dev/null 2>build/vm-fetch.err; then
 	exit 77
 fi
 
-xen_all="lab unit host zones dom0_pages guests batch prom affinity locality balloon gone record advice move"
+xen_all="lab unit host zones dom0_pages guests batch prom affinity locality balloon gone record advice cpupool move"
 # Xen 4.20: all but the memory move (proven on 4.17 only so far: a 4.20
 # run costs minutes of the CI budget and has not been made yet).
 xen_420=$(echo "$xen_all" | sed 's/ move//')
 # 4 nodes: the topology-dependent checks (the others do not change with nodes).
-xen_4="lab unit host zones dom0_pages guests batch affinity locality record"
+xen_4="lab unit host zones dom0_pages guests batch affinity locality record advice3"
 paths() { for c in "$@"; do printf '%s ' "$vm/checks/xen/$c.sh"; done; }
 
 fails=0 ran=0 skipped=0

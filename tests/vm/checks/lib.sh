@@ -119,6 +119,8 @@ domid_of() { xl domid "$1"; }
 # allocated. (cpus="node:N", hard affinity, does not: libxl's placement still
 # runs and picks the node with the most free memory. 4.17's libxl refuses
 # vNUMA for PV guests.)
+# Environment: GUEST_VCPUS (default 2), GUEST_BUSY=1 (the guest spins on every
+# vCPU once up: init-domu.sh's xn_busy).
 make_guest() {
 	g=$1 mem=$2 max=$3 pnode=$4
 	shift 4
@@ -127,10 +129,10 @@ name = "$g"
 type = "pv"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/initrd"
-extra = "console=hvc0 loglevel=4"
+extra = "console=hvc0 loglevel=4${GUEST_BUSY:+ xn_busy}"
 memory = $mem
 maxmem = $max
-vcpus = 2
+vcpus = ${GUEST_VCPUS:-2}
 on_crash = "preserve"
 CFG
 	[ "$pnode" = - ] || echo "cpus_soft = \"node:$pnode\"" >>"/etc/xen/$g.cfg"
