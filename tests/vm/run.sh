@@ -75,7 +75,7 @@ boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/pages.sh $vm/check
 # "hypervisor" engineer's dom0 checks (tests/vm/checks/pageop/); pageop.sh
 # first-class: the others source it.
 pageop=""
-for c in bad "" race cycles balloon tool measure move balance scale; do
+for c in bad "" race cycles balloon tool measure move scale; do
 	f=$vm/checks/pageop/pageop${c:+-$c}.sh
 	[ -f "$f" ] && pageop="$pageop $f"
 done
