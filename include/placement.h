@@ -108,4 +108,11 @@ int xn_place_check(const struct xn_place_req *req, struct xn_place_result *res);
 uint64_t xn_place_bytes_copied(const struct xn_snapshot *s, const struct xn_domain *d,
                                const xn_nodemask *nodes, enum xn_place_kind kind);
 
+/* Does every vCPU whose node is known run on one of nodes, with at least one
+ * known? A vCPU not running now has no node and is not held against the
+ * targets; no vCPU node data at all is false. One test for "it already runs
+ * there" (xn_place_check's overcommit) and "the vCPU step has settled"
+ * (--apply-advice, the balancer). */
+bool xn_vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes);
+
 #endif

@@ -59,12 +59,16 @@ void xn_bal_key_of(const struct xn_domain *d, struct xn_bal_key *k)
 	k->has_uuid = (d->valid & XN_DOM_UUID) != 0;
 	if (k->has_uuid)
 		memcpy(k->uuid, d->uuid, sizeof(k->uuid));
+	k->has_id = !k->has_uuid;
+	k->id = d->id;
 }
 
 bool xn_bal_key_eq(const struct xn_bal_key *a, const struct xn_bal_key *b)
 {
 	if (a->has_uuid && b->has_uuid)
 		return !memcmp(a->uuid, b->uuid, sizeof(a->uuid));
+	if (a->has_id && b->has_id && a->id != b->id)
+		return false;
 	return !strcmp(a->name, b->name);
 }
 
@@ -96,6 +100,10 @@ struct xn_bal_dom *xn_bal_dom_get(struct xn_balancer *b, const struct xn_bal_key
 		if (k->has_uuid && !found->key.has_uuid) {
 			found->key.has_uuid = true;
 			memcpy(found->key.uuid, k->uuid, sizeof(k->uuid));
+		}
+		if (k->has_id && !found->key.has_id) {
+			found->key.has_id = true;
+			found->key.id = k->id;
 		}
 		return found;
 	}

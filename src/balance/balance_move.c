@@ -55,6 +55,19 @@ int xn_bal_move_start(struct xn_bal_run *r, struct xn_sampler *s, char *why, siz
 	return 0;
 }
 
+void xn_bal_move_words(const struct xn_move_job *j, char *why, size_t len)
+{
+	double secs = j->t_end - j->t_start;
+	if (j->status || j->words[0] || !(secs > 0)) {
+		snprintf(why, len, "%s", j->words);
+		return;
+	}
+	/* xl says nothing on success: the done line says what took how long
+	 * (its duration counts the settling after the move) */
+	snprintf(why, len, "moved %s in %.1f s, %.0f pages/s", j->live ? "live" : "offline", secs,
+	         (double)j->prog.total / secs);
+}
+
 int xn_bal_move_poll(struct xn_bal_run *r, struct xn_sampler *s, char *why, size_t len)
 {
 	(void)xn_move_job_poll(&job, 0);
@@ -63,7 +76,7 @@ int xn_bal_move_poll(struct xn_bal_run *r, struct xn_sampler *s, char *why, size
 	if (job.prog.phase != XN_MOVE_DONE && job.prog.phase != XN_MOVE_FAILED)
 		return 1;
 	int st = job.status;
-	snprintf(why, len, "%s", job.words);
+	xn_bal_move_words(&job, why, len);
 	xn_move_job_clear(&job);
 	r->moving = false;
 	return st;

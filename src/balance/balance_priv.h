@@ -37,10 +37,14 @@ struct xn_bal_key {
 	char name[256];
 	bool has_uuid;
 	uint8_t uuid[16];
+	bool has_id; /* no UUID: the id too (a PID, a cgroup's inode), so that two
+	                processes of one name are two domains */
+	int64_t id;
 };
 
 /* The key of d, and whether two keys are the same domain: the UUIDs when
- * both have one, else the names. */
+ * both have one, else the names and, when both have one, the ids (a state
+ * file line of 0.1.0 has none: its name alone). */
 void xn_bal_key_of(const struct xn_domain *d, struct xn_bal_key *k);
 bool xn_bal_key_eq(const struct xn_bal_key *a, const struct xn_bal_key *b);
 

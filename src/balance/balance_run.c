@@ -12,6 +12,7 @@
 #include "balance_priv.h"
 #include "balance_run.h"
 #include "commands.h"
+#include "placement.h"
 #include "util.h"
 
 static volatile sig_atomic_t hangup;
@@ -39,18 +40,6 @@ static void step_event(struct xn_bal_event *e, const char *event, double now,
 	e->nodes = st->nodes;
 	e->local = st->local;
 	e->predicted = st->predicted;
-}
-
-/* Every vCPU whose node is known runs on one of nodes. */
-static bool vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
-{
-	if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node)
-		return false;
-	for (uint32_t v = 0; v < d->vcpus; v++)
-		if (d->vcpu_node[v] >= 0 &&
-		    (d->vcpu_node[v] >= XN_MAX_NODES || !XN_NM_TEST(nodes, d->vcpu_node[v])))
-			return false;
-	return true;
 }
 
 /* End the step in flight: log the outcome, cool the domain down, keep it in
@@ -135,7 +124,7 @@ static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 		return;
 	}
 	bool moves_vcpus = st->action != XN_ADVICE_MEMORY;
-	bool settled = (!moves_vcpus || vcpus_within(d, &st->nodes)) && d->pages_age_ms == 0 &&
+	bool settled = (!moves_vcpus || xn_vcpus_within(d, &st->nodes)) && d->pages_age_ms == 0 &&
 	               (d->valid & XN_DOM_LOCALITY);
 	if (!settled && waited < r->b.pol.settle)
 		return;

@@ -1,12 +1,13 @@
 /* balance_state.c - what the balancer keeps between runs (balance_run.h):
  * the state file of our own changes, --revert-last, the policy's reload on
  * SIGHUP, and the counts of outcomes. A line of the state file:
- *   TIME<TAB>NAME-HEX<TAB>ACTION<TAB>NODES<TAB>BEFORE<TAB>RESULT<TAB>NAME<TAB>UUID
+ *   TIME<TAB>NAME-HEX<TAB>ACTION<TAB>NODES<TAB>BEFORE<TAB>RESULT<TAB>NAME<TAB>UUID<TAB>ID
  * (the domain is known by its UUID when the source gave one, else by the
- * name in hex, exact for any bytes; the escaped name is for the operator
- * reading it; UUID "-" or missing: none, as in the files of 0.1.0's first
- * --balance). */
+ * name in hex, exact for any bytes, and its id (a PID); the escaped name is
+ * for the operator reading it; UUID "-" or missing: none, as in the files
+ * of 0.1.0's first --balance; ID "-" or missing: the name alone). */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,11 +70,14 @@ void xn_bal_state_append(struct xn_bal_run *r, const struct xn_bal_step *st, con
 	xn_bits_format_list(st->nodes.w, XN_MAX_NODES, nodes, sizeof(nodes));
 	xn_bits_format_list(st->before.w, XN_MAX_NODES, before, sizeof(before));
 	xn_escape(st->name, esc, sizeof(esc));
-	char uuid[XN_UUID_STR] = "-";
+	char uuid[XN_UUID_STR] = "-", id[24] = "-";
 	if (st->key.has_uuid)
 		xn_uuid_format(st->key.uuid, uuid);
-	fprintf(f, "%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", now, h, xn_advice_action_name(st->action),
-	        nodes[0] ? nodes : "-", before[0] ? before : "-", result, esc, uuid);
+	if (st->key.has_id)
+		snprintf(id, sizeof(id), "%" PRId64, st->key.id);
+	fprintf(f, "%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", now, h,
+	        xn_advice_action_name(st->action), nodes[0] ? nodes : "-", before[0] ? before : "-",
+	        result, esc, uuid, id);
 	if (fclose(f))
 		xn_warn("cannot write the state file %s: %s", path, strerror(errno));
 }
@@ -89,10 +93,10 @@ struct state_line {
 
 static int parse_line(char *line, struct state_line *l)
 {
-	char *f[8];
+	char *f[9];
 	size_t n = 0;
 	memset(l, 0, sizeof(*l));
-	for (char *p = line; n < 8; n++) {
+	for (char *p = line; n < 9; n++) {
 		f[n] = p;
 		char *t = strchr(p, '\t');
 		if (!t)
@@ -110,6 +114,12 @@ static int parse_line(char *line, struct state_line *l)
 		if (xn_uuid_parse(f[7], l->key.uuid))
 			return -EINVAL;
 		l->key.has_uuid = true;
+	}
+	if (n >= 8 && strcmp(f[8], "-")) {
+		l->key.id = strtoll(f[8], &end, 10);
+		if (*end || end == f[8])
+			return -EINVAL;
+		l->key.has_id = true;
 	}
 	xn_strlcpy(l->action, f[2], sizeof(l->action));
 	xn_strlcpy(l->nodes, f[3], sizeof(l->nodes));

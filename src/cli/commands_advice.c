@@ -156,18 +156,6 @@ static void print_locality(const struct xn_domain *d, double predicted)
 		printf("predicted LOCAL%% %.1f, now unknown\n", predicted);
 }
 
-/* Every vCPU whose node is known runs on one of these nodes. */
-static bool vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
-{
-	if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node)
-		return false;
-	for (uint32_t v = 0; v < d->vcpus; v++)
-		if (d->vcpu_node[v] >= 0 &&
-		    (d->vcpu_node[v] >= XN_MAX_NODES || !XN_NM_TEST(nodes, d->vcpu_node[v])))
-			return false;
-	return true;
-}
-
 int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 {
 	const char *dom = o->apply_advice;
@@ -235,7 +223,7 @@ int xn_cmd_apply_advice(struct xn_sampler *s, const struct xn_options *o)
 		if (xn_cmd_sample(s))
 			return XN_EXIT_RUNTIME;
 		const struct xn_domain *now = xn_snapshot_find(&s->cur, id);
-		if (!now || !moves_vcpus || vcpus_within(now, &a.nodes) || n >= 10)
+		if (!now || !moves_vcpus || xn_vcpus_within(now, &a.nodes) || n >= 10)
 			break;
 	}
 	print_locality(xn_snapshot_find(&s->cur, id), a.local_expected);

@@ -45,18 +45,20 @@ static bool list_reaches(const char *list, const xn_cpumask *m)
 	return false;
 }
 
-static bool vcpus_within(const struct xn_snapshot *s, const struct xn_domain *d,
-                         const xn_nodemask *nodes)
+bool xn_vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
 {
-	if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node || d->vcpus == 0)
+	if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node)
 		return false;
+	bool known = false;
 	for (uint32_t v = 0; v < d->vcpus; v++) {
 		int n = d->vcpu_node[v];
-		if (n < 0 || n >= XN_MAX_NODES || !XN_NM_TEST(nodes, n) ||
-		    xn_host_node_index(&s->host, n) < 0)
+		if (n < 0)
+			continue; /* not running: no node to hold against the targets */
+		if (n >= XN_MAX_NODES || !XN_NM_TEST(nodes, n))
 			return false;
+		known = true;
 	}
-	return true;
+	return known;
 }
 
 uint64_t xn_place_bytes_copied(const struct xn_snapshot *s, const struct xn_domain *d,
@@ -175,7 +177,7 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 	/* vCPUs, not threads: a Linux process may run more threads than a node
 	 * has CPUs, and often does (hard_binds marks a hypervisor's vCPUs) */
 	if (places_vcpus && q->hard_binds && !cpus_unknown && r->cpus < d->vcpus) {
-		if (!vcpus_within(q->s, d, &q->nodes))
+		if (!xn_vcpus_within(d, &q->nodes))
 			return refuse(q, r, XN_PLACE_FEW_CPUS, -EINVAL,
 			              "node %s has %u CPU%s for its %u vCPUs", LIST, r->cpus,
 			              r->cpus == 1 ? "" : "s", d->vcpus);

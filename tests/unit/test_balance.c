@@ -3,12 +3,15 @@
  * (UUID, else name), and a Xen memory step's decision (memory off, the size
  * cap, the hourly budget, the hours), against scripted snapshots whose
  * times are set, never slept. The move itself needs Xen (the lab). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "balance/balance_priv.h"
+#include "balance/balance_run.h"
+#include "move.h"
 #include "check.h"
 #include "source.h"
 
@@ -262,11 +265,76 @@ static void test_memory_decision(void)
 	xn_bal_free(&b);
 }
 
+/* host() at t as a Linux host: no UUIDs, domains 1 and 2 two processes of
+ * one name ("worker", as two workers of one program are); 1 misplaced
+ * (advised vcpus), 2 placed (advice ok) unless both. */
+static int decide_twins(struct xn_balancer *b, double t, bool both, struct xn_bal_step *st)
+{
+	struct xn_snapshot s;
+	host(&s, t);
+	for (int k = 1; k <= 2; k++)
+		xn_domain_set_name(&s.domains[k], "worker");
+	if (!both)
+		s.domains[2].advice.action = XN_ADVICE_OK;
+	int r = xn_bal_decide(b, &s, st);
+	xn_snapshot_clear(&s);
+	return r;
+}
+
+/* Without UUIDs the key is the name and the id (the PID): two processes of
+ * one name are two domains. Keyed by name alone, the placed one's "ok"
+ * restarted the misplaced one's window at every sample (never applied), and
+ * one's cool-down held the other. */
+static void test_same_name(void)
+{
+	struct xn_balance_policy p;
+	struct xn_balancer b;
+	struct xn_bal_step st;
+	xn_balance_policy_defaults(&p);
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	double t0 = 4000000;
+	for (int i = 0; i < 300; i += 60)
+		CHECK(decide_twins(&b, t0 + i, false, &st) == 0);
+	CHECK(decide_twins(&b, t0 + 300, false, &st) == 1);
+	CHECK(st.id == 1 && st.key.has_id && st.key.id == 1);
+	xn_bal_done(&b, t0 + 300, 0);
+	xn_bal_free(&b);
+	/* both misplaced: 1 changed and cooling down, 2 still goes after its window */
+	xn_bal_init(&b, &p, true, on_log, NULL);
+	CHECK(decide_twins(&b, t0, true, &st) == 0);
+	CHECK(decide_twins(&b, t0 + 300, true, &st) == 1 && st.id == 1);
+	xn_bal_done(&b, t0 + 300, 0);
+	CHECK(decide_twins(&b, t0 + 360, true, &st) == 1 && st.id == 2);
+	xn_bal_free(&b);
+}
+
+/* A Xen move's done line: xl prints nothing on success, so the words are
+ * made from the job's times (the lab's first run logged reason ""); a
+ * failure keeps xl's words. */
+static void test_move_words(void)
+{
+	static struct xn_move_job j;
+	char why[200];
+	memset(&j, 0, sizeof(j));
+	j.live = true;
+	j.t_start = 100;
+	j.t_end = 112;
+	j.prog.total = 32768;
+	xn_bal_move_words(&j, why, sizeof(why));
+	CHECK_STR(why, "moved live in 12.0 s, 2731 pages/s");
+	j.status = -EIO;
+	snprintf(j.words, sizeof(j.words), "xl migrate failed");
+	xn_bal_move_words(&j, why, sizeof(why));
+	CHECK_STR(why, "xl migrate failed");
+}
+
 int main(void)
 {
+	test_move_words();
 	test_policy();
 	test_engine();
 	test_uuid_key();
+	test_same_name();
 	test_memory_decision();
 	return check_report("test_balance");
 }

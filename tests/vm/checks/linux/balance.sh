@@ -1,0 +1,91 @@
+# xn-timeout: 600
+# `xentop-numa --balance` on the multi-node Linux guest (issue 20): two
+# processes of one program (tests/helpers/numa_tick, both named
+# "numa_tick"), threads on the last node (numactl --cpunodebind):
+#  P1  100 MiB on the first node: misplaced. The balancer applies the
+#      plan's step (vcpus, memory or both: each makes it local) and logs it
+#      done; the kernel's own files (numa_maps, task stat) then give LOCAL%
+#      of at least 95.
+#  P2  100 MiB on the last node: well placed, never touched (its allowed
+#      CPUs and its pages per node the same before and after).
+# One name for both: keyed by name alone, P2's "ok" restarted P1's window
+# at every sample and P1 was never balanced (fixed: name and PID).
+. /checks/lib.sh
+need_xn
+tick=/usr/libexec/xn/numa_tick
+[ -x "$tick" ] || skip "numa_tick helper not built (build/helpers/numa_tick)"
+command -v numactl >/dev/null || skip "numactl missing in the guest image"
+nodes=$(ls -d /sys/devices/system/node/node[0-9]* | sed 's/.*node//' | sort -n)
+n0=$(echo "$nodes" | head -n 1) n1=$(echo "$nodes" | tail -n 1)
+[ "$n0" != "$n1" ] || skip "one node"
+t_check=$(now)
+for n in $nodes; do
+	tr ',' '\n' </sys/devices/system/node/node$n/cpulist | awk -F- -v n="$n" \
+		'{ for (c = $1; c <= (NF > 1 ? $2 : $1); c++) print c, n }'
+done >/tmp/cpunode
+node_of() { awk -v c="$1" '$1 == c { print $2 }' /tmp/cpunode; }
+# "node pages" (4 KiB pages) from /proc/PID/numa_maps.
+numa_pages() {
+	awk '{ k = 4; for (i = 1; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); k = a[2] }
+		for (i = 1; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), a, "="); p[a[1]] += a[2] * k / 4 } }
+		END { for (n in p) print n, p[n] }' "/proc/$1/numa_maps" | sort -n
+}
+thread_nodes() {
+	for t in /proc/"$1"/task/*; do
+		node_of "$(awk '{ print $39 }' "$t/stat")"
+	done
+}
+# LOCAL% = mean over threads of (pages on the thread's node / all pages).
+local_pct() { # pid
+	numa_pages "$1" >/tmp/np.$1
+	thread_nodes "$1" >/tmp/tn.$1
+	awk 'FILENAME == ARGV[1] { pg[$1] = $2; tot += $2; next } { s += pg[$1] / tot; k++ }
+		END { printf "%.1f\n", k && tot ? 100 * s / k : -1 }' /tmp/np.$1 /tmp/tn.$1
+}
+allowed() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$1"/task/*/status | sort -u | tr '\n' ' '; }
+start() { # tag node:mib
+	numactl --cpunodebind="$n1" "$tick" 2 "$2" >/tmp/$1.out 2>&1 &
+	eval "pid_$1=$!"
+	wait_until 300 "numa_tick $2 to print READY" file_has /tmp/$1.out READY ||
+		fail "numa_tick $2 did not start: $(cat /tmp/$1.out)"
+}
+start P1 "$n0:100"
+start P2 "$n1:100"
+trap 'kill $pid_P1 $pid_P2 2>/dev/null' EXIT
+echo "P1 pid $pid_P1: LOCAL% $(local_pct "$pid_P1") (kernel), pages $(tr '\n' ' ' </tmp/np.$pid_P1)"
+echo "P2 pid $pid_P2: LOCAL% $(local_pct "$pid_P2") (kernel), pages $(tr '\n' ' ' </tmp/np.$pid_P2)"
+p2_allowed=$(allowed "$pid_P2") p2_pages=$(numa_pages "$pid_P2")
+
+log=/tmp/lbal.log
+"$XN" --balance --source linux --pid "$pid_P1,$pid_P2" --top 0 -d 1 --format json \
+	--balance-window 3s --balance-settle 20s --balance-memory on --balance-hard-affinity on \
+	--balance-include numa_tick --balance-state-file /tmp/lbal.state >$log 2>$log.err &
+balpid=$!
+t_run=$(now)
+ended() { jq -rR --argjson p "$pid_P1" 'fromjson? | select(.id == $p) | .event' $log |
+	grep -qx -e done -e failed -e reverted; }
+wait_until 120 "P1's step to end (done, failed or reverted)" ended || echo "FAIL follows"
+kill -TERM $balpid
+gone() { ! kill -0 $balpid 2>/dev/null; }
+wait_until 30 "--balance to exit after SIGTERM" gone || fail "--balance runs on 30 s after SIGTERM"
+wait $balpid
+rc=$?
+cat $log $log.err /tmp/lbal.state
+echo "BALANCE linux run $(($(now) - t_run)) s, exit $rc"
+[ $rc = 0 ] || fail "--balance exited $rc after SIGTERM"
+ev=$(jq -rR --argjson p "$pid_P1" 'fromjson? | select(.id == $p) | "\(.event) \(.action) \(.nodes)"' $log)
+echo "$ev" | grep -q '^done ' || fail "P1 was not balanced: $ev"
+jq -rR --argjson p "$pid_P2" 'fromjson? | select(.id == $p)' $log | grep -q . &&
+	fail "an event for P2, which is well placed"
+awk -F'\t' -v p="$pid_P1" '$6 == "done" && $9 == p' /tmp/lbal.state | grep -q . ||
+	fail "the state file has no done line with P1's PID"
+on_local() { awk -v v="$(local_pct "$pid_P1")" 'BEGIN { exit !(v >= 95) }'; }
+wait_until 30 "P1 local by the kernel's files" on_local ||
+	fail "P1's LOCAL% by numa_maps and task stat: $(local_pct "$pid_P1")"
+echo "ok   P1 ($(echo "$ev" | tail -n 1)): LOCAL% $(local_pct "$pid_P1") by numa_maps + task stat, pages $(tr '\n' ' ' </tmp/np.$pid_P1), allowed CPUs $(allowed "$pid_P1")"
+same "P2 allowed CPUs (untouched)" "$p2_allowed" "$(allowed "$pid_P2")"
+# numa_maps moves by a few pages as the process runs: the node of its bulk
+same "P2 pages on node $n1 (untouched)" "$(echo "$p2_pages" | awk -v n="$n1" '$1 == n { print int($2 / 256) }') MiB" \
+	"$(numa_pages "$pid_P2" | awk -v n="$n1" '$1 == n { print int($2 / 256) }') MiB"
+[ $bad = 0 ] || fail "P2 was touched"
+echo "BALANCE linux check $(($(now) - t_check)) s"
