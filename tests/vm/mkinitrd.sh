@@ -166,7 +166,8 @@ xen)
 	done
 	# The block and network backends, loaded by the checks that give a guest
 	# a disk or an interface (batch.sh: xentop's -n/-x rows), not at boot.
-	for m in block/xen-blkback/xen-blkback net/xen-netback/xen-netback; do
+	# (and the loop device under the disk: a module in Debian's kernels)
+	for m in block/xen-blkback/xen-blkback net/xen-netback/xen-netback block/loop; do
 		ko=$root/lib/modules/$kver/kernel/drivers/$m.ko
 		if [ -f "$ko" ]; then
 			cp "$ko" "$stage/lib/modules/"

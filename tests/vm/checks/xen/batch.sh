@@ -46,6 +46,10 @@ printf '#!/bin/sh\n[ "$1" = add ] || exit 0\nxenstore-write "$XENBUS_PATH/physic
 chmod 755 /tmp/xn-vif /tmp/xn-block
 insmod /lib/modules/xen-netback.ko
 insmod /lib/modules/xen-blkback.ko
+# /dev/loop0 comes with the loop module (Debian builds it as one: without it
+# busybox's losetup says the image file is missing)
+insmod /lib/modules/loop.ko 2>/dev/null
+wait_until 10 "/dev/loop0 after insmod loop" test -b /dev/loop0 || fail "no /dev/loop0 (loop.ko: $(ls /lib/modules))"
 dd if=/dev/zero of=/tmp/xnN.img bs=1M count=4 2>/dev/null
 cat >/etc/xen/xnN.cfg <<CFG
 name = "xnN"
