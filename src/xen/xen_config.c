@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xen_priv.h"
 
@@ -65,8 +66,10 @@ int xen_config_affinity_read(const char *dir, uint32_t domid, const uint8_t uuid
 		len += got;
 	} while (got > 0);
 	fclose(f);
+	/* libxl stores the text with its terminating NUL (strlen + 1), which a
+	 * JSON parser refuses as trailing garbage: the text ends at the first */
 	if (!r)
-		r = xen_config_affinity_parse(buf, len, out);
+		r = xen_config_affinity_parse(buf, strnlen(buf, len), out);
 	free(buf);
 	return r;
 }

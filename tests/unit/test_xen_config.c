@@ -82,7 +82,8 @@ int main(void)
 	FILE *f = fopen(path, "w");
 	CHECK(f != NULL);
 	if (f) {
-		fputs(all, f);
+		/* as libxl writes it: the text and its NUL (strlen + 1) */
+		fwrite(all, 1, strlen(all) + 1, f);
 		fclose(f);
 	}
 	bits = 0;
