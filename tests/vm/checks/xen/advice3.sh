@@ -1,4 +1,6 @@
 # xn-timeout: 900
+# Not in make check yet (tests/vm/run.sh says why); run it on xen4 with
+# XN_VM_ONLY=xen4 XN_VM_EXTRA_CHECKS=tests/vm/checks/xen/advice3.sh.
 # Three domains onto one crowded node (issue 19), on xen4 (one CPU per node):
 # three 1-vCPU guests that keep their vCPU busy (init-domu.sh's xn_busy),
 # each with all its memory on the last node and its vCPU on one of the other
