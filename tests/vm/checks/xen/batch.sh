@@ -56,7 +56,7 @@ name = "xnN"
 type = "pv"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/initrd"
-memory = 32
+memory = 128
 vcpus = 1
 vif = [ "script=/tmp/xn-vif" ]
 disk = [ "format=raw, vdev=xvda, access=rw, script=/tmp/xn-block, target=/dev/loop0" ]
