@@ -62,6 +62,11 @@ vif = [ "script=/tmp/xn-vif" ]
 disk = [ "format=raw, vdev=xvda, access=rw, script=/tmp/xn-block, target=/dev/loop0" ]
 CFG
 if losetup /dev/loop0 /tmp/xnN.img && xl create -p /etc/xen/xnN.cfg >/tmp/create-xnN.log 2>&1; then
+	# netback makes dom0's vifD.0 a moment after xl returns: both tools must
+	# see it (xentop, run first, missed it once while we, just after, had it)
+	nid=$(xl domid xnN)
+	vif_up() { grep -q "vif$nid\.0:" /proc/net/dev; }
+	wait_until 30 "vif$nid.0 in /proc/net/dev" vif_up || fail "no vif$nid.0 for xnN: $(cat /proc/net/dev)"
 	xentop -b -i 1 -n -x >/tmp/xentop-nx.txt || fail "xentop -b -n -x failed"
 	"$XN" -b -i 1 -n -x --source xen >/tmp/ours-nx.txt || fail "xentop-numa -b -n -x failed"
 	cat /tmp/xentop-nx.txt /tmp/ours-nx.txt
