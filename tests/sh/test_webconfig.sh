@@ -292,11 +292,14 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$mnt" 2>/dev/null; th
 		sleep 1.2
 		c=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$url")
 		[ "$c" = 200 ] || fail "--listen while the textfile's disk is full: $c"
-		# a directory at the file's name: EISDIR, a second cause. Put while
-		# the disk is still full, so that no write (every 0.2 s) can put the
-		# file back between the rm and the mkdir (it did, under ASan).
+		# a directory at the file's name: EISDIR, a second cause. The
+		# exporter is stopped meanwhile: a write (every 0.2 s) put the file
+		# back between the rm and the mkdir under ASan, even with the disk
+		# full (the rm frees the file's own room).
+		kill -STOP "$srv_pid"
 		rm -f "$prom"
 		mkdir "$prom"
+		kill -CONT "$srv_pid"
 		rm -f "$mnt/filler" "$prom".??????
 		sleep 1.2
 		rmdir "$prom"
