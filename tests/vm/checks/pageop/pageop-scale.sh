@@ -8,7 +8,7 @@
 #     two op readings that agree), sum to getdomaininfo's tot_pages, and
 #     `xl list` shows each scale domain with exactly that memory;
 #     xentop-numa lists all of them with the op's figures;
-#  2. CPU per steady refresh (PAGEOP_SCALE_REFRESHES, default 3 in `make
+#  2. CPU per steady refresh (PAGEOP_SCALE_REFRESHES, default 4 in `make
 #     check`; `make soak-xen` measures 8, at -d 1):
 #     xentop -b, xentop-numa at its defaults (the op), with 'u' as often as
 #     at its defaults and (PAGEOP_SCALE_DETAIL=1: the soak) with 'u' every
@@ -27,7 +27,7 @@
 #     PAGEOP_CHURN_RSS_SLACK_KB, default 1024).
 # Figures are printed as "SCALE key value" lines (bench and man page).
 # Which target runs what: `make check` (tests/vm/run.sh, the pageop machine)
-# runs this file as it is: 300 domains, 3 steady refreshes of xentop and of
+# runs this file as it is: 300 domains, 4 steady refreshes of xentop and of
 # xentop-numa with the op and with 'u' at the defaults, a 20 s churn.
 # `make soak-xen` (tests/vm/soak-xen.sh) runs a copy with n, r, detail and
 # churn_secs replaced: SOAK_XEN_DOMAINS (1000), 8 refreshes, the details,
@@ -54,7 +54,7 @@ say() {
 n=${PAGEOP_SCALE_DOMAINS:-300}
 churn_secs=${PAGEOP_CHURN_SECONDS:-20}
 slack=${PAGEOP_CHURN_RSS_SLACK_KB:-1024}
-r=${PAGEOP_SCALE_REFRESHES:-3}
+r=${PAGEOP_SCALE_REFRESHES:-4}
 max_ratio=${PAGEOP_SCALE_MAX_RATIO:-2}
 timing=${PAGEOP_SCALE_TIMING:-1}
 # 1: also 'u' at every refresh and each call's cost (the soak's figures)
@@ -124,28 +124,38 @@ cmp -s /tmp/xn.ids /tmp/xen.ids ||
 	fail "xentop-numa lists $(wc -l </tmp/xn.ids) domains ($(sort -n /tmp/xn.ids | uniq -d | wc -l) twice), Xen $(wc -l </tmp/xen.ids)"
 echo "xentop-numa lists all $n scale domains, 256+256 pages each, from the op, and every domain once"
 
-# CPU per steady refresh of a command, in ms: (CPU of R+1 refreshes - CPU
-# of 1) / R, so that start-up cancels (children's user + system time:
-# hypercall time counts as system time in a PV dom0). At -d 1 with 'u' at
-# most every 3.3 s, a dump comes every 4th refresh: as at the defaults
-# (-d 3, --debugkey-interval 10).
-cpu_ms() { # command...: total CPU, ms
-	(
-		"$@" >/dev/null 2>/tmp/cpu.err || exit 1
-		times
-	) >/tmp/times.txt 2>&1 || {
-		echo "failed: $(tail -n 1 /tmp/cpu.err)"
-		return
-	}
-	tail -n 1 /tmp/times.txt | awk '
-		function sec(t) { split(t, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
-		{ printf "%.0f\n", (sec($1) + sec($2)) * 1000 }'
+# CPU per steady refresh of a command, in ms: the running process's own
+# utime + stime (/proc/PID/stat, USER_HZ ticks; hypercall time counts as
+# system time in a PV dom0) read when its 3rd batch header appears and
+# again when its (3 + r)th does, divided by r. Start-up and the first
+# refresh (every name read, every cache filled) stay outside the window;
+# the difference of two separate runs did not (a slow start of the 1-
+# refresh run gave -66.7 ms). At -d 1 with 'u' at most every 3.3 s, a dump
+# comes every 4th refresh: as at the defaults (-d 3, --debugkey-interval 10).
+ticks() { # pid: utime + stime, in ticks (fields after the ") " of comm)
+	sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'
 }
-steady() { # command... (without -i)
-	one=$(cpu_ms timeout 600 "$@" -i 1)
-	many=$(cpu_ms timeout 600 "$@" -i $((r + 1)))
-	awk -v a="$one" -v b="$many" -v r="$r" 'BEGIN {
-		if (a + 0 > 0 && b + 0 > 0) printf "%.1f\n", (b - a) / r; else print "failed"; }'
+headers() { grep -c 'NAME  *STATE' /tmp/steady.out 2>/dev/null || true; }
+wait_headers() { # pid count: 0 once the output has that many headers
+	deadline=$(($(cut -d. -f1 /proc/uptime) + 120))
+	while [ "$(headers)" -lt "$2" ]; do
+		kill -0 "$1" 2>/dev/null || return 1
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+steady() { # command... (without -i): ms per refresh, or "failed: why"
+	"$@" >/tmp/steady.out 2>/tmp/cpu.err &
+	pid=$!
+	if wait_headers "$pid" 3 && a=$(ticks "$pid") && wait_headers "$pid" $((3 + r)) && b=$(ticks "$pid"); then
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		awk -v a="$a" -v b="$b" -v r="$r" 'BEGIN { printf "%.1f\n", (b - a) * 10 / r }'
+	else
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		echo "failed: $(headers) headers; $(tail -n 1 /tmp/cpu.err)"
+	fi
 }
 timing() {
 	progress "timing"
@@ -181,6 +191,7 @@ timing() {
 	# Timings under TCG move by +-15 % between boots: only a gross excess
 	# fails here (the figures go to the man page's PERFORMANCE).
 	for v in "$op" "$ud"; do
+		case "$v" in failed*) fail "xentop-numa at its defaults: $v" ;; esac
 		awk -v a="$v" -v b="$xt" -v m="$max_ratio" 'BEGIN { exit !(b + 0 > 0 && (a + 0 <= 0 || a > m * b)) }' &&
 			fail "xentop-numa at its defaults costs $v ms per refresh, over $max_ratio times xentop's $xt ms"
 	done
