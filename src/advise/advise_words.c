@@ -206,7 +206,8 @@ void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 	if (c->ratio_after > 1) {
 		put_s(&w, "; ");
 		put_f(&w, c->ratio_after, 1);
-		put_s(&w, " busy vCPUs per CPU there");
+		put_s(&w, dd->at ? " busy vCPUs per CPU of its cpupool there"
+		                 : " busy vCPUs per CPU there");
 	}
 	put_s(&w, ")");
 	overrides(ah->caps, dd, c, a->overrides, sizeof(a->overrides));
@@ -267,7 +268,8 @@ void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		put_nodes(&w, &top->nodes);
 		put_s(&w, " would run ");
 		put_f(&w, top->ratio_after, 1);
-		put_s(&w, " busy vCPUs per CPU (over ");
+		put_s(&w, dd->at ? " busy vCPUs per CPU of its cpupool (over "
+		                 : " busy vCPUs per CPU (over ");
 		put_f(&w, XN_ADVISE_MAX_RATIO, 0);
 		put_s(&w, ")");
 	} else if (top->local_after - dd->local < XN_ADVISE_MIN_GAIN - 1e-9 &&

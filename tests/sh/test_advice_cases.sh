@@ -133,4 +133,14 @@ has "16 config" "$(line configured)" 'overrides explicit node affinity 1 \(its c
 has "16 config" "$(line later)" "overrides explicit node affinity 1 \\(not in its configuration: libxl's placement or a later change\\)"
 lacks "16 config" "$(line configured)" 'assumed deliberate'
 
+# 17: crowding counts the domain's cpupool: node 0's 8 CPUs are idle but
+# the 2 of them in its pool already run 3 busy vCPUs (2.5 per CPU with its
+# 2): never "vcpus 0"; the live move to node 1, where its pool is idle
+advise 17-pool-crowding
+want_rc "17 pool crowding" 1
+lacks "17 pool crowding" "$(line tight)" ': vcpus 0'
+has "17 pool crowding" "$(line tight)" '^step 1: tight \(id 1\): memory 1: '
+cpus=$("$BIN" --replay "$FIX/17-pool-crowding.jsonl" --snapshot | jq -r '.domains[] | select(.name == "tight") | .advice.cpus_there')
+[ "$cpus" = 4 ] || fail "17 pool crowding: cpus_there is $cpus, want 4 (its pool's CPUs on node 1)"
+
 xn_finish test_advice_cases
