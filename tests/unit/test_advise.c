@@ -484,6 +484,71 @@ static void test_cpupool_crowding(void)
 	xn_snapshot_clear(&s);
 }
 
+/* What a step overrides is never cut silently: a host of 64 nodes (ids
+ * 0, 2, ..., 126), a Xen domain whose explicit node affinity is every
+ * other node (ids 0, 4, ..., 124: 32 nodes, 99 characters as a list), not
+ * in its configuration (the longest words around the list). Its memory is
+ * on node 2, its vCPU on node 0: the step (vcpus>2) overrides that
+ * affinity. The field holds the words and as many nodes as fit, then
+ * "and N more": the listed ids and N make the 32. */
+static void test_overrides_long(void)
+{
+	struct xn_snapshot s;
+	host(&s, "xen", 64, 1, 4);
+	uint64_t p[64] = {0};
+	p[1] = 65536;
+	int vn[] = {0};
+	struct xn_domain *d = dom(&s, 1, "wide", p, vn, 1);
+	for (int id = 0; id < 128; id += 4)
+		XN_NM_SET(&d->node_affinity, id);
+	d->affinity_auto = false;
+	d->config_affinity = 0;
+	d->valid |= XN_DOM_AFFINITY | XN_DOM_CONFIG_AFF;
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "1:vcpus>2");
+	const struct xn_advice *a = advice_of(&s, 1);
+	const char *head = "explicit node affinity ",
+	           *tail = " (not in its configuration: libxl's placement or a later change)";
+	size_t n = strlen(a->overrides);
+	CHECK(n < sizeof(a->overrides) - 1); /* not filled to the brim: nothing cut */
+	CHECK(!strncmp(a->overrides, head, strlen(head)));
+	CHECK(n > strlen(tail) && !strcmp(a->overrides + n - strlen(tail), tail));
+	/* the list: ids 0, 4, 8, ... in order, then " and N more" */
+	const char *q = a->overrides + strlen(head);
+	int listed = 0, more = -1;
+	for (;;) {
+		char *end;
+		long id = strtol(q, &end, 10);
+		CHECK(end != q && id == 4L * listed);
+		if (end == q)
+			break;
+		listed++;
+		q = end;
+		if (*q != ',')
+			break;
+		q++;
+	}
+	CHECK(sscanf(q, " and %d more", &more) == 1);
+	CHECK(listed > 0 && more > 0 && listed + more == 32);
+	/* the reason quotes it whole, and is not cut either */
+	CHECK(strstr(a->reason, a->overrides) != NULL);
+	CHECK(strlen(a->reason) < sizeof(a->reason) - 1);
+	xn_snapshot_clear(&s);
+
+	/* a short list is whole: ids 0 and 4 */
+	host(&s, "xen", 64, 1, 4);
+	d = dom(&s, 1, "two", p, vn, 1);
+	XN_NM_SET(&d->node_affinity, 0);
+	XN_NM_SET(&d->node_affinity, 4);
+	d->affinity_auto = false;
+	d->valid |= XN_DOM_AFFINITY | XN_DOM_CONFIG_AFF;
+	derive(NULL, &s);
+	CHECK_STR(advice_of(&s, 1)->overrides,
+	          "explicit node affinity 0,4 (not in its configuration: libxl's placement or a "
+	          "later change)");
+	xn_snapshot_clear(&s);
+}
+
 /* Smoothing: a changed verdict shows once it is the fresh one in
  * XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples; a held step that
  * gains nothing goes at once unless the window still holds it; the first
@@ -618,6 +683,7 @@ int main(void)
 	test_hard_affinity();
 	test_cpupool();
 	test_cpupool_crowding();
+	test_overrides_long();
 	test_hysteresis();
 	test_grown_sets();
 	test_names();
