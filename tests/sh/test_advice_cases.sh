@@ -142,6 +142,13 @@ lacks "17 pool crowding" "$(line tight)" ': vcpus 0'
 has "17 pool crowding" "$(line tight)" '^step 1: tight \(id 1\): memory 1: '
 cpus=$("$BIN" --replay "$FIX/17-pool-crowding.jsonl" --snapshot | jq -r '.domains[] | select(.name == "tight") | .advice.cpus_there')
 [ "$cpus" = 4 ] || fail "17 pool crowding: cpus_there is $cpus, want 4 (its pool's CPUs on node 1)"
+# the man page's worked example (Cost model) is this case: its figures are the code's
+fig=$("$BIN" --replay "$FIX/17-pool-crowding.jsonl" --snapshot |
+	jq -r '.domains[] | select(.name == "tight") | .advice | "\(.score) \(.ratio_after)"')
+[ "$fig" = "4.9875 0.5" ] || fail "17 pool crowding: score and ratio_after are $fig, want 4.9875 0.5"
+for f in '^4\.9875,$' '^0\.5,$' '= 2\.5 busy vCPUs per CPU of pool 1'; do
+	grep -qE -- "$f" xentop-numa.1 || fail "17 pool crowding: the man page's example lacks /$f/"
+done
 
 # 18: a long explicit node affinity (32 of 64 nodes) is cut at a node with
 # "and N more", never in the middle; a recording of it reads back the same
