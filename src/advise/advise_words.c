@@ -105,7 +105,7 @@ static void put_list(struct words *w, const xn_nodemask *m, size_t room)
 		int e = b;
 		while (e + 1 < XN_MAX_NODES && XN_NM_TEST(m, e + 1))
 			e++;
-		size_t n = (size_t)(e - b + 1);
+		size_t n = (size_t)e - (size_t)b + 1;
 		size_t len = (used ? 1 : 0) + digits((uint64_t)b) +
 		             (e > b ? 1 + digits((uint64_t)e) : 0);
 		/* " and N more" must fit after it unless it is the last range */
