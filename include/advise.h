@@ -15,7 +15,9 @@
  * - crowding of the nodes a domain's vCPUs run on: max(0, rho - 1), rho =
  *   busy vCPUs per CPU there (a vCPU's busy share: its domain's measured CPU
  *   use over its vCPUs; unmeasured, from its state: running 1, blocked
- *   XN_ADVISE_BLOCKED_BUSY, offline 0; unknown 1);
+ *   XN_ADVISE_BLOCKED_BUSY, offline 0; unknown 1); where the source reads
+ *   cpupools (XN_SRC_CPUPOOLS) and the domain's is known, only the node's
+ *   CPUs in its pool and the vCPUs of domains in its pool count;
  * - gain of a step = size GiB x ((A_now - A_after) + (crowd_now - crowd_after));
  *   cost = XN_ADVISE_COPY_COST x (GiB copied + XN_ADVISE_COPY_MIN_GIB) for a
  *   change that moves memory (Xen live move: every page; Linux: pages not

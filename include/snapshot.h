@@ -181,7 +181,8 @@ struct xn_advice {
 	uint32_t step;          /* 1-based order of the step in the host's plan; 0 = no step */
 	double ratio_after;     /* busy vCPUs per CPU on the target nodes after the step
 	                           (0 = unknown / not a step) */
-	char overrides[96];     /* what the step overrides (an explicit node affinity), or "" */
+	char overrides[160];    /* what the step overrides (an explicit node affinity), or "";
+	                           a long node list is cut at a node: "and N more" */
 	/* smoothing (advise.h): the fresh verdicts of the last samples, as keys of
 	 * (action, nodes), oldest first; a new verdict shows once it is the fresh
 	 * one in XN_ADVISE_HOLD of the last XN_ADVICE_WINDOW samples */

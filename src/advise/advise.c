@@ -96,7 +96,7 @@ static void verdict_no_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd,
 	for (int i = 0; i < ah->nn; i++)
 		if (dd->vw[i] > 0) {
 			XN_NM_SET(&a->nodes, ah->s->host.nodes[i].id);
-			a->cpus_there += ah->cpus[i];
+			a->cpus_there += ah->cpus[dd->at + (size_t)i]; /* its pool's */
 		}
 	xn_adv_words_ok(ah, dd, &now, now.k > 0, a);
 }

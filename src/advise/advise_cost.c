@@ -15,6 +15,27 @@ static int cpus_of(const struct xn_node *n)
 	return (n->valid & XN_NODE_CPUS) ? xn_bits_count(n->cpus.w, XN_MAX_CPUS) : 0;
 }
 
+/* CPUs of node n in pool p. */
+static int pool_cpus_of(const struct xn_node *n, const struct xn_cpupool *p)
+{
+	int c = 0;
+	if (n->valid & XN_NODE_CPUS)
+		for (size_t w = 0; w < sizeof(n->cpus.w) / sizeof(n->cpus.w[0]); w++)
+			c += __builtin_popcountll(n->cpus.w[w] & p->cpus.w[w]);
+	return c;
+}
+
+/* The offset of d's crowding row (advise_priv.h): its cpupool's, when the
+ * source reads pools and d's is known (as core's xn_place_check counts
+ * CPUs), else 0 (the whole nodes). */
+static size_t row_of(const struct xn_adv_host *ah, const struct xn_domain *d)
+{
+	if (ah->rows <= 1 || !(d->valid & XN_DOM_CPUPOOL))
+		return 0;
+	const struct xn_cpupool *p = xn_host_pool(&ah->s->host, d->cpupool);
+	return p ? (size_t)(1 + (p - ah->s->host.pools)) * (size_t)ah->nn : 0;
+}
+
 /* Busy share of d's vCPU v (0..1): measured CPU use spread over its
  * vCPUs, else from the vCPU's state, else 1 (assume busy: crowding is
  * never under-counted). */
@@ -64,11 +85,14 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 	ah->s = s;
 	ah->nn = s->host.nr_nodes > 0 ? s->host.nr_nodes : 0;
 	ah->caps = s->caps;
-	size_t n = ah->nn ? (size_t)ah->nn : 1;
-	ah->cpus = calloc(n, sizeof(*ah->cpus));
+	const struct xn_host *h = &s->host;
+	ah->rows =
+	        1 + ((s->caps & XN_SRC_CPUPOOLS) && h->pools && h->nr_pools > 0 ? h->nr_pools : 0);
+	size_t n = ah->nn ? (size_t)ah->nn : 1, rn = (size_t)ah->rows * n;
+	ah->cpus = calloc(rn, sizeof(*ah->cpus));
 	ah->free = calloc(n, sizeof(*ah->free));
-	ah->demand = calloc(n, sizeof(*ah->demand));
-	ah->load = calloc(n, sizeof(*ah->load));
+	ah->demand = calloc(rn, sizeof(*ah->demand));
+	ah->load = calloc(rn, sizeof(*ah->load));
 	ah->near = calloc(n * n, sizeof(*ah->near));
 	ah->scratch = calloc(n * 3, sizeof(*ah->scratch));
 	ah->dist = calloc(n * n, sizeof(*ah->dist));
@@ -83,7 +107,6 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 		xn_adv_host_free(ah);
 		return -ENOMEM;
 	}
-	const struct xn_host *h = &s->host;
 	for (int id = 0; id < XN_MAX_NODES; id++)
 		ah->index_of[id] = -1;
 	for (int i = 0; i < ah->nn; i++) {
@@ -93,6 +116,9 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 		ah->cpus[i] = (uint32_t)cpus_of(&h->nodes[i]);
 		ah->free[i] =
 		        (h->nodes[i].valid & XN_NODE_FREE) ? (int64_t)h->nodes[i].mem_free : -1;
+		for (int p = 1; p < ah->rows; p++)
+			ah->cpus[(size_t)p * n + (size_t)i] =
+			        (uint32_t)pool_cpus_of(&h->nodes[i], &h->pools[p - 1]);
 	}
 	for (int i = 0; i < ah->nn; i++)
 		for (int j = 0; j < ah->nn; j++)
@@ -102,11 +128,17 @@ int xn_adv_host_init(struct xn_adv_host *ah, const struct xn_snapshot *s)
 		/* our own threads run whenever we sample: not a load to plan around */
 		if (!(d->valid & XN_DOM_VCPU_NODE) || !d->vcpu_node || (d->valid & XN_DOM_SELF))
 			continue;
+		size_t at = row_of(ah, d);
 		for (uint32_t v = 0; v < d->vcpus; v++) {
 			int ni = node_index(ah, d->vcpu_node[v]);
 			if (ni >= 0) {
-				ah->demand[ni] += vcpu_busy(d, v);
+				double b = vcpu_busy(d, v);
+				ah->demand[ni] += b;
 				ah->load[ni] += 1;
+				if (at) { /* and in its pool's row */
+					ah->demand[at + (size_t)ni] += b;
+					ah->load[at + (size_t)ni] += 1;
+				}
 			}
 		}
 	}
@@ -180,6 +212,7 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 	double *vw = sh, *pw = sh + nn, *bw = sh + 2 * nn;
 	memset(dd, 0, sizeof(*dd));
 	dd->d = d;
+	dd->at = row_of(ah, d);
 	dd->vw = vw;
 	dd->pw = pw;
 	dd->bw = bw;
@@ -214,11 +247,13 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 static double crowd_of(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, const double *vw,
                        const double *ba)
 {
+	const uint32_t *cpus = ah->cpus + dd->at;
+	const double *demand = ah->demand + dd->at;
 	double c = 0;
 	for (int i = 0; i < ah->nn; i++) {
-		if (vw[i] <= 0 || ah->cpus[i] == 0)
+		if (vw[i] <= 0 || cpus[i] == 0)
 			continue;
-		double rho = (ah->demand[i] - dd->bw[i] + ba[i]) / ah->cpus[i];
+		double rho = (demand[i] - dd->bw[i] + ba[i]) / cpus[i];
 		c += vw[i] * (rho > 1 ? rho - 1 : 0);
 	}
 	return c;
@@ -233,6 +268,8 @@ static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, con
                   const double *vw, const double *pw, const double *ba, struct xn_adv_cand *c)
 {
 	int nn = ah->nn;
+	const uint32_t *cpus = ah->cpus + dd->at; /* its pool's, as crowd_of */
+	const double *demand = ah->demand + dd->at;
 	struct xn_adv_memo *m = ah->memo;
 	if (m->rows_dd != dd || m->rows_gen != ah->gen) {
 		/* the domain's pages stay (a vCPU move): once per domain */
@@ -244,7 +281,7 @@ static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, con
 			for (int j = 0; j < nn; j++)
 				r += pw[j] * ah->dist[(size_t)a * (size_t)nn + (size_t)j];
 			m->row[a] = r;
-			if (ah->cpus[a]) {
+			if (cpus[a]) {
 				m->pw_cpu += pw[a];
 				m->row_cpu += r;
 			}
@@ -253,15 +290,15 @@ static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, con
 	double out = 0, l = 0, acc = 0, pw_t = 0, row_t = 0;
 	int others = 0;
 	for (int i = 0; i < nn; i++)
-		others += ah->cpus[i] > 0;
+		others += cpus[i] > 0;
 	for (int t = 0; t < k; t++) {
 		int i = idx[t];
-		double rho = ah->cpus[i] ? (ah->demand[i] - dd->bw[i] + ba[i]) / ah->cpus[i] : 0;
+		double rho = cpus[i] ? (demand[i] - dd->bw[i] + ba[i]) / cpus[i] : 0;
 		double stays = rho > 1 ? vw[i] / rho : vw[i];
 		out += vw[i] - stays;
 		l += stays * pw[i];
 		acc += stays * m->row[i];
-		if (ah->cpus[i]) {
+		if (cpus[i]) {
 			others--;
 			pw_t += pw[i];
 			row_t += m->row[i];
@@ -291,6 +328,8 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 {
 	const struct xn_host *h = &ah->s->host;
 	int nn = ah->nn;
+	const uint32_t *cpus = ah->cpus + dd->at; /* its pool's, as crowd_of */
+	const double *demand = ah->demand + dd->at;
 	/* zeroed but for idx[] past k and the refusal's words (most of its
 	 * size: this runs for every candidate) */
 	memset(c, 0, offsetof(struct xn_adv_cand, idx));
@@ -371,8 +410,8 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 				if (pw[j] > 0)
 					a += vw[i] * pw[j] *
 					     ah->dist[(size_t)i * (size_t)nn + (size_t)j];
-			if (ah->cpus[i]) {
-				double rho = (ah->demand[i] - dd->bw[i] + ba[i]) / ah->cpus[i];
+			if (cpus[i]) {
+				double rho = (demand[i] - dd->bw[i] + ba[i]) / cpus[i];
 				cr += vw[i] * (rho > 1 ? rho - 1 : 0);
 			}
 		}
@@ -387,8 +426,8 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	c->ratio_after = 0;
 	for (int t = 0; t < k; t++) {
 		int i = idx[t];
-		double dem = ah->demand[i] - dd->bw[i] + ba[i];
-		double rho = ah->cpus[i] ? dem / ah->cpus[i] : 0;
+		double dem = demand[i] - dd->bw[i] + ba[i];
+		double rho = cpus[i] ? dem / cpus[i] : 0;
 		bool more = ba[i] > dd->bw[i] + 1e-9;
 		if (rho > c->ratio_after)
 			c->ratio_after = rho;
@@ -488,10 +527,12 @@ static bool worth_modelling(struct search *s, enum xn_advice_action action, cons
 	/* as model(): a node the change adds busy vCPUs to may not end above
 	 * XN_ADVISE_MAX_RATIO */
 	const struct xn_adv_host *ah = s->ah;
+	const uint32_t *cpus = ah->cpus + dd->at;
+	const double *demand = ah->demand + dd->at;
 	for (int t = 0; t < k && could_step; t++) {
 		int i = idx[t];
 		double ba = dd->busy / k,
-		       rho = ah->cpus[i] ? (ah->demand[i] - dd->bw[i] + ba) / ah->cpus[i] : 0;
+		       rho = cpus[i] ? (demand[i] - dd->bw[i] + ba) / cpus[i] : 0;
 		if (ba > dd->bw[i] + 1e-9 && rho > XN_ADVISE_MAX_RATIO + 1e-9)
 			could_step = false;
 	}
@@ -656,8 +697,13 @@ void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct
 	double bytes = (double)(dd->total * ps);
 	ah->gen++; /* every memo is stale now */
 	for (int i = 0; i < nn; i++) {
-		ah->demand[i] += ba[i] - dd->bw[i];
-		ah->load[i] += (vw[i] - dd->vw[i]) * dd->known;
+		double db = ba[i] - dd->bw[i], dl = (vw[i] - dd->vw[i]) * dd->known;
+		ah->demand[i] += db;
+		ah->load[i] += dl;
+		if (dd->at) { /* and its pool's row */
+			ah->demand[dd->at + (size_t)i] += db;
+			ah->load[dd->at + (size_t)i] += dl;
+		}
 		if (ah->free[i] >= 0 && c->action != XN_ADVICE_VCPUS)
 			ah->free[i] -= (int64_t)((pw[i] - dd->pw[i]) * bytes);
 		dd->vw[i] = vw[i];

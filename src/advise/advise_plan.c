@@ -27,7 +27,7 @@ static void record_step(const struct xn_adv_host *ah, struct xn_adv_dom *dd,
 	                    (int64_t)c->place.headroom;
 	double others = 0;
 	for (int t = 0; t < c->k; t++)
-		others += ah->load[c->idx[t]] - dd->vw[c->idx[t]] * dd->known;
+		others += ah->load[dd->at + (size_t)c->idx[t]] - dd->vw[c->idx[t]] * dd->known;
 	a->vcpus_there = others > 0 ? (uint32_t)lround(others) : 0;
 	a->cpus_there = c->place.cpus;
 	a->distance = 10.0 * c->access_after;

@@ -30,11 +30,16 @@ struct xn_adv_light {
 struct xn_adv_host {
 	const struct xn_snapshot *s;
 	int nn;
-	unsigned caps;          /* XN_SRC_* of the snapshot's origin (source.h) */
-	uint32_t *cpus;         /* nn: CPUs of each node (0 = none or unknown) */
+	unsigned caps; /* XN_SRC_* of the snapshot's origin (source.h) */
+	/* CPUs, demand and load come in rows of nn: row 0 the whole nodes,
+	 * row 1 + p pool p's part of them (host.pools[p], when the source reads
+	 * cpupools): a pooled domain is crowded only by its pool (xn_adv_dom.at) */
+	int rows;               /* 1 + pools read */
+	uint32_t *cpus;         /* rows * nn: CPUs of each node (0 = none or unknown) */
 	int64_t *free;          /* nn: free bytes per node (-1 = unknown), simulated */
-	double *demand;         /* nn: busy vCPUs that run on each node (CPUs' worth), simulated */
-	double *load;           /* nn: vCPUs that run on each node, simulated */
+	double *demand;         /* rows * nn: busy vCPUs that run on each node (CPUs' worth),
+	                           simulated */
+	double *load;           /* rows * nn: vCPUs that run on each node, simulated */
 	int *near;              /* nn * nn: for each node index, node indexes by distance */
 	double *scratch;        /* 3 * nn: vCPU shares, page shares, busy per node of a candidate */
 	double *dist;           /* nn * nn: distance over 10 (1.0 local; no table: 2.0 remote) */
@@ -63,6 +68,7 @@ void xn_adv_host_free(struct xn_adv_host *ah);
 /* One domain as the plan sees it. */
 struct xn_adv_dom {
 	struct xn_domain *d;
+	size_t at;      /* its crowding row's offset in cpus/demand/load (0: whole nodes) */
 	uint64_t total; /* pages */
 	uint32_t known; /* vCPUs whose node is known */
 	double *vw;     /* nn: share of its vCPUs on each node now (simulated) */

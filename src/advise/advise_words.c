@@ -12,17 +12,22 @@
 
 /* A sentence built piece by piece: the words of every domain's verdict
  * are made every refresh, and snprintf's formatting was a quarter of the
- * advisor's cost at 500 domains. Cut at the buffer's end, always ended. */
+ * advisor's cost at 500 domains. Cut at the buffer's end, always ended;
+ * words_end marks a cut with "..." (never a silent one). Node lists are
+ * cut before that, at a node, by put_list. */
 struct words {
 	char *p;
 	size_t left; /* bytes left, the terminating NUL's included */
+	bool cut;    /* something did not fit */
 };
 
 static void put_s(struct words *w, const char *t)
 {
 	size_t n = strlen(t);
-	if (n >= w->left)
+	if (n >= w->left) {
 		n = w->left - 1;
+		w->cut = true;
+	}
 	memcpy(w->p, t, n);
 	w->p += n;
 	w->left -= n;
@@ -40,7 +45,26 @@ static void put_u(struct words *w, uint64_t v)
 		*w->p++ = b[--n];
 		w->left--;
 	}
+	w->cut |= n > 0;
 	*w->p = '\0';
+}
+
+/* A cut sentence ends in "..." (start: where the buffer begins). */
+static void words_end(struct words *w, char *start)
+{
+	if (w->cut && w->p - start >= 3)
+		memcpy(w->p - 3, "...", 3);
+}
+
+/* Characters of v in decimal. */
+static size_t digits(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
 }
 
 /* v with `decimals` (0 to 2) decimals, rounded half away from zero */
@@ -69,20 +93,38 @@ static void put_f(struct words *w, double v, int decimals)
 	}
 }
 
-/* A node list as xn_bits_format_list writes it ("0-2,5") */
-static void put_list(struct words *w, const xn_nodemask *m)
+/* A node list as xn_bits_format_list writes it ("0-2,5") in at most room
+ * characters: when the whole list does not fit, it stops at a node range
+ * and says how many nodes are left ("0,2,4 and 29 more"; "32 nodes" when
+ * not even the first range fits). A list of XN_MAX_NODES scattered nodes
+ * runs to thousands of characters: the fields that hold one are not. */
+static void put_list(struct words *w, const xn_nodemask *m, size_t room)
 {
-	for (int b = xn_bits_next(m->w, XN_MAX_NODES, 0), first = 1; b >= 0; first = 0) {
+	size_t left = (size_t)xn_bits_count(m->w, XN_MAX_NODES), used = 0;
+	for (int b = xn_bits_next(m->w, XN_MAX_NODES, 0); b >= 0;) {
 		int e = b;
 		while (e + 1 < XN_MAX_NODES && XN_NM_TEST(m, e + 1))
 			e++;
-		if (!first)
+		size_t n = (size_t)e - (size_t)b + 1;
+		size_t len = (used ? 1 : 0) + digits((uint64_t)b) +
+		             (e > b ? 1 + digits((uint64_t)e) : 0);
+		/* " and N more" must fit after it unless it is the last range */
+		size_t tail = left > n ? 10 + digits(left - n) : 0;
+		if (used + len + tail > room) {
+			put_s(w, used ? " and " : "");
+			put_u(w, left);
+			put_s(w, used ? " more" : " nodes");
+			return;
+		}
+		if (used)
 			put_s(w, ",");
 		put_u(w, (uint64_t)b);
 		if (e > b) {
 			put_s(w, "-");
 			put_u(w, (uint64_t)e);
 		}
+		used += len;
+		left -= n;
 		b = e + 1 < XN_MAX_NODES ? xn_bits_next(m->w, XN_MAX_NODES, e + 1) : -1;
 	}
 }
@@ -99,18 +141,23 @@ static void put_bytes(struct words *w, uint64_t b)
 	put_s(w, b >= (uint64_t)1 << 30 ? " GiB" : " MiB");
 }
 
+/* Characters a target's node list may take in a sentence (put_list). */
+enum { XN_ADV_TARGET_ROOM = 40 };
+
 static void put_nodes(struct words *w, const xn_nodemask *m)
 {
 	int first = xn_bits_next(m->w, XN_MAX_NODES, 0);
 	bool more = first >= 0 && xn_bits_next(m->w, XN_MAX_NODES, first + 1) >= 0;
 	put_s(w, more ? "nodes " : "node ");
-	put_list(w, m);
+	put_list(w, m, XN_ADV_TARGET_ROOM);
 }
 
 /* What a step to c->nodes overrides: an explicit node affinity. Xen says
  * only whether it is automatic, not who set it: the configuration the
  * domain was created with says whether the operator chose it (cpus,
- * cpus_soft, a node map); without it, assumed deliberate, and said so. */
+ * cpus_soft, a node map); without it, assumed deliberate, and said so.
+ * The node list takes what the words around it leave of len (put_list:
+ * cut at a node, "and N more"), so the sentence itself is never cut. */
 static void overrides(unsigned ah_caps, const struct xn_adv_dom *dd, const struct xn_adv_cand *c,
                       char *buf, size_t len)
 {
@@ -119,39 +166,37 @@ static void overrides(unsigned ah_caps, const struct xn_adv_dom *dd, const struc
 	if (!(d->valid & XN_DOM_AFFINITY) || d->affinity_auto ||
 	    !memcmp(&d->node_affinity, &c->nodes, sizeof(c->nodes)))
 		return;
-	struct words w = {buf, len};
+	const char *head, *tail;
+	unsigned cfg = d->config_affinity;
 	if (ah_caps & XN_SRC_MEMORY_MOVES) {
 		/* Linux: not the default means a CPU affinity, a memory policy
 		 * (interleave, bind, preferred in numa_maps) or a cpuset's
 		 * mems: which one, the process does not say */
-		put_s(&w, "its CPU affinity or memory policy (nodes ");
-		put_list(&w, &d->node_affinity);
-		put_s(&w, "; not the default: assumed deliberate)");
-		return;
+		head = "its CPU affinity or memory policy (nodes ";
+		tail = "; not the default: assumed deliberate)";
+	} else {
+		head = "explicit node affinity ";
+		/* the configuration it was created with says whether the
+		 * operator chose it (libxl's own placement is not written there) */
+		tail = !(d->valid & XN_DOM_CONFIG_AFF) ? " (not automatic: assumed deliberate)"
+		       : !cfg ? " (not in its configuration: libxl's placement or a later change)"
+		       : cfg & XN_CFG_CPUS_SOFT ? " (its configuration sets cpus_soft)"
+		       : cfg & XN_CFG_CPUS      ? " (its configuration sets cpus)"
+		                                : " (its configuration sets a node map)";
 	}
-	put_s(&w, "explicit node affinity ");
-	put_list(&w, &d->node_affinity);
-	if (!(d->valid & XN_DOM_CONFIG_AFF)) {
-		put_s(&w, " (not automatic: assumed deliberate)");
-		return;
-	}
-	/* the configuration it was created with says whether the operator
-	 * chose it (libxl's own placement is not written there) */
-	unsigned cfg = d->config_affinity;
-	if (!cfg) {
-		put_s(&w, " (not in its configuration: libxl's placement or a later change)");
-		return;
-	}
-	put_s(&w, " (its configuration sets ");
-	put_s(&w, cfg & XN_CFG_CPUS_SOFT ? "cpus_soft" : cfg & XN_CFG_CPUS ? "cpus" : "a node map");
-	put_s(&w, ")");
+	struct words w = {buf, len, false};
+	size_t fixed = strlen(head) + strlen(tail);
+	put_s(&w, head);
+	put_list(&w, &d->node_affinity, len > fixed + 1 ? len - fixed - 1 : 0);
+	put_s(&w, tail);
+	words_end(&w, buf);
 }
 
 void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                        const struct xn_adv_cand *c, struct xn_advice *a)
 {
 	uint64_t ps = ah->s->host.page_size ? ah->s->host.page_size : 4096;
-	struct words w = {a->reason, sizeof(a->reason)};
+	struct words w = {a->reason, sizeof(a->reason), false};
 	switch (c->action) {
 	case XN_ADVICE_VCPUS: {
 		double share = 0;
@@ -206,7 +251,8 @@ void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 	if (c->ratio_after > 1) {
 		put_s(&w, "; ");
 		put_f(&w, c->ratio_after, 1);
-		put_s(&w, " busy vCPUs per CPU there");
+		put_s(&w, dd->at ? " busy vCPUs per CPU of its cpupool there"
+		                 : " busy vCPUs per CPU there");
 	}
 	put_s(&w, ")");
 	overrides(ah->caps, dd, c, a->overrides, sizeof(a->overrides));
@@ -214,6 +260,7 @@ void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 		put_s(&w, "; overrides ");
 		put_s(&w, a->overrides);
 	}
+	words_end(&w, a->reason);
 }
 
 static const char *change_words(const struct xn_adv_host *ah, enum xn_advice_action a)
@@ -244,7 +291,7 @@ static const char *refusal_words(const struct xn_adv_host *ah, const struct xn_a
 void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                      const struct xn_adv_cand *top, bool have_top, struct xn_advice *a)
 {
-	struct words w = {a->reason, sizeof(a->reason)};
+	struct words w = {a->reason, sizeof(a->reason), false};
 	bool gains = have_top && (top->local_after - dd->local > 0.05 ||
 	                          dd->access - top->access_after > 0.005);
 	if (!gains) {
@@ -252,6 +299,7 @@ void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		                          : "no node set gives it more local memory (LOCAL% ");
 		put_f(&w, dd->local, 1);
 		put_s(&w, ")");
+		words_end(&w, a->reason);
 		return;
 	}
 	char why[200];
@@ -267,7 +315,8 @@ void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		put_nodes(&w, &top->nodes);
 		put_s(&w, " would run ");
 		put_f(&w, top->ratio_after, 1);
-		put_s(&w, " busy vCPUs per CPU (over ");
+		put_s(&w, dd->at ? " busy vCPUs per CPU of its cpupool (over "
+		                 : " busy vCPUs per CPU (over ");
 		put_f(&w, XN_ADVISE_MAX_RATIO, 0);
 		put_s(&w, ")");
 	} else if (top->local_after - dd->local < XN_ADVISE_MIN_GAIN - 1e-9 &&
@@ -286,4 +335,5 @@ void xn_adv_words_ok(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		put_f(&w, top->gain, 2);
 		put_s(&w, ")");
 	}
+	words_end(&w, a->reason);
 }

@@ -133,4 +133,32 @@ has "16 config" "$(line configured)" 'overrides explicit node affinity 1 \(its c
 has "16 config" "$(line later)" "overrides explicit node affinity 1 \\(not in its configuration: libxl's placement or a later change\\)"
 lacks "16 config" "$(line configured)" 'assumed deliberate'
 
+# 17: crowding counts the domain's cpupool: node 0's 8 CPUs are idle but
+# the 2 of them in its pool already run 3 busy vCPUs (2.5 per CPU with its
+# 2): never "vcpus 0"; the live move to node 1, where its pool is idle
+advise 17-pool-crowding
+want_rc "17 pool crowding" 1
+lacks "17 pool crowding" "$(line tight)" ': vcpus 0'
+has "17 pool crowding" "$(line tight)" '^step 1: tight \(id 1\): memory 1: '
+cpus=$("$BIN" --replay "$FIX/17-pool-crowding.jsonl" --snapshot | jq -r '.domains[] | select(.name == "tight") | .advice.cpus_there')
+[ "$cpus" = 4 ] || fail "17 pool crowding: cpus_there is $cpus, want 4 (its pool's CPUs on node 1)"
+# the man page's worked example (Cost model) is this case: its figures are the code's
+fig=$("$BIN" --replay "$FIX/17-pool-crowding.jsonl" --snapshot |
+	jq -r '.domains[] | select(.name == "tight") | .advice | "\(.score) \(.ratio_after)"')
+[ "$fig" = "4.9875 0.5" ] || fail "17 pool crowding: score and ratio_after are $fig, want 4.9875 0.5"
+for f in '^4\.9875,$' '^0\.5,$' '= 2\.5 busy vCPUs per CPU of pool 1'; do
+	grep -qE -- "$f" xentop-numa.1 || fail "17 pool crowding: the man page's example lacks /$f/"
+done
+
+# 18: a long explicit node affinity (32 of 64 nodes) is cut at a node with
+# "and N more", never in the middle; a recording of it reads back the same
+advise 18-long-affinity
+l=$(line wide)
+has "18 long affinity" "$l" '^step 1: wide \(id 1\): vcpus 1: '
+has "18 long affinity" "$l" "overrides explicit node affinity 0,2,4,[0-9,]*[0-9] and [0-9]+ more \\(not in its configuration: libxl's placement or a later change\\)"
+"$BIN" --replay "$FIX/18-long-affinity.jsonl" --record "$tmp/18.jsonl" -b -i 1 >/dev/null 2>&1 ||
+	fail "18 long affinity: --record failed"
+ov=$("$BIN" --replay "$tmp/18.jsonl" --snapshot | jq -r '.domains[0] | (.advice.overrides == .recorded_advice.overrides and (.advice.overrides | test(" and [0-9]+ more ")))')
+[ "$ov" = true ] || fail "18 long affinity: the recorded overrides do not read back the same"
+
 xn_finish test_advice_cases

@@ -430,6 +430,125 @@ static void test_cpupool(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Crowding counts the domain's cpupool only. Node 0 has CPUs 0-3, node 2
+ * CPUs 4-7; pool 0 is CPUs 0-1, pool 1 CPUs 2-7. "tight" (pool 1): 1 GiB
+ * on node 0, 2 vCPUs on node 2; "busy" (pool 1) runs nb busy vCPUs on node
+ * 0, on pool 1's CPUs 2-3 (unmeasured vCPUs count busy: 1 each). */
+static void pool_crowd_host(struct xn_snapshot *s, bool with_pools, uint32_t nb, double free2)
+{
+	uint64_t p[] = {262144, 0}, f[] = {4096, 0};
+	int on2[] = {2, 2}, on0[] = {0, 0, 0};
+	host(s, "xen", 2, 4, 4);
+	s->host.nodes[1].mem_free = (uint64_t)(free2 * (double)GIB);
+	struct xn_domain *t = dom(s, 1, "tight", p, on2, 2);
+	struct xn_domain *b = dom(s, 2, "busy", f, on0, nb);
+	if (!with_pools)
+		return;
+	s->host.pools = calloc(2, sizeof(*s->host.pools));
+	s->host.nr_pools = 2;
+	for (int c = 0; c < 8; c++)
+		XN_NM_SET(&s->host.pools[c < 2 ? 0 : 1].cpus, c);
+	s->host.pools[1].id = 1;
+	t->cpupool = b->cpupool = 1;
+	t->valid |= XN_DOM_CPUPOOL;
+	b->valid |= XN_DOM_CPUPOOL;
+}
+
+static void test_cpupool_crowding(void)
+{
+	struct xn_snapshot s;
+	/* 2 busy: whole node 0 after the vCPU move: (2 + 2) / 4 CPUs = 1.0,
+	 * no crowding: LOCAL% 0 -> 100 for nothing copied: vcpus>0 */
+	pool_crowd_host(&s, false, 2, 4);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "1:vcpus>0");
+	xn_snapshot_clear(&s);
+	/* with pools: (2 + 2) / 2 CPUs of pool 1 = 2.0 per CPU, crowding
+	 * 1.0; soft affinity keeps 1/2 of it there: LOCAL% 50, access 1.5:
+	 * gain 1 GiB x ((2.0 - 1.5) + (0 - 1.0)) < 0. The live move to node
+	 * 2 (pool 1's 4 CPUs there run only its 2): gain 1 x (2.0 - 1.0) =
+	 * 1.0, cost 0.4 x (1 + 0.0625) = 0.425: memory>2 */
+	pool_crowd_host(&s, true, 2, 4);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "1:mem>2");
+	CHECK(advice_of(&s, 1)->cpus_there == 4);  /* pool 1's on node 2 */
+	CHECK(advice_of(&s, 1)->vcpus_there == 0); /* busy runs on node 0 */
+	xn_snapshot_clear(&s);
+	/* 3 busy and no room on node 2: node 0 would run (3 + 2) / 2 = 2.5
+	 * busy vCPUs per pool CPU (over 2; the whole node: 1.25): stuck */
+	pool_crowd_host(&s, true, 3, 0.1);
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "stuck");
+	CHECK(strstr(advice_of(&s, 1)->reason,
+	             "node 0 would run 2.5 busy vCPUs per CPU of its cpupool (over 2)") != NULL);
+	xn_snapshot_clear(&s);
+}
+
+/* What a step overrides is never cut silently: a host of 64 nodes (ids
+ * 0, 2, ..., 126), a Xen domain whose explicit node affinity is every
+ * other node (ids 0, 4, ..., 124: 32 nodes, 99 characters as a list), not
+ * in its configuration (the longest words around the list). Its memory is
+ * on node 2, its vCPU on node 0: the step (vcpus>2) overrides that
+ * affinity. The field holds the words and as many nodes as fit, then
+ * "and N more": the listed ids and N make the 32. */
+static void test_overrides_long(void)
+{
+	struct xn_snapshot s;
+	host(&s, "xen", 64, 1, 4);
+	uint64_t p[64] = {0};
+	p[1] = 65536;
+	int vn[] = {0};
+	struct xn_domain *d = dom(&s, 1, "wide", p, vn, 1);
+	for (int id = 0; id < 128; id += 4)
+		XN_NM_SET(&d->node_affinity, id);
+	d->affinity_auto = false;
+	d->config_affinity = 0;
+	d->valid |= XN_DOM_AFFINITY | XN_DOM_CONFIG_AFF;
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "1:vcpus>2");
+	const struct xn_advice *a = advice_of(&s, 1);
+	const char *head = "explicit node affinity ",
+	           *tail = " (not in its configuration: libxl's placement or a later change)";
+	size_t n = strlen(a->overrides);
+	CHECK(n < sizeof(a->overrides) - 1); /* not filled to the brim: nothing cut */
+	CHECK(!strncmp(a->overrides, head, strlen(head)));
+	CHECK(n > strlen(tail) && !strcmp(a->overrides + n - strlen(tail), tail));
+	/* the list: ids 0, 4, 8, ... in order, then " and N more" */
+	const char *q = a->overrides + strlen(head);
+	int listed = 0, more = -1;
+	for (;;) {
+		char *end;
+		long id = strtol(q, &end, 10);
+		CHECK(end != q && id == 4L * listed);
+		if (end == q)
+			break;
+		listed++;
+		q = end;
+		if (*q != ',')
+			break;
+		q++;
+	}
+	CHECK(sscanf(q, " and %d more", &more) == 1);
+	CHECK(listed > 0 && more > 0 && listed + more == 32);
+	/* the reason quotes it whole, and is not cut either */
+	CHECK(strstr(a->reason, a->overrides) != NULL);
+	CHECK(strlen(a->reason) < sizeof(a->reason) - 1);
+	xn_snapshot_clear(&s);
+
+	/* a short list is whole: ids 0 and 4 */
+	host(&s, "xen", 64, 1, 4);
+	d = dom(&s, 1, "two", p, vn, 1);
+	XN_NM_SET(&d->node_affinity, 0);
+	XN_NM_SET(&d->node_affinity, 4);
+	d->affinity_auto = false;
+	d->valid |= XN_DOM_AFFINITY | XN_DOM_CONFIG_AFF;
+	derive(NULL, &s);
+	CHECK_STR(advice_of(&s, 1)->overrides,
+	          "explicit node affinity 0,4 (not in its configuration: libxl's placement or a "
+	          "later change)");
+	xn_snapshot_clear(&s);
+}
+
 /* Smoothing: a changed verdict shows once it is the fresh one in
  * XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples; a held step that
  * gains nothing goes at once unless the window still holds it; the first
@@ -563,6 +682,8 @@ int main(void)
 	test_ok_small_unknown();
 	test_hard_affinity();
 	test_cpupool();
+	test_cpupool_crowding();
+	test_overrides_long();
 	test_hysteresis();
 	test_grown_sets();
 	test_names();

@@ -11,7 +11,11 @@
  *   expected local accesses) and the predicted LOCAL% is what the moved
  *   shares give;
  * - no node ends above its allowed crowding: XN_ADVISE_MAX_RATIO busy vCPUs
- *   per CPU, or what it ran before the plan if that was more.
+ *   per CPU, or what it ran before the plan if that was more; on a Xen host
+ *   split in two cpupools (a third of the Xen cases, drawn from a second
+ *   stream so the other cases stay as they were), per pool: its domains'
+ *   busy vCPUs on the node over the node's CPUs in the pool, and a step's
+ *   targets have CPUs of the domain's pool, as many as its vCPUs.
  * Plus: a big domain (>= 1 GiB) below 50 % LOCAL% is always a step or stuck.
  * XN_PLAN_CASES (default 3000) and XN_PLAN_SEED (default 1) vary the run. */
 #include <math.h>
@@ -36,6 +40,16 @@ static uint64_t rnd(void)
 static int rin(int lo, int hi) /* [lo, hi] */
 {
 	return lo + (int)(rnd() % (uint64_t)(hi - lo + 1));
+}
+
+/* The pools' own stream (see the top). */
+static uint64_t rng2 = 7;
+static int rin2(int lo, int hi)
+{
+	rng2 ^= rng2 >> 12;
+	rng2 ^= rng2 << 25;
+	rng2 ^= rng2 >> 27;
+	return lo + (int)((rng2 * 2685821657736338717ull) % (uint64_t)(hi - lo + 1));
 }
 
 static int fails_here; /* failures of the current case, to print it once */
@@ -115,6 +129,53 @@ static void make_domains(struct xn_snapshot *s)
 	}
 }
 
+/* Two cpupools over the host's CPUs (CPU 0 in pool 0, the last in pool 1,
+ * the others drawn); each domain in one, its vCPUs moved onto its pool's
+ * CPUs (a pinned domain goes to its pin's pool). */
+static void make_pools(struct xn_snapshot *s)
+{
+	struct xn_host *h = &s->host;
+	h->pools = calloc(2, sizeof(*h->pools));
+	h->nr_pools = 2;
+	h->pools[1].id = 1;
+	for (int c = 0; c < h->nr_cpus; c++) {
+		int p = c == 0 ? 0 : c == h->nr_cpus - 1 ? 1 : rin2(0, 1);
+		XN_NM_SET(&h->pools[p].cpus, c);
+	}
+	for (size_t k = 0; k < s->nr_domains; k++) {
+		struct xn_domain *d = &s->domains[k];
+		const char *hl = d->vcpu_info[0].hard;
+		int pin = strcmp(hl, "all") ? atoi(hl) : -1;
+		d->cpupool = pin >= 0 ? (XN_NM_TEST(&h->pools[1].cpus, pin) ? 1u : 0u)
+		                      : (uint32_t)rin2(0, 1);
+		d->valid |= XN_DOM_CPUPOOL;
+		const xn_cpumask *pc = &h->pools[d->cpupool].cpus;
+		int n = xn_bits_count(pc->w, XN_MAX_CPUS);
+		for (uint32_t v = 0; v < d->vcpus; v++) {
+			struct xn_vcpu *vc = &d->vcpu_info[v];
+			if (XN_NM_TEST(pc, vc->cpu))
+				continue;
+			int pick = rin2(0, n - 1), c = xn_bits_next(pc->w, XN_MAX_CPUS, 0);
+			while (pick-- > 0)
+				c = xn_bits_next(pc->w, XN_MAX_CPUS, c + 1);
+			vc->cpu = c;
+			d->vcpu_node[v] = h->nodes[node_of_cpu(h, c)].id;
+		}
+	}
+}
+
+/* CPUs of node i in the domain's pool (all of its CPUs without pools). */
+static uint32_t cpus_for(const struct xn_host *h, const struct xn_domain *d, int i)
+{
+	const xn_cpumask *n = &h->nodes[i].cpus;
+	if (!h->nr_pools)
+		return (uint32_t)xn_bits_count(n->w, XN_MAX_CPUS);
+	uint32_t c = 0;
+	for (int b = 0; b < h->nr_cpus; b++)
+		c += XN_NM_TEST(n, b) && XN_NM_TEST(&h->pools[d->cpupool].cpus, b);
+	return c;
+}
+
 static double busy_of(const struct xn_domain *d, uint32_t v)
 {
 	return d->vcpu_info[v].state == 'r' ? 1.0 : XN_ADVISE_BLOCKED_BUSY;
@@ -153,23 +214,31 @@ static void check_case(int n)
 	struct xn_snapshot s;
 	make_host(&s, xen);
 	make_domains(&s);
+	bool pooled = xen && s.host.nr_cpus >= 2 && rin2(0, 2) == 0;
+	if (pooled)
+		make_pools(&s);
 	xn_snapshot_sort(&s);
 	xn_derive(NULL, &s);
 	const struct xn_host *h = &s.host;
-	int nn = h->nr_nodes;
+	int nn = h->nr_nodes, rows = pooled ? 2 : 1;
 	int64_t freeb[8];
-	double demand[8] = {0}, before[8] = {0};
-	uint32_t cpus[8] = {0};
-	for (int i = 0; i < nn; i++) {
+	/* [row][node]: row = the domain's pool (0 without pools) */
+	double demand[2][8] = {{0}}, before[2][8] = {{0}};
+	uint32_t cpus[2][8] = {{0}};
+	for (int i = 0; i < nn; i++)
 		freeb[i] = (int64_t)h->nodes[i].mem_free;
-		cpus[i] = (uint32_t)xn_bits_count(h->nodes[i].cpus.w, XN_MAX_CPUS);
-	}
 	for (size_t k = 0; k < s.nr_domains; k++) {
 		const struct xn_domain *d = &s.domains[k];
+		int r = pooled ? (int)d->cpupool : 0;
+		for (int i = 0; i < nn; i++)
+			cpus[r][i] = cpus_for(h, d, i);
 		for (uint32_t v = 0; v < d->vcpus; v++)
 			if (d->vcpu_node[v] >= 0)
-				demand[xn_host_node_index(h, d->vcpu_node[v])] += busy_of(d, v);
+				demand[r][xn_host_node_index(h, d->vcpu_node[v])] += busy_of(d, v);
 	}
+	if (!pooled) /* also without domains */
+		for (int i = 0; i < nn; i++)
+			cpus[0][i] = (uint32_t)xn_bits_count(h->nodes[i].cpus.w, XN_MAX_CPUS);
 	memcpy(before, demand, sizeof(before));
 	int before_fails = xn_checks_failed;
 	for (uint32_t step = 1;; step++) {
@@ -180,6 +249,7 @@ static void check_case(int n)
 		if (!d)
 			break;
 		const struct xn_advice *a = &d->advice;
+		int r = pooled ? (int)d->cpupool : 0;
 		CHECK(xn_advice_is_misplaced(a));
 		CHECK(d->id != 0);
 		uint32_t tc = 0, k = 0;
@@ -190,8 +260,8 @@ static void check_case(int n)
 			if (!XN_NM_TEST(&a->nodes, h->nodes[i].id))
 				continue;
 			k++;
-			tc += cpus[i];
-			CHECK(cpus[i] > 0); /* never a memory-only node */
+			tc += cpus[r][i];
+			CHECK(cpus[r][i] > 0); /* never a memory-only node, nor another pool's */
 			page_share += (double)d->node_pages[i] / total;
 			if (xen)
 				CHECK(hard_reaches_node(d, &h->nodes[i]));
@@ -235,7 +305,7 @@ static void check_case(int n)
 			for (int i = 0; i < nn; i++) {
 				if (XN_NM_TEST(&a->nodes, h->nodes[i].id))
 					continue;
-				elsewhere |= xn_bits_count(h->nodes[i].cpus.w, XN_MAX_CPUS) > 0;
+				elsewhere |= cpus_for(h, d, i) > 0;
 				if (100.0 * (double)d->node_pages[i] / total > off)
 					off = 100.0 * (double)d->node_pages[i] / total;
 			}
@@ -258,32 +328,36 @@ static void check_case(int n)
 			for (uint32_t v = 0; v < d->vcpus; v++) {
 				b += busy_of(d, v);
 				if (d->vcpu_node[v] >= 0)
-					demand[xn_host_node_index(h, d->vcpu_node[v])] -=
+					demand[r][xn_host_node_index(h, d->vcpu_node[v])] -=
 					        busy_of(d, v);
 			}
 			for (int i = 0; i < nn; i++)
 				if (XN_NM_TEST(&a->nodes, h->nodes[i].id))
-					demand[i] += b / k;
+					demand[r][i] += b / k;
 		}
 	}
-	/* crowding after the whole plan */
-	for (int i = 0; i < nn; i++) {
-		if (!cpus[i])
-			continue;
-		double allowed = fmax(XN_ADVISE_MAX_RATIO, before[i] / cpus[i]);
-		CHECK(demand[i] / cpus[i] <= allowed + 1e-6);
-		if (getenv("XN_PLAN_DEBUG") && demand[i] / cpus[i] > allowed + 1e-6) {
-			fprintf(stderr, "node idx %d: before %.3f after %.3f cpus %u\n", i,
-			        before[i], demand[i], cpus[i]);
-			for (size_t q = 0; q < s.nr_domains; q++)
+	/* crowding after the whole plan (each pool's) */
+	for (int r = 0; r < rows; r++)
+		for (int i = 0; i < nn; i++) {
+			if (!cpus[r][i])
+				continue;
+			double allowed = fmax(XN_ADVISE_MAX_RATIO, before[r][i] / cpus[r][i]);
+			CHECK(demand[r][i] / cpus[r][i] <= allowed + 1e-6);
+			if (getenv("XN_PLAN_DEBUG") && demand[r][i] / cpus[r][i] > allowed + 1e-6) {
 				fprintf(stderr,
-				        "  dom %lld step %u action %d nodes %llx vcpus %u: %s\n",
-				        (long long)s.domains[q].id, s.domains[q].advice.step,
-				        s.domains[q].advice.action,
-				        (unsigned long long)s.domains[q].advice.nodes.w[0],
-				        s.domains[q].vcpus, s.domains[q].advice.reason);
+				        "pool row %d node idx %d: before %.3f after %.3f cpus %u\n",
+				        r, i, before[r][i], demand[r][i], cpus[r][i]);
+				for (size_t q = 0; q < s.nr_domains; q++)
+					fprintf(stderr,
+					        "  dom %lld step %u action %d nodes %llx vcpus %u: "
+					        "%s\n",
+					        (long long)s.domains[q].id,
+					        s.domains[q].advice.step,
+					        s.domains[q].advice.action,
+					        (unsigned long long)s.domains[q].advice.nodes.w[0],
+					        s.domains[q].vcpus, s.domains[q].advice.reason);
+			}
 		}
-	}
 	/* a big domain below 50 % is a step or stuck; Domain-0 is never judged */
 	for (size_t k = 0; k < s.nr_domains; k++) {
 		const struct xn_domain *d = &s.domains[k];
@@ -297,8 +371,8 @@ static void check_case(int n)
 			CHECK(xn_advice_is_misplaced(a) || a->action == XN_ADVICE_STUCK);
 	}
 	if (xn_checks_failed > before_fails && fails_here++ < 3)
-		fprintf(stderr, "  (case %d, origin %s, %d nodes, %zu domains)\n", n, s.origin, nn,
-		        s.nr_domains);
+		fprintf(stderr, "  (case %d, origin %s%s, %d nodes, %zu domains)\n", n, s.origin,
+		        pooled ? ", 2 cpupools" : "", nn, s.nr_domains);
 	xn_snapshot_clear(&s);
 }
 
