@@ -56,7 +56,8 @@ struct xn_loop {
  * that went away); xn_loop_run returns it. */
 #define XN_LOOP_STOP_OK 1000
 
-/* Run l over s: 0 when its iterations are done or a stop signal came,
+/* Run l over s: 0 when its iterations are done or a stop signal came (one
+ * that came during a sample ends the loop before each() sees that sample),
  * XN_LOOP_ENDED when a recording ended, -ENODATA when it held no sample,
  * a source's -errno (said on stderr), or what each() returned. */
 int xn_loop_run(struct xn_sampler *s, const struct xn_loop *l);

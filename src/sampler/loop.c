@@ -58,6 +58,12 @@ int xn_loop_run(struct xn_sampler *s, const struct xn_loop *l)
 				xn_warn("%s: %s", s->src->ops->name, last_note);
 		}
 		double took = (double)(xn_now_mono_ns() - t0) / 1e9;
+		/* A stop that came during the sample ends the loop before the mode
+		 * acts on that sample: the balancer would otherwise decide, and may
+		 * start a step (a live move it must then cancel, which takes
+		 * seconds), after it was told to stop. */
+		if (l->stop && wait_stop(l, 0))
+			break;
 		rc = l->each(l->ctx, s, it, took);
 		if (rc)
 			break;
