@@ -25,6 +25,7 @@ static void read_pools(struct xen_priv *p, uint64_t now)
 {
 	p->pools_read_ns = now ? now : 1;
 	p->pools_stale = false;
+	p->pools_missing = false; /* each reading may find it */
 	p->nr_pools = 0;
 	uint32_t next = 0;
 	xc_cpupoolinfo_t *info;

@@ -115,7 +115,7 @@ int xen_config_affinity_read(const char *dir, uint32_t domid, const uint8_t uuid
  * xen_pools_changed, or after xen_pools_unknown (a domain listed in pool
  * id, which the reading lacks: then xen_pools_check, after the domains,
  * reads them at once, once a refresh at most, and marks those domains'
- * pools known; an id still missing then is not asked for again).
+ * pools known; an id still missing then waits for the next reading).
  * now: xn_now_mono_ns(). close frees the reading. */
 bool xen_pools_due(const struct xen_priv *p, uint64_t now);
 void xen_pools_sample(struct xen_priv *p, struct xn_host *h, uint64_t now);
