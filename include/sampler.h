@@ -56,11 +56,11 @@ struct xn_loop {
  * that went away); xn_loop_run returns it. */
 #define XN_LOOP_STOP_OK 1000
 
-/* Run l over s: 0 when its iterations are done or a stop signal came,
+/* Run l over s: 0 when its iterations are done or a stop signal came (one
+ * that came during a sample ends the loop before each() sees that sample),
  * XN_LOOP_ENDED when a recording ended, -ENODATA when it held no sample,
- * a source's -errno (said on stderr), or what each() returned. *done (may
- * be NULL) gets the number of samples handed to each(). */
-int xn_loop_run(struct xn_sampler *s, const struct xn_loop *l, long *done);
+ * a source's -errno (said on stderr), or what each() returned. */
+int xn_loop_run(struct xn_sampler *s, const struct xn_loop *l);
 
 /* Wait secs or until one of l->stop arrives (true). */
 bool xn_loop_wait_stop(const struct xn_loop *l, double secs);

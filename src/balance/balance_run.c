@@ -273,7 +273,7 @@ int xn_cmd_balance(struct xn_sampler *s, const struct xn_options *o)
 	                    .each = balance_each,
 	                    .ctx = &r};
 	r.loop = &l;
-	rc = xn_loop_run(s, &l, NULL);
+	rc = xn_loop_run(s, &l);
 	if (r.moving) {
 		/* SIGTERM (or the end) during a live move: as the `m` key cancels */
 		char why[1200];

@@ -241,7 +241,7 @@ int xn_cmd_batch(struct xn_sampler *s, const struct xn_options *o, FILE *record)
 	                    .stop = &stop,
 	                    .each = batch_one,
 	                    .ctx = &b};
-	int r = xn_loop_run(s, &l, NULL);
+	int r = xn_loop_run(s, &l);
 	/* one that came during the last sample ends nothing more: taken here,
 	 * not delivered at the unblock (before a --record file is closed) */
 	struct timespec now = {0, 0};

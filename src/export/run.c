@@ -50,7 +50,7 @@ static int export_loop(struct xn_sampler *s, const struct xn_options *o, FILE *r
 	                    .stop = sigs,
 	                    .each = export_each,
 	                    .ctx = &e};
-	int r = xn_loop_run(s, &l, NULL);
+	int r = xn_loop_run(s, &l);
 	if (r == XN_LOOP_ENDED) {
 		/* the recording has ended: a server keeps its last sample */
 		if (o->listen)

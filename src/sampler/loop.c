@@ -29,7 +29,7 @@ static bool wait_stop(const struct xn_loop *l, double secs)
 	}
 }
 
-int xn_loop_run(struct xn_sampler *s, const struct xn_loop *l, long *done)
+int xn_loop_run(struct xn_sampler *s, const struct xn_loop *l)
 {
 	bool recorded = (s->src->ops->caps & XN_SRC_RECORDED) != 0;
 	/* a recording plays as fast as it is read, unless the mode paces it */
@@ -58,15 +58,16 @@ int xn_loop_run(struct xn_sampler *s, const struct xn_loop *l, long *done)
 				xn_warn("%s: %s", s->src->ops->name, last_note);
 		}
 		double took = (double)(xn_now_mono_ns() - t0) / 1e9;
-		r = l->each(l->ctx, s, it, took);
-		if (r) {
-			rc = r;
-			it++;
+		/* A stop that came during the sample ends the loop before the mode
+		 * acts on that sample: the balancer would otherwise decide, and may
+		 * start a step (a live move it must then cancel, which takes
+		 * seconds), after it was told to stop. */
+		if (l->stop && wait_stop(l, 0))
 			break;
-		}
+		rc = l->each(l->ctx, s, it, took);
+		if (rc)
+			break;
 	}
-	if (done)
-		*done = it;
 	return rc;
 }
 

@@ -168,6 +168,7 @@ int xen_affinity_set(struct xn_source *src, int64_t domid, const xn_nodemask *no
 	/* Whatever follows changes, the next refresh shows it, not the cache's
 	 * copy (which is kept up to XEN_AFFINITY_MAX_AGE_NS otherwise). */
 	xen_cache_affinity_changed(p, (uint32_t)domid);
+	xen_pools_changed(p); /* and judged against the pools as they are then */
 
 	struct xn_host h = {0};
 	int r = xen_host_sample(p, &h);

@@ -156,11 +156,13 @@ static int fill_domain(struct xen_priv *p, const struct xn_host *h, const xc_dom
 	memcpy(d->uuid, info->handle, sizeof(d->uuid));
 	d->valid |= XN_DOM_STATE | XN_DOM_CPU_NS | XN_DOM_VCPUS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX |
 	            XN_DOM_SSID | XN_DOM_UUID;
-	/* its cpupool: its vCPUs run only on that pool's CPUs (read above) */
-	if (xn_host_pool(h, info->cpupool)) {
-		d->cpupool = info->cpupool;
+	/* its cpupool: its vCPUs run only on that pool's CPUs (the pools'
+	 * last reading; one it lacks was made since: read them again) */
+	d->cpupool = info->cpupool;
+	if (xn_host_pool(h, info->cpupool))
 		d->valid |= XN_DOM_CPUPOOL;
-	}
+	else
+		xen_pools_unknown(p, info->cpupool);
 	struct xen_dom_cache *e = xen_cache_get(p, info->domain, info->handle);
 	if (!e)
 		return -ENOMEM;

@@ -174,32 +174,3 @@ out:
 	free(dist);
 	return r;
 }
-
-/* The cpupools (xc_cpupool_getinfo returns the first pool whose id is at
- * least the one asked, so the walk asks for the next id each time). A
- * failure leaves the pools unread (none): the placement check then takes
- * no pool into account rather than refusing on a guess. */
-void xen_pools_sample(struct xen_priv *p, struct xn_host *h)
-{
-	uint32_t next = 0;
-	xc_cpupoolinfo_t *info;
-	while ((info = xc_cpupool_getinfo(p->xch, next))) {
-		struct xn_cpupool *np =
-		        realloc(h->pools, ((size_t)h->nr_pools + 1) * sizeof(*h->pools));
-		if (!np) {
-			xc_cpupool_infofree(p->xch, info);
-			break;
-		}
-		h->pools = np;
-		struct xn_cpupool *pl = &h->pools[h->nr_pools++];
-		memset(pl, 0, sizeof(*pl));
-		pl->id = info->cpupool_id;
-		for (int c = 0; c < p->cpumap_size * 8 && c < XN_MAX_CPUS; c++)
-			if ((info->cpumap[c / 8] >> (c % 8)) & 1)
-				xn_bits_set(pl->cpus.w, c);
-		next = info->cpupool_id + 1;
-		xc_cpupool_infofree(p->xch, info);
-		if (next == 0)
-			break; /* the id space ended */
-	}
-}

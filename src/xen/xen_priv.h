@@ -65,6 +65,15 @@ struct xen_priv {
 	xc_cpumap_t vcpu_soft;
 	int cpumap_size; /* xc_get_cpumap_size(), bytes */
 
+	/* the cpupools' last reading (xen_pools.c) */
+	struct xn_cpupool *pools;
+	int nr_pools, cap_pools;
+	uint64_t pools_read_ns; /* monotonic time of that reading; 0: none yet */
+	bool pools_stale;       /* read them at the next chance (our change, an unknown pool) */
+	bool pools_fresh;       /* read during the refresh under way */
+	bool pools_missing;     /* pools_missing_id was listed but not read (see xen_pools_check) */
+	uint32_t pools_missing_id;
+
 	/* topology of the last sample */
 	int nr_cpu_ids;
 	int *cpu_node;                         /* nr_cpu_ids entries: node id, -1 offline */
@@ -100,8 +109,20 @@ int xen_config_affinity_parse(const char *text, size_t len, unsigned *out);
 int xen_config_affinity_read(const char *dir, uint32_t domid, const uint8_t uuid[16],
                              unsigned *out);
 
-/* The cpupools into h->pools (none when they cannot be read). */
-void xen_pools_sample(struct xen_priv *p, struct xn_host *h);
+/* The cpupools (xen_pools.c). sample: the last reading into h->pools
+ * (none when they cannot be read), read from Xen first when due: at the
+ * first sample, XEN_AFFINITY_MAX_AGE_NS after the last reading, after
+ * xen_pools_changed, or after xen_pools_unknown (a domain listed in pool
+ * id, which the reading lacks: then xen_pools_check, after the domains,
+ * reads them at once, once a refresh at most, and marks those domains'
+ * pools known; an id still missing then waits for the next reading).
+ * now: xn_now_mono_ns(). close frees the reading. */
+bool xen_pools_due(const struct xen_priv *p, uint64_t now);
+void xen_pools_sample(struct xen_priv *p, struct xn_host *h, uint64_t now);
+void xen_pools_unknown(struct xen_priv *p, uint32_t id);
+void xen_pools_check(struct xen_priv *p, struct xn_snapshot *s, uint64_t now);
+void xen_pools_changed(struct xen_priv *p);
+void xen_pools_close(struct xen_priv *p);
 
 /* A CPU map (xc_cpumap_t of p->cpumap_size bytes) as `xl vcpu-list` says
  * it: "all" when it holds every online CPU of the last topology read, else

@@ -1,7 +1,8 @@
 /* xen_source.c - the xen source: probe, open, sample, close. Host data comes
  * from libxenctrl (xen_host.c), domains from libxenctrl and a cache of what
  * xenstore says (xen_domains.c, xen_cache.c, xen_devices.c),
- * per-node pages from xen_pages.c, affinity changes from xen_affinity.c. */
+ * per-node pages from xen_pages.c, cpupools from xen_pools.c, affinity
+ * changes from xen_affinity.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,6 +90,7 @@ static void xen_close(struct xn_source *src)
 	if (p->xch)
 		xc_interface_close(p->xch);
 	free(p->cpu_node);
+	xen_pools_close(p);
 	free(p->ring);
 	xen_pages_close(p);
 	free(p);
@@ -137,10 +139,12 @@ static int xen_sample(struct xn_source *src, struct xn_snapshot *s)
 	int r = xen_host_sample(p, &s->host);
 	if (r)
 		return r;
-	xen_pools_sample(p, &s->host);
+	uint64_t now = xn_now_mono_ns();
+	xen_pools_sample(p, &s->host, now);
 	r = xen_domains_sample(p, s);
 	if (r)
 		return r;
+	xen_pools_check(p, s, now);
 	xen_pages_query(p, s);
 	return 0;
 }

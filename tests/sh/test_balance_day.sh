@@ -4,7 +4,8 @@
 # six hours, xnA misplaced throughout); balanced on paper it decides at the
 # recorded times (the first step after the 5-minute window), the same lines
 # every run; and the refusals: a replay without --dry-run, --read-only, a bad
-# policy file (FILE:LINE), nothing run.
+# policy file (FILE:LINE), nothing run; SIGTERM between samples ends it at
+# once (the linux source).
 # Keys: with UUIDs recorded (schema 4), a domain renamed during its cool-down
 # keeps it, and a state-file line finds it by UUID under another name; a
 # bad UUID is refused naming the field; a state line without UUID (the
@@ -86,4 +87,36 @@ grep ' decide ' "$tmp/u" | head -n 1 | grep -q '^2026-12-01T00:30:00.000Z decide
 sed 's/"uuid": "00000001-0000-4000-8000-000000000001"/"uuid": "1"/' "$tmp/uuid.jsonl" >"$tmp/bad.jsonl"
 "$BIN" --replay "$tmp/bad.jsonl" -b -i 1 >"$tmp/o" 2>&1 && fail "a bad uuid was read"
 grep -q 'domains\[1\].uuid: expected a UUID' "$tmp/o" || fail "a bad uuid not named: $(head -2 "$tmp/o")"
+# --- SIGTERM while it waits for the next sample ends it at once (the lab
+# saw 4.1 s with no move in flight): -d 30, stopped once it waits (its
+# wchan: sigtimedwait; where the kernel hides it, after 5 s), exit 0 within
+# 2 s (a deadline, not a speed: a wait the signal did not cut lasts 30 s).
+if "$BIN" -s linux -b -i 1 >/dev/null 2>&1; then
+	"$BIN" --balance --dry-run -s linux -d 30 --balance-state-file "$tmp/stop.state" \
+		>"$tmp/stop" 2>&1 &
+	pid=$!
+	xn_track "$pid"
+	i=0
+	until grep -q sigtimedwait "/proc/$pid/wchan" 2>/dev/null || [ $i -ge 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	(
+		sleep 60
+		kill -KILL "$pid" 2>/dev/null
+	) &
+	dog=$!
+	xn_track "$dog"
+	t0=$(date +%s%N)
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	xn_untrack "$pid"
+	[ "$rc" = 0 ] || fail "--balance exited $rc after SIGTERM, expected 0: $(cat "$tmp/stop")"
+	[ "$ms" -lt 2000 ] || fail "--balance ended $ms ms after SIGTERM between samples (limit 2000)"
+	echo "--balance ended $ms ms after SIGTERM between samples"
+else
+	skip_part "no linux source here: SIGTERM between samples not checked"
+fi
 xn_finish balance_day
