@@ -36,8 +36,6 @@ struct xen_dom_cache {
 	uint8_t handle[16];
 	char *name;          /* its xenstore name, owned; NULL: none (yet) */
 	bool name_stale;     /* read the name at the next refresh */
-	bool watched;        /* a watch on /local/domain/ID/name is registered */
-	bool skip_event;     /* its next event is the one registering sends */
 	bool seen;           /* listed by the refresh under way */
 	uint64_t aff_due_ns; /* re-read the affinity once the clock passes this; 0: now */
 	uint32_t nr_aff;     /* vCPUs in hard[], soft[] */
@@ -54,7 +52,9 @@ struct xen_priv {
 	struct xn_source_config cfg;
 	xc_interface *xch;
 	xenstat_handle *xst;      /* libxenstat, opened only for qdisk VBDs (xen_devices.c) */
-	struct xs_handle *xs;     /* xenstore: names and watches (xen_cache.c) */
+	struct xs_handle *xs;     /* xenstore reads, no watch: synchronous (xen_cache.c) */
+	struct xs_handle *xsw;    /* xenstore: the one watch, on /local/domain */
+	bool watching;            /* that watch is registered */
 	xc_domaininfo_t *info;    /* scratch for xc_domain_getinfolist, 256 entries */
 	struct xen_dom_cache *dc; /* sorted by domid */
 	size_t nr_dc, cap_dc;
