@@ -72,7 +72,8 @@ export XN_GEN=4.20
 boot xen xen420 2 $(paths $xen_420) ${XN_VM_EXTRA_CHECKS:-}
 unset XN_GEN
 boot linux linux2 2 $vm/checks/linux/host.sh $vm/checks/linux/pages.sh $vm/checks/linux/migrate.sh \
-	$vm/checks/linux/cgroup.sh $vm/checks/linux/advice.sh $vm/checks/linux/cpuset.sh
+	$vm/checks/linux/cgroup.sh $vm/checks/linux/advice.sh $vm/checks/linux/cpuset.sh \
+	$vm/checks/linux/balance.sh
 
 # Our hypervisor extension (hypervisor/, built by build-xen.sh) with the
 # "hypervisor" engineer's dom0 checks (tests/vm/checks/pageop/); pageop.sh
