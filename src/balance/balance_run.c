@@ -112,7 +112,11 @@ static int revert(struct xn_bal_run *r, struct xn_sampler *s, const struct xn_do
 }
 
 /* A sample after the step: once it has settled (every vCPU on the targets
- * and fresh page figures, or the settle time passed), compare. */
+ * and, when memory moved, page figures taken after the change; or the
+ * settle time passed), compare. A vCPU step moves no page: the figures the
+ * source holds stay right (on Linux they age without a walk while the
+ * kernel's counters show nothing moved), and waiting for a fresh one made
+ * every Linux vCPU step "not settled" after the whole settle time. */
 static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 {
 	const struct xn_bal_step *st = &r->b.flight;
@@ -124,7 +128,9 @@ static void verify(struct xn_bal_run *r, struct xn_sampler *s, double now)
 		return;
 	}
 	bool moves_vcpus = st->action != XN_ADVICE_MEMORY;
-	bool settled = (!moves_vcpus || xn_vcpus_within(d, &st->nodes)) && d->pages_age_ms == 0 &&
+	bool fresh = st->action == XN_ADVICE_VCPUS ||
+	             (d->pages_age_ms >= 0 && (double)d->pages_age_ms / 1000.0 < waited);
+	bool settled = (!moves_vcpus || xn_vcpus_within(d, &st->nodes)) && fresh &&
 	               (d->valid & XN_DOM_LOCALITY);
 	if (!settled && waited < r->b.pol.settle)
 		return;

@@ -75,6 +75,11 @@ echo "BALANCE linux run $(($(now) - t_run)) s, exit $rc"
 [ $rc = 0 ] || fail "--balance exited $rc after SIGTERM"
 ev=$(jq -rR --argjson p "$pid_P1" 'fromjson? | select(.id == $p) | "\(.event) \(.action) \(.nodes)"' $log)
 echo "$ev" | grep -q '^done ' || fail "P1 was not balanced: $ev"
+# Its outcome was measured once the step settled, well before the 20 s
+# settle time (a vCPU step used to wait for a page walk that never came).
+jq -erR --argjson p "$pid_P1" 'fromjson? | select(.id == $p and .event == "done") |
+	select((.reason | contains("not settled")) or .duration >= 20)' $log >/dev/null &&
+	fail "P1's step was not seen to settle within the settle time"
 jq -rR --argjson p "$pid_P2" 'fromjson? | select(.id == $p)' $log | grep -q . &&
 	fail "an event for P2, which is well placed"
 awk -F'\t' -v p="$pid_P1" '$6 == "done" && $9 == p' /tmp/lbal.state | grep -q . ||
