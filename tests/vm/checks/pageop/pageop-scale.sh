@@ -16,7 +16,7 @@
 #     xentop's; fails only past PAGEOP_SCALE_MAX_RATIO (default 2) times
 #     xentop (timings under TCG move by +-15 % between boots);
 #     the first refresh's CPU, start-up included, against xentop's (fails
-#     past 4 times);
+#     past 6 times);
 #     one 'u' dump against one op sweep over all domains; (detail) the cost
 #     of each call a refresh makes per domain (pageop_probe costs);
 #  3. churn (PAGEOP_CHURN_SECONDS, default 20 in `make check`; `make
@@ -187,13 +187,14 @@ timing() {
 	# The first refresh, start-up included (every name read, every cache
 	# filled): one watch per domain made it 52 s of wall and 18 s of CPU
 	# against xentop's 2.7 s and 0.9 s (libxenstore's reader thread: a
-	# futex hand-off per request). Gross limit: 4 times xentop's CPU.
+	# futex hand-off per request). Gross limit: 6 times xentop's CPU (one
+	# run each: CI measured 2.5 times, 1670 ms against 660 ms).
 	xf=$(cpu_once xentop -b -i 1)
 	nf=$(cpu_once "$XN" -b -i 1)
 	say "SCALE first_refresh_cpu_ms xentop $xf xentop-numa $nf"
 	case "$xf $nf" in *failed*) fail "first refresh: xentop $xf, xentop-numa $nf" ;; esac
-	awk -v a="$nf" -v b="$xf" 'BEGIN { exit !(a > 4 * b) }' &&
-		fail "xentop-numa's first refresh costs $nf ms of CPU, over 4 times xentop's $xf ms"
+	awk -v a="$nf" -v b="$xf" 'BEGIN { exit !(a > 6 * b) }' &&
+		fail "xentop-numa's first refresh costs $nf ms of CPU, over 6 times xentop's $xf ms"
 	op=$(steady "$XN" -b -d 1)
 	say "SCALE xn_op_ms_per_refresh $op"
 	ratio op "$op"
