@@ -216,6 +216,14 @@ static int replay_sample(struct xn_source *src, struct xn_snapshot *out)
 	if (r)
 		return xn_source_fail(src, r == -ENOMEM ? r : -EIO, "%s:%ld: %s", p->path,
 		                      l->lineno, why);
+	/* The recorded interval is the recorder's monotonic one; the times
+	 * come from the wall clock, read beside it but not at the same
+	 * instant (a preempted recorder puts milliseconds between them). So
+	 * it is kept for a sample that follows the one returned last in the
+	 * file; after a seek, or a line skipped as invalid, the sampler
+	 * derives it from the times. */
+	if (p->cur < 0 || p->next != p->cur + 1 || l->lineno != p->lines[p->cur].lineno + 1)
+		out->interval = 0;
 	p->cur = p->next++;
 	return 0;
 }

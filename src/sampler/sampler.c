@@ -75,9 +75,12 @@ void xn_derive(const struct xn_snapshot *prev, struct xn_snapshot *cur)
 {
 	if (prev && prev->nr_domains == 0 && prev->mono_ns == 0)
 		prev = NULL;
+	/* a live source gives none; a replay gives the recorded one when
+	 * this sample follows the previous one in the recording */
+	double given = cur->interval;
 	cur->interval = 0;
 	if (prev && cur->mono_ns > prev->mono_ns)
-		cur->interval = (double)(cur->mono_ns - prev->mono_ns) / 1e9;
+		cur->interval = given > 0 ? given : (double)(cur->mono_ns - prev->mono_ns) / 1e9;
 	for (size_t i = 0; i < cur->nr_domains; i++)
 		derive_domain(prev, &cur->host, &cur->domains[i], cur->interval);
 	/* what the origin's source can do, for the advisor (which sits below
