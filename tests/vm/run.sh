@@ -30,9 +30,13 @@ if ! sh $vm/fetch.sh >/dev/null 2>build/vm-fetch.err; then
 fi
 
 xen_all="lab unit host zones dom0_pages guests batch prom affinity locality balloon gone record advice cpupool move"
-# Xen 4.20: all but the memory move (proven on 4.17 only so far: a 4.20
-# run costs minutes of the CI budget and has not been made yet).
-xen_420=$(echo "$xen_all" | sed 's/ move//')
+# Xen 4.20: what meets Xen's interfaces (libxenctrl, libxenstat, xenstore,
+# the 'u' dump's format, cpupools, affinity, the allocator's node affinity)
+# in that release; not the memory move (proven on 4.17 only so far), nor
+# advice.sh and gone.sh (80 s of the CI budget: the advisor's logic and a
+# vanished domain meet the same calls as guests.sh, affinity.sh and
+# cpupool.sh here, and run on 4.17 in xen2).
+xen_420=$(echo "$xen_all" | sed 's/ move//; s/ advice//; s/ gone//')
 # 4 nodes: the topology-dependent checks (the others do not change with nodes).
 xen_4="lab unit host zones dom0_pages guests batch affinity locality record"
 # advice3.sh (three busy 1-vCPU guests, issue 19) is run by hand until it
