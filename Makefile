@@ -191,24 +191,26 @@ run: deps
 
 # Every test: unit, shell (real linux source, batch, tmux), the same under
 # ASan+UBSan, then the QEMU lab (real Xen, multi-node Linux guest).
+# Its builds use every core (JOBS, default nproc): CI calls a plain `make check`.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	@$(MAKE) --no-print-directory all tests-bin
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
+	@$(MAKE) --no-print-directory -j$(JOBS) all tests-bin
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
 	@sh tests/run.sh
 
 # The program as built without Xen's development files and without
 # libmicrohttpd (what a machine without them gets): it must build warning-free
 # and its unit tests pass; the xen source and --listen say they are missing.
 check-variants:
-	@$(MAKE) --no-print-directory BUILD=build-noxen HAVE_XEN=no HAVE_MHD=no tests-bin
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-noxen HAVE_XEN=no HAVE_MHD=no tests-bin
 	@XN_BUILDS=build-noxen XN_NO_SH=1 XN_NO_VM=1 sh tests/run.sh
 	@sh tests/sh/variants.sh build-noxen/xentop-numa
 
 # A developer's loop: without the QEMU lab, without root and without the
 # installer (build dependencies must already be there: `make deps` once).
 check-fast:
-	@$(MAKE) --no-print-directory all tests-bin
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
+	@$(MAKE) --no-print-directory -j$(JOBS) all tests-bin
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SAN=1 tests-bin build-asan/xentop-numa
 	@XN_NO_VM=1 sh tests/run.sh
 
 # The unit tests of this build alone (no shell tests, no lab, no root): what
