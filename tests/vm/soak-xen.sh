@@ -38,7 +38,7 @@ command -v qemu-system-x86_64 >/dev/null ||
 mkdir -p build/vm/soak-xen
 # The lab copies only check scripts into the machine: the parameters go
 # into a copy of the check (its defaults are plain assignments).
-sed -e "s/^n=.*/n=$n/" -e "s/^churn_secs=.*/churn_secs=$secs/" -e "s/^r=.*/r=8/" -e "s/^detail=.*/detail=1/" \
+sed -e "s/^n=.*/n=$n/" -e "s/^churn_secs=.*/churn_secs=$secs/" -e "s/^r=.*/r=8/" -e "s/^detail=.*/detail=1/" -e "s/^defaults=.*/defaults=1/" \
 	-e "s/^# xn-timeout: .*/# xn-timeout: $((secs * 3 + n * 3 + 1500))/" \
 	$vm/checks/pageop/pageop-scale.sh >build/vm/soak-xen/pageop-soak.sh
 sed -e "s/^n=.*/n=$n/" -e "s/^# xn-timeout: .*/# xn-timeout: $((n * 3 + 1500))/" \

@@ -110,6 +110,89 @@ xl_nodes() {
 	xl info -n | awk '/^numa_info/ { t = 1; next } t && /^node:/ { next }
 		t && /^ *[0-9]+:/ { sub(":", "", $1); print $1; next } t { exit }'
 }
+# CPUs and nodes in /tmp/cpunode, "cpu node" a line: linux_cpunode from
+# /sys, xen_cpunode from `xl info -n`'s cpu_topology table; then node_of and
+# cpus_of read it.
+linux_nodes() { ls -d /sys/devices/system/node/node[0-9]* | sed 's/.*node//' | sort -n; }
+linux_cpunode() {
+	for n in $(linux_nodes); do
+		tr ',' '\n' </sys/devices/system/node/node$n/cpulist | awk -F- -v n="$n" \
+			'{ for (c = $1; c <= (NF > 1 ? $2 : $1); c++) print c, n }'
+	done >/tmp/cpunode
+}
+xen_cpunode() {
+	xl info -n | awk '/^cpu_topology/ { t = 1; next } t && /^cpu:/ { next }
+		t && /^ *[0-9]+:/ { sub(":", "", $1); print $1, $4; next } t { exit }' >/tmp/cpunode
+}
+node_of() { awk -v c="$1" '$1 == c { print $2 }' /tmp/cpunode; } # cpu
+cpus_of() { awk -v n="$1" '$2 == n { printf "%s%s", s, $1; s = "," }' /tmp/cpunode; } # node
+# A Linux process, from the kernel's own files: "node pages" (4 KiB pages)
+# from /proc/PID/numa_maps; the node each thread ran on last (task stat
+# field 39, the CPU), one a line; LOCAL% = mean over threads of (pages on
+# the thread's node / all pages), as if every thread ran on NODE if given.
+numa_pages() { # pid
+	awk '{ k = 4; for (i = 1; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); k = a[2] }
+		for (i = 1; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), a, "="); p[a[1]] += a[2] * k / 4 } }
+		END { for (n in p) print n, p[n] }' "/proc/$1/numa_maps" | sort -n
+}
+thread_nodes() { # pid
+	for t in /proc/"$1"/task/*; do
+		node_of "$(awk '{ print $39 }' "$t/stat")"
+	done
+}
+local_pct() { # pages-file nodes-file [node]
+	awk -v all="${3:-}" 'FILENAME == ARGV[1] { pg[$1] = $2; tot += $2; next }
+		{ n = all != "" ? all : $1; s += pg[n] / tot; k++ }
+		END { printf "%.3f\n", k && tot ? 100 * s / k : -1 }' "$1" "$2"
+}
+# CPU of a batch command, in ms (user + system; hypercalls count as system
+# time in a PV dom0). steady_cpu R CMD... (CMD without -i): per steady
+# refresh, from the running process's own utime + stime (/proc/PID/stat,
+# USER_HZ = 100 ticks a second) read when its 3rd batch header appears and
+# again at its (3 + R)th, divided by R: start-up and the first refresh
+# (every name read, every cache filled) stay outside the window. The
+# difference of two separate runs, "(CPU of R+1 refreshes - CPU of 1) / R",
+# did not: a slow start of the 1-refresh run gave CI -66.7 ms. Prints the
+# figure, or "failed: why". cpu_once CMD...: the whole run's CPU, start-up
+# included (children's times), or "failed: why".
+proc_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'; }
+batch_headers() { grep -c 'NAME  *STATE' /tmp/steady.out 2>/dev/null || true; }
+wait_headers() { # pid count: 0 once the output has that many headers
+	deadline=$(($(now) + 120 + 10 * $2))
+	while [ "$(batch_headers)" -lt "$2" ]; do
+		kill -0 "$1" 2>/dev/null || return 1
+		[ "$(now)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+steady_cpu() { # refreshes command...
+	sc_r=$1
+	shift
+	"$@" >/tmp/steady.out 2>/tmp/cpu.err &
+	sc_pid=$!
+	if wait_headers $sc_pid 3 && sc_a=$(proc_ticks $sc_pid) &&
+		wait_headers $sc_pid $((3 + sc_r)) && sc_b=$(proc_ticks $sc_pid); then
+		kill $sc_pid 2>/dev/null
+		wait $sc_pid 2>/dev/null
+		awk -v a="$sc_a" -v b="$sc_b" -v r="$sc_r" 'BEGIN { printf "%.1f\n", (b - a) * 10 / r }'
+	else
+		kill $sc_pid 2>/dev/null
+		wait $sc_pid 2>/dev/null
+		echo "failed: $(batch_headers) headers; $(tail -n 1 /tmp/cpu.err)"
+	fi
+}
+cpu_once() { # command...
+	(
+		"$@" >/dev/null 2>/tmp/cpu.err || exit 1
+		times
+	) >/tmp/times.txt 2>&1 || {
+		echo "failed: $(tail -n 1 /tmp/cpu.err)"
+		return
+	}
+	tail -n 1 /tmp/times.txt | awk '
+		function sec(t) { split(t, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
+		{ printf "%.0f\n", (sec($1) + sec($2)) * 1000 }'
+}
 # A domain's id by name.
 domid_of() { xl domid "$1"; }
 # Make a tiny PV guest: make_guest NAME MEM_MIB MAXMEM_MIB NODE|- [xl create options]

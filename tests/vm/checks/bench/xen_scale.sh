@@ -6,12 +6,13 @@
 #   SCALE steady_ms_per_refresh <label> <ms>   for xentop, xentop-numa at its
 #       defaults and, when the image has one, a baseline binary
 #       (/usr/libexec/xn/xentop-numa-base: cp an older build to
-#       build/helpers/xentop-numa-base): (CPU of R+1 refreshes - CPU of 1) / R
-#       at -d 1, so start-up cancels, with a 'u' dump every 4th refresh as
-#       at the defaults (-d 3, --debugkey-interval 10);
-#   SCALE ratio_<label>_to_xentop <x>; label replay: the same R+1 refreshes
-#       recorded here and replayed (--replay: derive, advice and output, no
-#       Xen), the recording left in /out for bench/bench_scale.sh;
+#       build/helpers/xentop-numa-base): lib.sh's steady_cpu, the running
+#       process's own CPU between its 3rd and (3 + R)th refresh, each
+#       program at its defaults (xentop -d 3; xentop-numa -d 3 with a 'u'
+#       dump at most every 10 s on stock Xen);
+#   SCALE ratio_<label>_to_xentop <x>; label replay: R+4 refreshes recorded
+#       here and replayed (--replay: derive, advice and output, no Xen),
+#       the recording left in /out for bench/bench_scale.sh;
 #   /out/perf-<label>.data: perf's record of a run of R+1 refreshes, when
 #       the image has perf (XN_VM_PERF=1); tests/vm/perf-report.sh reports
 #       them on the host.
@@ -97,37 +98,26 @@ if command -v tmux >/dev/null && [ "$overrun" = 0 ]; then
 fi
 [ "$timing" = 1 ] || exit 0
 
-cpu_ms() { # command...: user+sys CPU of the command, ms
-	(
-		"$@" >/dev/null 2>/tmp/cpu.err
-		times
-	) 2>&1 | tail -n 1 | awk '
-		function sec(t) { split(t, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
-		{ printf "%.0f\n", (sec($1) + sec($2)) * 1000 }'
-}
-steady() { # label command... (without -i)
+steady() { # label command... (without -i): at the command's defaults
 	label=$1
 	shift
-	one=$(cpu_ms "$@" -i 1)
-	many=$(cpu_ms "$@" -i $((r + 1)))
-	ms=$(awk -v a="$one" -v b="$many" -v r="$r" 'BEGIN { printf "%.1f", (b - a) / r }')
-	say "SCALE steady_ms_per_refresh $label $ms (1 refresh: $one ms, $((r + 1)): $many ms)"
+	ms=$(steady_cpu "$r" "$@")
+	say "SCALE steady_ms_per_refresh $label $ms"
+	case "$ms" in failed*) fail "$label: $ms" ;; esac
 	eval "ms_$label=$ms"
 }
-steady xentop xentop -b -d 1
-# At -d 1 with 'u' at most every 3.3 s a dump comes every 4th refresh, as
-# at the defaults (-d 3, --debugkey-interval 10); the op ignores it.
-steady xn "$XN" -b -d 1 --debugkey-interval 3.3
+steady xentop xentop -b
+steady xn "$XN" -b
 base=/usr/libexec/xn/xentop-numa-base
-[ -x "$base" ] && steady base "$base" -b -d 1 --debugkey-interval 3.3
-# The non-Xen parts (derive, advice, output) at this scale: R+1 samples
+[ -x "$base" ] && steady base "$base" -b
+# The non-Xen parts (derive, advice, output) at this scale: R+4 samples
 # recorded here, replayed (/out: the host keeps it for make bench's
 # bench_scale.sh).
 rec=/out/xen-scale-$n.jsonl
 mkdir -p /out
-"$XN" -b -d 0.2 -i $((r + 1)) --record "$rec" >/dev/null 2>/tmp/rec.err ||
+"$XN" -b -d 0.2 -i $((r + 4)) --record "$rec" >/dev/null 2>/tmp/rec.err ||
 	fail "recording $n domains: $(tail -n 1 /tmp/rec.err)"
-steady replay "$XN" --replay "$rec" -b
+steady replay "$XN" --replay "$rec" -b -d 0.2
 bad=0
 for l in xn base replay; do
 	eval "v=\${ms_$l:-}"

@@ -31,35 +31,12 @@ need_xn
 tick=/usr/libexec/xn/numa_tick
 [ -x "$tick" ] || skip "numa_tick helper not built (build/helpers/numa_tick)"
 command -v numactl >/dev/null || skip "numactl missing in the guest image"
-nodes=$(ls -d /sys/devices/system/node/node[0-9]* | sed 's/.*node//' | sort -n)
+nodes=$(linux_nodes)
 n0=$(echo "$nodes" | head -n 1) n1=$(echo "$nodes" | tail -n 1)
 [ "$n0" != "$n1" ] || skip "one node"
 # "cpu node" per CPU.
-for n in $nodes; do
-	tr ',' '\n' </sys/devices/system/node/node$n/cpulist | awk -F- -v n="$n" \
-		'{ for (c = $1; c <= (NF > 1 ? $2 : $1); c++) print c, n }'
-done >/tmp/cpunode
-node_of() { awk -v c="$1" '$1 == c { print $2 }' /tmp/cpunode; }
+linux_cpunode
 near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; exit !(d <= t && -d <= t) }'; }
-# "node pages" (4 KiB pages) from /proc/PID/numa_maps.
-numa_pages() {
-	awk '{ k = 4; for (i = 1; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); k = a[2] }
-		for (i = 1; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), a, "="); p[a[1]] += a[2] * k / 4 } }
-		END { for (n in p) print n, p[n] }' "/proc/$1/numa_maps" | sort -n
-}
-# The node each thread ran on last, one per line.
-thread_nodes() {
-	for t in /proc/"$1"/task/*; do
-		node_of "$(awk '{ print $39 }' "$t/stat")"
-	done
-}
-# LOCAL% = mean over threads of (pages on the thread's node / all pages);
-# with a node as $3, as if every thread ran there.
-local_pct() { # pages-file nodes-file [node]
-	awk -v all="${3:-}" 'FILENAME == ARGV[1] { pg[$1] = $2; tot += $2; next }
-		{ n = all != "" ? all : $1; s += pg[n] / tot; k++ }
-		END { printf "%.3f\n", k && tot ? 100 * s / k : -1 }' "$1" "$2"
-}
 node_mb() { # pid node: MB on that node per numastat -p
 	numastat -p "$1" | awk -v c=$(($2 + 2)) '$1 == "Total" { print int($c) }'
 }

@@ -18,32 +18,16 @@ need_xn
 tick=/usr/libexec/xn/numa_tick
 [ -x "$tick" ] || skip "numa_tick helper not built (build/helpers/numa_tick)"
 command -v numactl >/dev/null || skip "numactl missing in the guest image"
-nodes=$(ls -d /sys/devices/system/node/node[0-9]* | sed 's/.*node//' | sort -n)
+nodes=$(linux_nodes)
 n0=$(echo "$nodes" | head -n 1) n1=$(echo "$nodes" | tail -n 1)
 [ "$n0" != "$n1" ] || skip "one node"
 t_check=$(now)
-for n in $nodes; do
-	tr ',' '\n' </sys/devices/system/node/node$n/cpulist | awk -F- -v n="$n" \
-		'{ for (c = $1; c <= (NF > 1 ? $2 : $1); c++) print c, n }'
-done >/tmp/cpunode
-node_of() { awk -v c="$1" '$1 == c { print $2 }' /tmp/cpunode; }
-# "node pages" (4 KiB pages) from /proc/PID/numa_maps.
-numa_pages() {
-	awk '{ k = 4; for (i = 1; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); k = a[2] }
-		for (i = 1; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), a, "="); p[a[1]] += a[2] * k / 4 } }
-		END { for (n in p) print n, p[n] }' "/proc/$1/numa_maps" | sort -n
-}
-thread_nodes() {
-	for t in /proc/"$1"/task/*; do
-		node_of "$(awk '{ print $39 }' "$t/stat")"
-	done
-}
-# LOCAL% = mean over threads of (pages on the thread's node / all pages).
-local_pct() { # pid
+linux_cpunode
+# LOCAL% of a process now (numa_maps and task stat, lib.sh), to 0.1.
+proc_local_pct() { # pid
 	numa_pages "$1" >/tmp/np.$1
 	thread_nodes "$1" >/tmp/tn.$1
-	awk 'FILENAME == ARGV[1] { pg[$1] = $2; tot += $2; next } { s += pg[$1] / tot; k++ }
-		END { printf "%.1f\n", k && tot ? 100 * s / k : -1 }' /tmp/np.$1 /tmp/tn.$1
+	printf '%.1f\n' "$(local_pct /tmp/np.$1 /tmp/tn.$1)"
 }
 allowed() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$1"/task/*/status | sort -u | tr '\n' ' '; }
 start() { # tag node:mib [node of its threads, default the last]
@@ -56,9 +40,9 @@ start P1 "$n0:100"
 start P2 "$n1:100"
 start P3 "$n1:100" "$n0"
 trap 'kill $pid_P1 $pid_P2 $pid_P3 2>/dev/null' EXIT
-echo "P1 pid $pid_P1: LOCAL% $(local_pct "$pid_P1") (kernel), pages $(tr '\n' ' ' </tmp/np.$pid_P1)"
-echo "P3 pid $pid_P3: LOCAL% $(local_pct "$pid_P3") (kernel), pages $(tr '\n' ' ' </tmp/np.$pid_P3)"
-echo "P2 pid $pid_P2: LOCAL% $(local_pct "$pid_P2") (kernel), pages $(tr '\n' ' ' </tmp/np.$pid_P2)"
+echo "P1 pid $pid_P1: LOCAL% $(proc_local_pct "$pid_P1") (kernel), pages $(tr '\n' ' ' </tmp/np.$pid_P1)"
+echo "P3 pid $pid_P3: LOCAL% $(proc_local_pct "$pid_P3") (kernel), pages $(tr '\n' ' ' </tmp/np.$pid_P3)"
+echo "P2 pid $pid_P2: LOCAL% $(proc_local_pct "$pid_P2") (kernel), pages $(tr '\n' ' ' </tmp/np.$pid_P2)"
 p2_allowed=$(allowed "$pid_P2") p2_pages=$(numa_pages "$pid_P2")
 
 log=/tmp/lbal.log
@@ -92,10 +76,10 @@ for tag in P1 P3; do
 		fail "$tag's step was not seen to settle within the settle time"
 	awk -F'\t' -v p="$pid" '$6 == "done" && $9 == p' /tmp/lbal.state | grep -q . ||
 		fail "the state file has no done line with $tag's PID"
-	on_local() { awk -v v="$(local_pct "$pid")" 'BEGIN { exit !(v >= 95) }'; }
+	on_local() { awk -v v="$(proc_local_pct "$pid")" 'BEGIN { exit !(v >= 95) }'; }
 	wait_until 30 "$tag local by the kernel's files" on_local ||
-		fail "$tag's LOCAL% by numa_maps and task stat: $(local_pct "$pid")"
-	echo "ok   $tag ($(echo "$ev" | tail -n 1)): LOCAL% $(local_pct "$pid") by numa_maps + task stat, pages $(tr '\n' ' ' </tmp/np.$pid), allowed CPUs $(allowed "$pid")"
+		fail "$tag's LOCAL% by numa_maps and task stat: $(proc_local_pct "$pid")"
+	echo "ok   $tag ($(echo "$ev" | tail -n 1)): LOCAL% $(proc_local_pct "$pid") by numa_maps + task stat, pages $(tr '\n' ' ' </tmp/np.$pid), allowed CPUs $(allowed "$pid")"
 done
 jq -rR --argjson p "$pid_P2" 'fromjson? | select(.id == $p)' $log | grep -q . &&
 	fail "an event for P2, which is well placed"

@@ -16,22 +16,12 @@ need_xn
 tick=/usr/libexec/xn/numa_tick
 [ -x "$tick" ] || skip "numa_tick helper not built (build/helpers/numa_tick)"
 command -v taskset >/dev/null || skip "no taskset in the guest image (busybox)"
-nodes=$(ls -d /sys/devices/system/node/node[0-9]* | sed 's/.*node//' | sort -n)
+nodes=$(linux_nodes)
 n0=$(echo "$nodes" | head -n 1) n1=$(echo "$nodes" | tail -n 1)
 [ "$n0" != "$n1" ] || skip "one node"
-for n in $nodes; do
-	tr ',' '\n' </sys/devices/system/node/node$n/cpulist | awk -F- -v n="$n" \
-		'{ for (c = $1; c <= (NF > 1 ? $2 : $1); c++) print c, n }'
-done >/tmp/cpunode
-node_of() { awk -v c="$1" '$1 == c { print $2 }' /tmp/cpunode; }
+linux_cpunode
 c0=$(awk -v n="$n0" '$2 == n { print $1; exit }' /tmp/cpunode)
 c1=$(awk -v n="$n1" '$2 == n { print $1; exit }' /tmp/cpunode)
-# "node pages" (4 KiB pages) from /proc/PID/numa_maps.
-numa_pages() {
-	awk '{ k = 4; for (i = 1; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); k = a[2] }
-		for (i = 1; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), a, "="); p[a[1]] += a[2] * k / 4 } }
-		END { for (n in p) print n, p[n] }' "/proc/$1/numa_maps" | sort -n
-}
 
 "$tick" 3 "$n0:60" "$n1:20" >/tmp/tick.out 2>&1 &
 pid=$!
@@ -57,7 +47,7 @@ kill -STOP $pid
 stopped() { [ -z "$(awk '$3 != "T"' /proc/$pid/task/*/stat)" ]; }
 wait_until 60 "every thread of $pid to be stopped (state T)" stopped || fail "SIGSTOP did not stop $pid"
 on_pins || { last_cpus; fail "a thread moved before it stopped"; }
-for t in /proc/$pid/task/*; do node_of "$(awk '{ print $39 }' "$t/stat")"; done | sort -n >/tmp/tn
+thread_nodes $pid | sort -n >/tmp/tn
 
 # A sample between two equal numa_maps readings.
 end=$(($(now) + 300)) try=0

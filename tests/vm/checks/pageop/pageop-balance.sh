@@ -34,10 +34,7 @@ xl info | grep -q '^virt_caps.* shadow' || skip "this Xen has no shadow paging (
 t_check=$(now)
 
 # "cpu node" per CPU, and a node's CPUs as xl prints a list ("2-3").
-xl info -n | awk '/^cpu_topology/ { t = 1; next } t && /^cpu:/ { next }
-	t && /^ *[0-9]+:/ { sub(":", "", $1); print $1, $4; next } t { exit }' >/tmp/cpunode
-cpus_of() { awk -v n="$1" '$2 == n { printf "%s%s", s, $1; s = "," }' /tmp/cpunode; }
-node_of() { awk -v c="$1" '$1 == c { print $2 }' /tmp/cpunode; }
+xen_cpunode
 # A CPU list as xl prints it ("0-1,3") as single CPUs ("0,1,3").
 expand() {
 	echo "$1" | awk -F, '{ for (i = 1; i <= NF; i++) {

@@ -61,6 +61,10 @@ max_ratio=${PAGEOP_SCALE_MAX_RATIO:-2}
 timing=${PAGEOP_SCALE_TIMING:-1}
 # 1: also 'u' at every refresh and each call's cost (the soak's figures)
 detail=${PAGEOP_SCALE_DETAIL:-0}
+# 1: every program at its own defaults (xentop -d 3; xentop-numa -d 3, 'u'
+# at most every 10 s), the figures the man page states; 0 (make check): at
+# -d 1 with 'u' at most every 3.3 s, the same proportion in a third of the time
+defaults=${PAGEOP_SCALE_DEFAULTS:-0}
 
 progress "creating $n domains"
 t0=$(up)
@@ -126,51 +130,13 @@ cmp -s /tmp/xn.ids /tmp/xen.ids ||
 	fail "xentop-numa lists $(wc -l </tmp/xn.ids) domains ($(sort -n /tmp/xn.ids | uniq -d | wc -l) twice), Xen $(wc -l </tmp/xen.ids)"
 echo "xentop-numa lists all $n scale domains, 256+256 pages each, from the op, and every domain once"
 
-# CPU per steady refresh of a command, in ms: the running process's own
-# utime + stime (/proc/PID/stat, USER_HZ ticks; hypercall time counts as
-# system time in a PV dom0) read when its 3rd batch header appears and
-# again when its (3 + r)th does, divided by r. Start-up and the first
-# refresh (every name read, every cache filled) stay outside the window;
-# the difference of two separate runs did not (a slow start of the 1-
-# refresh run gave -66.7 ms). At -d 1 with 'u' at most every 3.3 s, a dump
-# comes every 4th refresh: as at the defaults (-d 3, --debugkey-interval 10).
-ticks() { # pid: utime + stime, in ticks (fields after the ") " of comm)
-	sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'
-}
-headers() { grep -c 'NAME  *STATE' /tmp/steady.out 2>/dev/null || true; }
-wait_headers() { # pid count: 0 once the output has that many headers
-	deadline=$(($(cut -d. -f1 /proc/uptime) + 120))
-	while [ "$(headers)" -lt "$2" ]; do
-		kill -0 "$1" 2>/dev/null || return 1
-		[ "$(cut -d. -f1 /proc/uptime)" -lt "$deadline" ] || return 1
-		sleep 0.05
-	done
-}
-cpu_once() { # command...: its CPU (user + system, children's), ms
-	(
-		"$@" >/dev/null 2>/tmp/cpu.err || exit 1
-		times
-	) >/tmp/times.txt 2>&1 || {
-		echo "failed: $(tail -n 1 /tmp/cpu.err)"
-		return
-	}
-	tail -n 1 /tmp/times.txt | awk '
-		function sec(t) { split(t, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
-		{ printf "%.0f\n", (sec($1) + sec($2)) * 1000 }'
-}
-steady() { # command... (without -i): ms per refresh, or "failed: why"
-	"$@" >/tmp/steady.out 2>/tmp/cpu.err &
-	pid=$!
-	if wait_headers "$pid" 3 && a=$(ticks "$pid") && wait_headers "$pid" $((3 + r)) && b=$(ticks "$pid"); then
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		awk -v a="$a" -v b="$b" -v r="$r" 'BEGIN { printf "%.1f\n", (b - a) * 10 / r }'
-	else
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		echo "failed: $(headers) headers; $(tail -n 1 /tmp/cpu.err)"
-	fi
-}
+# CPU per steady refresh: lib.sh's steady_cpu (the running process's own
+# utime + stime between its 3rd and (3 + r)th batch headers). At -d 1 with
+# 'u' at most every 3.3 s, a dump comes every 4th refresh: as at the
+# defaults (-d 3, --debugkey-interval 10), in a third of the time (CI).
+steady() { steady_cpu "$r" "$@"; }
+if [ "$defaults" = 1 ]; then d1="" u33="" at="defaults"; else d1="-d 1" u33="--debugkey-interval 3.3" at="-d 1"; fi
+# shellcheck disable=SC2086 # ($d1, $u33: options, split on purpose)
 timing() {
 	progress "timing"
 	ratio() { # name ms: said when both figures are there
@@ -179,11 +145,11 @@ timing() {
 	}
 	# each figure said as soon as it is measured
 	if command -v xentop >/dev/null; then
-		xt=$(steady xentop -b -d 1)
+		xt=$(steady xentop -b $d1)
 	else
 		xt="not-installed"
 	fi
-	say "SCALE xentop_ms_per_refresh $xt"
+	say "SCALE xentop_ms_per_refresh $xt (at $at)"
 	# The first refresh, start-up included (every name read, every cache
 	# filled): one watch per domain made it 52 s of wall and 18 s of CPU
 	# against xentop's 2.7 s and 0.9 s (libxenstore's reader thread: a
@@ -195,14 +161,14 @@ timing() {
 	case "$xf $nf" in *failed*) fail "first refresh: xentop $xf, xentop-numa $nf" ;; esac
 	awk -v a="$nf" -v b="$xf" 'BEGIN { exit !(a > 6 * b) }' &&
 		fail "xentop-numa's first refresh costs $nf ms of CPU, over 6 times xentop's $xf ms"
-	op=$(steady "$XN" -b -d 1)
+	op=$(steady "$XN" -b $d1)
 	say "SCALE xn_op_ms_per_refresh $op"
 	ratio op "$op"
-	ud=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 3.3)
+	ud=$(steady "$XN" -b $d1 --no-pageop $u33)
 	say "SCALE xn_u_default_ms_per_refresh $ud"
 	ratio u_default "$ud"
 	if [ "$detail" = 1 ]; then
-		ue=$(steady "$XN" -b -d 1 --no-pageop --debugkey-interval 0.01)
+		ue=$(steady "$XN" -b $d1 --no-pageop --debugkey-interval 0.01)
 		say "SCALE xn_u_every_refresh_ms_per_refresh $ue"
 		ratio u_every_refresh "$ue"
 	fi
@@ -210,8 +176,8 @@ timing() {
 	# among the helpers (cp an older xentop-numa to build/helpers/xentop-numa-base).
 	base=/usr/libexec/xn/xentop-numa-base
 	if [ -x "$base" ]; then
-		say "SCALE base_op_ms_per_refresh $(steady "$base" -b -d 1)"
-		say "SCALE base_u_default_ms_per_refresh $(steady "$base" -b -d 1 --no-pageop --debugkey-interval 3.3)"
+		say "SCALE base_op_ms_per_refresh $(steady "$base" -b $d1)"
+		say "SCALE base_u_default_ms_per_refresh $(steady "$base" -b $d1 --no-pageop $u33)"
 	fi
 	# Timings under TCG move by +-15 % between boots: only a gross excess
 	# fails here (the figures go to the man page's PERFORMANCE).

@@ -25,9 +25,7 @@ n0=$(xl_nodes | head -n 1) n1=$(xl_nodes | tail -n 1)
 [ "$n0" != "$n1" ] || skip "one node: no misplacement to make"
 ncpus=$(xl info | awk '/^nr_cpus/ { print $3 }')
 # "cpu node" per CPU (xl info -n's cpu_topology table).
-xl info -n | awk '/^cpu_topology/ { t = 1; next } t && /^cpu:/ { next }
-	t && /^ *[0-9]+:/ { sub(":", "", $1); print $1, $4; next } t { exit }' >/tmp/cpunode
-cpus_of() { awk -v n="$1" '$2 == n { printf "%s%s", s, $1; s = "," }' /tmp/cpunode; }
+xen_cpunode
 c0=$(cpus_of "$n0") c1=$(cpus_of "$n1")
 echo "node $n0: CPUs $c0; node $n1: CPUs $c1; $ncpus CPUs"
 # A CPU list ("all", "0-1,3") as sorted CPU numbers, space separated.
@@ -48,7 +46,6 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; exit !(d <= t && 
 vlist() {
 	xl vcpu-list | awk 'NR > 1 && $2 ~ /^[0-9]+$/ { print $2, $3, $4, $(NF - 2), $NF }'
 }
-node_of() { awk -v c="$1" '$1 == c { print $2 }' /tmp/cpunode; }
 
 g=xnA
 if ! xl domid $g >/dev/null 2>&1; then

@@ -33,10 +33,7 @@ nm=$(xl info -n | awk '/^numa_info/ { t = 1; next } t && /node:/ { next }
 	t && /^ *[0-9]+:/ { sub(":", "", $1); print $1, $3; next } t { exit }' | sort -k2,2nr | head -n 1 | cut -d' ' -f1)
 [ -n "$nm" ] || fail "no node's free memory in xl info -n"
 grep -vx "$nm" /tmp/nodes >/tmp/homes
-xl info -n | awk '/^cpu_topology/ { t = 1; next } t && /^cpu:/ { next }
-	t && /^ *[0-9]+:/ { sub(":", "", $1); print $1, $4; next } t { exit }' >/tmp/cpunode
-cpus_of() { awk -v n="$1" '$2 == n { printf "%s%s", s, $1; s = "," }' /tmp/cpunode; }
-node_of() { awk -v c="$1" '$1 == c { print $2 }' /tmp/cpunode; }
+xen_cpunode
 vcpu_node() { # domain: the node its vCPU 0 runs on now (xl vcpu-list), or -
 	c=$(xl vcpu-list "$1" | awk 'NR == 2 { print $4 }')
 	case "$c" in '' | -) echo - ;; *) node_of "$c" ;; esac

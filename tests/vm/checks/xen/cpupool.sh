@@ -17,9 +17,8 @@ n0=$(xl_nodes | head -n 1) n1=$(xl_nodes | tail -n 1)
 g=xnA
 xl domid $g >/dev/null 2>&1 || fail "xnA is missing (guests check failed?)"
 id=$(domid_of $g)
-xl info -n | awk '/^cpu_topology/ { t = 1; next } t && /^cpu:/ { next }
-	t && /^ *[0-9]+:/ { sub(":", "", $1); print $1, $4; next } t { exit }' >/tmp/cpunode
-c1=$(awk -v n="$n1" '$2 == n { printf "%s%s", s, $1; s = "," }' /tmp/cpunode)
+xen_cpunode
+c1=$(cpus_of "$n1")
 echo "node $n1: CPUs $c1"
 p0=$(xen_u_pages | awk -v d="$id" -v n="$n0" '$1 == d && $2 == n { print $3 }')
 tot=$(xen_u_pages | awk -v d="$id" '$1 == d { s += $3 } END { print s }')

@@ -17,8 +17,7 @@ probe=/usr/libexec/xn/pageop_probe
 [ -x $probe ] || skip "helper pageop_probe is not in the image (make tests-bin with libxen-dev)"
 nA=$(xl_nodes | head -n 1) nB=$(xl_nodes | tail -n 1)
 [ "$nA" != "$nB" ] || skip "one node: every LOCAL% is 100"
-xl info -n | awk '/^cpu_topology/ { t = 1; next } t && /^cpu:/ { next }
-	t && /^ *[0-9]+:/ { sub(":", "", $1); print $1, $4; next } t { exit }' >/tmp/cpunode
+xen_cpunode
 cA=$(awk -v n="$nA" '$2 == n { print $1 }' /tmp/cpunode | tr '\n' ' ')
 cB=$(awk -v n="$nB" '$2 == n { print $1; exit }' /tmp/cpunode)
 g=xnA
