@@ -131,6 +131,7 @@ struct xen_dom_cache *xen_cache_get(struct xen_priv *p, uint32_t domid, const ui
 			free_affinity(e);
 			e->name_stale = true;
 			e->cfg_done = e->cfg_known = false;
+			e->cfg_mtime = e->cfg_due_ns = 0; /* its file: look at once */
 		}
 		e->seen = true;
 		return e;

@@ -5,13 +5,17 @@
  * (cpus_soft) and nodemap only when the configuration set them: libxl's
  * own placement at creation changes the running domain, not that file. So
  * the advice can say "set in its configuration" instead of guessing. Read
- * once per domain (its cache entry: id and UUID), never on every refresh. */
+ * once per domain (its cache entry: id and UUID), never on every refresh;
+ * a missing file costs one stat of the directory per refresh for all the
+ * domains that lack theirs (xen_config_sample). */
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "xen_priv.h"
 
@@ -72,4 +76,50 @@ int xen_config_affinity_read(const char *dir, uint32_t domid, const uint8_t uuid
 		r = xen_config_affinity_parse(buf, strnlen(buf, len), out);
 	free(buf);
 	return r;
+}
+
+/* A stamp of the directory younger than this is not trusted: a file made
+ * in the same clock tick as the change it records (or the same second, on
+ * a file system that keeps seconds) would leave it as it was. */
+#define CFG_RACY_NS 1000000000ull
+
+/* The directory's stamp at this refresh: its modification time in ns (it
+ * changes when libxl creates or renames a file in it); 0 when unknown or
+ * too recent to trust (look again at every refresh meanwhile); 1 when there
+ * is no such directory (no file either, until it is made). */
+static uint64_t dir_stamp(struct xen_priv *p, const char *dir, uint64_t now)
+{
+	if (p->cfg_dir_ns && p->cfg_dir_ns == now)
+		return p->cfg_dir_mtime;
+	struct stat st;
+	struct timespec rt;
+	uint64_t m = 0;
+	if (stat(dir, &st) == 0) {
+		m = (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec;
+		clock_gettime(CLOCK_REALTIME, &rt);
+		uint64_t r = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+		if (m <= 1 || m + CFG_RACY_NS > r)
+			m = 0;
+	} else if (errno == ENOENT) {
+		m = 1;
+	}
+	p->cfg_dir_ns = now;
+	p->cfg_dir_mtime = m;
+	return m;
+}
+
+void xen_config_sample(struct xen_priv *p, struct xen_dom_cache *e, uint64_t now)
+{
+	if (e->cfg_done)
+		return;
+	const char *dir = p->cfg_dir ? p->cfg_dir : XEN_USERDATA_DIR;
+	uint64_t m = dir_stamp(p, dir, now);
+	/* looked for before, the directory unchanged since, not long ago */
+	if (e->cfg_due_ns && now < e->cfg_due_ns && m && m == e->cfg_mtime)
+		return;
+	int c = xen_config_affinity_read(dir, e->domid, e->handle, &e->config_aff);
+	e->cfg_known = c == 0;
+	e->cfg_done = c != -ENOENT;
+	e->cfg_mtime = m;
+	e->cfg_due_ns = now + XEN_CONFIG_MAX_AGE_NS;
 }

@@ -172,20 +172,13 @@ static int fill_domain(struct xen_priv *p, const struct xn_host *h, const xc_dom
 		return -ENOMEM;
 	if (!e->aff_due_ns || now >= e->aff_due_ns || e->nr_aff != d->vcpus) {
 		bool first = !e->aff_due_ns && !e->nr_aff;
-		/* once per domain; while the file is missing (a domain being
-		 * created), again at each affinity re-read */
-		if (!e->cfg_done) {
-			int c = xen_config_affinity_read(XEN_USERDATA_DIR, e->domid, e->handle,
-			                                 &e->config_aff);
-			e->cfg_known = c == 0;
-			e->cfg_done = c != -ENOENT;
-		}
 		if ((r = read_affinity(p, h, e, d->vcpus)))
 			return r;
 		e->aff_due_ns = next_due(now, e->domid, first);
 	}
 	if ((r = read_vcpus(p, d, e)))
 		return r;
+	xen_config_sample(p, e, now);
 	if (e->cfg_known) {
 		d->config_affinity = e->config_aff;
 		d->valid |= XN_DOM_CONFIG_AFF;

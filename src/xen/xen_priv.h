@@ -45,6 +45,8 @@ struct xen_dom_cache {
 	bool cfg_done;       /* config_aff read (or unreadable but for want of the file) */
 	bool cfg_known;      /* config_aff holds XN_CFG_* bits */
 	unsigned config_aff; /* what its stored configuration sets (xen_config.c) */
+	uint64_t cfg_mtime;  /* no file yet: its directory's stamp when last looked for */
+	uint64_t cfg_due_ns; /* no file yet: look again once the clock passes this; 0: now */
 };
 
 struct xen_priv {
@@ -73,6 +75,11 @@ struct xen_priv {
 	bool pools_fresh;       /* read during the refresh under way */
 	bool pools_missing;     /* pools_missing_id was listed but not read (see xen_pools_check) */
 	uint32_t pools_missing_id;
+
+	/* the directory of libxl's stored configurations (xen_config.c) */
+	const char *cfg_dir;    /* NULL: XEN_USERDATA_DIR (a test names another) */
+	uint64_t cfg_dir_mtime; /* its stamp at the refresh cfg_dir_ns (see xen_config_sample) */
+	uint64_t cfg_dir_ns;    /* 0: not looked at yet */
 
 	/* topology of the last sample */
 	int nr_cpu_ids;
@@ -108,6 +115,17 @@ int xen_config_affinity_parse(const char *text, size_t len, unsigned *out);
  * written yet, or not a libxl domain), -EINVAL. */
 int xen_config_affinity_read(const char *dir, uint32_t domid, const uint8_t uuid[16],
                              unsigned *out);
+/* How long a missing configuration file may go unseen when its directory's
+ * modification time says nothing (a file system that does not keep it). */
+#define XEN_CONFIG_MAX_AGE_NS 60000000000ull
+/* e's configuration bits at the refresh of time now (xn_now_mono_ns(), the
+ * same for every domain of a refresh): read once when its file is there
+ * (the entry is reset when the id gets another UUID). A missing file (a
+ * bare domain, one made by another toolstack, or libxl has not written it
+ * yet) is looked for again only when the directory changed since the last
+ * look (one stat per refresh, for all domains), or XEN_CONFIG_MAX_AGE_NS
+ * after it. */
+void xen_config_sample(struct xen_priv *p, struct xen_dom_cache *e, uint64_t now);
 
 /* The cpupools (xen_pools.c). sample: the last reading into h->pools
  * (none when they cannot be read), read from Xen first when due: at the

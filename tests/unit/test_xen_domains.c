@@ -9,7 +9,9 @@
  *    other) reports a write to that name; its other events (the one
  *    registering sends, other paths, a child of a name) read nothing;
  *  - an id reused by another domain (another handle) is read afresh;
- *  - a domain that goes costs no xenstore request.
+ *  - a domain that goes costs no xenstore request;
+ *  - a configuration file libxl writes after the domain was listed is read
+ *    at the next refresh, not at its next affinity re-read (5 to 10 s).
  * This file defines the libxenctrl and libxenstore functions the source
  * calls, so the program takes them instead of the shared libraries'. */
 #include <errno.h>
@@ -187,6 +189,27 @@ int main(void)
 	sample(&p, &s);
 	CHECK_EQ_U64(reads, 0);
 	CHECK_STR(name_of(&s, 10), "d10");
+
+	/* libxl writes domain 10's configuration: read at the next refresh */
+	char dir[] = "/tmp/xn-dcfg-XXXXXX", path[512];
+	CHECK(mkdtemp(dir) != NULL);
+	p.cfg_dir = dir;
+	sample(&p, &s);
+	CHECK(!(s.domains[7].valid & XN_DOM_CONFIG_AFF));
+	snprintf(path, sizeof(path),
+	         "%s/userdata-d.10.00000000-0000-0000-0000-000000000000.libxl-json", dir);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("{\"b_info\":{\"vcpu_soft_affinity\":[[1]]}}", f);
+		fclose(f);
+	}
+	sample(&p, &s);
+	CHECK_EQ_U64(s.domains[7].id, 10);
+	CHECK(s.domains[7].valid & XN_DOM_CONFIG_AFF);
+	CHECK_EQ_U64(s.domains[7].config_affinity, XN_CFG_CPUS_SOFT);
+	unlink(path);
+	rmdir(dir);
 
 	/* A rename: its watch fires, that one name is read again. */
 	strcpy(hv[7].name, "renamed");
