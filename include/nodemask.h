@@ -18,9 +18,17 @@ typedef struct {
 } xn_cpumask;
 
 /* Generic bitmap helpers on the word arrays above (nbits = capacity). */
-void xn_bits_set(uint64_t *w, int bit);
 void xn_bits_clear(uint64_t *w, int bit);
-bool xn_bits_test(const uint64_t *w, int bit);
+/* inline: the advisor sets and tests node bits for every candidate of
+ * every domain */
+static inline void xn_bits_set(uint64_t *w, int bit)
+{
+	w[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+static inline bool xn_bits_test(const uint64_t *w, int bit)
+{
+	return (w[bit / 64] >> (bit % 64)) & 1;
+}
 int xn_bits_count(const uint64_t *w, int nbits);
 bool xn_bits_empty(const uint64_t *w, int nbits);
 /* Next set bit >= from, or -1. */

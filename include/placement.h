@@ -86,6 +86,10 @@ struct xn_place_req {
 	                         caller that checks many candidates; NULL = counted here */
 	bool quiet;           /* leave res->why empty (the refusal code is still set): a
 	                         caller that words only some refusals asks again for those */
+	/* optional: CPUs per node index in the domain's cpupool (read only when the
+	 * source reads pools and the domain's is known), counted once by a caller
+	 * that checks many candidates; NULL = counted here */
+	const uint32_t *pool_cpus;
 };
 
 struct xn_place_result {

@@ -224,9 +224,10 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 		for (uint32_t v = 0; v < d->vcpus; v++) {
 			int ni = node_index(ah, d->vcpu_node[v]);
 			if (ni >= 0) {
+				double b = vcpu_busy(d, v);
 				vw[ni] += 1;
-				bw[ni] += vcpu_busy(d, v);
-				dd->busy += vcpu_busy(d, v);
+				bw[ni] += b;
+				dd->busy += b;
 				dd->known++;
 			}
 		}
@@ -631,7 +632,11 @@ bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	 * (1.0) and all of the crowding; it costs at least the fixed part, and
 	 * a live move (Xen) copies every page. */
 	double copied_min = (ah->caps & XN_SRC_RECREATE) ? dd->gib : 0;
-	s.memory_hope = dd->gib * (dd->access - 1.0 + crowd_of(ah, dd, dd->vw, dd->bw)) -
+	struct xn_adv_memo *m = ah->memo; /* model() reads the crowding now from it */
+	m->dd = dd;
+	m->gen = ah->gen;
+	m->crowd_now = crowd_of(ah, dd, dd->vw, dd->bw);
+	s.memory_hope = dd->gib * (dd->access - 1.0 + m->crowd_now) -
 	                XN_ADVISE_COPY_COST * (copied_min + XN_ADVISE_COPY_MIN_GIB) + 1e-9;
 	for (int i = 0; i < nn; i++) {
 		const int *one = &ah->near[(size_t)i * (size_t)nn]; /* starts with i itself */

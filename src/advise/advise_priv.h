@@ -120,6 +120,8 @@ static inline struct xn_place_req xn_adv_place_req(const struct xn_adv_host *ah,
 	                             .hard_binds = (ah->caps & XN_SRC_SOFT_VCPUS) != 0,
 	                             .free = ah->free,
 	                             .cpus = ah->cpus,
+	                             /* its pool's row, counted once (NULL: no pool) */
+	                             .pool_cpus = dd->at ? ah->cpus + dd->at : NULL,
 	                             .quiet = quiet};
 }
 

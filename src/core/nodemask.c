@@ -7,26 +7,19 @@
 
 #include "util.h"
 
-void xn_bits_set(uint64_t *w, int bit)
-{
-	w[bit / 64] |= UINT64_C(1) << (bit % 64);
-}
-
 void xn_bits_clear(uint64_t *w, int bit)
 {
 	w[bit / 64] &= ~(UINT64_C(1) << (bit % 64));
 }
 
-bool xn_bits_test(const uint64_t *w, int bit)
-{
-	return (w[bit / 64] >> (bit % 64)) & 1;
-}
-
 int xn_bits_count(const uint64_t *w, int nbits)
 {
 	int n = 0;
+	/* most words of a mask are empty (8192 CPU bits, 1024 node bits), and
+	 * a build without -mpopcnt counts a word in a library call */
 	for (int i = 0; i < nbits / 64; i++)
-		n += __builtin_popcountll(w[i]);
+		if (w[i])
+			n += __builtin_popcountll(w[i]);
 	return n;
 }
 
@@ -40,14 +33,18 @@ bool xn_bits_empty(const uint64_t *w, int nbits)
 
 int xn_bits_next(const uint64_t *w, int nbits, int from)
 {
-	for (int b = from; b < nbits; b++) {
-		uint64_t word = w[b / 64] >> (b % 64);
-		if (!word) {
-			b = (b / 64) * 64 + 63; /* skip the rest of an empty word */
-			continue;
-		}
-		return b + __builtin_ctzll(word);
-	}
+	if (from < 0)
+		from = 0;
+	if (from >= nbits)
+		return -1;
+	/* a word at a time: the advisor walks node masks of 16 words for
+	 * every candidate it checks */
+	uint64_t word = w[from / 64] >> (from % 64);
+	if (word)
+		return from + __builtin_ctzll(word);
+	for (int i = from / 64 + 1; i < (nbits + 63) / 64; i++)
+		if (w[i])
+			return i * 64 + __builtin_ctzll(w[i]);
 	return -1;
 }
 

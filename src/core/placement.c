@@ -152,7 +152,9 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 			return refuse(q, r, XN_PLACE_NO_CPUS, -EINVAL,
 			              "node %d has no CPUs (memory only): no vCPU runs there", b);
 		/* only the CPUs of its pool run its vCPUs, whatever the affinity */
-		if (pool && c > 0 && (c = cpus_in(&n->cpus, &pool->cpus)) == 0) {
+		if (pool && c > 0 &&
+		    (c = q->pool_cpus ? (int)q->pool_cpus[i] : cpus_in(&n->cpus, &pool->cpus)) ==
+		            0) {
 			char pl[96] = "";
 			if (!q->quiet)
 				xn_bits_format_list(pool->cpus.w, XN_MAX_CPUS, pl, sizeof(pl));

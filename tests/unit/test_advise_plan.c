@@ -17,7 +17,8 @@
  *   busy vCPUs on the node over the node's CPUs in the pool, and a step's
  *   targets have CPUs of the domain's pool, as many as its vCPUs.
  * Plus: a big domain (>= 1 GiB) below 50 % LOCAL% is always a step or stuck.
- * XN_PLAN_CASES (default 3000) and XN_PLAN_SEED (default 1) vary the run. */
+ * XN_PLAN_CASES (default 4000 per seed) and XN_PLAN_SEED (default: seeds 1
+ * to 3 in turn) vary the run. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,26 +293,40 @@ static void check_case(int n)
 			want = 100.0 * page_share / k;
 		else if (xen)
 			want = 100.0 / k;
-		/* Xen soft affinity on a target past one busy vCPU per CPU
-		 * spills: the expectation is lower, never higher */
-		bool spills = xen && a->action == XN_ADVICE_VCPUS && a->ratio_after > 1 + 1e-9;
-		if (want >= 0 && !spills)
-			CHECK(fabs(a->local_expected - want) < 1e-6);
-		if (want >= 0 && spills) {
-			/* what stays is on the targets' pages, what spills on
-			 * another node's: never above the better of the two */
-			double off = 0;
-			bool elsewhere = false; /* a node with CPUs to spill to */
-			for (int i = 0; i < nn; i++) {
-				if (XN_NM_TEST(&a->nodes, h->nodes[i].id))
-					continue;
-				elsewhere |= cpus_for(h, d, i) > 0;
-				if (100.0 * (double)d->node_pages[i] / total > off)
-					off = 100.0 * (double)d->node_pages[i] / total;
+		/* Xen soft affinity: on a target past one busy vCPU per CPU
+		 * (rho > 1, the domain's pool's) only 1/rho of the vCPUs asked
+		 * there run there; the rest spill evenly over the other nodes
+		 * with CPUs of its pool (advise.h). Recomputed here from this
+		 * file's own demand: the targets may differ in crowding, so
+		 * what stays is not spread evenly over them, and LOCAL% can end
+		 * above the even share (a bound "never above the better of the
+		 * even share and the best other node" failed on such steps). */
+		if (xen && a->action == XN_ADVICE_VCPUS) {
+			double own[8] = {0}, b = 0, stays = 0, out = 0, spill_pw = 0;
+			for (uint32_t v = 0; v < d->vcpus; v++) {
+				b += busy_of(d, v);
+				if (d->vcpu_node[v] >= 0)
+					own[xn_host_node_index(h, d->vcpu_node[v])] +=
+					        busy_of(d, v);
 			}
-			CHECK(a->local_expected <= (want > off ? want : off) + 1e-6);
-			CHECK(!elsewhere || a->local_expected < want - 1e-9 || off >= want - 1e-9);
+			int others = 0;
+			for (int i = 0; i < nn; i++) {
+				double pw = (double)d->node_pages[i] / total;
+				if (!XN_NM_TEST(&a->nodes, h->nodes[i].id)) {
+					others += cpus[r][i] > 0;
+					spill_pw += cpus[r][i] > 0 ? pw : 0;
+					continue;
+				}
+				double rho = (demand[r][i] - own[i] + b / k) / cpus[r][i];
+				double st = rho > 1 ? 1.0 / k / rho : 1.0 / k;
+				stays += st * pw;
+				out += 1.0 / k - st;
+			}
+			if (out > 0 && others > 0)
+				want = 100.0 * (stays + out / others * spill_pw);
 		}
+		if (want >= 0)
+			CHECK(fabs(a->local_expected - want) < 1e-6);
 		/* apply it: pages and busy vCPUs move */
 		for (int i = 0; i < nn; i++) {
 			bool in = XN_NM_TEST(&a->nodes, h->nodes[i].id);
@@ -379,9 +394,21 @@ static void check_case(int n)
 int main(void)
 {
 	const char *c = getenv("XN_PLAN_CASES"), *sd = getenv("XN_PLAN_SEED");
-	int cases = c ? atoi(c) : 3000;
-	rng = sd ? strtoull(sd, NULL, 10) | 1 : 1;
-	for (int n = 0; n < cases; n++)
-		check_case(n);
+	int cases = c ? atoi(c) : 4000;
+	/* Several seeds by default: a flaw seen once in a thousand cases hid
+	 * behind the one default seed. Seed s starts the stream at 2s - 1 (odd,
+	 * never the stuck 0; seeds 1 and 2 start where they always did). */
+	unsigned long long one = sd ? strtoull(sd, NULL, 10) : 0;
+	unsigned long long first = one ? one : 1, last = one ? one : 3;
+	for (unsigned long long seed = first; seed <= last; seed++) {
+		rng = 2 * seed - 1;
+		rng2 = 7;
+		fails_here = 0;
+		int failed = xn_checks_failed;
+		for (int n = 0; n < cases; n++)
+			check_case(n);
+		if (xn_checks_failed > failed)
+			fprintf(stderr, "  (seed %llu)\n", seed);
+	}
 	return check_report("advise_plan");
 }

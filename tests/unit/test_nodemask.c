@@ -51,6 +51,36 @@ static void test_bits(void)
 	CHECK(strlen(small) < sizeof(small));
 }
 
+/* xn_bits_next and xn_bits_count (both skip empty words) against a
+ * bit-by-bit walk, on sparse random masks and from every start. */
+static void test_bits_walk(void)
+{
+	uint64_t r = 88172645463325252ull;
+	for (int round = 0; round < 200; round++) {
+		xn_nodemask m;
+		memset(&m, 0, sizeof(m));
+		int set = (int)(r % 12), want_count = 0;
+		for (int k = 0; k < set; k++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			XN_NM_SET(&m, (int)(r % XN_MAX_NODES));
+		}
+		for (int b = 0; b < XN_MAX_NODES; b++)
+			want_count += XN_NM_TEST(&m, b);
+		CHECK_EQ_U64(xn_bits_count(m.w, XN_MAX_NODES), (uint64_t)want_count);
+		for (int from = 0; from <= XN_MAX_NODES; from++) {
+			int want = -1;
+			for (int b = from; b < XN_MAX_NODES && want < 0; b++)
+				if (XN_NM_TEST(&m, b))
+					want = b;
+			if (xn_bits_next(m.w, XN_MAX_NODES, from) != want) {
+				CHECK(xn_bits_next(m.w, XN_MAX_NODES, from) == want);
+				break;
+			}
+		}
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+	}
+}
+
 static void test_nodelist(void)
 {
 	struct xn_host h;
@@ -83,6 +113,7 @@ static void test_nodelist(void)
 int main(void)
 {
 	test_bits();
+	test_bits_walk();
 	test_nodelist();
 	return check_report("nodemask");
 }
