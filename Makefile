@@ -221,14 +221,15 @@ unit-check: tests-bin
 # The Debian package (debian/), built from a copy of the tree's files (git's
 # list: tracked and untracked, not ignored) in $(BUILD)/deb, so that neither
 # this tree nor its parent directory gets build products:
-# $(BUILD)/deb/xentop-numa_$(VERSION)_ARCH.deb and its .changes. Needs
+# $(BUILD)/deb/xentop-numa_$(VERSION)_ARCH.deb and its .changes, and
+# tree.sha, the hash of the files it was built from (scripts/tree.sh). Needs
 # debhelper and dpkg-dev (`sh scripts/deps.sh deb` installs them).
 DEB_DIR = $(BUILD)/deb
 deb:
 	$(Q)rm -rf $(DEB_DIR)
 	$(Q)mkdir -p $(DEB_DIR)/xentop-numa-$(VERSION)
-	$(Q)git ls-files -co --exclude-standard | while read -r f; do [ -e "$$f" ] && echo "$$f"; done | \
-		tar -cf - -T - | tar -xf - -C $(DEB_DIR)/xentop-numa-$(VERSION)
+	$(Q)sh scripts/tree.sh hash >$(DEB_DIR)/tree.sha
+	$(Q)sh scripts/tree.sh files | tar -cf - -T - | tar -xf - -C $(DEB_DIR)/xentop-numa-$(VERSION)
 	$(say) DEB $(DEB_DIR)
 	$(Q)cd $(DEB_DIR)/xentop-numa-$(VERSION) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
 		{ tail -30 ../build.log; exit 1; }

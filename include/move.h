@@ -166,7 +166,8 @@ struct xn_move_job {
 	double t_start, t_suspend, t_end; /* monotonic seconds; t_suspend 0: not seen */
 	double t_copied, t_started;       /* xl said: all pages there / the new domain runs */
 	bool cancelled;
-	int status; /* 0 ok, else -errno; valid once prog.phase is DONE / FAILED */
+	bool orig_gone; /* live: the original vanished mid-copy (xn_move_job_observe) */
+	int status;     /* 0 ok, else -errno; valid once prog.phase is DONE / FAILED */
 	char words[1024 + 3 * XN_MOVE_PATH];
 };
 
@@ -187,7 +188,11 @@ int xn_move_job_start(struct xn_move_job *j, const struct xn_move_plan *plan, co
 int xn_move_job_poll(struct xn_move_job *j, int wait_ms);
 
 /* Update a live move's progress from a sample: the pages of the receiving
- * domain, and the original's suspended state. Returns 1 when it changed. */
+ * domain, and the original's suspended state. An original gone while its
+ * copy still receives was destroyed by someone else (xl destroys it only
+ * after the copy, renamed, runs): xl is stopped at once, as a cancel would,
+ * instead of waiting the minute libxl gives a guest to answer a suspend
+ * (the move then fails, saying so). Returns 1 when it changed. */
 int xn_move_job_observe(struct xn_move_job *j, const struct xn_snapshot *snap);
 
 /* Cancel: kill xl while the guest still runs on its old pages (before the

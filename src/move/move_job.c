@@ -314,7 +314,12 @@ static void finish(struct xn_move_job *j, int st)
 		report_undefined(j);
 		return;
 	}
-	if (j->cancelled)
+	if (j->orig_gone)
+		snprintf(j->words, sizeof(j->words),
+		         "the domain was destroyed during the move, not by it: the sending xl was "
+		         "stopped at once (it would have waited a minute for the dead guest to "
+		         "suspend) and the new copy is destroyed. Nothing is left to keep.");
+	else if (j->cancelled)
 		snprintf(j->words, sizeof(j->words),
 		         "cancelled: the sending xl was stopped before the last round; "
 		         "the guest keeps running on its old pages.");
@@ -370,8 +375,13 @@ int xn_move_job_observe(struct xn_move_job *j, const struct xn_snapshot *snap)
 	char incoming[160];
 	snprintf(incoming, sizeof(incoming), "%s--incoming", j->name);
 	uint64_t ps = snap->host.page_size ? snap->host.page_size : 4096;
+	bool orig = false, copy = false;
 	for (size_t i = 0; i < snap->nr_domains; i++) {
 		const struct xn_domain *d = &snap->domains[i];
+		/* a destroyed domain stays listed, dying, while xl's save
+		 * helper still maps its pages */
+		orig |= d->id == j->domid && !((d->valid & XN_DOM_STATE) && d->state[0] == 'd');
+		copy |= d->name && !strcmp(d->name, incoming);
 		if (d->name && !strcmp(d->name, incoming) && (d->valid & XN_DOM_MEM_CUR) &&
 		    d->mem_cur / ps > j->prog.done)
 			j->prog.done = d->mem_cur / ps;
@@ -381,6 +391,14 @@ int xn_move_job_observe(struct xn_move_job *j, const struct xn_snapshot *snap)
 			j->prog.phase = XN_MOVE_SUSPENDED;
 			j->t_suspend = now_s();
 		}
+	}
+	/* The copy is still "--incoming" (xl renames it once every page is
+	 * there, and destroys the original only after that): an original gone
+	 * or dying now was destroyed by someone else. Seen in the lab: xl then
+	 * waited ~60 s for the dead guest to acknowledge its suspend. */
+	if (!orig && copy && !j->orig_gone && xn_move_job_cancel(j) == 0) {
+		j->cancelled = false;
+		j->orig_gone = true;
 	}
 	return memcmp(&before, &j->prog, sizeof(before)) != 0;
 }

@@ -9,7 +9,9 @@
  * it is resident; then runs THREADS threads in all (this one included),
  * each waking every 100 ms, prints "READY" on stdout and runs until
  * killed. The CPUs it may run on are the caller's (taskset, numactl
- * --cpunodebind). */
+ * --cpunodebind). With NUMA_TICK_BUSY=1 in the environment its threads
+ * spin instead of sleeping: a busy process whose CPU use the advisor
+ * weighs (the Linux twin of a busy guest, tests/vm/checks/linux/advice3.sh). */
 #include <numa.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,11 +19,18 @@
 #include <time.h>
 #include <unistd.h>
 
+static int busy;
+
 static void tick_forever(void)
 {
 	const struct timespec t = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
-	for (;;)
-		nanosleep(&t, NULL);
+	volatile unsigned long spin = 0;
+	for (;;) {
+		if (busy)
+			spin++;
+		else
+			nanosleep(&t, NULL);
+	}
 }
 
 static void *ticker(void *arg)
@@ -50,6 +59,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: numa_tick THREADS NODE:MIB [NODE:MIB]...\n");
 		return 2;
 	}
+	const char *b = getenv("NUMA_TICK_BUSY");
+	busy = b && b[0] == '1';
 	long threads = atol(argv[1]);
 	if (threads < 1 || threads > 256) {
 		fprintf(stderr, "numa_tick: bad thread count %s\n", argv[1]);

@@ -105,4 +105,11 @@ EOF
 			fail "installing enabled xentop-numa.service"
 	fi
 fi
+# --- 5. the package checked here, with the hash of the tree it was built
+# from, for the lab (tests/vm/xn-files.sh installs it in xen2's dom0 when
+# the tree is still the same, instead of building it again)
+if [ "$fails" = 0 ] && [ -f "$b/deb/tree.sha" ]; then
+	rm -rf "$root/build/deb-checked" && mkdir -p "$root/build/deb-checked" &&
+		cp "$deb" "$b/deb/tree.sha" "$root/build/deb-checked/"
+fi
 xn_finish test_deb

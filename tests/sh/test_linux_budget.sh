@@ -61,19 +61,28 @@ m=$(methods "$tmp/b.jsonl")
 echo "--exact-interval 0.01: $m"
 [ "$m" = "numa_maps:0 numa_maps:0 numa_maps:0 " ] || fail "want a walk at every refresh: $m"
 
-# growth: refreshes 1.2 s apart (the drift rule walks at most once a second)
-"$BIN" --source linux -b --format json -d 1.2 -i 5 --top 0 --pid $pid >"$tmp/c.jsonl" &
+# growth: refreshes 1.2 s apart (the drift rule walks at most once a second),
+# until two lines after numa_hog said it grew: the last one is then a refresh
+# begun after the growth (a fixed -i 5 ended before it under ASan on a loaded
+# host: 247 of 270 MB, rightly, at that moment)
+"$BIN" --source linux -b --format json -d 1.2 -i 60 --top 0 --pid $pid >"$tmp/c.jsonl" &
 bpid=$!
 xn_track $bpid
-i=0
-while [ "$(cat "$tmp/c.jsonl" 2>/dev/null | grep -c .)" -lt 2 ]; do
-	[ $i -lt 600 ] || fail "batch output stalled"
-	sleep 0.1
-	i=$((i + 1))
-done
+lines() { cat "$tmp/c.jsonl" 2>/dev/null | grep -c .; }
+until_lines() { # n
+	i=0
+	while [ "$(lines)" -lt "$1" ]; do
+		[ $i -lt 600 ] || fail "batch output stalled at $(lines) lines"
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+until_lines 2
 kill -USR1 $pid
 xn_wait_for "$tmp/hog" GREW || fail "numa_hog did not grow: $(cat "$tmp/hog")"
-wait $bpid || fail "batch exited $?"
+until_lines $(($(lines) + 2))
+kill -TERM $bpid
+wait $bpid || fail "batch exited $? after SIGTERM"
 xn_untrack $bpid
 m=$(methods "$tmp/c.jsonl")
 echo "growing: $m"

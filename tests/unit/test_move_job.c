@@ -52,7 +52,9 @@ static void write_fake(void)
 	        "    printf 'xen_major              : 4\\nxen_minor              : 17\\n"
 	        "virt_caps              : pv hvm shadow gnttab-v1 gnttab-v2\\n' ;;\n"
 	        "list) cat $fx/xl-migrate-list-l.json ;;\n"
-	        "migrate) cat $fx/${XN_FAKE_MIGRATE:-xl-migrate-live.out} >&2; exit "
+	        "migrate) [ -n \"$XN_FAKE_HANG_MIGRATE\" ] && { echo hang >>$c; "
+	        "exec sleep $XN_FAKE_HANG_MIGRATE; }\n"
+	        "    cat $fx/${XN_FAKE_MIGRATE:-xl-migrate-live.out} >&2; exit "
 	        "${XN_FAKE_RC:-0} ;;\n"
 	        "save) echo \"save-modes $(stat -c %%a \"$3\") $(stat -c %%a \"${3%%/*}\") "
 	        "${3%%/*/*}\" >>$c\n"
@@ -257,6 +259,79 @@ static void test_live_fails(void)
 	unsetenv("XN_FAKE_INCOMING");
 }
 
+/* A sample with the original (id 5) gone or not (dying: listed, state 'd'),
+ * and the copy pmove--incoming (id 9) there or not. */
+static void observe_dying(bool orig, bool copy, bool dying)
+{
+	struct xn_domain d[2];
+	struct xn_snapshot s;
+	memset(d, 0, sizeof(d));
+	memset(&s, 0, sizeof(s));
+	d[0].id = 5;
+	d[0].name = (char *)"pmove";
+	d[1].id = 9;
+	d[1].name = (char *)"pmove--incoming";
+	for (int i = 0; i < 2; i++) {
+		d[i].valid = XN_DOM_STATE;
+		xn_strlcpy(d[i].state, "--b---", sizeof(d[i].state));
+	}
+	if (dying)
+		d[0].state[0] = 'd';
+	s.domains = orig ? d : d + 1;
+	s.nr_domains = (size_t)orig + (size_t)copy;
+	xn_move_job_observe(&j, &s);
+}
+
+static void observe(bool orig, bool copy)
+{
+	observe_dying(orig, copy, false);
+}
+
+/* Wait up to tenths/10 s for xl's end (a hanging xl killed ends at once). */
+static void run_briefly(int tenths)
+{
+	for (int i = 0;
+	     i < tenths && j.prog.phase != XN_MOVE_DONE && j.prog.phase != XN_MOVE_FAILED; i++)
+		xn_move_job_poll(&j, 100);
+}
+
+/* The original destroyed by someone else while its copy still receives
+ * (the lab's pageop-move: xl then waited ~60 s for the dead guest to
+ * suspend): xl is stopped at once, the copy destroyed, the words say why.
+ * Gone together with its copy, it is xl's own end of a move (the copy
+ * renamed, the original destroyed after): nothing is stopped. */
+static void test_live_orig_gone(void)
+{
+	struct xn_move_plan p;
+	char err[256] = "";
+	plan_for(&p, true);
+	setenv("XN_FAKE_HANG_MIGRATE", "30", 1);
+	setenv("XN_FAKE_INCOMING", "9", 1);
+	calls_reset();
+	CHECK_EQ_U64(xn_move_job_start(&j, &p, "pmove", "x\n", err, sizeof(err)), 0);
+	for (int i = 0; i < 50 && !called("hang"); i++)
+		usleep(100 * 1000);
+	observe(true, true);   /* both there: copying */
+	observe(false, false); /* both gone: not ours to judge */
+	run_briefly(10);
+	CHECK(!j.orig_gone);
+	CHECK(j.prog.phase != XN_MOVE_FAILED && j.prog.phase != XN_MOVE_DONE);
+	observe(true, false); /* the copy gone first: not ours to judge */
+	CHECK(!j.orig_gone);
+	/* destroyed under the move: listed while dying (xl's save helper maps
+	 * its pages; seen in the lab), or gone */
+	observe_dying(true, true, true);
+	CHECK(j.orig_gone);
+	run_briefly(50);
+	CHECK_EQ_U64(j.prog.phase, XN_MOVE_FAILED);
+	CHECK_EQ_U64(j.status, -EIO);
+	CHECK(strstr(j.words, "the domain was destroyed during the move, not by it") != NULL);
+	CHECK(called("destroy pmove--incoming"));
+	xn_move_job_clear(&j);
+	unsetenv("XN_FAKE_HANG_MIGRATE");
+	unsetenv("XN_FAKE_INCOMING");
+}
+
 /* xl failed after "Giving target permission to start": the incoming copy
  * may be the only runnable one. Nothing is destroyed; both ids are said. */
 static void test_live_handshake(void)
@@ -428,6 +503,7 @@ int main(void)
 	test_live();
 	test_live_fails();
 	test_live_handshake();
+	test_live_orig_gone();
 	test_offline();
 	test_offline_restore_fails();
 	test_offline_refused();

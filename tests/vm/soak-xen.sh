@@ -4,8 +4,8 @@
 #  1. the patched hypervisor (tests/vm/build-xen.sh) with
 #     checks/pageop/pageop-scale.sh: every domain's op counts equal to 'u'
 #     and to tot_pages, xentop-numa listing each once with them, its CPU per
-#     refresh against xentop's in the same boot (8 steady refreshes; make
-#     check's run measures 3), then the churn for
+#     refresh against xentop's in the same boot (SOAK_XEN_REFRESHES steady
+#     refreshes, default 8; make check's run measures 4), then the churn for
 #     SOAK_SECONDS (default 1800; issue 10's churn is SOAK_SECONDS=300):
 #     named domains created and destroyed while xentop-numa samples every
 #     0.2 s; fails on an error line, a destroyed domain shown after its
@@ -27,9 +27,10 @@ cd "$(dirname "$0")/../.." || exit 2
 vm=tests/vm
 secs=${SOAK_SECONDS:-1800}
 n=${SOAK_XEN_DOMAINS:-1000}
+refreshes=${SOAK_XEN_REFRESHES:-8}
 only=${SOAK_XEN_ONLY:-}
-case $secs$n in *[!0-9]*)
-	echo "SOAK_SECONDS and SOAK_XEN_DOMAINS must be whole numbers"
+case $secs$n$refreshes in *[!0-9]*)
+	echo "SOAK_SECONDS, SOAK_XEN_DOMAINS and SOAK_XEN_REFRESHES must be whole numbers"
 	exit 2
 	;;
 esac
@@ -38,10 +39,10 @@ command -v qemu-system-x86_64 >/dev/null ||
 mkdir -p build/vm/soak-xen
 # The lab copies only check scripts into the machine: the parameters go
 # into a copy of the check (its defaults are plain assignments).
-sed -e "s/^n=.*/n=$n/" -e "s/^churn_secs=.*/churn_secs=$secs/" -e "s/^r=.*/r=8/" -e "s/^detail=.*/detail=1/" -e "s/^defaults=.*/defaults=1/" \
+sed -e "s/^n=.*/n=$n/" -e "s/^churn_secs=.*/churn_secs=$secs/" -e "s/^r=.*/r=$refreshes/" -e "s/^detail=.*/detail=1/" -e "s/^defaults=.*/defaults=1/" \
 	-e "s/^# xn-timeout: .*/# xn-timeout: $((secs * 3 + n * 3 + 1500))/" \
 	$vm/checks/pageop/pageop-scale.sh >build/vm/soak-xen/pageop-soak.sh
-sed -e "s/^n=.*/n=$n/" -e "s/^# xn-timeout: .*/# xn-timeout: $((n * 3 + 1500))/" \
+sed -e "s/^n=.*/n=$n/" -e "s/^r=.*/r=$refreshes/" -e "s/^# xn-timeout: .*/# xn-timeout: $((n * 3 + 1500))/" \
 	$vm/checks/bench/xen_scale.sh >build/vm/soak-xen/xen-scale.sh
 sed -e "s/^n=.*/n=$n/" -e "s/^overrun=.*/overrun=1/" -e "s/^timing=.*/timing=0/" \
 	$vm/checks/bench/xen_scale.sh >build/vm/soak-xen/xen-ring.sh

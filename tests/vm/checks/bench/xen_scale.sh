@@ -30,6 +30,8 @@ PAGEOP=${PAGEOP:-/usr/libexec/xn/pageop_probe}
 command -v xentop >/dev/null || skip "xentop is not in the image: no peer to compare with"
 # Parameters as plain lines (tests/vm/soak-xen.sh sets them in a copy).
 n=${XN_SCALE_DOMAINS:-300}
+# lib.sh wait_headers: 70 s a batch refresh at 300 domains, 210 s at 1000
+header_secs=$((10 + n / 5))
 r=${XN_SCALE_REFRESHES:-10}
 max=${XN_SCALE_MAX_RATIO:-2}
 overrun=${XN_SCALE_OVERRUN:-0}

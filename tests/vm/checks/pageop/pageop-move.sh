@@ -7,10 +7,13 @@
 # the same name with node affinity 1, the guest's own clock (kernel printk
 # time of a sysrq answer on its console) went on across the move, and the
 # tool's next sample agrees with 'u'. Also: not enough free memory on the
-# target is refused before anything starts; the offline path (save +
-# restore) moves it back; a move interrupted by destroying the guest leaves
-# no "--incoming" domain. Times go to /out/move-measure.txt. Issue 26: a
-# guest in a cpupool of its own keeps its pool across a live move.
+# target is refused before anything starts; a move interrupted by
+# destroying the guest leaves no "--incoming" domain. The live time goes
+# to /out/move-measure.txt. Issue 26: a guest in a cpupool of its own keeps
+# its pool across a live move. (The offline path, xl save + xl restore, is
+# xen2's move.sh: three offline moves on Debian's Xen.) The pool's guest is
+# created first and boots while pmove's parts run: a second boot after them
+# took ~60 s of the lab under TCG.
 . /checks/lib.sh
 need_xn
 mkdir -p /out
@@ -32,6 +35,20 @@ CFG
 # moved guest, created as "pmove--incoming", writes to that log.
 con() { cat /var/log/xen/console/guest-pmove*.log 2>/dev/null; }
 xl create -q /etc/xen/pmove.cfg || fail "xl create pmove"
+# A guest in its own cpupool (one CPU of node 1), for part 5; it boots
+# while pmove boots and parts 1-4 run. Whatever the outcome, the pool and
+# the guests go at the end: the checks after this one count domains and CPUs.
+pcpu=$(xl info -n | awk '/^cpu_topology/ { t = 1; next } /^numa_info/ { t = 0 }
+	t && $1 ~ /^[0-9]+:$/ && $4 == 1 { sub(":", "", $1); c = $1 } END { print c }')
+[ -n "$pcpu" ] || fail "no CPU on node 1 for the cpupool: $(xl info -n)"
+xl cpupool-cpu-remove Pool-0 "$pcpu" || fail "cannot take CPU $pcpu from Pool-0"
+xl cpupool-create 'name="xnpool"' 'sched="credit2"' "cpus=[\"$pcpu\"]" || fail "xl cpupool-create"
+sed -e 's/"pmove"/"ppool"/' -e 's/^memory = .*/memory = 128/' -e 's/^maxmem = .*/maxmem = 128/' \
+	/etc/xen/pmove.cfg >/etc/xen/ppool.cfg
+echo 'pool = "xnpool"' >>/etc/xen/ppool.cfg
+trap 'for g in pmove ppool pbig; do xl destroy $g 2>/dev/null; done
+	xl cpupool-destroy xnpool 2>/dev/null && xl cpupool-cpu-add Pool-0 "$pcpu"' EXIT
+xl create -q /etc/xen/ppool.cfg || fail "xl create ppool"
 wait_domu pmove 300 || fail "pmove did not come up in 300 s"
 
 # "node pages" of a domain from one 'u' dump.
@@ -127,19 +144,11 @@ awk -v c1="$c1" -v c2="$c2" -v d1="$d1" -v d2="$d2" 'BEGIN { exit !(c2 - c1 >= d
 	fail "guest clock went $c1 -> $c2 while dom0 went $d1 -> $d2"
 live=$(sed -n 's/.*moved live in \([0-9.]*\) s (\([^)]*\)).*/\1 s (\2)/p' /out/move-live.out)
 
-# 3. Offline back to node 0 (xl save + xl restore), for the comparison.
-"$XN" --move-memory pmove=0 --offline >/out/move-offline.out 2>&1
-rc=$?
-cat /out/move-offline.out
-[ $rc = 0 ] || fail "--move-memory pmove=0 --offline: exit $rc"
-id2=$(domid_of pmove) || fail "no pmove after the offline move"
-[ "$(u_of "$id2" | awk '$1 == 0 { print $2 }')" = 65536 ] || fail "offline: not all pages on node 0"
-off=$(sed -n 's/.*moved offline in \([0-9.]*\) s.*/\1/p' /out/move-offline.out)
-echo "256 MiB live: $live; offline (xl save + xl restore, guest stopped throughout): $off s" |
-	tee /out/move-measure.txt
+echo "256 MiB live: $live" | tee /out/move-measure.txt
 
+# 3. (The offline path is xen2's move.sh.)
 # 4. Interrupted: the guest is destroyed while its pages are being sent.
-"$XN" --move-memory pmove=1 >/tmp/int.out 2>&1 &
+"$XN" --move-memory pmove=0 >/tmp/int.out 2>&1 &
 xnpid=$!
 i=0
 while ! xl list | grep -q 'pmove--incoming'; do
@@ -152,6 +161,10 @@ wait $xnpid
 rc=$?
 cat /tmp/int.out
 [ $rc = 1 ] || fail "interrupted move: exit $rc, expected 1"
+# the tool saw the original gone while its copy received, and stopped xl
+# at once (before, xl waited ~60 s for the dead guest to suspend)
+grep -q "the domain was destroyed during the move, not by it" /tmp/int.out ||
+	fail "interrupted move: the tool did not say the domain was destroyed under it"
 i=0
 while xl list | grep -q -- '--incoming'; do
 	i=$((i + 1))
@@ -161,17 +174,8 @@ done
 xl list
 echo "no --incoming domain left"
 
-# 5. A guest in its own cpupool (one CPU of node 1) keeps the pool across a
-# live move: the rewritten config carries pool = "xnpool".
-pcpu=$(xl info -n | awk '/^cpu_topology/ { t = 1; next } /^numa_info/ { t = 0 }
-	t && $1 ~ /^[0-9]+:$/ && $4 == 1 { sub(":", "", $1); c = $1 } END { print c }')
-[ -n "$pcpu" ] || fail "no CPU on node 1 for the cpupool: $(xl info -n)"
-xl cpupool-cpu-remove Pool-0 "$pcpu" || fail "cannot take CPU $pcpu from Pool-0"
-xl cpupool-create 'name="xnpool"' 'sched="credit2"' "cpus=[\"$pcpu\"]" || fail "xl cpupool-create"
-sed -e 's/"pmove"/"ppool"/' -e 's/^memory = .*/memory = 128/' -e 's/^maxmem = .*/maxmem = 128/' \
-	/etc/xen/pmove.cfg >/etc/xen/ppool.cfg
-echo 'pool = "xnpool"' >>/etc/xen/ppool.cfg
-xl create -q /etc/xen/ppool.cfg || fail "xl create ppool"
+# 5. The guest in its own cpupool keeps the pool across a live move: the
+# rewritten config carries pool = "xnpool".
 wait_domu ppool 300 || fail "ppool did not come up in 300 s"
 pool_of() { xl list -c ppool | awk 'NR == 2 { print $NF }'; }
 [ "$(pool_of)" = xnpool ] || fail "ppool is not in xnpool: $(xl list -c ppool)"
@@ -183,6 +187,4 @@ pid1=$(domid_of ppool) || fail "no ppool after the move"
 [ "$(pool_of)" = xnpool ] || fail "ppool left its cpupool in the move: $(xl list -c ppool)"
 [ "$(u_of "$pid1" | awk '$1 == 1 { print $2 }')" = 32768 ] || fail "ppool: not all pages on node 1"
 echo "ok   ppool (d$pid1) moved live to node 1 and is still in cpupool xnpool"
-xl destroy ppool
-xl cpupool-destroy xnpool
-xl cpupool-cpu-add Pool-0 "$pcpu"
+xl destroy ppool # (the pool goes at exit)

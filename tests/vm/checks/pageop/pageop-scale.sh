@@ -54,6 +54,8 @@ say() {
 }
 
 n=${PAGEOP_SCALE_DOMAINS:-300}
+# lib.sh wait_headers: 70 s a batch refresh at 300 domains, 210 s at 1000
+header_secs=$((10 + n / 5))
 churn_secs=${PAGEOP_CHURN_SECONDS:-20}
 slack=${PAGEOP_CHURN_RSS_SLACK_KB:-1024}
 r=${PAGEOP_SCALE_REFRESHES:-4}

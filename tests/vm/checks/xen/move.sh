@@ -56,16 +56,6 @@ while xl list | grep -q -- '--incoming'; do
 done
 unchanged "after xl migrate failed"
 
-"$XN" --move-memory xnmv=1 --offline >/out/move-offline-xen2.out 2>&1
-rc=$?
-cat /out/move-offline-xen2.out
-[ $rc = 0 ] || fail "offline move: exit $rc"
-nid=$(domid_of xnmv) || fail "no xnmv after the offline move"
-after=$(u_of "$nid")
-echo "after: d$nid $after" | tr '\n' ' '
-echo
-[ "$(echo "$after" | awk '$1 == 1 { print $2 }')" = 32768 ] || fail "offline: not all pages on node 1"
-
 running() { xl list xnmv 2>/dev/null | awk 'NR == 2 { print $5 }' | grep -q '[rb]'; }
 # Until xl save writes a checkpoint under DIR (0.1 s turns: it lasts seconds).
 save_started() { # dir seconds
@@ -84,8 +74,10 @@ on_node() { # node what
 	echo "ok   $2: xnmv (d$_id) runs, all pages on node $1"
 }
 
-# 1. A 60-byte TMPDIR, world-writable like /tmp; a watcher notes every
-# file and directory that appears under /tmp meanwhile, with its mode.
+# 1. The offline move, with a 60-byte TMPDIR, world-writable like /tmp; a
+# watcher notes every file and directory that appears under /tmp
+# meanwhile, with its mode. (One offline move less than before: the plain
+# one proved nothing this one does not, and cost ~20 s of the lab.)
 T=/tmp/$(printf '%055d' 0)
 [ ${#T} = 60 ] || fail "TMPDIR is ${#T} bytes, not 60"
 mkdir -m 1777 "$T"
@@ -98,13 +90,13 @@ rm -f /tmp/watch.stop
 	sleep 0.1
 done) >>/tmp/watch.log &
 watcher=$!
-TMPDIR=$T "$XN" --move-memory xnmv=0 --offline >/out/move-tmpdir.out 2>&1
+TMPDIR=$T "$XN" --move-memory xnmv=1 --offline >/out/move-tmpdir.out 2>&1
 rc=$?
 touch /tmp/watch.stop
 wait $watcher
 cat /out/move-tmpdir.out
 [ $rc = 0 ] || fail "offline move with a 60-byte TMPDIR: exit $rc"
-on_node 0 "the 60-byte TMPDIR move"
+on_node 1 "the 60-byte TMPDIR move"
 sort -u /tmp/watch.log >/out/move-watch.log
 echo "seen under /tmp during the move:"
 sed 's/^/    /' /out/move-watch.log
@@ -118,7 +110,7 @@ awk -v t="$T" '
 echo "ok   checkpoint and config only in a 0700 directory under the 60-byte TMPDIR, files 0600, removed after"
 
 # 2. SIGHUP mid-move (an ssh session dropped): xl finishes, the guest runs.
-"$XN" --move-memory xnmv=1 --offline >/out/move-hup.out 2>&1 &
+"$XN" --move-memory xnmv=0 --offline >/out/move-hup.out 2>&1 &
 pid=$!
 save_started /tmp 120 || fail "SIGHUP: the save never started: $(cat /out/move-hup.out)"
 kill -HUP $pid
@@ -127,10 +119,10 @@ rc=$?
 cat /out/move-hup.out
 grep -q "^hangup: too late to cancel" /out/move-hup.out || fail "SIGHUP: the tool did not say it finishes"
 [ $rc = 0 ] || fail "SIGHUP: exit $rc"
-on_node 1 "after SIGHUP mid-move"
+on_node 0 "after SIGHUP mid-move"
 
 # 3. SIGKILL mid-move (the tool dies): the restore still follows the save.
-"$XN" --move-memory xnmv=0 --offline >/out/move-kill.out 2>&1 &
+"$XN" --move-memory xnmv=1 --offline >/out/move-kill.out 2>&1 &
 pid=$!
 save_started /tmp 120 || fail "SIGKILL: the save never started: $(cat /out/move-kill.out)"
 kill -KILL $pid
@@ -139,6 +131,6 @@ wait_until 240 "xnmv to run again after SIGKILL" running || fail "SIGKILL: xnmv 
 no_checkpoint() { [ -z "$(find /tmp -name memory.save)" ]; }
 wait_until 60 "the checkpoint to be removed" no_checkpoint ||
 	fail "SIGKILL: the checkpoint stayed: $(find /tmp -name memory.save)"
-on_node 0 "after SIGKILL mid-move"
+on_node 1 "after SIGKILL mid-move"
 rm -rf /tmp/xn-move-*
 xl destroy xnmv
