@@ -255,7 +255,7 @@ static void test_corrupt(void)
 	/* each bad line once, with its number; good and blank lines silent */
 	const int bad[] = {2, 4, 5, 7, 8, 9, 10, 12, 13, 14};
 	const char *why[] = {"cpu_ns",   "integer", "node_pages", "time", "node_pages",
-	                     "schema 6", "object",  "twice",      "JSON", "vcpus"};
+	                     "schema 7", "object",  "twice",      "JSON", "vcpus"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *m = msg_for_line(msgs, path, bad[i]);
 		CHECK(m != NULL);
@@ -720,11 +720,11 @@ static void test_bad_v2(void)
 	if (b.nr_domains == 1)
 		CHECK_STR(b.domains[0].recorded_advice.reason, "a?b??c");
 	xn_snapshot_clear(&b);
-	/* schema 6 is refused */
-	const char *l3 = "{\"schema\":6,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[]},"
+	/* schema 7 is refused */
+	const char *l3 = "{\"schema\":7,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[]},"
 	                 "\"domains\":[]}";
 	CHECK(xn_replay_parse_line(l3, strlen(l3), &b, err, sizeof(err)) == -EINVAL);
-	CHECK(strstr(err, "schema 6 is not supported") != NULL);
+	CHECK(strstr(err, "schema 7 is not supported") != NULL);
 }
 
 /* Schema 5's cpupools: read, written back the same, and a domain's pool
