@@ -223,7 +223,8 @@ static void overrides_linux(const struct xn_host *h, const struct xn_domain *d,
 		enum xn_mem_policy_kind k = xn_mem_policy_kind(d->mem_policy, &pn);
 		bool known = !xn_bits_empty(pn.w, XN_MAX_NODES);
 		pol = k == XN_MPOL_OTHER || (k != XN_MPOL_NONE && !known) ||
-		      ((k == XN_MPOL_BIND || k == XN_MPOL_PREFER) && !nodes_within(&c->nodes, &pn)) ||
+		      ((k == XN_MPOL_BIND || k == XN_MPOL_PREFER) &&
+		       !nodes_within(&c->nodes, &pn)) ||
 		      (k == XN_MPOL_INTERLEAVE && memcmp(&c->nodes, &pn, sizeof(pn)));
 	}
 	buf[0] = 0;

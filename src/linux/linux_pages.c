@@ -69,7 +69,7 @@ struct pc_entry {
 	bool seen;
 	bool grant; /* a walk due for its age may run this refresh */
 	bool cg_ok;
-	bool cg_used; /* this refresh's figure came from the cgroup */
+	bool cg_used;                   /* this refresh's figure came from the cgroup */
 	char policy[XN_MEM_POLICY_LEN]; /* of most pages at the walk, "" none */
 };
 

@@ -279,8 +279,8 @@ static void test_numa_maps_policy(void)
 	CHECK_STR(st.pol[st.policy].text, "interleave=static:0-1");
 	xn_lx_parse_numa_maps("1000 prefer:1\n2000 default\n", 4096, nodes, NULL, NULL, &st);
 	CHECK_STR(st.pol[st.policy].text, "prefer:1");
-	xn_lx_parse_numa_maps("1000 weighted interleave:0-1 anon=2 N0=1 N1=1\n", 4096, nodes,
-	                      NULL, NULL, &st);
+	xn_lx_parse_numa_maps("1000 weighted interleave:0-1 anon=2 N0=1 N1=1\n", 4096, nodes, NULL,
+	                      NULL, &st);
 	CHECK_STR(st.pol[st.policy].text, "weighted interleave:0-1");
 	CHECK_EQ_U64(nodes[1], 1);
 	xn_lx_parse_numa_maps("", 4096, nodes, NULL, NULL, &st);

@@ -813,7 +813,8 @@ static void test_mem_policy(void)
 	CHECK(b.nr_domains == 4);
 	if (b.nr_domains != 4)
 		return;
-	CHECK((b.domains[0].valid & XN_DOM_MEM_POLICY) && !strcmp(b.domains[0].mem_policy, "bind:1"));
+	CHECK((b.domains[0].valid & XN_DOM_MEM_POLICY) &&
+	      !strcmp(b.domains[0].mem_policy, "bind:1"));
 	CHECK_STR(b.domains[1].mem_policy, "prefer (many):0-1");
 	CHECK(!(b.domains[2].valid & XN_DOM_MEM_POLICY));
 	CHECK_STR(b.domains[3].mem_policy, "x?y"); /* plain ASCII, as the words quote it */
@@ -847,8 +848,9 @@ static void test_mem_policy(void)
 	free(buf);
 	xn_snapshot_clear(&b);
 	/* too long (64 characters), empty, not a string */
-	const char *bad[] = {"\"bind:0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44\"",
-	                     "\"\"", "3"};
+	const char *bad[] = {
+	        "\"bind:0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44\"", "\"\"",
+	        "3"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char line[512];
 		snprintf(line, sizeof(line),
