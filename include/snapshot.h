@@ -98,6 +98,8 @@ enum {
 	XN_DOM_CPUPOOL = 1u << 22,         /* cpupool (xen: getdomaininfo's; replay: recorded) */
 	XN_DOM_CONFIG_AFF = 1u << 23,      /* config_affinity (xen: libxl's stored configuration;
 	                                      replay: recorded) */
+	XN_DOM_MEM_POLICY = 1u << 24,      /* mem_policy (linux: a process's numa_maps; replay:
+	                                      recorded, schema 6) */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -145,6 +147,24 @@ enum {
 	XN_CFG_CPUS_SOFT = 1u << 1, /* soft affinity (xl's cpus_soft) */
 	XN_CFG_NODES = 1u << 2,     /* a node map (libxl's nodemap) */
 };
+
+/* A memory policy as the kernel prints it in /proc/PID/numa_maps: at most 63
+ * characters (the kernel's own buffer is 64 bytes), plain ASCII. */
+enum { XN_MEM_POLICY_LEN = 64 };
+
+/* What a memory policy chooses (xn_mem_policy_kind). */
+enum xn_mem_policy_kind {
+	XN_MPOL_NONE = 0,   /* "default" or "local": memory from the node the thread runs on */
+	XN_MPOL_BIND,       /* "bind:N": only from its nodes */
+	XN_MPOL_PREFER,     /* "prefer:N", "prefer (many):N": its nodes first */
+	XN_MPOL_INTERLEAVE, /* "interleave:N", "weighted interleave:N": spread over its nodes */
+	XN_MPOL_OTHER,      /* a mode this program does not know: a choice, nodes unknown */
+};
+
+/* What a memory policy text chooses, and its nodes (the list after ':'; empty
+ * when it has none or the kernel cut it). Flags ("=static", "=relative") do
+ * not change the kind. */
+enum xn_mem_policy_kind xn_mem_policy_kind(const char *policy, xn_nodemask *nodes);
 
 /* What the advisor (advise.h) says of a domain. */
 enum xn_advice_action {
@@ -242,6 +262,9 @@ struct xn_domain {
 	uint32_t cpupool;   /* its cpupool's id (host.pools) */
 	unsigned config_affinity; /* XN_CFG_*: the affinity its configuration sets (what the
 	                             operator chose at creation, not a toolstack's placement) */
+	char mem_policy[XN_MEM_POLICY_LEN]; /* its memory policy as numa_maps prints it
+	                                       ("bind:1", "interleave:0-1", "prefer:0",
+	                                       "default"): see xn_mem_policy_kind */
 
 	/* xentop -n / -x rows, one entry per interface and device */
 	struct xn_netif *netif; /* nets entries, owned (XN_DOM_NET_DEVS) */

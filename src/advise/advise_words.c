@@ -152,38 +152,137 @@ static void put_nodes(struct words *w, const xn_nodemask *m)
 	put_list(w, m, XN_ADV_TARGET_ROOM);
 }
 
+/* Whether every node of a is in b. */
+static bool nodes_within(const xn_nodemask *a, const xn_nodemask *b)
+{
+	for (size_t i = 0; i < XN_ARRAY_SIZE(a->w); i++)
+		if (a->w[i] & ~b->w[i])
+			return false;
+	return true;
+}
+
+/* The nodes whose CPUs d's vCPUs (Linux: its threads) may run on, from their
+ * hard affinity, into out; false when none is known, or when every CPU of
+ * every node is allowed (the default: nothing chosen). */
+static bool cpu_nodes(const struct xn_host *h, const struct xn_domain *d, xn_nodemask *out)
+{
+	if (!(d->valid & XN_DOM_VCPU_INFO) || !d->vcpu_info)
+		return false;
+	xn_cpumask all;
+	bool known = false;
+	memset(&all, 0, sizeof(all));
+	for (uint32_t v = 0; v < d->vcpus; v++) {
+		const struct xn_vcpu *vc = &d->vcpu_info[v];
+		xn_cpumask m;
+		if (!(vc->valid & XN_VCPU_HARD) || !vc->hard)
+			continue;
+		if (!strcmp(vc->hard, "all"))
+			return false;
+		memset(&m, 0, sizeof(m));
+		if (xn_bits_parse_list(vc->hard, m.w, XN_MAX_CPUS, NULL, 0))
+			return false; /* unreadable: not a choice to name */
+		for (size_t i = 0; i < XN_ARRAY_SIZE(all.w); i++)
+			all.w[i] |= m.w[i];
+		known = true;
+	}
+	if (!known)
+		return false;
+	memset(out, 0, sizeof(*out));
+	bool every = true;
+	for (int i = 0; i < h->nr_nodes; i++) {
+		const struct xn_node *n = &h->nodes[i];
+		bool some = false;
+		if (!(n->valid & XN_NODE_CPUS))
+			continue;
+		for (size_t w = 0; w < XN_ARRAY_SIZE(all.w); w++) {
+			some |= (n->cpus.w[w] & all.w[w]) != 0;
+			every &= (n->cpus.w[w] & ~all.w[w]) == 0;
+		}
+		if (some)
+			XN_NM_SET(out, n->id);
+	}
+	return !every;
+}
+
+/* Linux: what a step to c->nodes goes against, each fact apart. Every step
+ * pins the threads to the targets' CPUs: it overrides a CPU affinity that
+ * is not the default and does not already allow them. A step that moves
+ * memory (migrate_pages) puts the pages on the targets whatever policy
+ * placed them: it overrides a policy that chose nodes (bind, prefer,
+ * interleave) unless the targets are what it chose (within a bind's or
+ * prefer's nodes; an interleave's very nodes). A vCPU step leaves the pages
+ * and their policy alone. Who set either the process does not say (numactl,
+ * the program itself, an inherited one): assumed deliberate, and said so. */
+static void overrides_linux(const struct xn_host *h, const struct xn_domain *d,
+                            const struct xn_adv_cand *c, char *buf, size_t len)
+{
+	xn_nodemask cn, pn;
+	bool cpu = cpu_nodes(h, d, &cn) && !nodes_within(&c->nodes, &cn);
+	bool pol = false;
+	if ((d->valid & XN_DOM_MEM_POLICY) && c->action != XN_ADVICE_VCPUS) {
+		enum xn_mem_policy_kind k = xn_mem_policy_kind(d->mem_policy, &pn);
+		bool known = !xn_bits_empty(pn.w, XN_MAX_NODES);
+		pol = k == XN_MPOL_OTHER || (k != XN_MPOL_NONE && !known) ||
+		      ((k == XN_MPOL_BIND || k == XN_MPOL_PREFER) &&
+		       !nodes_within(&c->nodes, &pn)) ||
+		      (k == XN_MPOL_INTERLEAVE && memcmp(&c->nodes, &pn, sizeof(pn)));
+	}
+	buf[0] = 0;
+	if (!cpu && !pol)
+		return;
+	char policy[XN_MEM_POLICY_LEN + 1];
+	memcpy(policy, d->mem_policy, sizeof(d->mem_policy));
+	policy[sizeof(d->mem_policy)] = '\0';
+	static const char tail[] = "; not the default: assumed deliberate";
+	struct words w = {buf, len, false};
+	put_s(&w, "its ");
+	if (cpu) {
+		/* the node list takes what the rest leaves (put_list cuts at a node) */
+		size_t fixed = strlen("its CPU affinity (nodes ) and memory policy ()") +
+		               (pol ? strlen(policy) : 0) + strlen(tail);
+		put_s(&w, "CPU affinity (");
+		int first = xn_bits_next(cn.w, XN_MAX_NODES, 0);
+		put_s(&w, xn_bits_next(cn.w, XN_MAX_NODES, first + 1) >= 0 ? "nodes " : "node ");
+		put_list(&w, &cn, len > fixed + 1 ? len - fixed - 1 : 0);
+		put_s(&w, ")");
+	}
+	if (pol) {
+		put_s(&w, cpu ? " and memory policy (" : "memory policy (");
+		put_s(&w, policy);
+		put_s(&w, ")");
+	}
+	put_s(&w, tail);
+	words_end(&w, buf);
+}
+
 /* What a step to c->nodes overrides: an explicit node affinity. Xen says
  * only whether it is automatic, not who set it: the configuration the
  * domain was created with says whether the operator chose it (cpus,
  * cpus_soft, a node map); without it, assumed deliberate, and said so.
  * The node list takes what the words around it leave of len (put_list:
  * cut at a node, "and N more"), so the sentence itself is never cut. */
-static void overrides(unsigned ah_caps, const struct xn_adv_dom *dd, const struct xn_adv_cand *c,
-                      char *buf, size_t len)
+static void overrides(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
+                      const struct xn_adv_cand *c, char *buf, size_t len)
 {
 	const struct xn_domain *d = dd->d;
 	buf[0] = 0;
+	if (ah->caps & XN_SRC_MEMORY_MOVES) {
+		overrides_linux(&ah->s->host, d, c, buf, len);
+		return;
+	}
 	if (!(d->valid & XN_DOM_AFFINITY) || d->affinity_auto ||
 	    !memcmp(&d->node_affinity, &c->nodes, sizeof(c->nodes)))
 		return;
-	const char *head, *tail;
 	unsigned cfg = d->config_affinity;
-	if (ah_caps & XN_SRC_MEMORY_MOVES) {
-		/* Linux: not the default means a CPU affinity, a memory policy
-		 * (interleave, bind, preferred in numa_maps) or a cpuset's
-		 * mems: which one, the process does not say */
-		head = "its CPU affinity or memory policy (nodes ";
-		tail = "; not the default: assumed deliberate)";
-	} else {
-		head = "explicit node affinity ";
-		/* the configuration it was created with says whether the
-		 * operator chose it (libxl's own placement is not written there) */
-		tail = !(d->valid & XN_DOM_CONFIG_AFF) ? " (not automatic: assumed deliberate)"
-		       : !cfg ? " (not in its configuration: libxl's placement or a later change)"
-		       : cfg & XN_CFG_CPUS_SOFT ? " (its configuration sets cpus_soft)"
-		       : cfg & XN_CFG_CPUS      ? " (its configuration sets cpus)"
-		                                : " (its configuration sets a node map)";
-	}
+	const char *head = "explicit node affinity ";
+	/* the configuration it was created with says whether the operator
+	 * chose it (libxl's own placement is not written there) */
+	const char *tail =
+	        !(d->valid & XN_DOM_CONFIG_AFF) ? " (not automatic: assumed deliberate)"
+	        : !cfg ? " (not in its configuration: libxl's placement or a later change)"
+	        : cfg & XN_CFG_CPUS_SOFT ? " (its configuration sets cpus_soft)"
+	        : cfg & XN_CFG_CPUS      ? " (its configuration sets cpus)"
+	                                 : " (its configuration sets a node map)";
 	struct words w = {buf, len, false};
 	size_t fixed = strlen(head) + strlen(tail);
 	put_s(&w, head);
@@ -255,7 +354,7 @@ void xn_adv_words_step(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 		                 : " busy vCPUs per CPU there");
 	}
 	put_s(&w, ")");
-	overrides(ah->caps, dd, c, a->overrides, sizeof(a->overrides));
+	overrides(ah, dd, c, a->overrides, sizeof(a->overrides));
 	if (a->overrides[0]) {
 		put_s(&w, "; overrides ");
 		put_s(&w, a->overrides);

@@ -325,8 +325,7 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 			}
 	}
 	uint64_t total;
-	bool pol;
-	r = xn_lx_numa_maps_read(pid, h->page_size, before, &total, &pol);
+	r = xn_lx_numa_maps_read(pid, h->page_size, before, &total);
 	if (r == -ENOENT || r == -ESRCH) {
 		r = xn_source_fail(src, -ESRCH, "process %d has exited", (int)pid);
 		goto out;
@@ -381,7 +380,7 @@ int xn_lx_proc_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, pi
 	}
 	xn_lx_pcache_forget(lx->pcache, pid);
 	uint64_t ob = xn_lx_pages_outside(before, nodes), moved = 0;
-	if (!xn_lx_numa_maps_read(pid, h->page_size, after, &total, &pol)) {
+	if (!xn_lx_numa_maps_read(pid, h->page_size, after, &total)) {
 		uint64_t oa = xn_lx_pages_outside(after, nodes);
 		moved = ob > oa ? ob - oa : 0;
 	}

@@ -68,9 +68,9 @@ struct pc_entry {
 	uint64_t seen_moves, seen_faults, seen_rss;
 	bool seen;
 	bool grant; /* a walk due for its age may run this refresh */
-	bool explicit_policy;
 	bool cg_ok;
-	bool cg_used; /* this refresh's figure came from the cgroup */
+	bool cg_used;                   /* this refresh's figure came from the cgroup */
+	char policy[XN_MEM_POLICY_LEN]; /* of most pages at the walk, "" none */
 };
 
 struct xn_lx_pcache {
@@ -220,8 +220,7 @@ static void vma_add(void *arg, uint64_t start, uint64_t pages)
 	l->v[l->n++] = (struct xn_lx_vma){.start = start, .end = start, .pages = pages};
 }
 
-int xn_lx_numa_maps_read(pid_t pid, uint64_t page_size, uint64_t *node_pages, uint64_t *total,
-                         bool *explicit_policy)
+int xn_lx_numa_maps_read(pid_t pid, uint64_t page_size, uint64_t *node_pages, uint64_t *total)
 {
 	char path[64], *text;
 	snprintf(path, sizeof(path), "/proc/%d/numa_maps", (int)pid);
@@ -232,7 +231,6 @@ int xn_lx_numa_maps_read(pid_t pid, uint64_t page_size, uint64_t *node_pages, ui
 	xn_lx_parse_numa_maps(text, page_size, node_pages, NULL, NULL, &st);
 	free(text);
 	*total = st.total;
-	*explicit_policy = st.explicit_policy;
 	return 0;
 }
 
@@ -335,7 +333,13 @@ static int exact_walk(struct pc_entry *e, pid_t pid, uint64_t page_size, uint64_
 	e->total0 = st.total;
 	e->rss0 = rss;
 	e->exact_ns = now;
-	e->explicit_policy = st.explicit_policy;
+	/* the walk's policy stands until the next walk: a policy changes
+	 * only by the process's own mbind/set_mempolicy (or a cpuset's
+	 * rebinding), and the page figures in between age the same way */
+	if (st.policy >= 0)
+		memcpy(e->policy, st.pol[st.policy].text, sizeof(e->policy));
+	else
+		e->policy[0] = '\0';
 	if (rss < SMALL_PAGES) {
 		free(l.v); /* walked every time: no samples needed */
 		return 0;
@@ -497,8 +501,17 @@ static void keep_figure(struct pc_entry *e, const struct xn_host *h, const struc
 	e->seen_rss = rss;
 }
 
+/* The last walk's memory policy into d (none when its numa_maps had no VMA). */
+static void give_policy(const struct pc_entry *e, struct xn_domain *d)
+{
+	if (!e->policy[0])
+		return;
+	memcpy(d->mem_policy, e->policy, sizeof(d->mem_policy));
+	d->valid |= XN_DOM_MEM_POLICY;
+}
+
 int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid, uint64_t starttime,
-                    uint64_t rss, uint64_t faults, struct xn_domain *d, bool *explicit_policy)
+                    uint64_t rss, uint64_t faults, struct xn_domain *d)
 {
 	struct xn_lx_pcache *c = lx->pcache;
 	struct pc_entry *e = entry_get(c, pid, starttime);
@@ -516,7 +529,7 @@ int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,
 		d->pages_method = XN_PAGES_CGROUP;
 		d->pages_age_ms = 0;
 		e->cg_used = true;
-		*explicit_policy = e->explicit_policy;
+		give_policy(e, d);
 		d->valid |= XN_DOM_PAGES;
 		return 0;
 	}
@@ -580,7 +593,7 @@ int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid,
 		d->pages_age_ms = 0;
 	}
 	keep_figure(e, h, d, lx->moves, faults, rss);
-	*explicit_policy = e->explicit_policy;
+	give_policy(e, d);
 	d->valid |= XN_DOM_PAGES;
 	return 0;
 }

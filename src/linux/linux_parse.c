@@ -64,6 +64,24 @@ static int node_token(const char *p, int *node, uint64_t *count)
 	return 1;
 }
 
+/* Count a good VMA line's pages to its policy text [s, s + len). */
+static void policy_add(struct xn_lx_nm_stats *st, const char *s, size_t len, uint64_t pages)
+{
+	if (len >= XN_MEM_POLICY_LEN)
+		len = XN_MEM_POLICY_LEN - 1; /* the kernel prints at most 63 */
+	int i = 0;
+	while (i < st->npol && (strncmp(st->pol[i].text, s, len) || st->pol[i].text[len]))
+		i++;
+	if (i == st->npol) {
+		if (i == XN_LX_NM_POLICIES)
+			return;
+		memcpy(st->pol[i].text, s, len);
+		st->pol[i].text[len] = '\0';
+		st->npol++;
+	}
+	st->pol[i].pages = sat_add(st->pol[i].pages, pages);
+}
+
 /* One numa_maps line [p, e) (e at its '\n' or the final NUL), read in place:
  * validate, find the page multiplier, then add. */
 static void nm_line(const char *p, const char *e, uint64_t page_size, uint64_t *node_pages,
@@ -82,6 +100,12 @@ static void nm_line(const char *p, const char *e, uint64_t page_size, uint64_t *
 	s++;
 	if (strncmp(s, "default", 7) != 0 || !xn_lx_is_end(s[7]))
 		st->explicit_policy = true;
+	/* the policy runs to the first blank, but two modes hold blanks */
+	size_t plen = !strncmp(s, "weighted interleave", 19) ? 19
+	              : !strncmp(s, "prefer (many)", 13)     ? 13
+	                                                     : 0;
+	while (s + plen < e && !xn_lx_is_end(s[plen]))
+		plen++;
 	/* pass 1: validate and find kernelpagesize_kB (it comes after the N tokens) */
 	uint64_t mult = 1;
 	for (const char *t = s; t < e;) {
@@ -127,6 +151,7 @@ static void nm_line(const char *p, const char *e, uint64_t page_size, uint64_t *
 			t++;
 	}
 	st->total = sat_add(st->total, vma);
+	policy_add(st, s, plen, vma);
 	if (fn)
 		fn(arg, start, vma);
 }
@@ -136,6 +161,7 @@ int xn_lx_parse_numa_maps(const char *text, uint64_t page_size, uint64_t *node_p
 {
 	memset(st, 0, sizeof(*st));
 	st->max_node = -1;
+	st->policy = -1;
 	memset(node_pages, 0, XN_MAX_NODES * sizeof(*node_pages));
 	if (page_size == 0)
 		return -EINVAL;
@@ -147,6 +173,9 @@ int xn_lx_parse_numa_maps(const char *text, uint64_t page_size, uint64_t *node_p
 			nm_line(p, e, page_size, node_pages, fn, arg, st);
 		p = *e ? e + 1 : e;
 	}
+	for (int i = 0; i < st->npol; i++)
+		if (st->policy < 0 || st->pol[i].pages > st->pol[st->policy].pages)
+			st->policy = i;
 	return 0;
 }
 

@@ -10,6 +10,12 @@
 #include <stdint.h>
 
 #include "nodemask.h"
+#include "snapshot.h"
+
+/* Distinct memory policies a numa_maps walk tells apart; the VMAs of a
+ * further one are not counted (a process has one or two in practice: the
+ * task's, and a buffer mbind(2) gave its own). */
+enum { XN_LX_NM_POLICIES = 4 };
 
 /* What a numa_maps walk saw. */
 struct xn_lx_nm_stats {
@@ -18,6 +24,20 @@ struct xn_lx_nm_stats {
 	int max_node;         /* highest node id holding pages, -1 none */
 	uint64_t total;       /* base pages, all nodes (saturating) */
 	bool explicit_policy; /* a VMA or the task had a policy other than "default" */
+	/* the memory policies of its good VMA lines as printed ("bind:1",
+	 * "prefer (many):0-1"), first seen first, with their pages */
+	struct {
+		char text[XN_MEM_POLICY_LEN];
+		uint64_t pages;
+	} pol[XN_LX_NM_POLICIES];
+	int npol;
+	int policy; /* the process's policy: index into pol of the one that covers the
+	               most pages (ties and a process with no page: the first seen), -1
+	               none. Most pages, not the first non-default one: the policy that
+	               placed most of its memory is the one a move goes against; a small
+	               buffer a library bound does not make the process's placement
+	               deliberate, and numactl's task policy shows on every VMA that has
+	               none of its own, so it wins whenever it covers the bulk. */
 };
 
 /* Called once per good VMA line: its start address and its pages in base pages. */

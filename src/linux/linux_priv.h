@@ -104,11 +104,11 @@ void xn_lx_pcache_forget(struct xn_lx_pcache *c, pid_t pid);
 
 /* Fill d->node_pages (host order), pages_method, pages_age_ms and the
  * XN_DOM_PAGES bit for process pid (identity pid + starttime; rss in pages
- * and faults (minflt + majflt) now). *explicit_policy: numa_maps showed a
- * non-default memory policy. 0 or -errno (-ENOENT/-ESRCH when the process
- * is gone). */
+ * and faults (minflt + majflt) now); and d->mem_policy with XN_DOM_MEM_POLICY,
+ * the policy of most of its pages at the last walk (linux_parse.h). 0 or
+ * -errno (-ENOENT/-ESRCH when the process is gone). */
 int xn_lx_pages_get(struct xn_lx_source *lx, const struct xn_host *h, pid_t pid, uint64_t starttime,
-                    uint64_t rss, uint64_t faults, struct xn_domain *d, bool *explicit_policy);
+                    uint64_t rss, uint64_t faults, struct xn_domain *d);
 
 /* Read lx->moves / moves_ok for this refresh (/proc/vmstat, KSM's run). */
 void xn_lx_moves_read(struct xn_lx_source *lx);
@@ -161,8 +161,7 @@ int xn_lx_estimate_pages(const struct xn_lx_est_in *in, const struct xn_host *h,
 
 /* Exact walk of /proc/PID/numa_maps into node_pages[XN_MAX_NODES] (base pages).
  * 0 or -errno. */
-int xn_lx_numa_maps_read(pid_t pid, uint64_t page_size, uint64_t *node_pages, uint64_t *total,
-                         bool *explicit_policy);
+int xn_lx_numa_maps_read(pid_t pid, uint64_t page_size, uint64_t *node_pages, uint64_t *total);
 
 /* ---- linux_cgpages.c: figures from the process's own memory cgroup ---- */
 

@@ -164,8 +164,7 @@ static int read_threads(const struct xn_lx_source *lx, pid_t pid, bool qemu, cha
 	return r;
 }
 
-static void read_affinity(const struct xn_snapshot *s, pid_t pid, struct xn_domain *d,
-                          bool explicit_policy)
+static void read_affinity(const struct xn_snapshot *s, pid_t pid, struct xn_domain *d)
 {
 	char path[64], *text;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
@@ -181,9 +180,13 @@ static void read_affinity(const struct xn_snapshot *s, pid_t pid, struct xn_doma
 				for (int w = 0; w < XN_MAX_CPUS / 64; w++)
 					if (s->host.nodes[i].cpus.w[w] & ~st->cpus_allowed.w[w])
 						all_cpus = false;
+			/* the policy of most of its pages (linux_parse.h):
+			 * "local" chooses no node, like "default" */
+			xn_nodemask pn;
+			bool chosen = (d->valid & XN_DOM_MEM_POLICY) &&
+			              xn_mem_policy_kind(d->mem_policy, &pn) != XN_MPOL_NONE;
 			d->affinity_auto = xn_nodemask_is_all(&d->node_affinity, &s->host) &&
-			                   (st->valid & XN_LX_ST_CPUS) && all_cpus &&
-			                   !explicit_policy;
+			                   (st->valid & XN_LX_ST_CPUS) && all_cpus && !chosen;
 			d->valid |= XN_DOM_AFFINITY;
 		}
 		free(st);
@@ -234,9 +237,7 @@ static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid
 		xn_snapshot_drop_last(s);
 		return r;
 	}
-	bool explicit_policy = false;
-	r = xn_lx_pages_get(lx, &s->host, pid, st.starttime, st.rss_pages, st.faults, d,
-	                    &explicit_policy);
+	r = xn_lx_pages_get(lx, &s->host, pid, st.starttime, st.rss_pages, st.faults, d);
 	if (r == -ENOMEM) {
 		xn_snapshot_drop_last(s);
 		return r;
@@ -245,7 +246,7 @@ static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid
 		xn_snapshot_drop_last(s); /* exited meanwhile */
 		return 0;
 	}
-	read_affinity(s, pid, d, explicit_policy);
+	read_affinity(s, pid, d);
 	return 0;
 }
 

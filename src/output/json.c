@@ -1,4 +1,4 @@
-/* json.c - one snapshot as one line of JSON (schema 5, documented in
+/* json.c - one snapshot as one line of JSON (schema 6, documented in
  * man/xentop-numa-json.5). The same line is the --record format, read back by
  * the replay source. Unknown values are null, never 0. */
 #include <errno.h>
@@ -398,6 +398,13 @@ static void put_domain(FILE *f, const struct xn_domain *d, int nn)
 		fputs(d->affinity_auto ? "true" : "false", f);
 	else
 		fputs("null", f);
+	if (v & XN_DOM_MEM_POLICY) { /* schema 6: the policy of most of its pages */
+		char pol[sizeof(d->mem_policy) + 1];
+		memcpy(pol, d->mem_policy, sizeof(d->mem_policy));
+		pol[sizeof(d->mem_policy)] = '\0';
+		fputs(",\"mem_policy\":", f);
+		xn_json_put_string(f, pol);
+	}
 	fputs(",\"locality\":", f);
 	put_double(f, v & XN_DOM_LOCALITY, d->locality);
 	fputs(",\"pages_outside\":", f);
@@ -431,7 +438,7 @@ int xn_json_write_snapshot(FILE *f, const struct xn_snapshot *s)
 	memcpy(origin, s->origin, sizeof(s->origin));
 	origin[sizeof(s->origin)] = '\0';
 
-	fputs("{\"schema\":5,\"time\":", f);
+	fputs("{\"schema\":6,\"time\":", f);
 	put_time(f, &s->time);
 	fputs(",\"source\":", f);
 	xn_json_put_string(f, source);

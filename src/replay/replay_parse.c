@@ -1,4 +1,4 @@
-/* replay_parse.c - one recorded JSON line (schema 1 to 5) back into a snapshot,
+/* replay_parse.c - one recorded JSON line (schema 1 to 6) back into a snapshot,
  * with jansson (schema 2's and 3's vcpu_info and advice: replay_parse_advice.c; the
  * typed field getters: replay_get.c).
  * Every field's type and range is checked: a recording may be
@@ -460,6 +460,26 @@ static int parse_domain_config(struct xn_rp_ctx *c, const json_t *o, const char 
 	return 0;
 }
 
+/* Schema 6's mem_policy: a string as numa_maps prints it ("bind:1"); absent
+ * or null (an older recording, a cgroup, a Xen domain) leaves it unknown. */
+static int parse_domain_policy(struct xn_rp_ctx *c, const json_t *o, const char *w,
+                               struct xn_domain *d)
+{
+	const char *p;
+	int r;
+	if ((r = xn_rp_get_string(c, o, w, "mem_policy", &p)) || !p)
+		return r;
+	size_t n = strlen(p);
+	if (n == 0 || n >= sizeof(d->mem_policy))
+		return bad(c, "%smem_policy: expected 1 to %zu characters", w,
+		           sizeof(d->mem_policy) - 1);
+	/* plain ASCII, as the words that quote it are */
+	for (size_t i = 0; i <= n; i++)
+		d->mem_policy[i] = i == n ? '\0' : p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?';
+	d->valid |= XN_DOM_MEM_POLICY;
+	return 0;
+}
+
 static int parse_domain_net_vbd(struct xn_rp_ctx *c, const json_t *o, const char *w,
                                 struct xn_domain *d)
 {
@@ -544,7 +564,7 @@ static int parse_domain(struct xn_rp_ctx *c, const json_t *o, size_t i, struct x
 		return r;
 	if ((r = parse_domain_pool(c, o, w, &s->host, d)))
 		return r;
-	if ((r = parse_domain_config(c, o, w, d)))
+	if ((r = parse_domain_config(c, o, w, d)) || (r = parse_domain_policy(c, o, w, d)))
 		return r;
 	if (schema < 2)
 		return 0;
@@ -591,8 +611,8 @@ static int parse_root(struct xn_rp_ctx *c, const json_t *root, struct xn_snapsho
 	const json_t *schema = json_object_get(root, "schema");
 	if (!json_is_integer(schema))
 		return bad(c, "schema: missing or not an integer");
-	if (json_integer_value(schema) < 1 || json_integer_value(schema) > 5)
-		return bad(c, "schema %lld is not supported (this program reads schemas 1 to 5)",
+	if (json_integer_value(schema) < 1 || json_integer_value(schema) > 6)
+		return bad(c, "schema %lld is not supported (this program reads schemas 1 to 6)",
 		           (long long)json_integer_value(schema));
 	int version = (int)json_integer_value(schema);
 	if ((r = xn_rp_get_string(c, root, "", "time", &t)))

@@ -161,4 +161,33 @@ has "18 long affinity" "$l" "overrides explicit node affinity 0,2,4,[0-9,]*[0-9]
 ov=$("$BIN" --replay "$tmp/18.jsonl" --snapshot | jq -r '.domains[0] | (.advice.overrides == .recorded_advice.overrides and (.advice.overrides | test(" and [0-9]+ more ")))')
 [ "$ov" = true ] || fail "18 long affinity: the recorded overrides do not read back the same"
 
+# 19 (linux, schema 6): a process's CPU affinity and its memory policy are
+# two facts; a step names the one it goes against, with its own value, and
+# never the cpuset's Mems_allowed ("nodes 0-1") for either
+advise 19-linux-policy
+l=$(line cpubind)
+has "19 linux policy" "$l" '^step [0-9]+: cpubind \(id 101\): vcpus 1: '
+has "19 linux policy" "$l" 'overrides its CPU affinity \(node 0\); not the default: assumed deliberate'
+lacks "19 linux policy" "$l" 'memory policy|nodes 0-1|pinned'
+# whichever step it gets: one that moves memory names the interleave, a
+# vCPU step leaves the pages under their policy and does not
+l=$(line interleaved)
+has "19 linux policy" "$l" '^step [0-9]+: interleaved \(id 102\): '
+if printf '%s\n' "$l" | grep -qE ': (memory|both) '; then
+	has "19 linux policy" "$l" 'overrides its memory policy \(interleave:0-1\); not the default: assumed deliberate'
+else
+	lacks "19 linux policy" "$l" 'overrides'
+fi
+lacks "19 linux policy" "$l" 'CPU affinity'
+for n in plain local; do
+	lacks "19 linux policy" "$(line $n)" 'overrides'
+done
+mp=$("$BIN" --replay "$FIX/19-linux-policy.jsonl" --snapshot | jq -r '[.schema, (.domains[] | .mem_policy)] | join(" ")')
+[ "$mp" = "6 bind:1 interleave:0-1 default local" ] || fail "19 linux policy: --snapshot says $mp"
+
+# 20 (linux): both home nodes crowded, the step takes vCPUs and memory to
+# the idle node: it overrides both, each named
+advise 20-linux-both
+has "20 linux both" "$(line boundaway)" '^step 1: boundaway \(id 101\): both 2: .*overrides its CPU affinity \(node 0\) and memory policy \(bind:1\); not the default: assumed deliberate'
+
 xn_finish test_advice_cases

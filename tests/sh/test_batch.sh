@@ -115,10 +115,12 @@ n=0
 while IFS= read -r line; do
 	n=$((n + 1))
 	printf '%s\n' "$line" | jq -e '
-		.schema == 5 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
+		.schema == 6 and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))
 		and .source == "linux" and (.origin == null or .origin == "linux")
 		and (.host.nodes | length) >= 1
 		and ([.domains[] | has("vcpu_info") and has("advice") and has("vcpu_node")] | all)
+		and ([.domains[] | .mem_policy == null or (.mem_policy | type) == "string"] | all)
+		and ([.domains[] | select(.mem_policy != null)] | length) >= 1
 		and (.host.page_size | type) == "number"
 		and (.domains | type) == "array" and (.domains | length) >= 1
 	' >/dev/null || fail "JSON line $n does not hold the schema"

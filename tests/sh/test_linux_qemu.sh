@@ -51,4 +51,20 @@ done
 	fail "--set-affinity by name exited $?: $(cat "$tmp/err")"
 # the memory path pins every thread (I/O threads follow the memory too)
 grep -q "pinned 7 threads" "$tmp/out2" || fail "message: $(cat "$tmp/out2")"
+# a guest whose memory QEMU binds (a memory backend's policy=bind, here the
+# task's policy from numactl on every mapping, its RAM's included): the
+# guest's mem_policy is that bind (schema 6)
+if command -v numactl >/dev/null; then
+	xn_start "$tmp/outb" numactl --membind=0 "$FAKE" -name "guest=bound-$$" -smp 1 -m 16
+	bpid=$xn_last
+	xn_wait_for "$tmp/outb" READY 300 || fail "bound numa_fakeqemu did not get ready: $(cat "$tmp/outb")"
+	"$BIN" --source linux --snapshot --top 0 >"$tmp/snapb.json" 2>"$tmp/err" ||
+		fail "--snapshot exited $?: $(cat "$tmp/err")"
+	pol=$(jq -r --argjson id $bpid '.domains[] | select(.id == $id) | .mem_policy' "$tmp/snapb.json")
+	[ "$pol" = "bind:0" ] || fail "the bound guest's mem_policy is '$pol', want bind:0"
+	kill $bpid
+	xn_untrack $bpid
+else
+	skip_part "the bound guest: no numactl (scripts/deps.sh installs it)"
+fi
 echo ok

@@ -58,6 +58,35 @@ jq -e --argjson id $hog_pid '.domains[] | select(.id == $id)
 	  and (.pages_method == "numa_maps" or .pages_method == "sampled")
 	  and .name == "numa_hog" and .mem_cur >= '"$want" "$tmp/snap.json" >/dev/null ||
 	fail "unexpected fields: $(xn_domain "$tmp/snap.json" $hog_pid)"
+# its memory policy (schema 6): the hog binds its buffer, most of its pages
+pol=$(jq -r --argjson id $hog_pid '.domains[] | select(.id == $id) | .mem_policy' "$tmp/snap.json")
+[ "$pol" = "bind:0" ] || fail "numa_hog's mem_policy is $pol, want bind:0"
+
+# 1, policy: a process run under `numactl --interleave=all`: the task's policy on
+# every mapping, so interleave over the host's nodes (as the kernel lists
+# them: /sys/devices/system/node/online on this host); not automatic
+if command -v numactl >/dev/null; then
+	xn_start "$tmp/il.out" numactl --interleave=all sleep 60
+	il_pid=$xn_last
+	i=0
+	while [ "$(cat /proc/$il_pid/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$BIN" --source linux --snapshot --pid $il_pid >"$tmp/il.json" 2>"$tmp/err" ||
+		fail "--snapshot of numactl's child exited $?: $(cat "$tmp/err")"
+	want_pol="interleave:$(cat /sys/devices/system/node/online)"
+	jq -e --argjson id $il_pid --arg p "$want_pol" '.domains[] | select(.id == $id)
+		| .mem_policy == $p and .affinity_auto == false' "$tmp/il.json" >/dev/null ||
+		fail "numactl --interleave=all child: want mem_policy $want_pol, not automatic: $(xn_domain "$tmp/il.json" $il_pid)"
+	grep -q "^[0-9a-f]* $want_pol " /proc/$il_pid/numa_maps ||
+		fail "numa_maps itself lacks $want_pol: $(head -n 3 /proc/$il_pid/numa_maps)"
+	echo "numactl --interleave=all child $il_pid: mem_policy $want_pol"
+	kill $il_pid
+	xn_untrack $il_pid
+else
+	skip_part "1, policy: no numactl (scripts/deps.sh installs it)"
+fi
 
 # 1a. a stopped process: its pages cannot move, so the first figure (a walk)
 # equals numa_maps to the page on every node, bracketed by two readings of

@@ -43,7 +43,7 @@ got=$(awk -v name="$name" '/^ *NAME / { if (n++) exit; for (i = 1; i <= NF; i++)
 # recording of a replay again gives the same bytes
 "$BIN" --replay "$good" -b --format json >"$tmp/r1.jsonl" 2>&1 || fail "json replay failed"
 [ "$(wc -l <"$tmp/r1.jsonl")" = "$nsamples" ] || fail "json replay: not $nsamples lines"
-# (a schema 1 recording comes back as schema 5: its source becomes the
+# (a schema 1 recording comes back as schema 6: its source becomes the
 # origin; vcpu_info is unknown, the advice is the advisor's own, and LOCAL%
 # is derived again with today's meaning)
 jq -cS 'del(.source, .interval, .schema) | del(.domains[].locality)' "$good" >"$tmp/a"
@@ -51,7 +51,7 @@ jq -cS 'del(.source, .interval, .schema, .origin)
 	| del(.domains[].vcpu_info, .domains[].advice, .domains[].recorded_advice, .domains[].locality)' \
 	"$tmp/r1.jsonl" >"$tmp/b"
 cmp -s "$tmp/a" "$tmp/b" || fail "replayed JSON differs from the recording: $(diff "$tmp/a" "$tmp/b" | head -c 600)"
-jq -e '.schema == 5' "$tmp/r1.jsonl" >/dev/null || fail "replayed JSON is not schema 5"
+jq -e '.schema == 6' "$tmp/r1.jsonl" >/dev/null || fail "replayed JSON is not schema 6"
 want=$(jq -r .source "$good" | sort -u)
 got=$(jq -r .origin "$tmp/r1.jsonl" | sort -u)
 [ "$got" = "$want" ] || fail "origin of a schema 1 replay: $got, expected $want"
@@ -145,7 +145,7 @@ fi
 adv=$FIX/advice-2node.jsonl
 "$BIN" --replay "$adv" -b --format json >"$tmp/adv.jsonl" 2>"$tmp/adv.err" || fail "schema 2 replay failed"
 [ -s "$tmp/adv.err" ] && fail "schema 2 replay printed on stderr: $(cat "$tmp/adv.err")"
-# (written back as schema 5: the newer advice fields are null for a recorded
+# (written back as schema 6: the newer advice fields are null for a recorded
 # schema 2 advice, which has no plan step)
 jq -cS 'del(.source, .interval, .schema)' "$adv" >"$tmp/a"
 jq -cS 'del(.source, .interval, .schema) | .domains[] |= (.advice = .recorded_advice

@@ -549,6 +549,58 @@ static void test_overrides_long(void)
 	xn_snapshot_clear(&s);
 }
 
+/* Linux: a CPU affinity over many nodes is cut at a node like a Xen node
+ * affinity, and the words after it stay whole. 64 nodes (ids 0, 2, ...,
+ * 126) of one CPU (CPU i on node id 2i); the thread may run on CPUs 0, 2,
+ * ..., 62, so on node ids 0, 4, ..., 124 (32 nodes); its memory is on node
+ * id 2, outside them: the step (vcpus>2) overrides that affinity. Its
+ * policy (bind:2) agrees with the step and a vCPU step leaves pages alone:
+ * not named. */
+static void test_overrides_linux(void)
+{
+	struct xn_snapshot s;
+	host(&s, "linux", 64, 1, 4);
+	uint64_t p[64] = {0};
+	p[1] = 65536;
+	int vn[] = {0};
+	struct xn_domain *d = dom(&s, 1, "wide", p, vn, 1);
+	xn_domain_alloc_vcpu_info(d);
+	char hard[200] = "";
+	for (int c = 0; c < 64; c += 2)
+		snprintf(hard + strlen(hard), sizeof(hard) - strlen(hard), "%s%d", c ? "," : "", c);
+	d->vcpu_info[0].hard = strdup(hard);
+	d->vcpu_info[0].valid |= XN_VCPU_HARD;
+	snprintf(d->mem_policy, sizeof(d->mem_policy), "bind:2");
+	d->valid |= XN_DOM_MEM_POLICY;
+	derive(NULL, &s);
+	CHECK_ADVICE(&s, 1, "1:vcpus>2");
+	const struct xn_advice *a = advice_of(&s, 1);
+	const char *head = "its CPU affinity (nodes 0,4,8,",
+	           *tail = "); not the default: assumed deliberate";
+	size_t n = strlen(a->overrides);
+	CHECK(n < sizeof(a->overrides) - 1);
+	CHECK(!strncmp(a->overrides, head, strlen(head)));
+	CHECK(n > strlen(tail) && !strcmp(a->overrides + n - strlen(tail), tail));
+	CHECK(strstr(a->overrides, " more)") != NULL || strstr(a->overrides, ",124)") != NULL);
+	CHECK(strstr(a->overrides, "memory policy") == NULL);
+	CHECK(strstr(a->reason, a->overrides) != NULL);
+	xn_snapshot_clear(&s);
+
+	/* every CPU allowed ("all" or each node's): nothing chosen, nothing named */
+	const char *alls[] = {"all", "0-63"};
+	for (size_t i = 0; i < 2; i++) {
+		host(&s, "linux", 64, 1, 4);
+		d = dom(&s, 1, "any", p, vn, 1);
+		xn_domain_alloc_vcpu_info(d);
+		d->vcpu_info[0].hard = strdup(alls[i]);
+		d->vcpu_info[0].valid |= XN_VCPU_HARD;
+		derive(NULL, &s);
+		CHECK_ADVICE(&s, 1, "1:vcpus>2");
+		CHECK_STR(advice_of(&s, 1)->overrides, "");
+		xn_snapshot_clear(&s);
+	}
+}
+
 /* Smoothing: a changed verdict shows once it is the fresh one in
  * XN_ADVISE_HOLD of the last XN_ADVISE_WINDOW samples; a held step that
  * gains nothing goes at once unless the window still holds it; the first
@@ -684,6 +736,7 @@ int main(void)
 	test_cpupool();
 	test_cpupool_crowding();
 	test_overrides_long();
+	test_overrides_linux();
 	test_hysteresis();
 	test_grown_sets();
 	test_names();

@@ -142,7 +142,7 @@ static void test_roundtrip(void)
 		xn_snapshot_clear(&s);
 		return;
 	}
-	CHECK_EQ_U64(ival(root, "schema"), 5);
+	CHECK_EQ_U64(ival(root, "schema"), 6);
 	CHECK(json_is_null(json_object_get(root, "origin"))); /* "" -> null */
 	CHECK_STR(json_string_value(json_object_get(root, "time")),
 	          "2026-11-23T13:44:09.123456789Z");

@@ -69,8 +69,7 @@ static void check_order(pid_t child, const int *ids)
 	struct xn_domain *d = xn_snapshot_add_domain(&s);
 	uint64_t all0, all1;
 	uint64_t want = numa_maps_node0(child, ps, &all0);
-	bool explicit_policy = false;
-	CHECK(xn_lx_pages_get(&lx, h, child, 1, 1024, 0, d, &explicit_policy) == 0);
+	CHECK(xn_lx_pages_get(&lx, h, child, 1, 1024, 0, d) == 0);
 	uint64_t again = numa_maps_node0(child, ps, &all1);
 	CHECK(want == again && all0 == all1); /* a waiting child: nothing moved */
 	CHECK(want >= 1024);                  /* at least the 4 MiB it touched */

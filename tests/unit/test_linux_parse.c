@@ -181,6 +181,130 @@ static void test_numa_maps_nasty(void)
 	CHECK(xn_lx_parse_numa_maps(arm, 0, nodes, NULL, NULL, &st) == -EINVAL);
 }
 
+/* Independent reading of a real capture's policies (no blank inside a
+ * policy there): pages per second token, the policy with most of them. */
+static void naive_policy(const char *text, char *out, size_t len, uint64_t *pages)
+{
+	char names[8][64] = {{0}};
+	uint64_t cnt[8] = {0};
+	int n = 0;
+	char *copy = strdup(text);
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *s2 = NULL, *tok = strtok_r(line, " ", &s2);
+		char *pol = tok ? strtok_r(NULL, " ", &s2) : NULL;
+		if (!pol)
+			continue;
+		uint64_t pg = 0;
+		for (tok = strtok_r(NULL, " ", &s2); tok; tok = strtok_r(NULL, " ", &s2)) {
+			int node;
+			unsigned long long c;
+			if (sscanf(tok, "N%d=%llu", &node, &c) == 2)
+				pg += c;
+		}
+		int i = 0;
+		while (i < n && strcmp(names[i], pol))
+			i++;
+		if (i == n && n < 8)
+			snprintf(names[n++], 64, "%s", pol);
+		if (i < 8)
+			cnt[i] += pg;
+	}
+	int best = 0;
+	for (int i = 1; i < n; i++)
+		if (cnt[i] > cnt[best])
+			best = i;
+	snprintf(out, len, "%s", n ? names[best] : "");
+	*pages = n ? cnt[best] : 0;
+	free(copy);
+}
+
+/* The process's memory policy: the one over most of its pages. */
+static void test_numa_maps_policy(void)
+{
+	/* captured here: numactl --membind=0 / --interleave=0 cat
+	 * /proc/self/numa_maps (one node: the task policy on every VMA); the
+	 * hog binds its 64 MiB buffer, the rest of it is default; bash */
+	const struct {
+		const char *file, *want;
+		int npol;
+	} real[] = {{"numa_maps-membind.txt", "bind:0", 1},
+	            {"numa_maps-interleave.txt", "interleave:0", 1},
+	            {"numa_maps-hog.txt", "bind:0", 2},
+	            {"numa_maps-bash.txt", "default", 1}};
+	for (size_t f = 0; f < XN_ARRAY_SIZE(real); f++) {
+		char *text = fixture(real[f].file);
+		struct xn_lx_nm_stats st;
+		char want[64];
+		uint64_t pages;
+		CHECK(xn_lx_parse_numa_maps(text, 4096, nodes, NULL, NULL, &st) == 0);
+		naive_policy(text, want, sizeof(want), &pages);
+		CHECK_STR(want, real[f].want);
+		CHECK_EQ_U64(st.npol, real[f].npol);
+		CHECK(st.policy >= 0 && st.policy < st.npol);
+		if (st.policy >= 0) {
+			CHECK_STR(st.pol[st.policy].text, want);
+			CHECK_EQ_U64(st.pol[st.policy].pages, pages);
+		}
+		free(text);
+	}
+	/* the hog: "default" is seen first (its text segment), bind:0 has more */
+	char *text = fixture("numa_maps-hog.txt");
+	struct xn_lx_nm_stats st;
+	xn_lx_parse_numa_maps(text, 4096, nodes, NULL, NULL, &st);
+	CHECK_STR(st.pol[0].text, "default");
+	CHECK(st.pol[1].pages >= 16384 && st.pol[0].pages < st.pol[1].pages);
+	CHECK_EQ_U64(st.pol[0].pages + st.pol[1].pages, st.total);
+	free(text);
+	/* nasty: blanks inside "prefer (many)"; bad lines count nowhere; a
+	 * fifth policy (interleave:0-70, 71 pages) is past XN_LX_NM_POLICIES */
+	text = fixture("numa_maps-nasty.txt");
+	xn_lx_parse_numa_maps(text, 4096, nodes, NULL, NULL, &st);
+	CHECK_EQ_U64(st.npol, 4);
+	CHECK_STR(st.pol[0].text, "default");
+	CHECK_STR(st.pol[1].text, "bind:1");
+	CHECK_STR(st.pol[2].text, "prefer (many):0-1");
+	CHECK_STR(st.pol[3].text, "def");
+	CHECK_EQ_U64(st.pol[1].pages, 10);
+	CHECK_EQ_U64(st.pol[2].pages, 5);
+	CHECK_EQ_U64(st.pol[3].pages, 0);
+	CHECK_EQ_U64(st.pol[0].pages, UINT64_MAX); /* saturated by the N2 lines */
+	CHECK_EQ_U64(st.policy, 0);
+	free(text);
+	/* a tie goes to the first seen; a process without a page has the
+	 * first line's; weighted interleave and flags are kept whole */
+	xn_lx_parse_numa_maps("1000 interleave=static:0-1 N0=1\n2000 bind:1 N1=3\n"
+	                      "3000 interleave=static:0-1 N0=2\n",
+	                      4096, nodes, NULL, NULL, &st);
+	CHECK_STR(st.pol[st.policy].text, "interleave=static:0-1");
+	xn_lx_parse_numa_maps("1000 prefer:1\n2000 default\n", 4096, nodes, NULL, NULL, &st);
+	CHECK_STR(st.pol[st.policy].text, "prefer:1");
+	xn_lx_parse_numa_maps("1000 weighted interleave:0-1 anon=2 N0=1 N1=1\n", 4096, nodes, NULL,
+	                      NULL, &st);
+	CHECK_STR(st.pol[st.policy].text, "weighted interleave:0-1");
+	CHECK_EQ_U64(nodes[1], 1);
+	xn_lx_parse_numa_maps("", 4096, nodes, NULL, NULL, &st);
+	CHECK_EQ_U64(st.policy, (uint64_t)-1);
+
+	/* what each chooses (core's xn_mem_policy_kind) */
+	xn_nodemask m;
+	CHECK(xn_mem_policy_kind("default", &m) == XN_MPOL_NONE);
+	CHECK(xn_mem_policy_kind("local", &m) == XN_MPOL_NONE);
+	CHECK(xn_mem_policy_kind("bind:1", &m) == XN_MPOL_BIND);
+	CHECK(XN_NM_TEST(&m, 1) && !XN_NM_TEST(&m, 0));
+	CHECK(xn_mem_policy_kind("prefer:0", &m) == XN_MPOL_PREFER && XN_NM_TEST(&m, 0));
+	CHECK(xn_mem_policy_kind("prefer (many):0-1", &m) == XN_MPOL_PREFER);
+	CHECK_EQ_U64(xn_bits_count(m.w, XN_MAX_NODES), 2);
+	CHECK(xn_mem_policy_kind("interleave=static:0,2", &m) == XN_MPOL_INTERLEAVE);
+	CHECK(XN_NM_TEST(&m, 2) && !XN_NM_TEST(&m, 1));
+	CHECK(xn_mem_policy_kind("weighted interleave:0-3", &m) == XN_MPOL_INTERLEAVE);
+	CHECK_EQ_U64(xn_bits_count(m.w, XN_MAX_NODES), 4);
+	CHECK(xn_mem_policy_kind("interleave:0-1,3,", &m) == XN_MPOL_INTERLEAVE);
+	CHECK(xn_bits_empty(m.w, XN_MAX_NODES) || XN_NM_TEST(&m, 3));
+	CHECK(xn_mem_policy_kind("bindery:1", &m) == XN_MPOL_OTHER);
+	CHECK(xn_mem_policy_kind("def", &m) == XN_MPOL_OTHER);
+}
+
 static void test_zoneinfo(void)
 {
 	char *text = fixture("zoneinfo-1node.txt");
@@ -462,6 +586,7 @@ int main(void)
 {
 	test_numa_maps_real();
 	test_numa_maps_nasty();
+	test_numa_maps_policy();
 	test_zoneinfo();
 	test_numa_stat();
 	test_status();

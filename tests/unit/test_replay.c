@@ -255,7 +255,7 @@ static void test_corrupt(void)
 	/* each bad line once, with its number; good and blank lines silent */
 	const int bad[] = {2, 4, 5, 7, 8, 9, 10, 12, 13, 14};
 	const char *why[] = {"cpu_ns",   "integer", "node_pages", "time", "node_pages",
-	                     "schema 6", "object",  "twice",      "JSON", "vcpus"};
+	                     "schema 7", "object",  "twice",      "JSON", "vcpus"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *m = msg_for_line(msgs, path, bad[i]);
 		CHECK(m != NULL);
@@ -621,6 +621,7 @@ static void test_roundtrip_v2(void)
 	fclose(f);
 	CHECK(strstr(buf2, "\"advice\":null,\"recorded_advice\":{\"action\":\"vcpus\"") != NULL);
 	struct xn_snapshot c2;
+	memset(&c2, 0, sizeof(c2)); /* the parser frees what it finds there */
 	CHECK(xn_replay_parse_line(buf2, len2, &c2, err, sizeof(err)) == 0);
 	CHECK(c2.domains[0].valid & XN_DOM_RECORDED_ADVICE);
 	CHECK_STR(c2.domains[0].recorded_advice.reason, ad->reason);
@@ -720,11 +721,11 @@ static void test_bad_v2(void)
 	if (b.nr_domains == 1)
 		CHECK_STR(b.domains[0].recorded_advice.reason, "a?b??c");
 	xn_snapshot_clear(&b);
-	/* schema 6 is refused */
-	const char *l3 = "{\"schema\":6,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[]},"
+	/* schema 7 is refused */
+	const char *l3 = "{\"schema\":7,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[]},"
 	                 "\"domains\":[]}";
 	CHECK(xn_replay_parse_line(l3, strlen(l3), &b, err, sizeof(err)) == -EINVAL);
-	CHECK(strstr(err, "schema 6 is not supported") != NULL);
+	CHECK(strstr(err, "schema 7 is not supported") != NULL);
 }
 
 /* Schema 5's cpupools: read, written back the same, and a domain's pool
@@ -794,6 +795,75 @@ static void test_cpupools(void)
 	}
 }
 
+/* Schema 6's mem_policy: read, written back the same; a schema 5 line has
+ * none (unknown, and written without it); a bad one is refused. */
+static void test_mem_policy(void)
+{
+	const char *l = "{\"schema\":6,\"time\":\"2026-01-01T00:00:00Z\",\"origin\":\"linux\","
+	                "\"host\":{\"nodes\":[{\"id\":0},{\"id\":1}]},\"domains\":["
+	                "{\"id\":10,\"name\":\"a\",\"mem_policy\":\"bind:1\"},"
+	                "{\"id\":11,\"name\":\"b\",\"mem_policy\":\"prefer (many):0-1\"},"
+	                "{\"id\":12,\"name\":\"c\",\"mem_policy\":null},"
+	                "{\"id\":13,\"name\":\"d\",\"mem_policy\":\"x\\u0007y\"}]}";
+	struct xn_snapshot b, c;
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	char err[256] = "";
+	CHECK(xn_replay_parse_line(l, strlen(l), &b, err, sizeof(err)) == 0);
+	CHECK(b.nr_domains == 4);
+	if (b.nr_domains != 4)
+		return;
+	CHECK((b.domains[0].valid & XN_DOM_MEM_POLICY) &&
+	      !strcmp(b.domains[0].mem_policy, "bind:1"));
+	CHECK_STR(b.domains[1].mem_policy, "prefer (many):0-1");
+	CHECK(!(b.domains[2].valid & XN_DOM_MEM_POLICY));
+	CHECK_STR(b.domains[3].mem_policy, "x?y"); /* plain ASCII, as the words quote it */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	CHECK(xn_json_write_snapshot(f, &b) == 0);
+	fclose(f);
+	CHECK(strstr(buf, "\"schema\":6,") == buf + 1);
+	CHECK(strstr(buf, "\"mem_policy\":\"bind:1\"") != NULL);
+	CHECK(strstr(buf, "\"mem_policy\":\"prefer (many):0-1\"") != NULL);
+	CHECK(xn_replay_parse_line(buf, len, &c, err, sizeof(err)) == 0);
+	CHECK(c.nr_domains == 4 && (c.domains[0].valid & XN_DOM_MEM_POLICY) &&
+	      !strcmp(c.domains[0].mem_policy, "bind:1") &&
+	      !strcmp(c.domains[1].mem_policy, "prefer (many):0-1") &&
+	      !(c.domains[2].valid & XN_DOM_MEM_POLICY));
+	free(buf);
+	xn_snapshot_clear(&b);
+	xn_snapshot_clear(&c);
+	/* schema 5: absent, unknown, and not written */
+	const char *l5 = "{\"schema\":5,\"time\":\"2026-01-01T00:00:00Z\",\"origin\":\"linux\","
+	                 "\"host\":{\"nodes\":[{\"id\":0}]},\"domains\":[{\"id\":10,\"name\":"
+	                 "\"a\"}]}";
+	CHECK(xn_replay_parse_line(l5, strlen(l5), &b, err, sizeof(err)) == 0);
+	CHECK(b.nr_domains == 1 && !(b.domains[0].valid & XN_DOM_MEM_POLICY));
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK(xn_json_write_snapshot(f, &b) == 0);
+	fclose(f);
+	CHECK(strstr(buf, "mem_policy") == NULL);
+	free(buf);
+	xn_snapshot_clear(&b);
+	/* too long (64 characters), empty, not a string */
+	const char *bad[] = {
+	        "\"bind:0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44\"", "\"\"",
+	        "3"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[512];
+		snprintf(line, sizeof(line),
+		         "{\"schema\":6,\"time\":\"2026-01-01T00:00:00Z\",\"host\":{\"nodes\":[{"
+		         "\"id\":0}]},\"domains\":[{\"id\":1,\"name\":\"a\",\"mem_policy\":%s}]}",
+		         bad[i]);
+		err[0] = '\0';
+		CHECK(xn_replay_parse_line(line, strlen(line), &b, err, sizeof(err)) == -EINVAL);
+		CHECK(strstr(err, "domains[0].mem_policy: expected") != NULL);
+		xn_snapshot_clear(&b);
+	}
+}
+
 int main(void)
 {
 	const char *root = getenv("XN_ROOT");
@@ -807,6 +877,7 @@ int main(void)
 	test_many_bad();
 	test_roundtrip();
 	test_cpupools();
+	test_mem_policy();
 	test_roundtrip_v2();
 	test_origin_v1();
 	test_bad_v2();

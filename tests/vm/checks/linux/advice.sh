@@ -22,6 +22,13 @@
 # last) with /sys/devices/system/node/node*/cpulist; numastat -p shows that
 # the memory moved (memory, both) or did not (vcpus), Cpus_allowed_list
 # that the threads were pinned to the target's CPUs.
+# The words name the two facts a step goes against, each with its value
+# (issue 19 item 12): numa_tick's memory is bound with libnuma (bind:NODE,
+# the policy of most of its pages: mem_policy), its threads' CPU affinity is
+# the last node (numactl --cpunodebind). Every step pins the threads, so one
+# to the first node overrides "its CPU affinity (node LAST)"; a step that
+# moves memory off its policy's node overrides "memory policy (bind:N)"; a
+# vCPU step leaves the policy alone. Never the cpuset's Mems_allowed.
 . /checks/lib.sh
 need_xn
 # --snapshot (two samples: its advice is the second's, made with measured
@@ -68,9 +75,10 @@ diff_() {
 	bad=$((bad + 1))
 }
 
-# scenario TAG "ACTION:NODE..." - the verdicts accepted
+# scenario TAG "ACTION:NODE..." POLNODE - the verdicts accepted, and the
+# node of the bind policy over most of its pages
 scenario() {
-	tag=$1 accept=$2
+	tag=$1 accept=$2 polnode=$3
 	eval "pid=\$pid_$tag"
 	echo "=== $tag: pid $pid, accepted verdicts: $accept"
 	numastat -p "$pid"
@@ -109,6 +117,19 @@ scenario() {
 		"$(dj '.vcpu_info | length')"
 	same "$tag: vcpu_info nodes" "$(tr '\n' ' ' </tmp/tn.before)" \
 		"$(dj '[.vcpu_info[].node] | sort | map(tostring) | join(" ")') "
+	# its memory policy, and what the step says it overrides
+	same "$tag: mem_policy" "bind:$polnode" "$(dj .mem_policy)"
+	ov_cpu="" ov_pol=""
+	[ "$wnode" != "$n1" ] && ov_cpu="CPU affinity (node $n1)"
+	[ "$act" != vcpus ] && [ "$wnode" != "$polnode" ] && ov_pol="memory policy (bind:$polnode)"
+	if [ -n "$ov_cpu" ] && [ -n "$ov_pol" ]; then
+		want_ov="its $ov_cpu and $ov_pol; not the default: assumed deliberate"
+	elif [ -n "$ov_cpu$ov_pol" ]; then
+		want_ov="its $ov_cpu$ov_pol; not the default: assumed deliberate"
+	else
+		want_ov=null
+	fi
+	same "$tag: advice.overrides" "$want_ov" "$(dj .advice.overrides)"
 
 	"$XN" --source linux --advise --pid "$pid" >/tmp/adv.out 2>/tmp/adv.err
 	rc=$?
@@ -174,9 +195,9 @@ scenario() {
 }
 
 start A 2 "$n0:200"
-scenario A "vcpus:$n0 both:$n0 memory:$n1"
+scenario A "vcpus:$n0 both:$n0 memory:$n1" "$n0"
 start B 2 "$n0:80" "$n1:120"
-scenario B "memory:$n1"
+scenario B "memory:$n1" "$n1"
 # C: fill the last node to 250 MiB free (one thread, on that node: well
 # placed), then 300 MiB on the first node cannot move there.
 free1=$(awk '/MemFree/ { print int($4 / 1024) }' /sys/devices/system/node/node$n1/meminfo)
@@ -186,6 +207,6 @@ start F 1 "$n1:$fill"
 echo "node $n1: $free1 MiB free, filled with $fill MiB; now" \
 	"$(awk '/MemFree/ { print int($4 / 1024) }' /sys/devices/system/node/node$n1/meminfo) MiB free"
 start C 2 "$n0:300"
-scenario C "vcpus:$n0 both:$n0"
+scenario C "vcpus:$n0 both:$n0" "$n0"
 kill "$pid_F"
 [ $bad = 0 ] || fail "$bad differences"
