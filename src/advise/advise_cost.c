@@ -260,11 +260,21 @@ static double crowd_of(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 	return c;
 }
 
-/* Soft affinity (Xen) is a preference: on a target whose busy vCPUs
- * outnumber its CPUs (rho > 1) only 1/rho of the demand runs there, the
- * rest spills to the other nodes (evenly over those with CPUs). The
- * expected LOCAL% and access cost are those of the vCPUs where they will
- * run, not where they are asked to. */
+/* Soft affinity (Xen) is a preference over all the targets' CPUs at once:
+ * Xen's schedulers (credit, credit2) look for an idle CPU anywhere in a
+ * vCPU's soft affinity before any CPU outside it (BALANCE_SOFT_AFFINITY,
+ * then BALANCE_HARD_AFFINITY). So on a target whose busy vCPUs outnumber
+ * its CPUs (rho > 1) 1/rho of the domain's vCPUs asked there run there;
+ * their excess runs first on the spare CPUs of the other targets (shared
+ * in proportion to each one's spare), and only what the whole target set
+ * cannot take spills to the other nodes (evenly over those with CPUs).
+ * The expected LOCAL% and access cost are those of where the vCPUs run;
+ * the crowding is that of the targets once the excess the others took has
+ * left them (a target that took some ends at most full: no crowding
+ * there). A soft affinity holding every CPU of the domain's pool is no
+ * preference at all (Xen's has_soft_affinity() is false): over several
+ * nodes such a step is expected to change nothing; over one, the pool
+ * keeps the vCPUs there anyway. advise.h states the model. */
 static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, const int *idx, int k,
                   const double *vw, const double *pw, const double *ba, struct xn_adv_cand *c)
 {
@@ -288,28 +298,65 @@ static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, con
 			}
 		}
 	}
-	double out = 0, l = 0, acc = 0, pw_t = 0, row_t = 0;
+	/* k <= 64: model() holds candidates to c->idx */
+	double rho[64], excess = 0, spare = 0, pw_t = 0, row_t = 0;
 	int others = 0;
 	for (int i = 0; i < nn; i++)
 		others += cpus[i] > 0;
 	for (int t = 0; t < k; t++) {
 		int i = idx[t];
-		double rho = cpus[i] ? (demand[i] - dd->bw[i] + ba[i]) / cpus[i] : 0;
-		double stays = rho > 1 ? vw[i] / rho : vw[i];
-		out += vw[i] - stays;
-		l += stays * pw[i];
-		acc += stays * m->row[i];
+		double dem = demand[i] - dd->bw[i] + ba[i];
+		rho[t] = cpus[i] ? dem / cpus[i] : 0;
+		if (rho[t] > 1)
+			excess += vw[i] - vw[i] / rho[t];
+		else if (cpus[i])
+			spare += cpus[i] - dem; /* idle CPUs' worth */
 		if (cpus[i]) {
 			others--;
 			pw_t += pw[i];
 			row_t += m->row[i];
 		}
 	}
-	if (out <= 0 || others <= 0)
-		return; /* no spill, or nowhere to go: it waits for its CPUs */
-	double each = out / others;
-	c->local_after = 100.0 * (l + each * (m->pw_cpu - pw_t));
-	c->access_after = acc + each * (m->row_cpu - row_t);
+	if (others <= 0) {   /* every node with CPUs of its pool */
+		if (k > 1) { /* no preference: they run where the load takes them */
+			c->local_after = dd->local;
+			c->access_after = dd->access;
+			c->crowd_after = c->crowd_now;
+		}
+		return; /* one node: its pool keeps them there anyway */
+	}
+	if (excess <= 0)
+		return; /* no target crowded: the vCPUs run where asked */
+	/* A share s of the domain's vCPUs keeps s x busy CPUs busy; an idle
+	 * domain's excess fits in any spare. took: the share the spare runs;
+	 * each crowded target's excess goes there in the proportion f, the
+	 * rest (out) to the other nodes. */
+	double took = dd->busy > 0 ? fmin(excess, spare / dd->busy) : spare > 0 ? excess : 0;
+	double f = took / excess, out = excess - took;
+	double l = 0, acc = 0, cr = 0;
+	for (int t = 0; t < k; t++) {
+		int i = idx[t];
+		double run = vw[i];
+		if (rho[t] > 1) {
+			double x = vw[i] - vw[i] / rho[t], left = f * x;
+			run -= x;
+			/* what stays and what spills out are still crowded, less
+			 * the demand that left for the spare CPUs */
+			double after = rho[t] - left * dd->busy / cpus[i];
+			cr += (vw[i] - left) * (after > 1 ? after - 1 : 0);
+		} else if (spare > 0)
+			run += took * (cpus[i] - rho[t] * cpus[i]) / spare;
+		l += run * pw[i];
+		acc += run * m->row[i];
+	}
+	if (out > 0) {
+		double each = out / others;
+		l += each * (m->pw_cpu - pw_t);
+		acc += each * (m->row_cpu - row_t);
+	}
+	c->local_after = 100.0 * l;
+	c->access_after = acc;
+	c->crowd_after = cr;
 }
 
 static enum xn_place_kind kind_of(const struct xn_adv_host *ah, enum xn_advice_action a)
@@ -503,7 +550,8 @@ struct search {
  * hopeless): false when the candidate cannot be a step nor the best
  * LOCAL% seen so far. LOCAL% afterwards is plain when vCPUs spread evenly
  * over k nodes: the memory's share there over k when only the vCPUs move,
- * 1/k when the memory is spread there with them. */
+ * 1/k when the memory is spread there with them; but not when soft
+ * affinity lets them run off a crowded target (spill()). */
 static bool worth_modelling(struct search *s, enum xn_advice_action action, const int *idx, int k)
 {
 	const struct xn_adv_dom *dd = s->dd;
@@ -530,14 +578,20 @@ static bool worth_modelling(struct search *s, enum xn_advice_action action, cons
 	const struct xn_adv_host *ah = s->ah;
 	const uint32_t *cpus = ah->cpus + dd->at;
 	const double *demand = ah->demand + dd->at;
-	for (int t = 0; t < k && could_step; t++) {
+	bool crowded = false, over = false;
+	for (int t = 0; t < k; t++) {
 		int i = idx[t];
 		double ba = dd->busy / k,
 		       rho = cpus[i] ? (demand[i] - dd->bw[i] + ba) / cpus[i] : 0;
 		if (ba > dd->bw[i] + 1e-9 && rho > XN_ADVISE_MAX_RATIO + 1e-9)
-			could_step = false;
+			over = true;
+		crowded |= rho > 1;
 	}
-	if (could_step)
+	if (could_step && !over)
+		return true;
+	/* soft affinity on a crowded target (spill()): the vCPUs run
+	 * elsewhere too, so the even share bounds nothing */
+	if (crowded && action == XN_ADVICE_VCPUS && (caps & XN_SRC_SOFT_VCPUS))
 		return true;
 	if (s->have_top && local_after <= s->top->local_after + 1e-9)
 		return false;

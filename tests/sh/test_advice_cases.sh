@@ -161,4 +161,25 @@ has "18 long affinity" "$l" "overrides explicit node affinity 0,2,4,[0-9,]*[0-9]
 ov=$("$BIN" --replay "$tmp/18.jsonl" --snapshot | jq -r '.domains[0] | (.advice.overrides == .recorded_advice.overrides and (.advice.overrides | test(" and [0-9]+ more ")))')
 [ "$ov" = true ] || fail "18 long affinity: the recorded overrides do not read back the same"
 
+# 19: a vCPU step over two targets sets one soft affinity over both, and Xen
+# takes an idle CPU anywhere in it first: node 1's 2 idle CPUs take node 0's
+# excess (LOCAL% 65: a step), where spilling it off the targets (45) was stuck
+advise 19-soft-targets
+want_rc "19 soft targets" 1
+has "19 soft targets" "$(line pair)" '^step 1: pair \(id 1\): vcpus 0-1: .*LOCAL% 40\.0 -> 65\.0'
+fig=$("$BIN" --replay "$FIX/19-soft-targets.jsonl" --snapshot |
+	jq -r '.domains[] | select(.name == "pair") | .advice | "\(.local_expected) \(.distance) \(.score)"')
+[ "$fig" = "65 13.5 2.859375" ] || fail "19 soft targets: local_expected, distance and score are $fig, want 65 13.5 2.859375"
+# the man page's worked example (Cost model) is this case: its figures are the code's
+for f in '^2\.859375\)\.$' '= 65\.0' '1\.625'; do
+	grep -qE -- "$f" xentop-numa.1 || fail "19 soft targets: the man page's example lacks /$f/"
+done
+
+# 20: the same with node 1's CPUs full too: no target has an idle CPU, so
+# node 0's excess runs off the targets (LOCAL% 45): stuck, never vcpus 0-1
+advise 20-soft-targets-full
+want_rc "20 soft targets full" 1
+lacks "20 soft targets full" "$(line pair)" ': vcpus 0-1'
+has "20 soft targets full" "$(line pair)" ': stuck: '
+
 xn_finish test_advice_cases
