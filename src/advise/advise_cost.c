@@ -542,6 +542,7 @@ struct search {
 	struct xn_adv_cand *top;
 	bool have_top;
 	double memory_hope;        /* a memory change's best possible net gain (<= 0: none pays) */
+	double pw_max;             /* the largest page share on a node with CPUs (its pool's) */
 	struct xn_adv_light *list; /* modelled candidates that may be steps */
 	int n, cap;
 };
@@ -550,8 +551,9 @@ struct search {
  * hopeless): false when the candidate cannot be a step nor the best
  * LOCAL% seen so far. LOCAL% afterwards is plain when vCPUs spread evenly
  * over k nodes: the memory's share there over k when only the vCPUs move,
- * 1/k when the memory is spread there with them; but not when soft
- * affinity lets them run off a crowded target (spill()). */
+ * 1/k when the memory is spread there with them. Where soft affinity lets
+ * them run off a crowded target (spill()), what runs off it runs on some
+ * node with CPUs: at most pw_max of it is local. */
 static bool worth_modelling(struct search *s, enum xn_advice_action action, const int *idx, int k)
 {
 	const struct xn_adv_dom *dd = s->dd;
@@ -578,20 +580,25 @@ static bool worth_modelling(struct search *s, enum xn_advice_action action, cons
 	const struct xn_adv_host *ah = s->ah;
 	const uint32_t *cpus = ah->cpus + dd->at;
 	const double *demand = ah->demand + dd->at;
-	bool crowded = false, over = false;
+	bool soft = action == XN_ADVICE_VCPUS && (caps & XN_SRC_SOFT_VCPUS), over = false;
+	double bound = 0, off = 0; /* soft: LOCAL% at most, the share off crowded targets */
 	for (int t = 0; t < k; t++) {
 		int i = idx[t];
 		double ba = dd->busy / k,
 		       rho = cpus[i] ? (demand[i] - dd->bw[i] + ba) / cpus[i] : 0;
 		if (ba > dd->bw[i] + 1e-9 && rho > XN_ADVISE_MAX_RATIO + 1e-9)
 			over = true;
-		crowded |= rho > 1;
+		if (soft && rho > 1) {
+			bound += dd->pw[idx[t]] / k / rho;
+			off += (1.0 - 1.0 / rho) / k;
+		} else
+			bound += dd->pw[idx[t]] / k;
+	}
+	if (soft && off > 0) {
+		local_after = 100.0 * (bound + off * s->pw_max);
+		could_step = local_after >= dd->local - 1e-9;
 	}
 	if (could_step && !over)
-		return true;
-	/* soft affinity on a crowded target (spill()): the vCPUs run
-	 * elsewhere too, so the even share bounds nothing */
-	if (crowded && action == XN_ADVICE_VCPUS && (caps & XN_SRC_SOFT_VCPUS))
 		return true;
 	if (s->have_top && local_after <= s->top->local_after + 1e-9)
 		return false;
@@ -678,7 +685,10 @@ static bool fits(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, cons
 bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                  struct xn_adv_cand *best, struct xn_adv_cand *top)
 {
-	struct search s = {ah, dd, top, false, 0, ah->light, 0, ah->nlight};
+	struct search s = {ah, dd, top, false, 0, 0, ah->light, 0, ah->nlight};
+	for (int i = 0; i < ah->nn; i++)
+		if (ah->cpus[dd->at + (size_t)i] && dd->pw[i] > s.pw_max)
+			s.pw_max = dd->pw[i];
 	int nn = ah->nn, vn[64], nv = 0;
 	memset(best, 0, sizeof(*best));
 	memset(top, 0, sizeof(*top));
