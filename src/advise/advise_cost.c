@@ -236,6 +236,8 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 			vw[i] /= dd->known;
 		if (dd->total)
 			pw[i] = (double)d->node_pages[i] / (double)dd->total;
+		if (ah->cpus[dd->at + (size_t)i] && pw[i] > dd->pw_max)
+			dd->pw_max = pw[i];
 	}
 	access_of(ah, vw, pw, &dd->local, &dd->access);
 	if (d->valid & XN_DOM_LOCALITY)
@@ -287,6 +289,7 @@ static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, con
 		m->rows_dd = dd;
 		m->rows_gen = ah->gen;
 		m->pw_cpu = m->row_cpu = 0;
+		m->nodes_cpu = 0;
 		for (int a = 0; a < nn; a++) {
 			double r = 0;
 			for (int j = 0; j < nn; j++)
@@ -295,65 +298,67 @@ static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, con
 			if (cpus[a]) {
 				m->pw_cpu += pw[a];
 				m->row_cpu += r;
+				m->nodes_cpu++;
 			}
 		}
 	}
 	/* k <= 64: model() holds candidates to c->idx */
-	double rho[64], excess = 0, spare = 0, pw_t = 0, row_t = 0;
-	int others = 0;
-	for (int i = 0; i < nn; i++)
-		others += cpus[i] > 0;
+	double rho[64], excess = 0, spare = 0, pw_t = 0, row_t = 0, l = 0, acc = 0, cr = 0;
+	int others = m->nodes_cpu;
 	for (int t = 0; t < k; t++) {
 		int i = idx[t];
 		double dem = demand[i] - dd->bw[i] + ba[i];
 		rho[t] = cpus[i] ? dem / cpus[i] : 0;
-		if (rho[t] > 1)
+		if (rho[t] > 1) {
 			excess += vw[i] - vw[i] / rho[t];
-		else if (cpus[i])
+			cr += vw[i] * (rho[t] - 1);
+		} else if (cpus[i])
 			spare += cpus[i] - dem; /* idle CPUs' worth */
 		if (cpus[i]) {
 			others--;
 			pw_t += pw[i];
 			row_t += m->row[i];
 		}
+		l += vw[i] * pw[i];
+		acc += vw[i] * m->row[i];
 	}
-	if (others <= 0) {   /* every node with CPUs of its pool */
-		if (k > 1) { /* no preference: they run where the load takes them */
-			c->local_after = dd->local;
-			c->access_after = dd->access;
-			c->crowd_after = c->crowd_now;
+	if (others <= 0 && k > 1) {
+		/* every node with CPUs of its pool: no preference, they run
+		 * where the load takes them */
+		c->local_after = dd->local;
+		c->access_after = dd->access;
+		c->crowd_after = c->crowd_now;
+		return;
+	}
+	if (excess > 0 && others > 0) {
+		/* A share s of the domain's vCPUs keeps s x busy CPUs busy; an
+		 * idle domain's excess fits in any spare. took: the share the
+		 * spare runs; each crowded target's excess goes there in the
+		 * proportion f, the rest (out) to the other nodes. */
+		double took = dd->busy > 0 ? fmin(excess, spare / dd->busy)
+		              : spare > 0  ? excess
+		                           : 0;
+		double f = took / excess, out = excess - took, each = out / others;
+		l = each * (m->pw_cpu - pw_t);
+		acc = each * (m->row_cpu - row_t);
+		cr = 0;
+		for (int t = 0; t < k; t++) {
+			int i = idx[t];
+			double run = vw[i];
+			if (rho[t] > 1) {
+				double x = vw[i] - vw[i] / rho[t], left = f * x;
+				run -= x;
+				/* what stays and what spills out are still crowded,
+				 * less the demand that left for the spare CPUs */
+				double after = rho[t] - left * dd->busy / cpus[i];
+				cr += (vw[i] - left) * (after > 1 ? after - 1 : 0);
+			} else if (spare > 0)
+				run += took * (cpus[i] - rho[t] * cpus[i]) / spare;
+			l += run * pw[i];
+			acc += run * m->row[i];
 		}
-		return; /* one node: its pool keeps them there anyway */
 	}
-	if (excess <= 0)
-		return; /* no target crowded: the vCPUs run where asked */
-	/* A share s of the domain's vCPUs keeps s x busy CPUs busy; an idle
-	 * domain's excess fits in any spare. took: the share the spare runs;
-	 * each crowded target's excess goes there in the proportion f, the
-	 * rest (out) to the other nodes. */
-	double took = dd->busy > 0 ? fmin(excess, spare / dd->busy) : spare > 0 ? excess : 0;
-	double f = took / excess, out = excess - took;
-	double l = 0, acc = 0, cr = 0;
-	for (int t = 0; t < k; t++) {
-		int i = idx[t];
-		double run = vw[i];
-		if (rho[t] > 1) {
-			double x = vw[i] - vw[i] / rho[t], left = f * x;
-			run -= x;
-			/* what stays and what spills out are still crowded, less
-			 * the demand that left for the spare CPUs */
-			double after = rho[t] - left * dd->busy / cpus[i];
-			cr += (vw[i] - left) * (after > 1 ? after - 1 : 0);
-		} else if (spare > 0)
-			run += took * (cpus[i] - rho[t] * cpus[i]) / spare;
-		l += run * pw[i];
-		acc += run * m->row[i];
-	}
-	if (out > 0) {
-		double each = out / others;
-		l += each * (m->pw_cpu - pw_t);
-		acc += each * (m->row_cpu - row_t);
-	}
+	/* else where asked (nothing crowded, or its pool's one node) */
 	c->local_after = 100.0 * l;
 	c->access_after = acc;
 	c->crowd_after = cr;
@@ -449,6 +454,8 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	if (kind == XN_PLACE_MIGRATE) { /* the vCPUs stay */
 		access_of(ah, vw, pw, &c->local_after, &c->access_after);
 		c->crowd_after = c->crowd_now;
+	} else if (kind == XN_PLACE_VCPUS && (ah->caps & XN_SRC_SOFT_VCPUS)) {
+		spill(ah, dd, idx, k, vw, pw, ba, c); /* where soft affinity runs them */
 	} else { /* the vCPUs run on the targets only: the same sums, shorter */
 		double l = 0, a = 0, cr = 0;
 		for (int t = 0; t < k; t++) {
@@ -466,8 +473,6 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		c->local_after = 100.0 * l;
 		c->access_after = a;
 		c->crowd_after = cr;
-		if (kind == XN_PLACE_VCPUS && (ah->caps & XN_SRC_SOFT_VCPUS))
-			spill(ah, dd, idx, k, vw, pw, ba, c);
 	}
 	/* the most crowded target afterwards: an even-looking set can hide a
 	 * node past the limit */
@@ -542,7 +547,6 @@ struct search {
 	struct xn_adv_cand *top;
 	bool have_top;
 	double memory_hope;        /* a memory change's best possible net gain (<= 0: none pays) */
-	double pw_max;             /* the largest page share on a node with CPUs (its pool's) */
 	struct xn_adv_light *list; /* modelled candidates that may be steps */
 	int n, cap;
 };
@@ -553,7 +557,7 @@ struct search {
  * over k nodes: the memory's share there over k when only the vCPUs move,
  * 1/k when the memory is spread there with them. Where soft affinity lets
  * them run off a crowded target (spill()), what runs off it runs on some
- * node with CPUs: at most pw_max of it is local. */
+ * node with CPUs: at most dd->pw_max of it is local. */
 static bool worth_modelling(struct search *s, enum xn_advice_action action, const int *idx, int k)
 {
 	const struct xn_adv_dom *dd = s->dd;
@@ -580,24 +584,28 @@ static bool worth_modelling(struct search *s, enum xn_advice_action action, cons
 	const struct xn_adv_host *ah = s->ah;
 	const uint32_t *cpus = ah->cpus + dd->at;
 	const double *demand = ah->demand + dd->at;
-	bool soft = action == XN_ADVICE_VCPUS && (caps & XN_SRC_SOFT_VCPUS), over = false;
-	double bound = 0, off = 0; /* soft: LOCAL% at most, the share off crowded targets */
-	for (int t = 0; t < k; t++) {
+	/* soft: what runs off a crowded target runs on some node with CPUs,
+	 * so LOCAL% ends below 100 x pw_max (some stays on the targets, whose
+	 * even share is below LOCAL% now): only above LOCAL% now is the bound
+	 * worth working out (most domains are where most of their memory is) */
+	bool soft = !could_step && action == XN_ADVICE_VCPUS && (caps & XN_SRC_SOFT_VCPUS) &&
+	            100.0 * dd->pw_max > dd->local + 1e-9;
+	bool over = false;
+	double bound = 0, off = 0; /* soft: LOCAL% at most, the share off crowded targets (x k) */
+	for (int t = 0; t < k && (could_step || soft) && !over; t++) {
 		int i = idx[t];
 		double ba = dd->busy / k,
 		       rho = cpus[i] ? (demand[i] - dd->bw[i] + ba) / cpus[i] : 0;
 		if (ba > dd->bw[i] + 1e-9 && rho > XN_ADVISE_MAX_RATIO + 1e-9)
 			over = true;
-		if (soft && rho > 1) {
-			bound += dd->pw[idx[t]] / k / rho;
-			off += (1.0 - 1.0 / rho) / k;
-		} else
-			bound += dd->pw[idx[t]] / k;
+		if (soft && rho > 1) { /* in k-ths: what stays, what runs off it */
+			bound += dd->pw[i] / rho;
+			off += 1 - 1 / rho;
+		} else if (soft)
+			bound += dd->pw[i];
 	}
-	if (soft && off > 0) {
-		local_after = 100.0 * (bound + off * s->pw_max);
-		could_step = local_after >= dd->local - 1e-9;
-	}
+	if (soft && !over && 100.0 * (bound + off * dd->pw_max) / k >= dd->local - 1e-9)
+		return true;
 	if (could_step && !over)
 		return true;
 	if (s->have_top && local_after <= s->top->local_after + 1e-9)
@@ -685,10 +693,7 @@ static bool fits(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, cons
 bool xn_adv_best(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
                  struct xn_adv_cand *best, struct xn_adv_cand *top)
 {
-	struct search s = {ah, dd, top, false, 0, 0, ah->light, 0, ah->nlight};
-	for (int i = 0; i < ah->nn; i++)
-		if (ah->cpus[dd->at + (size_t)i] && dd->pw[i] > s.pw_max)
-			s.pw_max = dd->pw[i];
+	struct search s = {ah, dd, top, false, 0, ah->light, 0, ah->nlight};
 	int nn = ah->nn, vn[64], nv = 0;
 	memset(best, 0, sizeof(*best));
 	memset(top, 0, sizeof(*top));
@@ -765,6 +770,7 @@ void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct
 	uint64_t ps = h->page_size ? h->page_size : 4096;
 	double bytes = (double)(dd->total * ps);
 	ah->gen++; /* every memo is stale now */
+	dd->pw_max = 0;
 	for (int i = 0; i < nn; i++) {
 		double db = ba[i] - dd->bw[i], dl = (vw[i] - dd->vw[i]) * dd->known;
 		ah->demand[i] += db;
@@ -778,6 +784,8 @@ void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct
 		dd->vw[i] = vw[i];
 		dd->pw[i] = pw[i];
 		dd->bw[i] = ba[i];
+		if (ah->cpus[dd->at + (size_t)i] && pw[i] > dd->pw_max)
+			dd->pw_max = pw[i];
 	}
 	dd->local = again.local_after;
 	dd->access = again.access_after;
