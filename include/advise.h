@@ -18,6 +18,17 @@
  *   XN_ADVISE_BLOCKED_BUSY, offline 0; unknown 1); where the source reads
  *   cpupools (XN_SRC_CPUPOOLS) and the domain's is known, only the node's
  *   CPUs in its pool and the vCPUs of domains in its pool count;
+ * - Xen vCPU step (soft affinity: one mask over all its targets' CPUs, and
+ *   Xen's credit/credit2 take an idle CPU anywhere in it before one outside
+ *   it): each target is asked an even share; where rho > 1 only 1/rho of it
+ *   runs there, the excess runs first on the other targets' idle CPUs (in
+ *   proportion to each one's), and what they cannot run spreads evenly over
+ *   the non-target nodes with CPUs (targets holding every node with CPUs
+ *   of its pool: no preference, Xen ignores it; over several nodes such a
+ *   step is expected to change nothing). A_after and LOCAL% are those of where
+ *   the vCPUs run; crowd_after counts, on each crowded target, the share
+ *   that did not go to another target at the ratio left once it went. The
+ *   XN_ADVISE_MAX_RATIO limit counts the vCPUs where they are asked;
  * - gain of a step = size GiB x ((A_now - A_after) + (crowd_now - crowd_after));
  *   cost = XN_ADVISE_COPY_COST x (GiB copied + XN_ADVISE_COPY_MIN_GIB) for a
  *   change that moves memory (Xen live move: every page; Linux: pages not

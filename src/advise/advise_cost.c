@@ -236,6 +236,8 @@ void xn_adv_dom_init(const struct xn_adv_host *ah, struct xn_domain *d, struct x
 			vw[i] /= dd->known;
 		if (dd->total)
 			pw[i] = (double)d->node_pages[i] / (double)dd->total;
+		if (ah->cpus[dd->at + (size_t)i] && pw[i] > dd->pw_max)
+			dd->pw_max = pw[i];
 	}
 	access_of(ah, vw, pw, &dd->local, &dd->access);
 	if (d->valid & XN_DOM_LOCALITY)
@@ -260,11 +262,21 @@ static double crowd_of(const struct xn_adv_host *ah, const struct xn_adv_dom *dd
 	return c;
 }
 
-/* Soft affinity (Xen) is a preference: on a target whose busy vCPUs
- * outnumber its CPUs (rho > 1) only 1/rho of the demand runs there, the
- * rest spills to the other nodes (evenly over those with CPUs). The
- * expected LOCAL% and access cost are those of the vCPUs where they will
- * run, not where they are asked to. */
+/* Soft affinity (Xen) is a preference over all the targets' CPUs at once:
+ * Xen's schedulers (credit, credit2) look for an idle CPU anywhere in a
+ * vCPU's soft affinity before any CPU outside it (BALANCE_SOFT_AFFINITY,
+ * then BALANCE_HARD_AFFINITY). So on a target whose busy vCPUs outnumber
+ * its CPUs (rho > 1) 1/rho of the domain's vCPUs asked there run there;
+ * their excess runs first on the spare CPUs of the other targets (shared
+ * in proportion to each one's spare), and only what the whole target set
+ * cannot take spills to the other nodes (evenly over those with CPUs).
+ * The expected LOCAL% and access cost are those of where the vCPUs run;
+ * the crowding is that of the targets once the excess the others took has
+ * left them (a target that took some ends at most full: no crowding
+ * there). A soft affinity holding every CPU of the domain's pool is no
+ * preference at all (Xen's has_soft_affinity() is false): over several
+ * nodes such a step is expected to change nothing; over one, the pool
+ * keeps the vCPUs there anyway. advise.h states the model. */
 static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, const int *idx, int k,
                   const double *vw, const double *pw, const double *ba, struct xn_adv_cand *c)
 {
@@ -277,6 +289,7 @@ static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, con
 		m->rows_dd = dd;
 		m->rows_gen = ah->gen;
 		m->pw_cpu = m->row_cpu = 0;
+		m->nodes_cpu = 0;
 		for (int a = 0; a < nn; a++) {
 			double r = 0;
 			for (int j = 0; j < nn; j++)
@@ -285,31 +298,70 @@ static void spill(const struct xn_adv_host *ah, const struct xn_adv_dom *dd, con
 			if (cpus[a]) {
 				m->pw_cpu += pw[a];
 				m->row_cpu += r;
+				m->nodes_cpu++;
 			}
 		}
 	}
-	double out = 0, l = 0, acc = 0, pw_t = 0, row_t = 0;
-	int others = 0;
-	for (int i = 0; i < nn; i++)
-		others += cpus[i] > 0;
+	/* k <= 64: model() holds candidates to c->idx */
+	double rho[64], excess = 0, spare = 0, pw_t = 0, row_t = 0, l = 0, acc = 0, cr = 0;
+	int others = m->nodes_cpu;
 	for (int t = 0; t < k; t++) {
 		int i = idx[t];
-		double rho = cpus[i] ? (demand[i] - dd->bw[i] + ba[i]) / cpus[i] : 0;
-		double stays = rho > 1 ? vw[i] / rho : vw[i];
-		out += vw[i] - stays;
-		l += stays * pw[i];
-		acc += stays * m->row[i];
+		double dem = demand[i] - dd->bw[i] + ba[i];
+		rho[t] = cpus[i] ? dem / cpus[i] : 0;
+		if (rho[t] > 1) {
+			excess += vw[i] - vw[i] / rho[t];
+			cr += vw[i] * (rho[t] - 1);
+		} else if (cpus[i])
+			spare += cpus[i] - dem; /* idle CPUs' worth */
 		if (cpus[i]) {
 			others--;
 			pw_t += pw[i];
 			row_t += m->row[i];
 		}
+		l += vw[i] * pw[i];
+		acc += vw[i] * m->row[i];
 	}
-	if (out <= 0 || others <= 0)
-		return; /* no spill, or nowhere to go: it waits for its CPUs */
-	double each = out / others;
-	c->local_after = 100.0 * (l + each * (m->pw_cpu - pw_t));
-	c->access_after = acc + each * (m->row_cpu - row_t);
+	if (others <= 0 && k > 1) {
+		/* every node with CPUs of its pool: no preference, they run
+		 * where the load takes them */
+		c->local_after = dd->local;
+		c->access_after = dd->access;
+		c->crowd_after = c->crowd_now;
+		return;
+	}
+	if (excess > 0 && others > 0) {
+		/* A share s of the domain's vCPUs keeps s x busy CPUs busy; an
+		 * idle domain's excess fits in any spare. took: the share the
+		 * spare runs; each crowded target's excess goes there in the
+		 * proportion f, the rest (out) to the other nodes. */
+		double took = dd->busy > 0 ? fmin(excess, spare / dd->busy)
+		              : spare > 0  ? excess
+		                           : 0;
+		double f = took / excess, out = excess - took, each = out / others;
+		l = each * (m->pw_cpu - pw_t);
+		acc = each * (m->row_cpu - row_t);
+		cr = 0;
+		for (int t = 0; t < k; t++) {
+			int i = idx[t];
+			double run = vw[i];
+			if (rho[t] > 1) {
+				double x = vw[i] - vw[i] / rho[t], left = f * x;
+				run -= x;
+				/* what stays and what spills out are still crowded,
+				 * less the demand that left for the spare CPUs */
+				double after = rho[t] - left * dd->busy / cpus[i];
+				cr += (vw[i] - left) * (after > 1 ? after - 1 : 0);
+			} else if (spare > 0)
+				run += took * (cpus[i] - rho[t] * cpus[i]) / spare;
+			l += run * pw[i];
+			acc += run * m->row[i];
+		}
+	}
+	/* else where asked (nothing crowded, or its pool's one node) */
+	c->local_after = 100.0 * l;
+	c->access_after = acc;
+	c->crowd_after = cr;
 }
 
 static enum xn_place_kind kind_of(const struct xn_adv_host *ah, enum xn_advice_action a)
@@ -402,6 +454,8 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 	if (kind == XN_PLACE_MIGRATE) { /* the vCPUs stay */
 		access_of(ah, vw, pw, &c->local_after, &c->access_after);
 		c->crowd_after = c->crowd_now;
+	} else if (kind == XN_PLACE_VCPUS && (ah->caps & XN_SRC_SOFT_VCPUS)) {
+		spill(ah, dd, idx, k, vw, pw, ba, c); /* where soft affinity runs them */
 	} else { /* the vCPUs run on the targets only: the same sums, shorter */
 		double l = 0, a = 0, cr = 0;
 		for (int t = 0; t < k; t++) {
@@ -419,8 +473,6 @@ static bool model(const struct xn_adv_host *ah, const struct xn_adv_dom *dd,
 		c->local_after = 100.0 * l;
 		c->access_after = a;
 		c->crowd_after = cr;
-		if (kind == XN_PLACE_VCPUS && (ah->caps & XN_SRC_SOFT_VCPUS))
-			spill(ah, dd, idx, k, vw, pw, ba, c);
 	}
 	/* the most crowded target afterwards: an even-looking set can hide a
 	 * node past the limit */
@@ -503,7 +555,9 @@ struct search {
  * hopeless): false when the candidate cannot be a step nor the best
  * LOCAL% seen so far. LOCAL% afterwards is plain when vCPUs spread evenly
  * over k nodes: the memory's share there over k when only the vCPUs move,
- * 1/k when the memory is spread there with them. */
+ * 1/k when the memory is spread there with them. Where soft affinity lets
+ * them run off a crowded target (spill()), what runs off it runs on some
+ * node with CPUs: at most dd->pw_max of it is local. */
 static bool worth_modelling(struct search *s, enum xn_advice_action action, const int *idx, int k)
 {
 	const struct xn_adv_dom *dd = s->dd;
@@ -530,14 +584,29 @@ static bool worth_modelling(struct search *s, enum xn_advice_action action, cons
 	const struct xn_adv_host *ah = s->ah;
 	const uint32_t *cpus = ah->cpus + dd->at;
 	const double *demand = ah->demand + dd->at;
-	for (int t = 0; t < k && could_step; t++) {
+	/* soft: what runs off a crowded target runs on some node with CPUs,
+	 * so LOCAL% ends below 100 x pw_max (some stays on the targets, whose
+	 * even share is below LOCAL% now): only above LOCAL% now is the bound
+	 * worth working out (most domains are where most of their memory is) */
+	bool soft = !could_step && action == XN_ADVICE_VCPUS && (caps & XN_SRC_SOFT_VCPUS) &&
+	            100.0 * dd->pw_max > dd->local + 1e-9;
+	bool over = false;
+	double bound = 0, off = 0; /* soft: LOCAL% at most, the share off crowded targets (x k) */
+	for (int t = 0; t < k && (could_step || soft) && !over; t++) {
 		int i = idx[t];
 		double ba = dd->busy / k,
 		       rho = cpus[i] ? (demand[i] - dd->bw[i] + ba) / cpus[i] : 0;
 		if (ba > dd->bw[i] + 1e-9 && rho > XN_ADVISE_MAX_RATIO + 1e-9)
-			could_step = false;
+			over = true;
+		if (soft && rho > 1) { /* in k-ths: what stays, what runs off it */
+			bound += dd->pw[i] / rho;
+			off += 1 - 1 / rho;
+		} else if (soft)
+			bound += dd->pw[i];
 	}
-	if (could_step)
+	if (soft && !over && 100.0 * (bound + off * dd->pw_max) / k >= dd->local - 1e-9)
+		return true;
+	if (could_step && !over)
 		return true;
 	if (s->have_top && local_after <= s->top->local_after + 1e-9)
 		return false;
@@ -701,6 +770,7 @@ void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct
 	uint64_t ps = h->page_size ? h->page_size : 4096;
 	double bytes = (double)(dd->total * ps);
 	ah->gen++; /* every memo is stale now */
+	dd->pw_max = 0;
 	for (int i = 0; i < nn; i++) {
 		double db = ba[i] - dd->bw[i], dl = (vw[i] - dd->vw[i]) * dd->known;
 		ah->demand[i] += db;
@@ -714,6 +784,8 @@ void xn_adv_simulate(struct xn_adv_host *ah, struct xn_adv_dom *dd, const struct
 		dd->vw[i] = vw[i];
 		dd->pw[i] = pw[i];
 		dd->bw[i] = ba[i];
+		if (ah->cpus[dd->at + (size_t)i] && pw[i] > dd->pw_max)
+			dd->pw_max = pw[i];
 	}
 	dd->local = again.local_after;
 	dd->access = again.access_after;

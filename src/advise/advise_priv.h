@@ -48,11 +48,13 @@ struct xn_adv_host {
 		const void *dd; /* for this domain (struct xn_adv_dom) */
 		uint64_t gen;   /* at this gen */
 		double crowd_now;
-		/* for a spill (advise_cost.c): each node's expected access cost
-		 * of one vCPU there (nn), and the sums over nodes with CPUs */
+		/* for a Xen vCPU step (advise_cost.c spill()): each node's
+		 * expected access cost of one vCPU there (nn), and the sums
+		 * over nodes with CPUs */
 		const void *rows_dd;
 		uint64_t rows_gen;
 		double *row, pw_cpu, row_cpu;
+		int nodes_cpu; /* nodes with CPUs (of its pool) */
 	} * memo;
 	int index_of[XN_MAX_NODES]; /* node id -> index, -1 if none */
 	struct xn_adv_light *light; /* nlight: one domain's candidates during a search */
@@ -74,6 +76,7 @@ struct xn_adv_dom {
 	double *vw;     /* nn: share of its vCPUs on each node now (simulated) */
 	double *pw;     /* nn: share of its pages on each node now (simulated) */
 	double *bw;     /* nn: CPUs' worth its vCPUs use on each node now (simulated) */
+	double pw_max;  /* the largest of pw on a node with CPUs (its pool's; simulated) */
 	double busy;    /* CPUs' worth its vCPUs use (measured, else from vCPU states) */
 	double gib;     /* its size in GiB */
 	double local;   /* LOCAL% now (simulated) */

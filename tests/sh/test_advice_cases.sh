@@ -21,6 +21,19 @@ line() { printf '%s\n' "$out" | grep -E "^(step [0-9]+: )?$1 \(id " | head -n 1;
 want_rc() { [ "$rc" = "$2" ] || fail "$1: --advise exited $rc, want $2: $out $(cat "$tmp/err")"; }
 has() { printf '%s\n' "$2" | grep -qE -- "$3" || fail "$1: '$2' lacks /$3/"; }
 lacks() { printf '%s\n' "$2" | grep -qE -- "$3" && fail "$1: '$2' has /$3/"; }
+# example CASE DOMAIN FIGURES WANT PATTERN...: the man page's worked example
+# (Cost model) is this case: the figures (a jq string over the domain's
+# advice) are WANT, and the man page has each PATTERN
+example() {
+	fig=$("$BIN" --replay "$FIX/$1.jsonl" --snapshot |
+		jq -r --arg n "$2" ".domains[] | select(.name == \$n) | .advice | $3")
+	[ "$fig" = "$4" ] || fail "$1: the advice's figures $3 are $fig, want $4"
+	c=$1
+	shift 4
+	for f in "$@"; do
+		grep -qE -- "$f" xentop-numa.1 || fail "$c: the man page's example lacks /$f/"
+	done
+}
 
 # 1: never vCPUs onto a node without CPUs; stuck, and says so
 advise 01-cpuless
@@ -142,13 +155,8 @@ lacks "17 pool crowding" "$(line tight)" ': vcpus 0'
 has "17 pool crowding" "$(line tight)" '^step 1: tight \(id 1\): memory 1: '
 cpus=$("$BIN" --replay "$FIX/17-pool-crowding.jsonl" --snapshot | jq -r '.domains[] | select(.name == "tight") | .advice.cpus_there')
 [ "$cpus" = 4 ] || fail "17 pool crowding: cpus_there is $cpus, want 4 (its pool's CPUs on node 1)"
-# the man page's worked example (Cost model) is this case: its figures are the code's
-fig=$("$BIN" --replay "$FIX/17-pool-crowding.jsonl" --snapshot |
-	jq -r '.domains[] | select(.name == "tight") | .advice | "\(.score) \(.ratio_after)"')
-[ "$fig" = "4.9875 0.5" ] || fail "17 pool crowding: score and ratio_after are $fig, want 4.9875 0.5"
-for f in '^4\.9875,$' '^0\.5,$' '= 2\.5 busy vCPUs per CPU of pool 1'; do
-	grep -qE -- "$f" xentop-numa.1 || fail "17 pool crowding: the man page's example lacks /$f/"
-done
+example 17-pool-crowding tight '"\(.score) \(.ratio_after)"' "4.9875 0.5" \
+	'^4\.9875,$' '^0\.5,$' '= 2\.5 busy vCPUs per CPU of pool 1'
 
 # 18: a long explicit node affinity (32 of 64 nodes) is cut at a node with
 # "and N more", never in the middle; a recording of it reads back the same
@@ -189,5 +197,21 @@ mp=$("$BIN" --replay "$FIX/19-linux-policy.jsonl" --snapshot | jq -r '[.schema, 
 # the idle node: it overrides both, each named
 advise 20-linux-both
 has "20 linux both" "$(line boundaway)" '^step 1: boundaway \(id 101\): both 2: .*overrides its CPU affinity \(node 0\) and memory policy \(bind:1\); not the default: assumed deliberate'
+
+# 21: a vCPU step over two targets sets one soft affinity over both, and Xen
+# takes an idle CPU anywhere in it first: node 1's 2 idle CPUs take node 0's
+# excess (LOCAL% 65: a step), where spilling it off the targets (45) was stuck
+advise 21-soft-targets
+want_rc "21 soft targets" 1
+has "21 soft targets" "$(line pair)" '^step 1: pair \(id 1\): vcpus 0-1: .*LOCAL% 40\.0 -> 65\.0'
+example 21-soft-targets pair '"\(.local_expected) \(.distance) \(.score)"' "65 13.5 2.859375" \
+	'^2\.859375\)\.$' '= 65\.0' '1\.625'
+
+# 22: the same with node 1's CPUs full too: no target has an idle CPU, so
+# node 0's excess runs off the targets (LOCAL% 45): stuck, never vcpus 0-1
+advise 22-soft-targets-full
+want_rc "22 soft targets full" 1
+lacks "22 soft targets full" "$(line pair)" ': vcpus 0-1'
+has "22 soft targets full" "$(line pair)" ': stuck: '
 
 xn_finish test_advice_cases

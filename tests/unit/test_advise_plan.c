@@ -293,37 +293,63 @@ static void check_case(int n)
 			want = 100.0 * page_share / k;
 		else if (xen)
 			want = 100.0 / k;
-		/* Xen soft affinity: on a target past one busy vCPU per CPU
-		 * (rho > 1, the domain's pool's) only 1/rho of the vCPUs asked
-		 * there run there; the rest spill evenly over the other nodes
-		 * with CPUs of its pool (advise.h). Recomputed here from this
-		 * file's own demand: the targets may differ in crowding, so
-		 * what stays is not spread evenly over them, and LOCAL% can end
-		 * above the even share (a bound "never above the better of the
-		 * even share and the best other node" failed on such steps). */
+		/* Xen soft affinity is one mask over every target's CPUs, and
+		 * Xen takes an idle CPU anywhere in it before any CPU outside
+		 * it (advise.h). Recomputed here in CPUs, from this file's own
+		 * demand: on a target past one busy vCPU per CPU (rho > 1, the
+		 * domain's pool's) it keeps 1/rho of what was asked there; the
+		 * excess fills the idle CPUs of the other targets, each in
+		 * proportion to its idle CPUs; only what they cannot hold runs
+		 * on the other nodes with CPUs of its pool, evenly. A soft
+		 * affinity over every node with CPUs of its pool is no
+		 * preference (Xen ignores it): over several nodes never a
+		 * step; one node is its pool's only one, all run there. */
 		if (xen && a->action == XN_ADVICE_VCPUS) {
-			double own[8] = {0}, b = 0, stays = 0, out = 0, spill_pw = 0;
+			double own[8] = {0}, run[8] = {0}, ex_of[8] = {0}, b = 0;
 			for (uint32_t v = 0; v < d->vcpus; v++) {
 				b += busy_of(d, v);
 				if (d->vcpu_node[v] >= 0)
 					own[xn_host_node_index(h, d->vcpu_node[v])] +=
 					        busy_of(d, v);
 			}
+			double idle = 0, ex = 0; /* CPUs idle on targets, vCPU share in excess */
 			int others = 0;
 			for (int i = 0; i < nn; i++) {
-				double pw = (double)d->node_pages[i] / total;
 				if (!XN_NM_TEST(&a->nodes, h->nodes[i].id)) {
 					others += cpus[r][i] > 0;
-					spill_pw += cpus[r][i] > 0 ? pw : 0;
 					continue;
 				}
-				double rho = (demand[r][i] - own[i] + b / k) / cpus[r][i];
-				double st = rho > 1 ? 1.0 / k / rho : 1.0 / k;
-				stays += st * pw;
-				out += 1.0 / k - st;
+				double used = demand[r][i] - own[i] + b / k;
+				run[i] = 1.0 / k;
+				if (used > cpus[r][i]) {
+					run[i] = 1.0 / k * cpus[r][i] / used;
+					ex_of[i] = 1.0 / k - run[i];
+					ex += ex_of[i];
+				} else
+					idle += cpus[r][i] - used;
 			}
-			if (out > 0 && others > 0)
-				want = 100.0 * (stays + out / others * spill_pw);
+			/* the idle CPUs run at most idle / b of the domain's vCPUs */
+			double filled = ex <= 0    ? 0
+			                : b > 0    ? fmin(ex, idle / b)
+			                : idle > 0 ? ex
+			                           : 0;
+			double sum = 0;
+			for (int i = 0; i < nn; i++) {
+				bool in = XN_NM_TEST(&a->nodes, h->nodes[i].id);
+				if (in && ex_of[i] == 0 && cpus[r][i] && idle > 0) {
+					double used = demand[r][i] - own[i] + b / k;
+					run[i] += filled * (cpus[r][i] - used) / idle;
+				} else if (!in && cpus[r][i] > 0)
+					run[i] = (ex - filled) / others;
+				sum += run[i];
+			}
+			CHECK(others > 0 || k == 1);
+			if (others > 0) { /* else all run on its pool's one node: the even share */
+				CHECK(fabs(sum - 1) < 1e-9); /* every vCPU runs somewhere */
+				want = 0;
+				for (int i = 0; i < nn; i++)
+					want += 100.0 * run[i] * (double)d->node_pages[i] / total;
+			}
 		}
 		if (want >= 0)
 			CHECK(fabs(a->local_expected - want) < 1e-6);
