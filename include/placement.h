@@ -22,6 +22,9 @@
  *   run on no other CPU, whatever their affinity), and only those CPUs
  *   count in the check above; Linux has no pools (cpusets are the hard
  *   affinity it reads);
+ * - where the domain's node affinity is a hard limit on its memory
+ *   (XN_DOM_MEMS_HARD: a Linux process's cpuset memory nodes), pages move
+ *   only to nodes inside it (the kernel and --set-affinity refuse others);
  * - free memory on the targets after the move covers what the move needs
  *   plus a headroom (the larger of 64 MiB and 2 % of the targets' memory):
  *   a Xen live move re-creates the domain, so it needs the domain's maximum
@@ -68,6 +71,7 @@ enum xn_place_refusal {
 	XN_PLACE_FEW_CPUS,     /* fewer CPUs than vCPUs on the targets */
 	XN_PLACE_HARD,         /* hard affinity keeps a vCPU off the targets */
 	XN_PLACE_CPUPOOL,      /* a target's CPUs are all outside the domain's cpupool */
+	XN_PLACE_CPUSET,       /* pages would leave a Linux process's cpuset memory nodes */
 	XN_PLACE_MEMORY,       /* not enough free memory */
 	XN_PLACE_FREE_UNKNOWN, /* free memory of a target unknown */
 };
@@ -103,7 +107,7 @@ struct xn_place_result {
 };
 
 /* Check a change. Returns 0 when feasible, else a negative errno (-EPERM
- * control domain, -ENODEV node, -EINVAL CPUs, -EACCES hard affinity or cpupool,
+ * control domain, -ENODEV node, -EINVAL CPUs, -EACCES hard affinity, cpupool or cpuset,
  * -ENOSPC memory, -ENODATA free unknown) with the reason in res->why. */
 int xn_place_check(const struct xn_place_req *req, struct xn_place_result *res);
 

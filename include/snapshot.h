@@ -100,6 +100,10 @@ enum {
 	                                      replay: recorded) */
 	XN_DOM_MEM_POLICY = 1u << 24,      /* mem_policy (linux: a process's numa_maps; replay:
 	                                      recorded, schema 6) */
+	XN_DOM_MEMS_HARD = 1u << 25,       /* linux, a process: node_affinity is its cpuset's
+	                                      memory nodes, which none of its pages may leave
+	                                      (migrate_pages and --set-affinity refuse others);
+	                                      not recorded */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,

@@ -176,6 +176,21 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 		else
 			freeb += (uint64_t)f;
 	}
+	/* a Linux process's pages stay inside its cpuset's memory nodes */
+	bool moves_pages = q->kind == XN_PLACE_MIGRATE || q->kind == XN_PLACE_BOTH;
+	if (moves_pages && (d->valid & XN_DOM_MEMS_HARD) && (d->valid & XN_DOM_AFFINITY))
+		for (int b = xn_bits_next(q->nodes.w, XN_MAX_NODES, 0); b >= 0;
+		     b = xn_bits_next(q->nodes.w, XN_MAX_NODES, b + 1))
+			if (!XN_NM_TEST(&d->node_affinity, b)) {
+				char ml[96] = "";
+				if (!q->quiet)
+					xn_bits_format_list(d->node_affinity.w, XN_MAX_NODES, ml,
+					                    sizeof(ml));
+				return refuse(q, r, XN_PLACE_CPUSET, -EACCES,
+				              "node %d is outside its cpuset's memory nodes (%s): "
+				              "no page of it may go there",
+				              b, ml[0] ? ml : "none");
+			}
 	/* vCPUs, not threads: a Linux process may run more threads than a node
 	 * has CPUs, and often does (hard_binds marks a hypervisor's vCPUs) */
 	if (places_vcpus && q->hard_binds && !cpus_unknown && r->cpus < d->vcpus) {

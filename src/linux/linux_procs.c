@@ -187,7 +187,7 @@ static void read_affinity(const struct xn_snapshot *s, pid_t pid, struct xn_doma
 			              xn_mem_policy_kind(d->mem_policy, &pn) != XN_MPOL_NONE;
 			d->affinity_auto = xn_nodemask_is_all(&d->node_affinity, &s->host) &&
 			                   (st->valid & XN_LX_ST_CPUS) && all_cpus && !chosen;
-			d->valid |= XN_DOM_AFFINITY;
+			d->valid |= XN_DOM_AFFINITY | XN_DOM_MEMS_HARD;
 		}
 		free(st);
 	}

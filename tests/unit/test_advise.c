@@ -204,6 +204,52 @@ static void test_memory_to_vcpus(void)
 	xn_snapshot_clear(&s);
 }
 
+/* test_memory_to_vcpus's process in a cpuset whose memory nodes are node 0
+ * only: its pages may not go to node 2 (the kernel and --set-affinity
+ * refuse), so that move is never advised. The same node affinity without
+ * XN_DOM_MEMS_HARD (a Xen domain's is a preference) still gets it. */
+static void test_cpuset_mems(void)
+{
+	for (int hard = 0; hard < 2; hard++) {
+		struct xn_snapshot s;
+		host(&s, "linux", 2, 2, 4);
+		uint64_t p[] = {65536, 0};
+		int vn[] = {2, 2};
+		struct xn_domain *d = dom(&s, 5, "vm", p, vn, 2);
+		XN_NM_SET(&d->node_affinity, 0);
+		d->affinity_auto = false;
+		d->valid |= XN_DOM_AFFINITY | (hard ? XN_DOM_MEMS_HARD : 0);
+		uint64_t q[] = {1024, 0};
+		int busy[] = {0, 0, 0, 0, 0, 0};
+		dom(&s, 6, "busy", q, busy, 6);
+		derive(NULL, &s);
+		char got[64];
+		short_form(&s, 5, got, sizeof(got));
+		if (!hard)
+			CHECK_STR(got, "1:mem>2");
+		else
+			CHECK(!strstr(got, ">2"));
+		struct xn_place_req r = {
+		        .s = &s, .d = xn_snapshot_find(&s, 5), .kind = XN_PLACE_MIGRATE};
+		XN_NM_SET(&r.nodes, 2);
+		struct xn_place_result res;
+		int rc = xn_place_check(&r, &res);
+		if (!hard)
+			CHECK(rc == 0);
+		else {
+			CHECK(rc == -EACCES);
+			CHECK(res.refusal == XN_PLACE_CPUSET);
+			CHECK_STR(res.why,
+			          "node 2 is outside its cpuset's memory nodes (0): no page "
+			          "of it may go there");
+			/* vCPUs alone move no page: allowed */
+			r.kind = XN_PLACE_VCPUS;
+			CHECK(xn_place_check(&r, &res) == 0);
+		}
+		xn_snapshot_clear(&s);
+	}
+}
+
 /* No room anywhere for the memory: moving it is never advised. The vCPUs
  * go to the memory instead, even when node 0 is crowded. */
 static void test_no_room(void)
@@ -728,6 +774,7 @@ int main(void)
 	test_dom0_spanning();
 	test_memory_and_vcpus_apart();
 	test_memory_to_vcpus();
+	test_cpuset_mems();
 	test_cheapest_first();
 	test_no_room();
 	test_tie();
