@@ -52,15 +52,16 @@ struct xn_move_dominfo {
 
 /* Turn the output of `xl list -l DOMID` (a JSON array of {domid, config})
  * into an xl config text for the same domain with vCPU soft affinity (and
- * hard affinity when it had one) on `nodes`, NUL-terminated in out. Every
+ * hard affinity when its config had one, or hard: one set live, which
+ * `xl list -l` does not show) on `nodes`, NUL-terminated in out. Every
  * key is carried over (cpupool, security labels, scheduler parameters,
  * device rates and MTUs ...) or, when xl's format cannot express it and it
  * is not at its default, the move is refused naming it. Fills info.
  * Returns 0, -EINVAL (bad JSON, err says where), -ENOSPC (out too small)
  * or -EOPNOTSUPP (a device, type, setting or control byte we cannot carry
  * over: err says which; info->unsupported / passthrough / dropped too). */
-int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, size_t len,
-                         struct xn_move_dominfo *info, char *err, size_t errlen);
+int xn_move_config_write(const char *json, const xn_nodemask *nodes, bool hard, char *out,
+                         size_t len, struct xn_move_dominfo *info, char *err, size_t errlen);
 
 /* xl's cpumap syntax for a node set: "node:0" or "node:0,node:2". */
 int xn_move_nodes_cpumap(const xn_nodemask *nodes, char *buf, size_t len);
@@ -123,6 +124,8 @@ struct xn_move_plan {
 	char words[600];       /* what will happen, or why it cannot (refused) */
 	bool refused;
 	bool offline_possible; /* refused only for log-dirty: --offline would work */
+	bool hard;             /* a vCPU's hard affinity binds it now (xn_hard_affinity_set):
+	                          the new domain is hard-pinned to the targets too */
 };
 
 /* XN_MOVE_ASSUMED_RATE, the copy rate assumed before one was measured,

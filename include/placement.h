@@ -123,4 +123,10 @@ uint64_t xn_place_bytes_copied(const struct xn_snapshot *s, const struct xn_doma
  * (--apply-advice, the balancer). */
 bool xn_vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes);
 
+/* Does a vCPU's hard affinity leave out some of the host's CPUs (the
+ * operator's `xl vcpu-pin`, a toolstack's cpus=, a Linux thread's mask)?
+ * The balancer leaves such a domain alone unless told; a live move pins
+ * the new domain to its targets instead of dropping the pin. */
+bool xn_hard_affinity_set(const struct xn_snapshot *s, const struct xn_domain *d);
+
 #endif

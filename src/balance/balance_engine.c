@@ -173,33 +173,6 @@ static bool matches(const char (*pats)[XN_BALANCE_PATTERN_LEN], size_t n, const 
 	return false;
 }
 
-/* A vCPU whose hard affinity leaves out some of the host's CPUs: the
- * operator (or a toolstack's cpus=) bound it. */
-static bool hard_affinity_set(const struct xn_snapshot *s, const struct xn_domain *d)
-{
-	if (!(d->valid & XN_DOM_VCPU_INFO) || !d->vcpu_info)
-		return false;
-	xn_cpumask all;
-	memset(&all, 0, sizeof(all));
-	for (int i = 0; i < s->host.nr_nodes; i++)
-		for (size_t w = 0; w < sizeof(all.w) / sizeof(all.w[0]); w++)
-			all.w[w] |= s->host.nodes[i].cpus.w[w];
-	for (uint32_t v = 0; v < d->vcpus; v++) {
-		const struct xn_vcpu *vc = &d->vcpu_info[v];
-		if (!(vc->valid & XN_VCPU_HARD) || !vc->hard || !strcmp(vc->hard, "all"))
-			continue;
-		xn_cpumask m;
-		char err[64];
-		memset(&m, 0, sizeof(m));
-		if (xn_bits_parse_list(vc->hard, m.w, XN_MAX_CPUS, err, sizeof(err)))
-			continue;
-		for (size_t w = 0; w < sizeof(all.w) / sizeof(all.w[0]); w++)
-			if (all.w[w] & ~m.w[w])
-				return true;
-	}
-	return false;
-}
-
 static bool in_hours(const struct xn_balance_policy *p, double now)
 {
 	if (p->memory_hours_from < 0)
@@ -239,7 +212,7 @@ static unsigned judge(struct xn_balancer *b, const struct xn_snapshot *s, const 
 		         now - (rec->cool_until - p->cooldown), p->cooldown);
 		return SAY_COOL;
 	}
-	if (!rec->ours && !p->hard_affinity && hard_affinity_set(s, d)) {
+	if (!rec->ours && !p->hard_affinity && xn_hard_affinity_set(s, d)) {
 		snprintf(why, len, "its hard affinity was set by the operator (hard-affinity off)");
 		return SAY_HARD;
 	}

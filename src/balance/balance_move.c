@@ -39,7 +39,8 @@ int xn_bal_move_start(struct xn_bal_run *r, struct xn_sampler *s, char *why, siz
 	}
 	static char cfg[16384];
 	struct xn_move_dominfo info;
-	rc = xn_move_config_write(json, &st->nodes, cfg, sizeof(cfg), &info, err, sizeof(err));
+	rc = xn_move_config_write(json, &st->nodes, plan.hard, cfg, sizeof(cfg), &info, err,
+	                          sizeof(err));
 	free(json);
 	if (rc) {
 		snprintf(why, len, "its configuration cannot be moved: %s", err);

@@ -197,7 +197,8 @@ static int move_checked(struct xn_sampler *s, const struct xn_options *o, const 
 	}
 	static char cfg[16384];
 	struct xn_move_dominfo info;
-	rc = xn_move_config_write(json, &mask, cfg, sizeof(cfg), &info, err, sizeof(err));
+	rc = xn_move_config_write(json, &mask, plan.hard, cfg, sizeof(cfg), &info, err,
+	                          sizeof(err));
 	free(json);
 	if (rc) {
 		printf("%s: refused: %s; nothing started\n", name, err);

@@ -61,6 +61,31 @@ bool xn_vcpus_within(const struct xn_domain *d, const xn_nodemask *nodes)
 	return known;
 }
 
+bool xn_hard_affinity_set(const struct xn_snapshot *s, const struct xn_domain *d)
+{
+	if (!(d->valid & XN_DOM_VCPU_INFO) || !d->vcpu_info)
+		return false;
+	xn_cpumask all;
+	memset(&all, 0, sizeof(all));
+	for (int i = 0; i < s->host.nr_nodes; i++)
+		for (size_t w = 0; w < sizeof(all.w) / sizeof(all.w[0]); w++)
+			all.w[w] |= s->host.nodes[i].cpus.w[w];
+	for (uint32_t v = 0; v < d->vcpus; v++) {
+		const struct xn_vcpu *vc = &d->vcpu_info[v];
+		if (!(vc->valid & XN_VCPU_HARD) || !vc->hard || !strcmp(vc->hard, "all"))
+			continue;
+		xn_cpumask m;
+		char err[64];
+		memset(&m, 0, sizeof(m));
+		if (xn_bits_parse_list(vc->hard, m.w, XN_MAX_CPUS, err, sizeof(err)))
+			continue;
+		for (size_t w = 0; w < sizeof(all.w) / sizeof(all.w[0]); w++)
+			if (all.w[w] & ~m.w[w])
+				return true;
+	}
+	return false;
+}
+
 uint64_t xn_place_bytes_copied(const struct xn_snapshot *s, const struct xn_domain *d,
                                const xn_nodemask *nodes, enum xn_place_kind kind)
 {

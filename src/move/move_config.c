@@ -364,8 +364,8 @@ static const json_t *find_config(const json_t *root, char *err, size_t errlen)
 	return cfg;
 }
 
-static int put_placement(struct out *o, const json_t *b, const xn_nodemask *nodes, char *err,
-                         size_t errlen)
+static int put_placement(struct out *o, const json_t *b, const xn_nodemask *nodes, bool hard,
+                         char *err, size_t errlen)
 {
 	char map[256];
 	if (xn_move_nodes_cpumap(nodes, map, sizeof(map)))
@@ -373,9 +373,11 @@ static int put_placement(struct out *o, const json_t *b, const xn_nodemask *node
 	/* Soft affinity on the targets: libxl then skips its own placement and
 	 * Xen derives node affinity from the vCPUs before any page is
 	 * allocated. A hard affinity elsewhere would win over it (Xen uses hard
-	 * when soft and hard do not meet), so one that existed is moved too. */
+	 * when soft and hard do not meet), so one that existed is moved too:
+	 * one in the config, or one set live (`xl vcpu-pin`, which libxl does
+	 * not write back into the config: the new domain would lose it). */
 	put(o, "cpus_soft = \"%s\"\n", map);
-	if (json_array_size(json_object_get(b, "vcpu_hard_affinity")) ||
+	if (hard || json_array_size(json_object_get(b, "vcpu_hard_affinity")) ||
 	    json_array_size(json_object_get(b, "cpumap")))
 		put(o, "cpus = \"%s\"\n", map);
 	return 0;
@@ -419,8 +421,8 @@ static void scan_devices(const json_t *cfg, const json_t *b, struct xn_move_domi
 			note(info->passthrough, sizeof(info->passthrough), pt_b[i]);
 }
 
-int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, size_t len,
-                         struct xn_move_dominfo *info, char *err, size_t errlen)
+int xn_move_config_write(const char *json, const xn_nodemask *nodes, bool hard, char *out,
+                         size_t len, struct xn_move_dominfo *info, char *err, size_t errlen)
 {
 	memset(info, 0, sizeof(*info));
 	json_error_t je;
@@ -464,7 +466,7 @@ int xn_move_config_write(const char *json, const xn_nodemask *nodes, char *out, 
 		put(&o, "uuid = \"%s\"\n", uuid);
 	put_create(&o, c, b);
 	if ((r = put_build(&o, b, info, err, errlen)) ||
-	    (r = put_placement(&o, b, nodes, err, errlen)))
+	    (r = put_placement(&o, b, nodes, hard, err, errlen)))
 		goto done;
 	static const char *const actions[] = {"on_poweroff", "on_reboot", "on_watchdog", "on_crash",
 	                                      "on_soft_reset"};

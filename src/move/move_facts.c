@@ -109,8 +109,8 @@ int xn_move_facts_read(int64_t domid, struct xn_move_facts *f, char **json, char
 	enum { SCRATCH = 16384 };
 	char *scratch = malloc(SCRATCH);
 	xn_nodemask one = {{1}};
-	int cr = scratch ? xn_move_config_write(out, &one, scratch, SCRATCH, &f->info, f->info_err,
-	                                        sizeof(f->info_err))
+	int cr = scratch ? xn_move_config_write(out, &one, false, scratch, SCRATCH, &f->info,
+	                                        f->info_err, sizeof(f->info_err))
 	                 : -ENOMEM;
 	free(scratch);
 	f->have_info = cr == 0 || cr == -EOPNOTSUPP;

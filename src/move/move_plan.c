@@ -113,7 +113,9 @@ void xn_move_plan_make(const struct xn_snapshot *snap, const struct xn_domain *d
 		       f->save_helper_path[0] ? f->save_helper_path : "no candidate path");
 	/* The hard constraints the advisor checks too (placement.h): CPUs,
 	 * free memory for the domain's maximum, with headroom. Hard affinity
-	 * does not bind here: the new config carries it over to the targets. */
+	 * does not bind here: the new config pins to the targets instead, also
+	 * when the pin was set live and is missing from `xl list -l`. */
+	plan->hard = xn_hard_affinity_set(snap, d);
 	struct xn_place_req req = {.s = snap,
 	                           .d = d,
 	                           .nodes = *nodes,
@@ -159,6 +161,7 @@ void xn_move_plan_make(const struct xn_snapshot *snap, const struct xn_domain *d
 		          "with \"Failed to enable logdirty\" and nothing changes. ");
 	say(plan,
 	    "Node %s free: %" PRIu64 " MiB, needed %" PRIu64 " MiB. Afterwards its vCPU "
-	    "soft affinity and node affinity are node %s.",
-	    nl, plan->bytes_free >> 20, plan->bytes_needed >> 20, nl);
+	    "%saffinity and node affinity are node %s.",
+	    nl, plan->bytes_free >> 20, plan->bytes_needed >> 20,
+	    plan->hard ? "hard and soft " : "soft ", nl);
 }

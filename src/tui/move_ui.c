@@ -78,8 +78,8 @@ static bool make_plan(struct xn_ctl *c, const struct xn_domain *d)
 	int r = -EINVAL;
 	if (!m->plan.refused) {
 		struct xn_move_dominfo info;
-		r = xn_move_config_write(json, &p->mask, m->cfg, sizeof(m->cfg), &info, err,
-		                         sizeof(err));
+		r = xn_move_config_write(json, &p->mask, m->plan.hard, m->cfg, sizeof(m->cfg),
+		                         &info, err, sizeof(err));
 		if (r)
 			snprintf(m->plan.words, sizeof(m->plan.words), "refused: %.400s", err);
 	}

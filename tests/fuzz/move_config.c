@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xn_move_dominfo info;
 	xn_nodemask nodes = {{0}};
 	XN_NM_SET(&nodes, 1);
-	int r = xn_move_config_write(s, &nodes, out, sizeof(out), &info, err, sizeof(err));
+	int r = xn_move_config_write(s, &nodes, false, out, sizeof(out), &info, err, sizeof(err));
 	XN_FUZZ_ASSERT(r == 0 || r == -EINVAL || r == -ENOSPC || r == -EOPNOTSUPP, "result code");
 	XN_FUZZ_ASSERT(memchr(err, '\0', sizeof(err)) != NULL, "error terminated");
 	XN_FUZZ_ASSERT(memchr(info.dropped, '\0', sizeof(info.dropped)) != NULL, "list terminated");

@@ -37,7 +37,7 @@ static void test_config_real(void)
 	char out[4096], err[256] = "";
 	struct xn_move_dominfo info;
 	xn_nodemask one = nodes_of("1");
-	int r = xn_move_config_write(json, &one, out, sizeof(out), &info, err, sizeof(err));
+	int r = xn_move_config_write(json, &one, false, out, sizeof(out), &info, err, sizeof(err));
 	CHECK_EQ_U64(r, 0);
 	CHECK_STR(err, "");
 	/* Every line, in order: the guest's own settings from the JSON and the
@@ -68,12 +68,20 @@ static void test_config_real(void)
 	CHECK_STR(info.dropped, "");
 	/* two nodes */
 	xn_nodemask two = nodes_of("0,2");
-	CHECK_EQ_U64(xn_move_config_write(json, &two, out, sizeof(out), &info, err, sizeof(err)),
-	             0);
+	CHECK_EQ_U64(
+	        xn_move_config_write(json, &two, false, out, sizeof(out), &info, err, sizeof(err)),
+	        0);
 	CHECK(strstr(out, "cpus_soft = \"node:0,node:2\"\n") != NULL);
 	CHECK(strstr(out, "\ncpus = ") == NULL); /* it had no hard affinity */
+	/* a pin set live (xl vcpu-pin) is not in `xl list -l`: the caller says
+	 * so, and the new domain is pinned to the targets, not left unpinned */
+	CHECK_EQ_U64(
+	        xn_move_config_write(json, &two, true, out, sizeof(out), &info, err, sizeof(err)),
+	        0);
+	CHECK(strstr(out, "cpus_soft = \"node:0,node:2\"\ncpus = \"node:0,node:2\"\n") != NULL);
 	/* too small a buffer is said, not cut */
-	CHECK_EQ_U64(xn_move_config_write(json, &one, out, 100, &info, err, sizeof(err)), -ENOSPC);
+	CHECK_EQ_U64(xn_move_config_write(json, &one, false, out, 100, &info, err, sizeof(err)),
+	             -ENOSPC);
 	free(json);
 }
 
@@ -88,7 +96,7 @@ static int with_b(const char *add, char *out, size_t len, struct xn_move_dominfo
 	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - json), json, add, at);
 	free(json);
 	xn_nodemask one = nodes_of("1");
-	return xn_move_config_write(buf, &one, out, len, info, err, 256);
+	return xn_move_config_write(buf, &one, false, out, len, info, err, 256);
 }
 
 static void test_config_refusals(void)
@@ -126,7 +134,9 @@ static void test_config_refusals(void)
 	snprintf(buf, sizeof(buf), "%.*scon\\\"sole%s", (int)(at - json), json, at + 7);
 	free(json);
 	xn_nodemask to1 = nodes_of("1");
-	CHECK_EQ_U64(xn_move_config_write(buf, &to1, out, sizeof(out), &info, err, sizeof(err)), 0);
+	CHECK_EQ_U64(
+	        xn_move_config_write(buf, &to1, false, out, sizeof(out), &info, err, sizeof(err)),
+	        0);
 	CHECK(strstr(out, "cmdline = \"con\\\"sole=hvc0 loglevel=7 printk.time=1\"\n") != NULL);
 
 	/* devices: disks and vifs are written; PCI is passthrough */
@@ -139,7 +149,9 @@ static void test_config_refusals(void)
 	        "\"nics\": [{\"mac\": \"00:16:3e:01:02:03\", \"bridge\": \"xenbr0\", "
 	        "\"ifname\": \"vif7.0\"}]}}]";
 	xn_nodemask one = nodes_of("1");
-	CHECK_EQ_U64(xn_move_config_write(cfg, &one, out, sizeof(out), &info, err, sizeof(err)), 0);
+	CHECK_EQ_U64(
+	        xn_move_config_write(cfg, &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        0);
 	CHECK(strstr(out, "memory = 512\nmaxmem = 1024\nvcpus = 1\nmaxvcpus = 1\n") != NULL);
 	CHECK(strstr(out,
 	             "disk = [ 'format=raw,vdev=xvda,access=rw,backendtype=phy,target=/dev/vg/w' "
@@ -148,23 +160,28 @@ static void test_config_refusals(void)
 	CHECK(strstr(out, "vif = [ 'mac=00:16:3e:01:02:03,bridge=xenbr0' ]\n") != NULL);
 	const char *pci = "[{\"config\": {\"c_info\": {\"type\": \"pv\", \"name\": \"p\"},"
 	                  "\"b_info\": {\"max_memkb\": 1024}, \"pcidevs\": [{\"bus\": 3}]}}]";
-	CHECK_EQ_U64(xn_move_config_write(pci, &one, out, sizeof(out), &info, err, sizeof(err)),
-	             -EOPNOTSUPP);
+	CHECK_EQ_U64(
+	        xn_move_config_write(pci, &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        -EOPNOTSUPP);
 	CHECK_STR(info.passthrough, "pcidevs");
 	const char *vtpm = "[{\"config\": {\"c_info\": {\"type\": \"pv\", \"name\": \"p\"},"
 	                   "\"b_info\": {\"max_memkb\": 1024}, \"vtpms\": [{\"devid\": 0}]}}]";
-	CHECK_EQ_U64(xn_move_config_write(vtpm, &one, out, sizeof(out), &info, err, sizeof(err)),
-	             -EOPNOTSUPP);
+	CHECK_EQ_U64(
+	        xn_move_config_write(vtpm, &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        -EOPNOTSUPP);
 	CHECK_STR(info.unsupported, "vtpms");
 	const char *hvm = "[{\"config\": {\"c_info\": {\"type\": \"hvm\", \"name\": \"h\"},"
 	                  "\"b_info\": {\"max_memkb\": 1024}}}]";
-	CHECK_EQ_U64(xn_move_config_write(hvm, &one, out, sizeof(out), &info, err, sizeof(err)),
-	             -EOPNOTSUPP);
+	CHECK_EQ_U64(
+	        xn_move_config_write(hvm, &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        -EOPNOTSUPP);
 	CHECK(strstr(err, "hvm") != NULL);
-	CHECK_EQ_U64(xn_move_config_write("[1,", &one, out, sizeof(out), &info, err, sizeof(err)),
-	             -EINVAL);
-	CHECK_EQ_U64(xn_move_config_write("[]", &one, out, sizeof(out), &info, err, sizeof(err)),
-	             -EINVAL);
+	CHECK_EQ_U64(
+	        xn_move_config_write("[1,", &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        -EINVAL);
+	CHECK_EQ_U64(
+	        xn_move_config_write("[]", &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        -EINVAL);
 }
 
 /* Issue 26, finding 5: isolation and tuning carried over, or refused by
@@ -192,7 +209,9 @@ static void test_config_isolation(void)
 	        "\"nics\": [{\"devid\": 3, \"mtu\": 9000, \"mac\": \"00:16:3e:01:02:03\", "
 	        "\"bridge\": \"xenbr0\", \"rate_bytes_per_interval\": 1250, "
 	        "\"rate_interval_usecs\": 50000, \"trusted\": \"True\"}]}}]";
-	CHECK_EQ_U64(xn_move_config_write(cfg, &one, out, sizeof(out), &info, err, sizeof(err)), 0);
+	CHECK_EQ_U64(
+	        xn_move_config_write(cfg, &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        0);
 	CHECK_STR(err, "");
 	CHECK(strstr(out, "seclabel = \"system_u:system_r:domU_t\"\n") != NULL);
 	CHECK(strstr(out, "pool = \"tenant-a\"\n") != NULL);
@@ -219,8 +238,9 @@ static void test_config_isolation(void)
 	        "\"sched_params\": {\"sched\": \"rtds\", \"period\": 20000, \"budget\": 5000}},"
 	        "\"nics\": [{\"bridge\": \"b\", \"trusted\": \"False\", "
 	        "\"colo_sock_mirror_id\": \"m\"}]}}]";
-	CHECK_EQ_U64(xn_move_config_write(odd, &one, out, sizeof(out), &info, err, sizeof(err)),
-	             -EOPNOTSUPP);
+	CHECK_EQ_U64(
+	        xn_move_config_write(odd, &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        -EOPNOTSUPP);
 	CHECK_STR(info.dropped, "c_info.xsdata, c_info.platformdata, b_info.sched_params.budget, "
 	                        "nics[0].trusted, nics[0].colo_sock_mirror_id");
 	CHECK(strstr(err, "b_info.sched_params.budget") != NULL);
@@ -229,8 +249,9 @@ static void test_config_isolation(void)
 	                   "\"b_info\": {\"max_memkb\": 1024, \"kernel\": \"/k\", "
 	                   "\"sched_params\": {\"sched\": \"rtds\", \"period\": 20000, "
 	                   "\"budget\": 4000}}}}]";
-	CHECK_EQ_U64(xn_move_config_write(rtds, &one, out, sizeof(out), &info, err, sizeof(err)),
-	             0);
+	CHECK_EQ_U64(
+	        xn_move_config_write(rtds, &one, false, out, sizeof(out), &info, err, sizeof(err)),
+	        0);
 	CHECK(strstr(out, "period = 20000\n") != NULL);
 }
 
@@ -256,7 +277,8 @@ static void test_config_control_bytes(void)
 		         "[{\"config\": {\"c_info\": {\"type\": \"pv\", \"name\": \"c\"},"
 		         "\"b_info\": {\"max_memkb\": 1024, \"kernel\": \"/k\"}, %s}}]",
 		         bad[i]);
-		int r = xn_move_config_write(cfg, &one, out, sizeof(out), &info, err, sizeof(err));
+		int r = xn_move_config_write(cfg, &one, false, out, sizeof(out), &info, err,
+		                             sizeof(err));
 		CHECK_EQ_U64(r, -EOPNOTSUPP);
 		if (r != -EOPNOTSUPP)
 			fprintf(stderr, "  accepted: %s\n", bad[i]);

@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "move.h"
+#include "nodemask.h"
 
 static struct xn_node nodes[2];
 static uint64_t pages[2];
@@ -75,6 +76,41 @@ static void test_ok(void)
 	CHECK(p.rate_measured);
 	CHECK(p.seconds > 3.99 && p.seconds < 4.01);
 	CHECK(strstr(p.words, "measured here") != NULL);
+}
+
+/* A vCPU pinned live (xl vcpu-pin, missing from `xl list -l`) is pinned
+ * to the targets after the move, and the words say so; an unpinned one
+ * (hard affinity "all" or every CPU of the host) is not. */
+static void test_hard(void)
+{
+	struct xn_snapshot s;
+	struct xn_domain d;
+	struct xn_move_facts f;
+	struct xn_move_plan p;
+	setup(&s, &d, 1000);
+	good_facts(&f);
+	xn_bits_parse_list("0-1", nodes[0].cpus.w, XN_MAX_CPUS, NULL, 0);
+	xn_bits_parse_list("2-3", nodes[1].cpus.w, XN_MAX_CPUS, NULL, 0);
+	char pin[] = "2-3", all[] = "all", every[] = "0-3";
+	struct xn_vcpu vc = {.cpu = 2, .state = 'r', .hard = pin, .valid = XN_VCPU_HARD};
+	d.vcpus = 1;
+	d.vcpu_info = &vc;
+	d.valid |= XN_DOM_VCPU_INFO;
+	xn_nodemask one = node(1);
+	xn_move_plan_make(&s, &d, &one, false, &f, 0, &p);
+	CHECK(!p.refused);
+	CHECK(p.hard);
+	CHECK(strstr(p.words, "its vCPU hard and soft affinity and node affinity are node 1") !=
+	      NULL);
+	char *unpinned[] = {all, every};
+	for (size_t i = 0; i < 2; i++) {
+		vc.hard = unpinned[i];
+		xn_move_plan_make(&s, &d, &one, false, &f, 0, &p);
+		CHECK(!p.hard);
+		CHECK(strstr(p.words, "its vCPU soft affinity and node affinity are node 1") !=
+		      NULL);
+	}
+	memset(nodes, 0, sizeof(nodes));
 }
 
 static void test_free_memory(void)
@@ -192,6 +228,7 @@ static void test_refusals(void)
 int main(void)
 {
 	test_ok();
+	test_hard();
 	test_free_memory();
 	test_logdirty();
 	test_refusals();
