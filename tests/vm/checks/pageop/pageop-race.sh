@@ -32,15 +32,37 @@ log_clean() {
 xl dmesg -c >/dev/null
 id=$($PAGEOP mkdom 1024 0) || fail "mkdom: $id"
 pageop_compare "before the race (d$id: 1024 pages on node 0)"
-r=1
+# Every round's counts must be right; the race (a page given back before its
+# chunk ended) must be reached in some round: a loaded host can miss its
+# window for a whole round (CI saw it once with two machines booted at once).
+r=1 reached=0
 while [ $r -le "$rounds" ]; do
-	$PAGEOP race "$id" "$secs" $order || fail "race round $r: the counts went wrong (above)"
+	$PAGEOP race "$id" "$secs" $order
+	case $? in
+	0) reached=$((reached + 1)) ;;
+	2) echo "race round $r: counts right, the race not reached in it" ;;
+	*) fail "race round $r: the counts went wrong (above)" ;;
+	esac
 	log_clean
 	pageop_compare "after race round $r"
 	r=$((r + 1))
 done
+[ $reached -gt 0 ] || fail "the race was not reached in any of $rounds rounds"
+echo "the race was reached in $reached of $rounds rounds"
 $PAGEOP rmdom "$id" || fail "destroy d$id"
-$PAGEOP race-destroy 8 $order || fail "a destroy racing an exchange went wrong (above)"
+# 8 destroys at different moments cut 1 or 2 exchanges short with a host
+# thread per vCPU, 0 to 2 with one thread for all (boot.sh): up to 4 times 8
+# until one is cut short.
+b=1
+while :; do
+	$PAGEOP race-destroy 8 $order
+	case $? in
+	0) break ;;
+	2) [ $b -lt 4 ] || fail "no destroy cut an exchange short in $b times 8 rounds: the race was not reached" ;;
+	*) fail "a destroy racing an exchange went wrong (above)" ;;
+	esac
+	b=$((b + 1))
+done
 log_clean
 pageop_compare "after the destroy races"
 log_clean
