@@ -70,7 +70,8 @@ fi
 export XN_VM_BIN=$bin XN_VM_CHECKS="$*"
 # Helpers, and the unit tests with a part that runs in dom0, into the
 # image's /usr/libexec/xn (this generation's builds: $helpers, $tests).
-stage=$vmdir/helpers
+# per machine: run.sh boots two at once
+stage=$vmdir/helpers-$name
 rm -rf "$stage" && mkdir -p "$stage"
 # XN_VM_EXTRA_HELPERS: a directory of more (tests/vm/mutate-lab.sh's mutants).
 for h in "$helpers"/* "$tests"/test_xen_probe "$tests"/test_pageop \
@@ -115,14 +116,25 @@ numa="$numa$dist"
 log=$vmdir/$name.log
 limit=${XN_VM_TIMEOUT:-3000}
 [ "$kind" = linux ] && limit=${XN_VM_TIMEOUT:-900}
-qemu="qemu-system-x86_64 -machine q35,accel=${XN_VM_ACCEL:-tcg} -cpu qemu64 -smp $smp -m $((mem * nodes)) $numa
+# Xen: one host thread runs all of the machine's vCPUs in turn (TCG's
+# thread=single). On 2 cores a thread per vCPU (4 or 5 here) was slower
+# alone (pageop.sh 26 s against 14 s; the machine's CPU 126 % against 84 %)
+# and ten times slower with two Xen machines at once (a vCPU spinning on a
+# lock whose holder's thread waits for a core); one thread each lets run.sh
+# boot two at once. Linux: a thread per vCPU, as before: one thread gave
+# busy processes 83-90 % CPU, not 100 %, which tipped advice3.sh's plan
+# into a near-tie that --snapshot's two samples and --advise's six broke
+# differently (1 run in 2).
+accel=tcg,thread=single
+[ "$kind" = linux ] && accel=tcg
+qemu="qemu-system-x86_64 -machine q35 -accel ${XN_VM_ACCEL:-$accel} -cpu qemu64 -smp $smp -m $((mem * nodes)) $numa
  -nodefaults -display none -monitor none -serial stdio -no-reboot"
 if [ "$kind" = xen ]; then
 	xen=${XN_XEN_IMAGE:-$root/boot/xen-$gen-amd64.gz}
 	[ -f "$xen" ] || skip "hypervisor image $xen not found"
 	# QEMU's multiboot loader takes the ELF, not the .gz (XEN-FACTS).
 	case $xen in
-	*.gz) zcat "$xen" >"$vmdir/xen.elf" && xen=$vmdir/xen.elf ;;
+	*.gz) zcat "$xen" >"$vmdir/$name.xen.elf" && xen=$vmdir/$name.xen.elf ;;
 	esac
 	xencmd="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot conring_size=${XN_XEN_CONRING:-1M} bootscrub=false"
 	# shellcheck disable=SC2086

@@ -191,5 +191,7 @@ linux)
 	;;
 esac
 
-(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
-mv "$out.tmp" "$out"
+# a name of its own until complete: two machines booting at once (run.sh)
+# may both build the shared domU image
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
