@@ -62,6 +62,10 @@ while read -r p _; do
 		if . == "" then "-" else . end)"'
 done </tmp/home >/tmp/s3
 cat /tmp/s3
+# what the snapshot's plan saw of each (a DIFF below is read with it)
+sj -c '.domains[] | select(.advice != null and .advice.action != "none") |
+	{id, cpu_pct, vcpus: [.vcpu_info[]? | {state, cpu}], advice: {action: .advice.action,
+	nodes: .advice.nodes, reason: .advice.reason}}' 2>/dev/null | head -n 10
 # shellcheck disable=SC2086
 "$XN" --source linux --advise $sel >/tmp/a3.out 2>/tmp/a3.err
 rc=$?
