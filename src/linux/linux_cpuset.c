@@ -1,9 +1,11 @@
 /* linux_cpuset.c - a cgroup's effective cpuset (its CPUs or memory nodes),
  * and the effective CPUs of a process's cpuset: the kernel clips every
  * sched_setaffinity() to these, and refuses a mask outside them, so a move
- * checks them before it touches a page. */
+ * checks them before it touches a page, and the model carries them
+ * (XN_DOM_CPUS_HARD) so that no step is advised outside them. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "linux_parse.h"
@@ -50,7 +52,9 @@ static bool is_cpuset_line(const struct xn_lx_cg *cg, const char *ctrls)
 	return false;
 }
 
-int xn_lx_cpuset_pid_cpus(const struct xn_lx_cg *cg, pid_t pid, xn_cpumask *cpus)
+/* The cgroup of pid in the cpuset hierarchy, relative to its root ("" for
+ * the root), into rel[len]. 0, -ENOENT (no cpuset line), -ESRCH (gone). */
+static int pid_rel(const struct xn_lx_cg *cg, pid_t pid, char *rel, size_t len)
 {
 	char path[64], buf[4096];
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
@@ -64,9 +68,61 @@ int xn_lx_cpuset_pid_cpus(const struct xn_lx_cg *cg, pid_t pid, xn_cpumask *cpus
 		*c2 = '\0';
 		if (!is_cpuset_line(cg, c1 + 1))
 			continue;
-		const char *rel = !strcmp(c2 + 1, "/") ? "" : c2 + 1;
-		memset(cpus, 0, sizeof(*cpus));
-		return xn_lx_cpuset_read(cg, rel, true, cpus->w, XN_MAX_CPUS);
+		xn_strlcpy(rel, !strcmp(c2 + 1, "/") ? "" : c2 + 1, len);
+		return 0;
 	}
 	return -ENOENT;
+}
+
+int xn_lx_cpuset_pid_cpus(const struct xn_lx_cg *cg, pid_t pid, xn_cpumask *cpus)
+{
+	char rel[4096];
+	int r = pid_rel(cg, pid, rel, sizeof(rel));
+	if (r)
+		return r;
+	memset(cpus, 0, sizeof(*cpus));
+	return xn_lx_cpuset_read(cg, rel, true, cpus->w, XN_MAX_CPUS);
+}
+
+/* One cgroup's answer in the cache. */
+struct cs_entry {
+	char *rel;
+	int r; /* xn_lx_cpuset_read's */
+	xn_cpumask cpus;
+};
+
+const xn_cpumask *xn_lx_cpuset_cache_cpus(struct xn_lx_cpuset_cache *c, const struct xn_lx_cg *cg,
+                                          pid_t pid)
+{
+	char rel[4096];
+	if (!cg->cpuset_root[0] || pid_rel(cg, pid, rel, sizeof(rel)))
+		return NULL;
+	/* a few groups for hundreds of processes: a linear search is enough
+	 * (one per libvirt guest is still a few hundred string compares) */
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->e[i].rel, rel))
+			return c->e[i].r ? NULL : &c->e[i].cpus;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 8;
+		struct cs_entry *e = realloc(c->e, cap * sizeof(*e));
+		if (!e)
+			return NULL; /* unknown, as if unreadable: no limit told */
+		c->e = e;
+		c->cap = cap;
+	}
+	struct cs_entry *e = &c->e[c->n];
+	if (!(e->rel = strdup(rel)))
+		return NULL;
+	c->n++;
+	memset(&e->cpus, 0, sizeof(e->cpus));
+	e->r = xn_lx_cpuset_read(cg, rel, true, e->cpus.w, XN_MAX_CPUS);
+	return e->r ? NULL : &e->cpus;
+}
+
+void xn_lx_cpuset_cache_free(struct xn_lx_cpuset_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->e[i].rel);
+	free(c->e);
+	memset(c, 0, sizeof(*c));
 }

@@ -214,6 +214,21 @@ int xn_lx_cpuset_read(const struct xn_lx_cg *cg, const char *rel, bool cpus, uin
  * can leave them. -ENOENT when unknown (no cpuset hierarchy), -ESRCH gone. */
 int xn_lx_cpuset_pid_cpus(const struct xn_lx_cg *cg, pid_t pid, xn_cpumask *cpus);
 
+/* The same, remembered per cgroup for one sample: a sample reads hundreds
+ * of processes, which share a few groups. Zero-initialise; free after the
+ * sample. */
+struct xn_lx_cpuset_cache {
+	struct cs_entry *e;
+	size_t n, cap;
+};
+
+/* pid's cpuset CPUs from the cache (read on the first process of its
+ * group), or NULL when unknown: no cpuset hierarchy, the process gone, the
+ * file unreadable, or out of memory. Valid until the next call. */
+const xn_cpumask *xn_lx_cpuset_cache_cpus(struct xn_lx_cpuset_cache *c, const struct xn_lx_cg *cg,
+                                          pid_t pid);
+void xn_lx_cpuset_cache_free(struct xn_lx_cpuset_cache *c);
+
 /* ---- linux_cgroup.c ---- */
 
 /* Find the hierarchies in /proc/self/mountinfo. 0 or -ENOENT with why. */
