@@ -38,48 +38,14 @@ int xn_lx_cpuset_read(const struct xn_lx_cg *cg, const char *rel, bool cpus, uin
 	}
 }
 
-/* Is this /proc/PID/cgroup line's controller list the cpuset hierarchy's? */
-static bool is_cpuset_line(const struct xn_lx_cg *cg, const char *ctrls)
+int xn_lx_cpuset_pid_cpus(const struct xn_lx_cg *cg, pid_t pid, xn_cpumask *cpus)
 {
-	if (cg->version == 2)
-		return ctrls[0] == '\0';
-	for (const char *p = ctrls; p; p = strchr(p, ',')) {
-		if (*p == ',')
-			p++;
-		if (!strncmp(p, "cpuset", 6) && (p[6] == ',' || p[6] == '\0'))
-			return true;
-	}
-	return false;
-}
-
-/* The cgroup of pid in the cpuset hierarchy, relative to its root ("" for
- * the root), into rel[len]. 0, -ENOENT (no cpuset line), -ESRCH (gone). */
-static int pid_rel(const struct xn_lx_cg *cg, pid_t pid, char *rel, size_t len)
-{
-	char path[64], buf[4096];
+	char path[64], buf[4096], rel[4096];
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
 	if (xn_lx_read_small(path, buf, sizeof(buf)) < 0)
 		return -ESRCH;
-	for (char *save, *line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		if (!is_cpuset_line(cg, c1 + 1))
-			continue;
-		xn_strlcpy(rel, !strcmp(c2 + 1, "/") ? "" : c2 + 1, len);
-		return 0;
-	}
-	return -ENOENT;
-}
-
-int xn_lx_cpuset_pid_cpus(const struct xn_lx_cg *cg, pid_t pid, xn_cpumask *cpus)
-{
-	char rel[4096];
-	int r = pid_rel(cg, pid, rel, sizeof(rel));
-	if (r)
-		return r;
+	if (xn_lx_parse_proc_cgroup_of(buf, cg->version, "cpuset", rel, sizeof(rel)))
+		return -ENOENT;
 	memset(cpus, 0, sizeof(*cpus));
 	return xn_lx_cpuset_read(cg, rel, true, cpus->w, XN_MAX_CPUS);
 }
@@ -92,10 +58,11 @@ struct cs_entry {
 };
 
 const xn_cpumask *xn_lx_cpuset_cache_cpus(struct xn_lx_cpuset_cache *c, const struct xn_lx_cg *cg,
-                                          pid_t pid)
+                                          const char *cgroup_text)
 {
 	char rel[4096];
-	if (!cg->cpuset_root[0] || pid_rel(cg, pid, rel, sizeof(rel)))
+	if (!cg->cpuset_root[0] ||
+	    xn_lx_parse_proc_cgroup_of(cgroup_text, cg->version, "cpuset", rel, sizeof(rel)))
 		return NULL;
 	/* a few groups for hundreds of processes: a linear search is enough
 	 * (one per libvirt guest is still a few hundred string compares) */

@@ -80,15 +80,23 @@ static void stop(pid_t pid)
 	}
 }
 
-static void test_cache(void)
+/* /proc/PID/cgroup of pid, as the source reads it once per process. */
+static void cgroup_text(pid_t pid, char *buf, size_t len)
 {
-	/* which hierarchy holds our cpuset line decides the version */
-	char buf[4096] = "";
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
 	if (f)
 		fclose(f);
 	buf[n] = '\0';
+}
+
+static void test_cache(void)
+{
+	/* which hierarchy holds our cpuset line decides the version */
+	char buf[4096], cbuf[4096];
+	cgroup_text(getpid(), buf, sizeof(buf));
 	struct xn_lx_cg cg = {0};
 	cg.version = strstr(buf, "cpuset") ? 1 : strstr(buf, "0::") ? 2 : 0;
 	if (!cg.version) {
@@ -104,7 +112,7 @@ static void test_cache(void)
 	/* our cgroup has no directory here: its nearest ancestor, the root */
 	CHECK(write_text(file, "0-1\n") == 0);
 	struct xn_lx_cpuset_cache c = {0};
-	const xn_cpumask *m = xn_lx_cpuset_cache_cpus(&c, &cg, getpid());
+	const xn_cpumask *m = xn_lx_cpuset_cache_cpus(&c, &cg, buf);
 	CHECK(m && xn_bits_count(m->w, XN_MAX_CPUS) == 2 && xn_bits_test(m->w, 0) &&
 	      xn_bits_test(m->w, 1));
 	xn_cpumask u;
@@ -114,20 +122,21 @@ static void test_cache(void)
 	pid_t p = child(NULL, -1);
 	CHECK(p > 0);
 	CHECK(write_text(file, "3\n") == 0);
-	m = xn_lx_cpuset_cache_cpus(&c, &cg, p);
+	cgroup_text(p, cbuf, sizeof(cbuf));
+	m = xn_lx_cpuset_cache_cpus(&c, &cg, cbuf);
 	CHECK(m && xn_bits_count(m->w, XN_MAX_CPUS) == 2 && xn_bits_test(m->w, 1));
 	CHECK(c.n == 1);
 	xn_lx_cpuset_cache_free(&c);
 	/* the next sample reads it again */
-	m = xn_lx_cpuset_cache_cpus(&c, &cg, p);
+	m = xn_lx_cpuset_cache_cpus(&c, &cg, cbuf);
 	CHECK(m && xn_bits_count(m->w, XN_MAX_CPUS) == 1 && xn_bits_test(m->w, 3));
 	xn_lx_cpuset_cache_free(&c);
 	/* unreadable: no limit known */
 	CHECK(unlink(file) == 0);
-	CHECK(xn_lx_cpuset_cache_cpus(&c, &cg, p) == NULL);
+	CHECK(xn_lx_cpuset_cache_cpus(&c, &cg, cbuf) == NULL);
 	xn_lx_cpuset_cache_free(&c);
 	cg.cpuset_root[0] = '\0';
-	CHECK(xn_lx_cpuset_cache_cpus(&c, &cg, p) == NULL);
+	CHECK(xn_lx_cpuset_cache_cpus(&c, &cg, cbuf) == NULL);
 	CHECK(c.n == 0);
 	xn_lx_cpuset_cache_free(&c);
 	stop(p);
