@@ -57,7 +57,7 @@ pages2() { # node: pages of $pid2 on it per numa_maps
 	tr ' ' '\n' </proc/$pid2/numa_maps | awk -F= -v k="N$1" '$1 == k {s += $2} END {print s + 0}'
 }
 echo "second: pid $pid2, node 0 $(pages2 0) pages, node 1 $(pages2 1) pages"
-"$XN" --source linux --advise --pid "$pid2" >/tmp/adv.out 2>/tmp/adv.err
+"$XN" --source linux --advise --top 0 --pid "$pid2" >/tmp/adv.out 2>/tmp/adv.err
 rc=$?
 cat /tmp/adv.out /tmp/adv.err
 same "--advise exit status (a step)" 1 "$rc"
@@ -65,7 +65,7 @@ same "--advise step" "(id $pid2): memory 0:" "$(grep -o "(id $pid2): [a-z]* [0-9
 # its threads run on node 0 already: any vCPU step leaves the cpuset's CPUs
 grep -Eq "\(id $pid2\): (vcpus|both) " /tmp/adv.out &&
 	{ echo "DIFF its threads are advised off node 0, outside its cpuset's CPUs $n0"; bad=$((bad + 1)); }
-"$XN" --source linux --apply-advice "$pid2" >/tmp/app.out 2>&1
+"$XN" --source linux --apply-advice "$pid2" --top 0 --pid "$pid2" >/tmp/app.out 2>&1
 rc=$?
 cat /tmp/app.out
 same "--apply-advice exit status" 0 "$rc"
