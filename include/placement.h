@@ -25,6 +25,13 @@
  * - where the domain's node affinity is a hard limit on its memory
  *   (XN_DOM_MEMS_HARD: a Linux process's cpuset memory nodes), pages move
  *   only to nodes inside it (the kernel and --set-affinity refuse others);
+ * - where the domain's CPUs have a hard limit (XN_DOM_CPUS_HARD: a Linux
+ *   process's cpuset CPUs), vCPUs are placed only on targets each of which
+ *   has a CPU inside it: the kernel clips a thread's mask to the cpuset and
+ *   --set-affinity refuses a target with none there; a target set of which
+ *   only some nodes are outside is refused too, as the model spreads the
+ *   vCPUs over every target. The threads' own masks (taskset) are no limit:
+ *   a step replaces them;
  * - free memory on the targets after the move covers what the move needs
  *   plus a headroom (the larger of 64 MiB and 2 % of the targets' memory):
  *   a Xen live move re-creates the domain, so it needs the domain's maximum
@@ -72,6 +79,7 @@ enum xn_place_refusal {
 	XN_PLACE_HARD,         /* hard affinity keeps a vCPU off the targets */
 	XN_PLACE_CPUPOOL,      /* a target's CPUs are all outside the domain's cpupool */
 	XN_PLACE_CPUSET,       /* pages would leave a Linux process's cpuset memory nodes */
+	XN_PLACE_CPUSET_CPUS,  /* a target's CPUs are all outside a Linux process's cpuset */
 	XN_PLACE_MEMORY,       /* not enough free memory */
 	XN_PLACE_FREE_UNKNOWN, /* free memory of a target unknown */
 };
@@ -107,7 +115,8 @@ struct xn_place_result {
 };
 
 /* Check a change. Returns 0 when feasible, else a negative errno (-EPERM
- * control domain, -ENODEV node, -EINVAL CPUs, -EACCES hard affinity, cpupool or cpuset,
+ * control domain, -ENODEV node, -EINVAL CPUs, -EACCES hard affinity, cpupool or cpuset
+ * (its memory nodes or its CPUs),
  * -ENOSPC memory, -ENODATA free unknown) with the reason in res->why. */
 int xn_place_check(const struct xn_place_req *req, struct xn_place_result *res);
 

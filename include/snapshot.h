@@ -104,6 +104,13 @@ enum {
 	                                      memory nodes, which none of its pages may leave
 	                                      (migrate_pages and --set-affinity refuse others);
 	                                      not recorded */
+	XN_DOM_CPUS_HARD = 1u << 26,       /* linux, a process: cpuset_cpus is its cpuset's
+	                                      effective CPUs, which none of its threads may
+	                                      leave (the kernel clips sched_setaffinity to
+	                                      them); unset when no cpuset is known or it
+	                                      allows every CPU of the host. Not recorded: a
+	                                      replay cannot apply, and a sample's cpuset is
+	                                      read again where a step is applied */
 	/* derived */
 	XN_DOM_CPU_PCT = 1u << 16,
 	XN_DOM_LOCALITY = 1u << 17,
@@ -276,6 +283,9 @@ struct xn_domain {
 
 	xn_nodemask node_affinity; /* node ids */
 	bool affinity_auto;        /* derived by the system, not set explicitly */
+	/* owned; XN_DOM_CPUS_HARD (else NULL): a hard limit, unlike a thread's
+	 * own sched_setaffinity mask (vcpu_info.hard), which a step replaces */
+	xn_cpumask *cpuset_cpus;
 
 	int *vcpu_node;            /* vcpus entries: node id where each ran last, -1 unknown */
 	struct xn_vcpu *vcpu_info; /* vcpus entries or NULL; owned (XN_DOM_VCPU_INFO) */

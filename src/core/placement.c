@@ -136,6 +136,28 @@ static uint64_t bytes_needed(const struct xn_place_req *q)
 	return max > copied ? max : copied;
 }
 
+/* A CPU list in words, cut with "..." past len. */
+static void cpu_words(const xn_cpumask *m, char *buf, size_t len)
+{
+	if (xn_bits_format_list(m->w, XN_MAX_CPUS, buf, len) >= (int)len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
+/* Node b's CPUs are all outside the domain's cpuset (XN_DOM_CPUS_HARD). */
+static int refuse_cpuset(const struct xn_place_req *q, struct xn_place_result *r, int b,
+                         const xn_cpumask *node, const xn_cpumask *cpuset)
+{
+	char nc[64] = "", sc[64] = "";
+	if (!q->quiet) {
+		cpu_words(node, nc, sizeof(nc));
+		cpu_words(cpuset, sc, sizeof(sc));
+	}
+	return refuse(q, r, XN_PLACE_CPUSET_CPUS, -EACCES,
+	              "node %d's CPUs (%s) are outside its cpuset's CPUs (%s): no thread of it "
+	              "may run there",
+	              b, nc, sc[0] ? sc : "none");
+}
+
 /* The targets in words, for a refusal only: this runs for every candidate
  * of every domain in the advisor's refresh. */
 static const char *list_of(const xn_nodemask *m, char *buf, size_t len)
@@ -162,6 +184,8 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 	bool free_known = true, cpus_unknown = false;
 	bool places_vcpus = q->kind != XN_PLACE_MIGRATE;
 	const struct xn_cpupool *pool = places_vcpus ? pool_of(q->s, d) : NULL;
+	const xn_cpumask *cpuset =
+	        places_vcpus && (d->valid & XN_DOM_CPUS_HARD) ? d->cpuset_cpus : NULL;
 	for (int b = xn_bits_next(q->nodes.w, XN_MAX_NODES, 0); b >= 0;
 	     b = xn_bits_next(q->nodes.w, XN_MAX_NODES, b + 1)) {
 		int i = xn_host_node_index(h, b);
@@ -188,6 +212,10 @@ int xn_place_check(const struct xn_place_req *q, struct xn_place_result *r)
 			              " has CPUs %s; xl cpupool-migrate moves it)",
 			              b, pool->id, pl[0] ? pl : "none");
 		}
+		/* a Linux process's threads run on its cpuset's CPUs only: the
+		 * model spreads its vCPUs over every target, so each needs some */
+		if (cpuset && c > 0 && !cpus_in(&n->cpus, cpuset))
+			return refuse_cpuset(q, r, b, &n->cpus, cpuset);
 		if (c < 0)
 			cpus_unknown = true;
 		else

@@ -26,6 +26,7 @@ static void domain_free(struct xn_domain *d)
 	vcpu_info_free(d->vcpu_info, d->vcpus);
 	free(d->netif);
 	free(d->vbd);
+	free(d->cpuset_cpus);
 }
 
 const struct xn_cpupool *xn_host_pool(const struct xn_host *h, uint32_t id)
@@ -255,11 +256,12 @@ int xn_snapshot_copy(struct xn_snapshot *dst, const struct xn_snapshot *src)
 		bool nd = a->valid & XN_DOM_NET_DEVS, vd = a->valid & XN_DOM_VBD_DEVS;
 		b->netif = nd ? dup_mem(a->netif, a->nets * sizeof(*a->netif)) : NULL;
 		b->vbd = vd ? dup_mem(a->vbd, a->vbds * sizeof(*a->vbd)) : NULL;
+		b->cpuset_cpus = dup_mem(a->cpuset_cpus, sizeof(*a->cpuset_cpus));
 		dst->nr_domains = i + 1;
 		if ((a->name && !b->name) || (a->node_pages && !b->node_pages) ||
 		    (a->node_delta && !b->node_delta) || (a->vcpu_node && !b->vcpu_node) ||
 		    (a->vcpu_info && !b->vcpu_info) || (nd && a->netif && !b->netif) ||
-		    (vd && a->vbd && !b->vbd))
+		    (vd && a->vbd && !b->vbd) || (a->cpuset_cpus && !b->cpuset_cpus))
 			goto fail;
 	}
 	return 0;

@@ -112,29 +112,15 @@ static int read_u64_file(const char *dir, const char *rel, const char *file, uin
 	return xn_parse_u64(buf, v);
 }
 
-uint64_t xn_lx_cgroup_pid_limit(const struct xn_lx_cg *cg, pid_t pid)
+uint64_t xn_lx_cgroup_limit_of(const struct xn_lx_cg *cg, const char *cgroup_text)
 {
-	char path[64], buf[4096];
-	pathf(path, "/proc/%d/cgroup", (int)pid);
-	if (xn_lx_read_small(path, buf, sizeof(buf)) < 0)
+	char rel[4096];
+	uint64_t v;
+	if (xn_lx_parse_proc_cgroup(cgroup_text, cg->version, rel, sizeof(rel)) ||
+	    read_u64_file(cg->mem_root, rel,
+	                  cg->version == 2 ? "memory.max" : "memory.limit_in_bytes", &v))
 		return UINT64_MAX;
-	for (char *save, *line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		bool match = cg->version == 2 ? c1[1] == '\0' : has_opt(c1 + 1, "memory");
-		if (!match)
-			continue;
-		uint64_t v;
-		const char *rel = !strcmp(c2 + 1, "/") ? "" : c2 + 1;
-		if (read_u64_file(cg->mem_root, rel,
-		                  cg->version == 2 ? "memory.max" : "memory.limit_in_bytes", &v))
-			return UINT64_MAX;
-		return v >= NO_LIMIT ? UINT64_MAX : v;
-	}
-	return UINT64_MAX;
+	return v >= NO_LIMIT ? UINT64_MAX : v;
 }
 
 /* Threads directly in the cgroup: state, where each ran last, and each

@@ -86,10 +86,15 @@ int xn_lx_parse_numa_stat(const char *text, uint64_t page_size, uint64_t *node_p
 int xn_lx_parse_numa_stat_proc(const char *text, uint64_t page_size, uint64_t *node_pages,
                                int *max_node, int *version);
 
-/* The memory cgroup of a process from /proc/PID/cgroup text: v2 the "0::PATH"
- * line, v1 the line whose controllers include "memory". rel gets the path
- * as the cgroup code names it ("" for the root, else "/a/b").
+/* The cgroup of a process in one controller's hierarchy from /proc/PID/cgroup
+ * text: v2 the "0::PATH" line, v1 the line whose controllers include
+ * controller ("memory", "cpuset"). rel gets the path as the cgroup code
+ * names it ("" for the root, else "/a/b").
  * 0, -ENOENT (no such line), -EINVAL, -ENAMETOOLONG. */
+int xn_lx_parse_proc_cgroup_of(const char *text, int version, const char *controller, char *rel,
+                               size_t relsize);
+
+/* The same for the memory controller. */
 int xn_lx_parse_proc_cgroup(const char *text, int version, char *rel, size_t relsize);
 
 /* Valid bits of struct xn_lx_status. */

@@ -13,6 +13,13 @@
 
 int xn_lx_parse_proc_cgroup(const char *text, int version, char *rel, size_t relsize)
 {
+	return xn_lx_parse_proc_cgroup_of(text, version, "memory", rel, relsize);
+}
+
+int xn_lx_parse_proc_cgroup_of(const char *text, int version, const char *controller, char *rel,
+                               size_t relsize)
+{
+	size_t clen = strlen(controller);
 	for (const char *p = text; *p;) {
 		const char *e = strchr(p, '\n');
 		if (!e)
@@ -27,7 +34,7 @@ int xn_lx_parse_proc_cgroup(const char *text, int version, char *rel, size_t rel
 			for (const char *t = c1 + 1; t < c2 && !match;) {
 				const char *comma = memchr(t, ',', (size_t)(c2 - t));
 				const char *te = comma ? comma : c2;
-				match = te - t == 6 && !strncmp(t, "memory", 6);
+				match = (size_t)(te - t) == clen && !strncmp(t, controller, clen);
 				t = te + 1;
 			}
 		}

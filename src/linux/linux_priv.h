@@ -214,6 +214,22 @@ int xn_lx_cpuset_read(const struct xn_lx_cg *cg, const char *rel, bool cpus, uin
  * can leave them. -ENOENT when unknown (no cpuset hierarchy), -ESRCH gone. */
 int xn_lx_cpuset_pid_cpus(const struct xn_lx_cg *cg, pid_t pid, xn_cpumask *cpus);
 
+/* The same, remembered per cgroup for one sample: a sample reads hundreds
+ * of processes, which share a few groups. Zero-initialise; free after the
+ * sample. */
+struct xn_lx_cpuset_cache {
+	struct cs_entry *e;
+	size_t n, cap;
+};
+
+/* The cpuset CPUs of the process whose /proc/PID/cgroup says cgroup_text,
+ * from the cache (read on the first process of its group), or NULL when
+ * unknown: no cpuset hierarchy, no cpuset line, the file unreadable, or out
+ * of memory. Valid until the next call. */
+const xn_cpumask *xn_lx_cpuset_cache_cpus(struct xn_lx_cpuset_cache *c, const struct xn_lx_cg *cg,
+                                          const char *cgroup_text);
+void xn_lx_cpuset_cache_free(struct xn_lx_cpuset_cache *c);
+
 /* ---- linux_cgroup.c ---- */
 
 /* Find the hierarchies in /proc/self/mountinfo. 0 or -ENOENT with why. */
@@ -222,8 +238,9 @@ int xn_lx_cgroup_detect(struct xn_lx_cg *cg, char *err, size_t errlen);
 /* Cgroups as domains (memory hierarchy, recursively). */
 int xn_lx_cgroup_sample(struct xn_lx_source *lx, struct xn_snapshot *s);
 
-/* The memory limit of the cgroup of a process in bytes, or UINT64_MAX. */
-uint64_t xn_lx_cgroup_pid_limit(const struct xn_lx_cg *cg, pid_t pid);
+/* The memory limit in bytes of the cgroup of the process whose
+ * /proc/PID/cgroup says cgroup_text, or UINT64_MAX. */
+uint64_t xn_lx_cgroup_limit_of(const struct xn_lx_cg *cg, const char *cgroup_text);
 
 /* Set cpuset.mems (+ cpuset.cpus) of the cgroup whose directory inode is id. */
 int xn_lx_cgroup_set_affinity(struct xn_lx_source *lx, const struct xn_host *h, int64_t id,

@@ -164,6 +164,26 @@ static int read_threads(const struct xn_lx_source *lx, pid_t pid, bool qemu, cha
 	return r;
 }
 
+/* The CPUs of its cpuset, when they leave out a CPU of the host: a hard
+ * limit (XN_DOM_CPUS_HARD). Not the threads' own masks (taskset,
+ * sched_setaffinity): a step replaces those. */
+static void read_cpuset_cpus(struct xn_lx_source *lx, const struct xn_snapshot *s,
+                             const char *cgroup_text, struct xn_lx_cpuset_cache *cs,
+                             struct xn_domain *d)
+{
+	const xn_cpumask *cpus = xn_lx_cpuset_cache_cpus(cs, &lx->cg, cgroup_text);
+	if (!cpus)
+		return; /* no limit known */
+	bool limits = false;
+	for (int i = 0; i < s->host.nr_nodes && !limits; i++)
+		for (size_t w = 0; w < XN_ARRAY_SIZE(cpus->w) && !limits; w++)
+			limits = (s->host.nodes[i].cpus.w[w] & ~cpus->w[w]) != 0;
+	if (!limits || !(d->cpuset_cpus = malloc(sizeof(*d->cpuset_cpus))))
+		return;
+	*d->cpuset_cpus = *cpus;
+	d->valid |= XN_DOM_CPUS_HARD;
+}
+
 static void read_affinity(const struct xn_snapshot *s, pid_t pid, struct xn_domain *d)
 {
 	char path[64], *text;
@@ -212,7 +232,8 @@ static void set_name(struct xn_domain *d, pid_t pid, bool qemu, const char *comm
 
 /* One process as a domain (qemu: found to be QEMU by the scan); a process
  * that vanished is silently left out. */
-static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid, bool qemu)
+static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid, bool qemu,
+                       struct xn_lx_cpuset_cache *cs)
 {
 	struct xn_lx_stat st;
 	if (read_stat(pid, &st))
@@ -230,7 +251,13 @@ static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid
 	}
 	d->cpu_ns = (st.utime + st.stime) * (1000000000ull / (uint64_t)lx->clk_tck);
 	d->mem_cur = st.rss_pages * s->host.page_size;
-	d->mem_max = lx->cg.version ? xn_lx_cgroup_pid_limit(&lx->cg, pid) : UINT64_MAX;
+	/* its cgroups, read once: its memory limit and its cpuset's CPUs */
+	char path[64], cgt[4096] = "";
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if ((lx->cg.version || lx->cg.cpuset_root[0]) &&
+	    xn_lx_read_small(path, cgt, sizeof(cgt)) < 0)
+		cgt[0] = '\0';
+	d->mem_max = lx->cg.version ? xn_lx_cgroup_limit_of(&lx->cg, cgt) : UINT64_MAX;
 	d->valid |= XN_DOM_CPU_NS | XN_DOM_MEM_CUR | XN_DOM_MEM_MAX;
 	int r = read_threads(lx, pid, qemu, st.state, d);
 	if (r == -ENOMEM) {
@@ -247,6 +274,7 @@ static int add_process(struct xn_lx_source *lx, struct xn_snapshot *s, pid_t pid
 		return 0;
 	}
 	read_affinity(s, pid, d);
+	read_cpuset_cpus(lx, s, cgt, cs, d);
 	return 0;
 }
 
@@ -324,14 +352,16 @@ int xn_lx_procs_sample(struct xn_lx_source *lx, struct xn_snapshot *s)
 	if (n)
 		qsort(c, n, sizeof(*c), cmp_rss_desc);
 	int others = 0;
+	struct xn_lx_cpuset_cache cs = {0}; /* this sample's cpusets, per cgroup */
 	for (size_t i = 0; i < n && !r; i++) {
 		if (!c[i].pick) {
 			if (others >= lx->top_n)
 				continue;
 			others++;
 		}
-		r = add_process(lx, s, c[i].pid, c[i].qemu);
+		r = add_process(lx, s, c[i].pid, c[i].qemu, &cs);
 	}
+	xn_lx_cpuset_cache_free(&cs);
 	free(c);
 	if (r)
 		return xn_source_fail(&lx->base, r, "out of memory");

@@ -250,6 +250,77 @@ static void test_cpuset_mems(void)
 	}
 }
 
+/* A process whose cpuset's CPUs are node 0's (0-1), its memory nodes both
+ * nodes, its 2 threads on node 0 and its 256 MiB (65536 pages) on node 2.
+ * Without the cpuset's CPUs known, the cheapest step runs the threads on
+ * node 2 (test_memory_and_vcpus_apart: moving vCPUs copies nothing); with
+ * them (XN_DOM_CPUS_HARD) no thread may run there, and the memory moves to
+ * node 0, where they run. A taskset mask of the threads (vcpu_info.hard
+ * 0-1) is no limit: it is ours to replace. */
+static void test_cpuset_cpus(void)
+{
+	for (int hard = 0; hard < 2; hard++) {
+		struct xn_snapshot s;
+		host(&s, "linux", 2, 2, 4);
+		uint64_t p[] = {0, 65536};
+		int vn[] = {0, 0};
+		struct xn_domain *d = dom(&s, 5, "vm", p, vn, 2);
+		XN_NM_SET(&d->node_affinity, 0);
+		XN_NM_SET(&d->node_affinity, 2);
+		d->affinity_auto = false;
+		d->valid |= XN_DOM_AFFINITY | XN_DOM_MEMS_HARD;
+		xn_domain_alloc_vcpu_info(d);
+		for (uint32_t v = 0; v < d->vcpus; v++) {
+			d->vcpu_info[v].hard = strdup("0-1");
+			d->vcpu_info[v].valid |= XN_VCPU_HARD;
+		}
+		if (hard) {
+			d->cpuset_cpus = calloc(1, sizeof(*d->cpuset_cpus));
+			xn_bits_set(d->cpuset_cpus->w, 0);
+			xn_bits_set(d->cpuset_cpus->w, 1);
+			d->valid |= XN_DOM_CPUS_HARD;
+		}
+		derive(NULL, &s);
+		CHECK_ADVICE(&s, 5, hard ? "1:mem>0" : "1:vcpus>2");
+		if (hard)
+			CHECK(strstr(advice_of(&s, 5)->reason, "memory to node 0") != NULL);
+		struct xn_place_req r = {
+		        .s = &s, .d = xn_snapshot_find(&s, 5), .kind = XN_PLACE_VCPUS};
+		XN_NM_SET(&r.nodes, 2);
+		struct xn_place_result res;
+		int rc = xn_place_check(&r, &res);
+		if (!hard)
+			CHECK(rc == 0);
+		else {
+			CHECK(rc == -EACCES);
+			CHECK(res.refusal == XN_PLACE_CPUSET_CPUS);
+			CHECK_STR(res.why, "node 2's CPUs (2-3) are outside its cpuset's CPUs "
+			                   "(0-1): no thread of it may run there");
+			/* both nodes: the model would run half the threads on node 2 */
+			r.kind = XN_PLACE_BOTH;
+			XN_NM_SET(&r.nodes, 0);
+			CHECK(xn_place_check(&r, &res) == -EACCES);
+			CHECK(res.refusal == XN_PLACE_CPUSET_CPUS);
+			/* pages alone place no thread: allowed (its memory nodes are 0-1) */
+			r.kind = XN_PLACE_MIGRATE;
+			CHECK(xn_place_check(&r, &res) == 0);
+			/* node 0 is inside it */
+			memset(&r.nodes, 0, sizeof(r.nodes));
+			XN_NM_SET(&r.nodes, 0);
+			r.kind = XN_PLACE_BOTH;
+			CHECK(xn_place_check(&r, &res) == 0);
+			/* a copy of the snapshot owns a copy of the mask */
+			struct xn_snapshot c = {0};
+			CHECK(xn_snapshot_copy(&c, &s) == 0);
+			const struct xn_domain *cd = xn_snapshot_find(&c, 5);
+			CHECK(cd && cd->cpuset_cpus && cd->cpuset_cpus != r.d->cpuset_cpus &&
+			      !memcmp(cd->cpuset_cpus, r.d->cpuset_cpus, sizeof(xn_cpumask)));
+			xn_snapshot_clear(&c);
+		}
+		xn_snapshot_clear(&s);
+	}
+}
+
 /* No room anywhere for the memory: moving it is never advised. The vCPUs
  * go to the memory instead, even when node 0 is crowded. */
 static void test_no_room(void)
@@ -775,6 +846,7 @@ int main(void)
 	test_memory_and_vcpus_apart();
 	test_memory_to_vcpus();
 	test_cpuset_mems();
+	test_cpuset_cpus();
 	test_cheapest_first();
 	test_no_room();
 	test_tie();

@@ -74,6 +74,17 @@ static void test_proc_cgroup(void)
 	CHECK(xn_lx_parse_proc_cgroup("4:memory:/a\n", 2, rel, sizeof(rel)) == -ENOENT);
 	CHECK(xn_lx_parse_proc_cgroup("0::/abcdefgh\n", 2, rel, 5) == -ENAMETOOLONG);
 	CHECK(xn_lx_parse_proc_cgroup("0::relative\n", 2, rel, sizeof(rel)) == -EINVAL);
+	/* the cpuset hierarchy's line (the linux source's XN_DOM_CPUS_HARD):
+	 * cpuset among others, "cpuset" as a prefix of another name is not it */
+	CHECK(xn_lx_parse_proc_cgroup_of(v1, 1, "cpuset", rel, sizeof(rel)) == 0);
+	CHECK_STR(rel, "");
+	CHECK(xn_lx_parse_proc_cgroup_of("7:cpusetx:/b\n8:cpu,cpuset:/pin0\n", 1, "cpuset", rel,
+	                                 sizeof(rel)) == 0);
+	CHECK_STR(rel, "/pin0");
+	CHECK(xn_lx_parse_proc_cgroup_of(v1, 2, "cpuset", rel, sizeof(rel)) == 0);
+	CHECK_STR(rel, "/user.slice/x");
+	CHECK(xn_lx_parse_proc_cgroup_of("4:memory:/a\n", 1, "cpuset", rel, sizeof(rel)) ==
+	      -ENOENT);
 }
 
 static char root[256];
